@@ -1,0 +1,47 @@
+# The README's two commands: `make demo` and `make test`. Both set up .venv first.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+BENCH_VENV := .venv-bench
+BENCH_PY := $(BENCH_VENV)/bin/python
+
+.PHONY: demo test lint format install ext bench clean
+
+$(STAMP): pyproject.toml setup.py $(wildcard _ext/*.pyx _ext/*.pxd)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q "setuptools>=64" wheel "Cython>=3.0"
+	$(PY) -m pip install -q --no-build-isolation -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Rebuild the compiled kernels in place (after editing _ext/*.pyx).
+ext: $(STAMP)
+	$(PY) setup.py -q build_ext --inplace
+
+demo: $(STAMP)
+	$(PY) -m pipeline.demo
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(STAMP)
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+test: $(STAMP) ext lint
+	$(PY) -m pytest -p no:cacheprovider
+
+$(BENCH_VENV)/.installed: pyproject.toml setup.py
+	test -x $(BENCH_PY) || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_PY) -m pip install -q "setuptools>=64" wheel "Cython>=3.0"
+	$(BENCH_PY) -m pip install -q --no-build-isolation -e '.[bench]'
+	touch $@
+
+bench: $(BENCH_VENV)/.installed
+	$(BENCH_PY) -m benchmarks.run_all
+
+clean:
+	rm -rf build pipeline/_native/*.so _ext/*.c

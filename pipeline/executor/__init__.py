@@ -1,0 +1,1 @@
+"""The threaded executor: the only package that starts threads."""

@@ -1,0 +1,1 @@
+"""TensorFlow-exact feature columns, `DenseFeatures` and `LinearModel`."""

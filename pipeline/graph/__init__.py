@@ -1,0 +1,1 @@
+"""The lazy Dataset graph: immutable nodes, structure utilities, seeding, rewrites."""

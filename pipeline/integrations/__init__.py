@@ -1,0 +1,1 @@
+"""Adapters to PyTorch, JAX, Keras and Ray Data (optional, imported lazily)."""

@@ -1,0 +1,1 @@
+"""Formats, with no knowledge of datasets: fs, tfrecord, example, csv, parquet."""

@@ -1,0 +1,1 @@
+"""A compact Keras 3: tensors, tape autodiff, layers, models, optimizers."""

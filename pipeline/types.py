@@ -1,0 +1,138 @@
+"""Value types shared across the package: `SparseTensor`, `TensorSpec`, `string`.
+
+Elements are numpy arrays; strings are numpy object arrays of ``bytes`` (as TF's
+``.numpy()`` gives them); a sparse value is a `SparseTensor` of numpy fields.
+
+Example:
+    >>> import numpy as np
+    >>> st = SparseTensor(indices=[[0, 1]], values=[7], dense_shape=[2, 3])
+    >>> st.to_dense().tolist()
+    [[0, 7, 0], [0, 0, 0]]
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+__all__ = ["SparseTensor", "TensorSpec", "string"]
+
+#: The dtype that names byte-string columns (numpy object arrays of ``bytes``).
+string = np.dtype(object)
+
+
+class SparseTensor:
+    """A sparse tensor as TensorFlow represents it, with numpy fields.
+
+    Args:
+        indices: int64 array ``[nnz, rank]`` of coordinates, in row-major order.
+        values: array ``[nnz]`` of values.
+        dense_shape: int64 array ``[rank]``.
+
+    Example:
+        >>> st = SparseTensor([[0], [2]], np.array([1.0, 2.0]), [3])
+        >>> st.to_dense().tolist()
+        [1.0, 0.0, 2.0]
+    """
+
+    __slots__ = ("indices", "values", "dense_shape")
+
+    def __init__(self, indices: Any, values: Any, dense_shape: Any) -> None:
+        self.values = values if isinstance(values, np.ndarray) else _as_values(values)
+        dense_shape = np.asarray(dense_shape, dtype=np.int64).reshape(-1)
+        indices = np.asarray(indices, dtype=np.int64)
+        if indices.size == 0:
+            indices = indices.reshape(0, dense_shape.shape[0])
+        self.indices = indices
+        self.dense_shape = dense_shape
+
+    @property
+    def dtype(self) -> np.dtype:
+        """The dtype of ``values``."""
+        return self.values.dtype
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """``dense_shape`` as a tuple."""
+        return tuple(int(d) for d in self.dense_shape)
+
+    def to_dense(self, default_value: Any = None) -> np.ndarray:
+        """The dense numpy array (``default_value`` where nothing is set).
+
+        Example:
+            >>> SparseTensor([[1]], [b"x"], [2]).to_dense().tolist()
+            [b'', b'x']
+        """
+        if default_value is None:
+            default_value = b"" if self.values.dtype == object else 0
+        out = np.full(self.shape, default_value, dtype=self.values.dtype)
+        if self.indices.shape[0]:
+            out[tuple(self.indices.T)] = self.values
+        return out
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, SparseTensor):
+            return NotImplemented
+        return (
+            np.array_equal(self.indices, other.indices)
+            and np.array_equal(self.values, other.values)
+            and np.array_equal(self.dense_shape, other.dense_shape)
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (
+            f"SparseTensor(indices={self.indices.tolist()}, "
+            f"values={self.values.tolist()}, dense_shape={self.dense_shape.tolist()})"
+        )
+
+
+def _as_values(values: Any) -> np.ndarray:
+    arr = np.asarray(values)
+    if arr.dtype.kind in ("U", "S"):
+        arr = np.array(
+            [v.encode() if isinstance(v, str) else bytes(v) for v in arr.ravel()],
+            dtype=object,
+        ).reshape(arr.shape)
+    return arr
+
+
+class TensorSpec:
+    """The shape and dtype of one leaf of a dataset element.
+
+    Unknown dimensions are ``None``.
+
+    Args:
+        shape: tuple of ints or None.
+        dtype: numpy dtype (``pl.string`` for byte strings).
+        name: optional name.
+
+    Example:
+        >>> TensorSpec((None, 3), np.float32)
+        TensorSpec(shape=(None, 3), dtype=float32, name=None)
+    """
+
+    __slots__ = ("shape", "dtype", "name")
+
+    def __init__(self, shape: Any, dtype: Any = np.float32, name: str | None = None):
+        self.shape = (
+            None
+            if shape is None
+            else tuple(None if d is None else int(d) for d in shape)
+        )
+        self.dtype = np.dtype(dtype)
+        self.name = name
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, TensorSpec):
+            return NotImplemented
+        return self.shape == other.shape and self.dtype == other.dtype
+
+    def __hash__(self) -> int:
+        return hash((self.shape, self.dtype))
+
+    def __repr__(self) -> str:
+        dtype = "string" if self.dtype == object else self.dtype.name
+        return f"TensorSpec(shape={self.shape}, dtype={dtype}, name={self.name!r})"
