@@ -231,11 +231,15 @@ def open_input(
     raw = _open_raw(path, "rb", buffer_size)
     if not kind:
         return raw
-    return io.BufferedReader(_InflateStream(raw, kind, path), _READ_CHUNK_BYTES)
+    return _InflateStream(raw, kind, path)
 
 
-class _InflateStream(io.RawIOBase):
-    """Streams the inflated bytes of a GZIP or ZLIB file."""
+class _InflateStream(io.BufferedIOBase):
+    """Streams the inflated bytes of a GZIP or ZLIB file.
+
+    An error met after some bytes of a ``read`` call were produced is kept and
+    raised by the next call, so no good byte is lost to it.
+    """
 
     def __init__(self, raw: IO[bytes], kind: str, path: str) -> None:
         self._raw = raw
@@ -244,20 +248,52 @@ class _InflateStream(io.RawIOBase):
         self._wbits = _GZIP_WBITS if kind == "GZIP" else _ZLIB_WBITS
         self._inflater = zlib.decompressobj(self._wbits)
         self._pending = b""
+        self._pos = 0  # read position in _pending
         self._consumed = 0  # compressed bytes fed so far
         self._done = False
+        self._failure: DataLossError | None = None
 
     def readable(self) -> bool:
         return True
 
+    def read1(self, size: int | None = -1) -> bytes:
+        if self._pos >= len(self._pending):
+            self._pending, self._pos = b"", 0
+            if self._failure is not None:
+                failure, self._failure = self._failure, None
+                raise failure
+            while not self._pending and not self._done:
+                self._fill()
+        end = len(self._pending)
+        if size is not None and size >= 0:
+            end = min(end, self._pos + size)
+        out = self._pending[self._pos : end]
+        self._pos = end
+        return out
+
+    def read(self, size: int | None = -1) -> bytes:
+        want = -1 if size is None else size
+        parts: list[bytes] = []
+        got = 0
+        while want < 0 or got < want:
+            try:
+                chunk = self.read1(_READ_CHUNK_BYTES if want < 0 else want - got)
+            except DataLossError as e:
+                if not parts or want < 0:
+                    raise
+                self._failure = e
+                break
+            if not chunk:
+                break
+            parts.append(chunk)
+            got += len(chunk)
+        return b"".join(parts)
+
     def readinto(self, buffer: Any) -> int:
         view = memoryview(buffer).cast("B")
-        while not self._pending and not self._done:
-            self._fill()
-        n = min(len(view), len(self._pending))
-        view[:n] = self._pending[:n]
-        self._pending = self._pending[n:]
-        return n
+        data = self.read(len(view))
+        view[: len(data)] = data
+        return len(data)
 
     def _fill(self) -> None:
         inflater = self._inflater
