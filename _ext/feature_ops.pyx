@@ -1,0 +1,307 @@
+# cython: language_level=3
+"""Batch kernels of the feature columns: vocabulary lookup, bucketize, crossing.
+
+Twin: pipeline/_reference/feature_ops.py (same names, results and errors).
+The loops run without the GIL; string pointers are gathered with it first.
+"""
+
+from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_GET_SIZE, PyBytes_Check
+from cpython.unicode cimport PyUnicode_Check
+from cpython.sequence cimport PySequence_Fast, PySequence_Fast_ITEMS, PySequence_Fast_GET_SIZE
+from cpython.ref cimport PyObject
+from libc.stdint cimport uint8_t, uint64_t, int64_t
+from libc.stdlib cimport malloc, free
+from libc.string cimport memcmp
+
+import numpy as np
+
+from farmhash_core cimport plf_cat64, plf_fingerprint64, plf_itoa
+
+cdef extern from "Python.h":
+    const char* PyUnicode_AsUTF8AndSize(object s, Py_ssize_t *size) except NULL
+
+
+cdef int _raise_type(Py_ssize_t index, object value) except -1:
+    raise TypeError(
+        f"expected bytes or str at index {index}, got {type(value).__name__}"
+    )
+
+
+cdef int _check_lookup_args(int64_t default_value, int64_t num_oov_buckets) except -1:
+    if num_oov_buckets < 0:
+        raise ValueError(f"num_oov_buckets must be >= 0, got {num_oov_buckets}")
+    return 0
+
+
+cdef inline uint64_t _mix(uint64_t v) noexcept nogil:
+    v ^= v >> 33
+    v *= 0xff51afd7ed558ccdULL
+    v ^= v >> 33
+    return v
+
+
+cdef Py_ssize_t _capacity(Py_ssize_t n):
+    cdef Py_ssize_t cap = 16
+    while cap < 2 * n:
+        cap *= 2
+    return cap
+
+
+cdef class _Gathered:
+    """Pointers and lengths of a sequence of bytes/str, kept alive by ``seq``."""
+
+    cdef object seq
+    cdef const uint8_t **ptrs
+    cdef size_t *lens
+    cdef Py_ssize_t n
+
+    def __cinit__(self, values):
+        cdef Py_ssize_t i, size
+        self.seq = PySequence_Fast(values, "expected a sequence of bytes or str")
+        self.n = PySequence_Fast_GET_SIZE(self.seq)
+        cdef PyObject **items = PySequence_Fast_ITEMS(self.seq)
+        self.ptrs = <const uint8_t**>malloc((self.n + 1) * sizeof(uint8_t*))
+        self.lens = <size_t*>malloc((self.n + 1) * sizeof(size_t))
+        if self.ptrs == NULL or self.lens == NULL:
+            raise MemoryError()
+        for i in range(self.n):
+            item = <object>items[i]
+            if PyBytes_Check(item):
+                self.ptrs[i] = <const uint8_t*>PyBytes_AS_STRING(item)
+                self.lens[i] = PyBytes_GET_SIZE(item)
+            elif PyUnicode_Check(item):
+                self.ptrs[i] = <const uint8_t*>PyUnicode_AsUTF8AndSize(item, &size)
+                self.lens[i] = size
+            else:
+                _raise_type(i, item)
+
+    def __dealloc__(self):
+        free(self.ptrs)
+        free(self.lens)
+
+
+cdef class StringVocab:
+    """A string vocabulary (entry -> position) in an open-addressing table."""
+
+    cdef _Gathered entries
+    cdef object keep
+    cdef int64_t[::1] table
+    cdef uint64_t mask
+    cdef Py_ssize_t n
+
+    def __init__(self, vocab):
+        vocab = list(vocab)
+        self.keep = vocab
+        self.entries = _Gathered(vocab)
+        self.n = self.entries.n
+        cap = _capacity(self.n)
+        self.table = np.full(cap, -1, dtype=np.int64)
+        self.mask = cap - 1
+        cdef Py_ssize_t i
+        cdef int64_t found
+        for i in range(self.n):
+            found = self._find(self.entries.ptrs[i], self.entries.lens[i],
+                               plf_fingerprint64(self.entries.ptrs[i], self.entries.lens[i]), 1, i)
+            if found >= 0:
+                key = (<const char*>self.entries.ptrs[i])[:self.entries.lens[i]]
+                raise ValueError(
+                    f"duplicate vocabulary entry {key!r} at positions {found} and {i}"
+                )
+
+    def __len__(self):
+        return self.n
+
+    cdef int64_t _find(self, const uint8_t *p, size_t n, uint64_t fp,
+                       bint insert, int64_t pos) noexcept nogil:
+        cdef uint64_t slot = _mix(fp) & self.mask
+        cdef int64_t e
+        while True:
+            e = self.table[slot]
+            if e < 0:
+                if insert:
+                    self.table[slot] = pos
+                return -1
+            if self.entries.lens[e] == n and memcmp(self.entries.ptrs[e], p, n) == 0:
+                return e
+            slot = (slot + 1) & self.mask
+
+    def lookup(self, values, int64_t default_value, int64_t num_oov_buckets):
+        """int64 ids of ``values`` (position, OOV bucket, or default)."""
+        _check_lookup_args(default_value, num_oov_buckets)
+        cdef _Gathered g = _Gathered(values)
+        out = np.empty(g.n, dtype=np.int64)
+        cdef int64_t[::1] res = out
+        cdef Py_ssize_t i
+        cdef uint64_t fp
+        cdef int64_t found
+        with nogil:
+            for i in range(g.n):
+                fp = plf_fingerprint64(g.ptrs[i], g.lens[i])
+                found = self._find(g.ptrs[i], g.lens[i], fp, 0, 0)
+                if found >= 0:
+                    res[i] = found
+                elif num_oov_buckets > 0:
+                    res[i] = self.n + <int64_t>(fp % <uint64_t>num_oov_buckets)
+                else:
+                    res[i] = default_value
+        return out
+
+
+cdef class IntVocab:
+    """An int64 vocabulary (entry -> position) in an open-addressing table."""
+
+    cdef int64_t[::1] keys
+    cdef int64_t[::1] table
+    cdef uint64_t mask
+    cdef Py_ssize_t n
+
+    def __init__(self, vocab):
+        self.keys = np.ascontiguousarray(vocab, dtype=np.int64).reshape(-1).copy()
+        self.n = self.keys.shape[0]
+        cap = _capacity(self.n)
+        self.table = np.full(cap, -1, dtype=np.int64)
+        self.mask = cap - 1
+        cdef Py_ssize_t i
+        cdef int64_t found
+        for i in range(self.n):
+            found = self._find(self.keys[i], 1, i)
+            if found >= 0:
+                raise ValueError(
+                    f"duplicate vocabulary entry {self.keys[i]} at positions {found} and {i}"
+                )
+
+    def __len__(self):
+        return self.n
+
+    cdef int64_t _find(self, int64_t key, bint insert, int64_t pos) noexcept nogil:
+        cdef uint64_t slot = _mix(<uint64_t>key * 0x9E3779B97F4A7C15ULL) & self.mask
+        cdef int64_t e
+        while True:
+            e = self.table[slot]
+            if e < 0:
+                if insert:
+                    self.table[slot] = pos
+                return -1
+            if self.keys[e] == key:
+                return e
+            slot = (slot + 1) & self.mask
+
+    def lookup(self, values, int64_t default_value, int64_t num_oov_buckets):
+        """int64 ids of integer ``values`` (OOV hashed as decimal strings)."""
+        _check_lookup_args(default_value, num_oov_buckets)
+        cdef const int64_t[::1] vals = np.ascontiguousarray(values, dtype=np.int64).reshape(-1)
+        out = np.empty(vals.shape[0], dtype=np.int64)
+        cdef int64_t[::1] res = out
+        cdef Py_ssize_t i
+        cdef int64_t found
+        cdef uint8_t buf[24]
+        cdef size_t k
+        with nogil:
+            for i in range(vals.shape[0]):
+                found = self._find(vals[i], 0, 0)
+                if found >= 0:
+                    res[i] = found
+                elif num_oov_buckets > 0:
+                    k = plf_itoa(vals[i], buf)
+                    res[i] = self.n + <int64_t>(
+                        plf_fingerprint64(buf, k) % <uint64_t>num_oov_buckets)
+                else:
+                    res[i] = default_value
+        return out
+
+
+def bucketize(values, boundaries):
+    """int64 bucket of each value: how many boundaries are <= x (NaN: last)."""
+    cdef const double[::1] x = np.ascontiguousarray(values, dtype=np.float64).reshape(-1)
+    cdef const double[::1] b = np.ascontiguousarray(boundaries, dtype=np.float64).reshape(-1)
+    out = np.empty(x.shape[0], dtype=np.int64)
+    cdef int64_t[::1] res = out
+    cdef Py_ssize_t i, lo, hi, mid, nb = b.shape[0]
+    cdef double v
+    with nogil:
+        for i in range(x.shape[0]):
+            v = x[i]
+            lo = 0
+            hi = nb
+            while lo < hi:  # first boundary with v < boundary
+                mid = (lo + hi) >> 1
+                if v < b[mid]:
+                    hi = mid
+                else:
+                    lo = mid + 1
+            res[i] = lo
+    return out
+
+
+def _check_ragged(splits, values):
+    if len(splits) != len(values) or not splits:
+        raise ValueError("cross needs as many splits as values, at least one")
+    rows = len(splits[0]) - 1
+    for i, (s, v) in enumerate(zip(splits, values)):
+        if len(s) - 1 != rows:
+            raise ValueError(f"input {i} has {len(s) - 1} rows, expected {rows}")
+        if s[0] != 0 or np.any(np.diff(s) < 0) or s[len(s) - 1] != len(v):
+            raise ValueError(f"input {i} has bad row splits")
+    return rows
+
+
+cdef void _cross_rows(Py_ssize_t rows, int k, const int64_t **sp, const uint64_t **vals,
+                      uint64_t hash_key, uint64_t num_buckets,
+                      const int64_t *out_splits, int64_t *ids, int64_t *pos) noexcept nogil:
+    cdef Py_ssize_t r, o
+    cdef int j
+    cdef uint64_t h
+    for r in range(rows):
+        if out_splits[r + 1] == out_splits[r]:
+            continue
+        for j in range(k):
+            pos[j] = sp[j][r]
+        for o in range(out_splits[r], out_splits[r + 1]):
+            h = hash_key
+            for j in range(k):
+                h = plf_cat64(h, vals[j][pos[j]])
+            ids[o] = <int64_t>(h % num_buckets)
+            j = k - 1  # odometer: the last input varies fastest
+            while j >= 0:
+                pos[j] += 1
+                if pos[j] < sp[j][r + 1]:
+                    break
+                pos[j] = sp[j][r]
+                j -= 1
+
+
+def cross(splits, values, uint64_t hash_key, int64_t num_buckets):
+    """Hashed cartesian product per row of ragged uint64 inputs -> (splits, ids)."""
+    if num_buckets < 1:
+        raise ValueError(f"num_buckets must be >= 1, got {num_buckets}")
+    sp_arrays = [np.ascontiguousarray(s, dtype=np.int64).reshape(-1) for s in splits]
+    val_arrays = [np.ascontiguousarray(v, dtype=np.uint64).reshape(-1) for v in values]
+    cdef Py_ssize_t rows = _check_ragged(sp_arrays, val_arrays), r
+    cdef int k = len(sp_arrays), j
+    counts = np.ones(rows, dtype=np.int64)
+    for s in sp_arrays:
+        counts *= np.diff(s)
+    out_splits = np.zeros(rows + 1, dtype=np.int64)
+    np.cumsum(counts, out=out_splits[1:])
+    ids = np.empty(int(out_splits[rows]), dtype=np.int64)
+    cdef const int64_t **sp = <const int64_t**>malloc(k * sizeof(int64_t*))
+    cdef const uint64_t **vals = <const uint64_t**>malloc(k * sizeof(uint64_t*))
+    cdef int64_t *pos = <int64_t*>malloc(k * sizeof(int64_t))
+    cdef const int64_t[::1] s_view
+    cdef const uint64_t[::1] v_view
+    cdef const int64_t[::1] os_view = out_splits
+    cdef int64_t[::1] ids_view = ids
+    cdef uint64_t dummy = 0
+    try:
+        for j in range(k):
+            s_view = sp_arrays[j]
+            sp[j] = &s_view[0]
+            v_view = val_arrays[j]
+            vals[j] = &v_view[0] if v_view.shape[0] else &dummy
+        if ids.shape[0]:
+            with nogil:
+                _cross_rows(rows, k, sp, vals, hash_key, <uint64_t>num_buckets,
+                            &os_view[0], &ids_view[0], pos)
+    finally:
+        free(sp); free(vals); free(pos)
+    return out_splits, ids
