@@ -1,0 +1,91 @@
+"""Optimizers with Keras 3's update rules, defaults and configs.
+
+The training loop calls ``optimizer.apply(grads, model.trainable_variables)`` once
+per batch; ``compile(optimizer="adam")`` resolves names with :func:`get`.
+
+Example:
+    >>> get("adam").get_config()["learning_rate"]
+    0.0010000000474974513
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pipeline.nn.optimizers.adagrad import Adadelta, Adagrad
+from pipeline.nn.optimizers.adam import Adam
+from pipeline.nn.optimizers.base import Optimizer
+from pipeline.nn.optimizers.ftrl import Ftrl
+from pipeline.nn.optimizers.rmsprop import RMSprop
+from pipeline.nn.optimizers.sgd import SGD
+
+__all__ = [
+    "SGD",
+    "Adadelta",
+    "Adagrad",
+    "Adam",
+    "Ftrl",
+    "Optimizer",
+    "RMSprop",
+    "deserialize",
+    "get",
+    "serialize",
+]
+
+_CLASSES: dict[str, type[Optimizer]] = {
+    c.__name__.lower(): c for c in (SGD, Adam, Adagrad, Adadelta, RMSprop, Ftrl)
+}
+
+
+def serialize(optimizer: Optimizer) -> dict[str, Any]:
+    """``{"class_name", "config"}`` of an optimizer, as Keras writes it.
+
+    Example:
+        >>> serialize(SGD())["class_name"]
+        'SGD'
+    """
+    return {
+        "module": "keras.optimizers",
+        "class_name": type(optimizer).__name__,
+        "config": optimizer.get_config(),
+        "registered_name": None,
+    }
+
+
+def deserialize(config: dict[str, Any]) -> Optimizer:
+    """The optimizer described by ``serialize``'s output.
+
+    Example:
+        >>> deserialize(serialize(Adam(0.5))).get_config()["learning_rate"]
+        0.5
+    """
+    name = str(config.get("class_name", "")).lower()
+    if name not in _CLASSES:
+        raise ValueError(f"Could not interpret optimizer identifier: {config}")
+    return _CLASSES[name].from_config(config.get("config", {}))
+
+
+def get(identifier: Any) -> Optimizer:
+    """An optimizer from a name ("adam", "SGD", ...), a config dict or an instance.
+
+    Args:
+        identifier: a case-insensitive class name, ``serialize``'s output, or an
+            ``Optimizer`` (returned as is).
+
+    Returns:
+        The optimizer; names give one with Keras's defaults.
+
+    Raises:
+        ValueError: if ``identifier`` names no optimizer.
+
+    Example:
+        >>> type(get("rmsprop")).__name__
+        'RMSprop'
+    """
+    if isinstance(identifier, Optimizer):
+        return identifier
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
+    if isinstance(identifier, str) and identifier.lower() in _CLASSES:
+        return _CLASSES[identifier.lower()]()
+    raise ValueError(f"Could not interpret optimizer identifier: {identifier}")

@@ -1,0 +1,103 @@
+"""The optimizers' only door to arrays, variables and gradients.
+
+Update rules never import numpy: they ask :func:`xp` for the array namespace of the
+active backend (numpy, or cupy later), and read and write model variables through
+:func:`read` and :func:`write`.
+
+Example:
+    >>> import numpy as np
+    >>> read(np.ones(2, np.float32)).dtype
+    dtype('float32')
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+
+def xp() -> ModuleType:
+    """The array namespace of the active backend.
+
+    Example:
+        >>> xp().__name__
+        'numpy'
+    """
+    return np
+
+
+def to_numpy(x: Any) -> np.ndarray:
+    """A host numpy array of a tensor, variable, backend array or number.
+
+    Example:
+        >>> to_numpy(3.0).tolist()
+        3.0
+    """
+    if hasattr(x, "numpy"):
+        x = x.numpy()
+    if hasattr(x, "get") and not isinstance(x, (np.ndarray, np.generic, dict)):
+        x = x.get()  # cupy
+    return np.asarray(x)
+
+
+def read(variable: Any) -> Any:
+    """The backend array behind ``variable`` (a Variable, or an array itself).
+
+    Example:
+        >>> read(np.zeros(3)).shape
+        (3,)
+    """
+    if isinstance(variable, np.ndarray):
+        return variable
+    value = getattr(variable, "value", None)
+    if value is not None and hasattr(value, "dtype") and not callable(value):
+        return read(value)
+    return np.asarray(variable)
+
+
+def write(variable: Any, value: Any) -> None:
+    """Store ``value`` (a backend array of the right shape) in ``variable``.
+
+    Example:
+        >>> v = np.zeros(2)
+        >>> write(v, np.ones(2)); v.tolist()
+        [1.0, 1.0]
+    """
+    if isinstance(variable, np.ndarray):
+        variable[...] = value
+    else:
+        variable.assign(value)
+
+
+def scatter_add(out: Any, indices: Any, values: Any) -> None:
+    """``out[indices] += values`` in place, duplicate indices adding up.
+
+    Example:
+        >>> a = np.zeros(3)
+        >>> scatter_add(a, np.array([1, 1]), np.array([1.0, 2.0])); a.tolist()
+        [0.0, 3.0, 0.0]
+    """
+    xp().add.at(out, indices, values)
+
+
+def scatter_set(out: Any, indices: Any, values: Any) -> None:
+    """``out[indices] = values`` in place (for a duplicate index, the last wins).
+
+    Example:
+        >>> a = np.zeros(3)
+        >>> scatter_set(a, np.array([2]), np.array([5.0])); a.tolist()
+        [0.0, 0.0, 5.0]
+    """
+    out[indices] = values
+
+
+def is_indexed_slices(x: Any) -> bool:
+    """Whether ``x`` is a sparse gradient (``values``, ``indices``, ``dense_shape``).
+
+    Example:
+        >>> is_indexed_slices(np.zeros(2))
+        False
+    """
+    return all(hasattr(x, a) for a in ("values", "indices", "dense_shape"))

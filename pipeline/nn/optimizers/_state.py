@@ -1,0 +1,110 @@
+"""The optimizer's own state: iterations, learning rate and per-variable slots.
+
+Example:
+    >>> import numpy as np
+    >>> v = StateVariable(np.zeros(2, np.float32), "m")
+    >>> v.assign_add(np.ones(2, np.float32)); v.numpy().tolist()
+    [1.0, 1.0]
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from pipeline.nn.optimizers import _access
+
+
+class StateVariable:
+    """A named backend array owned by an optimizer (never trained).
+
+    Supports ``numpy()``, ``np.asarray``, ``int()`` and ``float()`` so callbacks
+    and checkpoints can read it, and ``assign`` to restore it.
+
+    Args:
+        value: the initial backend array.
+        name: the variable's name, e.g. ``"adam/dense_kernel_momentum"``.
+
+    Example:
+        >>> int(StateVariable(np.array(3, np.int64), "iteration"))
+        3
+    """
+
+    trainable = False
+
+    def __init__(self, value: Any, name: str) -> None:
+        self.value = value
+        self.name = name
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """The array's shape.
+
+        Example:
+            >>> StateVariable(np.zeros((2, 3)), "s").shape
+            (2, 3)
+        """
+        return tuple(self.value.shape)
+
+    @property
+    def dtype(self) -> Any:
+        """The array's dtype.
+
+        Example:
+            >>> StateVariable(np.zeros(1, np.float32), "s").dtype
+            dtype('float32')
+        """
+        return self.value.dtype
+
+    def numpy(self) -> np.ndarray:
+        """A host numpy copy of the value.
+
+        Example:
+            >>> StateVariable(np.ones(1), "s").numpy().tolist()
+            [1.0]
+        """
+        return _access.to_numpy(self.value).copy()
+
+    def assign(self, value: Any) -> None:
+        """Replace the value (cast to this variable's dtype and shape).
+
+        Example:
+            >>> s = StateVariable(np.zeros(2, np.float32), "s")
+            >>> s.assign([1, 2]); s.numpy().tolist()
+            [1.0, 2.0]
+        """
+        xp = _access.xp()
+        new = xp.asarray(_access.to_numpy(value), dtype=self.value.dtype)
+        if new.shape != self.value.shape:
+            raise ValueError(
+                f"Cannot assign a value of shape {new.shape} to optimizer variable "
+                f"'{self.name}' of shape {self.value.shape}."
+            )
+        self.value = new
+
+    def assign_add(self, value: Any) -> None:
+        """Add ``value`` in place.
+
+        Example:
+            >>> s = StateVariable(np.zeros((), np.float32), "s")
+            >>> s.assign_add(2.0); float(s)
+            2.0
+        """
+        self.value = (self.value + value).astype(self.value.dtype, copy=False)
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        out = self.numpy()
+        return out if dtype is None else out.astype(dtype)
+
+    def __float__(self) -> float:
+        return float(_access.to_numpy(self.value))
+
+    def __int__(self) -> int:
+        return int(_access.to_numpy(self.value))
+
+    def __index__(self) -> int:
+        return int(self)
+
+    def __repr__(self) -> str:
+        return f"<StateVariable '{self.name}' shape={self.shape} value={self.numpy()}>"
