@@ -1,0 +1,127 @@
+"""`decode_csv`: TensorFlow's ``tf.io.decode_csv`` on numpy, vectorized over records.
+
+Records may have any shape (a scalar string, a list, a nested list or a numpy
+array of ``str``/``bytes``); every output column has that shape. A whole batch
+goes through pyarrow's CSV reader in one call (see `csv_fast`); the exact
+per-record decoder (`csv_records`) handles the batches pyarrow cannot.
+
+Example:
+    >>> import numpy as np
+    >>> cols = decode_csv(["1,house,2.5", '2,"a, b",'], [[0], ["?"], [0.0]])
+    >>> cols[0], cols[1], cols[2]
+    (array([1, 2], dtype=int32), array([b'house', b'a, b'], dtype=object), \
+array([2.5, 0. ], dtype=float32))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from pipeline.io import vectorized
+from pipeline.io.csv_fast import decode_batch
+from pipeline.io.csv_spec import ColumnSpec, CsvOptions, column_specs
+
+__all__ = ["decode_csv", "decode_lines"]
+
+
+def decode_csv(
+    records: Any,
+    record_defaults: Sequence[Any],
+    field_delim: str | bytes = ",",
+    use_quote_delim: bool = True,
+    name: str | None = None,
+    na_value: str | bytes = "",
+    select_cols: Sequence[int] | None = None,
+) -> list[np.ndarray]:
+    """Convert CSV records to typed columns, with TF's exact rules.
+
+    Args:
+        records: a string, or an array-like of strings of any shape
+            (``str`` or ``bytes``); each is one CSV record.
+        record_defaults: one entry per output column: a numpy array of
+            length 1 (default and dtype) or 0 (required column of that dtype),
+            a numpy dtype (required), or a Python scalar or a list of at most
+            one (int -> int32, float -> float32, str/bytes -> string).
+        field_delim: the one-byte field delimiter. Defaults to ``","``.
+        use_quote_delim: whether ``"`` quotes fields (``""`` is an escaped
+            quote inside them). Defaults to True.
+        name: ignored (TF's op name).
+        na_value: text that marks a missing field, besides the empty field.
+            Defaults to ``""``.
+        select_cols: strictly increasing indices of the columns to keep, one
+            per ``record_defaults`` entry. Defaults to every column.
+
+    Returns:
+        A list of numpy arrays, one per column, each of the shape of
+        ``records``; string columns are object arrays of ``bytes``.
+
+    Raises:
+        InvalidArgumentError: a malformed record, a wrong field count, a
+            missing required field or a value that does not parse, naming the
+            record (TF's message).
+        ValueError: ``select_cols`` not strictly increasing or not matching
+            ``record_defaults``.
+
+    Example:
+        >>> decode_csv(b"a,1", [np.array([], dtype=object), np.int64])
+        [array(b'a', dtype=object), array(1)]
+    """
+    vectorized.note_vectorizable_call("decode_csv")
+    del name
+    specs = column_specs(record_defaults)
+    opts = CsvOptions.make(
+        field_delim, use_quote_delim, na_value, select_cols, len(specs)
+    )
+    flat, shape = _flat_records(records)
+    columns = decode_lines(flat, specs, opts)
+    return [c.reshape(shape) for c in columns]
+
+
+def decode_lines(
+    lines: Sequence[bytes],
+    specs: Sequence[ColumnSpec],
+    opts: CsvOptions,
+    *,
+    path: str | None = None,
+    line_numbers: Sequence[int] | None = None,
+) -> list[np.ndarray]:
+    """Decode a flat list of byte records; errors name ``path`` and the line.
+
+    The engine's entry point for a block of lines read from a file.
+
+    Example:
+        >>> specs = [ColumnSpec(np.dtype(np.int32))]
+        >>> decode_lines([b"4", b"5"], specs, CsvOptions())
+        [array([4, 5], dtype=int32)]
+    """
+    return decode_batch(lines, specs, opts, path=path, lines=line_numbers)
+
+
+def _flat_records(records: Any) -> tuple[list[bytes], tuple[int, ...]]:
+    if isinstance(records, (bytes, str, np.bytes_, np.str_)):
+        return [_as_bytes(records)], ()
+    arr = records
+    if not isinstance(arr, np.ndarray):
+        arr = np.array(records, dtype=object)
+    flat = arr.reshape(-1).tolist()
+    if arr.dtype == object or arr.dtype.kind == "U":
+        flat = [_as_bytes(r) for r in flat] if not _all_bytes(flat) else flat
+    return flat, arr.shape
+
+
+def _all_bytes(items: list[Any]) -> bool:
+    return all(type(r) is bytes for r in items)
+
+
+def _as_bytes(value: Any) -> bytes:
+    if isinstance(value, str):
+        return value.encode("utf-8")
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value)
+    raise TypeError(
+        "`records` must hold str or bytes. "
+        f"Received an element of type {type(value).__name__}: {value!r}"
+    )

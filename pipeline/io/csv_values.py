@@ -1,0 +1,128 @@
+"""Exact TF parsing of one CSV field's text into int32/int64/float32/float64.
+
+These are the slow, obvious rules (the living spec) used by the per-record
+path and for the odd values the vectorized path cannot take:
+
+* integers: optional ASCII whitespace around an optional sign and decimal
+  digits; out-of-range values are rejected;
+* floats: strtod syntax with surrounding whitespace (decimal, hex floats,
+  ``inf``/``infinity``/``nan``/``nan(chars)`` in any case), correctly rounded
+  to the target type; overflow gives +-inf and underflow a denormal or +-0.
+
+Each parser returns the value, or ``None`` when the text is not valid.
+
+Example:
+    >>> parse_int(b" +12 ", 32), parse_int(b"2147483648", 32)
+    (12, None)
+    >>> parse_float(b"0x10", 64), parse_float(b"16777217", 32)
+    (16.0, 16777216.0)
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from decimal import Decimal
+from fractions import Fraction
+
+import numpy as np
+
+_WS = b" \t\n\v\f\r"
+_INT_RE = re.compile(rb"[+-]?[0-9]+")
+_DEC_RE = re.compile(rb"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_HEX_RE = re.compile(
+    rb"([+-]?)0[xX]((?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+))"
+    rb"(?:[pP]([+-]?[0-9]+))?"
+)
+_INF_RE = re.compile(rb"([+-]?)(?:inf|infinity)", re.IGNORECASE)
+_NAN_RE = re.compile(rb"[+-]?nan(?:\([0-9A-Za-z_]*\))?", re.IGNORECASE)
+_INT_LIMITS = {32: (-(2**31), 2**31 - 1), 64: (-(2**63), 2**63 - 1)}
+
+
+def parse_int(text: bytes, bits: int) -> int | None:
+    """The integer in ``text`` (TF's int32/int64 rule), or None if invalid.
+
+    Example:
+        >>> parse_int(b"-0", 64), parse_int(b"1e3", 32), parse_int(b"0x10", 32)
+        (0, None, None)
+    """
+    body = text.strip(_WS)
+    if not _INT_RE.fullmatch(body):
+        return None
+    value = int(body)
+    lo, hi = _INT_LIMITS[bits]
+    return value if lo <= value <= hi else None
+
+
+def parse_float(text: bytes, bits: int) -> float | None:
+    """The float in ``text`` rounded to float32/float64, or None if invalid.
+
+    The result is a Python float holding the float32 value when ``bits`` is 32.
+
+    Example:
+        >>> parse_float(b"1e39", 32), parse_float(b" 1e39 ", 64)
+        (inf, 1e+39)
+        >>> parse_float(b" ", 32) is None, math.isnan(parse_float(b"-NaN", 64))
+        (True, True)
+    """
+    body = text.strip(_WS)
+    if _DEC_RE.fullmatch(body):
+        return _round(float(body), bits, lambda: Fraction(Decimal(body.decode())))
+    match = _HEX_RE.fullmatch(body)
+    if match:
+        return _parse_hex(body, match, bits)
+    match = _INF_RE.fullmatch(body)
+    if match:
+        return -math.inf if match.group(1) == b"-" else math.inf
+    if _NAN_RE.fullmatch(body):
+        return math.nan
+    return None
+
+
+def _parse_hex(body: bytes, match: re.Match[bytes], bits: int) -> float:
+    text = body.decode()
+    try:
+        value = float.fromhex(text)
+    except OverflowError:
+        value = -math.inf if match.group(1) == b"-" else math.inf
+    return _round(value, bits, lambda: _hex_fraction(match))
+
+
+def _hex_fraction(match: re.Match[bytes]) -> Fraction:
+    digits = match.group(2).decode()
+    whole, _, frac = digits.partition(".")
+    mantissa = int((whole + frac) or "0", 16)
+    exponent = int(match.group(3) or b"0") - 4 * len(frac)
+    value = mantissa * (Fraction(2) ** exponent)
+    return -value if match.group(1) == b"-" else value
+
+
+def _round(value: float, bits: int, exact: Callable[[], Fraction]) -> float:
+    """``value`` (the correctly rounded double) rounded to ``bits``, exactly."""
+    if bits == 64 or not math.isfinite(value):
+        return value
+    with np.errstate(over="ignore"):
+        single = float(np.float32(value))
+    if single == value:
+        return value
+    # Double rounding can only go wrong when the double lies exactly halfway
+    # between two float32 values; such ties are decided on the exact value.
+    lo, hi = _bracket(abs(value))
+    mid = (Fraction(lo) + (Fraction(2**128) if math.isinf(hi) else Fraction(hi))) / 2
+    if Fraction(abs(value)) != mid:
+        return single
+    x = abs(exact())
+    if x == mid:
+        return single  # a true tie: numpy rounds half to even, as TF does
+    result = hi if x > mid else lo
+    return result if value > 0 else -result
+
+
+def _bracket(mag: float) -> tuple[float, float]:
+    """The adjacent float32 values ``lo < mag < hi`` (``hi`` is inf past max)."""
+    with np.errstate(over="ignore"):
+        low = np.float32(mag)
+        if math.isinf(low) or float(low) > mag:
+            low = np.nextafter(low, np.float32(0))
+        return float(low), float(np.nextafter(low, np.float32(np.inf)))
