@@ -1,0 +1,136 @@
+"""Elementwise unary functions, each forward beside its backward.
+
+Example:
+    >>> from pipeline.nn import ops
+    >>> ops.square([3.0]).numpy().tolist()
+    [9.0]
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from pipeline.nn import backend
+from pipeline.nn.ops._core import apply, arr
+from pipeline.nn.tensor import Tensor
+
+_TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+
+
+def _array(x: Any) -> Any:
+    a = arr(x)
+    return a if hasattr(a, "dtype") else backend.xp().asarray(a, dtype="float32")
+
+
+def negative(x: Any) -> Tensor:
+    """``-x``.
+
+    Example:
+        >>> negative([1.0]).numpy().tolist()
+        [-1.0]
+    """
+    a = _array(x)
+    return apply(-a, [x], lambda g: [-g])
+
+
+def square(x: Any) -> Tensor:
+    """``x * x``.
+
+    Example:
+        >>> square([-2.0]).numpy().tolist()
+        [4.0]
+    """
+    a = _array(x)
+    return apply(a * a, [x], lambda g: [g * 2 * a])
+
+
+def sqrt(x: Any) -> Tensor:
+    """Square root.
+
+    Example:
+        >>> sqrt([4.0]).numpy().tolist()
+        [2.0]
+    """
+    out = backend.xp().sqrt(_array(x))
+    return apply(out, [x], lambda g: [g * 0.5 / out])
+
+
+def exp(x: Any) -> Tensor:
+    """Exponential.
+
+    Example:
+        >>> exp([0.0]).numpy().tolist()
+        [1.0]
+    """
+    out = backend.xp().exp(_array(x))
+    return apply(out, [x], lambda g: [g * out])
+
+
+def log(x: Any) -> Tensor:
+    """Natural logarithm.
+
+    Example:
+        >>> log([1.0]).numpy().tolist()
+        [0.0]
+    """
+    a = _array(x)
+    return apply(backend.xp().log(a), [x], lambda g: [g / a])
+
+
+def log1p(x: Any) -> Tensor:
+    """``log(1 + x)``.
+
+    Example:
+        >>> log1p([0.0]).numpy().tolist()
+        [0.0]
+    """
+    a = _array(x)
+    return apply(backend.xp().log1p(a), [x], lambda g: [g / (1 + a)])
+
+
+def abs(x: Any) -> Tensor:  # noqa: A001  (Keras's name)
+    """Absolute value (gradient ``sign(x)``, 0 at 0).
+
+    Example:
+        >>> abs([-2.0]).numpy().tolist()
+        [2.0]
+    """
+    xp = backend.xp()
+    a = _array(x)
+    return apply(xp.abs(a), [x], lambda g: [g * xp.sign(a)])
+
+
+def sign(x: Any) -> Tensor:
+    """Sign, -1, 0 or 1 (no gradient).
+
+    Example:
+        >>> sign([-2.0, 0.0]).numpy().tolist()
+        [-1.0, 0.0]
+    """
+    return apply(backend.xp().sign(_array(x)), [x], None)
+
+
+def tanh(x: Any) -> Tensor:
+    """Hyperbolic tangent; gradient ``1 - y²``.
+
+    Example:
+        >>> tanh([0.0]).numpy().tolist()
+        [0.0]
+    """
+    out = backend.xp().tanh(_array(x))
+    return apply(out, [x], lambda g: [g * (1 - out * out)])
+
+
+def erf(x: Any) -> Tensor:
+    """The error function; gradient ``2/√π·exp(-x²)``.
+
+    Example:
+        >>> round(float(erf([1.0])[0]), 6)
+        0.842701
+    """
+    xp = backend.xp()
+    a = _array(x)
+    return apply(
+        backend.erf(a), [x], lambda g: [g * (_TWO_OVER_SQRT_PI * xp.exp(-a * a))]
+    )
