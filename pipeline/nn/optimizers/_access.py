@@ -17,6 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from pipeline.nn import backend, tensor
+
 
 def xp() -> ModuleType:
     """The array namespace of the active backend.
@@ -25,7 +27,7 @@ def xp() -> ModuleType:
         >>> xp().__name__
         'numpy'
     """
-    return np
+    return backend.xp()
 
 
 def to_numpy(x: Any) -> np.ndarray:
@@ -36,9 +38,9 @@ def to_numpy(x: Any) -> np.ndarray:
         3.0
     """
     if hasattr(x, "numpy"):
-        x = x.numpy()
-    if hasattr(x, "get") and not isinstance(x, (np.ndarray, np.generic, dict)):
-        x = x.get()  # cupy
+        return np.asarray(x.numpy())
+    if backend.get().is_array(x):
+        return np.asarray(backend.to_numpy(x))
     return np.asarray(x)
 
 
@@ -49,12 +51,9 @@ def read(variable: Any) -> Any:
         >>> read(np.zeros(3)).shape
         (3,)
     """
-    if isinstance(variable, np.ndarray):
-        return variable
-    value = getattr(variable, "value", None)
-    if value is not None and hasattr(value, "dtype") and not callable(value):
-        return read(value)
-    return np.asarray(variable)
+    if isinstance(variable, tensor.Variable):
+        return variable.value
+    return tensor.to_array(variable)
 
 
 def write(variable: Any, value: Any) -> None:
@@ -65,10 +64,10 @@ def write(variable: Any, value: Any) -> None:
         >>> write(v, np.ones(2)); v.tolist()
         [1.0, 1.0]
     """
-    if isinstance(variable, np.ndarray):
-        variable[...] = value
-    else:
+    if isinstance(variable, tensor.Variable):
         variable.assign(value)
+    else:
+        variable[...] = value  # a bare backend array
 
 
 def scatter_add(out: Any, indices: Any, values: Any) -> None:
