@@ -1,0 +1,29 @@
+"""The public facade: `Dataset` and the file-backed sources (tf.data names).
+
+Example:
+    >>> import pipeline as pl
+    >>> [int(x) for x in pl.data.Dataset.range(3)]
+    [0, 1, 2]
+    >>> pl.data.AUTOTUNE, pl.data.INFINITE_CARDINALITY, pl.data.UNKNOWN_CARDINALITY
+    (-1, -1, -2)
+"""
+
+from __future__ import annotations
+
+from pipeline.data.dataset import (
+    INFINITE_CARDINALITY,
+    UNKNOWN_CARDINALITY,
+    Dataset,
+)
+from pipeline.executor.options import Options
+from pipeline.graph.base import AUTOTUNE
+from pipeline.graph.failures import ElementFailure
+
+__all__ = [
+    "AUTOTUNE",
+    "INFINITE_CARDINALITY",
+    "UNKNOWN_CARDINALITY",
+    "Dataset",
+    "ElementFailure",
+    "Options",
+]

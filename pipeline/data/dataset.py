@@ -1,0 +1,248 @@
+"""`Dataset`: tf.data's API over the lazy graph and the threaded executor.
+
+A `Dataset` wraps an immutable graph node; methods return new datasets.
+Iterating optimizes the graph and runs it (``pipeline.executor``). Elements are
+numpy values as TF's ``as_numpy_iterator`` gives them.
+
+File formats build on ``Dataset._from_block_source(source)``; the source
+contract is documented in ``pipeline.graph.sources``.
+
+Example:
+    >>> ds = Dataset.from_tensor_slices({"x": [1, 2, 3]}).map(lambda d: d["x"] * 2)
+    >>> list(ds.as_numpy_iterator())
+    [np.int32(2), np.int32(4), np.int32(6)]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from pipeline.data.dataset_transforms import Transforms
+from pipeline.executor.options import Options
+from pipeline.executor.runner import DatasetIterator, optimized
+from pipeline.graph import base
+from pipeline.graph.base import INFINITE, UNKNOWN, Node
+from pipeline.graph.combining import ZipNode
+from pipeline.graph.optimize import plan_text
+from pipeline.graph.sources import (
+    BlockSourceNode,
+    GeneratorNode,
+    RangeNode,
+    TensorSlicesNode,
+    TensorsNode,
+)
+from pipeline.graph.structure import (
+    flatten,
+    flatten_up_to,
+    pack,
+    to_element,
+    to_input_structure,
+)
+from pipeline.types import TensorSpec
+
+INFINITE_CARDINALITY = INFINITE
+UNKNOWN_CARDINALITY = UNKNOWN
+
+
+class Dataset(Transforms):
+    """A lazy sequence of elements (tf.data's ``Dataset``).
+
+    Build one with a source (``from_tensor_slices``, ``range``, a file dataset),
+    chain transformations, and iterate.
+
+    Example:
+        >>> [int(x) for x in Dataset.range(5).filter(lambda x: x % 2 == 0)]
+        [0, 2, 4]
+    """
+
+    def __init__(self, node: Node, options: Options | None = None) -> None:
+        self._node = node
+        self._options = options or Options()
+
+    def _chain(self, node: Node) -> Dataset:
+        return Dataset(node, self._options)
+
+    @classmethod
+    def _from_node(cls, node: Node) -> Dataset:
+        return cls(node)
+
+    @classmethod
+    def _from_block_source(cls, source: Any) -> Dataset:
+        """A dataset over a file-backed source (see ``pipeline.graph.sources``)."""
+        return cls(BlockSourceNode((), source))
+
+    # sources -----------------------------------------------------------------
+
+    @staticmethod
+    def from_tensors(tensors: Any, name: str | None = None) -> Dataset:
+        """A dataset of one element, ``tensors``.
+
+        Example:
+            >>> list(Dataset.from_tensors([1, 2]).as_numpy_iterator())
+            [array([1, 2], dtype=int32)]
+        """
+        return Dataset(TensorsNode((), to_element(to_input_structure(tensors))))
+
+    @staticmethod
+    def from_tensor_slices(tensors: Any, name: str | None = None) -> Dataset:
+        """A dataset of the slices of ``tensors`` along their first axis.
+
+        Tuples and dicts are structures; lists are array-likes. Python ints
+        become int32, floats float32, strings bytes (as TF types them).
+
+        Example:
+            >>> list(Dataset.from_tensor_slices((["a", "b"], [1, 2])))
+            [(b'a', np.int32(1)), (b'b', np.int32(2))]
+        """
+        return Dataset(TensorSlicesNode((), to_input_structure(tensors)))
+
+    @staticmethod
+    def from_generator(
+        generator: Callable[..., Any],
+        output_types: Any = None,
+        output_shapes: Any = None,
+        args: tuple | None = None,
+        output_signature: Any = None,
+        name: str | None = None,
+    ) -> Dataset:
+        """A dataset of what ``generator(*args)`` yields, typed by ``output_signature``.
+
+        Example:
+            >>> def gen():
+            ...     yield from range(3)
+            >>> spec = TensorSpec((), "int64")
+            >>> ds = Dataset.from_generator(gen, output_signature=spec)
+            >>> [int(x) for x in ds]
+            [0, 1, 2]
+        """
+        if output_signature is None:
+            if output_types is None:
+                raise TypeError("`from_generator` needs `output_signature`.")
+            output_signature = _signature(output_types, output_shapes)
+        if not callable(generator):
+            raise TypeError("`generator` must be a Python callable.")
+        gen_args = tuple(to_element(a) for a in (args or ()))
+        return Dataset(GeneratorNode((), generator, output_signature, gen_args))
+
+    @staticmethod
+    def range(*args: int, output_type: Any = None, name: str | None = None) -> Dataset:
+        """``range(stop)`` or ``range(start, stop[, step])`` of int64 scalars.
+
+        Example:
+            >>> [int(x) for x in Dataset.range(1, 8, 3)]
+            [1, 4, 7]
+        """
+        if not 1 <= len(args) <= 3:
+            raise TypeError(f"`range` takes 1 to 3 arguments; got {len(args)}.")
+        start, stop, step = (0, args[0], 1) if len(args) == 1 else (*args, 1)[:3]
+        if step == 0:
+            raise ValueError("`step` must not be 0. Received: step=0")
+        return Dataset(RangeNode((), int(start), int(stop), int(step)))
+
+    @staticmethod
+    def zip(*args: Any, datasets: Any = None, name: str | None = None) -> Dataset:
+        """Zip a structure of datasets into a dataset of structures.
+
+        Example:
+            >>> ds = Dataset.zip(Dataset.range(2), Dataset.range(5, 9))
+            >>> [(int(a), int(b)) for a, b in ds]
+            [(0, 5), (1, 6)]
+        """
+        structure = datasets if datasets is not None else args
+        if datasets is None and len(args) == 1:
+            structure = args[0]
+        leaves = flatten(structure)
+        if not leaves or not all(isinstance(d, Dataset) for d in leaves):
+            raise TypeError("`zip` takes a (nested) structure of Datasets.")
+        return Dataset(ZipNode(tuple(d._node for d in leaves), structure))
+
+    # inspection and iteration -------------------------------------------------
+
+    @property
+    def element_spec(self) -> Any:
+        """The `TensorSpec` structure of one element (None for unknown dims)."""
+        return self._node.element_spec()
+
+    def cardinality(self) -> int:
+        """The number of elements; -1 when infinite, -2 when unknown.
+
+        Example:
+            >>> Dataset.range(10).batch(3).cardinality()
+            4
+        """
+        return self._node.cardinality()
+
+    def __len__(self) -> int:
+        n = self.cardinality()
+        if n == INFINITE:
+            raise TypeError("The dataset is infinite.")
+        if n == UNKNOWN:
+            raise TypeError("The dataset length is unknown.")
+        return n
+
+    def __iter__(self) -> DatasetIterator:
+        return DatasetIterator(self._node, self._options)
+
+    def as_numpy_iterator(self) -> DatasetIterator:
+        """An iterator of numpy elements (they already are numpy values).
+
+        Example:
+            >>> list(Dataset.from_tensor_slices(["x"]).as_numpy_iterator())
+            [b'x']
+        """
+        return iter(self)
+
+    def with_options(self, options: Options) -> Dataset:
+        """The same dataset run with ``options`` (merged over the current ones).
+
+        Example:
+            >>> Dataset.range(1).with_options(Options(seed=4)).options().seed
+            4
+        """
+        return Dataset(self._node, self._options.merge(options))
+
+    def options(self) -> Options:
+        """The run options of this dataset."""
+        return self._options
+
+    def explain(self, print_plan: bool = True) -> str:
+        """The plan before and after optimization (printed, and returned).
+
+        Example:
+            >>> text = Dataset.range(3).map(lambda x: x).explain(print_plan=False)
+            >>> text.splitlines()[-2:]
+            ['  prefetch(buffer_size=-1)', '    range(start=0, stop=3, step=1)']
+        """
+        text = "\n".join(
+            [
+                "plan:",
+                _indent(plan_text(self._node)),
+                "optimized:",
+                _indent(plan_text(optimized(self._node, self._options))),
+            ]
+        )
+        if print_plan:
+            print(text)
+        return text
+
+    def __repr__(self) -> str:
+        return f"<Dataset element_spec={self._node.element_spec()!r}>"
+
+    def __str__(self) -> str:
+        return plan_text(self._node)
+
+
+def _indent(text: str) -> str:
+    return "\n".join("  " + line for line in text.splitlines())
+
+
+def _signature(types: Any, shapes: Any) -> Any:
+    flat_types = flatten(types)
+    flat_shapes = (
+        flatten_up_to(types, shapes) if shapes is not None else [None] * len(flat_types)
+    )
+    return pack(types, [TensorSpec(s, t) for t, s in zip(flat_types, flat_shapes)])
+
+
+base._dataset_wrapper[:] = [Dataset._from_node]

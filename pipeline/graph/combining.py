@@ -1,0 +1,250 @@
+"""Combining nodes: zip, concatenate, flat_map, interleave.
+
+Example:
+    >>> from pipeline.graph.sources import RangeNode
+    >>> a, b = RangeNode((), 0, 2, 1), RangeNode((), 5, 9, 1)
+    >>> [tuple(map(int, e)) for e in IterContext().build(ZipNode((a, b), (0, 0)))]
+    [(0, 5), (1, 6)]
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
+from pipeline.graph.base import (
+    INFINITE,
+    UNKNOWN,
+    IterContext,
+    Node,
+    NodeIterator,
+    call_fn,
+    failure_of,
+    first_element,
+    node_of,
+)
+from pipeline.graph.failures import ElementFailure
+from pipeline.graph.structure import merge_specs, pack
+from pipeline.types import TensorSpec
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class ZipNode(Node):
+    """``zip(datasets)``: ``template`` is the structure the parents fill."""
+
+    template: Any = dataclasses.field(repr=False, default=None)
+    op = "zip"
+
+    def make_iterator(self, ctx: IterContext) -> NodeIterator:
+        return ZipIterator([ctx.build(p) for p in self.parents], self.template)
+
+    def cardinality(self) -> int:
+        cards = [p.cardinality() for p in self.parents]
+        finite = [c for c in cards if c >= 0]
+        if finite:
+            return min(finite)
+        return UNKNOWN if UNKNOWN in cards else INFINITE
+
+    def compute_spec(self) -> Any:
+        return pack(self.template, [p.element_spec() for p in self.parents])
+
+    def args(self) -> dict[str, Any]:
+        return {"inputs": len(self.parents)}
+
+
+class ZipIterator(NodeIterator):
+    def __init__(self, parents: list[NodeIterator], template: Any) -> None:
+        super().__init__(*parents)
+        self.template = template
+
+    def __next__(self) -> Any:
+        items = [next(p) for p in self.parents]
+        for item in items:
+            if isinstance(item, ElementFailure):
+                return item
+        return pack(self.template, items)
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class ConcatenateNode(Node):
+    """``a.concatenate(b)``."""
+
+    op = "concatenate"
+
+    def make_iterator(self, ctx: IterContext) -> NodeIterator:
+        return ConcatIterator(ctx, self.parents)
+
+    def cardinality(self) -> int:
+        a, b = (p.cardinality() for p in self.parents)
+        if INFINITE in (a, b):
+            return INFINITE
+        return UNKNOWN if UNKNOWN in (a, b) else a + b
+
+    def compute_spec(self) -> Any:
+        a, b = (p.element_spec() for p in self.parents)
+        if not isinstance(a, TensorSpec):
+            from pipeline.graph.structure import map_structure
+
+            return map_structure(merge_specs, a, b)
+        return merge_specs(a, b)
+
+
+class ConcatIterator(NodeIterator):
+    def __init__(self, ctx: IterContext, nodes: tuple[Node, ...]) -> None:
+        super().__init__()
+        self.ctx, self.nodes, self.which = ctx, nodes, 0
+        self.current = ctx.build(nodes[0])
+        self.parents = (self.current,)
+
+    def __next__(self) -> Any:
+        while True:
+            try:
+                return next(self.current)
+            except StopIteration:
+                if self.which + 1 >= len(self.nodes):
+                    raise
+                self.current.close()
+                self.which += 1
+                self.current = self.ctx.build(self.nodes[self.which])
+                self.parents = (self.current,)
+
+    def get_state(self) -> dict[str, Any]:
+        return {"which": self.which, "current": self.current.get_state()}
+
+    def set_state(self, state: dict[str, Any]) -> None:
+        self.current.close()
+        self.which = state["which"]
+        self.current = self.ctx.build(self.nodes[self.which])
+        self.parents = (self.current,)
+        self.current.set_state(state["current"])
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class InterleaveNode(Node):
+    """``interleave(fn, cycle_length, block_length, ...)``; flat_map is (1, 1)."""
+
+    fn: Callable[..., Any] | None = None
+    cycle_length: int = 1
+    block_length: int = 1
+    num_parallel_calls: int | None = None
+    deterministic: bool | None = None
+    op = "interleave"
+
+    def make_iterator(self, ctx: IterContext) -> NodeIterator:
+        return InterleaveIterator(ctx, self)
+
+    def cardinality(self) -> int:
+        return INFINITE if self.parents[0].cardinality() == INFINITE else UNKNOWN
+
+    def compute_spec(self) -> Any:
+        elem = first_element(self.parents[0])
+        if elem is None:
+            return None
+        return node_of(call_fn(self.fn, elem), "fn").element_spec()
+
+    def open(self, ctx: IterContext, elem: Any) -> NodeIterator:
+        """Build the iterator of the dataset ``fn`` makes from ``elem``."""
+        return ctx.build(node_of(call_fn(self.fn, elem), self.op + " fn"))
+
+    def args(self) -> dict[str, Any]:
+        if self.op == "flat_map":
+            return {"fn": self.fn}
+        out = super().args()
+        return {k: v for k, v in out.items() if v is not None}
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class FlatMapNode(InterleaveNode):
+    """``flat_map(fn)``: interleave with one input open at a time."""
+
+    op = "flat_map"
+
+
+class InterleaveIterator(NodeIterator):
+    """TF's order: fill an empty slot from the input and continue at that slot;
+    take ``block_length`` elements from a slot, then move to the next slot."""
+
+    def __init__(self, ctx: IterContext, node: InterleaveNode) -> None:
+        self.input = ctx.build(node.parents[0])
+        super().__init__(self.input)
+        self.ctx, self.node, self.stage = ctx, node, str(node)
+        self.cycle = max(1, node.cycle_length)
+        self.slots: list[Any] = [None] * self.cycle  # (input element, iterator)
+        self.slot, self.taken, self.opened = 0, 0, 0
+        self.end_of_input = False
+
+    def _open_slot(self, elem: Any) -> NodeIterator:
+        return self.node.open(self.ctx, elem)
+
+    def __next__(self) -> Any:
+        while not self.end_of_input or any(self.slots):
+            entry = self.slots[self.slot]
+            if entry is not None:
+                try:
+                    item = next(entry[1])
+                except StopIteration:
+                    entry[1].close()
+                    self.slots[self.slot] = None
+                    self._advance_slot()
+                    continue
+                self.taken += 1
+                if self.taken >= self.node.block_length:
+                    self._advance_slot()
+                return item
+            if self.end_of_input:
+                self._advance_slot()
+                continue
+            failure = self._fill_slot()
+            if failure is not None:
+                return failure
+        raise StopIteration
+
+    def _fill_slot(self) -> ElementFailure | None:
+        try:
+            elem = next(self.input)
+        except StopIteration:
+            self.end_of_input = True
+            return None
+        index, self.opened = self.opened, self.opened + 1
+        if isinstance(elem, ElementFailure):
+            return elem
+        try:
+            self.slots[self.slot] = (elem, self._open_slot(elem))
+        except Exception as e:
+            return failure_of(e, self.stage, index)
+        return None
+
+    def _advance_slot(self) -> None:
+        self.taken = 0
+        self.slot = (self.slot + 1) % self.cycle
+
+    def get_state(self) -> dict[str, Any]:
+        return {
+            "input": self.input.get_state(),
+            "slots": [
+                None if s is None else (s[0], s[1].get_state()) for s in self.slots
+            ],
+            "pos": (self.slot, self.taken, self.opened, self.end_of_input),
+        }
+
+    def set_state(self, state: dict[str, Any]) -> None:
+        self.close_slots()
+        self.input.set_state(state["input"])
+        self.slot, self.taken, self.opened, self.end_of_input = state["pos"]
+        for i, saved in enumerate(state["slots"]):
+            if saved is not None:
+                it = self._open_slot(saved[0])
+                it.set_state(saved[1])
+                self.slots[i] = (saved[0], it)
+
+    def close_slots(self) -> None:
+        """Close the iterators of the open slots."""
+        for i, entry in enumerate(self.slots):
+            if entry is not None:
+                entry[1].close()
+                self.slots[i] = None
+
+    def close(self) -> None:
+        self.close_slots()
+        self.input.close()

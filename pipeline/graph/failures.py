@@ -1,0 +1,60 @@
+"""`ElementFailure`: a bad element that travels through the graph as a value.
+
+A source that meets a bad record, or a stage whose user function raises, puts
+an `ElementFailure` in the stream in place of the element and keeps going.
+Downstream stages pass it along untouched; ``ignore_errors()`` drops and
+counts it; the consumer raises its exception with its original type and
+traceback.
+
+Example:
+    >>> fail = ElementFailure(ValueError("bad row"), where={"path": "a.csv"})
+    >>> fail.where["path"], type(fail.exception).__name__
+    ('a.csv', 'ValueError')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class ElementFailure:
+    """An element that could not be produced, with why and where.
+
+    Args:
+        exception: the exception to raise at the consumer.
+        raw: the raw bytes of the bad record when there are some (for quarantine).
+        where: where it happened (``path``, ``offset``, ``record_index``,
+            ``stage``, ``index``...).
+
+    Example:
+        >>> ElementFailure(KeyError("k")).raw is None
+        True
+    """
+
+    exception: BaseException
+    raw: bytes | None = None
+    where: dict[str, Any] = field(default_factory=dict)
+
+    def reason(self) -> str:
+        """One line: the exception type and message.
+
+        Example:
+            >>> ElementFailure(ValueError("x")).reason()
+            'ValueError: x'
+        """
+        return f"{type(self.exception).__name__}: {self.exception}"
+
+
+def with_note(exc: BaseException, note: str) -> BaseException:
+    """Add ``note`` to ``exc`` once (``add_note``) and return it.
+
+    Example:
+        >>> with_note(ValueError("x"), "in stage map").__notes__
+        ['in stage map']
+    """
+    notes = getattr(exc, "__notes__", [])
+    if note not in notes:
+        exc.add_note(note)
+    return exc

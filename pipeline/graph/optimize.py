@@ -1,0 +1,195 @@
+"""Graph rewrites applied before a run, and the plan text ``explain()`` shows.
+
+- **noop elimination**: ``take(-1)``, ``skip(0)``, ``repeat(1)``,
+  ``shard(1, 0)``, ``prefetch(0)`` and identity maps go away;
+- **map fusion**: ``map(f).map(g)`` becomes one ``map(f -> g)``;
+- **map vectorization**: ``map(f) -> batch(n)`` becomes
+  ``batch(n) -> vectorized_map(f)`` when a dry run of ``f`` on a sample element
+  under ``tracing()`` calls a vectorizable parser (``pipeline.io.vectorized``);
+- **final prefetch**: a ``prefetch(AUTOTUNE)`` is added at the end.
+
+Example:
+    >>> from pipeline.graph.sources import RangeNode
+    >>> from pipeline.graph.slicing import TakeNode
+    >>> node = TakeNode((RangeNode((), 0, 3, 1),), count=-1)
+    >>> print(plan_text(optimize(node)))
+    prefetch(buffer_size=-1)
+      range(start=0, stop=3, step=1)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from pipeline.graph.base import AUTOTUNE, IterContext, Node, apply_fn, fn_label
+from pipeline.graph.batching import BatchNode
+from pipeline.graph.caching import CacheNode, PrefetchNode
+from pipeline.graph.elementwise import FilterNode, MapNode
+from pipeline.graph.failures import ElementFailure
+from pipeline.graph.recovery import IgnoreErrorsNode
+from pipeline.graph.shuffling import ShuffleNode
+from pipeline.graph.slicing import RepeatNode, ShardNode, SkipNode, TakeNode
+from pipeline.graph.vectorize import VectorizedMapNode
+from pipeline.io.vectorized import tracing
+
+_IDENTITY_CODE = (lambda x: x).__code__.co_code
+
+
+def optimize(
+    node: Node,
+    *,
+    map_fusion: bool = True,
+    noop_elimination: bool = True,
+    map_vectorization: bool = True,
+    final_prefetch: bool = True,
+) -> Node:
+    """The rewritten graph (``node`` itself is unchanged: nodes are immutable).
+
+    Example:
+        >>> from pipeline.graph.sources import RangeNode
+        >>> m = MapNode((MapNode((RangeNode((), 0, 2, 1),), fn=abs),), fn=abs)
+        >>> str(optimize(m, final_prefetch=False)).startswith("map(fn=abs -> abs")
+        True
+    """
+    passes: list[Callable[[Node], Node]] = []
+    if noop_elimination:
+        passes.append(_drop_noop)
+    if map_fusion:
+        passes.append(_fuse_maps)
+    if map_vectorization:
+        passes.append(_vectorize)
+    out = _rewrite(node, passes, {})
+    if final_prefetch and not isinstance(out, PrefetchNode):
+        out = PrefetchNode((out,), buffer_size=AUTOTUNE)
+    return out
+
+
+def _rewrite(node: Node, passes: list[Callable[[Node], Node]], memo: dict) -> Node:
+    key = id(node)
+    if key in memo:
+        return memo[key]
+    parents = tuple(_rewrite(p, passes, memo) for p in node.parents)
+    out = node
+    if any(a is not b for a, b in zip(parents, node.parents)):
+        out = node.replace(parents=parents)
+    for rewrite in passes:
+        out = rewrite(out)
+    memo[key] = out
+    return out
+
+
+def _drop_noop(node: Node) -> Node:
+    noop = (
+        (isinstance(node, TakeNode) and node.count < 0)
+        or (isinstance(node, SkipNode) and node.count == 0)
+        or (isinstance(node, RepeatNode) and node.count == 1)
+        or (isinstance(node, ShardNode) and node.num_shards == 1)
+        or (isinstance(node, PrefetchNode) and node.buffer_size == 0)
+        or (type(node) is MapNode and _is_identity(node.fn))
+    )
+    return node.parents[0] if noop else node
+
+
+def _is_identity(fn: Any) -> bool:
+    code = getattr(fn, "__code__", None)
+    return (
+        code is not None
+        and code.co_argcount == 1
+        and not getattr(fn, "__defaults__", None)
+        and code.co_code == _IDENTITY_CODE
+    )
+
+
+class Fused:
+    """``g`` after ``f`` with tf.data's calling convention for each."""
+
+    def __init__(self, f: Callable[..., Any], g: Callable[..., Any]) -> None:
+        self.f, self.g = f, g
+        self._pipeline_label = f"{fn_label(f)} -> {fn_label(g)}"
+
+    def __call__(self, *args: Any) -> Any:
+        mid = apply_fn(self.f, args if len(args) != 1 else args[0])
+        return apply_fn(self.g, mid)
+
+
+def _fuse_maps(node: Node) -> Node:
+    if type(node) is not MapNode or type(node.parents[0]) is not MapNode:
+        return node
+    inner: MapNode = node.parents[0]  # type: ignore[assignment]
+    return MapNode(
+        inner.parents,
+        fn=Fused(inner.fn, node.fn),
+        num_parallel_calls=_first(node.num_parallel_calls, inner.num_parallel_calls),
+        deterministic=_first(node.deterministic, inner.deterministic),
+    )
+
+
+def _first(a: Any, b: Any) -> Any:
+    return a if a is not None else b
+
+
+_PASS_THROUGH = (
+    ShuffleNode,
+    PrefetchNode,
+    RepeatNode,
+    CacheNode,
+    ShardNode,
+    IgnoreErrorsNode,
+    TakeNode,
+    SkipNode,
+    FilterNode,
+)
+
+
+def _vectorize(node: Node) -> Node:
+    if type(node) is not BatchNode:
+        return node
+    inner = node.parents[0]
+    if type(inner) is not MapNode or not uses_vectorizable_parser(inner):
+        return node
+    batch = node.replace(parents=inner.parents)
+    return VectorizedMapNode(
+        (batch,),
+        fn=inner.fn,
+        num_parallel_calls=inner.num_parallel_calls,
+        deterministic=inner.deterministic,
+    )
+
+
+def uses_vectorizable_parser(node: MapNode) -> bool:
+    """Dry-run ``node.fn`` on a sample input element under ``tracing()``.
+
+    Example:
+        >>> from pipeline.graph.sources import RangeNode
+        >>> uses_vectorizable_parser(MapNode((RangeNode((), 0, 2, 1),), fn=abs))
+        False
+    """
+    sample = node.parents[0]
+    while isinstance(sample, _PASS_THROUGH):
+        sample = sample.parents[0]
+    it = IterContext().build(sample)
+    try:
+        elem = next(it, None)
+        if elem is None or isinstance(elem, ElementFailure):
+            return False
+        with tracing() as calls:
+            apply_fn(node.fn, elem)
+    except Exception:
+        return False
+    finally:
+        it.close()
+    return bool(calls)
+
+
+def plan_text(node: Node, indent: int = 0) -> str:
+    """The graph as indented text, output stage first.
+
+    Example:
+        >>> from pipeline.graph.sources import RangeNode
+        >>> plan_text(RangeNode((), 0, 1, 1))
+        'range(start=0, stop=1, step=1)'
+    """
+    lines = ["  " * indent + str(node)]
+    lines += [plan_text(p, indent + 1) for p in node.parents]
+    return "\n".join(lines)

@@ -1,0 +1,205 @@
+"""Slicing nodes: take, skip, shard, repeat.
+
+Failures pass through and are not counted as elements (an error in TF's
+``take`` input does not advance its counter either).
+
+Example:
+    >>> from pipeline.graph.sources import RangeNode
+    >>> node = TakeNode((RepeatNode((RangeNode((), 0, 2, 1),), count=None),), count=5)
+    >>> [int(x) for x in IterContext().build(node)]
+    [0, 1, 0, 1, 0]
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from pipeline.graph.base import INFINITE, UNKNOWN, IterContext, Node, NodeIterator
+from pipeline.graph.failures import ElementFailure
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class TakeNode(Node):
+    """``take(count)``; ``count=-1`` takes everything."""
+
+    count: int = -1
+    op = "take"
+
+    def make_iterator(self, ctx: IterContext) -> NodeIterator:
+        return TakeIterator(ctx.build(self.parents[0]), self.count)
+
+    def cardinality(self) -> int:
+        n = self.parents[0].cardinality()
+        if self.count < 0:
+            return n
+        if n == INFINITE:
+            return self.count
+        return n if n == UNKNOWN else min(n, self.count)
+
+
+class TakeIterator(NodeIterator):
+    def __init__(self, parent: NodeIterator, count: int) -> None:
+        super().__init__(parent)
+        self.parent, self.left = parent, count
+
+    def __next__(self) -> Any:
+        if self.left == 0:
+            raise StopIteration
+        elem = next(self.parent)
+        if self.left > 0 and not isinstance(elem, ElementFailure):
+            self.left -= 1
+        return elem
+
+    def get_state(self) -> dict[str, Any]:
+        return {"parent": self.parent.get_state(), "left": self.left}
+
+    def set_state(self, state: dict[str, Any]) -> None:
+        self.parent.set_state(state["parent"])
+        self.left = state["left"]
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class SkipNode(Node):
+    """``skip(count)``; ``count=-1`` skips everything."""
+
+    count: int = 0
+    op = "skip"
+
+    def make_iterator(self, ctx: IterContext) -> NodeIterator:
+        return SkipIterator(ctx.build(self.parents[0]), self.count)
+
+    def cardinality(self) -> int:
+        n = self.parents[0].cardinality()
+        if n < 0:
+            return n if self.count >= 0 else (0 if n == INFINITE else n)
+        return 0 if self.count < 0 else max(0, n - self.count)
+
+
+class SkipIterator(NodeIterator):
+    def __init__(self, parent: NodeIterator, count: int) -> None:
+        super().__init__(parent)
+        self.parent, self.left = parent, count
+
+    def __next__(self) -> Any:
+        while self.left != 0:
+            elem = next(self.parent)
+            if isinstance(elem, ElementFailure):
+                return elem
+            if self.left > 0:
+                self.left -= 1
+        return next(self.parent)
+
+    def get_state(self) -> dict[str, Any]:
+        return {"parent": self.parent.get_state(), "left": self.left}
+
+    def set_state(self, state: dict[str, Any]) -> None:
+        self.parent.set_state(state["parent"])
+        self.left = state["left"]
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class ShardNode(Node):
+    """``shard(num_shards, index)``: every ``num_shards``-th element from ``index``."""
+
+    num_shards: int = 1
+    index: int = 0
+    op = "shard"
+
+    def make_iterator(self, ctx: IterContext) -> NodeIterator:
+        return ShardIterator(ctx.build(self.parents[0]), self.num_shards, self.index)
+
+    def cardinality(self) -> int:
+        n = self.parents[0].cardinality()
+        if n < 0:
+            return n
+        return n // self.num_shards + (1 if n % self.num_shards > self.index else 0)
+
+
+class ShardIterator(NodeIterator):
+    def __init__(self, parent: NodeIterator, num: int, index: int) -> None:
+        super().__init__(parent)
+        self.parent, self.num, self.index = parent, num, index
+        self.pos = 0
+
+    def __next__(self) -> Any:
+        while True:
+            elem = next(self.parent)
+            if isinstance(elem, ElementFailure):
+                return elem
+            pos = self.pos
+            self.pos = pos + 1
+            if pos % self.num == self.index:
+                return elem
+
+    def get_state(self) -> dict[str, Any]:
+        return {"parent": self.parent.get_state(), "pos": self.pos}
+
+    def set_state(self, state: dict[str, Any]) -> None:
+        self.parent.set_state(state["parent"])
+        self.pos = state["pos"]
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class RepeatNode(Node):
+    """``repeat(count)``; None or -1 repeats forever. Each epoch is a new pass."""
+
+    count: int | None = None
+    op = "repeat"
+
+    def make_iterator(self, ctx: IterContext) -> NodeIterator:
+        count = -1 if self.count is None else self.count
+        return RepeatIterator(ctx, self.parents[0], count)
+
+    def cardinality(self) -> int:
+        n = self.parents[0].cardinality()
+        count = -1 if self.count is None else self.count
+        if count == 0 or n == 0:
+            return 0
+        if count < 0:
+            return INFINITE if n != UNKNOWN else UNKNOWN
+        return n if n < 0 else n * count
+
+
+class RepeatIterator(NodeIterator):
+    """Builds the parent's iterator anew for each epoch (epoch path extended)."""
+
+    def __init__(self, ctx: IterContext, node: Node, count: int) -> None:
+        super().__init__()
+        self.ctx, self.node, self.count = ctx, node, count
+        self.epoch, self.seen = 0, 0
+        self.child: NodeIterator | None = None
+
+    def _open(self) -> NodeIterator:
+        ctx = self.ctx.child(epoch=(*self.ctx.epoch, self.epoch))
+        self.child = ctx.build(self.node)
+        self.parents = (self.child,)
+        return self.child
+
+    def __next__(self) -> Any:
+        while self.count < 0 or self.epoch < self.count:
+            child = self.child or self._open()
+            try:
+                elem = next(child)
+            except StopIteration:
+                child.close()
+                empty = self.seen == 0
+                self.child, self.epoch, self.seen = None, self.epoch + 1, 0
+                if empty:
+                    break
+                continue
+            self.seen += 1
+            return elem
+        raise StopIteration
+
+    def get_state(self) -> dict[str, Any]:
+        child = None if self.child is None else self.child.get_state()
+        return {"epoch": self.epoch, "seen": self.seen, "child": child}
+
+    def set_state(self, state: dict[str, Any]) -> None:
+        if self.child is not None:
+            self.child.close()
+            self.child = None
+        self.epoch, self.seen = state["epoch"], state["seen"]
+        if state["child"] is not None:
+            self._open().set_state(state["child"])

@@ -1,0 +1,358 @@
+"""Source nodes: tensors, slices, range, generators, lists and block sources.
+
+SOURCE CONTRACT (for file formats). A file-backed dataset hands the graph an
+object ``source`` with:
+
+- ``element_spec``: the `TensorSpec` structure of its elements;
+- ``cardinality``: an int (``UNKNOWN`` = -2 when not known before reading);
+- ``__str__``: what ``explain()`` shows, e.g. ``TFRecordDataset(['a.tfrecord'])``;
+- ``blocks(state: dict | None) -> Iterator[tuple[list, dict]]``: reading from
+  ``state`` (None: from the start), yields ``(items, state_after_block)``
+  where ``items`` are elements or `ElementFailure` values (a bad record
+  reported in place of an element; reading goes on) and ``state_after_block``
+  is a small picklable dict from which ``blocks`` resumes right after the block.
+
+``Dataset._from_block_source(source)`` wraps it in a `BlockSourceNode`. The
+engine moves whole blocks; a block of a few hundred records is a good size.
+
+Example:
+    >>> class Three:
+    ...     element_spec = None
+    ...     cardinality = 3
+    ...     def blocks(self, state):
+    ...         start = 0 if state is None else state["next"]
+    ...         for i in range(start, 3, 2):
+    ...             yield list(range(i, min(i + 2, 3))), {"next": i + 2}
+    >>> list(IterContext().build(BlockSourceNode((), Three())))
+    [0, 1, 2]
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import numpy as np
+
+from pipeline.errors import InvalidArgumentError
+from pipeline.graph.base import UNKNOWN, IterContext, Node, NodeIterator, fn_label
+from pipeline.graph.failures import ElementFailure, with_note
+from pipeline.graph.structure import flatten, leaf_spec, pack, spec_of, to_leaf
+from pipeline.types import TensorSpec
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class TensorsNode(Node):
+    """``from_tensors(value)``: one element."""
+
+    value: Any = dataclasses.field(repr=False, default=None)
+    op = "from_tensors"
+
+    def make_iterator(self, ctx: IterContext) -> NodeIterator:
+        return ListIterator([self.value])
+
+    def cardinality(self) -> int:
+        return 1
+
+    def compute_spec(self) -> Any:
+        return spec_of(self.value)
+
+    def args(self) -> dict[str, Any]:
+        return {"spec": self.element_spec()}
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class ListNode(Node):
+    """Elements held in a tuple (window contents, cached data)."""
+
+    elements: tuple = dataclasses.field(repr=False, default=())
+    op = "from_list"
+
+    def make_iterator(self, ctx: IterContext) -> NodeIterator:
+        return ListIterator(self.elements)
+
+    def cardinality(self) -> int:
+        return len(self.elements)
+
+    def compute_spec(self) -> Any:
+        return spec_of(self.elements[0]) if self.elements else None
+
+    def args(self) -> dict[str, Any]:
+        return {"size": len(self.elements)}
+
+
+class ListIterator(NodeIterator):
+    def __init__(self, elements: Any) -> None:
+        super().__init__()
+        self.elements = elements
+        self.index = 0
+
+    def __next__(self) -> Any:
+        if self.index >= len(self.elements):
+            raise StopIteration
+        self.index += 1
+        return self.elements[self.index - 1]
+
+    def get_state(self) -> dict[str, Any]:
+        return {"index": self.index}
+
+    def set_state(self, state: dict[str, Any]) -> None:
+        self.index = state["index"]
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class TensorSlicesNode(Node):
+    """``from_tensor_slices(value)``: slices along the first axis of every leaf."""
+
+    value: Any = dataclasses.field(repr=False, default=None)
+    op = "from_tensor_slices"
+
+    def __post_init__(self) -> None:
+        leaves = flatten(self.value)
+        if not leaves or any(np.ndim(leaf) == 0 for leaf in leaves):
+            raise InvalidArgumentError(
+                "from_tensor_slices needs every component to have rank >= 1."
+            )
+        sizes = {len(leaf) for leaf in leaves}
+        if len(sizes) != 1:
+            raise InvalidArgumentError(
+                "Dimensions of the components do not match: all must have the "
+                f"same size along axis 0; got sizes {sorted(sizes)}."
+            )
+
+    def make_iterator(self, ctx: IterContext) -> NodeIterator:
+        return SlicesIterator(self.value)
+
+    def cardinality(self) -> int:
+        return len(flatten(self.value)[0])
+
+    def compute_spec(self) -> Any:
+        return pack(
+            self.value,
+            [TensorSpec(leaf.shape[1:], leaf.dtype) for leaf in flatten(self.value)],
+        )
+
+    def args(self) -> dict[str, Any]:
+        return {"size": self.cardinality()}
+
+
+class SlicesIterator(NodeIterator):
+    def __init__(self, value: Any) -> None:
+        super().__init__()
+        self.template = value
+        self.leaves = flatten(value)
+        self.single = not isinstance(value, (tuple, dict))
+        self.n = len(self.leaves[0])
+        self.index = 0
+
+    def __next__(self) -> Any:
+        i = self.index
+        if i >= self.n:
+            raise StopIteration
+        self.index = i + 1
+        if self.single:
+            return self.leaves[0][i]
+        return pack(self.template, [leaf[i] for leaf in self.leaves])
+
+    def get_state(self) -> dict[str, Any]:
+        return {"index": self.index}
+
+    def set_state(self, state: dict[str, Any]) -> None:
+        self.index = state["index"]
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class RangeNode(Node):
+    """``range(start, stop, step)``: int64 scalars."""
+
+    start: int = 0
+    stop: int = 0
+    step: int = 1
+    op = "range"
+
+    def make_iterator(self, ctx: IterContext) -> NodeIterator:
+        return RangeIterator(self.start, self.stop, self.step)
+
+    def cardinality(self) -> int:
+        return len(range(self.start, self.stop, self.step))
+
+    def compute_spec(self) -> Any:
+        return TensorSpec((), np.int64)
+
+
+class RangeIterator(NodeIterator):
+    def __init__(self, start: int, stop: int, step: int) -> None:
+        super().__init__()
+        self.next, self.stop, self.step = start, stop, step
+
+    def __next__(self) -> Any:
+        v = self.next
+        if (self.step > 0 and v >= self.stop) or (self.step < 0 and v <= self.stop):
+            raise StopIteration
+        self.next = v + self.step
+        return np.int64(v)
+
+    def get_state(self) -> dict[str, Any]:
+        return {"next": self.next}
+
+    def set_state(self, state: dict[str, Any]) -> None:
+        self.next = state["next"]
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class GeneratorNode(Node):
+    """``from_generator(generator, output_signature, args)``."""
+
+    generator: Callable[..., Any] | None = None
+    output_signature: Any = None
+    gen_args: tuple = ()
+    op = "from_generator"
+
+    def make_iterator(self, ctx: IterContext) -> NodeIterator:
+        return GeneratorIterator(self)
+
+    def cardinality(self) -> int:
+        return UNKNOWN
+
+    def compute_spec(self) -> Any:
+        return self.output_signature
+
+    def args(self) -> dict[str, Any]:
+        return {"generator": self.generator, "output_signature": self.output_signature}
+
+
+class GeneratorIterator(NodeIterator):
+    """Restores by re-running the generator and skipping what was consumed."""
+
+    def __init__(self, node: GeneratorNode) -> None:
+        super().__init__()
+        self.node = node
+        self.specs = flatten(node.output_signature)
+        self.gen: Iterator[Any] | None = None
+        self.count = 0
+        self.done = False
+
+    def __next__(self) -> Any:
+        if self.done:
+            raise StopIteration
+        if self.gen is None:
+            self.gen = iter(self.node.generator(*self.node.gen_args))
+        try:
+            value = next(self.gen)
+        except StopIteration:
+            self.done = True
+            raise
+        except Exception as e:
+            self.done = True
+            stage = f"from_generator({fn_label(self.node.generator)})"
+            with_note(e, f"raised in pipeline stage {stage} at element {self.count}")
+            return ElementFailure(e, where={"stage": stage, "index": self.count})
+        self.count += 1
+        return self._convert(value)
+
+    def _convert(self, value: Any) -> Any:
+        sig = self.node.output_signature
+        if not isinstance(value, (tuple, dict)) and isinstance(value, list):
+            value = tuple(value) if isinstance(sig, tuple) else value
+        leaves = flatten(value) if isinstance(sig, (tuple, dict)) else [value]
+        if len(leaves) != len(self.specs):
+            raise TypeError(
+                f"`generator` yielded an element that did not match the expected "
+                f"structure {sig}; got {value!r}."
+            )
+        return pack(sig, [_conform(v, s) for v, s in zip(leaves, self.specs)])
+
+    def get_state(self) -> dict[str, Any]:
+        return {"count": self.count, "done": self.done}
+
+    def set_state(self, state: dict[str, Any]) -> None:
+        self.gen = iter(self.node.generator(*self.node.gen_args))
+        self.count, self.done = 0, state["done"]
+        for _ in range(state["count"]):
+            next(self.gen)
+            self.count += 1
+
+
+def _conform(value: Any, spec: TensorSpec) -> Any:
+    if spec.dtype == object:
+        leaf = to_leaf(value)
+    else:
+        leaf = to_leaf(np.asarray(value, dtype=spec.dtype))
+    shape = leaf_spec(leaf).shape
+    want = spec.shape
+    if want is not None and (
+        len(shape) != len(want) or any(w not in (None, g) for w, g in zip(want, shape))
+    ):
+        raise TypeError(
+            f"`generator` yielded an element of shape {shape} where an element "
+            f"of shape {want} was expected."
+        )
+    return leaf
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class BlockSourceNode(Node):
+    """A file-backed source following the SOURCE CONTRACT (module docstring)."""
+
+    source: Any = None
+    op = "source"
+
+    def make_iterator(self, ctx: IterContext) -> NodeIterator:
+        return BlockSourceIterator(self.source)
+
+    def cardinality(self) -> int:
+        return int(self.source.cardinality)
+
+    def compute_spec(self) -> Any:
+        return self.source.element_spec
+
+    def __str__(self) -> str:
+        return str(self.source)
+
+
+class BlockSourceIterator(NodeIterator):
+    """State: the state before the current block and the offset inside it."""
+
+    def __init__(self, source: Any) -> None:
+        super().__init__()
+        self.source = source
+        self.blocks: Iterator[Any] | None = None
+        self.before: dict | None = None
+        self.after: dict | None = None
+        self.block: list = []
+        self.offset = 0
+
+    def __next__(self) -> Any:
+        while self.offset >= len(self.block):
+            self._advance()
+        self.offset += 1
+        return self.block[self.offset - 1]
+
+    def next_block(self) -> list:
+        """The rest of the current block (or the next one), all at once."""
+        while self.offset >= len(self.block):
+            self._advance()
+        out = self.block[self.offset :] if self.offset else self.block
+        self.offset = len(self.block)
+        return out
+
+    def _advance(self) -> None:
+        if self.blocks is None:
+            self.blocks = iter(self.source.blocks(self.before))
+            self.after = self.before
+        block, state = next(self.blocks)
+        self.before, self.after = self.after, state
+        self.block, self.offset = block, 0
+
+    def get_state(self) -> dict[str, Any]:
+        if self.offset >= len(self.block):
+            return {"before": self.after, "offset": 0}
+        return {"before": self.before, "offset": self.offset}
+
+    def set_state(self, state: dict[str, Any]) -> None:
+        self.blocks, self.block, self.offset = None, [], 0
+        self.before = state["before"]
+        if state["offset"]:
+            self._advance()
+            self.offset = state["offset"]
