@@ -1,0 +1,138 @@
+"""Shared pieces of the subcommands: input arguments, detection, output, progress.
+
+Example:
+    >>> import argparse
+    >>> p = argparse.ArgumentParser()
+    >>> add_input_arguments(p)
+    >>> p.parse_args(["a.csv", "--format", "csv"]).format
+    'csv'
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from typing import Any
+
+from pipeline.io import fs
+from pipeline.io.detect import FORMATS, Detected, detect
+
+_NON_TTY_WIDTH = 160
+
+
+def add_input_arguments(parser: argparse.ArgumentParser) -> None:
+    """FILES (paths, globs, fsspec URLs), ``--format``, header and quiet flags."""
+    parser.add_argument(
+        "files", nargs="+", metavar="FILES", help="paths, globs or fsspec URLs"
+    )
+    parser.add_argument(
+        "--format", choices=FORMATS, default=None, help="skip format detection"
+    )
+    parser.add_argument(
+        "--header",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="CSV/TSV: the first row names the columns (default: sniffed)",
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+
+
+def resolve(args: argparse.Namespace) -> list[Detected]:
+    """Expand the FILES patterns and detect each file's format.
+
+    Raises:
+        NotFoundError: a pattern matches no file.
+        InvalidArgumentError: a file's format cannot be detected.
+    """
+    found = []
+    for path in fs.expand(args.files):
+        d = detect(path, args.format)
+        if args.header is not None and d.format in ("csv", "tsv"):
+            d = replace(d, header=args.header)
+        found.append(d)
+    return found
+
+
+def console(file: Any = None) -> Any:
+    """A rich console on stdout (wide when stdout is not a terminal)."""
+    from rich.console import Console
+
+    out = file or sys.stdout
+    tty = hasattr(out, "isatty") and out.isatty()
+    return Console(file=out, width=None if tty else _NON_TTY_WIDTH, highlight=False)
+
+
+def print_json(doc: Any) -> None:
+    """One JSON document on one line of stdout."""
+    print(json.dumps(doc, default=_json_default))
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "backslashreplace")
+    if hasattr(value, "item"):
+        return value.item()
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    raise TypeError(f"not JSON serializable: {type(value).__name__}")
+
+
+class Progress:
+    """Counts records; shows a rich progress bar with records/s when enabled."""
+
+    def __init__(self, bar: Any, task: Any) -> None:
+        self._bar = bar
+        self._task = task
+        self.records = 0
+        self.started = time.perf_counter()
+
+    def advance(self, records: int) -> None:
+        """Add ``records`` to the count."""
+        self.records += records
+        if self._bar is not None:
+            rate = self.records / max(time.perf_counter() - self.started, 1e-9)
+            self._bar.update(self._task, advance=records, rate=f"{rate:,.0f} records/s")
+
+    def describe(self, text: str) -> None:
+        """Change the bar's label (the current file)."""
+        if self._bar is not None:
+            self._bar.update(self._task, description=text)
+
+
+@contextmanager
+def progress(label: str, quiet: bool) -> Iterator[Progress]:
+    """A `Progress` that draws on stderr only when stdout is a terminal."""
+    if quiet or not sys.stdout.isatty():
+        yield Progress(None, None)
+        return
+    from rich.progress import Progress as Bar
+    from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TextColumn("{task.completed:,} records"),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+    )
+    with Bar(*columns, transient=True, console=console(sys.stderr)) as bar:
+        yield Progress(bar, bar.add_task(label, total=None, rate=""))
+
+
+def human_bytes(n: float) -> str:
+    """``1536`` -> ``'1.5 KiB'``.
+
+    Example:
+        >>> human_bytes(1536)
+        '1.5 KiB'
+    """
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if n < 1024 or unit == "GiB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n:.1f} GiB"

@@ -1,0 +1,174 @@
+"""Read any detected file as batches of `Column` values, through the library readers.
+
+Example:
+    >>> from pipeline.io import fs
+    >>> from pipeline.io.detect import detect
+    >>> with fs.open_output("memory://read-doc/a.csv") as f:
+    ...     _ = f.write(b"a,b\\n1,x\\n2,\\n")
+    >>> [b["b"].lengths.tolist() for b in iter_batches(detect("memory://read-doc/a.csv"))]
+    [[1, -1]]
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from pipeline.cli import _examples
+from pipeline.cli._columns import arrow_to_column, strings_to_column
+from pipeline.errors import InvalidArgumentError
+from pipeline.io import fs, tfrecord
+from pipeline.io.detect import Detected
+from pipeline.io.schema import Column
+
+_BATCH_RECORDS = 4096
+_CSV_BLOCK_BYTES = 1 << 20
+
+Batch = dict[str, Column]
+
+
+def csv_names(d: Detected) -> list[str]:
+    """The column names of a CSV file: its header, or ``col0``, ``col1``, ...
+
+    Raises:
+        InvalidArgumentError: the file has no first line.
+    """
+    with fs.open_input(d.path, d.compression) as f:
+        first = f.readline().decode("utf-8", "replace")
+    if not first.strip():
+        raise InvalidArgumentError(
+            f"CSV file {d.path!r} is empty: expected a first line", path=d.path, line=1
+        )
+    fields = next(csv.reader(io.StringIO(first), delimiter=d.delimiter or ","))
+    if d.header:
+        return [f.strip() or f"col{i}" for i, f in enumerate(fields)]
+    return [f"col{i}" for i in range(len(fields))]
+
+
+def _csv_batches(d: Detected, kinds: dict[str, str] | None) -> Iterator[Batch]:
+    import pyarrow.csv as pcsv
+
+    names = csv_names(d)
+    read = pcsv.ReadOptions(
+        column_names=names, skip_rows=1 if d.header else 0, block_size=_CSV_BLOCK_BYTES
+    )
+    parse = pcsv.ParseOptions(delimiter=d.delimiter or ",", newlines_in_values=True)
+    conv = pcsv.ConvertOptions(
+        column_types={n: pa.string() for n in names}, strings_can_be_null=False
+    )
+    with fs.open_input(d.path, d.compression) as f:
+        reader = pcsv.open_csv(
+            f, read_options=read, parse_options=parse, convert_options=conv
+        )
+        for rb in reader:
+            yield {
+                n: strings_to_column(rb.column(i), (kinds or {}).get(n))
+                for i, n in enumerate(names)
+            }
+
+
+def _parquet_batches(d: Detected) -> Iterator[Batch]:
+    import pyarrow.parquet as pq
+
+    with fs.open_input(d.path) as f:
+        pf = pq.ParquetFile(f)
+        for rb in pf.iter_batches(batch_size=_BATCH_RECORDS):
+            yield {
+                n: arrow_to_column(rb.column(i)) for i, n in enumerate(rb.schema.names)
+            }
+
+
+def _bytes_column(items: list[bytes]) -> Column:
+    values = np.empty(len(items), dtype=object)
+    values[:] = items
+    return Column("string", values, np.ones(len(items), dtype=np.int64), scalar=True)
+
+
+def _text_batches(d: Detected) -> Iterator[Batch]:
+    with fs.open_input(d.path, d.compression) as f:
+        lines: list[bytes] = []
+        for line in f:
+            lines.append(line.rstrip(b"\n").removesuffix(b"\r"))
+            if len(lines) == _BATCH_RECORDS:
+                yield {"line": _bytes_column(lines)}
+                lines = []
+        if lines:
+            yield {"line": _bytes_column(lines)}
+
+
+def _tfrecord_batches(d: Detected, raw: bool) -> Iterator[Batch]:
+    for block in tfrecord.iter_blocks(
+        d.path, d.compression, max_block_records=_BATCH_RECORDS
+    ):
+        if raw:
+            yield {"record": _bytes_column(block.records)}
+        else:
+            yield _examples.decode_block(block.records, d.path, block.first_index)
+
+
+def iter_batches(d: Detected, kinds: dict[str, str] | None = None) -> Iterator[Batch]:
+    """Yield the records of one file as batches of columns.
+
+    Args:
+        d: the detected file.
+        kinds: for CSV, the kind of each column (from a schema); None infers
+            the kinds batch by batch.
+    """
+    if d.format in ("csv", "tsv"):
+        yield from _csv_batches(d, kinds)
+    elif d.format == "parquet":
+        yield from _parquet_batches(d)
+    elif d.format == "text":
+        yield from _text_batches(d)
+    else:
+        yield from _tfrecord_batches(d, raw=d.format == "tfrecord-raw")
+
+
+def batch_size(batch: Batch) -> int:
+    """The number of records in a batch."""
+    return max((c.num_records for c in batch.values()), default=0)
+
+
+def rows(batch: Batch, limit: int | None = None) -> list[dict[str, Any]]:
+    """The records of a batch as dicts (missing features left out).
+
+    A scalar column gives its value, any other a list of values.
+
+    Example:
+        >>> b = {"x": Column("int64", np.array([5, 6, 7]), np.array([2, -1, 1]))}
+        >>> rows(b)
+        [{'x': [5, 6]}, {}, {'x': [7]}]
+    """
+    n = batch_size(batch) if limit is None else min(limit, batch_size(batch))
+    out: list[dict[str, Any]] = [{} for _ in range(n)]
+    for name, col in batch.items():
+        ends = np.cumsum(np.maximum(col.lengths, 0))
+        for i in range(n):
+            if col.lengths[i] >= 0:
+                values = col.values[ends[i] - col.lengths[i] : ends[i]].tolist()
+                out[i][name] = values[0] if col.scalar else values
+    return out
+
+
+def head(batch: Batch, n: int) -> Batch:
+    """The first ``n`` records of a batch.
+
+    Example:
+        >>> b = {"x": Column("int64", np.array([5, 6, 7]), np.array([2, -1, 1]))}
+        >>> c = head(b, 2)["x"]
+        >>> c.values.tolist(), c.lengths.tolist()
+        ([5, 6], [2, -1])
+    """
+    out = {}
+    for name, col in batch.items():
+        lengths = col.lengths[:n]
+        used = int(np.maximum(lengths, 0).sum())
+        out[name] = Column(
+            col.kind, col.values[:used], lengths, col.invalid, col.scalar
+        )
+    return out

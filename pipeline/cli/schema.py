@@ -1,0 +1,116 @@
+"""``pipeline schema``: inferred features, and a parse spec for the pipeline.
+
+Per feature: kind (int64, float, string), valency (a fixed length n, or
+variable lengths min..max), presence (% of records that have it) and example
+values. ``--json PATH`` writes the schema as a spec that ``pl.io.load_spec``
+reads (``--json`` alone prints it).
+
+Example:
+    >>> from pipeline.cli import main
+    >>> from pipeline.io import fs
+    >>> with fs.open_output("memory://schema-cmd/a.csv") as f:
+    ...     _ = f.write(b"a,b\\n1,x\\n2.5,\\n")
+    >>> main(["schema", "memory://schema-cmd/a.csv", "--json"])  # doctest: +ELLIPSIS
+    {...
+    0
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterable
+
+from pipeline.cli import _common, _read
+from pipeline.errors import InvalidArgumentError
+from pipeline.io import fs
+from pipeline.io.detect import Detected
+from pipeline.io.schema import Schema, SchemaBuilder
+
+HELP = "infer the schema (kind, valency, presence) and write a parse spec"
+EPILOG = """examples:
+  pipeline schema data/train.tfrecord-*
+  pipeline schema 'data/*.csv' --sample 10000
+  pipeline schema data/train.tfrecord-* --json spec.json
+
+then in Python:
+  spec = pl.io.load_spec("spec.json")
+  pl.io.parse_example(serialized, spec)          # TFRecord of Examples
+  pl.data.CsvDataset(files, spec.record_defaults, header=True)   # CSV"""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the ``schema`` arguments."""
+    _common.add_input_arguments(parser)
+    parser.add_argument(
+        "--sample", type=int, default=None, metavar="N",
+        help="read only the first N records (default: all)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--json", nargs="?", const="-", default=None, metavar="PATH",
+        help="write the schema as JSON to PATH (stdout without PATH)",
+    )  # fmt: skip
+
+
+def infer(
+    files: Iterable[Detected],
+    sample: int | None = None,
+    bar: _common.Progress | None = None,
+) -> Schema:
+    """The schema of the first ``sample`` records (all when None) of ``files``."""
+    files = list(files)
+    builder = SchemaBuilder(files[0].format if files else "")
+    for d in files:
+        if bar is not None:
+            bar.describe(d.path)
+        for batch in _read.iter_batches(d):
+            if (
+                sample is not None
+                and builder.records + _read.batch_size(batch) > sample
+            ):
+                batch = _read.head(batch, sample - builder.records)
+            builder.update(batch)
+            if bar is not None:
+                bar.advance(_read.batch_size(batch))
+            if sample is not None and builder.records >= sample:
+                return builder.finish()
+    return builder.finish()
+
+
+def _valency(f) -> str:
+    if f.min_length == f.max_length:
+        return f"fixed {f.min_length}"
+    return f"variable {f.min_length}..{f.max_length}"
+
+
+def _print(schema: Schema) -> None:
+    from rich.table import Table
+
+    from pipeline.cli.head import _show
+
+    table = Table("feature", "kind", "valency", "presence", "examples")
+    for f in schema.features.values():
+        examples = ", ".join(_show(v) for v in f.examples)
+        table.add_row(f.name, f.kind, _valency(f), f"{100 * f.presence:.1f}%", examples)
+    con = _common.console()
+    con.print(table)
+    con.print(f"{schema.records} records, {len(schema.features)} features")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Infer and print (or write) the schema."""
+    if args.sample is not None and args.sample <= 0:
+        raise InvalidArgumentError(f"`--sample` must be > 0. Received: {args.sample}")
+    files = _common.resolve(args)
+    with _common.progress("schema", args.quiet) as bar:
+        schema = infer(files, args.sample, bar)
+    if not schema.records:
+        raise InvalidArgumentError(f"no records in {', '.join(args.files)}")
+    if args.json == "-":
+        print(schema.to_json())
+    elif args.json:
+        with fs.open_output(args.json) as out:
+            out.write(schema.to_json().encode("utf-8") + b"\n")
+        print(f"wrote {args.json}: {len(schema.features)} features")
+    else:
+        _print(schema)
+    return 0

@@ -1,0 +1,297 @@
+"""Format and compression sniffing, by content first and by extension second.
+
+:func:`detect` looks at the first bytes of a file and says what it holds:
+
+* compression: ``"GZIP"`` (magic ``1f 8b``), ``"ZLIB"`` (a valid zlib header
+  that inflates), or ``""``; the extension (``.gz``, ``.zz``, ``.zlib``)
+  decides only when the file is too short to tell;
+* format, one of `FORMATS`: ``"parquet"`` (magic ``PAR1``), ``"tfrecord"``
+  (a TFRecord whose first record is a ``tf.train.Example``), ``"tfrecord-raw"``
+  (any other TFRecord: the first header's length CRC matches), ``"csv"`` /
+  ``"tsv"`` (lines that split into the same number of fields, two or more;
+  a header row is sniffed), or ``"text"`` (any other UTF-8 text).
+
+Example:
+    >>> from pipeline.io import fs
+    >>> with fs.open_output("memory://detect-doc/a.csv.gz", "GZIP") as f:
+    ...     _ = f.write(b"x,y\\n1,2\\n3,4\\n")
+    >>> d = detect("memory://detect-doc/a.csv.gz")
+    >>> d.format, d.compression, d.delimiter, d.header
+    ('csv', 'GZIP', ',', True)
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import struct
+import zlib
+from dataclasses import dataclass, replace
+
+from pipeline import _kernels
+from pipeline.errors import DataLossError, InvalidArgumentError
+from pipeline.io import fs
+
+__all__ = ["FORMATS", "Detected", "detect", "sniff_csv"]
+
+#: The formats :func:`detect` knows, as ``--format`` spells them.
+FORMATS = ("csv", "tsv", "tfrecord", "tfrecord-raw", "parquet", "text")
+
+_SAMPLE_BYTES = 64 * 1024
+_SNIFF_LINES = 50
+_DELIMITERS = (",", "\t", ";", "|")
+_EXTENSIONS = {
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".tab": "tsv",
+    ".tfrecord": "tfrecord",
+    ".tfrecords": "tfrecord",
+    ".tfrec": "tfrecord",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".txt": "text",
+    ".text": "text",
+}
+_NUMBER = re.compile(
+    r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$|^\s*[-+]?(inf|nan)"
+)
+_NAME = re.compile(r"^[A-Za-z_][\w .\-/()]*$")
+
+
+@dataclass(frozen=True)
+class Detected:
+    """What a file holds.
+
+    Attributes:
+        path: the file.
+        format: one of `FORMATS`.
+        compression: ``""``, ``"GZIP"`` or ``"ZLIB"``.
+        delimiter: the field delimiter (``csv``/``tsv`` only, else None).
+        header: whether the first row names the columns (``csv``/``tsv``).
+        empty: the (decompressed) file has no bytes at all.
+    """
+
+    path: str
+    format: str
+    compression: str
+    delimiter: str | None = None
+    header: bool | None = None
+    empty: bool = False
+
+
+def _extension_hints(path: str) -> tuple[str | None, str]:
+    """(format, compression) that the file name suggests."""
+    name = path.rsplit("/", 1)[-1].lower()
+    compression = fs.compression_of(name, "AUTO")
+    if compression:
+        name = name.rsplit(".", 1)[0]
+    fmt = None
+    for suffix, kind in _EXTENSIONS.items():
+        if name.endswith(suffix) or f"{suffix}-" in name:
+            fmt = kind
+    return fmt, compression
+
+
+def _sniff_compression(head: bytes, hinted: str) -> str:
+    if head[:2] == b"\x1f\x8b":
+        return "GZIP"
+    if len(head) >= 2 and head[0] & 0x0F == 8 and (head[0] << 8 | head[1]) % 31 == 0:
+        try:
+            zlib.decompressobj().decompress(head, 64)
+            return "ZLIB"
+        except zlib.error:
+            pass
+    return hinted if len(head) < 2 else ""
+
+
+def _read_sample(path: str, compression: str) -> bytes:
+    """Up to 64 KiB of decompressed bytes; a damaged stream gives what it can."""
+    parts: list[bytes] = []
+    got = 0
+    with fs.open_input(path, compression) as f:
+        while got < _SAMPLE_BYTES:
+            try:
+                chunk = f.read(4096)
+            except DataLossError:
+                break
+            if not chunk:
+                break
+            parts.append(chunk)
+            got += len(chunk)
+    return b"".join(parts)
+
+
+def _is_tfrecord(sample: bytes) -> bool:
+    if len(sample) < 12:
+        return False
+    crc = _kernels.load("crc32c").masked_crc32c(sample[:8])
+    return struct.unpack_from("<I", sample, 8)[0] == crc
+
+
+def _first_record(sample: bytes) -> bytes | None:
+    (length,) = struct.unpack_from("<Q", sample, 0)
+    if 12 + length > len(sample):
+        return None
+    return sample[12 : 12 + length]
+
+
+def _looks_like_example(record: bytes | None) -> bool:
+    """Whether a TFRecord payload is a ``tf.train.Example`` (field 1, bytes)."""
+    if record is None:
+        return True  # too long to sample; TFRecord files almost always hold Examples
+    if not record:
+        return True
+    try:
+        from pipeline.io import example_codec as codec  # type: ignore[attr-defined]
+    except ImportError:
+        return record[0] == 0x0A
+    try:
+        codec.decode_example(record)
+    except Exception:
+        return False
+    return True
+
+
+def _text_lines(sample: bytes, complete: bool) -> list[str] | None:
+    """The sample's lines as text, or None when it is not UTF-8 text."""
+    if b"\x00" in sample:
+        return None
+    if not complete:
+        cut = sample.rfind(b"\n")
+        sample = sample[: cut + 1] if cut >= 0 else sample
+    try:
+        text = sample.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return text.splitlines()[:_SNIFF_LINES]
+
+
+def _is_number(field: str) -> bool:
+    return bool(_NUMBER.match(field))
+
+
+def _has_header(rows: list[list[str]]) -> bool:
+    first, body = rows[0], rows[1:]
+    if any(not f.strip() or _is_number(f) for f in first):
+        return False
+    if len(set(first)) != len(first):
+        return False
+    if not body:
+        return True
+    for col in range(len(first)):
+        values = [r[col] for r in body if col < len(r) and r[col].strip()]
+        if values and all(_is_number(v) for v in values):
+            return True
+    return all(_NAME.match(f) for f in first) and not any(
+        first[c] in {r[c] for r in body if c < len(r)} for c in range(len(first))
+    )
+
+
+def sniff_csv(
+    lines: list[str], delimiter: str | None = None
+) -> tuple[str, bool] | None:
+    """The ``(delimiter, header)`` of CSV lines, or None when they are not CSV.
+
+    Lines are CSV when every line splits into the same number of fields (two or
+    more) with one of ``, \\t ; |``. A header is a first row of distinct,
+    non-numeric names above rows that are numbers in some column (or, for an
+    all-string table, names that never occur again in their column).
+
+    Args:
+        lines: the first lines of the file.
+        delimiter: the delimiter to use; None (the default) tries each.
+
+    Example:
+        >>> sniff_csv(["a\\tb", "1\\t2"])
+        ('\\t', True)
+        >>> sniff_csv(["hello world", "second line"]) is None
+        True
+    """
+    lines = [ln for ln in lines if ln.strip()]
+    if not lines:
+        return None
+    for delim in (delimiter,) if delimiter else _DELIMITERS:
+        try:
+            rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delim))
+        except csv.Error:
+            continue
+        widths = {len(r) for r in rows}
+        if len(widths) == 1 and (widths.pop() >= 2 or delimiter):
+            return delim, _has_header(rows)
+    return None
+
+
+def _detect_text(path: str, sample: bytes, complete: bool, hint: str | None):
+    lines = _text_lines(sample, complete)
+    if lines is None:
+        raise InvalidArgumentError(
+            f"cannot detect the format of {path!r}: not Parquet, TFRecord or "
+            "UTF-8 text (pass --format)",
+            path=path,
+        )
+    forced = "\t" if hint == "tsv" else ("," if hint == "csv" else None)
+    if hint == "text":
+        return "text", None, None
+    sniffed = sniff_csv(lines, forced)
+    if sniffed is None:
+        return "text", None, None
+    delim, header = sniffed
+    return ("tsv" if delim == "\t" else "csv"), delim, header
+
+
+def detect(path: str, format: str | None = None) -> Detected:
+    """Detect the format and compression of one file.
+
+    Args:
+        path: local path or fsspec URL.
+        format: one of `FORMATS` to skip format sniffing (compression, the CSV
+            delimiter and header are still sniffed); None (the default) sniffs.
+
+    Returns:
+        A `Detected`.
+
+    Raises:
+        NotFoundError: the file does not exist.
+        InvalidArgumentError: ``format`` is unknown, or the content matches no
+            format (binary data that is neither Parquet nor TFRecord).
+
+    Example:
+        >>> from pipeline.io.tfrecord_writer import TFRecordWriter
+        >>> with TFRecordWriter("memory://detect-doc/b.bin") as w:
+        ...     w.write(b"not an example")
+        >>> detect("memory://detect-doc/b.bin").format
+        'tfrecord-raw'
+    """
+    if format is not None and format not in FORMATS:
+        raise InvalidArgumentError(
+            f"`format` must be one of {', '.join(FORMATS)}. Received: format={format!r}"
+        )
+    hint, hinted_compression = _extension_hints(path)
+    with fs.open_input(path) as raw:
+        head = raw.read(64)
+    compression = _sniff_compression(head, hinted_compression)
+    if head[:4] == b"PAR1" or format == "parquet":
+        return Detected(path, "parquet", "")
+    sample = _read_sample(path, compression)
+    found = Detected(path, format or hint or "text", compression, empty=not sample)
+    if not sample:
+        return _with_csv_defaults(found)
+    complete = len(sample) < _SAMPLE_BYTES
+    if format in (None, "tfrecord", "tfrecord-raw") and _is_tfrecord(sample):
+        example = _looks_like_example(_first_record(sample))
+        return replace(
+            found, format=format or ("tfrecord" if example else "tfrecord-raw")
+        )
+    if format in ("tfrecord", "tfrecord-raw"):
+        return found
+    fmt, delim, header = _detect_text(path, sample, complete, format or hint)
+    return replace(found, format=fmt, delimiter=delim, header=header)
+
+
+def _with_csv_defaults(found: Detected) -> Detected:
+    if found.format == "csv":
+        return replace(found, delimiter=",", header=True)
+    if found.format == "tsv":
+        return replace(found, delimiter="\t", header=True)
+    return found

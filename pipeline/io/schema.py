@@ -1,0 +1,334 @@
+"""Schema inference from records, and parse specs that drive the pipeline.
+
+Records arrive as batches of columns: a `Column` holds one feature of a batch
+as a flat value array plus one length per record (``-1`` when the record lacks
+the feature), the way a ragged tensor does. `SchemaBuilder` folds batches into
+a `Schema`: per feature its kind (``int64``, ``float``, ``string``), valency
+(a fixed length n, or variable lengths min..max), presence (the share of
+records that have it) and a few example values.
+
+A schema saves as JSON (`Schema.to_json`); :func:`load_spec` reads it back as
+the ``features`` argument of ``parse_example``, with the CSV
+``record_defaults`` and column names as attributes.
+
+Example:
+    >>> import numpy as np
+    >>> b = SchemaBuilder()
+    >>> b.update({"x": Column("int64", np.array([1, 2, 3]), np.array([1, 2, -1]))})
+    >>> f = b.finish().features["x"]
+    >>> f.kind, f.min_length, f.max_length, f.presence
+    ('int64', 1, 2, 0.6666666666666666)
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from pipeline.errors import InvalidArgumentError
+from pipeline.io import fs
+from pipeline.types import string
+
+__all__ = [
+    "KINDS",
+    "Column",
+    "FeatureSchema",
+    "ParseSpec",
+    "Schema",
+    "SchemaBuilder",
+    "load_spec",
+    "merge_kinds",
+]
+
+#: Feature kinds, from the narrowest to the widest.
+KINDS = ("int64", "float", "string")
+_DTYPES = {"int64": np.dtype(np.int64), "float": np.dtype(np.float32), "string": string}
+_MAX_EXAMPLES = 3
+
+
+@dataclass
+class Column:
+    """One feature of a batch of records, as a ragged column.
+
+    Attributes:
+        kind: ``"int64"``, ``"float"`` or ``"string"``.
+        values: the values of every record that has the feature, concatenated
+            (int64, floating, or an object array of bytes).
+        lengths: int64 array, one entry per record: the number of values, or
+            ``-1`` when the record lacks the feature.
+        invalid: how many values did not convert to ``kind`` (they count as
+            missing).
+        scalar: every record holds at most one value by construction (a CSV
+            field, a Parquet scalar column), not a list.
+
+    Example:
+        >>> c = Column("float", np.array([0.5]), np.array([-1, 1]))
+        >>> c.num_records, c.present.tolist()
+        (2, [False, True])
+    """
+
+    kind: str
+    values: np.ndarray
+    lengths: np.ndarray
+    invalid: int = 0
+    scalar: bool = False
+
+    @property
+    def num_records(self) -> int:
+        """The number of records in the batch."""
+        return len(self.lengths)
+
+    @property
+    def present(self) -> np.ndarray:
+        """Boolean mask of the records that have the feature."""
+        return self.lengths >= 0
+
+
+def merge_kinds(a: str | None, b: str) -> str:
+    """The narrowest kind that holds values of kinds ``a`` and ``b``.
+
+    Example:
+        >>> merge_kinds("int64", "float"), merge_kinds(None, "string")
+        ('float', 'string')
+    """
+    if a is None:
+        return b
+    return KINDS[max(KINDS.index(a), KINDS.index(b))]
+
+
+@dataclass
+class FeatureSchema:
+    """The inferred schema of one feature.
+
+    Attributes:
+        name: the feature name.
+        kind: ``"int64"``, ``"float"`` or ``"string"``.
+        present: records that have the feature.
+        records: records seen.
+        min_length: fewest values in a record that has it.
+        max_length: most values in a record that has it.
+        examples: a few values, as JSON-able Python values.
+    """
+
+    name: str
+    kind: str
+    present: int = 0
+    records: int = 0
+    min_length: int = 0
+    max_length: int = 0
+    examples: list[Any] = field(default_factory=list)
+
+    @property
+    def presence(self) -> float:
+        """The share of records that have the feature (0..1)."""
+        return self.present / self.records if self.records else 0.0
+
+    @property
+    def fixed_length(self) -> int | None:
+        """The length when every record has the feature with the same length."""
+        if self.present == self.records and self.min_length == self.max_length:
+            return self.min_length
+        return None
+
+    def shape(self) -> list[int] | None:
+        """``[]`` for one value, ``[n]`` for n values, None when variable."""
+        n = self.fixed_length
+        if n is None:
+            return None
+        return [] if n == 1 else [n]
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "backslashreplace")
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+@dataclass
+class Schema:
+    """Features in first-seen order, with how many records were read.
+
+    Example:
+        >>> s = Schema({"a": FeatureSchema("a", "string", 2, 2, 1, 1)}, 2, "csv")
+        >>> Schema.from_json(s.to_json()).features["a"].fixed_length
+        1
+    """
+
+    features: dict[str, FeatureSchema]
+    records: int
+    format: str = ""
+
+    def to_json(self) -> str:
+        """The schema as a JSON document that :func:`load_spec` reads."""
+        feats = {}
+        for name, f in self.features.items():
+            feats[name] = {
+                "kind": f.kind,
+                "shape": f.shape(),
+                "min_length": f.min_length,
+                "max_length": f.max_length,
+                "presence": round(f.presence, 6),
+                "present": f.present,
+                "examples": [_jsonable(v) for v in f.examples],
+            }
+        doc = {"format": self.format, "records": self.records, "features": feats}
+        return json.dumps(doc, indent=2)
+
+    @classmethod
+    def from_json(cls, text: str) -> Schema:
+        """Parse a document written by :meth:`to_json`."""
+        doc = json.loads(text)
+        records = int(doc.get("records", 0))
+        features = {}
+        for name, f in doc["features"].items():
+            if f.get("kind") not in KINDS:
+                kind = f.get("kind")
+                raise InvalidArgumentError(
+                    f"feature {name!r}: kind must be one of {KINDS}, got {kind!r}"
+                )
+            present = int(f.get("present", round(f.get("presence", 1.0) * records)))
+            features[name] = FeatureSchema(
+                name, f["kind"], present, records,
+                int(f.get("min_length", 1)), int(f.get("max_length", 1)),
+                list(f.get("examples", [])),
+            )  # fmt: skip
+        return cls(features, records, doc.get("format", ""))
+
+
+class SchemaBuilder:
+    """Folds batches of `Column` values into a `Schema`.
+
+    Example:
+        >>> b = SchemaBuilder()
+        >>> b.update({"s": Column("string", np.array([b"a"], object), np.array([1]))})
+        >>> b.finish().features["s"].examples
+        [b'a']
+    """
+
+    def __init__(self, format: str = "") -> None:
+        self._features: dict[str, FeatureSchema] = {}
+        self._records = 0
+        self._format = format
+
+    @property
+    def records(self) -> int:
+        """Records folded in so far."""
+        return self._records
+
+    def update(self, batch: dict[str, Column]) -> None:
+        """Fold in one batch (every column has the same number of records)."""
+        n = max((c.num_records for c in batch.values()), default=0)
+        for name, col in batch.items():
+            f = self._features.get(name)
+            if f is None:
+                f = self._features[name] = FeatureSchema(name, col.kind)
+                f.min_length = 1 << 62
+            self._fold(f, col)
+        self._records += n
+
+    @staticmethod
+    def _fold(f: FeatureSchema, col: Column) -> None:
+        lengths = col.lengths[col.lengths >= 0]
+        if len(lengths) == 0:
+            return
+        f.kind = merge_kinds(f.kind if f.present else None, col.kind)
+        f.present += len(lengths)
+        f.min_length = min(f.min_length, int(lengths.min()))
+        f.max_length = max(f.max_length, int(lengths.max()))
+        need = _MAX_EXAMPLES - len(f.examples)
+        if need > 0:
+            f.examples.extend(
+                v.item() if hasattr(v, "item") else v for v in col.values[:need]
+            )
+
+    def finish(self) -> Schema:
+        """The schema of every batch folded in."""
+        for f in self._features.values():
+            f.records = self._records
+            if not f.present:
+                f.min_length = f.max_length = 0
+                f.kind = "string"
+        return Schema(dict(self._features), self._records, self._format)
+
+
+class ParseSpec(dict):
+    """The ``features`` argument of ``parse_example``, with CSV settings attached.
+
+    A dict from feature name to ``FixedLenFeature`` (the feature is in every
+    record with the same length) or ``VarLenFeature``.
+
+    Attributes:
+        record_defaults: one entry per column for ``decode_csv``/``CsvDataset``:
+            an empty array (a required column of that dtype) when every record
+            has the value, else a one-element array holding the default (0, 0.0
+            or b"").
+        column_names: the feature names in column order.
+        schema: the `Schema` the spec was made from.
+    """
+
+    record_defaults: list[np.ndarray]
+    column_names: list[str]
+    schema: Schema
+
+
+def _record_default(f: FeatureSchema) -> np.ndarray:
+    dtype = _DTYPES[f.kind]
+    if f.present == f.records and f.records:
+        return np.array([], dtype=dtype)
+    return np.array([b"" if f.kind == "string" else 0], dtype=dtype)
+
+
+def spec_from_schema(schema: Schema) -> ParseSpec:
+    """Build a `ParseSpec` from a `Schema` (see :func:`load_spec`)."""
+    from pipeline.io.example import FixedLenFeature, VarLenFeature
+
+    spec = ParseSpec()
+    for name, f in schema.features.items():
+        shape = f.shape()
+        dtype = _DTYPES[f.kind]
+        if shape is None:
+            spec[name] = VarLenFeature(dtype)
+        else:
+            spec[name] = FixedLenFeature(shape, dtype)
+    spec.record_defaults = [_record_default(f) for f in schema.features.values()]
+    spec.column_names = list(schema.features)
+    spec.schema = schema
+    return spec
+
+
+def load_spec(path: str) -> ParseSpec:
+    """Read a schema written by ``pipeline schema --json`` as a parse spec.
+
+    Args:
+        path: local path or fsspec URL of the JSON document.
+
+    Returns:
+        A `ParseSpec`: pass it as ``features`` to ``parse_example``, or its
+        ``record_defaults`` to ``decode_csv``.
+
+    Raises:
+        NotFoundError: the file does not exist.
+        InvalidArgumentError: the document is not a schema.
+
+    Example:
+        >>> s = Schema({"n": FeatureSchema("n", "int64", 4, 4, 1, 1)}, 4)
+        >>> with fs.open_output("memory://spec-doc/s.json") as f:
+        ...     _ = f.write(s.to_json().encode())
+        >>> spec = load_spec("memory://spec-doc/s.json")
+        >>> spec["n"].dtype, spec.record_defaults[0].dtype
+        (dtype('int64'), dtype('int64'))
+    """
+    with fs.open_input(path) as f:
+        text = f.read().decode("utf-8", "replace")
+    try:
+        schema = Schema.from_json(text)
+    except (ValueError, KeyError, TypeError, AttributeError) as e:
+        raise InvalidArgumentError(
+            f"not a schema document: {path!r} ({e})", path=path
+        ) from e
+    return spec_from_schema(schema)
