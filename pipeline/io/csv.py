@@ -113,7 +113,7 @@ def _flat_records(records: Any) -> tuple[list[bytes], tuple[int, ...]]:
 
 
 def _all_bytes(items: list[Any]) -> bool:
-    return all(type(r) is bytes for r in items)
+    return not items or set(map(type, items)) == {bytes}
 
 
 def _as_bytes(value: Any) -> bytes:

@@ -37,11 +37,13 @@ __all__ = ["decode_batch"]
 
 #: Below this many records the per-record path is faster than a pyarrow call.
 _MIN_VECTOR_RECORDS = 16
+#: Above this size pyarrow's multithreaded reader beats the numpy splitter.
+_SPLIT_MAX_BYTES = 1 << 20
 _ARROW_TYPES = {
-    "int32": pa.int32(),
-    "int64": pa.int64(),
-    "float32": pa.float32(),
-    "float64": pa.float64(),
+    np.dtype(np.int32): pa.int32(),
+    np.dtype(np.int64): pa.int64(),
+    np.dtype(np.float32): pa.float32(),
+    np.dtype(np.float64): pa.float64(),
 }
 _HEX_INT = re.compile(rb"0[xX]")
 _quoted_res: dict[bytes, re.Pattern[bytes]] = {}
@@ -67,10 +69,48 @@ def decode_batch(
     n = len(records)
     buf = b"\n".join(records) + b"\n"
     ncols = _arrow_columns(records, buf, specs, opts) if n >= _MIN_VECTOR_RECORDS else 0
-    table = _read(buf, ncols, specs, opts) if ncols else None
-    if table is None or table.num_rows != n:
+    arrays = None
+    if ncols and len(buf) < _SPLIT_MAX_BYTES and not _has_quotes(buf, opts):
+        arrays = _split(buf, n, ncols, specs, opts)
+    if arrays is None and ncols:
+        arrays = _read(buf, n, ncols, specs, opts)
+    if arrays is None:
         return decode_records(records, specs, opts, path=path, lines=lines)
-    return _columns(table, specs, opts, path, lines)
+    return _columns(arrays, specs, path, lines)
+
+
+def _has_quotes(buf: bytes, opts: CsvOptions) -> bool:
+    return opts.use_quote_delim and b'"' in buf
+
+
+def _split(
+    buf: bytes, n: int, ncols: int, specs: Sequence[ColumnSpec], opts: CsvOptions
+) -> list[pa.Array] | None:
+    """Binary columns (nulls where missing) of an unquoted buffer, split by numpy.
+
+    Every row must have exactly ``ncols`` fields, else None.
+    """
+    raw = np.frombuffer(buf, np.uint8)
+    seps = np.flatnonzero((raw == opts.delim[0]) | (raw == 10))
+    if len(seps) != n * ncols or not (raw[seps[ncols - 1 :: ncols]] == 10).all():
+        return None
+    # Field k spans buf[starts[k]:seps[k]]; as one binary array each element
+    # keeps its trailing separator, which binary_slice then drops.
+    offsets = np.empty(len(seps) + 1, np.int32)
+    offsets[0] = 0
+    offsets[1:] = seps + 1
+    select = np.asarray(opts.select_cols or range(len(specs)))
+    order = (np.arange(n)[None, :] * ncols + select[:, None]).reshape(-1)
+    spans = pa.Array.from_buffers(
+        pa.binary(), len(seps), [None, pa.py_buffer(offsets), pa.py_buffer(buf)]
+    )
+    fields = pc.binary_slice(spans.take(pa.array(order)), 0, -1)
+    empty = (offsets[1:] - offsets[:-1] == 1)[order]
+    if opts.na_value:
+        empty |= np.asarray(pc.equal(fields, pa.scalar(opts.na_value, pa.binary())))
+    if empty.any():
+        fields = pc.if_else(pa.array(empty), pa.scalar(None, pa.binary()), fields)
+    return [fields.slice(j * n, n) for j in range(len(specs))]
 
 
 def _arrow_columns(
@@ -107,8 +147,9 @@ def _quotes_valid(buf: bytes, delim: bytes) -> bool:
 
 
 def _read(
-    buf: bytes, ncols: int, specs: Sequence[ColumnSpec], opts: CsvOptions
-) -> pa.Table | None:
+    buf: bytes, n: int, ncols: int, specs: Sequence[ColumnSpec], opts: CsvOptions
+) -> list[pa.Array] | None:
+    """The selected columns as read by pyarrow's CSV reader, or None."""
     try:
         na = opts.na_value.decode("utf-8")
     except UnicodeDecodeError:
@@ -119,7 +160,7 @@ def _read(
     typed = {names[c]: _arrow_type(s, hex_ints) for c, s in zip(select, specs)}
     for types in (typed, dict.fromkeys(typed, pa.binary())):
         try:
-            return pacsv.read_csv(
+            table = pacsv.read_csv(
                 pa.py_buffer(buf),
                 pacsv.ReadOptions(column_names=names, use_threads=len(buf) > 1 << 20),
                 pacsv.ParseOptions(
@@ -140,52 +181,82 @@ def _read(
             )
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             continue
+        if table.num_rows != n:
+            return None
+        return [column.combine_chunks() for column in table.columns]
     return None
 
 
 def _arrow_type(spec: ColumnSpec, hex_ints: bool) -> pa.DataType:
     if spec.kind == "string" or (spec.kind == "int" and hex_ints):
         return pa.binary()
-    return _ARROW_TYPES[str(spec.dtype)]
+    return _ARROW_TYPES[spec.dtype]
 
 
 def _columns(
-    table: pa.Table,
+    arrays: list[pa.Array],
     specs: Sequence[ColumnSpec],
-    opts: CsvOptions,
     path: str | None,
     lines: Sequence[int] | None,
 ) -> list[np.ndarray]:
-    outs, first_error = [], None
-    for j, (spec, chunked) in enumerate(zip(specs, table.columns)):
-        arr = chunked.combine_chunks()
+    """Typed, filled numpy columns; TF's first error in record order, if any."""
+    arrays = _cast_groups(arrays, specs)
+    outs, errors = [], []
+    for j, (spec, arr) in enumerate(zip(specs, arrays)):
         if spec.kind != "string" and pa.types.is_binary(arr.type):
             arr, bad = _convert(arr, spec, j)
-            if bad is not None and (first_error is None or bad[0] < first_error[0]):
-                first_error = (bad[0], j, bad[1])
-        if arr.null_count and spec.required:
-            row = int(pc.index(arr.is_null(), True).as_py())
-            msg = f"Field {j} is required but missing in record {row}!"
-            if first_error is None or row < first_error[0]:
-                first_error = (row, j, msg)
-        outs.append(_filled(arr, spec))
-    if first_error is not None:
-        row, j, msg = first_error
+            if bad is not None:
+                errors.append((bad[0], j, bad[1]))
+        nulls = np.asarray(arr.is_null()) if arr.null_count else None
+        if nulls is not None and spec.required:
+            row = int(np.argmax(nulls))
+            errors.append(
+                (row, j, f"Field {j} is required but missing in record {row}!")
+            )
+        outs.append(_filled(arr, spec, nulls))
+    if errors:
+        row, j, msg = min(errors)
         line = None if lines is None else int(lines[row])
         raise csv_error(msg, record=row, column=j, path=path, line=line)
     return outs
+
+
+def _cast_groups(arrays: list[pa.Array], specs: Sequence[ColumnSpec]) -> list[pa.Array]:
+    """Cast the binary numeric columns, one pyarrow cast per dtype.
+
+    A group pyarrow refuses (or an int group holding hex, which pyarrow takes
+    and TF does not) stays binary for `_convert`.
+    """
+    groups: dict[np.dtype, list[int]] = {}
+    for j, (spec, arr) in enumerate(zip(specs, arrays)):
+        if spec.kind != "string" and pa.types.is_binary(arr.type):
+            groups.setdefault(spec.dtype, []).append(j)
+    out = list(arrays)
+    for dtype, cols in groups.items():
+        joined = pa.concat_arrays([arrays[j] for j in cols])
+        if dtype.kind == "i" and _has_hex(joined):
+            continue
+        try:
+            cast = pc.cast(joined, _ARROW_TYPES[dtype])
+        except pa.ArrowInvalid:
+            continue
+        offset = 0
+        for j in cols:
+            out[j] = cast.slice(offset, len(arrays[j]))
+            offset += len(arrays[j])
+    return out
+
+
+def _has_hex(arr: pa.Array) -> bool:
+    return bool(pc.any(pc.match_substring(arr, "x", ignore_case=True)).as_py())
 
 
 def _convert(
     arr: pa.Array, spec: ColumnSpec, col: int
 ) -> tuple[pa.Array, tuple | None]:
     """Cast a binary column to ``spec``'s type; TF's rules for what pyarrow refuses."""
-    target = _ARROW_TYPES[str(spec.dtype)]
-    hexy = (
-        spec.kind == "int"
-        and pc.any(pc.match_substring(arr, "x", ignore_case=True)).as_py()
-    )
-    if not hexy:
+    target = _ARROW_TYPES[spec.dtype]
+    if not (spec.kind == "int" and _has_hex(arr)):
         try:
             return pc.cast(arr, target), None
         except pa.ArrowInvalid:
@@ -200,13 +271,13 @@ def _convert(
     return pa.array(values, target), bad
 
 
-def _filled(arr: pa.Array, spec: ColumnSpec) -> np.ndarray:
+def _filled(arr: pa.Array, spec: ColumnSpec, nulls: np.ndarray | None) -> np.ndarray:
     if spec.kind == "string":
         out = arr.to_numpy(zero_copy_only=False)
-        if arr.null_count:
-            out[np.asarray(arr.is_null())] = spec.default
+        if nulls is not None:
+            out[nulls] = spec.default
         return out
-    if arr.null_count:
+    if nulls is not None:
         default = 0 if spec.required else spec.default
         arr = pc.fill_null(arr, pa.scalar(default, arr.type))
-    return arr.to_numpy(zero_copy_only=False).astype(spec.dtype, copy=False)
+    return arr.to_numpy(zero_copy_only=False)
