@@ -3,5 +3,37 @@
 from __future__ import annotations
 
 from pipeline.io.csv import decode_csv
+from pipeline.io.example import parse_example, parse_single_example
+from pipeline.io.example_message import (
+    BytesList,
+    Example,
+    Feature,
+    Features,
+    FloatList,
+    Int64List,
+    serialize_example,
+)
+from pipeline.io.example_spec import (
+    FixedLenFeature,
+    FixedLenSequenceFeature,
+    VarLenFeature,
+)
+from pipeline.io.tfrecord_writer import TFRecordOptions, TFRecordWriter
 
-__all__ = ["decode_csv"]
+__all__ = [
+    "BytesList",
+    "Example",
+    "Feature",
+    "Features",
+    "FixedLenFeature",
+    "FixedLenSequenceFeature",
+    "FloatList",
+    "Int64List",
+    "TFRecordOptions",
+    "TFRecordWriter",
+    "VarLenFeature",
+    "decode_csv",
+    "parse_example",
+    "parse_single_example",
+    "serialize_example",
+]

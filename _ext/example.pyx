@@ -1,0 +1,429 @@
+# cython: language_level=3
+"""tf.train.Example wire-format decoder into columns, without the GIL.
+
+Twin: pipeline/_reference/example.py (same names, results and status codes).
+
+:func:`index_features` walks a batch of serialized Examples once and records,
+for each requested feature key and each record, the kind of the last map entry
+with that key, its value count and where its list message lies.
+``decode_int64`` / ``decode_float32`` / ``decode_bytes`` then copy the values
+of chosen records straight into flat output arrays.
+
+Layouts: ``kind``, ``count``, ``start``, ``stop`` are ``[n_features, batch]``.
+"""
+
+import numpy as np
+
+from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_Check, PyBytes_FromStringAndSize
+from cpython.bytes cimport PyBytes_GET_SIZE
+from libc.stdint cimport int8_t, int64_t, uint8_t, uint32_t, uint64_t
+from libc.stdlib cimport free, malloc
+from libc.string cimport memcmp, memcpy
+
+cdef enum:
+    _OK = 0
+    _MALFORMED = 1
+    _KIND_BYTES = 1
+    _KIND_FLOAT = 2
+    _KIND_INT64 = 3
+
+#: Every record parsed.
+STATUS_OK = _OK
+#: A record is not a valid serialized Example (``err_record``, ``err_offset``).
+STATUS_MALFORMED = _MALFORMED
+#: Kinds: a missing feature (or a Feature with no list set) is ``KIND_NONE``.
+KIND_NONE = 0
+KIND_BYTES = _KIND_BYTES
+KIND_FLOAT = _KIND_FLOAT
+KIND_INT64 = _KIND_INT64
+
+
+cdef struct Cursor:
+    const uint8_t *p
+    int64_t pos
+    int64_t end
+
+
+cdef inline bint _varint(Cursor *c, uint64_t *out) noexcept nogil:
+    cdef uint64_t v = 0
+    cdef int shift = 0
+    cdef uint8_t b
+    while c.pos < c.end and shift < 70:
+        b = c.p[c.pos]
+        c.pos += 1
+        if shift == 63 and b > 1:
+            return False
+        v |= (<uint64_t>(b & 0x7F)) << shift
+        if b < 0x80:
+            out[0] = v
+            return True
+        shift += 7
+    return False
+
+
+cdef inline bint _skip(Cursor *c, uint32_t wire) noexcept nogil:
+    cdef uint64_t v
+    if wire == 0:
+        return _varint(c, &v)
+    if wire == 1:
+        c.pos += 8
+    elif wire == 5:
+        c.pos += 4
+    elif wire == 2:
+        if not _varint(c, &v) or v > <uint64_t>(c.end - c.pos):
+            return False
+        c.pos += <int64_t>v
+    else:
+        return False
+    return c.pos <= c.end
+
+
+cdef inline bint _tag(Cursor *c, uint64_t *field, uint32_t *wire) noexcept nogil:
+    cdef uint64_t t
+    if not _varint(c, &t):
+        return False
+    field[0] = t >> 3
+    wire[0] = t & 7
+    return field[0] != 0
+
+
+cdef inline bint _sub(Cursor *c, Cursor *sub) noexcept nogil:
+    """Read a LEN field's size and point ``sub`` at its body; skip it in ``c``."""
+    cdef uint64_t n
+    if not _varint(c, &n) or n > <uint64_t>(c.end - c.pos):
+        return False
+    sub.p = c.p
+    sub.pos = c.pos
+    sub.end = c.pos + <int64_t>n
+    c.pos = sub.end
+    return True
+
+
+cdef bint _count(const uint8_t *p, int64_t start, int64_t stop, int kind,
+                 int64_t *count) noexcept nogil:
+    """Count the values of a list message body; False when malformed."""
+    cdef Cursor c, sub
+    cdef uint64_t field, v
+    cdef uint32_t wire
+    cdef int64_t k = 0, i
+    c.p = p
+    c.pos = start
+    c.end = stop
+    while c.pos < c.end:
+        if not _tag(&c, &field, &wire):
+            return False
+        if field != 1 or not (wire == 2 or (kind == _KIND_FLOAT and wire == 5)
+                              or (kind == _KIND_INT64 and wire == 0)):
+            if not _skip(&c, wire):
+                return False
+            continue
+        if wire == 5:
+            c.pos += 4
+            if c.pos > c.end:
+                return False
+            k += 1
+        elif wire == 0:
+            if not _varint(&c, &v):
+                return False
+            k += 1
+        elif not _sub(&c, &sub):
+            return False
+        elif kind == _KIND_BYTES:
+            k += 1
+        elif kind == _KIND_FLOAT:
+            if (sub.end - sub.pos) % 4:
+                return False
+            k += (sub.end - sub.pos) // 4
+        else:
+            while sub.pos < sub.end:
+                if not _varint(&sub, &v):
+                    return False
+                k += 1
+    count[0] = k
+    return True
+
+
+cdef int _find(const uint8_t *key, int64_t n, const uint8_t **keys,
+               const int64_t *key_lens, int64_t n_keys) noexcept nogil:
+    cdef int64_t f
+    for f in range(n_keys):
+        if key_lens[f] == n and (n == 0 or memcmp(keys[f], key, n) == 0):
+            return <int>f
+    return -1
+
+
+cdef bint _feature(Cursor *value, int64_t f, int64_t b, int64_t batch,
+                   int8_t *kind, int64_t *count, int64_t *start,
+                   int64_t *stop) noexcept nogil:
+    cdef Cursor c = value[0], sub
+    cdef uint64_t field
+    cdef uint32_t wire
+    cdef int k = 0
+    cdef int64_t s = 0, e = 0, n = 0
+    while c.pos < c.end:
+        if not _tag(&c, &field, &wire):
+            return False
+        if 1 <= field <= 3 and wire == 2:
+            if not _sub(&c, &sub):
+                return False
+            k = <int>field
+            s = sub.pos
+            e = sub.end
+        elif not _skip(&c, wire):
+            return False
+    if k and not _count(c.p, s, e, k, &n):
+        return False
+    kind[f * batch + b] = k
+    count[f * batch + b] = n
+    start[f * batch + b] = s
+    stop[f * batch + b] = e
+    return True
+
+
+cdef bint _entry(Cursor *entry, int64_t b, int64_t batch, const uint8_t **keys,
+                 const int64_t *key_lens, int64_t n_keys, int8_t *kind,
+                 int64_t *count, int64_t *start, int64_t *stop) noexcept nogil:
+    cdef Cursor c = entry[0], key, value
+    cdef uint64_t field
+    cdef uint32_t wire
+    cdef int f
+    key.p = c.p
+    key.pos = 0
+    key.end = 0
+    value.p = c.p
+    value.pos = 0
+    value.end = 0
+    while c.pos < c.end:
+        if not _tag(&c, &field, &wire):
+            return False
+        if field == 1 and wire == 2:
+            if not _sub(&c, &key):
+                return False
+        elif field == 2 and wire == 2:
+            if not _sub(&c, &value):
+                return False
+        elif not _skip(&c, wire):
+            return False
+    f = _find(c.p + key.pos, key.end - key.pos, keys, key_lens, n_keys)
+    if f < 0:
+        return True
+    return _feature(&value, f, b, batch, kind, count, start, stop)
+
+
+cdef bint _record(const uint8_t *p, int64_t n, int64_t b, int64_t batch,
+                  const uint8_t **keys, const int64_t *key_lens, int64_t n_keys,
+                  int8_t *kind, int64_t *count, int64_t *start, int64_t *stop,
+                  int64_t *err_offset) noexcept nogil:
+    cdef Cursor c, features, entry
+    cdef uint64_t field
+    cdef uint32_t wire
+    c.p = p
+    c.pos = 0
+    c.end = n
+    while c.pos < c.end:
+        err_offset[0] = c.pos
+        if not _tag(&c, &field, &wire):
+            return False
+        if not (field == 1 and wire == 2):
+            if not _skip(&c, wire):
+                return False
+            continue
+        if not _sub(&c, &features):
+            return False
+        while features.pos < features.end:
+            err_offset[0] = features.pos
+            if not _tag(&features, &field, &wire):
+                return False
+            if not (field == 1 and wire == 2):
+                if not _skip(&features, wire):
+                    return False
+                continue
+            if not _sub(&features, &entry):
+                return False
+            if not _entry(&entry, b, batch, keys, key_lens, n_keys, kind, count,
+                          start, stop):
+                return False
+    return True
+
+
+cdef const uint8_t **_pointers(seq, int64_t *lens) except NULL:
+    cdef Py_ssize_t i, n = len(seq)
+    cdef const uint8_t **out = <const uint8_t **>malloc((n + 1) * sizeof(void *))
+    if out == NULL:
+        raise MemoryError()
+    for i in range(n):
+        obj = seq[i]
+        if not PyBytes_Check(obj):
+            free(out)
+            raise TypeError(f"record {i} is {type(obj).__name__}, expected bytes")
+        out[i] = <const uint8_t *>PyBytes_AS_STRING(obj)
+        lens[i] = PyBytes_GET_SIZE(obj)
+    return out
+
+
+def index_features(records, keys):
+    """Locate each requested feature in each record of a batch.
+
+    Args:
+        records: a list (or 1-D object array) of ``bytes``, the batch.
+        keys: the feature keys (``bytes``) to look for.
+
+    Returns:
+        ``(kind, count, start, stop, status, err_record, err_offset)``: four
+        ``[len(keys), len(records)]`` arrays (int8, int64, int64, int64) and the
+        ``STATUS_*`` code with the first malformed record and byte offset.
+    """
+    cdef int64_t batch = len(records), n_keys = len(keys)
+    kind = np.zeros((n_keys, batch), dtype=np.int8)
+    count = np.zeros((n_keys, batch), dtype=np.int64)
+    start = np.zeros((n_keys, batch), dtype=np.int64)
+    stop = np.zeros((n_keys, batch), dtype=np.int64)
+    cdef int8_t[:, ::1] kind_v = kind
+    cdef int64_t[:, ::1] count_v = count, start_v = start, stop_v = stop
+    lens = np.zeros(batch + 1, dtype=np.int64)
+    key_lens = np.zeros(n_keys + 1, dtype=np.int64)
+    cdef int64_t[::1] lens_v = lens, key_lens_v = key_lens
+    cdef const uint8_t **ptrs = _pointers(records, &lens_v[0])
+    cdef const uint8_t **key_ptrs = NULL
+    cdef int64_t b, err_offset = 0, err_record = -1
+    try:
+        key_ptrs = _pointers(keys, &key_lens_v[0])
+        if batch and n_keys:
+            with nogil:
+                for b in range(batch):
+                    if not _record(ptrs[b], lens_v[b], b, batch, key_ptrs,
+                                   &key_lens_v[0], n_keys, &kind_v[0, 0],
+                                   &count_v[0, 0], &start_v[0, 0], &stop_v[0, 0],
+                                   &err_offset):
+                        err_record = b
+                        break
+    finally:
+        free(ptrs)
+        free(key_ptrs)
+    if err_record >= 0:
+        return kind, count, start, stop, STATUS_MALFORMED, err_record, err_offset
+    return kind, count, start, stop, STATUS_OK, -1, -1
+
+
+cdef int _decode(const uint8_t *p, int64_t s, int64_t e, int kind, void *out,
+                 int64_t at, int64_t limit) noexcept nogil:
+    """Write the values of one list body to ``out[at:limit]``; -1 if it overflows."""
+    cdef Cursor c, sub
+    cdef uint64_t field, v
+    cdef uint32_t wire
+    c.p = p
+    c.pos = s
+    c.end = e
+    while c.pos < c.end:
+        if not _tag(&c, &field, &wire):
+            return -1
+        if field != 1 or not (wire == 2 or (kind == _KIND_FLOAT and wire == 5)
+                              or (kind == _KIND_INT64 and wire == 0)):
+            if not _skip(&c, wire):
+                return -1
+            continue
+        if wire == 5:
+            if at >= limit or c.pos + 4 > c.end:
+                return -1
+            memcpy(<float *>out + at, p + c.pos, 4)
+            c.pos += 4
+            at += 1
+        elif wire == 0:
+            if at >= limit or not _varint(&c, &v):
+                return -1
+            (<int64_t *>out)[at] = <int64_t>v
+            at += 1
+        elif not _sub(&c, &sub):
+            return -1
+        elif kind == _KIND_FLOAT:
+            if at + (sub.end - sub.pos) // 4 > limit:
+                return -1
+            memcpy(<float *>out + at, p + sub.pos, sub.end - sub.pos)
+            at += (sub.end - sub.pos) // 4
+        else:
+            while sub.pos < sub.end:
+                if at >= limit or not _varint(&sub, &v):
+                    return -1
+                (<int64_t *>out)[at] = <int64_t>v
+                at += 1
+    return 0 if at == limit else -1
+
+
+cdef _decode_numeric(records, rows, start, stop, dest, count, out, int kind):
+    cdef int64_t[::1] rows_v = rows, start_v = start, stop_v = stop
+    cdef int64_t[::1] dest_v = dest, count_v = count
+    cdef int64_t j, n = rows_v.shape[0], bad = -1
+    cdef int8_t[::1] out_bytes = out.view(np.int8)
+    cdef int64_t size = out.shape[0]
+    lens = np.zeros(len(records) + 1, dtype=np.int64)
+    cdef int64_t[::1] lens_v = lens
+    cdef const uint8_t **ptrs = _pointers(records, &lens_v[0])
+    cdef void *base = <void *>&out_bytes[0] if size else NULL
+    try:
+        with nogil:
+            for j in range(n):
+                if (rows_v[j] < 0 or rows_v[j] >= lens_v.shape[0] - 1
+                        or start_v[j] < 0 or stop_v[j] > lens_v[rows_v[j]]
+                        or start_v[j] > stop_v[j] or dest_v[j] < 0
+                        or dest_v[j] + count_v[j] > size
+                        or _decode(ptrs[rows_v[j]], start_v[j], stop_v[j], kind,
+                                   base, dest_v[j], dest_v[j] + count_v[j]) < 0):
+                    bad = j
+                    break
+    finally:
+        free(ptrs)
+    if bad >= 0:
+        raise ValueError(f"list {bad} does not match its index (record {rows[bad]})")
+
+
+def decode_int64(records, rows, start, stop, dest, count, out):
+    """Decode Int64List bodies ``records[rows[j]][start[j]:stop[j]]`` into ``out``.
+
+    ``out`` is a flat int64 array; list ``j`` fills ``out[dest[j]:dest[j] +
+    count[j]]`` (the counts from :func:`index_features`).
+    """
+    if out.dtype != np.int64 or not out.flags.c_contiguous:
+        raise ValueError("out must be a contiguous int64 array")
+    _decode_numeric(records, rows, start, stop, dest, count, out, _KIND_INT64)
+
+
+def decode_float32(records, rows, start, stop, dest, count, out):
+    """Decode FloatList bodies into a flat float32 ``out`` (see decode_int64)."""
+    if out.dtype != np.float32 or not out.flags.c_contiguous:
+        raise ValueError("out must be a contiguous float32 array")
+    _decode_numeric(records, rows, start, stop, dest, count, out, _KIND_FLOAT)
+
+
+def decode_bytes(records, const int64_t[::1] rows, const int64_t[::1] start,
+                 const int64_t[::1] stop, const int64_t[::1] dest,
+                 const int64_t[::1] count, object[::1] out):
+    """Decode BytesList bodies into a flat object array ``out`` (see decode_int64)."""
+    cdef int64_t j, at, limit
+    cdef Cursor c, sub
+    cdef uint64_t field
+    cdef uint32_t wire
+    cdef bytes rec
+    for j in range(rows.shape[0]):
+        rec = records[rows[j]]
+        at = dest[j]
+        limit = at + count[j]
+        if start[j] < 0 or stop[j] > len(rec) or start[j] > stop[j] or at < 0 or (
+                limit > out.shape[0]):
+            raise ValueError(f"list {j} does not match its index")
+        c.p = <const uint8_t *>PyBytes_AS_STRING(rec)
+        c.pos = start[j]
+        c.end = stop[j]
+        while c.pos < c.end:
+            if not _tag(&c, &field, &wire):
+                raise ValueError(f"list {j} does not match its index")
+            if field != 1 or wire != 2:
+                if not _skip(&c, wire):
+                    raise ValueError(f"list {j} does not match its index")
+                continue
+            if at >= limit or not _sub(&c, &sub):
+                raise ValueError(f"list {j} does not match its index")
+            out[at] = PyBytes_FromStringAndSize(<const char *>c.p + sub.pos,
+                                                sub.end - sub.pos)
+            at += 1
+        if at != limit:
+            raise ValueError(f"list {j} does not match its index")

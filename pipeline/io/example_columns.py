@@ -1,0 +1,198 @@
+"""Filling output columns of ``parse_example`` from located feature lists.
+
+:func:`~pipeline.io.example.parse_example` locates every feature of every
+record with the ``example`` kernel; the functions here check the kinds and
+counts against the spec (vectorized over the batch), raise TensorFlow's errors
+with the record index, and decode the values into the output arrays.
+
+Example:
+    >>> from pipeline import _kernels
+    >>> kernel = _kernels.load("example")
+    >>> rec = bytes.fromhex("0a0c0a0a0a016112051a030a0101")  # {"a": [1]}
+    >>> kind, count, start, stop, *_ = kernel.index_features([rec], [b"a"])
+    >>> loc = Located(kernel, [rec], "a", kind[0], count[0], start[0], stop[0])
+    >>> fill_sparse(loc, np.dtype(np.int64)).values.tolist()
+    [1]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from pipeline.errors import InvalidArgumentError
+from pipeline.io.example_spec import (
+    FixedLenFeature,
+    FixedLenSequenceFeature,
+    default_array,
+    tf_dtype_name,
+)
+from pipeline.types import SparseTensor
+
+__all__ = ["Located", "fill_dense", "fill_sequence", "fill_sparse"]
+
+_STRING = np.dtype(object)
+_KIND_NAMES = {1: "string", 2: "float", 3: "int64"}
+
+
+@dataclass
+class Located:
+    """Where one feature's list lies in each record of a batch (kernel output)."""
+
+    kernel: Any
+    records: list[bytes]
+    key: str
+    kind: np.ndarray
+    count: np.ndarray
+    start: np.ndarray
+    stop: np.ndarray
+
+    def decode(self, rows: np.ndarray, dest: np.ndarray, out: np.ndarray) -> None:
+        """Decode the lists of ``rows`` into flat ``out`` at offsets ``dest``."""
+        if rows.size == 0:
+            return
+        k = self.kernel
+        if out.dtype == _STRING:
+            decode = k.decode_bytes
+        else:
+            decode = k.decode_int64 if out.dtype == np.int64 else k.decode_float32
+        args = (self.start[rows], self.stop[rows], dest, self.count[rows], out)
+        decode(self.records, rows, *args)
+
+
+def _expected_kind(dtype: np.dtype) -> int:
+    if dtype == _STRING:
+        return 1
+    return 2 if dtype == np.float32 else 3
+
+
+def _error(loc: Located, row: int, what: str) -> InvalidArgumentError:
+    return InvalidArgumentError(
+        f"Key: {loc.key}, Index: {row}.  {what}", record_index=row, feature=loc.key
+    )
+
+
+def _check_kinds(loc: Located, dtype: np.dtype, extra_bad=None, message=None) -> None:
+    """Raise for the first present record with the wrong list type or ``extra_bad``.
+
+    ``message(row)`` words the ``extra_bad`` error.
+    """
+    present = loc.kind != 0
+    wrong = present & (loc.kind != _expected_kind(dtype))
+    bad = wrong if extra_bad is None else wrong | (present & extra_bad)
+    if not bad.any():
+        return
+    row = int(np.argmax(bad))
+    if not wrong[row]:
+        raise _error(loc, row, message(row))
+    found = _KIND_NAMES[int(loc.kind[row])]
+    raise _error(
+        loc,
+        row,
+        f"Data types don't match. Data type: {found} but expected type: "
+        f"{tf_dtype_name(dtype)}",
+    )
+
+
+def _required(loc: Located, dtype: np.dtype, missing: np.ndarray) -> None:
+    if missing.any():
+        row = int(np.argmax(missing))
+        raise InvalidArgumentError(
+            f"Feature: {loc.key} (data type: {tf_dtype_name(dtype)}) is required but "
+            f"could not be found (record {row}).",
+            record_index=row,
+            feature=loc.key,
+        )
+
+
+def _empty(shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+    return np.empty(shape, dtype=dtype)
+
+
+def fill_dense(loc: Located, spec: FixedLenFeature) -> np.ndarray:
+    """The ``[B] + shape`` column of a `FixedLenFeature`.
+
+    Raises:
+        InvalidArgumentError: wrong list type or count in a present record, or a
+            missing record without a default.
+    """
+    size = int(np.prod(spec.shape))
+    present = loc.kind != 0
+    _check_kinds(
+        loc,
+        spec.dtype,
+        loc.count != size,
+        lambda row: (
+            f"Number of {tf_dtype_name(spec.dtype)} values != expected.  "
+            f"Values size: {int(loc.count[row])} but output shape: {list(spec.shape)}"
+        ),
+    )
+    missing = ~present
+    batch = len(loc.records)
+    out = _empty((batch, size), spec.dtype)
+    if missing.any():
+        if spec.default_value is None:
+            _required(loc, spec.dtype, missing)
+        default = default_array(spec.default_value, spec.dtype, spec.shape, loc.key)
+        out[missing] = default.reshape(size)
+    rows = np.flatnonzero(present)
+    loc.decode(rows, rows * size, out.reshape(-1))
+    return out.reshape((batch, *spec.shape))
+
+
+def fill_sparse(loc: Located, dtype: np.dtype) -> SparseTensor:
+    """The `SparseTensor` of a `VarLenFeature` (indices ``[b, j]``, row-major)."""
+    _check_kinds(loc, dtype)
+    batch = len(loc.records)
+    counts = np.where(loc.kind != 0, loc.count, 0)
+    ends = np.cumsum(counts)
+    starts = ends - counts
+    total = int(ends[-1]) if batch else 0
+    values = _empty((total,), dtype)
+    rows = np.flatnonzero(counts)
+    loc.decode(rows, starts[rows], values)
+    row_ids = np.repeat(np.arange(batch, dtype=np.int64), counts)
+    cols = np.arange(total, dtype=np.int64) - np.repeat(starts, counts)
+    width = int(counts.max()) if batch else 0
+    return SparseTensor(
+        np.stack([row_ids, cols], axis=1), values, np.array([batch, width], np.int64)
+    )
+
+
+def fill_sequence(loc: Located, spec: FixedLenSequenceFeature) -> np.ndarray:
+    """The ``[B, T] + shape`` column of a `FixedLenSequenceFeature`, padded."""
+    size = int(np.prod(spec.shape))
+    if size == 0:
+        raise InvalidArgumentError(
+            f"Feature {loc.key!r}: FixedLenSequenceFeature needs a non-empty shape "
+            f"of items. Received: shape={list(spec.shape)}"
+        )
+    present = loc.kind != 0
+    _check_kinds(
+        loc,
+        spec.dtype,
+        loc.count % size != 0,
+        lambda row: (
+            f"Number of values is not a multiple of the item size {size}.  "
+            f"Values size: {int(loc.count[row])}, item shape: {list(spec.shape)}"
+        ),
+    )
+    if not spec.allow_missing:
+        _required(loc, spec.dtype, ~present)
+    batch = len(loc.records)
+    steps = np.where(present, loc.count // size, 0)
+    width = int(steps.max()) if batch else 0
+    out = _empty((batch, width, size), spec.dtype)
+    out[...] = _padding(spec, loc.key)
+    rows = np.flatnonzero(steps)
+    loc.decode(rows, rows * (width * size), out.reshape(-1))
+    return out.reshape((batch, width, *spec.shape))
+
+
+def _padding(spec: FixedLenSequenceFeature, key: str) -> np.ndarray:
+    value = spec.default_value
+    if value is None:
+        value = b"" if spec.dtype == _STRING else 0
+    return default_array(value, spec.dtype, spec.shape, key).reshape(-1)
