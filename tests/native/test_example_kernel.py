@@ -1,0 +1,115 @@
+"""Compiled Example decoder vs its reference twin, on valid and damaged bytes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipeline import _kernels
+from pipeline.io.example_message import serialize_example
+
+ref = _kernels.reference("example")
+nat = _kernels.native("example")
+pytestmark = [
+    pytest.mark.native,
+    pytest.mark.skipif(nat is None, reason="compiled kernels not built"),
+]
+
+KEYS = [b"i", b"f", b"s", b"", b"missing"]
+
+values_st = st.one_of(
+    st.none(),
+    st.lists(st.integers(-(2**63), 2**63 - 1), max_size=5).map(
+        lambda v: np.array(v, np.int64)
+    ),
+    st.lists(st.floats(width=32, allow_nan=False), max_size=5).map(
+        lambda v: np.array(v, np.float32)
+    ),
+    st.lists(st.binary(max_size=8), max_size=4).map(
+        lambda v: np.array(v + [b""], object)
+    ),
+)
+example_st = st.dictionaries(st.sampled_from(["i", "f", "s", "", "other"]), values_st)
+
+
+def _index_both(records):
+    a = nat.index_features(records, KEYS)
+    b = ref.index_features(records, KEYS)
+    assert a[4:] == b[4:]
+    if a[4] == nat.STATUS_OK:
+        for x, y in zip(a[:4], b[:4]):
+            np.testing.assert_array_equal(x, y)
+    return a
+
+
+def _decode_both(records, index):
+    kind, count, start, stop = index[:4]
+    for f in range(len(KEYS)):
+        for k, dtype, decode in (
+            (nat.KIND_INT64, np.int64, "decode_int64"),
+            (nat.KIND_FLOAT, np.float32, "decode_float32"),
+            (nat.KIND_BYTES, object, "decode_bytes"),
+        ):
+            rows = np.flatnonzero(kind[f] == k)
+            counts = count[f][rows]
+            dest = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+            outs = []
+            for module in (nat, ref):
+                out = np.zeros(int(counts.sum()), dtype=dtype)
+                getattr(module, decode)(
+                    records, rows, start[f][rows], stop[f][rows], dest, counts, out
+                )
+                outs.append(out)
+            if dtype is np.float32:
+                assert outs[0].tobytes() == outs[1].tobytes()
+            else:
+                assert outs[0].tolist() == outs[1].tolist()
+
+
+@given(st.lists(example_st, max_size=5))
+def test_valid_batches_agree(examples):
+    records = [serialize_example(e) for e in examples]
+    index = _index_both(records)
+    assert index[4] == nat.STATUS_OK
+    _decode_both(records, index)
+
+
+@given(st.lists(example_st, min_size=1, max_size=3), st.data())
+def test_mutated_batches_agree(examples, data):
+    records = [serialize_example(e) for e in examples]
+    b = data.draw(st.integers(0, len(records) - 1))
+    rec = bytearray(records[b])
+    if rec and data.draw(st.booleans()):
+        at = data.draw(st.integers(0, len(rec) - 1))
+        rec[at] ^= data.draw(st.integers(1, 255))
+    else:
+        rec = rec[: data.draw(st.integers(0, len(rec)))]
+    records[b] = bytes(rec)
+    index = _index_both(records)
+    if index[4] == nat.STATUS_OK:
+        _decode_both(records, index)
+
+
+@given(st.lists(st.binary(max_size=60), max_size=4))
+def test_random_bytes_agree(records):
+    index = _index_both(records)
+    if index[4] == nat.STATUS_OK:
+        _decode_both(records, index)
+
+
+def test_non_bytes_record_is_type_error():
+    for module in (nat, ref):
+        with pytest.raises(TypeError, match="record 0"):
+            module.index_features(["text"], KEYS)
+
+
+def test_decode_rejects_inconsistent_index():
+    rec = serialize_example({"i": np.array([1, 2], np.int64)})
+    kind, count, start, stop, *_ = nat.index_features([rec], [b"i"])
+    one = np.zeros(1, np.int64)
+    for module in (nat, ref):
+        out = np.zeros(1, np.int64)  # too small for 2 values
+        with pytest.raises(ValueError, match="does not match"):
+            module.decode_int64([rec], one, start[0], stop[0], one, count[0], out)
