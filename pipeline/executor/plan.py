@@ -1,5 +1,11 @@
 """`RunContext`: builds node iterators, threaded where the graph asks for it.
 
+``prefetch`` nodes get a `PrefetchIterator`; ``map`` nodes with
+``num_parallel_calls`` above 1 (or AUTOTUNE) a `ParallelMapIterator`;
+``interleave`` nodes with ``num_parallel_calls`` a
+`ParallelInterleaveIterator`. Everything else runs the graph's sequential
+iterators.
+
 Example:
     >>> from pipeline.graph.sources import RangeNode
     >>> ctx = RunContext(Options(), seed=0)
@@ -9,10 +15,20 @@ Example:
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
+from pipeline.executor import autotune
+from pipeline.executor.interleave import ParallelInterleaveIterator
 from pipeline.executor.options import Options
+from pipeline.executor.stages import PrefetchIterator
+from pipeline.executor.workers import ParallelMapIterator
 from pipeline.graph.base import IterContext, Node, NodeIterator
+from pipeline.graph.caching import PrefetchNode
+from pipeline.graph.combining import InterleaveNode
+from pipeline.graph.elementwise import MapNode
+
+_INTERLEAVE_READ_AHEAD = 8
 
 
 class RunContext(IterContext):
@@ -22,15 +38,67 @@ class RunContext(IterContext):
         super().__init__(seed=seed)
         self.options = options
         self.stages: list[Any] = []
+        self.retired: dict[str, dict[str, Any]] = {}
+        self.lock = threading.Lock()
 
     def build(self, node: Node) -> NodeIterator:
+        if isinstance(node, PrefetchNode) and node.buffer_size != 0:
+            parent = self.build(node.parents[0])
+            return PrefetchIterator(self, parent, str(node), node.buffer_size)
+        if isinstance(node, MapNode) and node.num_parallel_calls is not None:
+            workers = autotune.parallelism(
+                node.num_parallel_calls, self.options.num_threads
+            )
+            if workers > 1:
+                parent = self.build(node.parents[0])
+                mapper = node.mapper_for(self)
+                ordered = self._deterministic(node.deterministic)
+                return ParallelMapIterator(
+                    self, parent, mapper, str(node), workers, ordered
+                )
+        if isinstance(node, InterleaveNode) and node.num_parallel_calls is not None:
+            return ParallelInterleaveIterator(self, node, _INTERLEAVE_READ_AHEAD)
         return node.make_iterator(self)
 
+    def _deterministic(self, value: bool | None) -> bool:
+        if value is not None:
+            return bool(value)
+        opt = self.options.deterministic
+        return True if opt is None else bool(opt)
+
+    def register(self, stage: Any) -> None:
+        """Track a threaded stage (for stats and close)."""
+        with self.lock:
+            self.stages.append(stage)
+
+    def retire(self, stage: Any) -> None:
+        """Forget a closed stage, keeping its counters in the totals."""
+        with self.lock:
+            if stage in self.stages:
+                self.stages.remove(stage)
+            stats = stage.stats()
+            total = self.retired.setdefault(stats["stage"], dict(stats, runs=0))
+            total["runs"] += 1
+            if total is not stats and total["runs"] > 1:
+                for key in ("produced", "busy_s", "wait_input_s"):
+                    total[key] += stats[key]
+
     def stats(self) -> list[dict[str, Any]]:
-        """The stats of every threaded stage started so far."""
-        return [s.stats() for s in self.stages]
+        """The stats of every threaded stage, live or finished, by stage."""
+        with self.lock:
+            live = [s.stats() for s in self.stages]
+            out = {k: dict(v) for k, v in self.retired.items()}
+        for stats in live:
+            total = out.setdefault(stats["stage"], dict(stats, runs=0))
+            total["runs"] += 1
+            if total["runs"] > 1:
+                for key in ("produced", "busy_s", "wait_input_s"):
+                    total[key] += stats[key]
+        return list(out.values())
 
     def close(self) -> None:
         """Stop every threaded stage of the run."""
-        for stage in list(self.stages):
+        with self.lock:
+            stages = list(self.stages)
+        for stage in stages:
             stage.close()

@@ -41,7 +41,11 @@ class MapNode(Node):
     op = "map"
 
     def make_iterator(self, ctx: IterContext) -> NodeIterator:
-        return MapIterator(ctx.build(self.parents[0]), self.mapper(), str(self))
+        return MapIterator(ctx.build(self.parents[0]), self.mapper_for(ctx), str(self))
+
+    def mapper_for(self, ctx: IterContext) -> Callable[[Any, int], Any]:
+        """The ``(element, index) -> output`` function of a run."""
+        return self.mapper()
 
     def mapper(self) -> Callable[[Any, int], Any]:
         """``(element, index) -> output`` as one worker applies it."""
@@ -71,10 +75,6 @@ class RandomMapNode(MapNode):
 
     seed: int | None = None
     op = "random_map"
-
-    def make_iterator(self, ctx: IterContext) -> NodeIterator:
-        mapper = self.mapper_for(ctx)
-        return MapIterator(ctx.build(self.parents[0]), mapper, str(self))
 
     def mapper_for(self, ctx: IterContext) -> Callable[[Any, int], Any]:
         """The mapper for a run: seeds from the node seed and the epoch path."""

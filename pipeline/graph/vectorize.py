@@ -8,6 +8,7 @@ runs ``f`` element by element for the rest of the run.
 Example:
     >>> from pipeline.graph.sources import RangeNode
     >>> from pipeline.graph.batching import BatchNode
+    >>> from pipeline.graph.base import IterContext
     >>> batches = BatchNode((RangeNode((), 0, 4, 1),), batch_size=2)
     >>> node = VectorizedMapNode((batches,), fn=lambda x: x + 1)
     >>> [b.tolist() for b in IterContext().build(node)]
@@ -23,8 +24,8 @@ from typing import Any
 
 import numpy as np
 
-from pipeline.graph.base import IterContext, NodeIterator, apply_fn
-from pipeline.graph.elementwise import MapIterator, MapNode
+from pipeline.graph.base import apply_fn
+from pipeline.graph.elementwise import MapNode
 from pipeline.graph.stacking import stack_elements, unstack_element
 from pipeline.graph.structure import flatten, same_structure
 from pipeline.io.vectorized import batch_mode
@@ -36,9 +37,6 @@ class VectorizedMapNode(MapNode):
     """``map(fn)`` over whole batches, ``fn`` running under ``batch_mode()``."""
 
     op = "vectorized_map"
-
-    def make_iterator(self, ctx: IterContext) -> NodeIterator:
-        return MapIterator(ctx.build(self.parents[0]), self.mapper(), str(self))
 
     def mapper(self) -> Callable[[Any, int], Any]:
         return BatchMapper(self.fn)

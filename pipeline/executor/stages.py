@@ -1,0 +1,256 @@
+"""Threaded stages: the block-moving consumer side, and ``prefetch``.
+
+A threaded stage hands its consumer BLOCKS of elements; each block carries the
+parent's state from before the block (a checkpoint). The stage's state after
+element ``j`` of a block is ``(checkpoint, j + 1)``: restoring sets the parent
+to the checkpoint and skips ``j + 1`` elements. Threads are daemon threads
+named ``pipeline-<stage>-<i>``; they see only the stage's shared parts, never
+the iterator, so an abandoned iterator is collected and its finalizer stops
+them.
+
+Example:
+    >>> from pipeline.graph.sources import RangeNode
+    >>> from pipeline.graph.base import IterContext
+    >>> ctx = IterContext()
+    >>> it = PrefetchIterator(ctx, ctx.build(RangeNode((), 0, 5, 1)), "prefetch", 2)
+    >>> [int(x) for x in it]
+    [0, 1, 2, 3, 4]
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from typing import Any
+
+from pipeline.executor import autotune
+from pipeline.executor.buffers import CLOSED, BoundedBuffer
+from pipeline.graph.base import AUTOTUNE, IterContext, NodeIterator
+from pipeline.graph.failures import ElementFailure
+
+_JOIN_TIMEOUT_S = 5.0
+END = object()
+
+
+class StageStats:
+    """Counters a stage's threads update (read by ``iterator.stats()``).
+
+    Example:
+        >>> StageStats("map", 2).as_dict()["parallelism"]
+        2
+    """
+
+    def __init__(self, label: str, parallelism: int) -> None:
+        self.label, self.parallelism = label, parallelism
+        self.produced = 0
+        self.busy_s = 0.0
+        self.wait_input_s = 0.0
+        self.block_size = 0
+        self.buffer: BoundedBuffer | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The counters as a dict."""
+        buf = self.buffer
+        return {
+            "stage": self.label,
+            "produced": self.produced,
+            "busy_s": round(self.busy_s, 6),
+            "wait_input_s": round(self.wait_input_s, 6),
+            "buffer_fill": 0.0 if buf is None else round(buf.fill(), 3),
+            "buffer_capacity": 0 if buf is None else buf.capacity,
+            "block_size": self.block_size,
+            "parallelism": self.parallelism,
+        }
+
+
+def pull_block(parent: NodeIterator, size: int, stats: StageStats) -> tuple[list, bool]:
+    """Up to ``size`` elements of ``parent`` and whether it ended."""
+    out: list[Any] = []
+    start = time.perf_counter()
+    try:
+        for _ in range(size):
+            out.append(next(parent))
+    except StopIteration:
+        return out, True
+    finally:
+        stats.wait_input_s += time.perf_counter() - start
+    return out, False
+
+
+class ThreadedStage(NodeIterator):
+    """Consumer side of a stage fed with ``(elements, checkpoint, index)`` blocks.
+
+    Subclasses implement ``_launch()`` (start threads), ``_take()`` (the next
+    block or None at the end) and ``_halt()`` (stop and join threads).
+    """
+
+    kind = "stage"
+
+    def __init__(
+        self, ctx: IterContext | None, parent: NodeIterator, label: str
+    ) -> None:
+        super().__init__(parent)
+        self.parent, self.label = parent, label
+        self.threads: list[threading.Thread] = []
+        self.stop = threading.Event()
+        self.running = self.ended = False
+        self.block: list[Any] = []
+        self.offset, self.index0 = 0, 0
+        self.ckpt: Any = None
+        self.restored: dict[str, Any] | None = None
+        self.registry = getattr(ctx, "register", None) and ctx
+        if self.registry is not None:
+            self.registry.register(self)
+
+    def _spawn(self, target: Any, args: tuple, count: int) -> None:
+        for i in range(count):
+            name = f"pipeline-{self.kind}-{i}"
+            t = threading.Thread(target=target, args=args, name=name, daemon=True)
+            self.threads.append(t)
+            t.start()
+
+    def __next__(self) -> Any:
+        if self.offset < len(self.block):
+            self.offset += 1
+            return self.block[self.offset - 1]
+        while not self.ended:
+            self.prime()
+            item = self._take()
+            if item is None:
+                self.ended = True
+                self._halt()
+                break
+            self.block, self.ckpt, self.index0 = item
+            self.offset = 0
+            if self.block:
+                self.offset = 1
+                return self.block[0]
+        raise StopIteration
+
+    def _parent_state(self) -> dict[str, Any]:
+        return {"parent": self.parent.get_state(), "skip": 0, "index": 0}
+
+    def get_state(self) -> dict[str, Any]:
+        if self.ended:
+            return {"end": True}
+        if self.ckpt is None:
+            return self.restored or self._parent_state()
+        return {
+            "parent": self.ckpt,
+            "skip": self.offset,
+            "index": self.index0 + self.offset,
+        }
+
+    def set_state(self, state: dict[str, Any]) -> None:
+        self._halt()
+        self.threads, self.stop = [], threading.Event()
+        self.running, self.block, self.offset, self.ckpt = False, [], 0, None
+        self.ended = bool(state.get("end"))
+        if self.ended:
+            return
+        self.parent.set_state(state["parent"])
+        for _ in range(state["skip"]):
+            next(self.parent)
+        self.restored = dict(state, parent=self.parent.get_state(), skip=0)
+
+    def _join(self) -> None:
+        if sys.is_finalizing():
+            return
+        me = threading.current_thread()
+        for t in self.threads:
+            if t is not me:
+                t.join(_JOIN_TIMEOUT_S)
+
+    def prime(self) -> None:
+        """Start the threads now (not at the first ``next``)."""
+        if not self.running and not self.ended:
+            self.restored = self.restored or self._parent_state()
+            self.running = True
+            self._launch()
+
+    def close(self) -> None:
+        self.ended = True
+        self._halt()
+        self.parent.close()
+        if self.registry is not None:
+            self.registry.retire(self)
+            self.registry = None
+
+    def _launch(self) -> None:
+        raise NotImplementedError
+
+    def _take(self) -> Any:
+        raise NotImplementedError
+
+    def _halt(self) -> None:
+        raise NotImplementedError
+
+    def stats(self) -> dict[str, Any]:
+        """This stage's counters."""
+        return self.counters.as_dict()
+
+
+def _prefetch_loop(
+    parent: NodeIterator, buf: BoundedBuffer, stop: threading.Event, stats: StageStats
+) -> None:
+    index = 0
+    try:
+        while not stop.is_set():
+            ckpt = parent.get_state()
+            start = time.perf_counter()
+            wait0 = stats.wait_input_s
+            block, ended = pull_block(parent, stats.block_size, stats)
+            stats.busy_s += time.perf_counter() - start - (stats.wait_input_s - wait0)
+            if block:
+                if not buf.put((block, ckpt, index)):
+                    return
+                stats.produced += len(block)
+                index += len(block)
+            if ended:
+                buf.put(END)
+                return
+    except BaseException as e:  # a bug upstream: surface it at the consumer
+        buf.put(([ElementFailure(e, where={"stage": stats.label})], None, index))
+        buf.put(END)
+
+
+class PrefetchIterator(ThreadedStage):
+    """``prefetch(buffer_size)``: one thread fills a bounded buffer of blocks."""
+
+    kind = "prefetch"
+
+    def __init__(
+        self,
+        ctx: IterContext | None,
+        parent: NodeIterator,
+        label: str,
+        buffer_size: int,
+    ) -> None:
+        super().__init__(ctx, parent, label)
+        self.buffer_size = buffer_size
+        block, blocks = autotune.prefetch_shape(buffer_size)
+        self.counters = StageStats(label, 1)
+        self.counters.block_size = block
+        self.blocks = blocks
+        self.buf: BoundedBuffer | None = None
+
+    def _launch(self) -> None:
+        self.buf = BoundedBuffer(self.blocks)
+        self.counters.buffer = self.buf
+        args = (self.parent, self.buf, self.stop, self.counters)
+        self._spawn(_prefetch_loop, args, 1)
+
+    def _take(self) -> Any:
+        item = self.buf.get() if self.buf is not None else CLOSED
+        if item is CLOSED or item is END:
+            return None
+        if self.buffer_size == AUTOTUNE:
+            autotune.retune_prefetch(self.counters, item[0], self.buf, None)
+        return item
+
+    def _halt(self) -> None:
+        self.stop.set()
+        if self.buf is not None:
+            self.buf.close()
+        self._join()

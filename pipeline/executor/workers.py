@@ -1,0 +1,212 @@
+"""Parallel ``map``: a dispatcher thread cuts the input into blocks, worker
+threads map whole blocks, the consumer takes them in order (or as they finish
+with ``deterministic=False``).
+
+Example:
+    >>> from pipeline.graph.sources import RangeNode
+    >>> from pipeline.graph.base import IterContext, apply_fn
+    >>> ctx = IterContext()
+    >>> src = ctx.build(RangeNode((), 0, 6, 1))
+    >>> it = ParallelMapIterator(ctx, src, lambda e, i: e * 2, "map", 3, True)
+    >>> [int(x) for x in it]
+    [0, 2, 4, 6, 8, 10]
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from pipeline.errors import FailedPreconditionError
+from pipeline.executor import autotune
+from pipeline.executor.buffers import CLOSED, BoundedBuffer
+from pipeline.executor.stages import StageStats, ThreadedStage, pull_block
+from pipeline.graph.base import IterContext, NodeIterator, failure_of
+from pipeline.graph.failures import ElementFailure
+
+
+class Results:
+    """Finished blocks by sequence number, with a cap on blocks in flight.
+
+    Example:
+        >>> r = Results(max_inflight=2, ordered=True)
+        >>> s = r.reserve(); r.finish(s, "block"); r.take()
+        'block'
+    """
+
+    def __init__(self, max_inflight: int, ordered: bool) -> None:
+        self.cond = threading.Condition(threading.Lock())
+        self.done: dict[int, Any] = {}
+        self.max_inflight, self.ordered = max_inflight, ordered
+        self.dispatched = self.consumed = 0
+        self.end: int | None = None
+        self.closed = False
+
+    def reserve(self) -> int | None:
+        """A sequence number for the next block (waits while too many are out)."""
+        with self.cond:
+            while self.dispatched - self.consumed >= self.max_inflight:
+                if self.closed:
+                    return None
+                self.cond.wait()
+            if self.closed:
+                return None
+            self.dispatched += 1
+            return self.dispatched - 1
+
+    def finish(self, seq: int, item: Any) -> None:
+        """Record block ``seq`` as done."""
+        with self.cond:
+            self.done[seq] = item
+            self.cond.notify_all()
+
+    def finish_input(self, count: int) -> None:
+        """The input ended: there are ``count`` blocks in all."""
+        with self.cond:
+            self.end = count
+            self.cond.notify_all()
+
+    def take(self) -> Any:
+        """The next block (in order unless unordered); None at the end."""
+        with self.cond:
+            while not self.closed:
+                if self.end is not None and self.consumed >= self.end:
+                    return None
+                key = self.consumed if self.ordered else next(iter(self.done), None)
+                if key in self.done:
+                    self.consumed += 1
+                    self.cond.notify_all()
+                    return self.done.pop(key)
+                self.cond.wait()
+            return None
+
+    def close(self) -> None:
+        """Wake everyone; later calls return at once."""
+        with self.cond:
+            self.closed = True
+            self.done.clear()
+            self.cond.notify_all()
+
+
+def _dispatch(
+    parent: NodeIterator,
+    tasks: BoundedBuffer,
+    results: Results,
+    stats: StageStats,
+    index: int,
+) -> None:
+    try:
+        while True:
+            seq = results.reserve()
+            if seq is None:
+                return
+            ckpt = parent.get_state()
+            block, ended = pull_block(parent, stats.block_size, stats)
+            if block and not tasks.put((seq, block, ckpt, index)):
+                return
+            index += len(block)
+            if ended:
+                results.finish_input(seq + 1 if block else seq)
+                return
+    except BaseException as e:  # a bug upstream: surface it at the consumer
+        failure = ElementFailure(e, where={"stage": stats.label})
+        results.finish(seq, ([failure], None, index))
+        results.finish_input(seq + 1)
+
+
+def _work(
+    mapper: Callable[[Any, int], Any],
+    tasks: BoundedBuffer,
+    results: Results,
+    stats: StageStats,
+) -> None:
+    while True:
+        task = tasks.get()
+        if task is CLOSED:
+            return
+        seq, block, ckpt, index = task
+        start = time.perf_counter()
+        out = [_apply(mapper, e, index + j, stats.label) for j, e in enumerate(block)]
+        busy = time.perf_counter() - start
+        stats.busy_s += busy
+        stats.produced += len(out)
+        autotune.retune_map(stats, out, busy)
+        results.finish(seq, (out, ckpt, index))
+
+
+def _apply(mapper: Callable[[Any, int], Any], elem: Any, index: int, stage: str) -> Any:
+    if isinstance(elem, ElementFailure):
+        return elem
+    try:
+        return mapper(elem, index)
+    except Exception as e:
+        return failure_of(e, stage, index)
+
+
+class ParallelMapIterator(ThreadedStage):
+    """``map(fn, num_parallel_calls=n)`` on ``n`` worker threads, block by block.
+
+    Args:
+        ctx: the run context (the stage registers there for stats/close).
+        parent: the input iterator.
+        mapper: ``(element, index) -> output``.
+        label: the stage text.
+        workers: number of worker threads.
+        ordered: keep input order (``deterministic`` not False).
+    """
+
+    kind = "map"
+
+    def __init__(
+        self,
+        ctx: IterContext,
+        parent: NodeIterator,
+        mapper: Callable[[Any, int], Any],
+        label: str,
+        workers: int,
+        ordered: bool,
+    ) -> None:
+        super().__init__(ctx, parent, label)
+        self.mapper, self.workers, self.ordered = mapper, workers, ordered
+        self.counters = StageStats(label, workers)
+        self.counters.block_size = 4
+        self.tasks: BoundedBuffer | None = None
+        self.results: Results | None = None
+
+    def _launch(self) -> None:
+        self.tasks = BoundedBuffer(2 * self.workers)
+        self.results = Results(2 * self.workers + 1, self.ordered)
+        self.counters.buffer = self.tasks
+        index = (self.restored or {}).get("index", 0)
+        args = (self.parent, self.tasks, self.results, self.counters, index)
+        self._spawn(_dispatch, args, 1)
+        work_args = (self.mapper, self.tasks, self.results, self.counters)
+        for i in range(self.workers):
+            t = threading.Thread(
+                target=_work,
+                args=work_args,
+                name=f"pipeline-map-worker-{i}",
+                daemon=True,
+            )
+            self.threads.append(t)
+            t.start()
+
+    def _take(self) -> Any:
+        return None if self.results is None else self.results.take()
+
+    def _halt(self) -> None:
+        if self.results is not None:
+            self.results.close()
+        if self.tasks is not None:
+            self.tasks.close()
+        self._join()
+
+    def get_state(self) -> dict[str, Any]:
+        if not self.ordered:
+            raise FailedPreconditionError(
+                "get_state() needs a deterministic order; this map has "
+                "deterministic=False."
+            )
+        return super().get_state()
