@@ -1,0 +1,306 @@
+"""Base classes of the feature columns, their configs, and the per-batch cache.
+
+A column is plain, immutable data (its constructor arguments, as in
+``tf.feature_column``), comparable and hashable, with ``get_config()`` /
+``from_config()`` that round-trip through JSON. Subclasses set ``_FIELDS`` (the
+argument names, in order) and implement:
+
+* ``name`` and ``parse_example_spec``;
+* dense columns (`DenseColumn`): ``variable_shape`` and ``_dense(cache)``, the
+  float32 ``[batch, width]`` output;
+* categorical columns (`CategoricalColumn`): ``num_buckets`` and
+  ``_ids(cache)``, the per-row int64 ids (a ``Ragged``).
+
+Example:
+    >>> import pipeline as pl
+    >>> col = pl.feature_column.numeric_column("x")
+    >>> type(col).from_config(col.get_config()) == col
+    True
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from pipeline.errors import InvalidArgumentError
+from pipeline.feature_column._inputs import Ragged, dense_input
+
+_REGISTRY: dict[str, type[FeatureColumn]] = {}
+
+
+class FeatureColumn:
+    """Base of every column: fields, equality, hashing and config.
+
+    Subclasses list their constructor arguments in ``_FIELDS``; fields holding
+    columns are (de)serialized recursively; ``_FUNCTION_FIELDS`` hold callables.
+
+    Example:
+        >>> class Toy(FeatureColumn):
+        ...     _FIELDS = ("key",)
+        >>> Toy(key="a") == Toy(key="a"), Toy(key="a").key
+        (True, 'a')
+    """
+
+    _FIELDS: tuple[str, ...] = ()
+    _FUNCTION_FIELDS: tuple[str, ...] = ()
+
+    def __init__(self, **fields: Any) -> None:
+        for name in self._FIELDS:
+            object.__setattr__(self, name, fields[name])
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _REGISTRY[cls.__name__] = cls
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, f) for f in self._FIELDS)
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other) and self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, self._values()))
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{f}={getattr(self, f)!r}" for f in self._FIELDS)
+        return f"{type(self).__name__}({args})"
+
+    @property
+    def name(self) -> str:
+        """The column's name, TensorFlow's (DenseFeatures sorts by it)."""
+        raise NotImplementedError
+
+    def get_config(self) -> dict[str, Any]:
+        """The fields as JSON-compatible data (nested columns as configs).
+
+        Example:
+            >>> import pipeline as pl
+            >>> pl.feature_column.numeric_column("x").get_config()["shape"]
+            [1]
+        """
+        return {
+            f: _to_config(getattr(self, f), f in self._FUNCTION_FIELDS)
+            for f in self._FIELDS
+        }
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> FeatureColumn:
+        """Rebuilds a column from ``get_config()``'s output.
+
+        Example:
+            >>> import pipeline as pl
+            >>> c = pl.feature_column.numeric_column("x", shape=(2,))
+            >>> type(c).from_config(c.get_config()).shape
+            (2,)
+        """
+        fields = {
+            f: _from_config(config[f], f in cls._FUNCTION_FIELDS) for f in cls._FIELDS
+        }
+        return cls._from_fields(fields)
+
+    @classmethod
+    def _from_fields(cls, fields: dict[str, Any]) -> FeatureColumn:
+        return cls(**fields)
+
+
+class DenseColumn(FeatureColumn):
+    """A column with a float32 ``[batch, width]`` output (DenseFeatures input)."""
+
+    @property
+    def variable_shape(self) -> tuple[int, ...]:
+        """The per-example output shape."""
+        raise NotImplementedError
+
+    @property
+    def width(self) -> int:
+        """The number of output columns."""
+        n = 1
+        for d in self.variable_shape:
+            n *= d
+        return n
+
+    def _dense(self, cache: TransformCache) -> Any:
+        raise NotImplementedError
+
+
+class CategoricalColumn(FeatureColumn):
+    """A column producing integer ids per row (indicator/embedding input)."""
+
+    @property
+    def num_buckets(self) -> int:
+        """The number of distinct ids, ``[0, num_buckets)``."""
+        raise NotImplementedError
+
+    def _ids(self, cache: TransformCache) -> Ragged:
+        raise NotImplementedError
+
+
+class TransformCache:
+    """One batch of features and the memoized outputs of the columns on it.
+
+    Example:
+        >>> cache = TransformCache({"x": [1.0, 2.0]})
+        >>> cache.raw("x").shape
+        (2, 1)
+    """
+
+    def __init__(self, features: dict[str, Any]) -> None:
+        self.features = features
+        self._raw: dict[str, Any] = {}
+        self._ids: dict[FeatureColumn, Ragged] = {}
+
+    def raw(self, key: str) -> Any:
+        """The raw feature ``key`` (dense arrays at least 2-D)."""
+        found = self._raw.get(key)
+        if found is None:
+            if key not in self.features:
+                raise ValueError(
+                    f"Feature {key} is not in features dictionary. "
+                    f"Available features: {sorted(self.features)}"
+                )
+            found = self._raw[key] = dense_input(self.features[key], key)
+        return found
+
+    def ids(self, column: CategoricalColumn) -> Ragged:
+        """``column._ids`` on this batch, computed once."""
+        found = self._ids.get(column)
+        if found is None:
+            found = self._ids[column] = column._ids(self)
+        return found
+
+
+def serialize_feature_column(column: FeatureColumn) -> dict[str, Any]:
+    """``{"class_name", "config"}`` of a column, for saving with a model.
+
+    Example:
+        >>> import pipeline as pl
+        >>> col = pl.feature_column.numeric_column("x")
+        >>> serialize_feature_column(col)["class_name"]
+        'NumericColumn'
+    """
+    return {"class_name": type(column).__name__, "config": column.get_config()}
+
+
+def deserialize_feature_column(config: dict[str, Any]) -> FeatureColumn:
+    """The column that `serialize_feature_column` described.
+
+    Example:
+        >>> import pipeline as pl
+        >>> c = pl.feature_column.numeric_column("x")
+        >>> deserialize_feature_column(serialize_feature_column(c)) == c
+        True
+    """
+    cls = _REGISTRY.get(config.get("class_name", ""))
+    if cls is None:
+        raise ValueError(f"unknown feature column class in config: {config!r}")
+    return cls.from_config(config["config"])
+
+
+def _to_config(value: Any, is_function: bool) -> Any:
+    if is_function:
+        return serialize_function(value)
+    if isinstance(value, FeatureColumn):
+        return serialize_feature_column(value)
+    if isinstance(value, tuple | list):
+        return [_to_config(v, False) for v in value]
+    if isinstance(value, bytes):
+        return {"bytes": value.decode("latin-1")}
+    if hasattr(value, "kind") and hasattr(value, "itemsize"):  # a numpy dtype
+        return "string" if value.kind == "O" else value.name
+    return value
+
+
+def _from_config(value: Any, is_function: bool) -> Any:
+    if is_function:
+        return deserialize_function(value)
+    if isinstance(value, dict) and "class_name" in value:
+        return deserialize_feature_column(value)
+    if isinstance(value, dict) and "bytes" in value:
+        return value["bytes"].encode("latin-1")
+    if isinstance(value, list):
+        return tuple(_from_config(v, False) for v in value)
+    return value
+
+
+def serialize_function(fn: Any) -> Any:
+    """Config of a normalizer or initializer: data objects by class, functions by name.
+
+    Objects with ``get_config`` are stored as ``{"module", "class_name", "config"}``;
+    module-level functions as ``{"function": "module:qualname"}``. A lambda or a
+    closure cannot be reloaded without its code, so it is refused.
+
+    Raises:
+        ValueError: ``fn`` is a lambda or a nested function.
+
+    Example:
+        >>> import math
+        >>> serialize_function(math.sqrt)
+        {'function': 'math:sqrt'}
+    """
+    if fn is None:
+        return None
+    if hasattr(fn, "get_config") and not isinstance(fn, type):
+        cls = type(fn)
+        return {
+            "module": cls.__module__,
+            "class_name": cls.__qualname__,
+            "config": fn.get_config(),
+        }
+    qualname = getattr(fn, "__qualname__", "")
+    if "<" in qualname or not qualname:
+        raise ValueError(
+            f"cannot save {fn!r} in a config: lambdas and nested functions cannot be "
+            "reloaded without their code. Use a module-level function, or an object "
+            "with get_config() (e.g. pl.feature_column.Normalization)."
+        )
+    return {"function": f"{fn.__module__}:{qualname}"}
+
+
+def deserialize_function(config: Any) -> Any:
+    """Inverse of `serialize_function`.
+
+    Example:
+        >>> deserialize_function({"function": "math:sqrt"})(4.0)
+        2.0
+    """
+    if config is None:
+        return None
+    if "function" in config:
+        module, _, qualname = config["function"].partition(":")
+        obj: Any = importlib.import_module(module)
+        for part in qualname.split("."):
+            obj = getattr(obj, part)
+        return obj
+    cls: Any = importlib.import_module(config["module"])
+    for part in config["class_name"].split("."):
+        cls = getattr(cls, part)
+    if hasattr(cls, "from_config"):
+        return cls.from_config(config["config"])
+    return cls(**config["config"])
+
+
+def check_key(key: Any, what: str = "key") -> str:
+    """TF's check that a feature key is a string.
+
+    Example:
+        >>> check_key("age")
+        'age'
+    """
+    if not isinstance(key, str):
+        raise ValueError(
+            f"{what} must be a string. Got: type {type(key)}. Given key: {key}"
+        )
+    return key
+
+
+def check_rows(rows: int, expected: int | None, name: str) -> None:
+    """All columns of one batch must have the same number of rows."""
+    if expected is not None and rows != expected:
+        raise InvalidArgumentError(
+            f"Batch size (first dimension) of each feature must be same. "
+            f"Batch size of column {name!r} is {rows}, expected {expected}."
+        )

@@ -1,0 +1,366 @@
+"""``indicator_column``, ``embedding_column`` and ``shared_embeddings``.
+
+Example:
+    >>> import numpy as np
+    >>> import pipeline as pl
+    >>> fc = pl.feature_column
+    >>> ids = fc.categorical_column_with_identity("id", 3)
+    >>> table = np.arange(6, dtype=np.float32).reshape(3, 2)
+    >>> emb = fc.embedding_column(ids, 2, initializer=lambda shape, dtype=None: table)
+    >>> fc.transform_dense(emb, {"id": np.array([[0], [2]])}).tolist()
+    [[0.0, 1.0], [4.0, 5.0]]
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from pipeline.feature_column import _combine
+from pipeline.feature_column._base import CategoricalColumn, DenseColumn, TransformCache
+
+__all__ = [
+    "EmbeddingColumn",
+    "IndicatorColumn",
+    "SharedEmbeddingColumn",
+    "embedding_column",
+    "indicator_column",
+    "shared_embeddings",
+]
+
+_INITIAL_TABLES: dict[Any, np.ndarray] = {}
+
+
+class IndicatorColumn(DenseColumn):
+    """Multi-hot (count) representation; see `indicator_column`."""
+
+    _FIELDS = ("categorical_column",)
+
+    @property
+    def name(self) -> str:
+        return f"{self.categorical_column.name}_indicator"
+
+    @property
+    def variable_shape(self) -> tuple[int, ...]:
+        return (self.categorical_column.num_buckets,)
+
+    @property
+    def parse_example_spec(self) -> dict[str, Any]:
+        """The categorical column's spec."""
+        return self.categorical_column.parse_example_spec
+
+    def _dense(self, cache: TransformCache) -> np.ndarray:
+        ids = cache.ids(self.categorical_column)
+        return _combine.indicator(ids, self.categorical_column.num_buckets)
+
+
+def indicator_column(categorical_column: CategoricalColumn) -> IndicatorColumn:
+    """Counts of each id per example: ``[batch, num_buckets]`` float32.
+
+    A duplicate id counts 2; a weighted column sums its weights instead.
+
+    Args:
+        categorical_column: the ids.
+
+    Returns:
+        An `IndicatorColumn`.
+
+    Raises:
+        ValueError: not a categorical column.
+
+    Example:
+        >>> import pipeline as pl
+        >>> ids = pl.feature_column.categorical_column_with_identity("a", 3)
+        >>> indicator_column(ids).name
+        'a_indicator'
+    """
+    if not isinstance(categorical_column, CategoricalColumn):
+        raise ValueError(
+            f"Unsupported input type. Input must be a CategoricalColumn. Given: "
+            f"{categorical_column}"
+        )
+    return IndicatorColumn(categorical_column=categorical_column)
+
+
+def truncated_normal(stddev: float) -> Callable[..., np.ndarray]:
+    """A ``f(shape, dtype=None)`` initializer: normal(0, stddev) cut at 2 stddev."""
+
+    def init(shape: Sequence[int], dtype: Any = None) -> np.ndarray:
+        rng = np.random.default_rng()
+        out = rng.normal(0.0, stddev, size=tuple(shape))
+        bad = np.abs(out) > 2 * stddev
+        while bad.any():
+            out[bad] = rng.normal(0.0, stddev, size=int(bad.sum()))
+            bad = np.abs(out) > 2 * stddev
+        return out.astype(np.float32)
+
+    return init
+
+
+class _EmbeddingBase(DenseColumn):
+    """What embedding and shared-embedding columns have in common."""
+
+    _FUNCTION_FIELDS = ("initializer",)
+
+    @property
+    def variable_shape(self) -> tuple[int, ...]:
+        return (self.dimension,)
+
+    @property
+    def parse_example_spec(self) -> dict[str, Any]:
+        """The categorical column's spec."""
+        return self.categorical_column.parse_example_spec
+
+    @property
+    def table_shape(self) -> tuple[int, int]:
+        """``(num_buckets, dimension)`` of the embedding table."""
+        return (self.categorical_column.num_buckets, self.dimension)
+
+    def initial_table(self) -> np.ndarray:
+        """A new table from the initializer, called as ``f(shape, dtype=None)``.
+
+        Raises:
+            ValueError: the initializer's value has another shape.
+        """
+        init = self.initializer or truncated_normal(1.0 / math.sqrt(self.dimension))
+        value = np.asarray(init(self.table_shape, dtype=None), dtype=np.float32)
+        if value.shape != self.table_shape:
+            raise ValueError(
+                f"the initializer of {self.name!r} gave shape {value.shape}, "
+                f"expected {self.table_shape}"
+            )
+        return value
+
+    def lookup(self, cache: TransformCache) -> _combine.Entries:
+        """The kept embedding entries of this batch (ids, weights, rows)."""
+        ids = cache.ids(self.categorical_column)
+        return _combine.embedding_entries(ids, self.combiner, self.table_shape[0])
+
+    def _dense(self, cache: TransformCache, table: Any = None) -> np.ndarray:
+        if table is None:
+            table = _INITIAL_TABLES.get(self.table_key)
+            if table is None:
+                table = _INITIAL_TABLES[self.table_key] = self.initial_table()
+        return _combine.combine(self.lookup(cache), table, self.combiner, self.max_norm)
+
+
+class EmbeddingColumn(_EmbeddingBase):
+    """A trainable dense representation of ids; see `embedding_column`."""
+
+    _FIELDS = (
+        "categorical_column",
+        "dimension",
+        "combiner",
+        "initializer",
+        "ckpt_to_load_from",
+        "tensor_name_in_ckpt",
+        "max_norm",
+        "trainable",
+        "use_safe_embedding_lookup",
+    )
+
+    @property
+    def name(self) -> str:
+        return f"{self.categorical_column.name}_embedding"
+
+    @property
+    def table_key(self) -> Any:
+        """Identifies the table (one per column)."""
+        return self
+
+    @property
+    def table_name(self) -> str:
+        """The variable's name, as TF names it."""
+        return f"{self.name}/embedding_weights"
+
+    @classmethod
+    def _from_fields(cls, fields: dict[str, Any]) -> EmbeddingColumn:
+        return embedding_column(**fields)
+
+
+def _check_embedding_args(
+    dimension: Any, combiner: str, initializer: Any, ckpt: Any, tensor_name: Any
+) -> None:
+    if dimension is None or dimension < 1:
+        raise ValueError(f"Invalid dimension {dimension}.")
+    if combiner not in _combine.COMBINERS:
+        raise ValueError(
+            f"combiner must be one of {_combine.COMBINERS}. Given: {combiner}"
+        )
+    if (ckpt is None) != (tensor_name is None):
+        raise ValueError(
+            "Must specify both `ckpt_to_load_from` and `tensor_name_in_ckpt` "
+            "or none of them."
+        )
+    if initializer is not None and not callable(initializer):
+        raise ValueError(
+            f"initializer must be callable if specified. Embedding of column_name: "
+            f"{initializer}"
+        )
+
+
+def embedding_column(
+    categorical_column: CategoricalColumn,
+    dimension: int,
+    combiner: str = "mean",
+    initializer: Callable[..., Any] | None = None,
+    ckpt_to_load_from: str | None = None,
+    tensor_name_in_ckpt: str | None = None,
+    max_norm: float | None = None,
+    trainable: bool = True,
+    use_safe_embedding_lookup: bool = True,
+) -> EmbeddingColumn:
+    """Dense embedding of a categorical column: ``[batch, dimension]`` float32.
+
+    Per row the looked-up vectors are combined (``mean``, ``sqrtn`` or ``sum``)
+    with TF's safe-lookup rules (see ``_combine``): negative ids are skipped,
+    an empty row gives zeros, ids >= ``num_buckets`` raise InvalidArgumentError.
+
+    Args:
+        categorical_column: the ids.
+        dimension: the embedding size, >= 1.
+        combiner: ``"mean"`` (default), ``"sqrtn"`` or ``"sum"``.
+        initializer: ``f(shape, dtype=None)`` giving the ``[num_buckets,
+            dimension]`` table; defaults to a truncated normal with stddev
+            ``1/sqrt(dimension)``.
+        ckpt_to_load_from: TF checkpoint options, kept for compatibility.
+        tensor_name_in_ckpt: see ``ckpt_to_load_from``.
+        max_norm: clip each looked-up vector to this L2 norm. Defaults to None.
+        trainable: whether DenseFeatures trains the table. Defaults to True.
+        use_safe_embedding_lookup: kept for compatibility (always safe).
+
+    Returns:
+        An `EmbeddingColumn`.
+
+    Raises:
+        ValueError: bad dimension, combiner, initializer or checkpoint options.
+
+    Example:
+        >>> import pipeline as pl
+        >>> ids = pl.feature_column.categorical_column_with_identity("id", 10)
+        >>> embedding_column(ids, 3).variable_shape
+        (3,)
+    """
+    _check_embedding_args(
+        dimension, combiner, initializer, ckpt_to_load_from, tensor_name_in_ckpt
+    )
+    return EmbeddingColumn(
+        categorical_column=categorical_column,
+        dimension=int(dimension),
+        combiner=combiner,
+        initializer=initializer,
+        ckpt_to_load_from=ckpt_to_load_from,
+        tensor_name_in_ckpt=tensor_name_in_ckpt,
+        max_norm=max_norm,
+        trainable=bool(trainable),
+        use_safe_embedding_lookup=use_safe_embedding_lookup,
+    )
+
+
+class SharedEmbeddingColumn(_EmbeddingBase):
+    """One of several columns sharing a table; see `shared_embeddings`."""
+
+    _FIELDS = (
+        "categorical_column",
+        "dimension",
+        "combiner",
+        "initializer",
+        "shared_embedding_collection_name",
+        "ckpt_to_load_from",
+        "tensor_name_in_ckpt",
+        "max_norm",
+        "trainable",
+        "use_safe_embedding_lookup",
+    )
+
+    @property
+    def name(self) -> str:
+        return f"{self.categorical_column.name}_shared_embedding"
+
+    @property
+    def table_key(self) -> Any:
+        """Identifies the shared table (the collection name)."""
+        return ("shared", self.shared_embedding_collection_name, self.table_shape)
+
+    @property
+    def table_name(self) -> str:
+        """The shared variable's name."""
+        return self.shared_embedding_collection_name
+
+
+def shared_embeddings(
+    categorical_columns: Sequence[CategoricalColumn],
+    dimension: int,
+    combiner: str = "mean",
+    initializer: Callable[..., Any] | None = None,
+    shared_embedding_collection_name: str | None = None,
+    ckpt_to_load_from: str | None = None,
+    tensor_name_in_ckpt: str | None = None,
+    max_norm: float | None = None,
+    trainable: bool = True,
+    use_safe_embedding_lookup: bool = True,
+) -> list[SharedEmbeddingColumn]:
+    """Embedding columns that share one table (same ``num_buckets`` required).
+
+    Args:
+        categorical_columns: the id columns.
+        dimension: see `embedding_column`; so are the other arguments.
+        combiner: ``"mean"`` (default), ``"sqrtn"`` or ``"sum"``.
+        initializer: ``f(shape, dtype=None)``; a truncated normal by default.
+        shared_embedding_collection_name: the table's name; defaults to the
+            sorted column names joined by ``_`` plus ``_shared_embedding``.
+        ckpt_to_load_from: kept for compatibility.
+        tensor_name_in_ckpt: kept for compatibility.
+        max_norm: clip each looked-up vector to this L2 norm.
+        trainable: whether the table trains. Defaults to True.
+        use_safe_embedding_lookup: kept for compatibility.
+
+    Returns:
+        A list of `SharedEmbeddingColumn`, in the input order.
+
+    Raises:
+        ValueError: no columns, a non-categorical column, or differing sizes.
+
+    Example:
+        >>> import pipeline as pl
+        >>> fc = pl.feature_column
+        >>> a, b = (fc.categorical_column_with_identity(k, 5) for k in ("a", "b"))
+        >>> [c.name for c in shared_embeddings([a, b], 2)]
+        ['a_shared_embedding', 'b_shared_embedding']
+    """
+    _check_embedding_args(
+        dimension, combiner, initializer, ckpt_to_load_from, tensor_name_in_ckpt
+    )
+    columns = list(categorical_columns)
+    if not columns or not all(isinstance(c, CategoricalColumn) for c in columns):
+        raise ValueError(
+            f"categorical_columns must be categorical columns. Given: {columns}"
+        )
+    sizes = {c.num_buckets for c in columns}
+    if len(sizes) != 1:
+        raise ValueError(
+            "To use shared_embedding_column, all categorical_columns must have "
+            "the same "
+            f"number of buckets. Given column: {columns} with buckets: {sorted(sizes)}"
+        )
+    name = shared_embedding_collection_name or (
+        "_".join(sorted(c.name for c in columns)) + "_shared_embedding"
+    )
+    return [
+        SharedEmbeddingColumn(
+            categorical_column=c,
+            dimension=int(dimension),
+            combiner=combiner,
+            initializer=initializer,
+            shared_embedding_collection_name=name,
+            ckpt_to_load_from=ckpt_to_load_from,
+            tensor_name_in_ckpt=tensor_name_in_ckpt,
+            max_norm=max_norm,
+            trainable=bool(trainable),
+            use_safe_embedding_lookup=use_safe_embedding_lookup,
+        )
+        for c in columns
+    ]

@@ -1,0 +1,313 @@
+"""``numeric_column`` and ``bucketized_column``, as in ``tf.feature_column``.
+
+Example:
+    >>> import numpy as np
+    >>> import pipeline as pl
+    >>> fc = pl.feature_column
+    >>> age = fc.bucketized_column(fc.numeric_column("age"), [18.0, 65.0])
+    >>> age.name, age.num_buckets
+    ('age_bucketized', 3)
+    >>> fc.transform_dense(age, {"age": np.array([[10.0], [18.0]])}).tolist()
+    [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from pipeline import _kernels
+from pipeline.errors import InvalidArgumentError
+from pipeline.feature_column._base import (
+    CategoricalColumn,
+    DenseColumn,
+    TransformCache,
+    check_key,
+)
+from pipeline.feature_column._inputs import Ragged, as_dtype
+from pipeline.types import SparseTensor
+
+__all__ = [
+    "BucketizedColumn",
+    "Normalization",
+    "NumericColumn",
+    "bucketized_column",
+    "numeric_column",
+]
+
+
+class Normalization:
+    """A saved normalizer: ``(x - mean) / sqrt(variance)`` (what ``adapt`` fits).
+
+    Args:
+        mean: the mean (a number or a list for a vector column).
+        variance: the variance; a zero variance divides by 1 instead.
+
+    Example:
+        >>> Normalization(3.0, 4.0)(np.array([5.0], np.float32)).tolist()
+        [1.0]
+    """
+
+    def __init__(self, mean: Any, variance: Any) -> None:
+        self.mean = np.asarray(mean, dtype=np.float64)
+        self.variance = np.asarray(variance, dtype=np.float64)
+
+    def __call__(self, x: Any) -> np.ndarray:
+        std = np.sqrt(self.variance)
+        std = np.where(std > 0, std, 1.0)
+        out = np.asarray(x, dtype=np.float32) - self.mean.astype(np.float32)
+        return out / std.astype(np.float32)
+
+    def get_config(self) -> dict[str, Any]:
+        """``{"mean", "variance"}`` as plain lists/numbers."""
+        return {"mean": self.mean.tolist(), "variance": self.variance.tolist()}
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Normalization:
+        """Inverse of `get_config`."""
+        return cls(**config)
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, Normalization) and self.get_config() == other.get_config()
+        )
+
+    def __hash__(self) -> int:
+        return hash(repr(self.get_config()))
+
+    def __repr__(self) -> str:
+        mean, variance = self.mean.tolist(), self.variance.tolist()
+        return f"Normalization(mean={mean}, variance={variance})"
+
+
+class NumericColumn(DenseColumn):
+    """Real-valued feature; see `numeric_column`."""
+
+    _FIELDS = ("key", "shape", "default_value", "dtype", "normalizer_fn")
+    _FUNCTION_FIELDS = ("normalizer_fn",)
+
+    @property
+    def name(self) -> str:
+        return self.key
+
+    @property
+    def variable_shape(self) -> tuple[int, ...]:
+        return tuple(self.shape)
+
+    @property
+    def parse_example_spec(self) -> dict[str, Any]:
+        """``{key: FixedLenFeature(shape, dtype, default_value)}``."""
+        from pipeline.io import FixedLenFeature
+
+        return {self.key: FixedLenFeature(self.shape, self.dtype, self.default_value)}
+
+    def _values(self) -> tuple[Any, ...]:
+        return (
+            self.key,
+            self.shape,
+            self.default_value,
+            self.dtype.str,
+            self.normalizer_fn,
+        )
+
+    def _dense(self, cache: TransformCache) -> np.ndarray:
+        raw = cache.raw(self.key)
+        if isinstance(raw, (SparseTensor, Ragged)):
+            raise ValueError(
+                "The corresponding Tensor of numerical column must be a Tensor. "
+                f"SparseTensor is not supported. key: {self.key}"
+            )
+        if raw.dtype == object:
+            raise InvalidArgumentError(
+                f"numeric column {self.key!r} got strings; parse them as numbers first"
+            )
+        if self.normalizer_fn is not None:
+            raw = np.asarray(self.normalizer_fn(raw))
+        out = raw.astype(np.float32, copy=False)
+        rows, width = out.shape[0], self.width
+        if out.size != rows * width:
+            raise InvalidArgumentError(
+                f"numeric column {self.key!r}: cannot reshape a feature of shape "
+                f"{out.shape} to [{rows}, {width}] (shape={self.shape})"
+            )
+        return out.reshape(rows, width)
+
+    @classmethod
+    def _from_fields(cls, fields: dict[str, Any]) -> NumericColumn:
+        return numeric_column(**fields)
+
+
+def _shape(shape: Any) -> tuple[int, ...]:
+    if isinstance(shape, (int, np.integer)):
+        shape = (int(shape),)
+    shape = tuple(shape)
+    for dim in shape:
+        if not isinstance(dim, (int, np.integer)) or isinstance(dim, bool):
+            raise TypeError(f"shape dimensions must be integer. shape: {shape}")
+        if dim < 1:
+            raise ValueError(f"shape dimensions must be greater than 0. shape: {shape}")
+    return tuple(int(d) for d in shape)
+
+
+def _default(default_value: Any, shape: tuple[int, ...], dtype: np.dtype, key: str):
+    if default_value is None:
+        return None
+    arr = np.asarray(default_value)
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(
+            f"default_value must be compatible with dtype. default_value: "
+            f"{default_value}, dtype: {dtype}, key: {key}"
+        )
+    if arr.ndim == 0:
+        arr = np.full(shape, arr)
+    if arr.shape != shape:
+        raise ValueError(
+            f"The shape of default_value must be equal to given shape. "
+            f"default_value: {default_value}, shape: {shape}, key: {key}"
+        )
+    cast = float if dtype.kind == "f" else int
+    return tuple(cast(v) for v in arr.reshape(-1).tolist())
+
+
+def numeric_column(
+    key: str,
+    shape: int | Sequence[int] = (1,),
+    default_value: Any = None,
+    dtype: Any = np.float32,
+    normalizer_fn: Callable[[Any], Any] | None = None,
+) -> NumericColumn:
+    """A real-valued column: the feature cast to float32, ``[batch, prod(shape)]``.
+
+    Args:
+        key: the feature name.
+        shape: the per-example shape. Defaults to ``(1,)``.
+        default_value: fills examples that lack the feature when parsing
+            ``tf.train.Example`` (a number or a nested list of ``shape``).
+            Defaults to None (the feature is required).
+        dtype: the feature's dtype when parsed. Defaults to float32.
+        normalizer_fn: applied to the raw feature before the float32 cast.
+            Defaults to None. Use a module-level function or `Normalization` to
+            keep the column savable.
+
+    Returns:
+        A `NumericColumn`.
+
+    Raises:
+        ValueError: bad key, shape or default shape; TypeError: bad dimension
+            type, non-numeric default, or a non-callable ``normalizer_fn``.
+
+    Example:
+        >>> numeric_column("x", shape=2, default_value=0.0).default_value
+        (0.0, 0.0)
+    """
+    check_key(key)
+    shape = _shape(shape)
+    dtype = as_dtype(dtype)
+    if dtype.kind not in "iuf":
+        raise ValueError(
+            f"dtype must be convertible to float. dtype: {dtype}, key: {key}"
+        )
+    default_value = _default(default_value, shape, dtype, key)
+    if normalizer_fn is not None and not callable(normalizer_fn):
+        raise TypeError(f"normalizer_fn must be a callable. Given: {normalizer_fn}")
+    return NumericColumn(
+        key=key,
+        shape=shape,
+        default_value=default_value,
+        dtype=dtype,
+        normalizer_fn=normalizer_fn,
+    )
+
+
+class BucketizedColumn(DenseColumn, CategoricalColumn):
+    """Discretized numeric column; see `bucketized_column`."""
+
+    _FIELDS = ("source_column", "boundaries")
+
+    @property
+    def name(self) -> str:
+        return f"{self.source_column.name}_bucketized"
+
+    @property
+    def parse_example_spec(self) -> dict[str, Any]:
+        """The source column's spec."""
+        return self.source_column.parse_example_spec
+
+    @property
+    def variable_shape(self) -> tuple[int, ...]:
+        return (*self.source_column.shape, len(self.boundaries) + 1)
+
+    @property
+    def num_buckets(self) -> int:
+        return math.prod(self.source_column.shape) * (len(self.boundaries) + 1)
+
+    def _buckets(self, cache: TransformCache) -> np.ndarray:
+        values = self.source_column._dense(cache)
+        edges = np.asarray(self.boundaries, dtype=np.float32).astype(np.float64)
+        flat = _kernels.load("feature_ops").bucketize(values.astype(np.float64), edges)
+        return flat.reshape(values.shape)
+
+    def _dense(self, cache: TransformCache) -> np.ndarray:
+        buckets = self._buckets(cache)
+        rows, k = buckets.shape
+        depth = len(self.boundaries) + 1
+        out = np.zeros((rows, k * depth), dtype=np.float32)
+        cols = buckets + np.arange(k, dtype=np.int64) * depth
+        np.put_along_axis(out, cols, 1.0, axis=1)
+        return out
+
+    def _ids(self, cache: TransformCache) -> Ragged:
+        buckets = self._buckets(cache)
+        rows, k = buckets.shape
+        ids = buckets + np.arange(k, dtype=np.int64) * (len(self.boundaries) + 1)
+        return Ragged(np.arange(rows + 1, dtype=np.int64) * k, ids.reshape(-1))
+
+    @classmethod
+    def _from_fields(cls, fields: dict[str, Any]) -> BucketizedColumn:
+        return bucketized_column(**fields)
+
+
+def bucketized_column(
+    source_column: NumericColumn, boundaries: Sequence[float]
+) -> BucketizedColumn:
+    """Buckets of a numeric column: one-hot dense output, or ids when crossed.
+
+    ``bucket = number of boundaries <= x`` (a value equal to a boundary goes to
+    the upper bucket); boundaries and values compare as float32. A source of
+    shape ``(k,)`` gives k one-hot blocks; as ids, element j's bucket is offset
+    by ``j * (len(boundaries) + 1)``.
+
+    Args:
+        source_column: a `numeric_column` (one-dimensional shape).
+        boundaries: strictly increasing floats.
+
+    Returns:
+        A `BucketizedColumn` (both dense and categorical).
+
+    Raises:
+        ValueError: a non-numeric source, or empty / unsorted boundaries.
+
+    Example:
+        >>> bucketized_column(numeric_column("x"), [0, 1]).boundaries
+        (0.0, 1.0)
+    """
+    if not isinstance(source_column, NumericColumn):
+        raise ValueError(
+            "source_column must be a column generated with numeric_column(). "
+            f"Given: {source_column}"
+        )
+    if len(source_column.shape) > 1:
+        raise ValueError(
+            f"source_column must be one-dimensional column. Given: {source_column}"
+        )
+    if not boundaries:
+        raise ValueError("boundaries must not be empty.")
+    if not isinstance(boundaries, (list, tuple, np.ndarray)):
+        raise ValueError("boundaries must be a sorted list.")
+    edges = tuple(float(b) for b in boundaries)
+    if any(a >= b for a, b in zip(edges, edges[1:])):
+        raise ValueError(f"boundaries must be a sorted list. boundaries: {boundaries}")
+    return BucketizedColumn(source_column=source_column, boundaries=edges)
