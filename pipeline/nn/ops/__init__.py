@@ -48,6 +48,14 @@ from pipeline.nn.ops.composite import (
     stop_gradient,
     zeros_like,
 )
+from pipeline.nn.ops.loss_functions import (
+    binary_crossentropy,
+    categorical_crossentropy,
+    huber,
+    mean_absolute_error,
+    mean_squared_error,
+    sparse_categorical_crossentropy,
+)
 from pipeline.nn.ops.reduction import argmax, argmin, max, mean, min, sum
 from pipeline.nn.ops.shape import (
     concatenate,
@@ -83,7 +91,9 @@ __all__ = [
     "add",
     "argmax",
     "argmin",
+    "binary_crossentropy",
     "cast",
+    "categorical_crossentropy",
     "clip",
     "clip_by_value",
     "concat",
@@ -99,6 +109,7 @@ __all__ = [
     "gather",
     "gelu",
     "getitem",
+    "huber",
     "leaky_relu",
     "linear",
     "log",
@@ -108,6 +119,8 @@ __all__ = [
     "max",
     "maximum",
     "mean",
+    "mean_absolute_error",
+    "mean_squared_error",
     "min",
     "minimum",
     "multiply",
@@ -125,6 +138,7 @@ __all__ = [
     "softmax",
     "softplus",
     "softsign",
+    "sparse_categorical_crossentropy",
     "sqrt",
     "square",
     "squeeze",

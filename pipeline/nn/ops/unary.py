@@ -16,6 +16,8 @@ from pipeline.nn.ops._core import apply, arr
 from pipeline.nn.tensor import Tensor
 
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+# Beyond this, TensorFlow's float32 tanh returns exactly +-1.
+_TANH_SATURATION = 7.90531110763549805
 
 
 def _array(x: Any) -> Any:
@@ -114,11 +116,18 @@ def sign(x: Any) -> Tensor:
 def tanh(x: Any) -> Tensor:
     """Hyperbolic tangent; gradient ``1 - y²``.
 
+    In float32, ``|x| >= 7.9053111`` gives exactly ±1 (as TensorFlow's kernel
+    does), so the gradient there is exactly 0.
+
     Example:
         >>> tanh([0.0]).numpy().tolist()
         [0.0]
     """
-    out = backend.xp().tanh(_array(x))
+    xp = backend.xp()
+    a = _array(x)
+    out = xp.tanh(a)
+    if a.dtype == xp.float32:
+        out = xp.where(xp.abs(a) >= _TANH_SATURATION, xp.sign(a), out)
     return apply(out, [x], lambda g: [g * (1 - out * out)])
 
 

@@ -1,0 +1,188 @@
+"""Activation functions by Keras 3 name, and :func:`get` to resolve an identifier.
+
+Example:
+    >>> from pipeline.nn import activations
+    >>> activations.get("relu")([-1.0, 2.0]).numpy().tolist()
+    [0.0, 2.0]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from pipeline.nn import ops
+from pipeline.nn.tensor import Tensor
+
+
+def relu(x: Any) -> Tensor:
+    """``max(x, 0)``.
+
+    Example:
+        >>> relu([-1.0]).numpy().tolist()
+        [0.0]
+    """
+    return ops.relu(x)
+
+
+def leaky_relu(x: Any, negative_slope: float = 0.2) -> Tensor:
+    """``x if x > 0 else negative_slope * x`` (default 0.2, as Keras 3).
+
+    Example:
+        >>> leaky_relu([-1.0], 0.5).numpy().tolist()
+        [-0.5]
+    """
+    return ops.leaky_relu(x, negative_slope)
+
+
+def elu(x: Any, alpha: float = 1.0) -> Tensor:
+    """``x if x > 0 else alpha * (exp(x) - 1)``.
+
+    Example:
+        >>> elu([1.0]).numpy().tolist()
+        [1.0]
+    """
+    return ops.elu(x, alpha)
+
+
+def selu(x: Any) -> Tensor:
+    """Scaled ELU (scale 1.0507..., alpha 1.6732...).
+
+    Example:
+        >>> selu([0.0]).numpy().tolist()
+        [0.0]
+    """
+    return ops.selu(x)
+
+
+def gelu(x: Any, approximate: bool = False) -> Tensor:
+    """Gaussian error linear unit (exact by default, as Keras 3).
+
+    Example:
+        >>> gelu([0.0]).numpy().tolist()
+        [0.0]
+    """
+    return ops.gelu(x, approximate=approximate)
+
+
+def softplus(x: Any) -> Tensor:
+    """``log(1 + exp(x))``.
+
+    Example:
+        >>> round(float(softplus([0.0])[0]), 4)
+        0.6931
+    """
+    return ops.softplus(x)
+
+
+def softsign(x: Any) -> Tensor:
+    """``x / (1 + |x|)``.
+
+    Example:
+        >>> softsign([1.0]).numpy().tolist()
+        [0.5]
+    """
+    return ops.softsign(x)
+
+
+def sigmoid(x: Any) -> Tensor:
+    """``1 / (1 + exp(-x))``.
+
+    Example:
+        >>> sigmoid([0.0]).numpy().tolist()
+        [0.5]
+    """
+    return ops.sigmoid(x)
+
+
+def tanh(x: Any) -> Tensor:
+    """Hyperbolic tangent.
+
+    Example:
+        >>> tanh([0.0]).numpy().tolist()
+        [0.0]
+    """
+    return ops.tanh(x)
+
+
+def softmax(x: Any, axis: int = -1) -> Tensor:
+    """Softmax along ``axis``.
+
+    Example:
+        >>> softmax([[1.0, 1.0]]).numpy().tolist()
+        [[0.5, 0.5]]
+    """
+    return ops.softmax(x, axis=axis)
+
+
+def silu(x: Any) -> Tensor:
+    """``x * sigmoid(x)``.
+
+    Example:
+        >>> silu([0.0]).numpy().tolist()
+        [0.0]
+    """
+    return ops.silu(x)
+
+
+def exponential(x: Any) -> Tensor:
+    """``exp(x)``.
+
+    Example:
+        >>> exponential([0.0]).numpy().tolist()
+        [1.0]
+    """
+    return ops.exp(x)
+
+
+def linear(x: Any) -> Any:
+    """The identity.
+
+    Example:
+        >>> linear(3.0)
+        3.0
+    """
+    return x
+
+
+swish = silu
+_BY_NAME: dict[str, Callable[..., Any]] = {
+    "relu": relu, "leaky_relu": leaky_relu, "elu": elu, "selu": selu,
+    "gelu": gelu, "softplus": softplus, "softsign": softsign, "sigmoid": sigmoid,
+    "tanh": tanh, "softmax": softmax, "silu": silu, "swish": silu,
+    "exponential": exponential, "linear": linear,
+}  # fmt: skip
+
+
+def get(identifier: Any) -> Callable[..., Any]:
+    """The activation function for a name, a callable, or None (linear).
+
+    Raises:
+        ValueError: for an unknown name.
+
+    Example:
+        >>> get(None) is linear, get("swish") is silu
+        (True, True)
+    """
+    if identifier is None:
+        return linear
+    if callable(identifier):
+        return identifier
+    if isinstance(identifier, str) and identifier in _BY_NAME:
+        return _BY_NAME[identifier]
+    raise ValueError(
+        f"Could not interpret activation function identifier: {identifier!r}"
+    )
+
+
+def serialize(activation: Callable[..., Any]) -> str:
+    """The name of an activation function (for configs).
+
+    Example:
+        >>> serialize(relu), serialize(get(None))
+        ('relu', 'linear')
+    """
+    for name, fn in _BY_NAME.items():
+        if fn is activation and name != "swish":
+            return name
+    return getattr(activation, "__name__", "linear")

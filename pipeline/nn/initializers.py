@@ -1,0 +1,311 @@
+"""Weight initializers with Keras 3's names, arguments and defaults.
+
+Every initializer is called as ``init(shape, dtype=None)`` and returns a
+:class:`~pipeline.nn.tensor.Tensor` (float32 by default). With ``seed`` set, the
+values are reproducible (numpy's PCG64 stream; not TensorFlow's).
+
+Example:
+    >>> from pipeline.nn import initializers
+    >>> w = initializers.GlorotUniform(seed=1)((3, 2))
+    >>> w.shape, w.dtype
+    ((3, 2), dtype('float32'))
+    >>> initializers.get("zeros")((2,)).numpy().tolist()
+    [0.0, 0.0]
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from pipeline.nn import backend
+from pipeline.nn.tensor import Tensor
+
+# stddev of a standard normal truncated to [-2, 2].
+_TRUNCATED_STDDEV = 0.87962566103423978
+_unseeded = np.random.default_rng()
+
+
+def _fans(shape: tuple[int, ...]) -> tuple[float, float]:
+    if len(shape) == 0:
+        return 1.0, 1.0
+    if len(shape) == 1:
+        return float(shape[0]), float(shape[0])
+    receptive = math.prod(shape[:-2])
+    return float(shape[-2] * receptive), float(shape[-1] * receptive)
+
+
+class Initializer:
+    """Base class: subclasses implement ``__call__(shape, dtype=None)``.
+
+    Example:
+        >>> class Twos(Initializer):
+        ...     def __call__(self, shape, dtype=None):
+        ...         return Constant(2.0)(shape, dtype)
+        >>> Twos()((1,)).numpy().tolist()
+        [2.0]
+    """
+
+    def __call__(self, shape: Any, dtype: Any = None) -> Tensor:
+        raise NotImplementedError
+
+    def get_config(self) -> dict[str, Any]:
+        """The constructor arguments.
+
+        Example:
+            >>> Zeros().get_config()
+            {}
+        """
+        return {}
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Initializer:
+        """Rebuilds from :meth:`get_config`.
+
+        Example:
+            >>> Constant.from_config({"value": 1.0}).value
+            1.0
+        """
+        return cls(**config)
+
+
+def _out(values: np.ndarray, dtype: Any) -> Tensor:
+    return Tensor(backend.xp().asarray(values.astype(dtype or np.float32)))
+
+
+class _Seeded(Initializer):
+    def __init__(self, seed: int | None = None) -> None:
+        self.seed = seed
+
+    def _rng(self) -> np.random.Generator:
+        return _unseeded if self.seed is None else np.random.default_rng(self.seed)
+
+    def _truncated(self, shape: tuple[int, ...], mean: float, std: float) -> Any:
+        rng = self._rng()
+        out = rng.standard_normal(shape)
+        bad = np.abs(out) > 2.0
+        while bad.any():
+            out[bad] = rng.standard_normal(int(bad.sum()))
+            bad = np.abs(out) > 2.0
+        return mean + std * out
+
+
+class Zeros(Initializer):
+    """All zeros.
+
+    Example:
+        >>> Zeros()((2,)).numpy().tolist()
+        [0.0, 0.0]
+    """
+
+    def __call__(self, shape: Any, dtype: Any = None) -> Tensor:
+        return _out(np.zeros(tuple(shape)), dtype)
+
+
+class Ones(Initializer):
+    """All ones.
+
+    Example:
+        >>> Ones()((1,)).numpy().tolist()
+        [1.0]
+    """
+
+    def __call__(self, shape: Any, dtype: Any = None) -> Tensor:
+        return _out(np.ones(tuple(shape)), dtype)
+
+
+class Constant(Initializer):
+    """A constant ``value`` (default 0.0).
+
+    Example:
+        >>> Constant(3.0)((1,)).numpy().tolist()
+        [3.0]
+    """
+
+    def __init__(self, value: float = 0.0) -> None:
+        self.value = value
+
+    def __call__(self, shape: Any, dtype: Any = None) -> Tensor:
+        return _out(np.full(tuple(shape), self.value, dtype=np.float64), dtype)
+
+    def get_config(self) -> dict[str, Any]:
+        return {"value": self.value}
+
+
+class RandomNormal(_Seeded):
+    """Normal(mean=0.0, stddev=0.05).
+
+    Example:
+        >>> RandomNormal(seed=0)((100,)).numpy().std() < 0.1
+        np.True_
+    """
+
+    def __init__(self, mean: float = 0.0, stddev: float = 0.05, seed: Any = None):
+        super().__init__(seed)
+        self.mean, self.stddev = mean, stddev
+
+    def __call__(self, shape: Any, dtype: Any = None) -> Tensor:
+        values = self._rng().normal(self.mean, self.stddev, tuple(shape))
+        return _out(values, dtype)
+
+    def get_config(self) -> dict[str, Any]:
+        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
+
+
+class RandomUniform(_Seeded):
+    """Uniform(minval=-0.05, maxval=0.05).
+
+    Example:
+        >>> abs(RandomUniform(seed=0)((100,)).numpy()).max() <= 0.05
+        np.True_
+    """
+
+    def __init__(self, minval: float = -0.05, maxval: float = 0.05, seed: Any = None):
+        super().__init__(seed)
+        self.minval, self.maxval = minval, maxval
+
+    def __call__(self, shape: Any, dtype: Any = None) -> Tensor:
+        values = self._rng().uniform(self.minval, self.maxval, tuple(shape))
+        return _out(values, dtype)
+
+    def get_config(self) -> dict[str, Any]:
+        return {"minval": self.minval, "maxval": self.maxval, "seed": self.seed}
+
+
+class TruncatedNormal(_Seeded):
+    """Normal(mean=0.0, stddev=0.05) redrawn beyond two standard deviations.
+
+    Example:
+        >>> abs(TruncatedNormal(seed=0)((100,)).numpy()).max() <= 0.1
+        np.True_
+    """
+
+    def __init__(self, mean: float = 0.0, stddev: float = 0.05, seed: Any = None):
+        super().__init__(seed)
+        self.mean, self.stddev = mean, stddev
+
+    def __call__(self, shape: Any, dtype: Any = None) -> Tensor:
+        return _out(self._truncated(tuple(shape), self.mean, self.stddev), dtype)
+
+    def get_config(self) -> dict[str, Any]:
+        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
+
+
+class VarianceScaling(_Seeded):
+    """Scale ``scale / fan`` (fan_in, fan_out or fan_avg) as variance, as Keras.
+
+    Args:
+        scale: variance multiplier. Defaults to 1.0.
+        mode: ``"fan_in"`` (default), ``"fan_out"`` or ``"fan_avg"``.
+        distribution: ``"truncated_normal"`` (default), ``"untruncated_normal"``
+            or ``"uniform"``.
+        seed: optional int seed.
+
+    Example:
+        >>> VarianceScaling(seed=0)((4, 4)).shape
+        (4, 4)
+    """
+
+    def __init__(
+        self,
+        scale: float = 1.0,
+        mode: str = "fan_in",
+        distribution: str = "truncated_normal",
+        seed: Any = None,
+    ) -> None:
+        super().__init__(seed)
+        if scale <= 0.0:
+            raise ValueError(f"`scale` must be positive. Received: scale={scale}")
+        self.scale, self.mode, self.distribution = scale, mode, distribution
+
+    def __call__(self, shape: Any, dtype: Any = None) -> Tensor:
+        shape = tuple(shape)
+        fan_in, fan_out = _fans(shape)
+        fan = {"fan_in": fan_in, "fan_out": fan_out}.get(
+            self.mode, (fan_in + fan_out) / 2
+        )
+        scale = self.scale / max(1.0, fan)
+        if self.distribution == "uniform":
+            limit = math.sqrt(3.0 * scale)
+            values = self._rng().uniform(-limit, limit, shape)
+        elif self.distribution == "untruncated_normal":
+            values = self._rng().normal(0.0, math.sqrt(scale), shape)
+        else:
+            values = self._truncated(shape, 0.0, math.sqrt(scale) / _TRUNCATED_STDDEV)
+        return _out(values, dtype)
+
+    def get_config(self) -> dict[str, Any]:
+        return {"scale": self.scale, "mode": self.mode,
+                "distribution": self.distribution, "seed": self.seed}  # fmt: skip
+
+
+def _preset(name: str, scale: float, mode: str, distribution: str) -> type:
+    def __init__(self: VarianceScaling, seed: Any = None) -> None:
+        VarianceScaling.__init__(self, scale, mode, distribution, seed)
+
+    def get_config(self: VarianceScaling) -> dict[str, Any]:
+        return {"seed": self.seed}
+
+    doc = (
+        f"VarianceScaling(scale={scale}, mode={mode!r}, distribution={distribution!r})."
+    )
+    return type(name, (VarianceScaling,), {"__init__": __init__, "__doc__": doc,
+                                           "get_config": get_config})  # fmt: skip
+
+
+GlorotUniform = _preset("GlorotUniform", 1.0, "fan_avg", "uniform")
+GlorotNormal = _preset("GlorotNormal", 1.0, "fan_avg", "truncated_normal")
+HeNormal = _preset("HeNormal", 2.0, "fan_in", "truncated_normal")
+HeUniform = _preset("HeUniform", 2.0, "fan_in", "uniform")
+LecunNormal = _preset("LecunNormal", 1.0, "fan_in", "truncated_normal")
+LecunUniform = _preset("LecunUniform", 1.0, "fan_in", "uniform")
+
+_BY_NAME: dict[str, type] = {
+    "zeros": Zeros, "ones": Ones, "constant": Constant,
+    "random_normal": RandomNormal, "random_uniform": RandomUniform,
+    "truncated_normal": TruncatedNormal, "variance_scaling": VarianceScaling,
+    "glorot_uniform": GlorotUniform, "glorot_normal": GlorotNormal,
+    "he_normal": HeNormal, "he_uniform": HeUniform,
+    "lecun_normal": LecunNormal, "lecun_uniform": LecunUniform,
+}  # fmt: skip
+
+
+def get(identifier: Any) -> Any:
+    """An initializer from a name, a class name, a config dict or a callable.
+
+    Raises:
+        ValueError: for an unknown identifier.
+
+    Example:
+        >>> type(get("he_normal")).__name__, type(get("GlorotUniform")).__name__
+        ('HeNormal', 'GlorotUniform')
+    """
+    if identifier is None:
+        return None
+    if isinstance(identifier, dict):
+        cls = get(identifier["class_name"]).__class__
+        return cls.from_config(identifier.get("config", {}))
+    if isinstance(identifier, str):
+        for key, cls in _BY_NAME.items():
+            if identifier in (key, cls.__name__):
+                return cls()
+    elif callable(identifier):
+        return identifier
+    raise ValueError(f"Could not interpret initializer identifier: {identifier!r}")
+
+
+def serialize(initializer: Any) -> Any:
+    """A config dict for a built-in initializer (None for others).
+
+    Example:
+        >>> serialize(Constant(2.0))
+        {'class_name': 'Constant', 'config': {'value': 2.0}}
+    """
+    if isinstance(initializer, Initializer) and type(initializer) in _BY_NAME.values():
+        return {
+            "class_name": type(initializer).__name__,
+            "config": initializer.get_config(),
+        }
+    return None

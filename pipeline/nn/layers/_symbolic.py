@@ -1,0 +1,189 @@
+"""Symbolic tensors for the functional API: ``Input`` and the graph of layer calls.
+
+Calling a layer on :class:`KerasTensor` inputs does not compute: it builds the
+layer, infers the output shape by running it on small stand-in arrays, and
+records a :class:`Node` so a functional ``Model`` can replay the graph.
+
+Example:
+    >>> x = KerasTensor((None, 3), name="x")
+    >>> x.shape
+    (None, 3)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from pipeline.nn.tensor import Tensor
+
+_STAND_INS = (2, 3)
+
+
+class KerasTensor:
+    """A symbolic tensor: a shape (None for unknown), a dtype and its producer.
+
+    Example:
+        >>> KerasTensor((None, 2), "float32").dtype
+        'float32'
+    """
+
+    def __init__(
+        self, shape: Any, dtype: Any = "float32", name: str | None = None
+    ) -> None:
+        self.shape = tuple(None if d is None else int(d) for d in shape)
+        self.dtype = str(np.dtype(dtype)) if dtype is not None else "float32"
+        self.name = name
+        self.node: Node | None = None
+        self.index = 0
+
+    @property
+    def ndim(self) -> int:
+        """The rank."""
+        return len(self.shape)
+
+    def __repr__(self) -> str:
+        return f"<KerasTensor shape={self.shape}, dtype={self.dtype}, name={self.name}>"
+
+
+class Node:
+    """One call of ``layer`` on symbolic ``inputs`` giving symbolic ``outputs``.
+
+    Example:
+        >>> Node(None, [], {}, KerasTensor((1,))).parents()
+        []
+    """
+
+    def __init__(self, layer: Any, inputs: Any, kwargs: dict[str, Any], outputs: Any):
+        self.layer = layer
+        self.inputs = inputs
+        self.kwargs = kwargs
+        self.outputs = outputs
+        for i, out in enumerate(flatten(outputs)):
+            out.node, out.index = self, i
+
+    def parents(self) -> list[KerasTensor]:
+        """The symbolic tensors this call reads."""
+        return [t for t in flatten(self.inputs) if isinstance(t, KerasTensor)]
+
+
+def flatten(structure: Any) -> list[Any]:
+    """The leaves of nested lists, tuples and dicts (dicts in sorted key order).
+
+    Example:
+        >>> flatten({"b": 2, "a": [1, (3,)]})
+        [1, 3, 2]
+    """
+    if isinstance(structure, dict):
+        return [x for k in sorted(structure) for x in flatten(structure[k])]
+    if isinstance(structure, list | tuple):
+        return [x for item in structure for x in flatten(item)]
+    return [structure]
+
+
+def map_structure(fn: Callable[[Any], Any], structure: Any) -> Any:
+    """Applies ``fn`` to every leaf, keeping the structure.
+
+    Example:
+        >>> map_structure(lambda x: x * 2, {"a": [1, 2]})
+        {'a': [2, 4]}
+    """
+    if isinstance(structure, dict):
+        return {k: map_structure(fn, v) for k, v in structure.items()}
+    if isinstance(structure, list | tuple):
+        items = [map_structure(fn, v) for v in structure]
+        return tuple(items) if isinstance(structure, tuple) else items
+    return fn(structure)
+
+
+def has_symbolic(structure: Any) -> bool:
+    """Whether any leaf is a :class:`KerasTensor`.
+
+    Example:
+        >>> has_symbolic([1.0, KerasTensor((1,))])
+        True
+    """
+    return any(isinstance(x, KerasTensor) for x in flatten(structure))
+
+
+def _stand_in(shape: Any, dtype: str, fill: int) -> Any:
+    concrete = tuple(fill if d is None else d for d in shape)
+    if np.dtype(dtype).kind in "iu":
+        return np.zeros(concrete, dtype)
+    return np.full(concrete, 0.5, dtype)
+
+
+def _run(layer: Any, inputs: Any, kwargs: dict[str, Any], fill: int) -> Any:
+    def concrete(t: Any) -> Any:
+        if isinstance(t, KerasTensor):
+            return _stand_in(t.shape, t.dtype, fill)
+        return t
+
+    args = map_structure(concrete, inputs)
+    kwargs = dict(kwargs, training=False)
+    return layer(args, **kwargs)
+
+
+def _shapes_of(first: Any, second: Any) -> Any:
+    out_a, out_b = flatten(first), flatten(second)
+    specs = []
+    for a, b in zip(out_a, out_b, strict=True):
+        shape = tuple(
+            None if da != db else da for da, db in zip(a.shape, b.shape, strict=True)
+        )
+        specs.append(KerasTensor(shape, str(a.dtype)))
+    return specs
+
+
+def _rebuild(structure: Any, leaves: list[Any]) -> Any:
+    if isinstance(structure, dict):
+        return {k: _rebuild(structure[k], leaves) for k in sorted(structure)}
+    if isinstance(structure, list | tuple):
+        items = [_rebuild(v, leaves) for v in structure]
+        return tuple(items) if isinstance(structure, tuple) else items
+    return leaves.pop(0)
+
+
+def symbolic_call(layer: Any, inputs: Any, args: tuple, kwargs: dict[str, Any]) -> Any:
+    """Builds ``layer`` for symbolic ``inputs`` and records the call as a node.
+
+    Example:
+        >>> from pipeline.nn.layers import Dense
+        >>> Dense(4)(KerasTensor((None, 3))).shape
+        (None, 4)
+    """
+    if args:
+        raise TypeError("Positional arguments after the inputs are not supported.")
+    kwargs = {k: v for k, v in kwargs.items() if k != "training" or v is not None}
+    first = _run(layer, inputs, kwargs, _STAND_INS[0])
+    second = _run(layer, inputs, kwargs, _STAND_INS[1])
+    specs = _shapes_of(first, second)
+    for spec in specs:
+        spec.name = layer.name
+    outputs = _rebuild(map_structure(lambda t: t, first), list(specs))
+    Node(layer, inputs, kwargs, outputs)
+    return outputs
+
+
+def infer_output_shape(layer: Any, input_shape: Any) -> Any:
+    """The output shape(s) of ``layer`` for ``input_shape`` (None: unknown).
+
+    Example:
+        >>> from pipeline.nn.layers import Flatten
+        >>> infer_output_shape(Flatten(), (None, 2, 3))
+        (None, 6)
+    """
+
+    def is_shape(x: Any) -> bool:
+        return isinstance(x, tuple | list) and all(isinstance(d, int | None) for d in x)
+
+    if is_shape(input_shape):
+        spec: Any = KerasTensor(input_shape)
+    else:
+        spec = [KerasTensor(s) for s in input_shape]
+    first = _run(layer, spec, {}, _STAND_INS[0])
+    second = _run(layer, spec, {}, _STAND_INS[1])
+    shapes = [s.shape for s in _shapes_of(first, second)]
+    return shapes[0] if isinstance(first, Tensor) else shapes

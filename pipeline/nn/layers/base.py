@@ -1,0 +1,341 @@
+"""The :class:`Layer` base class: weights, building, calling, configs, losses.
+
+Subclasses override ``build(input_shape)`` (create weights with
+:meth:`Layer.add_weight`), ``call(inputs, training=None)`` (compute with
+:mod:`pipeline.nn.ops`) and ``get_config()`` (constructor arguments).
+
+Example:
+    >>> from pipeline.nn import ops
+    >>> class Scale(Layer):
+    ...     def build(self, input_shape):
+    ...         self.w = self.add_weight(shape=(), initializer="ones", name="w")
+    ...     def call(self, inputs):
+    ...         return ops.multiply(inputs, self.w)
+    >>> layer = Scale()
+    >>> layer([1.0, 2.0]).numpy().tolist()
+    [1.0, 2.0]
+    >>> [w.name for w in layer.weights]
+    ['w']
+"""
+
+from __future__ import annotations
+
+import inspect
+import itertools
+import re
+from collections import defaultdict
+from typing import Any
+
+from pipeline.nn import initializers, ops
+from pipeline.nn.layers import _symbolic
+from pipeline.nn.tensor import Tensor, Variable
+
+_name_counters: dict[str, itertools.count] = defaultdict(itertools.count)
+
+
+def unique_name(base: str) -> str:
+    """``base``, then ``base_1``, ``base_2``... (Keras's auto names).
+
+    Example:
+        >>> unique_name("doc_layer"), unique_name("doc_layer")
+        ('doc_layer', 'doc_layer_1')
+    """
+    n = next(_name_counters[base])
+    return base if n == 0 else f"{base}_{n}"
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
+
+
+def resolve_regularizer(identifier: Any) -> Any:
+    """A regularizer callable from a callable, a name or a config (or None).
+
+    Example:
+        >>> resolve_regularizer(None) is None
+        True
+    """
+    if identifier is None or callable(identifier):
+        return identifier
+    from pipeline.nn import regularizers  # noqa: PLC0415  (written separately)
+
+    return regularizers.get(identifier)
+
+
+class Layer:
+    """Base class of all layers (Keras 3's ``Layer``).
+
+    Args:
+        trainable: whether the weights are trained. Defaults to True.
+        name: optional name; defaults to the snake_case class name, numbered.
+        dtype: the weights' dtype. Defaults to float32.
+        activity_regularizer: optional penalty on the layer's output, added to
+            ``losses``.
+
+    Example:
+        >>> Layer(name="plain").name
+        'plain'
+    """
+
+    def __init__(
+        self,
+        trainable: bool = True,
+        name: str | None = None,
+        dtype: Any = None,
+        activity_regularizer: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        kwargs.pop("input_shape", None)
+        kwargs.pop("input_dim", None)
+        if kwargs:
+            raise TypeError(f"Unrecognized keyword arguments: {sorted(kwargs)}")
+        self.name = name or unique_name(_snake(type(self).__name__))
+        self._trainable = trainable
+        self.dtype = dtype or "float32"
+        self.built = False
+        self._trainable_vars: list[Variable] = []
+        self._non_trainable_vars: list[Variable] = []
+        self._regularized: list[tuple[Variable, Any]] = []
+        self._activity_losses: list[Tensor] = []
+        self._added_losses: list[Any] = []
+        self.activity_regularizer = resolve_regularizer(activity_regularizer)
+        self._call_has_training = "training" in inspect.signature(self.call).parameters
+
+    # -- weights ----------------------------------------------------------------
+    def add_weight(
+        self,
+        shape: Any = None,
+        initializer: Any = "glorot_uniform",
+        dtype: Any = None,
+        trainable: bool = True,
+        name: str | None = None,
+        regularizer: Any = None,
+        **kwargs: Any,
+    ) -> Variable:
+        """Creates a weight and tracks it (trainable first in ``weights``).
+
+        Example:
+            >>> Layer().add_weight(shape=(2,), initializer="zeros").numpy().tolist()
+            [0.0, 0.0]
+        """
+        shape = () if shape is None else tuple(shape)
+        init = initializers.get(initializer)
+        value = init(shape, dtype=dtype or self.dtype)
+        var = Variable(value, trainable=trainable, name=name, dtype=dtype or self.dtype)
+        (self._trainable_vars if trainable else self._non_trainable_vars).append(var)
+        regularizer = resolve_regularizer(regularizer)
+        if regularizer is not None:
+            self._regularized.append((var, regularizer))
+        return var
+
+    def _sublayers(self) -> list[Layer]:
+        out: list[Layer] = []
+        for value in vars(self).values():
+            items = value if isinstance(value, list | tuple) else [value]
+            out.extend(v for v in items if isinstance(v, Layer) and v is not self)
+        return out
+
+    @property
+    def trainable(self) -> bool:
+        """Whether the layer's weights are trained."""
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value: bool) -> None:
+        self._trainable = bool(value)
+        for layer in self._sublayers():
+            layer.trainable = value
+
+    @property
+    def weights(self) -> list[Variable]:
+        """All weights: this layer's trainable, then non-trainable, then sublayers'."""
+        out: list[Variable] = []
+        for v in self._trainable_vars + self._non_trainable_vars:
+            if all(v is not w for w in out):
+                out.append(v)
+        for layer in self._sublayers():
+            out.extend(w for w in layer.weights if all(w is not o for o in out))
+        return out
+
+    @property
+    def trainable_weights(self) -> list[Variable]:
+        """The weights a training step updates."""
+        if not self.trainable:
+            return []
+        own = [v for v in self._trainable_vars if v.trainable]
+        subs = [w for layer in self._sublayers() for w in layer.trainable_weights]
+        return _unique(own + subs)
+
+    @property
+    def non_trainable_weights(self) -> list[Variable]:
+        """The weights a training step leaves alone (e.g. moving statistics)."""
+        trainable = self.trainable_weights
+        return [w for w in self.weights if all(w is not t for t in trainable)]
+
+    trainable_variables = trainable_weights
+    non_trainable_variables = non_trainable_weights
+    variables = weights
+
+    def get_weights(self) -> list[Any]:
+        """The weights as numpy arrays, in ``weights`` order.
+
+        Example:
+            >>> Layer().get_weights()
+            []
+        """
+        return [w.numpy() for w in self.weights]
+
+    def set_weights(self, weights: list[Any]) -> None:
+        """Sets the weights from numpy arrays, in ``weights`` order.
+
+        Raises:
+            ValueError: on a count or shape mismatch.
+
+        Example:
+            >>> Layer().set_weights([])
+        """
+        own = self.weights
+        if len(weights) != len(own):
+            raise ValueError(
+                f"Layer {self.name!r} expected {len(own)} weights, but received "
+                f"{len(weights)} weights."
+            )
+        for var, value in zip(own, weights, strict=True):
+            shape = tuple(getattr(value, "shape", ()))
+            if shape != var.shape:
+                raise ValueError(
+                    f"Layer {self.name!r} weight shape {var.shape} is not compatible "
+                    f"with provided weight shape {shape}."
+                )
+            var.assign(value)
+
+    def count_params(self) -> int:
+        """The number of scalars in all weights.
+
+        Example:
+            >>> Layer().count_params()
+            0
+        """
+        total = 0
+        for w in self.weights:
+            n = 1
+            for d in w.shape:
+                n *= d
+            total += n
+        return total
+
+    # -- losses -----------------------------------------------------------------
+    def add_loss(self, loss: Any) -> None:
+        """Adds a loss (a scalar tensor, or a zero-argument callable) to ``losses``.
+
+        Example:
+            >>> layer = Layer(); layer.add_loss(lambda: 1.0); layer.losses
+            [1.0]
+        """
+        self._added_losses.append(loss)
+
+    @property
+    def losses(self) -> list[Any]:
+        """Regularization and added losses, recomputed from the current weights."""
+        out: list[Any] = [reg(var) for var, reg in self._regularized]
+        out += list(self._activity_losses)
+        out += [loss() if callable(loss) else loss for loss in self._added_losses]
+        for layer in self._sublayers():
+            out += layer.losses
+        return out
+
+    # -- building and calling -----------------------------------------------------
+    def build(self, input_shape: Any = None) -> None:
+        """Creates the weights for inputs of ``input_shape`` (override this)."""
+        self.built = True
+
+    def call(self, inputs: Any) -> Any:
+        """The forward computation (override this)."""
+        return inputs
+
+    def _maybe_build(self, inputs: Any) -> None:
+        if not self.built:
+            self.build(_symbolic.map_structure(lambda t: tuple(t.shape), inputs))
+            self.built = True
+
+    def __call__(
+        self, inputs: Any, *args: Any, training: Any = None, **kwargs: Any
+    ) -> Any:
+        if _symbolic.has_symbolic(inputs):
+            return _symbolic.symbolic_call(
+                self, inputs, args, dict(kwargs, training=training)
+            )
+        inputs = _convert_inputs(inputs)
+        self._maybe_build(inputs)
+        if self._call_has_training:
+            kwargs["training"] = training
+        outputs = self.call(inputs, *args, **kwargs)
+        if self.activity_regularizer is not None:
+            self._activity_losses = [
+                self.activity_regularizer(out)
+                for out in _symbolic.flatten(outputs)
+                if isinstance(out, Tensor)
+            ]
+        return outputs
+
+    def compute_output_shape(self, input_shape: Any) -> Any:
+        """The output shape for ``input_shape`` (None for unknown dimensions).
+
+        Example:
+            >>> Layer().compute_output_shape((None, 3))
+            (None, 3)
+        """
+        return _symbolic.infer_output_shape(self, input_shape)
+
+    # -- configs --------------------------------------------------------------------
+    def get_config(self) -> dict[str, Any]:
+        """The constructor arguments (extend this in subclasses).
+
+        Example:
+            >>> Layer(name="x").get_config()
+            {'name': 'x', 'trainable': True, 'dtype': 'float32'}
+        """
+        return {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Layer:
+        """Rebuilds a layer from :meth:`get_config`.
+
+        Example:
+            >>> Layer.from_config({"name": "y"}).name
+            'y'
+        """
+        return cls(**config)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _convert_inputs(inputs: Any) -> Any:
+    leaves = _symbolic.flatten(inputs)
+    if isinstance(inputs, list | tuple) and all(
+        isinstance(x, int | float) for x in leaves
+    ):
+        return _to_tensor(inputs)
+    return _symbolic.map_structure(_to_tensor, inputs)
+
+
+def _to_tensor(x: Any) -> Any:
+    if isinstance(x, Tensor) or x is None:
+        return x
+    tensor = Tensor(x)
+    if (
+        tensor.dtype.kind == "f"
+        and tensor.dtype != "float32"
+        and tensor.dtype.itemsize > 4
+    ):
+        return ops.cast(tensor, "float32")
+    return tensor
+
+
+def _unique(items: list[Variable]) -> list[Variable]:
+    out: list[Variable] = []
+    for v in items:
+        if all(v is not o for o in out):
+            out.append(v)
+    return out
