@@ -58,6 +58,7 @@ from pipeline.feature_column.columns_numeric import (
     bucketized_column,
     numeric_column,
 )
+from pipeline.feature_column.layers import DenseFeatures, LinearModel
 from pipeline.feature_column.transform import (
     dense_features,
     embedding_dimension,
@@ -72,11 +73,13 @@ __all__ = [
     "CategoricalColumn",
     "CrossedColumn",
     "DenseColumn",
+    "DenseFeatures",
     "EmbeddingColumn",
     "FeatureColumn",
     "HashedCategoricalColumn",
     "IdentityCategoricalColumn",
     "IndicatorColumn",
+    "LinearModel",
     "Normalization",
     "NumericColumn",
     "SharedEmbeddingColumn",
