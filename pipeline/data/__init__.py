@@ -15,6 +15,7 @@ from pipeline.data.dataset import (
     UNKNOWN_CARDINALITY,
     Dataset,
 )
+from pipeline.data.tfrecord_dataset import TFRecordDataset
 from pipeline.executor.options import Options
 from pipeline.graph.base import AUTOTUNE
 from pipeline.graph.failures import ElementFailure
@@ -26,4 +27,5 @@ __all__ = [
     "Dataset",
     "ElementFailure",
     "Options",
+    "TFRecordDataset",
 ]

@@ -1,0 +1,195 @@
+"""`TFRecordDataset`: the records of TFRecord files, read in blocks.
+
+Records are read by `pipeline.io.tfrecord` (framing and both CRCs checked in
+the compiled kernel) and handed to the engine as blocks of many records. A bad
+record becomes an `ElementFailure` in its place: the consumer raises its
+`DataLossError` (after every good record before it), and ``ignore_errors()``
+skips and counts it. A record with a bad data CRC is skipped alone; damage
+that breaks the framing (bad length CRC, truncation) ends that file.
+
+Example:
+    >>> from pipeline.io.tfrecord_writer import TFRecordWriter
+    >>> with TFRecordWriter("memory://tfrds-doc/a.tfrecord") as w:
+    ...     for r in (b"a", b"b"):
+    ...         w.write(r)
+    >>> list(TFRecordDataset("memory://tfrds-doc/a.tfrecord"))
+    [b'a', b'b']
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from pipeline.data.dataset import Dataset
+from pipeline.errors import InvalidArgumentError, NotFoundError
+from pipeline.graph.base import AUTOTUNE, UNKNOWN
+from pipeline.graph.failures import ElementFailure
+from pipeline.graph.sources import BlockSourceNode
+from pipeline.io import fs
+from pipeline.io.tfrecord import RecordBlock, iter_blocks
+from pipeline.types import TensorSpec, string
+
+__all__ = ["TFRecordDataset"]
+
+_BLOCK_RECORDS = 1024
+_FRAME_BYTES = 16
+
+
+def _filenames(filenames: Any) -> tuple[str, ...]:
+    if isinstance(filenames, (str, bytes, os.PathLike)):
+        filenames = [filenames]
+    elif isinstance(filenames, np.ndarray):
+        filenames = filenames.reshape(-1).tolist()
+    names = []
+    for name in filenames:
+        if isinstance(name, (bytes, np.bytes_)):
+            name = bytes(name).decode()
+        names.append(os.fspath(name))
+    if not names:
+        raise InvalidArgumentError("`filenames` must not be empty.")
+    return tuple(names)
+
+
+class TFRecordSource:
+    """The block source of one `TFRecordDataset` (see ``pipeline.graph.sources``).
+
+    State: ``{"file", "offset", "index"}``, the file, uncompressed byte offset
+    and record index of the next record to read.
+
+    Example:
+        >>> src = TFRecordSource(("x.tfrecord",), "", None)
+        >>> str(src), src.cardinality
+        ("TFRecordDataset(['x.tfrecord'])", -2)
+    """
+
+    element_spec = TensorSpec((), string)
+    cardinality = UNKNOWN
+
+    def __init__(
+        self, files: tuple[str, ...], compression_type: str, buffer_size: int | None
+    ) -> None:
+        self.files = files
+        self.compression_type = compression_type
+        self.buffer_size = buffer_size
+
+    def __str__(self) -> str:
+        extra = ""
+        if self.compression_type:
+            extra = f", compression_type={self.compression_type!r}"
+        return f"TFRecordDataset({list(self.files)}{extra})"
+
+    def blocks(self, state: dict | None) -> Iterator[tuple[list, dict]]:
+        """Yield ``(records or failures, state after them)`` from ``state`` on."""
+        state = state or {"file": 0, "offset": 0, "index": 0}
+        first = state["file"]
+        for i in range(first, len(self.files)):
+            start = (state["offset"], state["index"]) if i == first else (0, 0)
+            yield from self._file_blocks(i, *start)
+
+    def _file_blocks(self, i: int, offset: int, index: int):
+        path = self.files[i]
+        done = {"file": i + 1, "offset": 0, "index": 0}
+        items = iter_blocks(
+            path, self.compression_type, self.buffer_size, skip_corrupt=True,
+            start_offset=offset, first_index=index, max_block_records=_BLOCK_RECORDS,
+        )  # fmt: skip
+        try:
+            for item in items:
+                if isinstance(item, RecordBlock):
+                    end = int(item.offsets[-1]) + _FRAME_BYTES + len(item.records[-1])
+                    after = {
+                        "file": i,
+                        "offset": end,
+                        "index": item.first_index + len(item),
+                    }
+                    yield item.records, after
+                    continue
+                failed, after = _failure(i, path, item)
+                yield failed, after
+                if after == done:
+                    return
+        except NotFoundError as e:
+            yield [ElementFailure(e, where={"path": path})], done
+
+
+def _failure(i: int, path: str, err: Any) -> tuple[list, dict]:
+    """The failure item of a bad record and the state after it."""
+    where = {"path": path, "offset": err.offset, "record_index": err.record_index}
+    raw = getattr(err, "raw", None)
+    failure = ElementFailure(err, raw=raw, where=where)
+    if raw is None:  # the framing is lost: the file ends here
+        return [failure], {"file": i + 1, "offset": 0, "index": 0}
+    end = err.offset - 12 + _FRAME_BYTES + len(raw)
+    return [failure], {"file": i, "offset": end, "index": err.record_index + 1}
+
+
+class TFRecordDataset(Dataset):
+    """The records of one or more TFRecord files, as ``tf.data.TFRecordDataset``.
+
+    Args:
+        filenames: a path or fsspec URL, or a list of them (read in order).
+        compression_type: None or ``""`` (none, the default), ``"GZIP"``,
+            ``"ZLIB"`` or ``"AUTO"`` (from each file's suffix).
+        buffer_size: bytes read from a file at a time (default 256 KiB).
+        num_parallel_reads: read this many files at once, interleaving their
+            records one by one in TF's deterministic order (default None: one
+            file after the other). ``AUTOTUNE`` picks the thread count.
+
+    Raises:
+        InvalidArgumentError: no file names, or a bad compression type.
+
+    Example:
+        >>> from pipeline.io.tfrecord_writer import TFRecordWriter
+        >>> for name in ("b1", "b2"):
+        ...     with TFRecordWriter(f"memory://tfrds-doc/{name}") as w:
+        ...         for r in (b"1", b"2"):
+        ...             w.write(name.encode() + b":" + r)
+        >>> files = ["memory://tfrds-doc/b1", "memory://tfrds-doc/b2"]
+        >>> list(TFRecordDataset(files, num_parallel_reads=2))
+        [b'b1:1', b'b2:1', b'b1:2', b'b2:2']
+    """
+
+    def __init__(
+        self,
+        filenames: Any,
+        compression_type: str | None = None,
+        buffer_size: int | None = None,
+        num_parallel_reads: int | None = None,
+        name: str | None = None,
+    ) -> None:
+        fs.compression_of("", "" if compression_type == "AUTO" else compression_type)
+        files = _filenames(filenames)
+        if buffer_size is not None and buffer_size <= 0:
+            raise InvalidArgumentError(
+                f"`buffer_size` must be positive. Received: buffer_size={buffer_size}"
+            )
+        kind = (compression_type or "").upper()
+        if num_parallel_reads not in (None, 1) and len(files) > 1:
+            node = _interleaved(files, kind, buffer_size, num_parallel_reads)
+        else:
+            node = BlockSourceNode((), TFRecordSource(files, kind, buffer_size))
+        super().__init__(node)
+
+
+def _interleaved(files: tuple[str, ...], kind: str, buffer_size: Any, reads: int):
+    if reads != AUTOTUNE and reads < 1:
+        raise InvalidArgumentError(
+            "`num_parallel_reads` must be positive or AUTOTUNE. "
+            f"Received: num_parallel_reads={reads}"
+        )
+
+    def read_file(name: Any) -> Dataset:
+        return TFRecordDataset(_filenames(name), kind, buffer_size)
+
+    names = Dataset.from_tensor_slices(np.array(list(files), dtype=object))
+    return names.interleave(
+        read_file,
+        cycle_length=reads,
+        block_length=1,
+        num_parallel_calls=reads,
+        deterministic=True,
+    )._node

@@ -1,0 +1,150 @@
+"""pl.data.TFRecordDataset: records, errors as TF raises them, ignore_errors."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import fixture_path, load_fixture_json
+
+import pipeline as pl
+from pipeline.data.tfrecord_dataset import TFRecordSource
+from pipeline.errors import DataLossError, NotFoundError
+from pipeline.io.example import parse_example, parse_single_example
+from pipeline.io.example_spec import FixedLenFeature, VarLenFeature
+from pipeline.io.tfrecord_writer import TFRecordWriter
+
+
+def _write(path, records, options=None):
+    with TFRecordWriter(str(path), options) as w:
+        for r in records:
+            w.write(r)
+    return str(path)
+
+
+@pytest.mark.parametrize("entry", range(3))
+def test_reads_fixture_files(entry, no_thread_leak):
+    spec = load_fixture_json("tfrecord", "raw_records.json")
+    f = spec["files"][entry]
+    ds = pl.data.TFRecordDataset(
+        str(fixture_path("tfrecord", f["file"])), compression_type=f["compression_type"]
+    )
+    got = [hashlib.sha256(r).hexdigest() for r in ds]
+    assert got == [r["sha256"] for r in spec["records"]]
+
+
+def test_corrupt_cases_yield_then_raise(no_thread_leak):
+    spec = load_fixture_json("tfrecord", "corrupt.json")
+    base = [base64.b64decode(r["data_b64"]) for r in spec["base_records"]]
+    for case in spec["cases"]:
+        path = fixture_path("tfrecord", case["file"])
+        ds = pl.data.TFRecordDataset(str(path), case["compression_type"])
+        got = []
+        with pytest.raises(DataLossError) as info:
+            for record in ds:
+                got.append(record)
+        assert got == [base[i] for i in case["yielded_base_indices"]], case["name"]
+        assert str(path) in str(info.value)
+
+
+def test_ignore_errors_skips_bad_record_and_goes_on(tmp_path, no_thread_leak):
+    path = _write(tmp_path / "a.tfrecord", [b"r0", b"r1-bad", b"r2"])
+    data = bytearray(Path(path).read_bytes())
+    data[18 + 12] ^= 0x55  # data of record 1
+    Path(path).write_bytes(bytes(data))
+    other = _write(tmp_path / "b.tfrecord", [b"b0"])
+    ds = pl.data.TFRecordDataset([path, other])
+    assert list(ds.ignore_errors()) == [b"r0", b"r2", b"b0"]
+    with pytest.raises(DataLossError, match="record 1"):
+        list(ds)
+
+
+def test_truncated_header_is_an_error_after_all_records(tmp_path):
+    path = _write(tmp_path / "a.tfrecord", [b"r0", b"r1"])
+    Path(path).write_bytes(Path(path).read_bytes() + b"\x05\x00\x00")
+    got = []
+    with pytest.raises(DataLossError, match="header"):
+        for record in pl.data.TFRecordDataset(path):
+            got.append(record)
+    assert got == [b"r0", b"r1"]
+    nxt = _write(tmp_path / "b.tfrecord", [b"b0"])
+    assert list(pl.data.TFRecordDataset([path, nxt]).ignore_errors()) == [
+        b"r0",
+        b"r1",
+        b"b0",
+    ]
+
+
+def test_missing_file_raises_not_found(tmp_path):
+    with pytest.raises(NotFoundError):
+        list(pl.data.TFRecordDataset(str(tmp_path / "missing.tfrecord")))
+
+
+def test_num_parallel_reads_interleaves_like_tf(tmp_path, no_thread_leak):
+    files = [
+        _write(tmp_path / f"f{i}", [f"{i}-{j}".encode() for j in range(n)])
+        for i, n in enumerate([3, 1, 2])
+    ]
+    got = list(pl.data.TFRecordDataset(files, num_parallel_reads=2))
+    # TF's interleave: when f1 ends, the cycle moves on to f0 before f2 opens
+    assert got == [b"0-0", b"1-0", b"0-1", b"0-2", b"2-0", b"2-1"]
+    assert list(pl.data.TFRecordDataset(files)) == sorted(got)
+
+
+def test_source_resumes_from_every_state(tmp_path):
+    paths = (
+        _write(tmp_path / "a", [bytes([i]) * i for i in range(7)], "GZIP"),
+        _write(tmp_path / "b", [b"x", b"y"], "GZIP"),
+    )
+    src = TFRecordSource(paths, "GZIP", 4096)
+    blocks = list(src.blocks(None))
+    flat = [r for items, _ in blocks for r in items]
+    seen = 0
+    for items, state in blocks:
+        seen += len(items)
+        rest = [r for more, _ in src.blocks(state) for r in more]
+        assert rest == flat[seen:]
+
+
+def test_vectorized_parse_matches_parse_example(no_thread_leak):
+    data = load_fixture_json("tfrecord", "examples.json")
+    path = str(fixture_path("tfrecord", "examples_zlib.tfrecord"))
+    features = {
+        "id": FixedLenFeature([], "int64"),
+        "score": FixedLenFeature([], "float32", default_value=-1.0),
+        "tags": VarLenFeature("int64"),
+    }
+    ds = pl.data.TFRecordDataset(path, "ZLIB").batch(3)
+    batches = list(ds.map(lambda b: parse_example(b, features)))
+    records = [base64.b64decode(e["serialized_b64"]) for e in data["examples"]]
+    singles = list(
+        pl.data.TFRecordDataset(path, "ZLIB").map(
+            lambda r: parse_single_example(r, features)
+        )
+    )
+    assert len(singles) == len(records)
+    for i, batch in enumerate(batches):
+        expected = parse_example(records[3 * i : 3 * i + 3], features)
+        np.testing.assert_array_equal(batch["id"], expected["id"])
+        assert batch["tags"] == expected["tags"]
+        for j, single in enumerate(singles[3 * i : 3 * i + 3]):
+            assert single["id"] == expected["id"][j]
+
+
+def test_element_spec_and_str(tmp_path):
+    ds = pl.data.TFRecordDataset(["a.tfrecord"], compression_type="GZIP")
+    assert ds.element_spec.shape == () and ds.element_spec.dtype == pl.string
+    assert ds.cardinality() == -2
+    assert "TFRecordDataset" in str(ds._node)
+
+
+@pytest.mark.parametrize(
+    "kwargs", [{"compression_type": "LZ4"}, {"buffer_size": 0}, {"filenames": []}]
+)
+def test_argument_errors(kwargs):
+    args = {"filenames": ["a"], **kwargs}
+    with pytest.raises(ValueError):
+        pl.data.TFRecordDataset(**args)
