@@ -1,0 +1,180 @@
+"""Record index sidecars: the byte offset of every record of a TFRecord file.
+
+With an index, counting records is instant and reading can start at record
+``k`` without scanning the records before it (for compressed files the stream
+is still inflated from the start, but nothing is framed or checked).
+
+Sidecar format (``<file>.index`` by default), little-endian::
+
+    8 bytes  magic b"PLTFIDX1"
+    uint64   number of records n
+    uint64   size in bytes of the indexed file as stored (staleness check)
+    uint64   n offsets: the header offset of each record (uncompressed stream)
+
+Example:
+    >>> from pipeline.io.tfrecord_writer import TFRecordWriter
+    >>> with TFRecordWriter("memory://index-doc/a.tfrecord") as w:
+    ...     for r in (b"a", b"bb", b"ccc"):
+    ...         w.write(r)
+    >>> write_index("memory://index-doc/a.tfrecord")
+    'memory://index-doc/a.tfrecord.index'
+    >>> read_index("memory://index-doc/a.tfrecord").tolist()
+    [0, 17, 35]
+    >>> list(read_from("memory://index-doc/a.tfrecord", 1))
+    [b'bb', b'ccc']
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Iterator
+
+import numpy as np
+
+from pipeline.errors import DataLossError, FailedPreconditionError, OutOfRangeError
+from pipeline.io import fs
+from pipeline.io.tfrecord import iter_blocks
+
+__all__ = ["build_index", "count_indexed", "read_from", "read_index", "write_index"]
+
+_MAGIC = b"PLTFIDX1"
+_HEAD = struct.Struct("<8sQQ")
+
+
+def index_path_of(path: str) -> str:
+    """The default sidecar path of ``path``.
+
+    Example:
+        >>> index_path_of("data/a.tfrecord")
+        'data/a.tfrecord.index'
+    """
+    return f"{path}.index"
+
+
+def build_index(path: str, compression_type: str | None = None) -> np.ndarray:
+    """The header offset of every record of ``path`` (reads and checks it all).
+
+    Raises:
+        DataLossError: the file is corrupt or truncated.
+
+    Example:
+        >>> from pipeline.io.tfrecord_writer import TFRecordWriter
+        >>> with TFRecordWriter("memory://index-doc/b") as w:
+        ...     w.write(b"")
+        >>> build_index("memory://index-doc/b").tolist()
+        [0]
+    """
+    parts = [b.offsets for b in iter_blocks(path, compression_type)]
+    return np.concatenate(parts) if parts else np.zeros(0, np.int64)
+
+
+def write_index(
+    path: str, compression_type: str | None = None, index_path: str | None = None
+) -> str:
+    """Build the index of ``path`` and write it (atomically) next to it.
+
+    Args:
+        path: the TFRecord file.
+        compression_type: as for reading the file (``"AUTO"`` allowed).
+        index_path: where to write (default ``<path>.index``).
+
+    Returns:
+        The path of the sidecar written.
+
+    Example:
+        >>> from pipeline.io.tfrecord_writer import TFRecordWriter
+        >>> with TFRecordWriter("memory://index-doc/c") as w:
+        ...     w.write(b"x")
+        >>> write_index("memory://index-doc/c", index_path="memory://index-doc/c.i")
+        'memory://index-doc/c.i'
+    """
+    offsets = build_index(path, compression_type).astype("<u8")
+    target = index_path or index_path_of(path)
+    with fs.open_output(target) as out:
+        out.write(_HEAD.pack(_MAGIC, len(offsets), fs.file_size(path)))
+        out.write(offsets.tobytes())
+    return target
+
+
+def read_index(path: str, index_path: str | None = None) -> np.ndarray:
+    """The record offsets stored in the sidecar of ``path`` (int64 array).
+
+    Raises:
+        NotFoundError: no sidecar.
+        DataLossError: the sidecar is damaged.
+        FailedPreconditionError: the file changed size since it was indexed.
+
+    Example:
+        >>> from pipeline.io.tfrecord_writer import TFRecordWriter
+        >>> with TFRecordWriter("memory://index-doc/d") as w:
+        ...     w.write(b"x")
+        >>> _ = write_index("memory://index-doc/d")
+        >>> read_index("memory://index-doc/d").tolist()
+        [0]
+    """
+    target = index_path or index_path_of(path)
+    with fs.open_input(target) as f:
+        data = f.read()
+    if len(data) < _HEAD.size or data[:8] != _MAGIC:
+        raise DataLossError(f"not a record index: {target!r}", path=target)
+    _, count, size = _HEAD.unpack_from(data)
+    if len(data) != _HEAD.size + 8 * count:
+        raise DataLossError(
+            f"record index {target!r} is truncated: expected {count} offsets",
+            path=target,
+        )
+    if fs.file_size(path) != size:
+        raise FailedPreconditionError(
+            f"record index {target!r} is stale: {path!r} was {size} bytes when "
+            f"indexed, now {fs.file_size(path)}; rebuild it with write_index()",
+            path=path,
+        )
+    return np.frombuffer(data, dtype="<u8", offset=_HEAD.size).astype(np.int64)
+
+
+def count_indexed(path: str, index_path: str | None = None) -> int:
+    """The number of records of ``path``, from its sidecar.
+
+    Example:
+        >>> from pipeline.io.tfrecord_writer import TFRecordWriter
+        >>> with TFRecordWriter("memory://index-doc/e") as w:
+        ...     w.write(b"x")
+        >>> _ = write_index("memory://index-doc/e")
+        >>> count_indexed("memory://index-doc/e")
+        1
+    """
+    return len(read_index(path, index_path))
+
+
+def read_from(
+    path: str,
+    k: int,
+    compression_type: str | None = None,
+    index_path: str | None = None,
+) -> Iterator[bytes]:
+    """Yield the records of ``path`` from record ``k`` on, using its sidecar.
+
+    Raises:
+        OutOfRangeError: ``k`` is past the last record.
+
+    Example:
+        >>> from pipeline.io.tfrecord_writer import TFRecordWriter
+        >>> with TFRecordWriter("memory://index-doc/f") as w:
+        ...     w.write(b"x")
+        >>> _ = write_index("memory://index-doc/f")
+        >>> list(read_from("memory://index-doc/f", 0))
+        [b'x']
+    """
+    offsets = read_index(path, index_path)
+    if k < 0 or k > len(offsets):
+        raise OutOfRangeError(
+            f"record {k} is out of range: {path!r} has {len(offsets)} records",
+            path=path,
+            record_index=k,
+        )
+    if k == len(offsets):
+        return
+    for block in iter_blocks(
+        path, compression_type, start_offset=int(offsets[k]), first_index=k
+    ):
+        yield from block.records
