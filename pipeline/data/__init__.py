@@ -15,6 +15,7 @@ from pipeline.data.dataset import (
     UNKNOWN_CARDINALITY,
     Dataset,
 )
+from pipeline.data.text_dataset import FixedLengthRecordDataset, TextLineDataset
 from pipeline.data.tfrecord_dataset import TFRecordDataset
 from pipeline.executor.options import Options
 from pipeline.graph.base import AUTOTUNE
@@ -26,6 +27,8 @@ __all__ = [
     "UNKNOWN_CARDINALITY",
     "Dataset",
     "ElementFailure",
+    "FixedLengthRecordDataset",
     "Options",
     "TFRecordDataset",
+    "TextLineDataset",
 ]

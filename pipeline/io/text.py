@@ -1,0 +1,171 @@
+"""Text lines and fixed-length records, read in big blocks and split vectorized.
+
+Line rules are TensorFlow's (``TextLineDataset``): lines end with ``\\n``; a
+``\\r`` right before it is dropped too; the last line needs no ``\\n``, and a
+file ending in ``\\n`` has no trailing empty line. Fixed-length records are
+``FixedLengthRecordDataset``'s: skip ``header_bytes``, then records of
+``record_bytes`` until only ``footer_bytes`` (or a partial record followed by
+the footer, which is ignored with a warning) are left.
+
+Readers yield ``(items, position)`` blocks, where ``position`` is the
+decompressed byte offset just after the block, so reading can resume there.
+
+Example:
+    >>> with fs.open_output("memory://text-doc/a.txt") as f:
+    ...     _ = f.write(b"one\\r\\ntwo\\n\\nthree")
+    >>> [line for lines, _ in read_lines("memory://text-doc/a.txt") for line in lines]
+    [b'one', b'two', b'', b'three']
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import IO
+
+from pipeline.errors import InvalidArgumentError
+from pipeline.io import fs
+
+__all__ = ["read_fixed_length", "read_lines", "split_lines"]
+
+_log = logging.getLogger(__name__)
+_DEFAULT_BUFFER_BYTES = 1 << 20
+#: Lines per yielded block (the engine moves blocks of elements).
+_BLOCK_LINES = 1024
+
+
+def split_lines(data: bytes) -> tuple[list[bytes], bytes]:
+    """The complete lines of ``data`` and the unterminated rest.
+
+    Example:
+        >>> split_lines(b"a\\r\\nb\\nc")
+        ([b'a', b'b'], b'c')
+    """
+    lines = data.split(b"\n")
+    rest = lines.pop()
+    if b"\r" in data:
+        lines = [line[:-1] if line.endswith(b"\r") else line for line in lines]
+    return lines, rest
+
+
+def _open_at(
+    path: str, compression_type: str | None, buffer_size: int | None, offset: int
+) -> IO[bytes]:
+    stream = fs.open_input(path, compression_type, buffer_size)
+    if offset:
+        if not fs.compression_of(path, compression_type) and stream.seekable():
+            stream.seek(offset)
+        else:
+            _skip(stream, offset)
+    return stream
+
+
+def _skip(stream: IO[bytes], count: int) -> None:
+    while count > 0:
+        got = len(stream.read(min(count, _DEFAULT_BUFFER_BYTES)))
+        if not got:
+            return
+        count -= got
+
+
+def read_lines(
+    path: str,
+    compression_type: str | None = None,
+    buffer_size: int | None = None,
+    position: tuple[int, int] = (0, 0),
+) -> Iterator[tuple[list[bytes], tuple[int, int]]]:
+    """Blocks of lines of ``path``, resuming at ``position``.
+
+    A position is ``(offset, lines)``: ``lines`` lines after the decompressed
+    byte ``offset`` (where a line starts). ``(0, 0)`` is the start of the file.
+
+    Yields:
+        ``(lines, position_after)``: up to ``_BLOCK_LINES`` lines and the
+        position just past the last one.
+
+    Raises:
+        NotFoundError: the file does not exist.
+        DataLossError: a compressed stream is corrupt or cut short (after the
+            lines before the damage were yielded).
+
+    Example:
+        >>> with fs.open_output("memory://text-doc/b.txt") as f:
+        ...     _ = f.write(b"x\\ny\\nz")
+        >>> list(read_lines("memory://text-doc/b.txt", position=(2, 1)))
+        [([b'z'], (4, 1))]
+    """
+    base, skip = position
+    chunk_bytes = max(int(buffer_size or 0), _DEFAULT_BUFFER_BYTES)
+    with _open_at(path, compression_type, buffer_size, base) as stream:
+        rest = b""
+        while True:
+            data = stream.read(chunk_bytes)
+            if data:
+                lines, new_rest = split_lines(rest + data if rest else data)
+            elif rest:
+                lines, new_rest = [rest], b""  # the last line needs no newline
+            else:
+                return
+            done = min(skip, len(lines))
+            skip -= done
+            for start in range(done, len(lines), _BLOCK_LINES):
+                end = min(start + _BLOCK_LINES, len(lines))
+                yield lines[start:end], (base, end)
+            base += len(rest) + len(data) - len(new_rest)
+            rest = new_rest
+
+
+def read_fixed_length(
+    path: str,
+    record_bytes: int,
+    header_bytes: int = 0,
+    footer_bytes: int = 0,
+    compression_type: str | None = None,
+    buffer_size: int | None = None,
+    offset: int = 0,
+) -> Iterator[tuple[list[bytes], int]]:
+    """Blocks of fixed-length records of ``path``, resuming at byte ``offset``.
+
+    ``offset`` 0 means the start of the file (the header is skipped).
+
+    Yields:
+        ``(records, offset_after)``.
+
+    Example:
+        >>> with fs.open_output("memory://text-doc/c.bin") as f:
+        ...     _ = f.write(b"HHabcdefgFF")
+        >>> list(read_fixed_length("memory://text-doc/c.bin", 3, 2, 2))
+        [([b'abc', b'def'], 8)]
+    """
+    if record_bytes <= 0:
+        raise InvalidArgumentError(
+            f"`record_bytes` must be positive. Received: record_bytes={record_bytes}"
+        )
+    offset = max(offset, header_bytes)
+    chunk = max(int(buffer_size or 0), _DEFAULT_BUFFER_BYTES)
+    chunk -= chunk % record_bytes
+    with _open_at(path, compression_type, buffer_size, offset) as stream:
+        pending = b""
+        while True:
+            data = stream.read(max(chunk, record_bytes))
+            pending = pending + data if pending else data
+            count = max(0, (len(pending) - footer_bytes) // record_bytes)
+            if count:
+                cut = count * record_bytes
+                body, pending = pending[:cut], pending[cut:]
+                offset += cut
+                yield (
+                    [body[i : i + record_bytes] for i in range(0, cut, record_bytes)],
+                    offset,
+                )
+            if not data:
+                break
+    if len(pending) > footer_bytes:
+        _log.warning(
+            "file %r: %d trailing bytes before the %d-byte footer are not a whole "
+            "record of %d bytes; they are ignored",
+            path,
+            len(pending) - footer_bytes,
+            footer_bytes,
+            record_bytes,
+        )

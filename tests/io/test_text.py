@@ -1,0 +1,112 @@
+"""Line splitting and fixed-length records: TF's rules, block boundaries, resume."""
+
+from __future__ import annotations
+
+import gzip
+import logging
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipeline import errors
+from pipeline.io import text
+
+
+def _tf_lines(data: bytes) -> list[bytes]:
+    """TF's ReadLine rule, written independently: split, drop \\r before \\n."""
+    out, line = [], bytearray()
+    for c in data:
+        if c == 10:
+            out.append(bytes(line[:-1] if line.endswith(b"\r") else line))
+            line = bytearray()
+        else:
+            line.append(c)
+    if line:
+        out.append(bytes(line))
+    return out
+
+
+def _all_lines(path, **kw):
+    return [line for block, _ in text.read_lines(path, **kw) for line in block]
+
+
+@given(st.binary(max_size=300).map(lambda b: b.replace(b"x", b"\n")))
+def test_lines_match_tf_rule(tmp_path_factory, data):
+    path = tmp_path_factory.mktemp("t") / "f.txt"
+    path.write_bytes(data)
+    assert _all_lines(str(path)) == _tf_lines(data)
+
+
+def test_lines_across_chunk_boundaries(tmp_path, monkeypatch):
+    monkeypatch.setattr(text, "_DEFAULT_BUFFER_BYTES", 7)
+    monkeypatch.setattr(text, "_BLOCK_LINES", 3)
+    data = b"abc\r\ndefgh\r\n\r\nij\nklmnopqrstu\r\nv\r"
+    path = tmp_path / "f.txt"
+    path.write_bytes(data)
+    assert _all_lines(str(path)) == _tf_lines(data)
+    assert _tf_lines(data)[-1] == b"v\r"  # last line without newline keeps its \r
+
+
+def test_resume_from_every_position(tmp_path, monkeypatch):
+    monkeypatch.setattr(text, "_DEFAULT_BUFFER_BYTES", 8)
+    monkeypatch.setattr(text, "_BLOCK_LINES", 2)
+    data = b"".join(b"line%d\r\n" % i for i in range(20)) + b"tail"
+    path = tmp_path / "f.txt"
+    path.write_bytes(data)
+    want = _tf_lines(data)
+    blocks = list(text.read_lines(str(path)))
+    done = 0
+    for lines, pos in blocks:
+        done += len(lines)
+        assert _all_lines(str(path), position=pos) == want[done:]
+
+
+def test_gzip_lines(tmp_path):
+    path = tmp_path / "f.txt.gz"
+    path.write_bytes(gzip.compress(b"a\nb\n"))
+    assert _all_lines(str(path), compression_type="GZIP") == [b"a", b"b"]
+    assert _all_lines(str(path), compression_type="AUTO") == [b"a", b"b"]
+
+
+def test_missing_file():
+    with pytest.raises(errors.NotFoundError):
+        _all_lines("/no/such/file.txt")
+
+
+def _fixed(path, *args, **kw):
+    return [r for block, _ in text.read_fixed_length(path, *args, **kw) for r in block]
+
+
+def test_fixed_length_header_footer(tmp_path):
+    path = tmp_path / "f.bin"
+    path.write_bytes(b"HDR" + bytes(range(12)) + b"FT")
+    got = _fixed(str(path), 4, header_bytes=3, footer_bytes=2)
+    assert got == [bytes(range(0, 4)), bytes(range(4, 8)), bytes(range(8, 12))]
+
+
+def test_fixed_length_partial_record_is_ignored_with_warning(tmp_path, caplog):
+    path = tmp_path / "f.bin"
+    path.write_bytes(b"abcdefg")
+    with caplog.at_level(logging.WARNING):
+        assert _fixed(str(path), 3) == [b"abc", b"def"]
+    assert "trailing" in caplog.text
+
+
+def test_fixed_length_chunks_and_resume(tmp_path, monkeypatch):
+    monkeypatch.setattr(text, "_DEFAULT_BUFFER_BYTES", 5)
+    data = b"HH" + b"".join(bytes([i]) * 3 for i in range(10)) + b"FFFF"
+    path = tmp_path / "f.bin"
+    path.write_bytes(data)
+    want = [bytes([i]) * 3 for i in range(10)]
+    blocks = list(text.read_fixed_length(str(path), 3, 2, 4))
+    assert [r for b, _ in blocks for r in b] == want
+    done = 0
+    for records, offset in blocks:
+        done += len(records)
+        assert _fixed(str(path), 3, 2, 4, offset=offset) == want[done:]
+
+
+def test_fixed_length_rejects_bad_size(tmp_path):
+    with pytest.raises(errors.InvalidArgumentError, match="record_bytes"):
+        _fixed(str(tmp_path / "x"), 0)
