@@ -167,6 +167,11 @@ def _sparse_to_ragged(st: SparseTensor) -> Ragged:
     rows = int(st.dense_shape[0]) if len(st.dense_shape) else 0
     row_of = st.indices[:, 0] if st.indices.shape[0] else np.zeros(0, np.int64)
     values = _as_values(st.values)
+    if values.shape[0] != st.indices.shape[0]:
+        raise InvalidArgumentError(
+            f"SparseTensor has {st.indices.shape[0]} indices but "
+            f"{values.shape[0]} values"
+        )
     if row_of.size > 1 and np.any(np.diff(row_of) < 0):
         order = np.lexsort(st.indices.T[::-1])
         row_of, values = row_of[order], values[order]
