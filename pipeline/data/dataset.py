@@ -15,6 +15,7 @@ Example:
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -59,6 +60,7 @@ class Dataset(Transforms):
     def __init__(self, node: Node, options: Options | None = None) -> None:
         self._node = node
         self._options = options or Options()
+        self._runs = itertools.count()
 
     def _chain(self, node: Node) -> Dataset:
         return Dataset(node, self._options)
@@ -182,7 +184,7 @@ class Dataset(Transforms):
         return n
 
     def __iter__(self) -> DatasetIterator:
-        return DatasetIterator(self._node, self._options)
+        return DatasetIterator(self._node, self._options, next(self._runs))
 
     def as_numpy_iterator(self) -> DatasetIterator:
         """An iterator of numpy elements (they already are numpy values).

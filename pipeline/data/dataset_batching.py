@@ -8,6 +8,7 @@ Example:
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable
 from typing import Any
 
@@ -17,7 +18,7 @@ from pipeline.graph.windowing import WindowNode
 
 
 def _positive(name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
         raise ValueError(
             f"`{name}` must be a positive integer. Received: {name}={value!r}"
         )
@@ -25,7 +26,7 @@ def _positive(name: str, value: Any) -> int:
 
 
 def _count(name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < -1:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < -1:
         raise ValueError(
             f"`{name}` must be an integer >= -1. Received: {name}={value!r}"
         )

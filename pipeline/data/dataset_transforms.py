@@ -257,7 +257,7 @@ class Transforms(BatchingTransforms):
             raise ValueError(
                 f"`index` must be in [0, num_shards={num}). Received: index={index!r}"
             )
-        return self._chain(ShardNode((self._node,), num, index))
+        return self._chain(ShardNode((self._node,), num, int(index)))
 
     def concatenate(self, dataset: Any, name: str | None = None) -> Any:
         """This dataset's elements, then ``dataset``'s.

@@ -34,8 +34,8 @@ _INTERLEAVE_READ_AHEAD = 8
 class RunContext(IterContext):
     """An `IterContext` that knows the run's options and threaded stages."""
 
-    def __init__(self, options: Options, seed: int = 0) -> None:
-        super().__init__(seed=seed)
+    def __init__(self, options: Options, seed: int = 0, run: int = 0) -> None:
+        super().__init__(seed=seed, run=run)
         self.options = options
         self.stages: list[Any] = []
         self.retired: dict[str, dict[str, Any]] = {}

@@ -62,6 +62,8 @@ class DatasetIterator:
     Args:
         node: the graph to run.
         options: run options (default `Options()`).
+        run: the number of iterators made over the dataset before this one
+            (reshuffling stages use it).
 
     Example:
         >>> from pipeline.graph.sources import RangeNode
@@ -69,15 +71,18 @@ class DatasetIterator:
         [0, 1]
     """
 
-    def __init__(self, node: Node, options: Options | None = None) -> None:
+    def __init__(
+        self, node: Node, options: Options | None = None, run: int = 0
+    ) -> None:
         self._options = options or Options()
+        self._run = run
         self._plan = optimized(node, self._options)
         seed = self._options.seed
         self._seed = secrets.randbits(62) if seed is None else int(seed)
         self._start(self._seed)
 
     def _start(self, seed: int) -> None:
-        self._ctx = RunContext(self._options, seed=seed)
+        self._ctx = RunContext(self._options, seed=seed, run=self._run)
         self._it = self._ctx.build(self._plan)
         self._done = False
         self._finalizer = weakref.finalize(self, _shutdown, self._ctx, self._it)
@@ -121,6 +126,7 @@ class DatasetIterator:
         """A picklable state; ``set_state`` resumes right after the last element."""
         return {
             "seed": self._seed,
+            "run": self._run,
             "iterator": self._it.get_state(),
             "done": self._done,
         }
@@ -128,7 +134,7 @@ class DatasetIterator:
     def set_state(self, state: dict[str, Any]) -> None:
         """Resume from ``get_state()`` of an iterator over the same dataset."""
         self.close()
-        self._seed = state["seed"]
+        self._seed, self._run = state["seed"], state["run"]
         self._start(self._seed)
         self._it.set_state(state["iterator"])
         self._done = state["done"]

@@ -241,15 +241,19 @@ class IterContext:
     Args:
         seed: root seed of the run (random stages without a seed derive theirs).
         epoch: enclosing repeat counters.
+        run: how many iterators over the dataset were made before this one.
 
     Example:
         >>> IterContext(seed=7).child(epoch=(1,)).epoch
         (1,)
     """
 
-    def __init__(self, seed: int = 0, epoch: tuple[int, ...] = ()) -> None:
+    def __init__(
+        self, seed: int = 0, epoch: tuple[int, ...] = (), run: int = 0
+    ) -> None:
         self.seed = seed
         self.epoch = epoch
+        self.run = run
         self.ordinals: dict[int, int] = {}
 
     def build(self, node: Node) -> NodeIterator:

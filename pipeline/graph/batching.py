@@ -13,6 +13,7 @@ import dataclasses
 from typing import Any
 
 from pipeline.graph.base import INFINITE, UNKNOWN, IterContext, Node, NodeIterator
+from pipeline.graph.elementwise import MapNode
 from pipeline.graph.failures import ElementFailure
 from pipeline.graph.stacking import (
     pad_leaves,
@@ -47,7 +48,9 @@ class BatchNode(Node):
     op = "batch"
 
     def make_iterator(self, ctx: IterContext) -> NodeIterator:
-        return BatchIterator(ctx.build(self.parents[0]), self, stack_elements)
+        it = BatchIterator(ctx.build(self.parents[0]), self, stack_elements)
+        it.fill_on_failure = isinstance(self.parents[0], MapNode)
+        return it
 
     def cardinality(self) -> int:
         n = self.parents[0].cardinality()
@@ -59,7 +62,13 @@ class BatchNode(Node):
 
 
 class BatchIterator(NodeIterator):
-    """Collects ``batch_size`` inputs; a failure replaces the partial batch."""
+    """Collects ``batch_size`` inputs; a failure replaces the partial batch.
+
+    After a map (which tf.data fuses with the batch) a failure still uses up
+    the whole batch's inputs, as TF's map-and-batch does.
+    """
+
+    fill_on_failure = False
 
     def __init__(self, parent: NodeIterator, node: Any, combine: Any) -> None:
         super().__init__(parent)
@@ -81,14 +90,19 @@ class BatchIterator(NodeIterator):
     def _gather(self) -> list[Any]:
         items: list[Any] = []
         parent = self.parent
+        failure = None
         for _ in range(self.size):
             try:
                 elem = next(parent)
             except StopIteration:
                 break
-            items.append(elem)
             if isinstance(elem, ElementFailure):
-                break
+                failure = failure or elem
+                if not self.fill_on_failure:
+                    break
+            items.append(elem)
+        if failure is not None:
+            items.append(failure)
         return items
 
     def get_state(self) -> dict[str, Any]:

@@ -15,7 +15,7 @@ import logging
 from typing import Any
 
 from pipeline.errors import DataLossError
-from pipeline.graph.base import INFINITE, UNKNOWN, IterContext, Node, NodeIterator
+from pipeline.graph.base import UNKNOWN, IterContext, Node, NodeIterator
 from pipeline.graph.failures import ElementFailure
 
 _log = logging.getLogger("pipeline.data")
@@ -34,7 +34,7 @@ class IgnoreErrorsNode(Node):
         return IgnoreErrorsIterator(ctx.build(self.parents[0]), self)
 
     def cardinality(self) -> int:
-        return INFINITE if self.parents[0].cardinality() == INFINITE else UNKNOWN
+        return UNKNOWN  # as tf.data reports it, even for an infinite input
 
     def args(self) -> dict[str, Any]:
         return {k: v for k, v in super().args().items() if v}

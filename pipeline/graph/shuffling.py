@@ -4,8 +4,9 @@ As tf.data does: the buffer fills from the input; each output is a uniform
 draw from the buffer, and its slot takes the next input element. The draws
 come from a PCG64 Generator seeded by the stage seed (the given ``seed`` or
 one derived from the run's root seed) and, when ``reshuffle_each_iteration``
-is set, the epoch path, so each ``repeat`` epoch has its own order. A fresh
-iterator over the same Dataset repeats the same orders (reproducible runs).
+is set, the run number and the epoch path: each ``repeat`` epoch, and each new
+iterator over the same Dataset, has its own order (as in tf.data), and the
+sequence of orders is the same in every program run.
 
 Example:
     >>> from pipeline.graph.sources import RangeNode
@@ -40,7 +41,7 @@ class ShuffleNode(Node):
     def make_iterator(self, ctx: IterContext) -> NodeIterator:
         seed = [ctx.node_seed(self, self.seed)]
         if self.reshuffle_each_iteration:
-            seed += list(ctx.epoch)
+            seed += [ctx.run, *ctx.epoch]
         return ShuffleIterator(ctx.build(self.parents[0]), self.buffer_size, seed)
 
 

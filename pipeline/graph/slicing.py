@@ -72,7 +72,7 @@ class SkipNode(Node):
     def cardinality(self) -> int:
         n = self.parents[0].cardinality()
         if n < 0:
-            return n if self.count >= 0 else (0 if n == INFINITE else n)
+            return n
         return 0 if self.count < 0 else max(0, n - self.count)
 
 

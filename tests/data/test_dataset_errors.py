@@ -1,0 +1,117 @@
+"""Failures: user-function errors reach the consumer; ignore_errors drops and counts."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+
+import numpy as np
+import pytest
+
+import pipeline as pl
+from pipeline.errors import DataLossError
+from pipeline.graph.failures import ElementFailure
+
+Dataset = pl.data.Dataset
+
+
+class Boom(Exception):
+    pass
+
+
+def explode_on_3(x):
+    if x == 3:
+        raise Boom(f"bad {int(x)}")
+    return x
+
+
+@pytest.mark.parametrize("parallel", [None, 3])
+def test_user_error_has_original_type_traceback_and_note(parallel, no_thread_leak):
+    ds = Dataset.range(10).map(explode_on_3, num_parallel_calls=parallel)
+    it = iter(ds)
+    got = [int(next(it)) for _ in range(3)]
+    with pytest.raises(Boom, match="bad 3") as info:
+        next(it)
+    assert got == [0, 1, 2]
+    notes = "\n".join(getattr(info.value, "__notes__", []))
+    assert "explode_on_3 @ test_dataset_errors.py" in notes
+    assert "element index 3" in notes
+    frames = traceback.extract_tb(info.value.__traceback__)
+    assert any(f.name == "explode_on_3" for f in frames)
+
+
+def test_ignore_errors_drops_user_failures_and_batches_continue():
+    ds = Dataset.range(8).map(explode_on_3).ignore_errors()
+    assert [int(x) for x in ds] == [0, 1, 2, 4, 5, 6, 7]
+    # tf.data fuses map and batch: a failure loses its whole batch [3, 4, 5]
+    batched = Dataset.range(8).map(explode_on_3).batch(3).ignore_errors()
+    assert [b.tolist() for b in batched] == [[0, 1, 2], [6, 7]]
+    par = Dataset.range(8).map(explode_on_3, num_parallel_calls=2)
+    assert [b.tolist() for b in par.batch(3).ignore_errors()] == [[0, 1, 2], [6, 7]]
+
+
+def test_source_failure_discards_only_the_partial_batch():
+    ds = Dataset._from_block_source(_FlakySource()).batch(2).ignore_errors()
+    # records 1 and 4 are bad: [0, (1)] fails, then [2, 3], then [(4)] fails, [5]
+    assert [b.tolist() for b in ds] == [[2, 3], [5]]
+
+
+class _FlakySource:
+    """A block source reporting records 1 and 4 as bad."""
+
+    element_spec = pl.TensorSpec((), np.int64)
+    cardinality = pl.data.UNKNOWN_CARDINALITY
+
+    def __str__(self):
+        return "FlakySource()"
+
+    def blocks(self, state):
+        start = 0 if state is None else state["next"]
+        for i in range(start, 6, 3):
+            block = []
+            for j in range(i, i + 3):
+                if j in (1, 4):
+                    err = DataLossError(
+                        f"corrupted record at {j * 10}", path="f", offset=j * 10
+                    )
+                    block.append(
+                        ElementFailure(err, raw=b"raw%d" % j, where={"offset": j * 10})
+                    )
+                else:
+                    block.append(np.int64(j))
+            yield block, {"next": i + 3}
+
+
+def test_source_failures_surface_or_are_counted(caplog):
+    ds = Dataset._from_block_source(_FlakySource())
+    it = iter(ds)
+    assert int(next(it)) == 0
+    with pytest.raises(DataLossError, match="corrupted record at 10") as info:
+        next(it)
+    assert info.value.offset == 10
+    with caplog.at_level(logging.WARNING, logger="pipeline.data"):
+        out = [int(x) for x in ds.ignore_errors(log_warning=True)]
+    assert out == [0, 2, 3, 5]
+    assert sum("corrupted record" in r.getMessage() for r in caplog.records) == 2
+
+
+def test_max_bad_records():
+    ds = Dataset._from_block_source(_FlakySource())
+    assert [int(x) for x in ds.ignore_errors(max_bad_records=2)] == [0, 2, 3, 5]
+    with pytest.raises(DataLossError, match="at most 1") as info:
+        list(ds.ignore_errors(max_bad_records=1))
+    assert info.value.offset == 40
+
+
+def test_quarantine_writes_raw_records(tmp_path):
+    tfrecord = pytest.importorskip("pipeline.io.tfrecord")
+    if not hasattr(tfrecord, "TFRecordWriter") or not hasattr(
+        tfrecord, "tfrecord_iterator"
+    ):
+        pytest.skip("pipeline.io.tfrecord has no writer/reader yet")
+    path = str(tmp_path / "bad.tfrecord")
+    ds = Dataset._from_block_source(_FlakySource()).ignore_errors(quarantine=path)
+    assert [int(x) for x in ds] == [0, 2, 3, 5]
+    records = list(tfrecord.tfrecord_iterator(path))
+    assert len(records) == 2 and records[0].endswith(b"\nraw1")
+    assert b'"offset": 10' in records[0] and b"corrupted record" in records[0]
