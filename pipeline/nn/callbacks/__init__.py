@@ -1,0 +1,31 @@
+"""Keras 3 callbacks: hooks that the training loop calls (see ``base``).
+
+Example:
+    >>> sorted(c.__name__ for c in (History, EarlyStopping))
+    ['EarlyStopping', 'History']
+"""
+
+from __future__ import annotations
+
+from pipeline.nn.callbacks.base import Callback, CallbackList
+from pipeline.nn.callbacks.checkpoint import ModelCheckpoint
+from pipeline.nn.callbacks.early_stopping import EarlyStopping
+from pipeline.nn.callbacks.history import History
+from pipeline.nn.callbacks.learning_rate import LearningRateScheduler, ReduceLROnPlateau
+from pipeline.nn.callbacks.logs import CSVLogger, TerminateOnNaN
+from pipeline.nn.callbacks.progbar import ProgbarLogger
+from pipeline.nn.callbacks.tensorboard import TensorBoard
+
+__all__ = [
+    "CSVLogger",
+    "Callback",
+    "CallbackList",
+    "EarlyStopping",
+    "History",
+    "LearningRateScheduler",
+    "ModelCheckpoint",
+    "ProgbarLogger",
+    "ReduceLROnPlateau",
+    "TensorBoard",
+    "TerminateOnNaN",
+]

@@ -1,0 +1,206 @@
+"""Weight regularizers (Keras 3): penalties added to the training loss.
+
+A regularizer is called on a weight and returns a scalar ``Tensor`` built with
+``pipeline.nn.ops``, so a ``GradientTape`` differentiates it. Layers take them as
+``kernel_regularizer=``/``bias_regularizer=``/``activity_regularizer=`` and add
+their values to ``model.losses``.
+
+Example:
+    >>> import numpy as np
+    >>> float(L2(0.5)(np.array([1.0, 2.0], np.float32)))
+    2.5
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from pipeline.nn import ops
+from pipeline.nn.tensor import Tensor
+
+
+def _check(value: Any, name: str) -> float:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (float, int, np.floating, np.integer))
+        or math.isinf(value)
+        or math.isnan(value)
+        or value < 0
+    ):
+        raise ValueError(
+            f"Invalid value for argument {name}: expected a non-negative float."
+            f"Received: {name}={value}"
+        )
+    return float(value)
+
+
+def _dtype_of(x: Any) -> Any:
+    dtype = getattr(x, "dtype", None)
+    return dtype if dtype is not None and np.dtype(dtype).kind == "f" else np.float32
+
+
+class Regularizer:
+    """Base class: subclasses define ``__call__(x)`` and ``get_config()``.
+
+    Example:
+        >>> float(Regularizer()([1.0, 2.0]))
+        0.0
+    """
+
+    def __call__(self, x: Any) -> Tensor:
+        return ops.constant(0.0, dtype=_dtype_of(x))
+
+    def get_config(self) -> dict[str, Any]:
+        """The constructor arguments.
+
+        Example:
+            >>> L1L2(l2=0.1).get_config()
+            {'l1': 0.0, 'l2': 0.1}
+        """
+        return {}
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Regularizer:
+        """A regularizer from ``get_config()``'s output.
+
+        Example:
+            >>> L1.from_config({"l1": 0.3}).l1
+            0.3
+        """
+        return cls(**config)
+
+
+class L1L2(Regularizer):
+    """``l1·Σ|x| + l2·Σx²``.
+
+    Args:
+        l1: Default 0.0.
+        l2: Default 0.0.
+
+    Example:
+        >>> float(L1L2(l1=1.0, l2=1.0)([-1.0, 2.0]))
+        8.0
+    """
+
+    def __init__(self, l1: float = 0.0, l2: float = 0.0) -> None:
+        self.l1 = _check(0.0 if l1 is None else l1, "l1")
+        self.l2 = _check(0.0 if l2 is None else l2, "l2")
+
+    def __call__(self, x: Any) -> Tensor:
+        total = ops.constant(0.0, dtype=_dtype_of(x))
+        if self.l1:
+            total = ops.add(total, ops.multiply(self.l1, ops.sum(ops.abs(x))))
+        if self.l2:
+            total = ops.add(total, ops.multiply(self.l2, ops.sum(ops.square(x))))
+        return total
+
+    def get_config(self) -> dict[str, Any]:
+        return {"l1": float(self.l1), "l2": float(self.l2)}
+
+
+class L1(Regularizer):
+    """``l1·Σ|x|``.
+
+    Args:
+        l1: Default 0.01.
+
+    Example:
+        >>> round(float(L1()([-1.0, 3.0])), 6)
+        0.04
+    """
+
+    def __init__(self, l1: float = 0.01) -> None:
+        self.l1 = _check(0.01 if l1 is None else l1, "l1")
+
+    def __call__(self, x: Any) -> Tensor:
+        return ops.multiply(self.l1, ops.sum(ops.abs(x)))
+
+    def get_config(self) -> dict[str, Any]:
+        return {"l1": float(self.l1)}
+
+
+class L2(Regularizer):
+    """``l2·Σx²``.
+
+    Args:
+        l2: Default 0.01.
+
+    Example:
+        >>> round(float(L2()([-1.0, 3.0])), 6)
+        0.1
+    """
+
+    def __init__(self, l2: float = 0.01) -> None:
+        self.l2 = _check(0.01 if l2 is None else l2, "l2")
+
+    def __call__(self, x: Any) -> Tensor:
+        return ops.multiply(self.l2, ops.sum(ops.square(x)))
+
+    def get_config(self) -> dict[str, Any]:
+        return {"l2": float(self.l2)}
+
+
+l1 = L1
+l2 = L2
+l1_l2 = L1L2
+
+_BY_NAME: dict[str, type[Regularizer]] = {
+    "l1": L1,
+    "L1": L1,
+    "l2": L2,
+    "L2": L2,
+    "l1_l2": L1L2,
+    "L1L2": L1L2,
+    "Regularizer": Regularizer,
+}
+
+
+def serialize(regularizer: Regularizer) -> dict[str, Any]:
+    """``{"class_name", "config"}`` as Keras writes it.
+
+    Example:
+        >>> serialize(L2(0.5))
+        {'module': 'keras.regularizers', 'class_name': 'L2', 'config': {'l2': 0.5}, 'registered_name': None}
+    """  # noqa: E501
+    return {
+        "module": "keras.regularizers",
+        "class_name": type(regularizer).__name__,
+        "config": regularizer.get_config(),
+        "registered_name": None,
+    }
+
+
+def deserialize(config: dict[str, Any]) -> Regularizer:
+    """The regularizer ``serialize`` described.
+
+    Example:
+        >>> deserialize(serialize(L1L2(0.1, 0.2))).get_config()
+        {'l1': 0.1, 'l2': 0.2}
+    """
+    cls = _BY_NAME.get(config.get("class_name", ""))
+    if cls is None:
+        raise ValueError(f"Could not interpret regularizer identifier: {config}")
+    return cls.from_config(config.get("config", {}))
+
+
+def get(identifier: Any) -> Any:
+    """A regularizer from None, a name ("l1", "l2", "l1_l2"), a config dict or a
+    callable (returned as is).
+
+    Raises:
+        ValueError: for anything else.
+
+    Example:
+        >>> get("l2").get_config(), get(None)
+        ({'l2': 0.01}, None)
+    """
+    if identifier is None or callable(identifier) and not isinstance(identifier, type):
+        return identifier
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
+    if isinstance(identifier, str) and identifier in _BY_NAME:
+        return _BY_NAME[identifier]()
+    raise ValueError(f"Could not interpret regularizer identifier: {identifier}")
