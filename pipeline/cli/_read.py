@@ -50,7 +50,9 @@ def csv_names(d: Detected) -> list[str]:
     return [f"col{i}" for i in range(len(fields))]
 
 
-def _csv_batches(d: Detected, kinds: dict[str, str] | None) -> Iterator[Batch]:
+def _csv_batches(
+    d: Detected, kinds: dict[str, str] | None, limit: int | None
+) -> Iterator[Batch]:
     import pyarrow.csv as pcsv
 
     names = csv_names(d)
@@ -65,11 +67,18 @@ def _csv_batches(d: Detected, kinds: dict[str, str] | None) -> Iterator[Batch]:
         reader = pcsv.open_csv(
             f, read_options=read, parse_options=parse, convert_options=conv
         )
+        left = limit
         for rb in reader:
-            yield {
-                n: strings_to_column(rb.column(i), (kinds or {}).get(n))
-                for i, n in enumerate(names)
-            }
+            for start in range(0, rb.num_rows, _BATCH_RECORDS):
+                part = rb.slice(start, min(_BATCH_RECORDS, left or _BATCH_RECORDS))
+                yield {
+                    n: strings_to_column(part.column(i), (kinds or {}).get(n))
+                    for i, n in enumerate(names)
+                }
+                if left is not None:
+                    left -= part.num_rows
+                    if left <= 0:
+                        return
 
 
 def _parquet_batches(d: Detected) -> Iterator[Batch]:
@@ -111,16 +120,20 @@ def _tfrecord_batches(d: Detected, raw: bool) -> Iterator[Batch]:
             yield _examples.decode_block(block.records, d.path, block.first_index)
 
 
-def iter_batches(d: Detected, kinds: dict[str, str] | None = None) -> Iterator[Batch]:
+def iter_batches(
+    d: Detected, kinds: dict[str, str] | None = None, limit: int | None = None
+) -> Iterator[Batch]:
     """Yield the records of one file as batches of columns.
 
     Args:
         d: the detected file.
         kinds: for CSV, the kind of each column (from a schema); None infers
             the kinds batch by batch.
+        limit: for CSV, stop after this many records (kinds are inferred from
+            those only); other formats may yield more.
     """
     if d.format in ("csv", "tsv"):
-        yield from _csv_batches(d, kinds)
+        yield from _csv_batches(d, kinds, limit)
     elif d.format == "parquet":
         yield from _parquet_batches(d)
     elif d.format == "text":

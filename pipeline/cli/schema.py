@@ -62,12 +62,11 @@ def infer(
     for d in files:
         if bar is not None:
             bar.describe(d.path)
-        for batch in _read.iter_batches(d):
-            if (
-                sample is not None
-                and builder.records + _read.batch_size(batch) > sample
-            ):
-                batch = _read.head(batch, sample - builder.records)
+        left = None if sample is None else sample - builder.records
+        for batch in _read.iter_batches(d, limit=left):
+            if left is not None and _read.batch_size(batch) > left:
+                batch = _read.head(batch, left)
+            left = None if left is None else left - _read.batch_size(batch)
             builder.update(batch)
             if bar is not None:
                 bar.advance(_read.batch_size(batch))

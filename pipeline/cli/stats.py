@@ -1,20 +1,145 @@
-"""``pipeline stats``."""
+"""``pipeline stats``: per-feature statistics, as tables, JSON or an HTML page.
+
+Streams every record once in bounded memory (`pipeline.io.stats`). CSV
+columns get their kind from a first look at the first records, so a value
+that does not fit (``"n/a"`` in a number column) is counted as invalid.
+
+Example:
+    >>> from pipeline.cli import main
+    >>> from pipeline.io import fs
+    >>> with fs.open_output("memory://stats-cmd/a.csv") as f:
+    ...     _ = f.write(b"a,b\\n1,x\\n3,\\n")
+    >>> main(["stats", "memory://stats-cmd/a.csv", "--json"])  # doctest: +ELLIPSIS
+    {"records": 2, ...
+    0
+"""
 
 from __future__ import annotations
 
 import argparse
 
-from pipeline.cli import _common
+from pipeline.cli import _common, _read
+from pipeline.cli.schema import infer
+from pipeline.errors import InvalidArgumentError
+from pipeline.io import fs
+from pipeline.io.detect import Detected
+from pipeline.io.stats import FeatureStats, StatsBuilder
 
-HELP = "stats (not yet implemented)"
-EPILOG = ""
+HELP = "per-feature statistics: counts, missing, ranges, histograms, top values"
+EPILOG = """examples:
+  pipeline stats data/train.tfrecord-*
+  pipeline stats 'data/*.csv.gz' --html report.html
+  pipeline stats data/train.parquet --json > stats.json"""
+
+_KIND_SAMPLE_RECORDS = 10_000
+_SPARK = "▁▂▃▄▅▆▇█"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add the arguments."""
+    """Add the ``stats`` arguments."""
     _common.add_input_arguments(parser)
+    parser.add_argument("--json", action="store_true", help="one JSON document")
+    parser.add_argument("--html", metavar="PATH", help="write a self-contained report")
+    parser.add_argument("--top-k", type=int, default=10, help="top values (default 10)")
+
+
+def _csv_kinds(files: list[Detected]) -> dict[str, str] | None:
+    csvs = [d for d in files if d.format in ("csv", "tsv") and not d.empty]
+    if not csvs:
+        return None
+    schema = infer(csvs, _KIND_SAMPLE_RECORDS)
+    return {n: f.kind for n, f in schema.features.items()}
+
+
+def compute(
+    files: list[Detected], top_k: int = 10, bar: _common.Progress | None = None
+) -> tuple[dict[str, FeatureStats], int]:
+    """``(stats per feature, records)`` over every record of ``files``."""
+    kinds = _csv_kinds(files)
+    builder = StatsBuilder(top_k=top_k)
+    for d in files:
+        if d.empty:
+            continue
+        if bar is not None:
+            bar.describe(d.path)
+        for batch in _read.iter_batches(d, kinds):
+            builder.update(batch)
+            if bar is not None:
+                bar.advance(_read.batch_size(batch))
+    return builder.finish(), builder.records
+
+
+def spark(counts: list[int]) -> str:
+    """A one-line bar chart.
+
+    Example:
+        >>> spark([0, 1, 4])
+        ' ▂█'
+    """
+    top = max(counts, default=0)
+    if not top:
+        return ""
+    return "".join(
+        " " if not c else _SPARK[(len(_SPARK) - 1) * c // top] for c in counts
+    )
+
+
+def _fmt(x: float | None) -> str:
+    return "" if x is None else f"{x:.6g}"
+
+
+def _print(stats: dict[str, FeatureStats], records: int) -> None:
+    from rich.table import Table
+
+    con = _common.console()
+    con.print(f"{records} records, {len(stats)} features")
+    numbers = Table("feature", "kind", "count", "missing", "min", "max", "mean", "std",
+                    "zeros", "histogram", title="numeric features")  # fmt: skip
+    strings = Table("feature", "count", "missing", "distinct", "top values",
+                    "bytes min/mean/max", title="string features")  # fmt: skip
+    for s in stats.values():
+        miss = f"{s.missing_pct:.1f}%"
+        if s.numbers is not None and s.strings is None:
+            n = s.numbers
+            numbers.add_row(s.name, s.kind, str(n.count), miss, _fmt(n.min), _fmt(n.max),
+                            _fmt(n.mean), _fmt(n.std), f"{n.zeros_pct:.1f}%",
+                            spark(n.histogram.get("counts", [])))  # fmt: skip
+        else:
+            t = s.strings
+            if t is None:
+                strings.add_row(s.name, "0", miss, "0", "", "")
+                continue
+            approx = "" if t.distinct_exact else "~"
+            top = ", ".join(
+                f"{v.decode('utf-8', 'backslashreplace')[:24]} ({c})"
+                for v, c in t.top[:5]
+            )
+            strings.add_row(s.name, str(t.count), miss, f"{approx}{t.distinct}", top,
+                            f"{t.min_bytes}/{t.mean_bytes:.1f}/{t.max_bytes}")  # fmt: skip
+    for table in (numbers, strings):
+        if table.row_count:
+            con.print(table)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run."""
-    return 1
+    """Compute and show the statistics."""
+    files = _common.resolve(args)
+    with _common.progress("stats", args.quiet) as bar:
+        stats, records = compute(files, args.top_k, bar)
+    if not records:
+        raise InvalidArgumentError(f"no records in {', '.join(args.files)}")
+    if args.html:
+        from pipeline.cli.report import render
+
+        page = render(stats, records, title=", ".join(args.files))
+        with fs.open_output(args.html) as out:
+            out.write(page.encode("utf-8"))
+    if args.json:
+        doc = {"records": records, "files": [d.path for d in files]}
+        doc["features"] = {n: s.to_dict() for n, s in stats.items()}
+        _common.print_json(doc)
+    else:
+        _print(stats, records)
+        if args.html:
+            print(f"wrote {args.html}")
+    return 0
