@@ -19,7 +19,6 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from pipeline.errors import FailedPreconditionError
 from pipeline.executor import autotune
 from pipeline.executor.buffers import CLOSED, BoundedBuffer
 from pipeline.executor.stages import StageStats, ThreadedStage, pull_block
@@ -154,7 +153,9 @@ class ParallelMapIterator(ThreadedStage):
         mapper: ``(element, index) -> output``.
         label: the stage text.
         workers: number of worker threads.
-        ordered: keep input order (``deterministic`` not False).
+        ordered: keep input order (``deterministic`` not False). Unordered,
+            the state is only approximate: elements finished out of order
+            around the saved position may repeat or be skipped on restore.
     """
 
     kind = "map"
@@ -202,11 +203,3 @@ class ParallelMapIterator(ThreadedStage):
         if self.tasks is not None:
             self.tasks.close()
         self._join()
-
-    def get_state(self) -> dict[str, Any]:
-        if not self.ordered:
-            raise FailedPreconditionError(
-                "get_state() needs a deterministic order; this map has "
-                "deterministic=False."
-            )
-        return super().get_state()

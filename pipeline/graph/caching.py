@@ -106,6 +106,7 @@ class FillingIterator(NodeIterator):
         self.parent, self.node = parent, node
         self.seen: list[Any] = []
         self.whole = True
+        self.count = 0
 
     def __next__(self) -> Any:
         try:
@@ -115,6 +116,7 @@ class FillingIterator(NodeIterator):
                 self.whole = False
                 self.node.complete(self.seen)
             raise
+        self.count += 1
         if isinstance(elem, ElementFailure):
             self.whole = False
         else:
@@ -122,13 +124,16 @@ class FillingIterator(NodeIterator):
         return elem
 
     def get_state(self) -> dict[str, Any]:
-        return {"parent": self.parent.get_state(), "cached": False}
+        state = self.parent.get_state()
+        return {"parent": state, "cached": False, "index": self.count}
 
     def set_state(self, state: dict[str, Any]) -> None:
-        if state.get("cached"):
-            raise ValueError("the cache was complete when this state was saved")
-        self.parent.set_state(state["parent"])
-        self.whole = False
+        self.whole, self.count = False, state["index"]
+        if not state["cached"]:
+            self.parent.set_state(state["parent"])
+            return
+        for _ in range(state["index"]):  # saved while reading a cache: replay
+            next(self.parent)
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
