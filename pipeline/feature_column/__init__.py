@@ -27,15 +27,18 @@ from pipeline.feature_column._base import (
     deserialize_feature_column,
     serialize_feature_column,
 )
+from pipeline.feature_column.analyzers import (
+    AdaptResult,
+    adapt,
+    normalized_numeric_column,
+    quantile_bucketized_column,
+    vocabulary_column,
+)
 from pipeline.feature_column.columns_categorical import (
     HashedCategoricalColumn,
     IdentityCategoricalColumn,
-    VocabularyFileCategoricalColumn,
-    VocabularyListCategoricalColumn,
     categorical_column_with_hash_bucket,
     categorical_column_with_identity,
-    categorical_column_with_vocabulary_file,
-    categorical_column_with_vocabulary_list,
 )
 from pipeline.feature_column.columns_crossed import (
     CrossedColumn,
@@ -58,6 +61,12 @@ from pipeline.feature_column.columns_numeric import (
     bucketized_column,
     numeric_column,
 )
+from pipeline.feature_column.columns_vocabulary import (
+    VocabularyFileCategoricalColumn,
+    VocabularyListCategoricalColumn,
+    categorical_column_with_vocabulary_file,
+    categorical_column_with_vocabulary_list,
+)
 from pipeline.feature_column.layers import DenseFeatures, LinearModel
 from pipeline.feature_column.transform import (
     dense_features,
@@ -69,6 +78,7 @@ from pipeline.feature_column.transform import (
 from pipeline.feature_column.vocabulary import load_vocabulary, write_vocabulary
 
 __all__ = [
+    "AdaptResult",
     "BucketizedColumn",
     "CategoricalColumn",
     "CrossedColumn",
@@ -86,6 +96,7 @@ __all__ = [
     "VocabularyFileCategoricalColumn",
     "VocabularyListCategoricalColumn",
     "WeightedCategoricalColumn",
+    "adapt",
     "bucketized_column",
     "categorical_column_with_hash_bucket",
     "categorical_column_with_identity",
@@ -99,11 +110,14 @@ __all__ = [
     "indicator_column",
     "load_vocabulary",
     "make_parse_example_spec",
+    "normalized_numeric_column",
     "numeric_column",
+    "quantile_bucketized_column",
     "serialize_feature_column",
     "shared_embeddings",
     "transform_dense",
     "transform_ids",
+    "vocabulary_column",
     "weighted_categorical_column",
     "write_vocabulary",
 ]
