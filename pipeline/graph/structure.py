@@ -141,6 +141,8 @@ def to_array(value: Any) -> np.ndarray | SparseTensor:
         return value
     if isinstance(value, (np.ndarray, np.generic)):
         arr = np.asarray(value)
+        if arr.dtype.kind == "O":
+            return _objects_to_bytes(arr)
         return _strings_to_bytes(arr) if arr.dtype.kind in "US" else arr
     arr = np.asarray(value)
     kind = arr.dtype.kind

@@ -8,7 +8,7 @@ import time
 
 import numpy as np
 import pytest
-from conftest import pipeline_threads, wait_no_pipeline_threads
+from support import pipeline_threads, wait_no_pipeline_threads
 
 import pipeline as pl
 

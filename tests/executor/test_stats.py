@@ -1,0 +1,58 @@
+"""iterator.stats(): per stage counters and the parallelism AUTOTUNE chose."""
+
+from __future__ import annotations
+
+import time
+
+import pipeline as pl
+from pipeline import _config
+from pipeline.executor.buffers import CLOSED, BoundedBuffer
+
+D = pl.data.Dataset
+
+
+def slow(x):
+    time.sleep(0.001)
+    return x
+
+
+def test_stats_per_stage(no_thread_leak):
+    ds = (
+        D.range(200)
+        .map(slow, num_parallel_calls=pl.data.AUTOTUNE)
+        .batch(10)
+        .prefetch(2)
+    )
+    with iter(ds) as it:
+        assert len(list(it)) == 20
+        stats = {s["stage"].split("(")[0]: s for s in it.stats()}
+    m = stats["map"]
+    assert m["produced"] == 200
+    assert m["parallelism"] == _config.num_threads()
+    assert m["busy_s"] >= 0.2 * 0.9  # 200 x 1 ms of work, over all workers
+    assert 1 <= m["block_size"] <= 256
+    p = stats["prefetch"]
+    assert p["produced"] == 20 and 0.0 <= p["buffer_fill"] <= 1.0
+    assert p["wait_input_s"] > 0  # the prefetch waited on the slow map
+
+
+def test_num_threads_option_caps_autotune(no_thread_leak):
+    ds = D.range(50).map(slow, num_parallel_calls=pl.data.AUTOTUNE)
+    with iter(ds.with_options(pl.data.Options(num_threads=3))) as it:
+        list(it)
+        (m,) = [s for s in it.stats() if s["stage"].startswith("map")]
+    assert m["parallelism"] == 3
+
+
+def test_bounded_buffer_close_wakes_waiters():
+    buf = BoundedBuffer(1)
+    assert buf.put(1)
+    import threading
+
+    results = []
+    t = threading.Thread(target=lambda: results.append(buf.put(2)))
+    t.start()
+    time.sleep(0.05)
+    buf.close()
+    t.join(1)
+    assert results == [False] and buf.get() is CLOSED

@@ -1,0 +1,101 @@
+"""Rewrites: noop elimination, map fusion, map->batch vectorization, final prefetch,
+and what explain() shows."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import pipeline as pl
+from pipeline.graph.optimize import optimize, plan_text
+from pipeline.io.vectorized import in_batch_mode, note_vectorizable_call
+
+D = pl.data.Dataset
+
+
+def fake_parse(x):
+    """A parser that marks itself vectorizable and handles batches in batch mode."""
+    note_vectorizable_call("fake_parse")
+    calls.append(in_batch_mode())
+    return np.asarray(x) * 10
+
+
+calls: list[bool] = []
+
+
+def test_noops_dropped_and_prefetch_added():
+    ds = D.range(5).take(-1).skip(0).repeat(1).shard(1, 0).map(lambda x: x)
+    text = plan_text(optimize(ds._node))
+    assert text.splitlines() == [
+        "prefetch(buffer_size=-1)",
+        "  range(start=0, stop=5, step=1)",
+    ]
+    assert [int(x) for x in ds] == [0, 1, 2, 3, 4]
+
+
+def test_adjacent_maps_fused_with_tuple_convention():
+    ds = D.range(4).map(lambda x: (x, x + 1)).map(lambda a, b: a * b)
+    text = plan_text(optimize(ds._node, final_prefetch=False))
+    assert text.count("map(") == 1 and " -> " in text
+    assert [int(x) for x in ds] == [0, 2, 6, 12]
+
+
+def test_explain_shows_plan_before_and_after(capsys):
+    ds = D.range(3).map(lambda x: x + 1).map(lambda x: x * 2)
+    text = ds.explain()
+    assert capsys.readouterr().out.strip() == text.strip()
+    before, after = text.split("optimized:")
+    assert before.count("map(") == 2 and after.count("map(") == 1
+    assert "test_optimize.py:" in text
+
+
+def test_options_turn_optimizations_off():
+    ds = D.range(3).map(lambda x: x + 1).map(lambda x: x * 2)
+    off = ds.with_options(pl.data.Options(optimize=False))
+    after = off.explain(print_plan=False).split("optimized:")[1]
+    assert after.count("map(") == 2 and "prefetch" not in after
+    nofuse = ds.with_options(pl.data.Options(map_fusion=False))
+    assert nofuse.explain(print_plan=False).split("optimized:")[1].count("map(") == 2
+
+
+def test_map_batch_rewritten_when_parser_is_vectorizable():
+    calls.clear()
+    ds = D.from_tensor_slices(np.arange(10)).shuffle(4, seed=1).map(fake_parse).batch(4)
+    after = ds.explain(print_plan=False).split("optimized:")[1]
+    lines = [line.strip() for line in after.strip().splitlines()]
+    assert lines[1].startswith("vectorized_map(fn=fake_parse") and lines[2].startswith(
+        "batch("
+    )
+    calls.clear()
+    out = list(ds)
+    # one probe, then the first batch per element (4) and in batch mode, then
+    # the two other batches in batch mode only
+    assert calls.count(True) == 3 and calls.count(False) == 5
+    ref = D.from_tensor_slices(np.arange(10)).shuffle(4, seed=1).map(fake_parse)
+    want = list(ref.batch(4).with_options(pl.data.Options(optimize=False)))
+    assert [b.tolist() for b in out] == [b.tolist() for b in want]
+
+
+def not_elementwise(x):
+    note_vectorizable_call("fake")
+    return np.sum(x)  # sums a whole batch in batch mode: not the same result
+
+
+def test_vectorized_result_checked_and_falls_back():
+    ds = D.range(6).map(not_elementwise).batch(3)
+    assert "vectorized_map" in ds.explain(print_plan=False)
+    assert [b.tolist() for b in ds] == [[0, 1, 2], [3, 4, 5]]
+
+
+def test_plain_functions_are_not_rewritten():
+    ds = D.range(6).map(lambda x: x * 2).batch(3)
+    assert "vectorized_map" not in ds.explain(print_plan=False)
+
+
+def test_node_str_shows_arguments_and_function_location():
+    text = str(
+        D.range(3).map(fake_parse, num_parallel_calls=2).shuffle(2, seed=1)._node
+    )
+    assert text == "shuffle(buffer_size=2, seed=1, reshuffle_each_iteration=True)"
+    inner = str(D.range(3).map(fake_parse, num_parallel_calls=2)._node)
+    assert inner.startswith("map(fn=fake_parse @ test_optimize.py:")
+    assert inner.endswith("num_parallel_calls=2)")
