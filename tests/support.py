@@ -1,0 +1,47 @@
+"""Helpers shared by the tests: golden-fixture paths and thread inspection.
+
+Import them as ``from support import load_fixture_json`` (``tests/`` is on the
+test path). Never ``from support import ...``: several conftest.py files exist
+and the name ``conftest`` is ambiguous.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT.parent / "shared" / "fixtures"
+
+def fixture_path(*parts: str) -> Path:
+    """Path of a golden fixture file under ../shared/fixtures; skips if absent."""
+    path = FIXTURES.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"golden fixtures not found at {path}")
+    return path
+
+
+def load_fixture_json(*parts: str):
+    """Parsed JSON of a golden fixture file."""
+    with open(fixture_path(*parts), encoding="utf-8") as f:
+        return json.load(f)
+
+
+def pipeline_threads() -> list[threading.Thread]:
+    """Live threads started by the executor (named ``pipeline-*``)."""
+    return [t for t in threading.enumerate() if t.name.startswith("pipeline-")]
+
+
+def wait_no_pipeline_threads(timeout_s: float = 5.0) -> list[threading.Thread]:
+    """Wait until no ``pipeline-*`` thread is alive; return the survivors."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        alive = pipeline_threads()
+        if not alive:
+            return []
+        time.sleep(0.01)
+    return pipeline_threads()
