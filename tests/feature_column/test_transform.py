@@ -6,7 +6,7 @@ import base64
 
 import numpy as np
 import pytest
-from conftest import fixture_path, load_fixture_json
+from support import fixture_path, load_fixture_json
 
 import pipeline as pl
 from pipeline import errors
