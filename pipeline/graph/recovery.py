@@ -72,7 +72,7 @@ class IgnoreErrorsIterator(NodeIterator):
 
     def _quarantine(self, failure: ElementFailure) -> None:
         if self.writer is None:
-            from pipeline.io.tfrecord import TFRecordWriter
+            from pipeline.io import TFRecordWriter
 
             self.writer = TFRecordWriter(self.node.quarantine)
         self.writer.write(quarantine_record(failure))
