@@ -69,3 +69,35 @@ def check_mode(mode: str, owner: str) -> str:
         )
         return "auto"
     return mode
+
+
+class Monitor:
+    """Keras 3's improvement test: ``value ∓ min_delta`` beats ``reference``.
+
+    The direction is settled on first use (the model's metrics exist by then).
+
+    Args:
+        monitor: the log key.
+        mode: "auto", "min" or "max".
+        min_delta: the margin an improvement must exceed (its sign is ignored).
+
+    Example:
+        >>> m = Monitor("loss", "auto", min_delta=0.1)
+        >>> m.is_improvement(0.95, 1.0, None), m.is_improvement(0.85, 1.0, None)
+        (False, True)
+    """
+
+    def __init__(self, monitor: str, mode: str, min_delta: float = 0.0) -> None:
+        self.monitor = monitor
+        self.mode = mode
+        self.min_delta = abs(min_delta)
+        self._sign: float | None = None
+
+    def is_improvement(self, value: float, reference: float | None, model: Any) -> bool:
+        """Whether ``value`` improves on ``reference`` (always, if it is None)."""
+        if reference is None:
+            return True
+        if self._sign is None:
+            way = direction(self.monitor, self.mode, model)
+            self._sign = -1.0 if way == "min" else 1.0
+        return bool(self._sign * (value - reference) > self.min_delta)

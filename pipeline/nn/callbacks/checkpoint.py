@@ -67,6 +67,7 @@ class ModelCheckpoint(Callback):
         self.save_weights_only = save_weights_only
         self.mode = _monitor.check_mode(mode, "ModelCheckpoint")
         self.save_freq = save_freq
+        self._monitor = _monitor.Monitor(monitor, self.mode)
         self.best: float | None = initial_value_threshold
         self._batches_seen = 0
         self._current_epoch = 0
@@ -99,10 +100,7 @@ class ModelCheckpoint(Callback):
             self._save(epoch, logs)
 
     def _improved(self, current: float) -> bool:
-        if self.best is None:
-            return True
-        way = _monitor.direction(self.monitor, self.mode, self.model)
-        return current < self.best if way == "min" else current > self.best
+        return self._monitor.is_improvement(current, self.best, self.model)
 
     def _save(self, epoch: int, logs: dict | None) -> None:
         path = self._path(epoch, logs)

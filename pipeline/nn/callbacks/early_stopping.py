@@ -63,7 +63,7 @@ class EarlyStopping(Callback):
         self.restore_best_weights = restore_best_weights
         self.start_from_epoch = start_from_epoch
         self.mode = _monitor.check_mode(mode, "EarlyStopping")
-        self._sign: float | None = None
+        self._monitor = _monitor.Monitor(monitor, self.mode, min_delta)
         self.wait = 0
         self.stopped_epoch = 0
         self.best: Any = None
@@ -79,12 +79,7 @@ class EarlyStopping(Callback):
         self.best_epoch = 0
 
     def _is_improvement(self, value: Any, reference: Any) -> bool:
-        if reference is None:
-            return True
-        if self._sign is None:
-            way = _monitor.direction(self.monitor, self.mode, self.model)
-            self._sign = -1.0 if way == "min" else 1.0
-        return bool(self._sign * (value - self._sign * self.min_delta - reference) > 0)
+        return self._monitor.is_improvement(value, reference, self.model)
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         """Compare this epoch's value with the best and maybe stop."""

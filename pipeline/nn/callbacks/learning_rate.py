@@ -80,7 +80,8 @@ class ReduceLROnPlateau(Callback):
         factor: < 1. Default 0.1.
         patience: Default 10.
         verbose: Default 0.
-        mode: "auto" (max for names containing "acc"), "min" or "max".
+        mode: "auto" (a loss is minimized, a metric follows its direction),
+            "min" or "max".
         min_delta: threshold of a significant change. Default 1e-4.
         cooldown: epochs to wait after a reduction. Default 0.
         min_lr: lower bound of the rate. Default 0.0.
@@ -117,21 +118,17 @@ class ReduceLROnPlateau(Callback):
         self.patience = patience
         self.verbose = verbose
         self.cooldown = cooldown
-        self.mode = _monitor.check_mode(mode, "Learning rate reduction")
+        self.mode = _monitor.check_mode(mode, "ReduceLROnPlateau")
+        self._monitor = _monitor.Monitor(monitor, self.mode, min_delta)
         self._reset()
 
     def _reset(self) -> None:
-        self._minimize = self.mode == "min" or (
-            self.mode == "auto" and "acc" not in self.monitor
-        )
-        self.best = np.inf if self._minimize else -np.inf
+        self.best: float | None = None
         self.cooldown_counter = 0
         self.wait = 0
 
     def _better(self, current: float) -> bool:
-        if self._minimize:
-            return current < self.best - self.min_delta
-        return current > self.best + self.min_delta
+        return self._monitor.is_improvement(current, self.best, self.model)
 
     def on_train_begin(self, logs: dict | None = None) -> None:
         """Reset the counters."""

@@ -112,6 +112,8 @@ class Accuracy(MeanMetricWrapper):
         0.5
     """
 
+    _direction = "up"
+
     def __init__(self, name: str = "accuracy", dtype: Any = None) -> None:
         super().__init__(accuracy, name=name, dtype=dtype)
 
@@ -132,6 +134,8 @@ class BinaryAccuracy(MeanMetricWrapper):
         1.0
     """
 
+    _direction = "up"
+
     def __init__(
         self, name: str = "binary_accuracy", dtype: Any = None, threshold: float = 0.5
     ) -> None:
@@ -151,6 +155,8 @@ class CategoricalAccuracy(MeanMetricWrapper):
         1.0
     """
 
+    _direction = "up"
+
     def __init__(self, name: str = "categorical_accuracy", dtype: Any = None) -> None:
         super().__init__(categorical_accuracy, name=name, dtype=dtype)
 
@@ -166,6 +172,8 @@ class SparseCategoricalAccuracy(MeanMetricWrapper):
         >>> m.update_state([1, 0], [[0.4, 0.6], [0.3, 0.7]]); float(m.result())
         0.5
     """
+
+    _direction = "up"
 
     def __init__(
         self, name: str = "sparse_categorical_accuracy", dtype: Any = None
@@ -185,6 +193,8 @@ class TopKCategoricalAccuracy(MeanMetricWrapper):
         1.0
     """
 
+    _direction = "up"
+
     def __init__(
         self, k: int = 5, name: str = "top_k_categorical_accuracy", dtype: Any = None
     ) -> None:
@@ -203,6 +213,8 @@ class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
         >>> m.update_state([0], [[0.4, 0.6]]); float(m.result())
         0.0
     """
+
+    _direction = "up"
 
     def __init__(
         self,

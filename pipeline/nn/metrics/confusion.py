@@ -71,6 +71,8 @@ def _thresholds_list(thresholds: Any, default: float) -> list[float]:
 class _PrecisionRecall(Metric):
     """Shared state of Precision and Recall: true positives and one other count."""
 
+    _direction = "up"
+
     _other = "false_positives"
 
     def __init__(

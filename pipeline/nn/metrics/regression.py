@@ -55,6 +55,8 @@ class MeanSquaredError(MeanMetricWrapper):
         4.0
     """
 
+    _direction = "down"
+
     def __init__(self, name: str = "mean_squared_error", dtype: Any = None) -> None:
         super().__init__(mean_squared_error, name=name, dtype=dtype)
 
@@ -69,6 +71,8 @@ class MeanAbsoluteError(MeanMetricWrapper):
         >>> m = MeanAbsoluteError(); m.update_state([[1.0]], [[3.0]]); float(m.result())
         2.0
     """
+
+    _direction = "down"
 
     def __init__(self, name: str = "mean_absolute_error", dtype: Any = None) -> None:
         super().__init__(mean_absolute_error, name=name, dtype=dtype)
@@ -85,6 +89,8 @@ class RootMeanSquaredError(Mean):
         >>> m.update_state([[0.0], [0.0]], [[3.0], [5.0]]); float(m.result())
         4.123105525970459
     """
+
+    _direction = "down"
 
     def __init__(
         self, name: str = "root_mean_squared_error", dtype: Any = None
