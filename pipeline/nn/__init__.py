@@ -15,19 +15,49 @@ Example:
 
 from __future__ import annotations
 
-from pipeline.nn import backend, ops
+from pipeline.nn import (
+    activations,
+    backend,
+    callbacks,
+    initializers,
+    layers,
+    losses,
+    metrics,
+    models,
+    ops,
+    optimizers,
+    regularizers,
+    schedules,
+)
 from pipeline.nn.backend import set_backend
+from pipeline.nn.layers import Input
+from pipeline.nn.models import Model, Sequential
 from pipeline.nn.ops import constant
+from pipeline.nn.saving import load_model
 from pipeline.nn.tape import GradientTape
 from pipeline.nn.tensor import IndexedSlices, Tensor, Variable
 
 __all__ = [
     "GradientTape",
     "IndexedSlices",
+    "Input",
+    "Model",
+    "Sequential",
     "Tensor",
     "Variable",
+    "activations",
     "backend",
+    "callbacks",
     "constant",
+    "initializers",
+    "layers",
+    "load_model",
+    "losses",
+    "metrics",
+    "models",
     "ops",
+    "optimizers",
+    "regularizers",
+    "schedules",
     "set_backend",
 ]

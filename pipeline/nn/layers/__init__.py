@@ -8,6 +8,7 @@ Example:
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 from pipeline.nn.layers._symbolic import KerasTensor
@@ -65,6 +66,8 @@ def deserialize(config: dict[str, Any], custom_objects: Any = None) -> Layer:
             f"Unknown layer: {config['class_name']!r}. Register it with "
             "`pl.nn.layers.register` or pass it in `custom_objects`."
         )
+    if "custom_objects" in inspect.signature(cls.from_config).parameters:
+        return cls.from_config(config["config"], custom_objects=custom_objects)
     return cls.from_config(config["config"])
 
 

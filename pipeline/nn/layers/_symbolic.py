@@ -61,6 +61,8 @@ class Node:
         self.inputs = inputs
         self.kwargs = kwargs
         self.outputs = outputs
+        if layer is not None:
+            layer._inbound_nodes.append(self)
         for i, out in enumerate(flatten(outputs)):
             out.node, out.index = self, i
 
@@ -164,6 +166,7 @@ def symbolic_call(layer: Any, inputs: Any, args: tuple, kwargs: dict[str, Any]) 
         spec.name = layer.name
     outputs = _rebuild(map_structure(lambda t: t, first), list(specs))
     Node(layer, inputs, kwargs, outputs)
+    layer._output_shape = [s.shape for s in specs]
     return outputs
 
 

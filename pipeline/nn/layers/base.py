@@ -85,14 +85,17 @@ class Layer:
         activity_regularizer: Any = None,
         **kwargs: Any,
     ) -> None:
-        kwargs.pop("input_shape", None)
-        kwargs.pop("input_dim", None)
+        self._input_shape_arg = kwargs.pop("input_shape", None)
+        if "input_dim" in kwargs:
+            self._input_shape_arg = (kwargs.pop("input_dim"),)
         if kwargs:
             raise TypeError(f"Unrecognized keyword arguments: {sorted(kwargs)}")
         self.name = name or unique_name(_snake(type(self).__name__))
         self._trainable = trainable
         self.dtype = dtype or "float32"
         self.built = False
+        self._inbound_nodes: list[Any] = []
+        self._output_shape: list[Any] | None = None
         self._trainable_vars: list[Variable] = []
         self._non_trainable_vars: list[Variable] = []
         self._regularized: list[tuple[Variable, Any]] = []

@@ -1,0 +1,173 @@
+"""What ``compile`` sets up: per-output losses and metrics, and their logs.
+
+The loss of a batch is the weighted sum of each output's loss (reduced with
+``"sum_over_batch_size"``) plus the model's regularization losses. Metrics are
+created on the first batch, when the label and prediction shapes are known
+(``"accuracy"`` then resolves to binary, sparse or categorical accuracy).
+
+Example:
+    >>> import numpy as np
+    >>> c = CompiledLoss("mse", None, ["out"])
+    >>> float(c([np.ones((2, 1))], [np.zeros((2, 1), np.float32)], None))
+    1.0
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from pipeline.nn import losses as losses_module
+from pipeline.nn import ops
+from pipeline.nn.tensor import Tensor
+
+
+def _per_output(spec: Any, names: list[str], what: str) -> list[Any]:
+    if isinstance(spec, dict):
+        unknown = set(spec) - set(names)
+        if unknown:
+            raise ValueError(
+                f"Unknown output names in `{what}`: {sorted(unknown)}. "
+                f"The model's outputs are {names}."
+            )
+        return [spec.get(name) for name in names]
+    if isinstance(spec, list | tuple) and len(names) > 1:
+        if len(spec) != len(names):
+            raise ValueError(
+                f"`{what}` has {len(spec)} entries for {len(names)} outputs."
+            )
+        return list(spec)
+    return [spec] + [spec] * (len(names) - 1) if what == "loss" else [spec]
+
+
+def _loss_object(identifier: Any) -> Any:
+    if identifier is None:
+        return None
+    loss = losses_module.get(identifier)
+    if isinstance(loss, losses_module.Loss):
+        return loss
+    return losses_module.LossFunctionWrapper(loss, name=getattr(loss, "__name__", None))
+
+
+class CompiledLoss:
+    """Per-output losses times ``loss_weights``, summed.
+
+    Example:
+        >>> CompiledLoss("mae", None, ["a"]).names
+        ['a']
+    """
+
+    def __init__(self, loss: Any, loss_weights: Any, names: list[str]) -> None:
+        self.names = names
+        self.losses = [_loss_object(item) for item in _per_output(loss, names, "loss")]
+        weights = (
+            _per_output(loss_weights, names, "loss")
+            if loss_weights is not None
+            else None
+        )
+        self.weights = [
+            1.0 if w is None else float(w) for w in (weights or [None] * len(names))
+        ]
+        self.last_values: list[Any] = []
+
+    def __call__(
+        self, y_true: list[Any], y_pred: list[Any], sample_weight: Any
+    ) -> Tensor:
+        total: Any = None
+        self.last_values = []
+        for loss, weight, t, p in zip(
+            self.losses, self.weights, y_true, y_pred, strict=False
+        ):
+            if loss is None or t is None:
+                self.last_values.append(None)
+                continue
+            value = loss(t, p, sample_weight)
+            self.last_values.append(value)
+            value = ops.multiply(value, weight) if weight != 1.0 else value
+            total = value if total is None else ops.add(total, value)
+        if total is None:
+            raise ValueError(
+                "No loss to compute. Provide a `loss` argument in `compile()`."
+            )
+        return total
+
+
+class CompiledMetrics:
+    """The compiled metrics of every output, built on the first batch.
+
+    Example:
+        >>> CompiledMetrics(None, None, ["out"]).metrics
+        []
+    """
+
+    def __init__(self, metrics: Any, weighted_metrics: Any, names: list[str]) -> None:
+        self.names = names
+        self._specs = [
+            _per_output(metrics, names, "metrics"),
+            _per_output(weighted_metrics, names, "weighted_metrics"),
+        ]
+        self.metrics: list[Any] = []
+        self._slots: list[tuple[int, bool, Any]] = []
+        self.built = False
+
+    def build(self, y_true: list[Any], y_pred: list[Any]) -> None:
+        from pipeline.nn import metrics as metrics_module  # noqa: PLC0415  (written separately)
+
+        prefix = len(self.names) > 1
+        for weighted, specs in ((False, self._specs[0]), (True, self._specs[1])):
+            for out, spec in enumerate(specs):
+                items = spec if isinstance(spec, list | tuple) else [spec]
+                for item in items:
+                    if item is None or out >= len(y_true):
+                        continue
+                    metric = metrics_module.get_metric(item, y_true[out], y_pred[out])
+                    if prefix:
+                        metric.name = f"{self.names[out]}_{metric.name}"
+                    if weighted:
+                        metric.name = f"weighted_{metric.name}"
+                    self.metrics.append(metric)
+                    self._slots.append((out, weighted, metric))
+        self.built = True
+
+    def update_state(
+        self, y_true: list[Any], y_pred: list[Any], sample_weight: Any
+    ) -> None:
+        """Updates every metric with numpy labels and predictions."""
+        if not self.built:
+            self.build(y_true, y_pred)
+        for out, weighted, metric in self._slots:
+            metric.update_state(
+                y_true[out],
+                y_pred[out],
+                sample_weight=sample_weight if weighted else None,
+            )
+
+    def reset_state(self) -> None:
+        """Resets every metric."""
+        for metric in self.metrics:
+            metric.reset_state()
+
+
+class MeanTracker:
+    """A running weighted mean (the ``loss`` entry of the logs), as float32.
+
+    Example:
+        >>> t = MeanTracker(); t.update(2.0, 3); t.update(4.0, 1); t.result()
+        2.5
+    """
+
+    def __init__(self) -> None:
+        self.total = np.float64(0.0)
+        self.count = np.float64(0.0)
+
+    def update(self, value: float, weight: float) -> None:
+        self.total += np.float64(value) * weight
+        self.count += weight
+
+    def result(self) -> float:
+        return float(np.float32(self.total / self.count)) if self.count else 0.0
+
+    def reset_state(self) -> None:
+        self.total = np.float64(0.0)
+        self.count = np.float64(0.0)

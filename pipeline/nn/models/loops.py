@@ -1,0 +1,154 @@
+"""The epoch and batch loops behind ``fit``, ``evaluate`` and ``predict``.
+
+Example:
+    >>> resolve_verbose("auto")
+    1
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from pipeline.nn.models import data_adapter
+
+
+def resolve_verbose(verbose: Any) -> int:
+    """Keras's ``"auto"`` means 1 (a progress bar).
+
+    Example:
+        >>> resolve_verbose(0)
+        0
+    """
+    return 1 if verbose == "auto" else int(verbose)
+
+
+def _validation(model: Any, args: dict[str, Any], train: Any) -> tuple[Any, Any]:
+    data = args["validation_data"]
+    split = args["validation_split"]
+    if split and data is None:
+        if not isinstance(train, data_adapter.ArrayData):
+            raise ValueError("`validation_split` is only supported for numpy inputs.")
+        return train.split(split)
+    if data is None:
+        return train, None
+    if isinstance(data, tuple) and len(data) in (2, 3):
+        x, y, sw = data_adapter.unpack(data)
+        batch = args["validation_batch_size"] or args["batch_size"]
+        return train, data_adapter.adapt(x, y, sw, batch, args["validation_steps"])
+    return train, data_adapter.IterableData(data, args["validation_steps"])
+
+
+def run_fit(model: Any, args: dict[str, Any]) -> Any:
+    """The body of ``Model.fit`` (``args`` are its arguments).
+
+    Example:
+        >>> callable(run_fit)
+        True
+    """
+    if model.optimizer is None:
+        raise ValueError("You must call `compile()` before using the model.")
+    sample_weight = args["sample_weight"]
+    if args["class_weight"] is not None and sample_weight is None:
+        sample_weight = data_adapter.class_weights_for(args["y"], args["class_weight"])
+    train = data_adapter.adapt(
+        args["x"], args["y"], sample_weight, args["batch_size"], args["steps_per_epoch"]
+    )
+    train, val = _validation(model, args, train)
+    verbose = resolve_verbose(args["verbose"])
+    steps = args["steps_per_epoch"] or getattr(train, "steps", None)
+    callbacks = model._callbacks(
+        args["callbacks"], verbose, epochs=args["epochs"], steps=steps
+    )
+    model.stop_training = False
+    rng = np.random.default_rng()
+    callbacks.on_train_begin()
+    for epoch in range(args["initial_epoch"], args["epochs"]):
+        model.reset_metrics()
+        callbacks.on_epoch_begin(epoch)
+        logs: dict[str, float] = {}
+        for step, (x, y, sw) in enumerate(train.batches(args["shuffle"] is True, rng)):
+            callbacks.on_train_batch_begin(step)
+            logs = model.train_step(x, y, sw)
+            callbacks.on_train_batch_end(step, dict(logs))
+            if model.stop_training:
+                break
+        epoch_logs = dict(logs)
+        if val is not None and (epoch + 1) % args["validation_freq"] == 0:
+            val_logs = _evaluate_loop(model, val, None)
+            epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
+        callbacks.on_epoch_end(epoch, epoch_logs)
+        if model.stop_training:
+            break
+    callbacks.on_train_end(epoch_logs if args["epochs"] > args["initial_epoch"] else {})
+    model.history = next(c for c in callbacks if type(c).__name__ == "History")
+    return model.history
+
+
+def _evaluate_loop(model: Any, data: Any, callbacks: Any) -> dict[str, float]:
+    model.reset_metrics()
+    logs: dict[str, float] = {}
+    for step, (x, y, sw) in enumerate(data.batches(False)):
+        if callbacks is not None:
+            callbacks.on_test_batch_begin(step)
+        logs = model.test_step(x, y, sw)
+        if callbacks is not None:
+            callbacks.on_test_batch_end(step, dict(logs))
+    return logs
+
+
+def run_evaluate(
+    model: Any,
+    x: Any,
+    y: Any,
+    batch_size: Any,
+    verbose: Any,
+    sample_weight: Any,
+    steps: Any,
+    callbacks: Any,
+) -> dict[str, float]:
+    """The body of ``Model.evaluate``; returns the logs.
+
+    Example:
+        >>> callable(run_evaluate)
+        True
+    """
+    data = data_adapter.adapt(x, y, sample_weight, batch_size, steps)
+    verbose = resolve_verbose(verbose)
+    cbs = model._callbacks(
+        callbacks, verbose, steps=steps or getattr(data, "steps", None)
+    )
+    cbs.on_test_begin()
+    logs = _evaluate_loop(model, data, cbs)
+    cbs.on_test_end(dict(logs))
+    return logs
+
+
+def run_predict(
+    model: Any, x: Any, batch_size: Any, verbose: Any, steps: Any, callbacks: Any
+) -> Any:
+    """The body of ``Model.predict``: batched inference, outputs concatenated.
+
+    Example:
+        >>> callable(run_predict)
+        True
+    """
+    data = data_adapter.adapt(x, None, None, batch_size, steps)
+    verbose = resolve_verbose(verbose)
+    cbs = None
+    if callbacks is not None or verbose:
+        cbs = model._callbacks(callbacks, verbose, steps=getattr(data, "steps", None))
+        cbs.on_predict_begin()
+    chunks: list[list[np.ndarray]] = []
+    for step, (xb, _, _) in enumerate(data.batches(False)):
+        out = model.predict_on_batch(xb)
+        chunks.append(out if isinstance(out, list) else [out])
+        if cbs is not None:
+            cbs.on_predict_batch_end(step, {"outputs": out})
+    if cbs is not None:
+        cbs.on_predict_end()
+    if not chunks:
+        raise ValueError("Expected input data to be non-empty.")
+    merged = [np.concatenate([c[i] for c in chunks]) for i in range(len(chunks[0]))]
+    return merged[0] if len(merged) == 1 else merged
