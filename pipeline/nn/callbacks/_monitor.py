@@ -16,7 +16,10 @@ _DOWN_HINTS = ("loss", "error", "mse", "mae", "rmse", "crossentropy")
 
 def _metrics_of(model: Any) -> list[Any]:
     found: list[Any] = []
-    for m in list(getattr(model, "metrics", None) or []):
+    compiled = getattr(model, "compiled_metrics", None)
+    sources = list(getattr(model, "metrics", None) or [])
+    sources += list(getattr(compiled, "metrics", None) or [])
+    for m in sources:
         found.append(m)
         found.extend(getattr(m, "metrics", None) or [])
     return found
