@@ -10,6 +10,7 @@ Example:
 
 from __future__ import annotations
 
+from pipeline.data.csv_dataset import CsvDataset, make_csv_dataset
 from pipeline.data.dataset import (
     INFINITE_CARDINALITY,
     UNKNOWN_CARDINALITY,
@@ -23,12 +24,14 @@ from pipeline.graph.failures import ElementFailure
 
 __all__ = [
     "AUTOTUNE",
-    "INFINITE_CARDINALITY",
-    "UNKNOWN_CARDINALITY",
+    "CsvDataset",
     "Dataset",
     "ElementFailure",
     "FixedLengthRecordDataset",
+    "INFINITE_CARDINALITY",
     "Options",
     "TFRecordDataset",
     "TextLineDataset",
+    "UNKNOWN_CARDINALITY",
+    "make_csv_dataset",
 ]

@@ -124,8 +124,11 @@ def decode_records(
     *,
     path: str | None = None,
     lines: Sequence[int] | None = None,
+    first_record: int = 0,
 ) -> list[np.ndarray]:
     """Decode ``records`` one by one into one 1-D numpy array per column.
+
+    Record indices in messages start at ``first_record``.
 
     Raises:
         InvalidArgumentError: TF's error for the first bad record, naming
@@ -138,8 +141,9 @@ def decode_records(
     """
     n = len(records)
     outs = [np.empty(n, dtype=s.dtype) for s in specs]
-    for i, record in enumerate(records):
-        where = {"path": path, "line": None if lines is None else int(lines[i])}
+    for k, record in enumerate(records):
+        i = first_record + k
+        where = {"path": path, "line": None if lines is None else int(lines[k])}
         try:
             fields = split_record(record, opts)
         except FieldError as e:
@@ -148,7 +152,7 @@ def decode_records(
             msg = f"Expect {len(specs)} fields but have {len(fields)} in record {i}"
             raise csv_error(msg, record=i, **where)
         for j, (field, spec) in enumerate(zip(fields, specs)):
-            outs[j][i] = _field_value(field, spec, opts, i, j, where)
+            outs[j][k] = _field_value(field, spec, opts, i, j, where)
     return outs
 
 

@@ -1,0 +1,193 @@
+"""`CsvBatchSource`: ``make_csv_dataset``'s batches cut straight from decoded blocks.
+
+Without shuffling, ``make_csv_dataset`` is files -> rows -> repeat -> batch ->
+dict. This source yields the same batches without ever building a row:
+decoded column blocks are concatenated and cut into batches of
+``batch_size`` (across block, file and epoch boundaries, as TF's
+``repeat().batch()`` does). A malformed row replaces the batch being built by
+its failure (as TF's batch does with an input error); with ``ignore_errors``
+it is skipped and counted in ``skipped``.
+
+State: ``{"epoch", "file", "pos", "row"}``, the first row of the next batch:
+row ``row`` of the block read from position ``pos`` of file ``file``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from pipeline.errors import DataLossError, NotFoundError
+from pipeline.graph.base import UNKNOWN
+from pipeline.graph.failures import ElementFailure
+from pipeline.io.csv_file import DecodedBlock, decode_file_blocks, read_records
+from pipeline.types import TensorSpec
+
+__all__ = ["CsvBatchSource", "bad_row_failures"]
+
+_log = logging.getLogger(__name__)
+
+
+def bad_row_failures(
+    block: DecodedBlock, path: str
+) -> list[tuple[int, ElementFailure]]:
+    """``(row, ElementFailure)`` for each bad row of ``block``."""
+    out = []
+    for row, err in block.errors:
+        where = {"path": path, "line": err.line, "record_index": err.record_index}
+        out.append((row, ElementFailure(err, raw=block.raw[row], where=where)))
+    return out
+
+
+@dataclasses.dataclass
+class _Segment:
+    """Consecutive good rows of one block, as columns."""
+
+    columns: list[np.ndarray]
+    raw: np.ndarray  # row index of each good row in its block
+    where: tuple[int, int, Any]  # epoch, file, position the block was read from
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+    def state_at(self, k: int) -> dict:
+        row = int(self.raw[k]) if k < len(self.raw) else int(self.raw[-1]) + 1
+        epoch, file, pos = self.where
+        return {"epoch": epoch, "file": file, "pos": pos, "row": row}
+
+    def tail(self, k: int) -> _Segment:
+        return _Segment([c[k:] for c in self.columns], self.raw[k:], self.where)
+
+
+class CsvBatchSource:
+    """Block source of unshuffled ``make_csv_dataset`` batches (module docstring)."""
+
+    cardinality = UNKNOWN
+
+    def __init__(
+        self, files, specs, opts, header, compression, names, label, batch_size,
+        num_epochs, ignore_errors,
+    ) -> None:  # fmt: skip
+        if batch_size <= 0:
+            raise ValueError(f"`batch_size` must be positive. Received: {batch_size}")
+        self.files, self.specs, self.opts = files, specs, opts
+        self.header, self.compression = header, compression
+        self.names, self.label, self.batch_size = names, label, int(batch_size)
+        self.num_epochs, self.ignore = num_epochs, ignore_errors
+        self.skipped = 0
+        size = self.batch_size if num_epochs is None else None
+        self.element_spec = self._element([TensorSpec((size,), s.dtype) for s in specs])
+
+    def __str__(self) -> str:
+        return (
+            f"make_csv_dataset({list(self.files)}, batch_size={self.batch_size}, "
+            f"num_epochs={self.num_epochs}, shuffle=False)"
+        )
+
+    def _element(self, columns: list) -> Any:
+        features = dict(zip(self.names, columns))
+        if self.label is None:
+            return features
+        return features, features.pop(self.label)
+
+    def blocks(self, state: dict | None) -> Iterator[tuple[list, dict]]:
+        """Yield ``([batch or failure], state after it)`` from ``state`` on."""
+        pending: list[_Segment] = []
+        count, last = 0, None
+        for item, after in self._segments(state):
+            if isinstance(item, ElementFailure):
+                pending, count = [], 0
+                yield [item], after
+                continue
+            pending.append(item)
+            count += len(item)
+            last = item
+            while count >= self.batch_size:
+                columns, pending, last = _cut(pending, self.batch_size, last)
+                count -= self.batch_size
+                yield [self._element(columns)], _next_state(pending, last)
+        if count and self.num_epochs is not None:
+            columns, pending, last = _cut(pending, count, last)
+            yield [self._element(columns)], _next_state(pending, last)
+
+    def _segments(self, state: dict | None) -> Iterator[tuple[Any, dict | None]]:
+        start = state or {"epoch": 0, "file": 0, "pos": None, "row": 0}
+        epoch, resume = start["epoch"], start
+        while self.num_epochs is None or epoch < self.num_epochs:
+            rows = 0
+            for fi in range(resume["file"] if resume else 0, len(self.files)):
+                here = resume if resume and fi == resume["file"] else None
+                for item, after in self._file(epoch, fi, here):
+                    rows += 0 if isinstance(item, ElementFailure) else len(item)
+                    yield item, after
+                resume = None
+            epoch += 1
+            if rows == 0 and self.num_epochs is None and state is None:
+                return  # nothing to repeat: stop instead of spinning forever
+
+    def _file(self, epoch: int, fi: int, start: dict | None) -> Iterator:
+        path = self.files[fi]
+        before = None if start is None else start["pos"]
+        skip = 0 if start is None else start["row"]
+        try:
+            records = read_records(
+                path, self.opts.use_quote_delim, self.header, self.compression,
+                None, None if before is None else tuple(before),
+            )  # fmt: skip
+            for block in decode_file_blocks(records, self.specs, self.opts, path):
+                where = (epoch, fi, before)
+                yield from self._split(block, where, path, skip)
+                before, skip = block.position, 0
+        except (NotFoundError, DataLossError) as e:
+            nxt = {"epoch": epoch, "file": fi + 1, "pos": None, "row": 0}
+            yield ElementFailure(e, where={"path": path}), nxt
+
+    def _split(self, block: DecodedBlock, where: tuple, path: str, skip: int):
+        """Segments of good rows, and failures in between (unless ignored)."""
+        keep = block.rows >= skip
+        columns = [c[keep] for c in block.columns]
+        raw = block.rows[keep]
+        failures = [(r, f) for r, f in bad_row_failures(block, path) if r >= skip]
+        if self.ignore and failures:
+            self.skipped += len(failures)
+            _log.warning("skipped %d malformed CSV rows in %r", len(failures), path)
+            failures = []
+        lo = 0
+        for row, failure in failures:
+            hi = int(np.searchsorted(raw, row))
+            if hi > lo:
+                yield _Segment([c[lo:hi] for c in columns], raw[lo:hi], where), None
+            epoch, fi, pos = where
+            yield failure, {"epoch": epoch, "file": fi, "pos": pos, "row": row + 1}
+            lo = hi
+        if len(raw) > lo:
+            yield _Segment([c[lo:] for c in columns], raw[lo:], where), None
+
+
+def _cut(pending: list[_Segment], size: int, last: _Segment):
+    """The first ``size`` pending rows as columns, the rest, the last segment used."""
+    parts, need = [], size
+    while need:
+        seg = pending[0]
+        if len(seg) <= need:
+            parts.append(seg.columns)
+            need -= len(seg)
+            last = pending.pop(0)
+        else:
+            parts.append([c[:need] for c in seg.columns])
+            pending[0] = seg.tail(need)
+            need = 0
+    if len(parts) == 1:
+        return list(parts[0]), pending, last
+    columns = [np.concatenate([p[j] for p in parts]) for j in range(len(parts[0]))]
+    return columns, pending, last
+
+
+def _next_state(pending: list[_Segment], last: _Segment) -> dict:
+    if pending:
+        return pending[0].state_at(0)
+    return last.state_at(len(last))

@@ -1,0 +1,188 @@
+"""CsvDataset and make_csv_dataset: TF's golden inference case, arguments, errors."""
+
+from __future__ import annotations
+
+import gzip
+
+import numpy as np
+import pytest
+from support import fixture_path, load_fixture_json
+
+import pipeline as pl
+from pipeline import errors
+
+_DTYPES = {
+    "int32": np.int32,
+    "int64": np.int64,
+    "float32": np.float32,
+    "float64": np.float64,
+    "string": object,
+}
+
+
+def _want(column):
+    values = column["values"]
+    if column["dtype"] == "string":
+        values = [v.encode() for v in values]
+    return np.array(values, dtype=_DTYPES[column["dtype"]])
+
+
+def _same(got, want):
+    assert got.dtype == want.dtype and got.shape == want.shape
+    assert got.tolist() == want.tolist()
+
+
+def test_make_csv_dataset_golden():
+    for case in load_fixture_json("csv", "make_csv_dataset.json")["cases"]:
+        path = str(fixture_path("csv", case["file"]))
+        batches = list(pl.data.make_csv_dataset(path, **case["kwargs"]))
+        assert len(batches) == len(case["all_batches"])
+        for got, want in zip(batches, case["all_batches"]):
+            features = got[0] if "label" in want else got
+            assert list(features) == case["column_order"]
+            for name, column in want["features"].items():
+                assert str(features[name].dtype) in (column["dtype"], "object")
+                _same(features[name], _want(column))
+            if "label" in want:
+                _same(got[1], _want(want["label"]))
+        first = batches[0][0] if "label_dtype" in case else batches[0]
+        for name, dtype in case["inferred_dtypes"].items():
+            assert first[name].dtype == _DTYPES[dtype]
+
+
+@pytest.fixture
+def csv_files(tmp_path):
+    a = tmp_path / "part-0.csv"
+    b = tmp_path / "part-1.csv"
+    a.write_text("id,x,name\n1,0.5,a\n2,,b\n3,1.5,\n")
+    b.write_text("id,x,name\n4,2.5,d\n5,3.5,e\n")
+    return str(tmp_path / "part-*.csv")
+
+
+def test_label_name_and_order(csv_files):
+    ds = pl.data.make_csv_dataset(
+        csv_files, 2, label_name="x", shuffle=False, num_epochs=1
+    )
+    got = [(list(f), f["id"].tolist(), y.tolist()) for f, y in ds]
+    assert got == [
+        (["id", "name"], [1, 2], [0.5, 0.0]),
+        (["id", "name"], [3, 4], [1.5, 2.5]),
+        (["id", "name"], [5], [3.5]),
+    ]
+
+
+def test_batches_cross_epochs_and_drop_remainder_when_infinite(csv_files):
+    ds = pl.data.make_csv_dataset(csv_files, 4, shuffle=False, num_epochs=2)
+    ids = [b["id"].tolist() for b in ds]
+    assert ids == [[1, 2, 3, 4], [5, 1, 2, 3], [4, 5]]
+    ds = pl.data.make_csv_dataset(csv_files, 3, shuffle=False)
+    first = [b["id"].tolist() for b in ds.take(4)]
+    assert first == [[1, 2, 3], [4, 5, 1], [2, 3, 4], [5, 1, 2]]
+
+
+def test_select_columns_and_defaults(csv_files):
+    ds = pl.data.make_csv_dataset(
+        csv_files,
+        5,
+        select_columns=["name", "id"],
+        column_defaults=[np.int64, ["?"]],
+        shuffle=False,
+        num_epochs=1,
+    )
+    (batch,) = list(ds)
+    assert list(batch) == ["id", "name"]
+    assert batch["id"].dtype == np.int64
+    assert batch["name"].tolist() == [b"a", b"b", b"?", b"d", b"e"]
+
+
+def test_shuffled_rows_are_a_permutation(csv_files):
+    ds = pl.data.make_csv_dataset(csv_files, 2, num_epochs=1, shuffle_seed=7)
+    ids = sorted(i for b in ds for i in b["id"].tolist())
+    assert ids == [1, 2, 3, 4, 5]
+    again = pl.data.make_csv_dataset(csv_files, 2, num_epochs=1, shuffle_seed=7)
+    assert [b["id"].tolist() for b in again] == [
+        b["id"].tolist()
+        for b in pl.data.make_csv_dataset(csv_files, 2, num_epochs=1, shuffle_seed=7)
+    ]
+
+
+def test_bad_row_raises_with_file_and_line(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("a,b\n1,2\n3,oops\n5,6\n")
+    ds = pl.data.make_csv_dataset(
+        str(path), 1, shuffle=False, num_epochs=1, column_defaults=[[0], [0]]
+    )
+    with pytest.raises(errors.InvalidArgumentError) as info:
+        list(ds)
+    assert info.value.line == 3 and info.value.column == 1
+    assert "bad.csv" in str(info.value) and "line 3" in str(info.value)
+
+
+def test_ignore_errors_skips_bad_rows(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("a,b\n1,2\n3,oops\n5,6\n7\n8,9\n")
+    ds = pl.data.make_csv_dataset(
+        str(path),
+        10,
+        shuffle=False,
+        num_epochs=1,
+        column_defaults=[[0], [0]],
+        ignore_errors=True,
+    )
+    (batch,) = list(ds)
+    assert batch["a"].tolist() == [1, 5, 8]
+
+
+def test_errors_on_arguments(csv_files, tmp_path):
+    with pytest.raises(ValueError, match="label_name"):
+        pl.data.make_csv_dataset(csv_files, 2, label_name="nope")
+    with pytest.raises(ValueError, match="header"):
+        pl.data.make_csv_dataset(csv_files, 2, header=False)
+    with pytest.raises(errors.NotFoundError):
+        pl.data.make_csv_dataset(str(tmp_path / "none-*.csv"), 2)
+
+
+def test_csv_dataset_rows_and_types(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_bytes(b'h1,h2,h3\r\n1,"x,\r\ny",2.5\r\n,z,\r\n')
+    ds = pl.data.CsvDataset(
+        str(path), [[0], [""], np.array([9.0], np.float64)], header=True
+    )
+    rows = list(ds)
+    assert rows == [(1, b"x,\r\ny", 2.5), (0, b"z", 9.0)]
+    assert isinstance(rows[0][0], np.int32) and isinstance(rows[0][2], np.float64)
+    spec = ds.element_spec
+    assert [s.dtype for s in spec] == [np.int32, np.dtype(object), np.float64]
+
+
+def test_csv_dataset_select_and_exclude(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text("1,2,3,4\n5,6,7,8\n")
+    sel = pl.data.CsvDataset(str(path), [[0], [0]], select_cols=[1, 3])
+    assert [tuple(map(int, r)) for r in sel] == [(2, 4), (6, 8)]
+    exc = pl.data.CsvDataset(str(path), [[0], [0], [0]], exclude_cols=[0])
+    assert [tuple(map(int, r)) for r in exc] == [(2, 3, 4), (6, 7, 8)]
+
+
+def test_csv_dataset_gzip_and_ignore_errors(tmp_path):
+    path = tmp_path / "a.csv.gz"
+    path.write_bytes(gzip.compress(b"1,a\nx,b\n3,c\n"))
+    ds = pl.data.CsvDataset(str(path), [[0], [""]], compression_type="GZIP")
+    with pytest.raises(errors.InvalidArgumentError, match="line 2"):
+        list(ds)
+    assert [int(r[0]) for r in ds.ignore_errors()] == [1, 3]
+
+
+def test_csv_dataset_big_file_matches_decode_csv(tmp_path):
+    rng = np.random.default_rng(0)
+    ints = rng.integers(-1000, 1000, 10000)
+    floats = np.round(rng.normal(size=10000), 3)
+    lines = [f"{i},{f},s{i % 7}" for i, f in zip(ints, floats)]
+    path = tmp_path / "big.csv"
+    path.write_text("\n".join(lines) + "\n")
+    defaults = [[0], [0.0], [""]]
+    rows = list(pl.data.CsvDataset(str(path), defaults))
+    cols = pl.io.decode_csv(lines, defaults)
+    assert [int(r[0]) for r in rows] == cols[0].tolist()
+    assert [float(r[1]) for r in rows] == cols[1].tolist()
+    assert [r[2] for r in rows] == cols[2].tolist()
