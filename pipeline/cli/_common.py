@@ -50,7 +50,11 @@ def resolve(args: argparse.Namespace) -> list[Detected]:
         InvalidArgumentError: a file's format cannot be detected.
     """
     found = []
-    for path in fs.expand(args.files):
+    paths = fs.expand(args.files)
+    sidecars = {f"{p}.index" for p in paths}  # record index files next to shards
+    for path in paths:
+        if path in sidecars:
+            continue
         d = detect(path, args.format)
         if args.header is not None and d.format in ("csv", "tsv"):
             d = replace(d, header=args.header)

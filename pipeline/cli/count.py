@@ -20,7 +20,8 @@ from __future__ import annotations
 import argparse
 
 from pipeline.cli import _common, _read
-from pipeline.io import fs, tfrecord
+from pipeline.errors import FailedPreconditionError
+from pipeline.io import fs, index, tfrecord
 from pipeline.io.detect import Detected
 
 HELP = "count records per file and in total"
@@ -41,11 +42,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _index_count(d: Detected) -> int | None:
-    try:
-        from pipeline.io import index
-    except ImportError:
+    """The count from a fresh index sidecar, or None (missing or stale)."""
+    if not fs.exists(index.index_path_of(d.path)):
         return None
-    return index.cached_count(d.path) if hasattr(index, "cached_count") else None
+    try:
+        return index.count_indexed(d.path)
+    except FailedPreconditionError:
+        return None
 
 
 def _count_lines(d: Detected) -> int:

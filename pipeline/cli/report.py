@@ -59,7 +59,8 @@ def _bars(heights: list[int], labels: list[str], title: str) -> str:
         bh = inner_h * h / top
         x, y = _PAD + i * bar_w, _PAD + inner_h - bh
         parts.append(
-            f'<rect class="bar" x="{x:.2f}" y="{y:.2f}" width="{max(bar_w - 1, 1):.2f}" '
+            f'<rect class="bar" x="{x:.2f}" y="{y:.2f}" '
+            f'width="{max(bar_w - 1, 1):.2f}" '
             f'height="{bh:.2f}" fill="{_BAR_COLOR}"><title>{escape(labels[i])}: {h}'
             "</title></rect>"
         )

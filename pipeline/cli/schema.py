@@ -42,13 +42,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the ``schema`` arguments."""
     _common.add_input_arguments(parser)
     parser.add_argument(
-        "--sample", type=int, default=None, metavar="N",
+        "--sample",
+        type=int,
+        default=None,
+        metavar="N",
         help="read only the first N records (default: all)",
-    )  # fmt: skip
+    )
     parser.add_argument(
-        "--json", nargs="?", const="-", default=None, metavar="PATH",
+        "--json",
+        nargs="?",
+        const="-",
+        default=None,
+        metavar="PATH",
         help="write the schema as JSON to PATH (stdout without PATH)",
-    )  # fmt: skip
+    )
 
 
 def infer(

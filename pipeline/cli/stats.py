@@ -93,17 +93,44 @@ def _print(stats: dict[str, FeatureStats], records: int) -> None:
 
     con = _common.console()
     con.print(f"{records} records, {len(stats)} features")
-    numbers = Table("feature", "kind", "count", "missing", "min", "max", "mean", "std",
-                    "zeros", "histogram", title="numeric features")  # fmt: skip
-    strings = Table("feature", "count", "missing", "distinct", "top values",
-                    "bytes min/mean/max", title="string features")  # fmt: skip
+    numbers = Table(
+        "feature",
+        "kind",
+        "count",
+        "missing",
+        "min",
+        "max",
+        "mean",
+        "std",
+        "zeros",
+        "histogram",
+        title="numeric features",
+    )
+    strings = Table(
+        "feature",
+        "count",
+        "missing",
+        "distinct",
+        "top values",
+        "bytes min/mean/max",
+        title="string features",
+    )
     for s in stats.values():
         miss = f"{s.missing_pct:.1f}%"
         if s.numbers is not None and s.strings is None:
             n = s.numbers
-            numbers.add_row(s.name, s.kind, str(n.count), miss, _fmt(n.min), _fmt(n.max),
-                            _fmt(n.mean), _fmt(n.std), f"{n.zeros_pct:.1f}%",
-                            spark(n.histogram.get("counts", [])))  # fmt: skip
+            numbers.add_row(
+                s.name,
+                s.kind,
+                str(n.count),
+                miss,
+                _fmt(n.min),
+                _fmt(n.max),
+                _fmt(n.mean),
+                _fmt(n.std),
+                f"{n.zeros_pct:.1f}%",
+                spark(n.histogram.get("counts", [])),
+            )
         else:
             t = s.strings
             if t is None:
@@ -114,8 +141,14 @@ def _print(stats: dict[str, FeatureStats], records: int) -> None:
                 f"{v.decode('utf-8', 'backslashreplace')[:24]} ({c})"
                 for v, c in t.top[:5]
             )
-            strings.add_row(s.name, str(t.count), miss, f"{approx}{t.distinct}", top,
-                            f"{t.min_bytes}/{t.mean_bytes:.1f}/{t.max_bytes}")  # fmt: skip
+            strings.add_row(
+                s.name,
+                str(t.count),
+                miss,
+                f"{approx}{t.distinct}",
+                top,
+                f"{t.min_bytes}/{t.mean_bytes:.1f}/{t.max_bytes}",
+            )
     for table in (numbers, strings):
         if table.row_count:
             con.print(table)

@@ -27,6 +27,7 @@ import io
 import re
 import struct
 import zlib
+from collections import Counter
 from dataclasses import dataclass, replace
 
 from pipeline import _kernels
@@ -40,6 +41,7 @@ FORMATS = ("csv", "tsv", "tfrecord", "tfrecord-raw", "parquet", "text")
 
 _SAMPLE_BYTES = 64 * 1024
 _SNIFF_LINES = 50
+_CONSISTENT_SHARE = 0.9
 _DELIMITERS = (",", "\t", ";", "|")
 _EXTENSIONS = {
     ".csv": "csv",
@@ -142,13 +144,11 @@ def _looks_like_example(record: bytes | None) -> bool:
         return True  # too long to sample; TFRecord files almost always hold Examples
     if not record:
         return True
+    from pipeline.io.example_wire import decode_example
+
     try:
-        from pipeline.io import example_codec as codec  # type: ignore[attr-defined]
-    except ImportError:
-        return record[0] == 0x0A
-    try:
-        codec.decode_example(record)
-    except Exception:
+        decode_example(record)
+    except InvalidArgumentError:
         return False
     return True
 
@@ -193,8 +193,9 @@ def sniff_csv(
 ) -> tuple[str, bool] | None:
     """The ``(delimiter, header)`` of CSV lines, or None when they are not CSV.
 
-    Lines are CSV when every line splits into the same number of fields (two or
-    more) with one of ``, \\t ; |``. A header is a first row of distinct,
+    Lines are CSV when nearly every line (90 %) splits into the same number of
+    fields, two or more, with one of ``, \\t ; |`` (any lines, with a given
+    ``delimiter``). A header is a first row of distinct,
     non-numeric names above rows that are numbers in some column (or, for an
     all-string table, names that never occur again in their column).
 
@@ -205,6 +206,8 @@ def sniff_csv(
     Example:
         >>> sniff_csv(["a\\tb", "1\\t2"])
         ('\\t', True)
+        >>> sniff_csv(["a,b", "1,2", "3"], ",")
+        (',', True)
         >>> sniff_csv(["hello world", "second line"]) is None
         True
     """
@@ -216,8 +219,9 @@ def sniff_csv(
             rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delim))
         except csv.Error:
             continue
-        widths = {len(r) for r in rows}
-        if len(widths) == 1 and (widths.pop() >= 2 or delimiter):
+        widths = Counter(len(r) for r in rows)
+        width, common = widths.most_common(1)[0]
+        if delimiter or (width >= 2 and common >= _CONSISTENT_SHARE * len(rows)):
             return delim, _has_header(rows)
     return None
 

@@ -32,7 +32,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from pipeline.io.schema import Column, merge_kinds
-from pipeline.io.stats_sketches import HyperLogLog, Histogram, TopK
+from pipeline.io.stats_sketches import Histogram, HyperLogLog, TopK
 
 __all__ = [
     "HISTOGRAM_BINS",

@@ -1,0 +1,65 @@
+"""``pipeline count`` and ``pipeline index``."""
+
+from __future__ import annotations
+
+import json
+
+from pipeline.cli import main
+
+
+def _count(capsys, *argv):
+    assert main(["count", *argv, "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_counts_every_format(data, capsys):
+    names = ["a.csv", "b.csv.gz", "c.tsv", "lines.txt", "ex.tfrecord",
+             "ex.tfrecord.gz", "raw.tfrecord", "t.parquet"]  # fmt: skip
+    doc = _count(capsys, *(str(data / n) for n in names))
+    got = {r["path"].rsplit("/", 1)[1]: r["records"] for r in doc["files"]}
+    assert got == {"a.csv": 12, "b.csv.gz": 12, "c.tsv": 12, "lines.txt": 3,
+                   "ex.tfrecord": 10, "ex.tfrecord.gz": 10, "raw.tfrecord": 7,
+                   "t.parquet": 4}  # fmt: skip
+    assert doc["total"] == 70
+
+
+def test_glob_and_text_output(data, capsys):
+    assert main(["count", str(data / "*.csv*")]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[-1] == "total: 24"  # a.csv, b.csv.gz, empty.csv
+    assert any(line.endswith("empty.csv: 0") for line in out)
+
+
+def test_quoted_newlines_are_one_record(tmp_path, capsys):
+    (tmp_path / "q.csv").write_bytes(b'a,b\n"x\ny",1\n2,3\n')
+    assert _count(capsys, str(tmp_path / "q.csv"))["total"] == 2
+
+
+def test_index_then_count_uses_the_sidecar(data, capsys):
+    shard = str(data / "ex.tfrecord")
+    assert main(["index", shard, str(data / "ex.tfrecord.gz")]) == 0
+    assert (data / "ex.tfrecord.index").exists()
+    capsys.readouterr()
+    doc = _count(capsys, str(data / "ex.tfrecord*"))  # the sidecars are skipped
+    assert [(r["records"], r["how"]) for r in doc["files"]] == [(10, "index")] * 2
+
+
+def test_stale_index_falls_back_to_framing(data, capsys):
+    shard = data / "raw.tfrecord"
+    assert main(["index", str(shard)]) == 0
+    shard.write_bytes(shard.read_bytes()[: -len(b"\xff\x00raw" * 7) - 16])
+    capsys.readouterr()
+    doc = _count(capsys, str(shard))
+    assert doc["files"][0] == {"path": str(shard), "format": "tfrecord-raw",
+                               "records": 6, "how": "framing"}  # fmt: skip
+
+
+def test_index_refuses_other_formats(data, capsys):
+    assert main(["index", str(data / "a.csv")]) == 1
+    assert "only TFRecord files can be indexed" in capsys.readouterr().err
+
+
+def test_corrupt_tfrecord_count_is_an_error(data, capsys):
+    assert main(["count", str(data / "corrupt.tfrecord")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "corrupt.tfrecord" in err and "byte" in err
