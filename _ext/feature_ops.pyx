@@ -305,3 +305,104 @@ def cross(splits, values, uint64_t hash_key, int64_t num_buckets):
     finally:
         free(sp); free(vals); free(pos)
     return out_splits, ids
+
+
+cdef enum:
+    _SUM = 0
+    _MEAN = 1
+    _SQRTN = 2
+
+
+cdef int64_t _combine_rows(Py_ssize_t rows, const int64_t *splits, const int64_t *ids,
+                           const float *weights, const float *table, Py_ssize_t vocab,
+                           Py_ssize_t dim, int combiner, float *out) noexcept nogil:
+    """Fills out[rows, dim]; returns -1, or the position of an id >= vocab."""
+    cdef Py_ssize_t r, e, d
+    cdef float w, sw, sw2, scale
+    cdef const float *row
+    for r in range(rows):
+        sw = 0
+        sw2 = 0
+        for e in range(splits[r], splits[r + 1]):
+            if ids[e] < 0:
+                continue
+            w = 1 if weights == NULL else weights[e]
+            if combiner != _SUM and w <= 0:
+                continue
+            if ids[e] >= vocab:
+                return e
+            row = table + ids[e] * dim
+            for d in range(dim):
+                out[r * dim + d] += row[d] * w
+            sw += w
+            sw2 += w * w
+        if combiner == _MEAN and sw > 0:
+            for d in range(dim):
+                out[r * dim + d] /= sw
+        elif combiner == _SQRTN and sw2 > 0:
+            scale = sw2 ** 0.5
+            for d in range(dim):
+                out[r * dim + d] /= scale
+    return -1
+
+
+def segment_combine(splits, ids, weights, table, combiner):
+    """[rows, dim] float32 of TF's safe embedding lookup -> (out, bad_position).
+
+    ``bad_position`` is -1, or the index in ``ids`` of the first id >= the
+    table's rows (then ``out`` is incomplete).
+    """
+    codes = {"sum": _SUM, "mean": _MEAN, "sqrtn": _SQRTN}
+    if combiner not in codes:
+        raise ValueError(f"unknown combiner {combiner!r}")
+    cdef const int64_t[::1] sp = np.ascontiguousarray(splits, dtype=np.int64)
+    cdef const int64_t[::1] iv = np.ascontiguousarray(ids, dtype=np.int64)
+    cdef const float[:, ::1] tb = np.ascontiguousarray(table, dtype=np.float32)
+    cdef const float[::1] wv
+    cdef const float *wp = NULL
+    cdef Py_ssize_t rows = sp.shape[0] - 1, dim = tb.shape[1]
+    if sp[rows] > iv.shape[0]:
+        raise ValueError("row splits run past the ids")
+    if weights is not None:
+        wv = np.ascontiguousarray(weights, dtype=np.float32)
+        if wv.shape[0] != iv.shape[0]:
+            raise ValueError("weights and ids differ in length")
+        if wv.shape[0]:
+            wp = &wv[0]
+    out = np.zeros((rows, dim), dtype=np.float32)
+    if rows == 0 or dim == 0 or iv.shape[0] == 0:
+        return out, -1
+    cdef float[:, ::1] ov = out
+    cdef int code = codes[combiner]
+    cdef const float *tp = &tb[0, 0] if tb.shape[0] else NULL
+    cdef int64_t bad
+    with nogil:
+        bad = _combine_rows(rows, &sp[0], &iv[0], wp, tp, tb.shape[0], dim, code, &ov[0, 0])
+    return out, int(bad)
+
+
+def indicator(splits, ids, weights, Py_ssize_t depth):
+    """[rows, depth] float32: per row, the count (or weight sum) of each id."""
+    cdef const int64_t[::1] sp = np.ascontiguousarray(splits, dtype=np.int64)
+    cdef const int64_t[::1] iv = np.ascontiguousarray(ids, dtype=np.int64)
+    cdef const float[::1] wv
+    cdef const float *wp = NULL
+    cdef Py_ssize_t rows = sp.shape[0] - 1, r, e
+    if sp[rows] > iv.shape[0]:
+        raise ValueError("row splits run past the ids")
+    if weights is not None:
+        wv = np.ascontiguousarray(weights, dtype=np.float32)
+        if wv.shape[0] != iv.shape[0]:
+            raise ValueError("weights and ids differ in length")
+        if wv.shape[0]:
+            wp = &wv[0]
+    out = np.zeros((rows, depth), dtype=np.float32)
+    if rows == 0 or depth == 0:
+        return out
+    cdef float[:, ::1] ov = out
+    with nogil:
+        for r in range(rows):
+            for e in range(sp[r], sp[r + 1]):
+                if 0 <= iv[e] < depth:
+                    ov[r, iv[e]] += 1 if wp == NULL else wp[e]
+    return out

@@ -206,3 +206,76 @@ def cross(
             ids.append(h % num_buckets)
         out_splits.append(len(ids))
     return np.array(out_splits, dtype=np.int64), np.array(ids, dtype=np.int64)
+
+
+_COMBINERS = ("sum", "mean", "sqrtn")
+
+
+def _check_segments(splits: np.ndarray, ids: np.ndarray, weights: Any) -> None:
+    if splits[-1] > ids.shape[0]:
+        raise ValueError("row splits run past the ids")
+    if weights is not None and len(weights) != ids.shape[0]:
+        raise ValueError("weights and ids differ in length")
+
+
+def segment_combine(
+    splits: Any, ids: Any, weights: Any, table: Any, combiner: str
+) -> tuple[np.ndarray, int]:
+    """[rows, dim] float32 of TF's safe embedding lookup -> (out, bad_position).
+
+    Per row, entries with id < 0 are skipped, and for ``mean``/``sqrtn`` those
+    with weight <= 0; the rest add ``w * table[id]`` in order (float32), then
+    ``mean`` divides by ``Σw`` and ``sqrtn`` by ``sqrt(Σw²)``. ``bad_position``
+    is -1, or the index of the first id >= the table's rows.
+
+    Example:
+        >>> t = np.array([[1.0], [3.0]], np.float32)
+        >>> out, bad = segment_combine([0, 2, 2], [0, 1], None, t, "mean")
+        >>> out.tolist(), bad
+        ([[2.0], [0.0]], -1)
+    """
+    if combiner not in _COMBINERS:
+        raise ValueError(f"unknown combiner {combiner!r}")
+    sp = np.asarray(splits, dtype=np.int64)
+    iv = np.asarray(ids, dtype=np.int64)
+    tb = np.asarray(table, dtype=np.float32)
+    w = None if weights is None else np.asarray(weights, dtype=np.float32)
+    _check_segments(sp, iv, w)
+    out = np.zeros((len(sp) - 1, tb.shape[1]), dtype=np.float32)
+    for r in range(len(sp) - 1):
+        sw = sw2 = np.float32(0)
+        for e in range(sp[r], sp[r + 1]):
+            weight = np.float32(1) if w is None else w[e]
+            if iv[e] < 0 or (combiner != "sum" and weight <= 0):
+                continue
+            if iv[e] >= tb.shape[0]:
+                return out, e
+            out[r] += tb[iv[e]] * weight
+            sw += weight
+            sw2 += weight * weight
+        if combiner == "mean" and sw > 0:
+            out[r] /= sw
+        elif combiner == "sqrtn" and sw2 > 0:
+            out[r] /= np.sqrt(sw2)
+    return out, -1
+
+
+def indicator(splits: Any, ids: Any, weights: Any, depth: int) -> np.ndarray:
+    """[rows, depth] float32: per row, the count (or weight sum) of each id.
+
+    Ids outside ``[0, depth)`` are skipped.
+
+    Example:
+        >>> indicator([0, 2], [1, 1], None, 3).tolist()
+        [[0.0, 2.0, 0.0]]
+    """
+    sp = np.asarray(splits, dtype=np.int64)
+    iv = np.asarray(ids, dtype=np.int64)
+    w = None if weights is None else np.asarray(weights, dtype=np.float32)
+    _check_segments(sp, iv, w)
+    out = np.zeros((len(sp) - 1, depth), dtype=np.float32)
+    for r in range(len(sp) - 1):
+        for e in range(sp[r], sp[r + 1]):
+            if 0 <= iv[e] < depth:
+                out[r, iv[e]] += np.float32(1) if w is None else w[e]
+    return out

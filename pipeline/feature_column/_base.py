@@ -63,7 +63,11 @@ class FeatureColumn:
         return type(self) is type(other) and self._values() == other._values()
 
     def __hash__(self) -> int:
-        return hash((type(self).__name__, self._values()))
+        cached = self.__dict__.get("_hash")
+        if cached is None:
+            cached = hash((type(self).__name__, self._values()))
+            object.__setattr__(self, "_hash", cached)
+        return cached
 
     def __repr__(self) -> str:
         args = ", ".join(f"{f}={getattr(self, f)!r}" for f in self._FIELDS)

@@ -22,10 +22,18 @@ from typing import Any
 
 import numpy as np
 
+from pipeline import _kernels
 from pipeline.errors import InvalidArgumentError
 from pipeline.feature_column._inputs import Ragged
 
-__all__ = ["Entries", "coefficients", "combine", "embedding_entries", "indicator"]
+__all__ = [
+    "Entries",
+    "coefficients",
+    "combine",
+    "combine_ragged",
+    "embedding_entries",
+    "indicator",
+]
 
 COMBINERS = ("mean", "sqrtn", "sum")
 
@@ -39,17 +47,32 @@ def indicator(ids: Ragged, depth: int) -> np.ndarray:
         >>> indicator(Ragged(np.array([0, 2]), np.array([1, 1])), 3).tolist()
         [[0.0, 2.0, 0.0]]
     """
-    rows = ids.rows
-    row_of = ids.row_ids()
-    v = ids.values
-    keep = (v >= 0) & (v < depth)
-    flat = row_of[keep] * depth + v[keep]
-    if ids.weights is None:
-        counts = np.bincount(flat, minlength=rows * depth)
-        return counts.astype(np.float32).reshape(rows, depth)
-    out = np.zeros(rows * depth, dtype=np.float32)
-    np.add.at(out, flat, np.asarray(ids.weights, np.float32)[keep])
-    return out.reshape(rows, depth)
+    ops = _kernels.load("feature_ops")
+    return ops.indicator(ids.splits, ids.values, ids.weights, depth)
+
+
+def _bad_id(ids: np.ndarray, position: int, vocab_size: int) -> InvalidArgumentError:
+    return InvalidArgumentError(
+        f"indices[{position}] = {int(ids[position])} is not in [0, {vocab_size}): an "
+        f"id outside the embedding table (categorical column with num_buckets="
+        f"{vocab_size}); give the column a default_value to map such ids"
+    )
+
+
+def combine_ragged(ids: Ragged, table: np.ndarray, combiner: str, max_norm: Any) -> Any:
+    """``[rows, dim]`` float32 combined embeddings straight from the ids.
+
+    Raises:
+        InvalidArgumentError: an id >= the table's rows.
+    """
+    if max_norm is not None:
+        entries = embedding_entries(ids, combiner, table.shape[0])
+        return combine(entries, table, combiner, max_norm)
+    ops = _kernels.load("feature_ops")
+    out, bad = ops.segment_combine(ids.splits, ids.values, ids.weights, table, combiner)
+    if bad >= 0:
+        raise _bad_id(ids.values, bad, table.shape[0])
+    return out
 
 
 class Entries:
@@ -79,14 +102,10 @@ def embedding_entries(ids: Ragged, combiner: str, vocab_size: int) -> Entries:
         if combiner != "sum":
             keep &= w > 0
         w = w[keep]
+    too_big = v >= vocab_size
+    if np.any(too_big & keep):
+        raise _bad_id(v, int(np.argmax(too_big & keep)), vocab_size)
     row_of, v = row_of[keep], v[keep]
-    if v.size and int(v.max()) >= vocab_size:
-        bad = int(v.max())
-        raise InvalidArgumentError(
-            f"indices[{int(np.argmax(v))}] = {bad} is not in [0, {vocab_size}): an id "
-            f"outside the embedding table (categorical column with num_buckets="
-            f"{vocab_size}); give the column a default_value to map such ids"
-        )
     return Entries(ids.rows, row_of, v, w)
 
 

@@ -144,7 +144,8 @@ class _EmbeddingBase(DenseColumn):
             table = _INITIAL_TABLES.get(self.table_key)
             if table is None:
                 table = _INITIAL_TABLES[self.table_key] = self.initial_table()
-        return _combine.combine(self.lookup(cache), table, self.combiner, self.max_norm)
+        ids = cache.ids(self.categorical_column)
+        return _combine.combine_ragged(ids, table, self.combiner, self.max_norm)
 
 
 class EmbeddingColumn(_EmbeddingBase):

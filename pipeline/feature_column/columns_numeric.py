@@ -254,10 +254,9 @@ class BucketizedColumn(DenseColumn, CategoricalColumn):
         buckets = self._buckets(cache)
         rows, k = buckets.shape
         depth = len(self.boundaries) + 1
-        out = np.zeros((rows, k * depth), dtype=np.float32)
-        cols = buckets + np.arange(k, dtype=np.int64) * depth
-        np.put_along_axis(out, cols, 1.0, axis=1)
-        return out
+        out = np.zeros(rows * k * depth, dtype=np.float32)
+        out[buckets.reshape(-1) + np.arange(rows * k, dtype=np.int64) * depth] = 1.0
+        return out.reshape(rows, k * depth)
 
     def _ids(self, cache: TransformCache) -> Ragged:
         buckets = self._buckets(cache)

@@ -132,11 +132,11 @@ class DenseFeatures(Layer):
         for column in self._columns:
             if isinstance(column, _EmbeddingBase):
                 table = self._tables[column.table_key]
-                entries = column.lookup(cache)
-                out = _combine.combine(
-                    entries, _host(table.value), column.combiner, column.max_norm
+                ids = cache.ids(column.categorical_column)
+                out = _combine.combine_ragged(
+                    ids, _host(table.value), column.combiner, column.max_norm
                 )
-                lookups.append((start, column, entries, table))
+                lookups.append((start, column, ids, table))
             else:
                 out = column._dense(cache)
             check_rows(out.shape[0], rows, column.name)
@@ -157,8 +157,11 @@ class DenseFeatures(Layer):
         def vjp(upstream: Any) -> list[Any]:
             up = _host(upstream)
             grads: dict[int, list[IndexedSlices]] = {id(t): [] for t in tables}
-            for start, column, entries, table in lookups:
+            for start, column, ids, table in lookups:
                 if id(table) in grads:
+                    entries = _combine.embedding_entries(
+                        ids, column.combiner, table.shape[0]
+                    )
                     coef = _combine.coefficients(entries, column.combiner)
                     part = up[:, start : start + column.dimension]
                     grads[id(table)].append(

@@ -150,3 +150,54 @@ def test_cross_rejects_bad_splits(impl):
         impl.cross([[0, 2, 1]], [[1]], 0, 10)
     with pytest.raises(ValueError, match="num_buckets"):
         impl.cross([[0, 1]], [[1]], 0, 0)
+
+
+@st.composite
+def _segments(draw):
+    rows = draw(st.integers(0, 6))
+    lengths = draw(st.lists(st.integers(0, 4), min_size=rows, max_size=rows))
+    splits = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    n = int(splits[-1])
+    ids = np.array(draw(st.lists(st.integers(-2, 5), min_size=n, max_size=n)), np.int64)
+    weights = None
+    if draw(st.booleans()):
+        weights = np.array(
+            draw(st.lists(st.floats(-2, 3, width=32), min_size=n, max_size=n)),
+            np.float32,
+        )
+    return splits, ids, weights
+
+
+@pytest.mark.native
+@needs_native
+@given(_segments(), st.sampled_from(["sum", "mean", "sqrtn"]), st.integers(1, 6))
+def test_native_segment_combine_matches_reference(seg, combiner, vocab):
+    splits, ids, weights = seg
+    table = np.arange(vocab * 3, dtype=np.float32).reshape(vocab, 3) / 7
+    a, bad_a = nat.segment_combine(splits, ids, weights, table, combiner)
+    b, bad_b = ref.segment_combine(splits, ids, weights, table, combiner)
+    assert bad_a == bad_b
+    if bad_a < 0:
+        assert np.array_equal(a, b)
+    assert np.array_equal(
+        nat.indicator(splits, ids, weights, vocab),
+        ref.indicator(splits, ids, weights, vocab),
+    )
+
+
+@pytest.mark.parametrize("impl", IMPLS, ids=lambda m: m.__name__)
+def test_segment_combine_semantics(impl):
+    table = np.array([[1.0, 0.0], [0.0, 2.0], [4.0, 4.0]], np.float32)
+    splits = [0, 3, 3, 5]
+    ids = [0, 1, -1, 2, 2]
+    weights = np.array([1.0, 3.0, 9.0, -1.0, 0.0], np.float32)
+    out, bad = impl.segment_combine(splits, ids, weights, table, "sum")
+    assert bad == -1 and out.tolist() == [[1.0, 6.0], [0.0, 0.0], [-4.0, -4.0]]
+    out, _ = impl.segment_combine(splits, ids, weights, table, "mean")
+    assert out.tolist() == [[0.25, 1.5], [0.0, 0.0], [0.0, 0.0]]  # w <= 0 pruned
+    _, bad = impl.segment_combine([0, 2], [1, 3], None, table, "sum")
+    assert bad == 1
+    with pytest.raises(ValueError, match="combiner"):
+        impl.segment_combine(splits, ids, None, table, "max")
+    with pytest.raises(ValueError, match="run past"):
+        impl.indicator([0, 9], ids, None, 3)
