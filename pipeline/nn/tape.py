@@ -239,8 +239,9 @@ class GradientTape:
             upstream = grads.get(id(output))
             if upstream is None:
                 continue
+            tracked = self._tracked
             for item, g in zip(inputs, vjp(_densify(upstream)), strict=True):
-                if g is not None and isinstance(item, Tensor):
+                if g is not None and id(item) in tracked:
                     _accumulate(grads, id(item), g)
         return grads
 

@@ -11,6 +11,7 @@ Example:
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 from typing import Any
 
@@ -86,10 +87,10 @@ def concatenate(xs: Sequence[Any], axis: int = -1) -> Tensor:
         bounds.append(bounds[-1] + a.shape[ax])
 
     def vjp(g: Any) -> list[Any]:
-        index = [slice(None)] * g.ndim
+        index = [builtins.slice(None)] * g.ndim
         out = []
         for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
-            index[ax] = slice(lo, hi)
+            index[ax] = builtins.slice(lo, hi)
             out.append(g[tuple(index)])
         return out
 
@@ -141,8 +142,6 @@ def slice(x: Any, start: Sequence[int], size: Sequence[int]) -> Tensor:  # noqa:
         >>> slice([[1.0, 2.0, 3.0]], (0, 1), (1, -1)).numpy().tolist()
         [[2.0, 3.0]]
     """
-    import builtins  # noqa: PLC0415  (the name ``slice`` is taken here)
-
     a = _array(x)
     key = tuple(
         builtins.slice(b, a.shape[i] if n == -1 else b + n)

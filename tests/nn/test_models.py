@@ -1,0 +1,160 @@
+"""Sequential and functional models: topologies, configs, summary, multi-output fit."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from pipeline import nn
+from pipeline.nn import layers
+
+RNG = np.random.default_rng(0)
+
+
+def _x(n=6, d=3):
+    return RNG.normal(size=(n, d)).astype(np.float32)
+
+
+def test_sequential_input_shape_forms_and_weights_order():
+    a = nn.Sequential([layers.Input((3,)), layers.Dense(4), layers.Dense(1)])
+    b = nn.Sequential([layers.Dense(4, input_shape=(3,)), layers.Dense(1)])
+    c = nn.Sequential([layers.Dense(4), layers.Dense(1)])
+    assert a.built and b.built and not c.built
+    c(_x())
+    for m in (a, b, c):
+        assert [w.shape for w in m.get_weights()] == [(3, 4), (4,), (4, 1), (1,)]
+        assert m.output_shape == (None, 1)
+
+
+def test_residual_shared_and_multi_output_functional():
+    x = layers.Input((3,), name="x")
+    shared = layers.Dense(3, name="shared")
+    h = layers.Add()([x, shared(x)])
+    h2 = shared(h)
+    out_a = layers.Dense(1, name="a")(h2)
+    out_b = layers.Dense(2, activation="softmax", name="b")(h)
+    model = nn.Model(x, [out_a, out_b])
+    assert len(shared._inbound_nodes) == 2
+    ya, yb = model.predict(_x(), verbose=0)
+    assert ya.shape == (6, 1) and yb.shape == (6, 2)
+    w = model.get_layer("shared").get_weights()
+    xs = _x()
+    kernel, bias = w
+    h = xs + xs @ kernel + bias
+    h2 = h @ kernel + bias
+    ka, ba = model.get_layer("a").get_weights()
+    np.testing.assert_allclose(
+        model.predict(xs, verbose=0)[0], h2 @ ka + ba, rtol=1e-5, atol=1e-6
+    )
+
+
+def test_dict_inputs_and_model_as_layer():
+    a, b = layers.Input((2,), name="a"), layers.Input((1,), name="b")
+    inner_in = layers.Input((3,))
+    inner = nn.Model(inner_in, layers.Dense(1)(inner_in), name="inner")
+    out = inner(layers.Concatenate()([a, b]))
+    model = nn.Model({"a": a, "b": b}, out)
+    feed = {"a": np.ones((4, 2), np.float32), "b": np.zeros((4, 1), np.float32)}
+    assert model.predict(feed, verbose=0).shape == (4, 1)
+    assert len(model.trainable_weights) == 2
+
+
+def test_disconnected_graph_is_rejected():
+    a, b = layers.Input((2,)), layers.Input((2,))
+    out = layers.Add()([a, b])
+    with pytest.raises(ValueError, match="disconnected"):
+        nn.Model(a, out)
+
+
+def test_config_round_trip_functional_and_sequential():
+    x = layers.Input((3,), name="in")
+    shared = layers.Dense(3, name="s")
+    y = layers.Dense(1, name="o")(layers.Add()([shared(x), shared(shared(x))]))
+    model = nn.Model(x, y, name="m")
+    clone = nn.Model.from_config(model.get_config())
+    clone.set_weights(model.get_weights())
+    xs = _x()
+    np.testing.assert_allclose(
+        clone.predict(xs, verbose=0), model.predict(xs, verbose=0), rtol=1e-6
+    )
+    seq = nn.Sequential(
+        [layers.Input((3,)), layers.Dense(2, activation="tanh"), layers.Dropout(0.2)]
+    )
+    seq_clone = nn.Sequential.from_config(seq.get_config())
+    assert [type(layer).__name__ for layer in seq_clone.layers] == ["Dense", "Dropout"]
+    assert seq_clone.layers[0].get_config()["activation"] == "tanh"
+
+
+def test_summary_lists_layers_and_counts(capsys):
+    model = nn.Sequential([layers.Input((4,)), layers.Dense(3, name="hidden"),
+                           layers.BatchNormalization(name="bn")])  # fmt: skip
+    model.summary()
+    out = capsys.readouterr().out
+    assert "hidden (Dense)" in out and "(None, 3)" in out
+    assert "Total params: 27" in out
+    assert "Trainable params: 21" in out and "Non-trainable params: 6" in out
+
+
+def test_multi_output_fit_with_loss_weights_logs_per_output():
+    x = layers.Input((3,))
+    h = layers.Dense(4, activation="relu")(x)
+    model = nn.Model(
+        x,
+        [
+            layers.Dense(1, name="reg")(h),
+            layers.Dense(2, activation="softmax", name="cls")(h),
+        ],
+    )
+    model.compile(optimizer="adam", loss=["mse", "sparse_categorical_crossentropy"],
+                  loss_weights=[1.0, 0.5], metrics=[[], ["accuracy"]])  # fmt: skip
+    xs = _x(16)
+    ys = [RNG.normal(size=(16, 1)), RNG.integers(0, 2, 16)]
+    hist = model.fit(xs, ys, epochs=2, batch_size=8, verbose=0)
+    assert sorted(hist.history) == ["cls_accuracy", "loss"]
+    evaluated = model.evaluate(xs, ys, verbose=0, return_dict=True)
+    assert set(evaluated) == {"loss", "cls_accuracy"}
+
+
+def test_sample_weight_zero_rows_do_not_train():
+    model = nn.Sequential(
+        [layers.Input((2,)), layers.Dense(1, kernel_initializer="zeros")]
+    )
+    model.compile(optimizer="sgd", loss="mse")
+    x = np.ones((4, 2), np.float32)
+    model.fit(x, np.ones((4, 1)), sample_weight=np.zeros(4), epochs=1, verbose=0)
+    assert not np.any(model.get_weights()[0])
+
+
+def test_class_weight_scales_the_loss():
+    x, y = np.ones((4, 2), np.float32), np.array([0, 0, 1, 1])
+    model = nn.Sequential([layers.Input((2,)), layers.Dense(2, activation="softmax")])
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    plain = model.evaluate(x, y, verbose=0)
+    loss = model.train_on_batch(x, y, class_weight={0: 0.0, 1: 0.0})
+    assert loss == 0.0 and plain > 0
+
+
+def test_fit_accepts_a_pipeline_dataset_or_generator():
+    x, y = _x(12), RNG.normal(size=(12, 1)).astype(np.float32)
+    model = nn.Sequential([layers.Input((3,)), layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+
+    def gen():
+        for i in range(0, 12, 4):
+            yield x[i : i + 4], y[i : i + 4]
+
+    hist = model.fit(gen(), epochs=1, verbose=0)
+    assert len(hist.history["loss"]) == 1
+    data = pytest.importorskip("pipeline.data")
+    ds = data.Dataset.from_tensor_slices((x, y)).batch(4)
+    hist = model.fit(ds, epochs=2, verbose=0)
+    assert len(hist.history["loss"]) == 2
+    assert model.predict(ds.map(lambda a, b: a), verbose=0).shape == (12, 1)
+
+
+def test_verbose_fit_prints_a_progress_bar(capsys):
+    model = nn.Sequential([layers.Input((3,)), layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(_x(8), np.zeros((8, 1)), epochs=1, batch_size=4, verbose=1)
+    out = capsys.readouterr().out
+    assert "2/2" in out and "loss" in out
