@@ -26,6 +26,7 @@ cdef enum:
     _KIND_BYTES = 1
     _KIND_FLOAT = 2
     _KIND_INT64 = 3
+    _HINTS = 128
 
 #: Every record parsed.
 STATUS_OK = _OK
@@ -48,6 +49,10 @@ cdef inline bint _varint(Cursor *c, uint64_t *out) noexcept nogil:
     cdef uint64_t v = 0
     cdef int shift = 0
     cdef uint8_t b
+    if c.pos < c.end and c.p[c.pos] < 0x80:  # one byte: most tags and sizes
+        out[0] = c.p[c.pos]
+        c.pos += 1
+        return True
     while c.pos < c.end and shift < 70:
         b = c.p[c.pos]
         c.pos += 1
@@ -143,12 +148,28 @@ cdef bint _count(const uint8_t *p, int64_t start, int64_t stop, int kind,
     return True
 
 
+cdef inline bint _same(const uint8_t *a, int64_t a_len, const uint8_t *b,
+                       int64_t b_len) noexcept nogil:
+    return a_len == b_len and (a_len == 0 or memcmp(a, b, a_len) == 0)
+
+
 cdef int _find(const uint8_t *key, int64_t n, const uint8_t **keys,
-               const int64_t *key_lens, int64_t n_keys) noexcept nogil:
+               const int64_t *key_lens, int64_t n_keys, int *hint) noexcept nogil:
+    """The index of ``key`` in ``keys`` or -1; ``hint`` is tried first, then set.
+
+    Records of one batch usually list their keys in the same order, so the
+    key matched at the same entry position in the previous record is tried
+    first.
+    """
     cdef int64_t f
+    cdef int h = hint[0]
+    if 0 <= h < n_keys and _same(keys[h], key_lens[h], key, n):
+        return h
     for f in range(n_keys):
-        if key_lens[f] == n and (n == 0 or memcmp(keys[f], key, n) == 0):
+        if _same(keys[f], key_lens[f], key, n):
+            hint[0] = <int>f
             return <int>f
+    hint[0] = -1
     return -1
 
 
@@ -182,7 +203,8 @@ cdef bint _feature(Cursor *value, int64_t f, int64_t b, int64_t batch,
 
 cdef bint _entry(Cursor *entry, int64_t b, int64_t batch, const uint8_t **keys,
                  const int64_t *key_lens, int64_t n_keys, int8_t *kind,
-                 int64_t *count, int64_t *start, int64_t *stop) noexcept nogil:
+                 int64_t *count, int64_t *start, int64_t *stop,
+                 int *hint) noexcept nogil:
     cdef Cursor c = entry[0], key, value
     cdef uint64_t field
     cdef uint32_t wire
@@ -204,7 +226,7 @@ cdef bint _entry(Cursor *entry, int64_t b, int64_t batch, const uint8_t **keys,
                 return False
         elif not _skip(&c, wire):
             return False
-    f = _find(c.p + key.pos, key.end - key.pos, keys, key_lens, n_keys)
+    f = _find(c.p + key.pos, key.end - key.pos, keys, key_lens, n_keys, hint)
     if f < 0:
         return True
     return _feature(&value, f, b, batch, kind, count, start, stop)
@@ -213,10 +235,11 @@ cdef bint _entry(Cursor *entry, int64_t b, int64_t batch, const uint8_t **keys,
 cdef bint _record(const uint8_t *p, int64_t n, int64_t b, int64_t batch,
                   const uint8_t **keys, const int64_t *key_lens, int64_t n_keys,
                   int8_t *kind, int64_t *count, int64_t *start, int64_t *stop,
-                  int64_t *err_offset) noexcept nogil:
+                  int64_t *err_offset, int *hints) noexcept nogil:
     cdef Cursor c, features, entry
     cdef uint64_t field
     cdef uint32_t wire
+    cdef int64_t e = 0
     c.p = p
     c.pos = 0
     c.end = n
@@ -241,8 +264,9 @@ cdef bint _record(const uint8_t *p, int64_t n, int64_t b, int64_t batch,
             if not _sub(&features, &entry):
                 return False
             if not _entry(&entry, b, batch, keys, key_lens, n_keys, kind, count,
-                          start, stop):
+                          start, stop, &hints[e if e < _HINTS else _HINTS]):
                 return False
+            e += 1
     return True
 
 
@@ -286,6 +310,9 @@ def index_features(records, keys):
     cdef const uint8_t **ptrs = _pointers(records, &lens_v[0])
     cdef const uint8_t **key_ptrs = NULL
     cdef int64_t b, err_offset = 0, err_record = -1
+    cdef int hints[_HINTS + 1]
+    for b in range(_HINTS + 1):
+        hints[b] = -1
     try:
         key_ptrs = _pointers(keys, &key_lens_v[0])
         if batch and n_keys:
@@ -294,7 +321,7 @@ def index_features(records, keys):
                     if not _record(ptrs[b], lens_v[b], b, batch, key_ptrs,
                                    &key_lens_v[0], n_keys, &kind_v[0, 0],
                                    &count_v[0, 0], &start_v[0, 0], &stop_v[0, 0],
-                                   &err_offset):
+                                   &err_offset, hints):
                         err_record = b
                         break
     finally:
@@ -394,36 +421,177 @@ def decode_float32(records, rows, start, stop, dest, count, out):
     _decode_numeric(records, rows, start, stop, dest, count, out, _KIND_FLOAT)
 
 
+cdef int _bytes_into(const uint8_t *p, int64_t s, int64_t e, object[::1] out,
+                    int64_t at, int64_t limit) except -2:
+    """Create the values of one BytesList body in ``out[at:limit]``; -1 if off."""
+    cdef Cursor c, sub
+    cdef uint64_t field
+    cdef uint32_t wire
+    c.p = p
+    c.pos = s
+    c.end = e
+    while c.pos < c.end:
+        if not _tag(&c, &field, &wire):
+            return -1
+        if field != 1 or wire != 2:
+            if not _skip(&c, wire):
+                return -1
+            continue
+        if at >= limit or not _sub(&c, &sub):
+            return -1
+        out[at] = PyBytes_FromStringAndSize(<const char *>p + sub.pos,
+                                            sub.end - sub.pos)
+        at += 1
+    return 0 if at == limit else -1
+
+
 def decode_bytes(records, const int64_t[::1] rows, const int64_t[::1] start,
                  const int64_t[::1] stop, const int64_t[::1] dest,
                  const int64_t[::1] count, object[::1] out):
     """Decode BytesList bodies into a flat object array ``out`` (see decode_int64)."""
     cdef int64_t j, at, limit
-    cdef Cursor c, sub
-    cdef uint64_t field
-    cdef uint32_t wire
     cdef bytes rec
     for j in range(rows.shape[0]):
         rec = records[rows[j]]
         at = dest[j]
         limit = at + count[j]
         if start[j] < 0 or stop[j] > len(rec) or start[j] > stop[j] or at < 0 or (
-                limit > out.shape[0]):
+                limit > out.shape[0]) or _bytes_into(
+                    <const uint8_t *>PyBytes_AS_STRING(rec), start[j], stop[j], out,
+                    at, limit) < 0:
             raise ValueError(f"list {j} does not match its index")
-        c.p = <const uint8_t *>PyBytes_AS_STRING(rec)
-        c.pos = start[j]
-        c.end = stop[j]
-        while c.pos < c.end:
-            if not _tag(&c, &field, &wire):
-                raise ValueError(f"list {j} does not match its index")
-            if field != 1 or wire != 2:
-                if not _skip(&c, wire):
-                    raise ValueError(f"list {j} does not match its index")
+
+
+#: ``fill_dense`` statuses: a present list of the wrong type or length, or a
+#: missing feature without a default, at ``(feature, row)``.
+cdef enum:
+    _DENSE_OK = 0
+    _DENSE_WRONG_KIND = 1
+    _DENSE_WRONG_COUNT = 2
+    _DENSE_MISSING = 3
+
+DENSE_OK = _DENSE_OK
+DENSE_WRONG_KIND = _DENSE_WRONG_KIND
+DENSE_WRONG_COUNT = _DENSE_WRONG_COUNT
+DENSE_MISSING = _DENSE_MISSING
+
+
+cdef int _check_dense(const int8_t *kind, const int64_t *count, int64_t batch,
+                      int expected, int64_t size, bint has_default,
+                      int64_t *row) noexcept nogil:
+    cdef int64_t b, first_missing = -1
+    for b in range(batch):
+        if kind[b] == 0:
+            if first_missing < 0:
+                first_missing = b
+        elif kind[b] != expected:
+            row[0] = b
+            return _DENSE_WRONG_KIND
+        elif count[b] != size:
+            row[0] = b
+            return _DENSE_WRONG_COUNT
+    if first_missing >= 0 and not has_default:
+        row[0] = first_missing
+        return _DENSE_MISSING
+    return _DENSE_OK
+
+
+cdef int _fill_numeric(const uint8_t **ptrs, const int8_t *kind, const int64_t *start,
+                       const int64_t *stop, int64_t batch, int64_t size, int ekind,
+                       char *out, const char *default, int64_t item) noexcept nogil:
+    cdef int64_t b
+    for b in range(batch):
+        if kind[b] == 0:
+            memcpy(out + b * size * item, default, size * item)
+        elif _decode(ptrs[b], start[b], stop[b], ekind, out, b * size,
+                     b * size + size) < 0:
+            return -1
+    return 0
+
+
+def fill_dense(records, kind, count, start, stop, features, expected, sizes, outs,
+               defaults):
+    """Check and fill the dense outputs of several FixedLenFeatures at once.
+
+    For each ``j``, feature row ``f = features[j]`` of the ``index_features``
+    arrays fills the flat array ``outs[j]`` (``len(records) * sizes[j]``
+    values of kind ``expected[j]``); a missing record takes ``defaults[j]``
+    (flat, ``sizes[j]`` values), and without a default (None) is an error.
+
+    Returns ``(status, j, row)``: a ``DENSE_*`` code, the spec position and
+    the record of the first error (``(DENSE_OK, -1, -1)`` when all is well).
+    """
+    cdef int8_t[:, ::1] kind_v = kind
+    cdef int64_t[:, ::1] count_v = count, start_v = start, stop_v = stop
+    cdef int64_t batch = kind_v.shape[1], j, f, size, row = -1
+    cdef int status, ekind
+    lens = np.zeros(batch + 1, dtype=np.int64)
+    cdef int64_t[::1] lens_v = lens
+    cdef const uint8_t **ptrs = _pointers(records, &lens_v[0])
+    try:
+        for j in range(len(features)):
+            f, ekind, size = features[j], expected[j], sizes[j]
+            if batch == 0:
                 continue
-            if at >= limit or not _sub(&c, &sub):
-                raise ValueError(f"list {j} does not match its index")
-            out[at] = PyBytes_FromStringAndSize(<const char *>c.p + sub.pos,
-                                                sub.end - sub.pos)
-            at += 1
-        if at != limit:
-            raise ValueError(f"list {j} does not match its index")
+            status = _check_dense(&kind_v[f, 0], &count_v[f, 0], batch, ekind, size,
+                                  defaults[j] is not None, &row)
+            if status != DENSE_OK:
+                return status, j, row
+            if ekind == _KIND_BYTES:
+                _fill_bytes(ptrs, &kind_v[f, 0], &start_v[f, 0], &stop_v[f, 0],
+                            batch, size, outs[j], defaults[j])
+            else:
+                _fill_numbers(ptrs, kind_v, start_v, stop_v, f, batch, size, ekind,
+                              outs[j], defaults[j])
+    finally:
+        free(ptrs)
+    return DENSE_OK, -1, -1
+
+
+cdef _fill_numbers(const uint8_t **ptrs, int8_t[:, ::1] kind_v,
+                   int64_t[:, ::1] start_v, int64_t[:, ::1] stop_v, int64_t f,
+                   int64_t batch, int64_t size, int ekind, out, default):
+    cdef int8_t[::1] out_v = out.view(np.int8)
+    cdef const int8_t[::1] default_v
+    cdef int64_t item = out.itemsize
+    cdef int rc
+    if out.shape[0] != batch * size or out.dtype.kind not in "if":
+        raise ValueError("out does not fit the batch")
+    cdef const char *dflt = NULL
+    if default is not None:
+        if default.shape[0] != size or default.dtype != out.dtype:
+            raise ValueError("default does not fit the feature")
+        default_v = default.view(np.int8)
+        if size:
+            dflt = <const char *>&default_v[0]
+    if size == 0:
+        return
+    with nogil:
+        rc = _fill_numeric(ptrs, &kind_v[f, 0], &start_v[f, 0], &stop_v[f, 0], batch,
+                           size, ekind, <char *>&out_v[0], dflt, item)
+    if rc < 0:
+        raise ValueError(f"feature {f} does not match its index")
+
+
+cdef _fill_bytes(const uint8_t **ptrs, const int8_t *kind, const int64_t *start,
+                 const int64_t *stop, int64_t batch, int64_t size, object[::1] out,
+                 default):
+    cdef int64_t b, k
+    if out.shape[0] != batch * size:
+        raise ValueError("out does not fit the batch")
+    for b in range(batch):
+        if kind[b] == 0:
+            for k in range(size):
+                out[b * size + k] = default[k]
+        elif _bytes_into(ptrs[b], start[b], stop[b], out, b * size,
+                         b * size + size) < 0:
+            raise ValueError(f"record {b} does not match its index")
+
+
+def all_bytes(list records):
+    """Whether every item of the list ``records`` is exactly ``bytes``."""
+    cdef Py_ssize_t i
+    for i in range(len(records)):
+        if type(records[i]) is not bytes:
+            return False
+    return True

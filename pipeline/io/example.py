@@ -27,7 +27,13 @@ import numpy as np
 from pipeline import _kernels
 from pipeline.errors import InvalidArgumentError
 from pipeline.io import vectorized
-from pipeline.io.example_columns import Located, fill_dense, fill_sequence, fill_sparse
+from pipeline.io.example_columns import (
+    DensePlan,
+    Located,
+    fill_dense_all,
+    fill_sequence,
+    fill_sparse,
+)
 from pipeline.io.example_spec import (
     FixedLenFeature,
     FixedLenSequenceFeature,
@@ -53,9 +59,9 @@ def _as_batch(serialized: Any) -> list[bytes] | np.ndarray:
             )
         serialized = serialized.tolist()
     records = serialized if isinstance(serialized, list) else list(serialized)
-    if all(type(r) is bytes for r in records):
-        return records
-    return [_record_bytes(r) for r in records]
+    if not _kernels.load("example").all_bytes(records):
+        records = [_record_bytes(r) for r in records]
+    return records
 
 
 def _record_bytes(record: Any) -> bytes:
@@ -116,27 +122,59 @@ def parse_example(
         >>> parse_example(recs, {"t": VarLenFeature("string")})["t"].values.tolist()
         [b'a', b'b']
     """
-    _check_features(features)
+    plan = _plan(features)
     records = _as_batch(serialized)
-    keys = list(features)
     kernel = _kernels.load("example")
-    encoded = [k.encode() for k in keys]
     kind, count, start, stop, status, bad, offset = kernel.index_features(
-        records, encoded
+        records, plan.encoded
     )
     if status != kernel.STATUS_OK:
         raise _malformed(records, bad, offset)
-    out: dict[str, Any] = {}
-    for f, key in enumerate(keys):
-        spec = features[key]
+    out = fill_dense_all(kernel, records, (kind, count, start, stop), plan.dense)
+    for f, key, spec in plan.others:
         loc = Located(kernel, records, key, kind[f], count[f], start[f], stop[f])
-        if isinstance(spec, FixedLenFeature):
-            out[key] = fill_dense(loc, spec)
-        elif isinstance(spec, VarLenFeature):
+        if isinstance(spec, VarLenFeature):
             out[key] = fill_sparse(loc, spec.dtype)
         else:
             out[key] = fill_sequence(loc, spec)
-    return out
+    return {key: out[key] for key in plan.keys} if plan.others else out
+
+
+class _Plan:
+    """A parse spec digested once: keys, the dense plan, the other features."""
+
+    def __init__(self, features: Mapping[str, Feature]) -> None:
+        _check_features(features)
+        self.features = dict(features)  # keeps the specs (and their ids) alive
+        self.keys = list(features)
+        self.encoded = [k.encode() for k in self.keys]
+        dense = [
+            f
+            for f, k in enumerate(self.keys)
+            if isinstance(features[k], FixedLenFeature)
+        ]
+        names = [self.keys[f] for f in dense]
+        self.dense = DensePlan(dense, names, [features[k] for k in names])
+        self.others = [
+            (f, k, features[k]) for f, k in enumerate(self.keys) if f not in dense
+        ]
+
+
+_PLANS: dict[tuple, _Plan] = {}
+_MAX_PLANS = 256
+
+
+def _plan(features: Mapping[str, Feature]) -> _Plan:
+    if not isinstance(features, Mapping):
+        _check_features(features)
+    signature = tuple((k, id(v)) for k, v in features.items())
+    plan = _PLANS.get(signature)
+    if plan is None:
+        plan = _Plan(features)
+        if len(_PLANS) >= _MAX_PLANS:
+            _PLANS.clear()
+        _PLANS[signature] = plan
+    return plan
 
 
 def parse_single_example(

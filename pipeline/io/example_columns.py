@@ -17,6 +17,7 @@ Example:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,7 +32,7 @@ from pipeline.io.example_spec import (
 )
 from pipeline.types import SparseTensor
 
-__all__ = ["Located", "fill_dense", "fill_sequence", "fill_sparse"]
+__all__ = ["DensePlan", "Located", "fill_dense_all", "fill_sequence", "fill_sparse"]
 
 _STRING = np.dtype(object)
 _KIND_NAMES = {1: "string", 2: "float", 3: "int64"}
@@ -111,35 +112,72 @@ def _empty(shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
     return np.empty(shape, dtype=dtype)
 
 
-def fill_dense(loc: Located, spec: FixedLenFeature) -> np.ndarray:
-    """The ``[B] + shape`` column of a `FixedLenFeature`.
+class DensePlan:
+    """What ``fill_dense_all`` needs about a set of FixedLenFeatures, computed once.
+
+    ``positions[j]`` is the row of ``keys[j]`` in the ``index_features`` arrays.
+    """
+
+    def __init__(
+        self, positions: list[int], keys: list[str], specs: list[FixedLenFeature]
+    ) -> None:
+        self.positions, self.keys, self.specs = positions, keys, specs
+        self.sizes = [math.prod(spec.shape) for spec in specs]
+        self.defaults = [spec.flat_default(key) for key, spec in zip(keys, specs)]
+        self.expected = [_expected_kind(spec.dtype) for spec in specs]
+
+
+def fill_dense_all(
+    kernel: Any, records: list, index: tuple, plan: DensePlan
+) -> dict[str, np.ndarray]:
+    """The ``[B] + shape`` columns of FixedLenFeatures, in one kernel call.
+
+    ``index`` is ``(kind, count, start, stop)`` from ``index_features``.
 
     Raises:
         InvalidArgumentError: wrong list type or count in a present record, or a
             missing record without a default.
     """
-    size = int(np.prod(spec.shape))
-    present = loc.kind != 0
-    _check_kinds(
-        loc,
-        spec.dtype,
-        loc.count != size,
-        lambda row: (
-            f"Number of {tf_dtype_name(spec.dtype)} values != expected.  "
-            f"Values size: {int(loc.count[row])} but output shape: {list(spec.shape)}"
-        ),
+    batch = len(records)
+    outs = [
+        np.empty(batch * n, dtype=spec.dtype) for n, spec in zip(plan.sizes, plan.specs)
+    ]
+    status, j, row = kernel.fill_dense(
+        records, *index, plan.positions, plan.expected, plan.sizes, outs, plan.defaults
     )
-    missing = ~present
-    batch = len(loc.records)
-    out = _empty((batch, size), spec.dtype)
-    if missing.any():
-        if spec.default_value is None:
-            _required(loc, spec.dtype, missing)
-        default = default_array(spec.default_value, spec.dtype, spec.shape, loc.key)
-        out[missing] = default.reshape(size)
-    rows = np.flatnonzero(present)
-    loc.decode(rows, rows * size, out.reshape(-1))
-    return out.reshape((batch, *spec.shape))
+    if status != kernel.DENSE_OK:
+        raise _dense_error(
+            kernel, status, row, plan.keys[j], plan.specs[j], index, plan.positions[j]
+        )
+    return {
+        key: out.reshape((batch, *spec.shape)) if spec.shape else out
+        for key, spec, out in zip(plan.keys, plan.specs, outs)
+    }
+
+
+def _dense_error(kernel, status, row, key, spec, index, f) -> InvalidArgumentError:
+    kind, count = int(index[0][f, row]), int(index[1][f, row])
+    dtype = tf_dtype_name(spec.dtype)
+    if status == kernel.DENSE_MISSING:
+        return InvalidArgumentError(
+            f"Feature: {key} (data type: {dtype}) is required but could not be "
+            f"found (record {row}).",
+            record_index=row,
+            feature=key,
+        )
+    if status == kernel.DENSE_WRONG_KIND:
+        what = (
+            f"Data types don't match. Data type: {_KIND_NAMES[kind]} but expected "
+            f"type: {dtype}"
+        )
+    else:
+        what = (
+            f"Number of {dtype} values != expected.  Values size: {count} but "
+            f"output shape: {list(spec.shape)}"
+        )
+    return InvalidArgumentError(
+        f"Key: {key}, Index: {row}.  {what}", record_index=row, feature=key
+    )
 
 
 def fill_sparse(loc: Located, dtype: np.dtype) -> SparseTensor:

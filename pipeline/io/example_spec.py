@@ -117,6 +117,23 @@ class FixedLenFeature:
         object.__setattr__(self, "shape", _shape(self.shape))
         object.__setattr__(self, "dtype", normalize_dtype(self.dtype))
 
+    def flat_default(self, key: str) -> np.ndarray | None:
+        """The default as a flat array of ``prod(shape)`` values (cached), or None.
+
+        Example:
+            >>> FixedLenFeature([2], "int64", 7).flat_default("k").tolist()
+            [7, 7]
+        """
+        if self.default_value is None:
+            return None
+        cached = self.__dict__.get("_flat_default")
+        if cached is None:
+            array = default_array(self.default_value, self.dtype, self.shape, key)
+            cached = array.reshape(-1)
+            cached.flags.writeable = False
+            self.__dict__["_flat_default"] = cached
+        return cached
+
     def __repr__(self) -> str:
         return (
             f"FixedLenFeature(shape={self.shape}, dtype={_name(self.dtype)}, "

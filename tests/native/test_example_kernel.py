@@ -113,3 +113,34 @@ def test_decode_rejects_inconsistent_index():
         out = np.zeros(1, np.int64)  # too small for 2 values
         with pytest.raises(ValueError, match="does not match"):
             module.decode_int64([rec], one, start[0], stop[0], one, count[0], out)
+
+
+SPECS = [  # (key position, kind, size, dtype, default)
+    (0, nat.KIND_INT64 if nat else 3, 1, np.int64, np.array([-7], np.int64)),
+    (1, nat.KIND_FLOAT if nat else 2, 2, np.float32, None),
+    (2, nat.KIND_BYTES if nat else 1, 1, object, np.array([b"d"], object)),
+]
+
+
+@given(st.lists(example_st, max_size=5), st.permutations(range(3)))
+def test_fill_dense_agrees(examples, order):
+    records = [serialize_example(e) for e in examples]
+    index = nat.index_features(records, KEYS)[:4]
+    specs = [SPECS[i] for i in order]
+    results = []
+    for module in (nat, ref):
+        outs = [np.zeros(len(records) * s[2], dtype=s[3]) for s in specs]
+        status = module.fill_dense(
+            records, *index, [s[0] for s in specs], [s[1] for s in specs],
+            [s[2] for s in specs], outs, [s[4] for s in specs],
+        )  # fmt: skip
+        results.append((status, [o.tobytes() if o.dtype != object else o.tolist()
+                                 for o in outs]))  # fmt: skip
+    assert results[0][0] == results[1][0]
+    if results[0][0][0] == nat.DENSE_OK:
+        assert results[0][1] == results[1][1]
+
+
+def test_all_bytes():
+    for module in (nat, ref):
+        assert module.all_bytes([b"a", b""]) and not module.all_bytes([b"a", "b"])
