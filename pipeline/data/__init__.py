@@ -16,6 +16,7 @@ from pipeline.data.dataset import (
     UNKNOWN_CARDINALITY,
     Dataset,
 )
+from pipeline.data.parquet_dataset import ParquetDataset
 from pipeline.data.text_dataset import FixedLengthRecordDataset, TextLineDataset
 from pipeline.data.tfrecord_dataset import TFRecordDataset
 from pipeline.executor.options import Options
@@ -30,6 +31,7 @@ __all__ = [
     "FixedLengthRecordDataset",
     "INFINITE_CARDINALITY",
     "Options",
+    "ParquetDataset",
     "TFRecordDataset",
     "TextLineDataset",
     "UNKNOWN_CARDINALITY",
