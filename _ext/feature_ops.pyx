@@ -406,3 +406,14 @@ def indicator(splits, ids, weights, Py_ssize_t depth):
                 if 0 <= iv[e] < depth:
                     ov[r, iv[e]] += 1 if wp == NULL else wp[e]
     return out
+
+
+def nonempty(values):
+    """bool array: which strings (bytes or str) are not empty."""
+    cdef _Gathered g = _Gathered(values)
+    out = np.empty(g.n, dtype=np.bool_)
+    cdef char[::1] res = out.view(np.int8)
+    cdef Py_ssize_t i
+    for i in range(g.n):
+        res[i] = g.lens[i] != 0
+    return out

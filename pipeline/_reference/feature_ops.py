@@ -279,3 +279,13 @@ def indicator(splits: Any, ids: Any, weights: Any, depth: int) -> np.ndarray:
             if 0 <= iv[e] < depth:
                 out[r, iv[e]] += np.float32(1) if w is None else w[e]
     return out
+
+
+def nonempty(values: Sequence[Any]) -> np.ndarray:
+    """bool array: which strings (bytes or str) are not empty.
+
+    Example:
+        >>> nonempty([b"", "a", b"\\x00"]).tolist()
+        [False, True, True]
+    """
+    return np.array([len(_text(v, i)) > 0 for i, v in enumerate(values)], dtype=bool)

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from pipeline import _kernels
 from pipeline.errors import InvalidArgumentError
 from pipeline.types import SparseTensor
 
@@ -193,7 +194,8 @@ def missing_mask(arr: np.ndarray) -> np.ndarray:
         [[True], [False]]
     """
     if arr.dtype == object:
-        return (arr != b"") & (arr != "")
+        flat = _kernels.load("feature_ops").nonempty(arr.reshape(-1))
+        return flat.reshape(arr.shape)
     return arr != -1
 
 

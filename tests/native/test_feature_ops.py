@@ -201,3 +201,18 @@ def test_segment_combine_semantics(impl):
         impl.segment_combine(splits, ids, None, table, "max")
     with pytest.raises(ValueError, match="run past"):
         impl.indicator([0, 9], ids, None, 3)
+
+
+@pytest.mark.parametrize("impl", IMPLS, ids=lambda m: m.__name__)
+def test_nonempty(impl):
+    got = impl.nonempty(np.array([b"", "", b"\x00", "x"], dtype=object))
+    assert got.dtype == np.bool_ and got.tolist() == [False, False, True, True]
+    with pytest.raises(TypeError, match="index 1"):
+        impl.nonempty([b"a", 3])
+
+
+@pytest.mark.native
+@needs_native
+@given(st.lists(st.one_of(WORDS, st.text(max_size=3)), max_size=30))
+def test_native_nonempty_matches_reference(values):
+    assert nat.nonempty(values).tolist() == ref.nonempty(values).tolist()
