@@ -177,11 +177,22 @@ def head(batch: Batch, n: int) -> Batch:
         >>> c.values.tolist(), c.lengths.tolist()
         ([5, 6], [2, -1])
     """
+    return take(batch, 0, n)
+
+
+def take(batch: Batch, start: int, stop: int) -> Batch:
+    """Records ``start:stop`` of a batch.
+
+    Example:
+        >>> b = {"x": Column("int64", np.array([5, 6, 7]), np.array([2, -1, 1]))}
+        >>> take(b, 1, 3)["x"].values.tolist()
+        [7]
+    """
     out = {}
     for name, col in batch.items():
-        lengths = col.lengths[:n]
-        used = int(np.maximum(lengths, 0).sum())
-        out[name] = Column(
-            col.kind, col.values[:used], lengths, col.invalid, col.scalar
-        )
+        used = np.concatenate([[0], np.cumsum(np.maximum(col.lengths, 0))])
+        lengths = col.lengths[start:stop]
+        lo, hi = used[min(start, len(col.lengths))], used[min(stop, len(col.lengths))]
+        values = col.values[lo:hi]
+        out[name] = Column(col.kind, values, lengths, col.invalid, col.scalar)
     return out

@@ -1,20 +1,155 @@
-"""``pipeline convert``."""
+"""``pipeline convert``: rewrite files as TFRecord (Examples), CSV or Parquet shards.
+
+The schema (features, kinds, one value or a list per record) is inferred from
+the input, or read from ``--schema spec.json`` (``pipeline schema --json``).
+Records keep their order: shard ``k`` of ``N`` holds the ``k``-th contiguous
+slice, and shards are named ``NAME-0000k-of-0000N.EXT``; each is written
+under a temporary name and renamed when complete.
+
+Example:
+    >>> from pipeline.cli import main
+    >>>     >>> with fs.open_output("memory://convert-cmd/in.csv") as f:
+    ...     _ = f.write(b"a,b\\n1,x\\n2,y\\n3,z\\n")
+    >>> main(["convert", "memory://convert-cmd/in.csv", "--to", "tfrecord",
+    ...       "--out", "memory://convert-cmd/out", "--shards", "2"])
+    memory://convert-cmd/out/in-00000-of-00002.tfrecord: 2 records
+    memory://convert-cmd/out/in-00001-of-00002.tfrecord: 1 records
+    0
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 
-from pipeline.cli import _common
+from pipeline.cli import _common, _read
+from pipeline.cli._writers import open_writer
+from pipeline.cli.count import count_file
+from pipeline.cli.schema import infer
+from pipeline.errors import InvalidArgumentError
+from pipeline.io.detect import Detected
+from pipeline.io.schema import Schema, load_spec
 
-HELP = "convert (not yet implemented)"
-EPILOG = ""
+HELP = "convert to TFRecord (Examples), CSV or Parquet shards"
+EPILOG = """examples:
+  pipeline convert 'data/*.csv.gz' --to tfrecord --out out/ --shards 8
+  pipeline convert data/train.tfrecord-* --to parquet --out out/ --name train
+  pipeline convert data/a.parquet --to csv --out out/ --compression GZIP
+  pipeline convert data/*.csv --to tfrecord --out out/ --schema spec.json
+
+Shards are named NAME-00000-of-0000N.EXT and `pipeline verify` passes on them."""
+
+_EXTENSIONS = {"tfrecord": "tfrecord", "csv": "csv", "parquet": "parquet"}
+_SCHEMA_SAMPLE_RECORDS = 10_000
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add the arguments."""
+    """Add the ``convert`` arguments."""
     _common.add_input_arguments(parser)
+    parser.add_argument("--to", required=True, choices=sorted(_EXTENSIONS))
+    parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    parser.add_argument("--shards", type=int, default=1, help="number of shards")
+    parser.add_argument(
+        "--compression",
+        choices=["GZIP", "ZLIB", "NONE"],
+        type=str.upper,
+        default="NONE",
+        help="output compression",
+    )
+    parser.add_argument("--name", help="shard name prefix (default: first input's)")
+    parser.add_argument("--schema", metavar="SPEC", help="schema JSON to convert with")
+
+
+def _stem(path: str) -> str:
+    name = path.rstrip("/").rsplit("/", 1)[-1]
+    for suffix in (".gz", ".zz", ".zlib"):
+        name = name.removesuffix(suffix)
+    return name.split(".", 1)[0] or "part"
+
+
+def shard_paths(out: str, name: str, shards: int, ext: str) -> list[str]:
+    """The ``NAME-0000k-of-0000N.EXT`` paths under ``out``.
+
+    Example:
+        >>> shard_paths("o", "train", 2, "csv")
+        ['o/train-00000-of-00002.csv', 'o/train-00001-of-00002.csv']
+    """
+    out = out.rstrip("/")
+    return [f"{out}/{name}-{k:05d}-of-{shards:05d}.{ext}" for k in range(shards)]
+
+
+def _schema(args: argparse.Namespace, files: list[Detected]) -> Schema:
+    if args.schema:
+        return load_spec(args.schema).schema
+    schema = infer(files, _SCHEMA_SAMPLE_RECORDS)
+    if files and schema.records >= _SCHEMA_SAMPLE_RECORDS:
+        schema = infer(files)  # lengths and presence must hold for every record
+    return schema
+
+
+def _check(args: argparse.Namespace) -> None:
+    if args.shards < 1:
+        raise InvalidArgumentError(f"`--shards` must be >= 1. Received: {args.shards}")
+    if args.compression == "ZLIB" and args.to == "parquet":
+        raise InvalidArgumentError("Parquet output takes --compression GZIP or NONE")
+
+
+def _make_folder(out: str) -> None:
+    local = out.removeprefix("file://")
+    if "://" not in local:
+        os.makedirs(local, exist_ok=True)  # fsspec URLs make their folders
+
+
+def _batches(files: list[Detected], kinds: dict[str, str] | None):
+    for d in files:
+        if not d.empty:
+            yield from _read.iter_batches(d, kinds)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run."""
-    return 1
+    """Convert the inputs into shards."""
+    _check(args)
+    files = _common.resolve(args)
+    schema = _schema(args, files)
+    total = sum(count_file(d)[0] for d in files)
+    compression = "" if args.compression == "NONE" else args.compression
+    paths = shard_paths(
+        args.out,
+        args.name or _stem(files[0].path),
+        args.shards,
+        _EXTENSIONS[args.to]
+        + (".gz" if compression == "GZIP" and args.to != "parquet" else ""),
+    )
+    ends = [total * (k + 1) // args.shards for k in range(args.shards)]
+    kinds = {n: f.kind for n, f in schema.features.items()}
+    _make_folder(args.out)
+    with _common.progress("converting", args.quiet) as bar:
+        _write_shards(paths, ends, _batches(files, kinds), schema, args, bar)
+    return 0
+
+
+def _write_shards(paths, ends, batches, schema, args, bar) -> None:
+    compression = "" if args.compression == "NONE" else args.compression
+    k, written, done = 0, 0, 0
+    writer = open_writer(args.to, paths[0], schema, compression)
+    try:
+        for batch in batches:
+            n, start = _read.batch_size(batch), 0
+            while start < n:
+                while written >= ends[k] and k + 1 < len(paths):
+                    writer.close()
+                    print(f"{paths[k]}: {written - done} records")
+                    k, done = k + 1, written
+                    writer = open_writer(args.to, paths[k], schema, compression)
+                stop = min(n, start + ends[k] - written) if k + 1 < len(paths) else n
+                writer.write(_read.take(batch, start, stop))
+                written, start = written + stop - start, stop
+            bar.advance(n)
+        writer.close()
+        print(f"{paths[k]}: {written - done} records")
+        for path in paths[k + 1 :]:  # fewer records than shards: empty shards
+            open_writer(args.to, path, schema, compression).close()
+            print(f"{path}: 0 records")
+    except BaseException:
+        writer.abort()
+        raise

@@ -144,6 +144,8 @@ def _looks_like_example(record: bytes | None) -> bool:
         return True  # too long to sample; TFRecord files almost always hold Examples
     if not record:
         return True
+    if record[0] != 0x0A:  # an Example's first field is 1 (features), a message
+        return False
     from pipeline.io.example_wire import decode_example
 
     try:
