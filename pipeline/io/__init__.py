@@ -18,6 +18,7 @@ from pipeline.io.example_spec import (
     FixedLenSequenceFeature,
     VarLenFeature,
 )
+from pipeline.io.schema import load_spec
 from pipeline.io.tfrecord_writer import TFRecordOptions, TFRecordWriter
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "TFRecordWriter",
     "VarLenFeature",
     "decode_csv",
+    "load_spec",
     "parse_example",
     "parse_single_example",
     "serialize_example",
