@@ -29,7 +29,7 @@ from pipeline.types import SparseTensor
 _TARGET_BLOCK_S = 0.002
 _MAX_BLOCK = 256
 _MAX_BUFFER_BLOCKS = 8
-_MAX_BLOCK_BYTES = 8 * 2**20
+_MAX_BLOCK_BYTES = 512 * 2**10
 _DEFAULT_BUDGET_BYTES = 512 * 2**20
 _STAGE_SHARE = 4
 
@@ -52,8 +52,8 @@ def block_for(per_element_s: float, element_bytes: int = 0) -> int:
     """Elements per block for this per-element cost and size.
 
     Example:
-        >>> block_for(1e-4, element_bytes=4 * 2**20)
-        2
+        >>> block_for(1e-4, element_bytes=64 * 2**10)
+        8
     """
     by_time = _TARGET_BLOCK_S / max(per_element_s, 1e-9)
     by_bytes = _MAX_BLOCK_BYTES / max(element_bytes, 1)

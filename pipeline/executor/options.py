@@ -25,6 +25,8 @@ class Options:
         map_vectorization: run a per-element parser over whole batches when
             ``map(parse) -> batch(n)`` allows it (default True).
         final_prefetch: add a prefetch at the end (default True).
+        gather_batches: batch (shuffled) tensor slices by gathering columns
+            (default True).
         deterministic: default for stages whose ``deterministic`` is None
             (default True: output order never depends on thread timing).
         seed: root seed of random stages without their own seed (default: a
@@ -42,6 +44,7 @@ class Options:
     noop_elimination: bool = True
     map_vectorization: bool = True
     final_prefetch: bool = True
+    gather_batches: bool = True
     deterministic: bool | None = None
     seed: int | None = None
     num_threads: int | None = None

@@ -46,6 +46,7 @@ def optimized(node: Node, options: Options) -> Node:
         noop_elimination=options.noop_elimination,
         map_vectorization=options.map_vectorization,
         final_prefetch=options.final_prefetch,
+        gather_batches=options.gather_batches,
     )
 
 

@@ -1,6 +1,7 @@
-"""Parallel ``map``: a dispatcher thread cuts the input into blocks, worker
-threads map whole blocks, the consumer takes them in order (or as they finish
-with ``deterministic=False``).
+"""Parallel ``map``: worker threads take turns cutting a block from the input
+(under a lock, with the input's checkpoint and a sequence number), map the
+whole block, and the consumer takes blocks in sequence order (or as they
+finish with ``deterministic=False``).
 
 Example:
     >>> from pipeline.graph.sources import RangeNode
@@ -20,7 +21,6 @@ from collections.abc import Callable
 from typing import Any
 
 from pipeline.executor import autotune
-from pipeline.executor.buffers import CLOSED, BoundedBuffer
 from pipeline.executor.stages import StageStats, ThreadedStage, pull_block
 from pipeline.graph.base import IterContext, NodeIterator, failure_of
 from pipeline.graph.failures import ElementFailure
@@ -89,41 +89,48 @@ class Results:
             self.cond.notify_all()
 
 
-def _dispatch(
-    parent: NodeIterator,
-    tasks: BoundedBuffer,
-    results: Results,
-    stats: StageStats,
-    index: int,
-) -> None:
-    try:
-        while True:
+class _Input:
+    """The parent iterator shared by the workers, read under a lock."""
+
+    def __init__(self, parent: NodeIterator, index: int) -> None:
+        self.parent, self.index = parent, index
+        self.lock = threading.Lock()
+        self.ended = False
+
+    def next_block(self, results: Results, stats: StageStats) -> Any:
+        """``(seq, block, checkpoint, index)`` of the next block, or None."""
+        with self.lock:
+            if self.ended:
+                return None
             seq = results.reserve()
             if seq is None:
-                return
-            ckpt = parent.get_state()
-            block, ended = pull_block(parent, stats.block_size, stats)
-            if block and not tasks.put((seq, block, ckpt, index)):
-                return
-            index += len(block)
+                return None
+            index = self.index
+            try:
+                ckpt = self.parent.get_state()
+                block, ended = pull_block(self.parent, stats.block_size, stats)
+            except BaseException as e:  # a bug upstream: surface it at the consumer
+                block, ckpt, ended = (
+                    [ElementFailure(e, where={"stage": stats.label})],
+                    None,
+                    True,
+                )
+            self.index += len(block)
             if ended:
+                self.ended = True
                 results.finish_input(seq + 1 if block else seq)
-                return
-    except BaseException as e:  # a bug upstream: surface it at the consumer
-        failure = ElementFailure(e, where={"stage": stats.label})
-        results.finish(seq, ([failure], None, index))
-        results.finish_input(seq + 1)
+            return (seq, block, ckpt, index) if block else None
 
 
 def _work(
+    source: _Input,
     mapper: Callable[[Any, int], Any],
-    tasks: BoundedBuffer,
     results: Results,
     stats: StageStats,
 ) -> None:
     while True:
-        task = tasks.get()
-        if task is CLOSED:
+        task = source.next_block(results, stats)
+        if task is None:
             return
         seq, block, ckpt, index = task
         start = time.perf_counter()
@@ -173,26 +180,15 @@ class ParallelMapIterator(ThreadedStage):
         self.mapper, self.workers, self.ordered = mapper, workers, ordered
         self.counters = StageStats(label, workers)
         self.counters.block_size = 4
-        self.tasks: BoundedBuffer | None = None
         self.results: Results | None = None
 
     def _launch(self) -> None:
-        self.tasks = BoundedBuffer(2 * self.workers)
-        self.results = Results(2 * self.workers + 1, self.ordered)
-        self.counters.buffer = self.tasks
+        self.results = Results(2 * self.workers, self.ordered)
         index = (self.restored or {}).get("index", 0)
-        args = (self.parent, self.tasks, self.results, self.counters, index)
-        self._spawn(_dispatch, args, 1)
-        work_args = (self.mapper, self.tasks, self.results, self.counters)
-        for i in range(self.workers):
-            t = threading.Thread(
-                target=_work,
-                args=work_args,
-                name=f"pipeline-map-worker-{i}",
-                daemon=True,
-            )
-            self.threads.append(t)
-            t.start()
+        source = _Input(self.parent, index)
+        self._spawn(
+            _work, (source, self.mapper, self.results, self.counters), self.workers
+        )
 
     def _take(self) -> Any:
         return None if self.results is None else self.results.take()
@@ -200,6 +196,4 @@ class ParallelMapIterator(ThreadedStage):
     def _halt(self) -> None:
         if self.results is not None:
             self.results.close()
-        if self.tasks is not None:
-            self.tasks.close()
         self._join()

@@ -6,6 +6,8 @@
 - **map vectorization**: ``map(f) -> batch(n)`` becomes
   ``batch(n) -> vectorized_map(f)`` when a dry run of ``f`` on a sample element
   under ``tracing()`` calls a vectorizable parser (``pipeline.io.vectorized``);
+- **slice gathering**: ``from_tensor_slices [-> shuffle] -> batch`` shuffles
+  row indices and gathers each batch column by column (``graph.gather``);
 - **final prefetch**: a ``prefetch(AUTOTUNE)`` is added at the end.
 
 Example:
@@ -27,6 +29,7 @@ from pipeline.graph.batching import BatchNode
 from pipeline.graph.caching import CacheNode, PrefetchNode
 from pipeline.graph.elementwise import FilterNode, MapNode
 from pipeline.graph.failures import ElementFailure
+from pipeline.graph.gather import gather_rewrite
 from pipeline.graph.recovery import IgnoreErrorsNode
 from pipeline.graph.shuffling import ShuffleNode
 from pipeline.graph.slicing import RepeatNode, ShardNode, SkipNode, TakeNode
@@ -43,6 +46,7 @@ def optimize(
     noop_elimination: bool = True,
     map_vectorization: bool = True,
     final_prefetch: bool = True,
+    gather_batches: bool = True,
 ) -> Node:
     """The rewritten graph (``node`` itself is unchanged: nodes are immutable).
 
@@ -59,6 +63,8 @@ def optimize(
         passes.append(_fuse_maps)
     if map_vectorization:
         passes.append(_vectorize)
+    if gather_batches:
+        passes.append(gather_rewrite)
     out = _rewrite(node, passes, {})
     if final_prefetch and not isinstance(out, PrefetchNode):
         out = PrefetchNode((out,), buffer_size=AUTOTUNE)

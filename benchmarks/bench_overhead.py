@@ -1,0 +1,129 @@
+"""Per-element engine overhead: ours vs tf.data on issue 2's three workloads.
+
+* ``range_map_batch``: ``range(N).map(lambda x: x * 2).batch(256)``;
+* ``slices_shuffle_batch``: ``from_tensor_slices(dict of 5 columns)
+  .shuffle(10_000).batch(256)``;
+* ``parallel_sort_map``: ``from_tensor_slices(M x 16384 float32).map(sort,
+  num_parallel_calls=T)``: a function that releases the GIL (numpy's sort of a
+  64 KiB array; ``tf.sort`` on TF's side), for T = 1 and 2 threads.
+
+Passes alternate between ours and TF's; the best pass of each counts. Prints a
+table (elements/s, ratio ours/TF) and one JSON line per workload.
+
+    .venv-bench/bin/python -m benchmarks.bench_overhead --rows 500000 --passes 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+_BATCH = 256
+_SHUFFLE = 10_000
+_ARRAY_FLOATS = 16_384  # 64 KiB of float32
+
+
+def _columns(rows: int) -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(0)
+    cols = {f"f{i}": rng.random(rows, dtype=np.float32) for i in range(4)}
+    cols["id"] = np.arange(rows, dtype=np.int64)
+    return cols
+
+
+def ours(rows: int, arrays: np.ndarray) -> dict[str, Callable[[], object]]:
+    import pipeline as pl
+
+    D = pl.data.Dataset
+    cols = _columns(rows)
+    out = {
+        "range_map_batch": lambda: D.range(rows).map(lambda x: x * 2).batch(_BATCH),
+        "slices_shuffle_batch": lambda: D.from_tensor_slices(cols)
+        .shuffle(_SHUFFLE)
+        .batch(_BATCH),
+    }
+    for t in (1, 2):
+        out[f"parallel_sort_map_t{t}"] = lambda t=t: D.from_tensor_slices(arrays).map(
+            np.sort, num_parallel_calls=t
+        )
+    return out
+
+
+def theirs(rows: int, arrays: np.ndarray) -> dict[str, Callable[[], object]]:
+    import tensorflow as tf
+
+    D = tf.data.Dataset
+    cols = _columns(rows)
+    out = {
+        "range_map_batch": lambda: D.range(rows).map(lambda x: x * 2).batch(_BATCH),
+        "slices_shuffle_batch": lambda: D.from_tensor_slices(cols)
+        .shuffle(_SHUFFLE)
+        .batch(_BATCH),
+    }
+    for t in (1, 2):
+        out[f"parallel_sort_map_t{t}"] = lambda t=t: D.from_tensor_slices(arrays).map(
+            tf.sort, num_parallel_calls=t
+        )
+    return out
+
+
+def _elements(name: str, rows: int, arrays: np.ndarray) -> int:
+    return len(arrays) if name.startswith("parallel") else rows
+
+
+def _time(make: Callable[[], object], iterate: Callable[[object], int]) -> float:
+    ds = make()
+    start = time.perf_counter()
+    iterate(ds)
+    return time.perf_counter() - start
+
+
+def _count(ds: object) -> int:
+    n = 0
+    for _ in ds:  # type: ignore[attr-defined]
+        n += 1
+    return n
+
+
+def _count_tf(ds: object) -> int:
+    n = 0
+    for _ in ds.as_numpy_iterator():  # type: ignore[attr-defined]
+        n += 1
+    return n
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=500_000)
+    parser.add_argument("--arrays", type=int, default=4_000)
+    parser.add_argument("--passes", type=int, default=3)
+    parser.add_argument("--no-tf", action="store_true", help="ours only")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    rng = np.random.default_rng(1)
+    arrays = rng.random((args.arrays, _ARRAY_FLOATS), dtype=np.float32)
+    mine = ours(args.rows, arrays)
+    tf_side = {} if args.no_tf else theirs(args.rows, arrays)
+    print(f"{'workload':26} {'ours el/s':>12} {'tf el/s':>12} {'ratio':>7}")
+    for name, make in mine.items():
+        n = _elements(name, args.rows, arrays)
+        best_ours = best_tf = float("inf")
+        for _ in range(args.passes):
+            best_ours = min(best_ours, _time(make, _count))
+            if name in tf_side:
+                best_tf = min(best_tf, _time(tf_side[name], _count_tf))
+        ours_rate, tf_rate = n / best_ours, n / best_tf
+        ratio = ours_rate / tf_rate if tf_side else float("nan")
+        print(f"{name:26} {ours_rate:12,.0f} {tf_rate:12,.0f} {ratio:7.2f}")
+        row = {"workload": name, "elements": n, "ours_per_s": round(ours_rate)}
+        row.update(tf_per_s=round(tf_rate) if tf_side else None, ratio=round(ratio, 3))
+        print(json.dumps(row))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
