@@ -35,6 +35,7 @@ from pipeline.feature_column._base import (
 from pipeline.feature_column.columns_dense import _EmbeddingBase
 from pipeline.feature_column.transform import sorted_dense_columns
 from pipeline.nn import backend, ops
+from pipeline.nn.layers import register
 from pipeline.nn.layers.base import Layer
 from pipeline.nn.ops._core import apply
 from pipeline.nn.tensor import IndexedSlices, Variable
@@ -58,6 +59,7 @@ def _as_constant_initializer(value: np.ndarray) -> Any:
     return lambda shape, dtype=None: value
 
 
+@register
 class DenseFeatures(Layer):
     """Turns a dict of features into one float32 matrix through dense columns.
 
@@ -196,6 +198,7 @@ def _merge(slices: list[IndexedSlices]) -> IndexedSlices:
     )
 
 
+@register
 class LinearModel(Layer):
     """The wide part: a linear function of the columns, sparse for categorical ones.
 
