@@ -75,7 +75,9 @@ class StateVariable:
             [1.0, 2.0]
         """
         xp = _access.xp()
-        new = xp.asarray(_access.to_numpy(value), dtype=self.value.dtype)
+        new = xp.array(
+            _access.to_numpy(value), dtype=self.value.dtype, order="C", copy=True
+        )
         if new.shape != self.value.shape:
             raise ValueError(
                 f"Cannot assign a value of shape {new.shape} to optimizer variable "

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipeline.nn.optimizers import _rows
+from pipeline.nn.optimizers import _fused, _rows
 from pipeline.nn.optimizers.base import Optimizer
 
 
@@ -71,6 +71,12 @@ class Adagrad(Optimizer):
             [1.0]
         """
         acc = self._accumulators[self._get_variable_index(variable)]
+        value = _fused.dense_value(gradient, variable)
+        if value is not None:
+            _fused.run(
+                "adagrad", variable, value, gradient, [acc], learning_rate, self.epsilon
+            )
+            return
         self.assign_add(acc, _rows.square(gradient))
         denominator = _rows.sqrt(acc.value + acc.dtype.type(self.epsilon))
         self.assign_sub(
@@ -149,6 +155,20 @@ class Adadelta(Optimizer):
         """
         eg, ed = self._slots[self._get_variable_index(variable)]
         rho = self.rho
+        value = _fused.dense_value(gradient, variable)
+        if value is not None:
+            _fused.run(
+                "adadelta",
+                variable,
+                value,
+                gradient,
+                [eg, ed],
+                learning_rate,
+                rho,
+                1 - rho,
+                self.epsilon,
+            )
+            return
         eps = eg.dtype.type(self.epsilon)
         self.assign(
             eg, _rows.add(eg.value * rho, _rows.mul(_rows.square(gradient), 1 - rho))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipeline.nn.optimizers import _access, _rows
+from pipeline.nn.optimizers import _access, _fused, _rows
 from pipeline.nn.optimizers.base import Optimizer
 
 
@@ -86,6 +86,22 @@ class Adam(Optimizer):
         beta_1_power = xp.power(f(self.beta_1), t)
         beta_2_power = xp.power(f(self.beta_2), t)
         alpha = learning_rate * xp.sqrt(f(1) - beta_2_power) / (f(1) - beta_1_power)
+        value = _fused.dense_value(gradient, variable)
+        if value is not None:
+            hat = slots[2] if self.amsgrad else slots[1]
+            _fused.run(
+                "adam",
+                variable,
+                value,
+                gradient,
+                [m, u, hat],
+                alpha,
+                1 - self.beta_1,
+                1 - self.beta_2,
+                self.epsilon,
+                self.amsgrad,
+            )
+            return
         self.assign_add(m, _rows.mul(_rows.sub(gradient, m.value), 1 - self.beta_1))
         self.assign_add(
             u, _rows.mul(_rows.sub(_rows.square(gradient), u.value), 1 - self.beta_2)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipeline.nn.optimizers import _rows
+from pipeline.nn.optimizers import _fused, _rows
 from pipeline.nn.optimizers.base import Optimizer
 
 
@@ -81,6 +81,25 @@ class RMSprop(Optimizer):
         """
         slots = self._slots[self._get_variable_index(variable)]
         rho = self.rho
+        value = _fused.dense_value(gradient, variable)
+        if value is not None:
+            s = slots["velocity"]
+            state = [s, slots.get("average_gradient", s), slots.get("momentum", s)]
+            _fused.run(
+                "rmsprop",
+                variable,
+                value,
+                gradient,
+                state,
+                learning_rate,
+                rho,
+                1 - rho,
+                self.momentum,
+                self.epsilon,
+                self.centered,
+                self.momentum > 0,
+            )
+            return
         s = slots["velocity"]
         eps = s.dtype.type(self.epsilon)
         self.assign(

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipeline.nn.optimizers import _rows
+from pipeline.nn.optimizers import _fused, _rows
 from pipeline.nn.optimizers.base import Optimizer
 
 
@@ -74,6 +74,23 @@ class SGD(Optimizer):
             >>> w.tolist()
             [0.5]
         """
+        value = _fused.dense_value(gradient, variable)
+        if value is not None:
+            if self.momentum == 0:
+                _fused.run("sgd", variable, value, gradient, [], learning_rate)
+            else:
+                m = self._momentums[self._get_variable_index(variable)]
+                _fused.run(
+                    "sgd_momentum",
+                    variable,
+                    value,
+                    gradient,
+                    [m],
+                    learning_rate,
+                    self.momentum,
+                    self.nesterov,
+                )
+            return
         step = _rows.mul(gradient, learning_rate)
         if self.momentum == 0:
             self.assign_sub(variable, step)
