@@ -131,7 +131,8 @@ class TFRecordDataset(Dataset):
     """The records of one or more TFRecord files, as ``tf.data.TFRecordDataset``.
 
     Args:
-        filenames: a path or fsspec URL, or a list of them (read in order).
+        filenames: a path or fsspec URL, a list of them (read in order), or a
+            `Dataset` of them.
         compression_type: None or ``""`` (none, the default), ``"GZIP"``,
             ``"ZLIB"`` or ``"AUTO"`` (from each file's suffix).
         buffer_size: bytes read from a file at a time (default 256 KiB).
@@ -162,6 +163,13 @@ class TFRecordDataset(Dataset):
         name: str | None = None,
     ) -> None:
         fs.compression_of("", "" if compression_type == "AUTO" else compression_type)
+        if isinstance(filenames, Dataset):
+            super().__init__(
+                _from_dataset(
+                    filenames, compression_type, buffer_size, num_parallel_reads
+                )
+            )
+            return
         files = _filenames(filenames)
         if buffer_size is not None and buffer_size <= 0:
             raise InvalidArgumentError(
@@ -175,21 +183,25 @@ class TFRecordDataset(Dataset):
         super().__init__(node)
 
 
+def _from_dataset(names: Dataset, kind: Any, buffer_size: Any, reads: Any):
+    """TF's form for a dataset of file names: flat_map, or interleave."""
+
+    def read_file(name: Any) -> Dataset:
+        return TFRecordDataset(_filenames(name), kind, buffer_size)
+
+    if reads in (None, 1):
+        return names.flat_map(read_file)._node
+    return names.interleave(
+        read_file, cycle_length=reads, block_length=1, num_parallel_calls=reads,
+        deterministic=True,
+    )._node  # fmt: skip
+
+
 def _interleaved(files: tuple[str, ...], kind: str, buffer_size: Any, reads: int):
     if reads != AUTOTUNE and reads < 1:
         raise InvalidArgumentError(
             "`num_parallel_reads` must be positive or AUTOTUNE. "
             f"Received: num_parallel_reads={reads}"
         )
-
-    def read_file(name: Any) -> Dataset:
-        return TFRecordDataset(_filenames(name), kind, buffer_size)
-
     names = Dataset.from_tensor_slices(np.array(list(files), dtype=object))
-    return names.interleave(
-        read_file,
-        cycle_length=reads,
-        block_length=1,
-        num_parallel_calls=reads,
-        deterministic=True,
-    )._node
+    return _from_dataset(names, kind, buffer_size, reads)

@@ -98,7 +98,10 @@ def _malformed(records: list[bytes], index: int, offset: int) -> InvalidArgument
 
 
 def parse_example(
-    serialized: Any, features: Mapping[str, Feature]
+    serialized: Any,
+    features: Mapping[str, Feature],
+    example_names: Any = None,
+    name: str | None = None,
 ) -> dict[str, np.ndarray | SparseTensor]:
     """Parse a batch of serialized Examples, as ``tf.io.parse_example``.
 
@@ -107,6 +110,8 @@ def parse_example(
             records (bytes).
         features: maps each output key to a `FixedLenFeature`, `VarLenFeature`
             or `FixedLenSequenceFeature`.
+        example_names: accepted for TF compatibility; unused.
+        name: accepted for TF compatibility; unused.
 
     Returns:
         A dict from key to a numpy array (dense) or a `SparseTensor`.
@@ -178,7 +183,10 @@ def _plan(features: Mapping[str, Feature]) -> _Plan:
 
 
 def parse_single_example(
-    serialized: Any, features: Mapping[str, Feature]
+    serialized: Any,
+    features: Mapping[str, Feature],
+    example_names: Any = None,
+    name: str | None = None,
 ) -> dict[str, np.ndarray | SparseTensor]:
     """Parse one serialized Example, as ``tf.io.parse_single_example``.
 
@@ -189,6 +197,8 @@ def parse_single_example(
     Args:
         serialized: one serialized ``tf.train.Example`` (bytes).
         features: as in :func:`parse_example`.
+        example_names: accepted for TF compatibility; unused.
+        name: accepted for TF compatibility; unused.
 
     Returns:
         A dict from key to a numpy array or a `SparseTensor`.

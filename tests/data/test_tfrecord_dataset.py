@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import fixture_path, load_fixture_json
+from support import fixture_path, load_fixture_json
 
 import pipeline as pl
 from pipeline.data.tfrecord_dataset import TFRecordSource
@@ -148,3 +148,15 @@ def test_argument_errors(kwargs):
     args = {"filenames": ["a"], **kwargs}
     with pytest.raises(ValueError):
         pl.data.TFRecordDataset(**args)
+
+
+@pytest.mark.parametrize("reads", [None, 2])
+def test_filenames_as_a_dataset(tmp_path, reads):
+    files = [
+        _write(tmp_path / f"f{i}", [f"{i}-{j}".encode() for j in range(2)])
+        for i in range(2)
+    ]
+    names = pl.data.Dataset.from_tensor_slices(files)
+    got = list(pl.data.TFRecordDataset(names, num_parallel_reads=reads))
+    expected = [b"0-0", b"0-1", b"1-0", b"1-1"]
+    assert got == (expected if reads is None else [b"0-0", b"1-0", b"0-1", b"1-1"])
