@@ -35,12 +35,13 @@ def _field(number: int, payload: bytes) -> bytes:
     return _varint(number << 3 | 2) + _varint(len(payload)) + payload
 
 
-def encode_feature(values) -> bytes:
-    """Feature message of a list of ints, floats or bytes."""
-    if values and isinstance(values[0], bytes):
+def encode_feature(values, kind=None) -> bytes:
+    """Feature message of a list of ints, floats or bytes (``kind`` if empty)."""
+    kind = kind or (type(values[0]) if values else int)
+    if kind is bytes:
         inner = b"".join(_field(1, v) for v in values)
         return _field(1, inner)
-    if values and isinstance(values[0], float):
+    if kind is float:
         packed = struct.pack(f"<{len(values)}f", *values)
         return _field(2, _field(1, packed))
     packed = b"".join(_varint(v) for v in values)
@@ -50,12 +51,13 @@ def encode_feature(values) -> bytes:
 def encode_example(features: dict) -> bytes:
     """Example message of ``{name: list of values}``."""
     entries = b"".join(
-        _field(1, _field(1, k.encode()) + _field(2, encode_feature(v)))
+        _field(1, _field(1, k.encode()) + _field(2, encode_feature(v, KINDS.get(k))))
         for k, v in features.items()
     )
     return _field(1, entries)
 
 
+KINDS = {"id": int, "score": float, "tags": bytes, "name": bytes}
 EXAMPLES = [
     {
         "id": [i],
