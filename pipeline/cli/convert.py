@@ -8,7 +8,8 @@ under a temporary name and renamed when complete.
 
 Example:
     >>> from pipeline.cli import main
-    >>>     >>> with fs.open_output("memory://convert-cmd/in.csv") as f:
+    >>> from pipeline.io import fs
+    >>> with fs.open_output("memory://convert-cmd/in.csv") as f:
     ...     _ = f.write(b"a,b\\n1,x\\n2,y\\n3,z\\n")
     >>> main(["convert", "memory://convert-cmd/in.csv", "--to", "tfrecord",
     ...       "--out", "memory://convert-cmd/out", "--shards", "2"])
