@@ -20,10 +20,12 @@ from collections.abc import Callable
 from typing import Any
 
 from pipeline.data.dataset_transforms import Transforms
+from pipeline.executor import autotune
 from pipeline.executor.options import Options
 from pipeline.executor.runner import DatasetIterator, optimized
 from pipeline.graph import base
-from pipeline.graph.base import INFINITE, UNKNOWN, Node
+from pipeline.graph.base import AUTOTUNE, INFINITE, UNKNOWN, Node
+from pipeline.graph.caching import PrefetchNode
 from pipeline.graph.combining import ZipNode
 from pipeline.graph.optimize import plan_text
 from pipeline.graph.sources import (
@@ -213,15 +215,19 @@ class Dataset(Transforms):
 
         Example:
             >>> text = Dataset.range(3).map(lambda x: x).explain(print_plan=False)
-            >>> text.splitlines()[-2:]
-            ['  prefetch(buffer_size=-1)', '    range(start=0, stop=3, step=1)']
+            >>> print("\n".join(text.splitlines()[3:6]))
+            optimized:
+              prefetch(buffer_size=-1)
+                range(start=0, stop=3, step=1)
         """
+        plan = optimized(self._node, self._options)
         text = "\n".join(
             [
                 "plan:",
                 _indent(plan_text(self._node)),
                 "optimized:",
-                _indent(plan_text(optimized(self._node, self._options))),
+                _indent(plan_text(plan)),
+                *_autotune_lines(plan, self._options),
             ]
         )
         if print_plan:
@@ -229,10 +235,33 @@ class Dataset(Transforms):
         return text
 
     def __repr__(self) -> str:
-        return f"<Dataset element_spec={self._node.element_spec()!r}>"
+        return f"<Dataset {self._node}>"
 
     def __str__(self) -> str:
         return plan_text(self._node)
+
+
+def _autotune_lines(plan: Node, options: Options) -> list[str]:
+    """What AUTOTUNE picks for each stage that asks for it."""
+    lines: list[str] = []
+    seen: set[int] = set()
+    stack = [plan]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        stack.extend(node.parents)
+        calls = getattr(node, "num_parallel_calls", None)
+        if calls == AUTOTUNE:
+            threads = autotune.parallelism(calls, options.num_threads)
+            lines.append(f"  {node.op}: AUTOTUNE -> {threads} threads")
+        if isinstance(node, PrefetchNode) and node.buffer_size == AUTOTUNE:
+            lines.append(
+                f"  {node.op}: AUTOTUNE -> buffer sized from element bytes and "
+                f"timings within {options.memory_budget_bytes // 2**20} MiB"
+            )
+    return ["autotune:", *lines] if lines else []
 
 
 def _indent(text: str) -> str:

@@ -45,6 +45,8 @@ class Node:
 
     parents: tuple[Node, ...]
     op: ClassVar[str] = "node"
+    #: Whether the node only drops, reorders or repeats its input's elements.
+    passes_elements: ClassVar[bool] = False
 
     def make_iterator(self, ctx: IterContext) -> NodeIterator:
         """The sequential iterator of this node."""
@@ -275,6 +277,23 @@ class IterContext:
         if key not in self.ordinals:
             self.ordinals[key] = len(self.ordinals) + 1
         return (self.seed * 1_000_003 + self.ordinals[key]) % (2**63)
+
+
+def sample_input(node: Node) -> Any:
+    """A sample of ``node``'s input elements: the first element of its nearest
+    ancestor past the nodes that only drop, reorder or repeat (cheap: no
+    shuffle buffer to fill). None when empty.
+
+    Example:
+        >>> from pipeline.graph.sources import RangeNode
+        >>> from pipeline.graph.shuffling import ShuffleNode
+        >>> sample_input(ShuffleNode((RangeNode((), 3, 9, 1),), buffer_size=100))
+        np.int64(3)
+    """
+    sample = node.parents[0]
+    while sample.passes_elements:
+        sample = sample.parents[0]
+    return first_element(sample)
 
 
 def first_element(node: Node) -> Any:

@@ -46,6 +46,7 @@ class CacheNode(Node):
         default_factory=CacheStore, repr=False, compare=False
     )
     op = "cache"
+    passes_elements = True
 
     def make_iterator(self, ctx: IterContext) -> NodeIterator:
         if self.filename:
@@ -142,6 +143,7 @@ class PrefetchNode(Node):
 
     buffer_size: int = -1
     op = "prefetch"
+    passes_elements = True
 
     def make_iterator(self, ctx: IterContext) -> NodeIterator:
         return ctx.build(self.parents[0])

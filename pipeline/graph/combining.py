@@ -21,8 +21,8 @@ from pipeline.graph.base import (
     NodeIterator,
     call_fn,
     failure_of,
-    first_element,
     node_of,
+    sample_input,
 )
 from pipeline.graph.failures import ElementFailure
 from pipeline.graph.structure import merge_specs, pack
@@ -138,7 +138,7 @@ class InterleaveNode(Node):
         return INFINITE if self.parents[0].cardinality() == INFINITE else UNKNOWN
 
     def compute_spec(self) -> Any:
-        elem = first_element(self.parents[0])
+        elem = sample_input(self)
         if elem is None:
             return None
         return node_of(call_fn(self.fn, elem), "fn").element_spec()

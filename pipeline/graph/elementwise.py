@@ -23,8 +23,8 @@ from pipeline.graph.base import (
     apply_fn,
     call_fn,
     failure_of,
-    first_element,
     guarded,
+    sample_input,
 )
 from pipeline.graph.failures import ElementFailure
 from pipeline.graph.structure import spec_of
@@ -53,8 +53,10 @@ class MapNode(Node):
         return lambda elem, index: apply_fn(fn, elem)
 
     def compute_spec(self) -> Any:
-        elem = first_element(self)
-        return None if elem is None else spec_of(elem)
+        elem = sample_input(self)
+        if elem is None:
+            return None
+        return spec_of(self.mapper_for(IterContext())(elem, 0))
 
     def args(self) -> dict[str, Any]:
         out: dict[str, Any] = {"fn": self.fn}
@@ -131,6 +133,7 @@ class FilterNode(Node):
 
     predicate: Callable[..., Any] | None = None
     op = "filter"
+    passes_elements = True
 
     def make_iterator(self, ctx: IterContext) -> NodeIterator:
         return FilterIterator(ctx.build(self.parents[0]), self, False)
@@ -184,6 +187,7 @@ class UniqueNode(Node):
     """``unique()``: drops elements seen before (scalar ints or strings)."""
 
     op = "unique"
+    passes_elements = True
 
     def make_iterator(self, ctx: IterContext) -> NodeIterator:
         return UniqueIterator(ctx.build(self.parents[0]))

@@ -24,14 +24,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from pipeline.graph.base import AUTOTUNE, IterContext, Node, apply_fn, fn_label
+from pipeline.graph.base import AUTOTUNE, Node, apply_fn, fn_label, sample_input
 from pipeline.graph.batching import BatchNode
-from pipeline.graph.caching import CacheNode, PrefetchNode
-from pipeline.graph.elementwise import FilterNode, MapNode
-from pipeline.graph.failures import ElementFailure
+from pipeline.graph.caching import PrefetchNode
+from pipeline.graph.elementwise import MapNode
 from pipeline.graph.gather import gather_rewrite
-from pipeline.graph.recovery import IgnoreErrorsNode
-from pipeline.graph.shuffling import ShuffleNode
 from pipeline.graph.slicing import RepeatNode, ShardNode, SkipNode, TakeNode
 from pipeline.graph.vectorize import VectorizedMapNode
 from pipeline.io.vectorized import tracing
@@ -66,9 +63,16 @@ def optimize(
     if gather_batches:
         passes.append(gather_rewrite)
     out = _rewrite(node, passes, {})
-    if final_prefetch and not isinstance(out, PrefetchNode):
+    if final_prefetch and not _buffered(out):
         out = PrefetchNode((out,), buffer_size=AUTOTUNE)
     return out
+
+
+def _buffered(node: Node) -> bool:
+    """Whether the output stage already runs ahead in threads."""
+    return isinstance(node, PrefetchNode) or (
+        isinstance(node, MapNode) and node.num_parallel_calls not in (None, 1)
+    )
 
 
 def _rewrite(node: Node, passes: list[Callable[[Node], Node]], memo: dict) -> Node:
@@ -135,19 +139,6 @@ def _first(a: Any, b: Any) -> Any:
     return a if a is not None else b
 
 
-_PASS_THROUGH = (
-    ShuffleNode,
-    PrefetchNode,
-    RepeatNode,
-    CacheNode,
-    ShardNode,
-    IgnoreErrorsNode,
-    TakeNode,
-    SkipNode,
-    FilterNode,
-)
-
-
 def _vectorize(node: Node) -> Node:
     if type(node) is not BatchNode:
         return node
@@ -171,20 +162,14 @@ def uses_vectorizable_parser(node: MapNode) -> bool:
         >>> uses_vectorizable_parser(MapNode((RangeNode((), 0, 2, 1),), fn=abs))
         False
     """
-    sample = node.parents[0]
-    while isinstance(sample, _PASS_THROUGH):
-        sample = sample.parents[0]
-    it = IterContext().build(sample)
     try:
-        elem = next(it, None)
-        if elem is None or isinstance(elem, ElementFailure):
+        elem = sample_input(node)
+        if elem is None:
             return False
         with tracing() as calls:
             apply_fn(node.fn, elem)
     except Exception:
         return False
-    finally:
-        it.close()
     return bool(calls)
 
 

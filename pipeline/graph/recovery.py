@@ -29,6 +29,7 @@ class IgnoreErrorsNode(Node):
     max_bad_records: int | None = None
     quarantine: str | None = None
     op = "ignore_errors"
+    passes_elements = True
 
     def make_iterator(self, ctx: IterContext) -> NodeIterator:
         return IgnoreErrorsIterator(ctx.build(self.parents[0]), self)

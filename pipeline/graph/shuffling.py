@@ -37,6 +37,7 @@ class ShuffleNode(Node):
     seed: int | None = None
     reshuffle_each_iteration: bool = True
     op = "shuffle"
+    passes_elements = True
 
     def make_iterator(self, ctx: IterContext) -> NodeIterator:
         seed = [ctx.node_seed(self, self.seed)]

@@ -25,6 +25,7 @@ class TakeNode(Node):
 
     count: int = -1
     op = "take"
+    passes_elements = True
 
     def make_iterator(self, ctx: IterContext) -> NodeIterator:
         return TakeIterator(ctx.build(self.parents[0]), self.count)
@@ -65,6 +66,7 @@ class SkipNode(Node):
 
     count: int = 0
     op = "skip"
+    passes_elements = True
 
     def make_iterator(self, ctx: IterContext) -> NodeIterator:
         return SkipIterator(ctx.build(self.parents[0]), self.count)
@@ -105,6 +107,7 @@ class ShardNode(Node):
     num_shards: int = 1
     index: int = 0
     op = "shard"
+    passes_elements = True
 
     def make_iterator(self, ctx: IterContext) -> NodeIterator:
         return ShardIterator(ctx.build(self.parents[0]), self.num_shards, self.index)
@@ -146,6 +149,7 @@ class RepeatNode(Node):
 
     count: int | None = None
     op = "repeat"
+    passes_elements = True
 
     def make_iterator(self, ctx: IterContext) -> NodeIterator:
         count = -1 if self.count is None else self.count

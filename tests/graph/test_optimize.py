@@ -99,3 +99,22 @@ def test_node_str_shows_arguments_and_function_location():
     inner = str(D.range(3).map(fake_parse, num_parallel_calls=2)._node)
     assert inner.startswith("map(fn=fake_parse @ test_optimize.py:")
     assert inner.endswith("num_parallel_calls=2)")
+
+
+def test_explain_shows_autotune_choice():
+    ds = D.range(5).map(lambda x: x + 1, num_parallel_calls=pl.data.AUTOTUNE)
+    text = ds.with_options(pl.data.Options(num_threads=3)).explain(print_plan=False)
+    assert "map: AUTOTUNE -> 3 threads" in text
+    assert "prefetch(" not in text.split("optimized:")[1]  # a parallel map buffers
+
+
+def test_map_spec_from_a_cheap_sample():
+    seen = []
+
+    def f(x):
+        seen.append(int(x))
+        return x, "s"
+
+    spec = D.range(5, 10).shuffle(1000, seed=1).map(f).element_spec
+    assert spec == (pl.TensorSpec((), np.int64), pl.TensorSpec((), pl.string))
+    assert seen == [5]
