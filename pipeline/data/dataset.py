@@ -215,7 +215,8 @@ class Dataset(Transforms):
 
         Example:
             >>> text = Dataset.range(3).map(lambda x: x).explain(print_plan=False)
-            >>> print("\n".join(text.splitlines()[3:6]))
+            >>> for line in text.splitlines()[3:6]:
+            ...     print(line)
             optimized:
               prefetch(buffer_size=-1)
                 range(start=0, stop=3, step=1)
