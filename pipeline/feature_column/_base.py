@@ -112,7 +112,13 @@ class FeatureColumn:
 
 
 class DenseColumn(FeatureColumn):
-    """A column with a float32 ``[batch, width]`` output (DenseFeatures input)."""
+    """A column with a float32 ``[batch, width]`` output (DenseFeatures input).
+
+    Example:
+        >>> import pipeline as pl
+        >>> isinstance(pl.feature_column.numeric_column("x"), DenseColumn)
+        True
+    """
 
     @property
     def variable_shape(self) -> tuple[int, ...]:
@@ -132,7 +138,14 @@ class DenseColumn(FeatureColumn):
 
 
 class CategoricalColumn(FeatureColumn):
-    """A column producing integer ids per row (indicator/embedding input)."""
+    """A column producing integer ids per row (indicator/embedding input).
+
+    Example:
+        >>> import pipeline as pl
+        >>> col = pl.feature_column.categorical_column_with_identity("k", 3)
+        >>> isinstance(col, CategoricalColumn)
+        True
+    """
 
     @property
     def num_buckets(self) -> int:

@@ -89,6 +89,12 @@ class AdaptResult:
         statistics: per feature key, a dict of what was measured (count, mean,
             variance, min, max, boundaries and their rank error bound, top
             values and their count error bound, distinct-value estimate).
+
+    Example:
+        >>> import numpy as np
+        >>> r = adapt([normalized_numeric_column("x")], [{"x": np.array([1.0, 3.0])}])
+        >>> r.statistics["x"]["mean"], r
+        ([2.0], AdaptResult(columns=['x']))
     """
 
     def __init__(self, columns: list[FeatureColumn], statistics: dict[str, dict]):
@@ -264,6 +270,12 @@ def adapt(
 
     Raises:
         FailedPreconditionError: a pending column saw no usable value.
+
+    Example:
+        >>> import numpy as np
+        >>> data = [{"u": np.arange(100.0)}]
+        >>> adapt([quantile_bucketized_column("u", 4)], data).columns[0].boundaries
+        (25.0, 50.0, 75.0)
     """
     stats = _plan(columns, quantile_sample_size, seed)
     for element in dataset:

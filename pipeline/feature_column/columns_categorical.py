@@ -78,16 +78,23 @@ def _table(kind: str, entries: Sequence[Any]) -> Any:
 
 
 class IdentityCategoricalColumn(CategoricalColumn):
-    """Integer ids used as they are; see `categorical_column_with_identity`."""
+    """Integer ids used as they are; see `categorical_column_with_identity`.
+
+    Example:
+        >>> categorical_column_with_identity("k", 5).num_buckets
+        5
+    """
 
     _FIELDS = ("key", "number_buckets", "default_value")
 
     @property
     def name(self) -> str:
+        """The column name (DenseFeatures orders columns by it)."""
         return self.key
 
     @property
     def num_buckets(self) -> int:
+        """The number of distinct ids, ``[0, num_buckets)``."""
         return self.number_buckets
 
     @property
@@ -154,16 +161,23 @@ def categorical_column_with_identity(
 
 
 class HashedCategoricalColumn(CategoricalColumn):
-    """Hash-bucketed ids; see `categorical_column_with_hash_bucket`."""
+    """Hash-bucketed ids; see `categorical_column_with_hash_bucket`.
+
+    Example:
+        >>> categorical_column_with_hash_bucket("k", 9).num_buckets
+        9
+    """
 
     _FIELDS = ("key", "hash_bucket_size", "dtype")
 
     @property
     def name(self) -> str:
+        """The column name (DenseFeatures orders columns by it)."""
         return self.key
 
     @property
     def num_buckets(self) -> int:
+        """The number of distinct ids, ``[0, num_buckets)``."""
         return self.hash_bucket_size
 
     @property

@@ -56,17 +56,24 @@ def _as_uint64(values: np.ndarray) -> np.ndarray:
 
 
 class CrossedColumn(CategoricalColumn):
-    """Hashed feature cross; see `crossed_column`."""
+    """Hashed feature cross; see `crossed_column`.
+
+    Example:
+        >>> crossed_column(["b", "a"], 5).name
+        'a_X_b'
+    """
 
     _FIELDS = ("keys", "hash_bucket_size", "hash_key")
 
     @property
     def name(self) -> str:
+        """The column name (DenseFeatures orders columns by it)."""
         names = [k if isinstance(k, str) else k.name for k in self.keys]
         return "_X_".join(sorted(names))
 
     @property
     def num_buckets(self) -> int:
+        """The number of distinct ids, ``[0, num_buckets)``."""
         return self.hash_bucket_size
 
     @property
@@ -165,16 +172,23 @@ def crossed_column(
 
 
 class WeightedCategoricalColumn(CategoricalColumn):
-    """Ids with per-value weights; see `weighted_categorical_column`."""
+    """Ids with per-value weights; see `weighted_categorical_column`.
+
+    Example:
+        >>> WeightedCategoricalColumn.__name__
+        'WeightedCategoricalColumn'
+    """
 
     _FIELDS = ("categorical_column", "weight_feature_key", "dtype")
 
     @property
     def name(self) -> str:
+        """The column name (DenseFeatures orders columns by it)."""
         return f"{self.categorical_column.name}_weighted_by_{self.weight_feature_key}"
 
     @property
     def num_buckets(self) -> int:
+        """The number of distinct ids, ``[0, num_buckets)``."""
         return self.categorical_column.num_buckets
 
     @property

@@ -35,16 +35,23 @@ _INITIAL_TABLES: dict[Any, np.ndarray] = {}
 
 
 class IndicatorColumn(DenseColumn):
-    """Multi-hot (count) representation; see `indicator_column`."""
+    """Multi-hot (count) representation; see `indicator_column`.
+
+    Example:
+        >>> IndicatorColumn.__name__
+        'IndicatorColumn'
+    """
 
     _FIELDS = ("categorical_column",)
 
     @property
     def name(self) -> str:
+        """The column name (DenseFeatures orders columns by it)."""
         return f"{self.categorical_column.name}_indicator"
 
     @property
     def variable_shape(self) -> tuple[int, ...]:
+        """The per-example output shape."""
         return (self.categorical_column.num_buckets,)
 
     @property
@@ -107,6 +114,7 @@ class _EmbeddingBase(DenseColumn):
 
     @property
     def variable_shape(self) -> tuple[int, ...]:
+        """The per-example output shape."""
         return (self.dimension,)
 
     @property
@@ -149,7 +157,12 @@ class _EmbeddingBase(DenseColumn):
 
 
 class EmbeddingColumn(_EmbeddingBase):
-    """A trainable dense representation of ids; see `embedding_column`."""
+    """A trainable dense representation of ids; see `embedding_column`.
+
+    Example:
+        >>> EmbeddingColumn.__name__
+        'EmbeddingColumn'
+    """
 
     _FIELDS = (
         "categorical_column",
@@ -165,6 +178,7 @@ class EmbeddingColumn(_EmbeddingBase):
 
     @property
     def name(self) -> str:
+        """The column name (DenseFeatures orders columns by it)."""
         return f"{self.categorical_column.name}_embedding"
 
     @property
@@ -262,7 +276,12 @@ def embedding_column(
 
 
 class SharedEmbeddingColumn(_EmbeddingBase):
-    """One of several columns sharing a table; see `shared_embeddings`."""
+    """One of several columns sharing a table; see `shared_embeddings`.
+
+    Example:
+        >>> SharedEmbeddingColumn.__name__
+        'SharedEmbeddingColumn'
+    """
 
     _FIELDS = (
         "categorical_column",
@@ -279,6 +298,7 @@ class SharedEmbeddingColumn(_EmbeddingBase):
 
     @property
     def name(self) -> str:
+        """The column name (DenseFeatures orders columns by it)."""
         return f"{self.categorical_column.name}_shared_embedding"
 
     @property

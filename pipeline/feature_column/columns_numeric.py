@@ -84,17 +84,24 @@ class Normalization:
 
 
 class NumericColumn(DenseColumn):
-    """Real-valued feature; see `numeric_column`."""
+    """Real-valued feature; see `numeric_column`.
+
+    Example:
+        >>> numeric_column("x").name
+        'x'
+    """
 
     _FIELDS = ("key", "shape", "default_value", "dtype", "normalizer_fn")
     _FUNCTION_FIELDS = ("normalizer_fn",)
 
     @property
     def name(self) -> str:
+        """The column name (DenseFeatures orders columns by it)."""
         return self.key
 
     @property
     def variable_shape(self) -> tuple[int, ...]:
+        """The per-example output shape."""
         return tuple(self.shape)
 
     @property
@@ -223,12 +230,18 @@ def numeric_column(
 
 
 class BucketizedColumn(DenseColumn, CategoricalColumn):
-    """Discretized numeric column; see `bucketized_column`."""
+    """Discretized numeric column; see `bucketized_column`.
+
+    Example:
+        >>> bucketized_column(numeric_column("x"), [0.0]).num_buckets
+        2
+    """
 
     _FIELDS = ("source_column", "boundaries")
 
     @property
     def name(self) -> str:
+        """The column name (DenseFeatures orders columns by it)."""
         return f"{self.source_column.name}_bucketized"
 
     @property
@@ -238,10 +251,12 @@ class BucketizedColumn(DenseColumn, CategoricalColumn):
 
     @property
     def variable_shape(self) -> tuple[int, ...]:
+        """The per-example output shape."""
         return (*self.source_column.shape, len(self.boundaries) + 1)
 
     @property
     def num_buckets(self) -> int:
+        """The number of distinct ids, ``[0, num_buckets)``."""
         return math.prod(self.source_column.shape) * (len(self.boundaries) + 1)
 
     def _buckets(self, cache: TransformCache) -> np.ndarray:

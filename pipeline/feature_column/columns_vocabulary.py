@@ -41,16 +41,23 @@ __all__ = [
 
 
 class VocabularyListCategoricalColumn(CategoricalColumn):
-    """In-memory vocabulary; see `categorical_column_with_vocabulary_list`."""
+    """In-memory vocabulary; see `categorical_column_with_vocabulary_list`.
+
+    Example:
+        >>> categorical_column_with_vocabulary_list("k", ["a"]).num_buckets
+        1
+    """
 
     _FIELDS = ("key", "vocabulary_list", "dtype", "default_value", "num_oov_buckets")
 
     @property
     def name(self) -> str:
+        """The column name (DenseFeatures orders columns by it)."""
         return self.key
 
     @property
     def num_buckets(self) -> int:
+        """The number of distinct ids, ``[0, num_buckets)``."""
         return len(self.vocabulary_list) + self.num_oov_buckets
 
     @property
@@ -178,7 +185,12 @@ def categorical_column_with_vocabulary_list(
 
 
 class VocabularyFileCategoricalColumn(CategoricalColumn):
-    """Vocabulary from a file; see `categorical_column_with_vocabulary_file`."""
+    """Vocabulary from a file; see `categorical_column_with_vocabulary_file`.
+
+    Example:
+        >>> VocabularyFileCategoricalColumn.__name__
+        'VocabularyFileCategoricalColumn'
+    """
 
     _FIELDS = (
         "key",
@@ -191,10 +203,12 @@ class VocabularyFileCategoricalColumn(CategoricalColumn):
 
     @property
     def name(self) -> str:
+        """The column name (DenseFeatures orders columns by it)."""
         return self.key
 
     @property
     def num_buckets(self) -> int:
+        """The number of distinct ids, ``[0, num_buckets)``."""
         return self.vocabulary_size + self.num_oov_buckets
 
     @property

@@ -112,6 +112,12 @@ def dense_features(
 
     Raises:
         InvalidArgumentError: the columns disagree on the batch size.
+
+    Example:
+        >>> import pipeline as pl
+        >>> col = pl.feature_column.numeric_column("x", shape=2)
+        >>> dense_features([col], {"x": [[1, 2]]}).tolist()
+        [[1.0, 2.0]]
     """
     cache = TransformCache(features)
     outputs = []
@@ -132,6 +138,12 @@ def make_parse_example_spec(feature_columns: Iterable[FeatureColumn]) -> dict[st
 
     Raises:
         ValueError: two columns need the same key with different specs.
+
+    Example:
+        >>> import pipeline as pl
+        >>> col = pl.feature_column.categorical_column_with_identity("k", 3)
+        >>> make_parse_example_spec([col])["k"].dtype
+        dtype('int64')
     """
     spec: dict[str, Any] = {}
     for column in feature_columns:
