@@ -13,8 +13,8 @@ Example:
     ...     _ = f.write(b"a,b\\n1,x\\n2,y\\n3,z\\n")
     >>> main(["convert", "memory://convert-cmd/in.csv", "--to", "tfrecord",
     ...       "--out", "memory://convert-cmd/out", "--shards", "2"])
-    memory://convert-cmd/out/in-00000-of-00002.tfrecord: 2 records
-    memory://convert-cmd/out/in-00001-of-00002.tfrecord: 1 records
+    memory://convert-cmd/out/in-00000-of-00002.tfrecord: 1 records
+    memory://convert-cmd/out/in-00001-of-00002.tfrecord: 2 records
     0
 """
 
