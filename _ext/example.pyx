@@ -363,7 +363,7 @@ cdef int _decode(const uint8_t *p, int64_t s, int64_t e, int kind, void *out,
         elif not _sub(&c, &sub):
             return -1
         elif kind == _KIND_FLOAT:
-            if at + (sub.end - sub.pos) // 4 > limit:
+            if (sub.end - sub.pos) % 4 or at + (sub.end - sub.pos) // 4 > limit:
                 return -1
             memcpy(<float *>out + at, p + sub.pos, sub.end - sub.pos)
             at += (sub.end - sub.pos) // 4
@@ -496,6 +496,15 @@ cdef int _check_dense(const int8_t *kind, const int64_t *count, int64_t batch,
     return _DENSE_OK
 
 
+cdef bint _bounded(const int64_t *start, const int64_t *stop, const int64_t *lens,
+                   int64_t batch) noexcept nogil:
+    cdef int64_t b
+    for b in range(batch):
+        if start[b] < 0 or start[b] > stop[b] or stop[b] > lens[b]:
+            return False
+    return True
+
+
 cdef int _fill_numeric(const uint8_t **ptrs, const int8_t *kind, const int64_t *start,
                        const int64_t *stop, int64_t batch, int64_t size, int ekind,
                        char *out, const char *default, int64_t item) noexcept nogil:
@@ -525,14 +534,21 @@ def fill_dense(records, kind, count, start, stop, features, expected, sizes, out
     cdef int64_t[:, ::1] count_v = count, start_v = start, stop_v = stop
     cdef int64_t batch = kind_v.shape[1], j, f, size, row = -1
     cdef int status, ekind
+    if batch != len(records) or not (
+            kind.shape == count.shape == start.shape == stop.shape):
+        raise ValueError("the index does not match the records")
     lens = np.zeros(batch + 1, dtype=np.int64)
     cdef int64_t[::1] lens_v = lens
     cdef const uint8_t **ptrs = _pointers(records, &lens_v[0])
     try:
         for j in range(len(features)):
             f, ekind, size = features[j], expected[j], sizes[j]
+            if not (0 <= f < kind_v.shape[0]) or ekind not in (1, 2, 3) or size < 0:
+                raise ValueError(f"bad feature spec at position {j}")
             if batch == 0:
                 continue
+            if not _bounded(&start_v[f, 0], &stop_v[f, 0], &lens_v[0], batch):
+                raise ValueError(f"feature {f} does not match the records")
             status = _check_dense(&kind_v[f, 0], &count_v[f, 0], batch, ekind, size,
                                   defaults[j] is not None, &row)
             if status != DENSE_OK:
@@ -555,7 +571,8 @@ cdef _fill_numbers(const uint8_t **ptrs, int8_t[:, ::1] kind_v,
     cdef const int8_t[::1] default_v
     cdef int64_t item = out.itemsize
     cdef int rc
-    if out.shape[0] != batch * size or out.dtype.kind not in "if":
+    wanted = np.int64 if ekind == _KIND_INT64 else np.float32
+    if out.shape[0] != batch * size or out.dtype != wanted or out.ndim != 1:
         raise ValueError("out does not fit the batch")
     cdef const char *dflt = NULL
     if default is not None:

@@ -285,7 +285,8 @@ def fill_dense(
         )
         if status != DENSE_OK:
             return status, j, row
-        if len(out) != batch * size:
+        wanted = {KIND_INT64: np.int64, KIND_FLOAT: np.float32}.get(expected[j], object)
+        if len(out) != batch * size or out.dtype != wanted:
             raise ValueError("out does not fit the batch")
         present = np.flatnonzero(kind[f] != KIND_NONE)
         for b in np.flatnonzero(kind[f] == KIND_NONE).tolist():

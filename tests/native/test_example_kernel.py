@@ -144,3 +144,14 @@ def test_fill_dense_agrees(examples, order):
 def test_all_bytes():
     for module in (nat, ref):
         assert module.all_bytes([b"a", b""]) and not module.all_bytes([b"a", "b"])
+
+
+def test_fill_dense_rejects_mismatched_outputs():
+    rec = serialize_example({"i": np.array([1], np.int64)})
+    index = nat.index_features([rec], [b"i"])[:4]
+    for module in (nat, ref):
+        wrong = [np.zeros(1, np.float32)]  # int64 feature into a float32 column
+        with pytest.raises(ValueError, match="out does not fit"):
+            module.fill_dense([rec], *index, [0], [nat.KIND_INT64], [1], wrong, [None])
+    with pytest.raises(ValueError, match="bad feature spec"):
+        nat.fill_dense([rec], *index, [5], [nat.KIND_INT64], [1], [np.zeros(1)], [None])
