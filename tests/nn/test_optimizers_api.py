@@ -125,7 +125,7 @@ def test_none_gradients_are_skipped_with_a_warning():
         optimizers.SGD(1.0).apply([None, None], [k, b])
 
 
-def test_weight_decay_before_the_update():
+def test_weight_decay_before_the_update():  # (v·wd)·lr, then the step
     w = np.full(1, 2.0, np.float32)
     optimizers.SGD(0.5, weight_decay=0.1).apply([np.ones(1, np.float32)], [w])
     assert w.tolist() == [np.float32(2.0 - 2.0 * 0.05 - 0.5)]
@@ -148,3 +148,71 @@ def test_variables_order_and_names():
 def test_auto_names_are_unique_snake_case():
     a, b = optimizers.RMSprop(), optimizers.RMSprop()
     assert a.name.startswith("rm_sprop") and a.name != b.name
+
+
+# Recorded once from TensorFlow 2.21 / Keras 3.15.1: three steps of the
+# gradients below on the variable V0.
+_V0 = [
+    [0.0341927669942379, 1.3597475290298462],
+    [1.224721074104309, -0.5103070735931396],
+    [-0.2979695200920105, -0.5273842215538025],
+]  # noqa: E501
+_GS = [
+    [
+        [0.5697263479232788, -0.056064438074827194],
+        [0.7468855977058411, -1.8473248481750488],
+        [1.5665488243103027, -0.0964321568608284],
+    ],
+    [
+        [0.6803784370422363, -0.13656634092330933],
+        [-0.3790985643863678, 0.46311014890670776],
+        [0.8245135545730591, -0.2025298774242401],
+    ],
+    [
+        [-0.15278618037700653, 0.6856986284255981],
+        [-0.8703406453132629, -1.5143835544586182],
+        [0.39498186111450195, -0.6705658435821533],
+    ],
+]  # noqa: E501
+_WD = {
+    "sgd_wd": [
+        [-0.07514094561338425, 1.2900220155715942],
+        [1.257252812385559, -0.21444198489189148],
+        [-0.5701518654823303, -0.422757625579834],
+    ],  # noqa: E501
+    "adamw": [
+        [0.007644656114280224, 1.374298095703125],
+        [1.215179204940796, -0.48874393105506897],
+        [-0.32580915093421936, -0.49931299686431885],
+    ],  # noqa: E501
+    "adamw_sched": [
+        [0.017503777518868446, 1.3708958625793457],
+        [1.21208655834198, -0.4953746795654297],
+        [-0.3142577111721039, -0.5095688700675964],
+    ],  # noqa: E501
+}
+
+
+@pytest.mark.parametrize("case", sorted(_WD))
+def test_weight_decay_matches_tensorflow(case):
+    opt = {
+        "sgd_wd": lambda: optimizers.SGD(0.1, weight_decay=0.05),
+        "adamw": lambda: optimizers.AdamW(0.01),
+        "adamw_sched": lambda: optimizers.AdamW(
+            schedules.ExponentialDecay(0.01, 1, 0.5), weight_decay=0.1
+        ),
+    }[case]()
+    v = Variable(np.array(_V0, np.float32))
+    for g in _GS:
+        opt.apply_gradients([(np.array(g, np.float32), v)])
+    np.testing.assert_allclose(v.numpy(), _WD[case], rtol=1e-5, atol=1e-6)
+
+
+def test_adamw_config_like_keras():
+    config = optimizers.AdamW().get_config()
+    assert config["weight_decay"] == 0.004 and config["learning_rate"] == float(
+        np.float32(0.001)
+    )
+    assert isinstance(optimizers.get("adamw"), optimizers.AdamW)
+    with pytest.raises(ValueError, match="weight_decay"):
+        optimizers.AdamW(weight_decay=None)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline.nn.optimizers.adagrad import Adadelta, Adagrad
-from pipeline.nn.optimizers.adam import Adam
+from pipeline.nn.optimizers.adam import Adam, AdamW
 from pipeline.nn.optimizers.base import Optimizer
 from pipeline.nn.optimizers.ftrl import Ftrl
 from pipeline.nn.optimizers.rmsprop import RMSprop
@@ -24,6 +24,7 @@ __all__ = [
     "Adadelta",
     "Adagrad",
     "Adam",
+    "AdamW",
     "Ftrl",
     "Optimizer",
     "RMSprop",
@@ -33,7 +34,7 @@ __all__ = [
 ]
 
 _CLASSES: dict[str, type[Optimizer]] = {
-    c.__name__.lower(): c for c in (SGD, Adam, Adagrad, Adadelta, RMSprop, Ftrl)
+    c.__name__.lower(): c for c in (SGD, Adam, AdamW, Adagrad, Adadelta, RMSprop, Ftrl)
 }
 
 

@@ -78,7 +78,12 @@ def scatter_add(out: Any, indices: Any, values: Any) -> None:
         >>> scatter_add(a, np.array([1, 1]), np.array([1.0, 2.0])); a.tolist()
         [0.0, 3.0, 0.0]
     """
-    xp().add.at(out, indices, values)
+    if backend.name() == "numpy":
+        np.add.at(out, indices, values)
+    else:
+        import cupyx  # noqa: PLC0415  (only with the cupy backend)
+
+        cupyx.scatter_add(out, indices, values)
 
 
 def scatter_set(out: Any, indices: Any, values: Any) -> None:

@@ -145,8 +145,8 @@ def decay(variable: Any, weight_decay: float, learning_rate: Any) -> None:
         [0.75]
     """
     value = _access.read(variable)
-    factor = (value.dtype.type(weight_decay) * learning_rate).astype(value.dtype)
-    _access.write(variable, value - value * factor)
+    wd = value.dtype.type(weight_decay)
+    _access.write(variable, value - (value * wd) * learning_rate.astype(value.dtype))
 
 
 class Writes:

@@ -128,3 +128,43 @@ class Adam(Optimizer):
             "epsilon": self.epsilon,
             "amsgrad": self.amsgrad,
         }
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay: each step first does
+    ``v -= v·weight_decay·lr``, then Adam's update.
+
+    Args:
+        learning_rate: float or schedule. Default 0.001.
+        weight_decay: Default 0.004.
+        beta_1, beta_2, epsilon, amsgrad: as ``Adam``.
+        **kwargs: the base ``Optimizer`` arguments.
+
+    Example:
+        >>> AdamW().get_config()["weight_decay"]
+        0.004
+    """
+
+    def __init__(
+        self,
+        learning_rate: Any = 0.001,
+        weight_decay: float = 0.004,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-7,
+        amsgrad: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        if weight_decay is None:
+            raise ValueError(
+                "Argument `weight_decay` must be a float. Received: weight_decay=None"
+            )
+        super().__init__(
+            learning_rate=learning_rate,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
+            amsgrad=amsgrad,
+            weight_decay=weight_decay,
+            **kwargs,
+        )
