@@ -26,6 +26,10 @@ from pipeline.io.csv_spec import ColumnSpec, CsvOptions, column_specs
 
 __all__ = ["decode_csv", "decode_lines"]
 
+_PLAIN = (int, float, str, bytes)
+_SPEC_CACHE: dict[tuple, list[ColumnSpec]] = {}
+_SPEC_CACHE_SIZE = 256
+
 
 def decode_csv(
     records: Any,
@@ -71,7 +75,7 @@ def decode_csv(
     """
     vectorized.note_vectorizable_call("decode_csv")
     del name
-    specs = column_specs(record_defaults)
+    specs = _specs(record_defaults)
     opts = CsvOptions.make(
         field_delim, use_quote_delim, na_value, select_cols, len(specs)
     )
@@ -98,6 +102,35 @@ def decode_lines(
         [array([4, 5], dtype=int32)]
     """
     return decode_batch(lines, specs, opts, path=path, lines=line_numbers)
+
+
+def _specs(record_defaults: Sequence[Any]) -> list[ColumnSpec]:
+    """`column_specs`, memoized for the common all-plain-values form."""
+    key = _defaults_key(record_defaults)
+    if key is None:
+        return column_specs(record_defaults)
+    specs = _SPEC_CACHE.get(key)
+    if specs is None:
+        if len(_SPEC_CACHE) > _SPEC_CACHE_SIZE:
+            _SPEC_CACHE.clear()
+        specs = _SPEC_CACHE[key] = column_specs(record_defaults)
+    return list(specs)
+
+
+def _defaults_key(record_defaults: Any) -> tuple | None:
+    """A hashable key of ``record_defaults`` made of plain values, else None.
+
+    ``repr`` keeps apart what ``==`` mixes up (``0``/``0.0``/``False``, ``-0.0``).
+    """
+    if not isinstance(record_defaults, (list, tuple)):
+        return None
+    key = []
+    for entry in record_defaults:
+        values = entry if isinstance(entry, (list, tuple)) else (entry,)
+        if len(values) > 1 or any(type(v) not in _PLAIN for v in values):
+            return None
+        key.append((type(entry).__name__, repr(values)))
+    return tuple(key)
 
 
 def _flat_records(records: Any) -> tuple[list[bytes], tuple[int, ...]]:

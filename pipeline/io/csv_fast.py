@@ -32,6 +32,7 @@ from pipeline.io.csv_records import (
     split_record,
 )
 from pipeline.io.csv_spec import ColumnSpec, CsvOptions, csv_error
+from pipeline.io.csv_split import split_columns
 
 __all__ = ["decode_batch"]
 
@@ -71,7 +72,8 @@ def decode_batch(
     ncols = _arrow_columns(records, buf, specs, opts) if n >= _MIN_VECTOR_RECORDS else 0
     arrays = None
     if ncols and len(buf) < _SPLIT_MAX_BYTES and not _has_quotes(buf, opts):
-        arrays = _split(buf, n, ncols, specs, opts)
+        select = opts.select_cols or range(len(specs))
+        arrays = split_columns(buf, n, ncols, select, opts.na_value, opts.delim[0])
     if arrays is None and ncols:
         arrays = _read(buf, n, ncols, specs, opts)
     if arrays is None:
@@ -81,36 +83,6 @@ def decode_batch(
 
 def _has_quotes(buf: bytes, opts: CsvOptions) -> bool:
     return opts.use_quote_delim and b'"' in buf
-
-
-def _split(
-    buf: bytes, n: int, ncols: int, specs: Sequence[ColumnSpec], opts: CsvOptions
-) -> list[pa.Array] | None:
-    """Binary columns (nulls where missing) of an unquoted buffer, split by numpy.
-
-    Every row must have exactly ``ncols`` fields, else None.
-    """
-    raw = np.frombuffer(buf, np.uint8)
-    seps = np.flatnonzero((raw == opts.delim[0]) | (raw == 10))
-    if len(seps) != n * ncols or not (raw[seps[ncols - 1 :: ncols]] == 10).all():
-        return None
-    # Field k spans buf[starts[k]:seps[k]]; as one binary array each element
-    # keeps its trailing separator, which binary_slice then drops.
-    offsets = np.empty(len(seps) + 1, np.int32)
-    offsets[0] = 0
-    offsets[1:] = seps + 1
-    select = np.asarray(opts.select_cols or range(len(specs)))
-    order = (np.arange(n)[None, :] * ncols + select[:, None]).reshape(-1)
-    spans = pa.Array.from_buffers(
-        pa.binary(), len(seps), [None, pa.py_buffer(offsets), pa.py_buffer(buf)]
-    )
-    fields = pc.binary_slice(spans.take(pa.array(order)), 0, -1)
-    empty = (offsets[1:] - offsets[:-1] == 1)[order]
-    if opts.na_value:
-        empty |= np.asarray(pc.equal(fields, pa.scalar(opts.na_value, pa.binary())))
-    if empty.any():
-        fields = pc.if_else(pa.array(empty), pa.scalar(None, pa.binary()), fields)
-    return [fields.slice(j * n, n) for j in range(len(specs))]
 
 
 def _arrow_columns(
@@ -200,14 +172,14 @@ def _columns(
     lines: Sequence[int] | None,
 ) -> list[np.ndarray]:
     """Typed, filled numpy columns; TF's first error in record order, if any."""
-    arrays = _cast_groups(arrays, specs)
+    arrays = _cast_all(arrays, specs)
     outs, errors = [], []
     for j, (spec, arr) in enumerate(zip(specs, arrays)):
         if spec.kind != "string" and pa.types.is_binary(arr.type):
             arr, bad = _convert(arr, spec, j)
             if bad is not None:
                 errors.append((bad[0], j, bad[1]))
-        nulls = np.asarray(arr.is_null()) if arr.null_count else None
+        nulls = _null_mask(arr)
         if nulls is not None and spec.required:
             row = int(np.argmax(nulls))
             errors.append(
@@ -221,7 +193,7 @@ def _columns(
     return outs
 
 
-def _cast_groups(arrays: list[pa.Array], specs: Sequence[ColumnSpec]) -> list[pa.Array]:
+def _cast_all(arrays: list[pa.Array], specs: Sequence[ColumnSpec]) -> list[pa.Array]:
     """Cast the binary numeric columns, one pyarrow cast per dtype.
 
     A group pyarrow refuses (or an int group holding hex, which pyarrow takes
@@ -233,9 +205,10 @@ def _cast_groups(arrays: list[pa.Array], specs: Sequence[ColumnSpec]) -> list[pa
             groups.setdefault(spec.dtype, []).append(j)
     out = list(arrays)
     for dtype, cols in groups.items():
-        joined = pa.concat_arrays([arrays[j] for j in cols])
-        if dtype.kind == "i" and _has_hex(joined):
+        parts = [arrays[j] for j in cols]
+        if dtype.kind == "i" and any(_has_hex(a) for a in parts):
             continue
+        joined = pa.concat_arrays(parts) if len(parts) > 1 else parts[0]
         try:
             cast = pc.cast(joined, _ARROW_TYPES[dtype])
         except pa.ArrowInvalid:
@@ -248,7 +221,11 @@ def _cast_groups(arrays: list[pa.Array], specs: Sequence[ColumnSpec]) -> list[pa
 
 
 def _has_hex(arr: pa.Array) -> bool:
-    return bool(pc.any(pc.match_substring(arr, "x", ignore_case=True)).as_py())
+    data = arr.buffers()[2]
+    if data is None:
+        return False
+    raw = np.frombuffer(data, np.uint8)
+    return bool(((raw == 120) | (raw == 88)).any())  # "x" or "X"
 
 
 def _convert(
@@ -271,13 +248,23 @@ def _convert(
     return pa.array(values, target), bad
 
 
+def _null_mask(arr: pa.Array) -> np.ndarray | None:
+    """The rows that are null, from the validity bitmap (None when there are none)."""
+    if not arr.null_count:
+        return None
+    bits = np.frombuffer(arr.buffers()[0], np.uint8)
+    valid = np.unpackbits(bits, bitorder="little", count=arr.offset + len(arr))
+    return valid[arr.offset :] == 0
+
+
 def _filled(arr: pa.Array, spec: ColumnSpec, nulls: np.ndarray | None) -> np.ndarray:
     if spec.kind == "string":
         out = arr.to_numpy(zero_copy_only=False)
         if nulls is not None:
             out[nulls] = spec.default
         return out
+    values = np.frombuffer(arr.buffers()[1], spec.dtype)
+    out = values[arr.offset : arr.offset + len(arr)].copy()
     if nulls is not None:
-        default = 0 if spec.required else spec.default
-        arr = pc.fill_null(arr, pa.scalar(default, arr.type))
-    return arr.to_numpy(zero_copy_only=False)
+        out[nulls] = 0 if spec.required else spec.default
+    return out
