@@ -134,12 +134,20 @@ def _denominators(entries: Entries, combiner: str) -> np.ndarray | None:
 
 
 def clip_rows(emb: np.ndarray, max_norm: float | None) -> np.ndarray:
-    """Each row scaled to L2 norm at most ``max_norm`` (None: unchanged)."""
+    """Rows scaled to L2 norm at most ``max_norm``, as TF's ``clip_by_norm``.
+
+    ``row * max_norm / max(norm(row), max_norm)`` in float32 (None: unchanged).
+
+    Example:
+        >>> clip_rows(np.array([[3.0, 4.0]], np.float32), 1.0).tolist()
+        [[0.6000000238418579, 0.800000011920929]]
+    """
     if max_norm is None:
         return emb
-    norms = np.sqrt(np.sum(emb * emb, axis=1, keepdims=True))
-    scale = np.where(norms > max_norm, max_norm / np.maximum(norms, 1e-30), 1.0)
-    return (emb * scale).astype(np.float32)
+    emb = emb.astype(np.float32, copy=False)
+    clip = np.float32(max_norm)
+    norms = np.sqrt(np.sum(emb * emb, axis=1, keepdims=True, dtype=np.float32))
+    return (emb * clip) / np.maximum(norms, clip)
 
 
 def combine(

@@ -126,3 +126,17 @@ def test_config_round_trip_rebuilds_columns():
     assert clone(feats).numpy().tolist() == [[0.0, 1.0, 1.0], [0.0, 0.0, 2.0]]
     model = fc.LinearModel(cols, units=2)
     assert fc.LinearModel.from_config(model.get_config()).units == 2
+
+
+def test_max_norm_clips_each_looked_up_vector():
+    table = np.array([[3.0, 4.0], [0.3, 0.4]], np.float32)
+    col = fc.embedding_column(
+        fc.categorical_column_with_identity("k", 2),
+        2,
+        "sum",
+        initializer=lambda shape, dtype=None: table,
+        max_norm=1.0,
+    )
+    out = fc.dense_features([col], {"k": [[0, 1]]})
+    expected = np.float32(1.0) * table[0] / np.float32(5.0) + table[1]
+    np.testing.assert_allclose(out[0], expected, rtol=1e-6)
