@@ -50,7 +50,9 @@ def record(
     """Records ``output = op(*inputs)`` on every active tape that watches an input.
 
     ``vjp(upstream)`` returns one gradient per input (a backend array, an
-    :class:`IndexedSlices`, or None where no gradient flows).
+    :class:`IndexedSlices`, or None where no gradient flows). A ``vjp`` with a
+    true ``takes_needs`` attribute is called as ``vjp(upstream, needs)`` with
+    one bool per input, and may skip (return None for) unneeded gradients.
 
     Example:
         >>> record(Tensor(1.0), [Tensor(1.0)], lambda g: [g])  # no tape: no-op
@@ -240,7 +242,11 @@ class GradientTape:
             if upstream is None:
                 continue
             tracked = self._tracked
-            for item, g in zip(inputs, vjp(_densify(upstream)), strict=True):
+            if getattr(vjp, "takes_needs", False):
+                grads_in = vjp(_densify(upstream), [id(i) in tracked for i in inputs])
+            else:
+                grads_in = vjp(_densify(upstream))
+            for item, g in zip(inputs, grads_in, strict=True):
                 if g is not None and id(item) in tracked:
                     _accumulate(grads, id(item), g)
         return grads

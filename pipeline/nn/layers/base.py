@@ -131,11 +131,20 @@ class Layer:
             self._regularized.append((var, regularizer))
         return var
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, Layer | list | tuple):
+            self.__dict__["_sublayer_cache"] = None
+        object.__setattr__(self, name, value)
+
     def _sublayers(self) -> list[Layer]:
+        cached = self.__dict__.get("_sublayer_cache")
+        if cached is not None:
+            return cached
         out: list[Layer] = []
         for value in vars(self).values():
             items = value if isinstance(value, list | tuple) else [value]
             out.extend(v for v in items if isinstance(v, Layer) and v is not self)
+        self.__dict__["_sublayer_cache"] = out
         return out
 
     @property

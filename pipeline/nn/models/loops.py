@@ -64,6 +64,17 @@ def run_fit(model: Any, args: dict[str, Any]) -> Any:
     model.stop_training = False
     rng = np.random.default_rng()
     callbacks.on_train_begin()
+    try:
+        return _epochs(model, args, train, val, callbacks, rng)
+    finally:
+        model._fit_variables = None
+
+
+def _epochs(
+    model: Any, args: dict[str, Any], train: Any, val: Any, callbacks: Any, rng: Any
+) -> Any:
+    epoch_logs: dict[str, float] = {}
+    model._fit_variables = model.trainable_weights
     for epoch in range(args["initial_epoch"], args["epochs"]):
         model.reset_metrics()
         callbacks.on_epoch_begin(epoch)

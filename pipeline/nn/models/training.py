@@ -55,6 +55,7 @@ class Trainer:
         self._compile_config: dict[str, Any] | None = None
         self.stop_training = False
         self.history: Any = None
+        self._fit_variables: list[Any] | None = None
 
     def compile(
         self,
@@ -141,7 +142,7 @@ class Trainer:
         with GradientTape() as tape:
             y_pred = self(x, training=True)
             loss = self.compute_loss(x, y, y_pred, sample_weight)
-        variables = self.trainable_weights
+        variables = self._fit_variables or self.trainable_weights
         grads = tape.gradient(loss, variables)
         pairs = [(g, v) for g, v in zip(grads, variables, strict=True) if g is not None]
         self.optimizer.apply_gradients(pairs)

@@ -212,11 +212,14 @@ def linear(x: Any, kernel: Any, bias: Any = None) -> Tensor:
     if b is not None:
         out += b
 
-    def vjp(g: Any) -> list[Any]:
+    def vjp(g: Any, needs: Any = (True, True, True)) -> list[Any]:
         g2 = g.reshape(-1, g.shape[-1])
-        a2 = a.reshape(-1, a.shape[-1])
-        grads = [g @ w.T, a2.T @ g2]
-        return grads + ([] if b is None else [g2.sum(axis=0)])
+        grads = [g @ w.T if needs[0] else None]
+        grads.append(a.reshape(-1, a.shape[-1]).T @ g2 if needs[1] else None)
+        if b is not None:
+            grads.append(g2.sum(axis=0) if needs[2] else None)
+        return grads
 
+    vjp.takes_needs = True  # type: ignore[attr-defined]
     inputs = [x, kernel] if b is None else [x, kernel, bias]
     return apply(xp.asarray(out), inputs, vjp)

@@ -169,7 +169,7 @@ def matmul(x: Any, y: Any) -> Tensor:
     a = a if hasattr(a, "ndim") else xp.asarray(a)
     b = b if hasattr(b, "ndim") else xp.asarray(b)
 
-    def vjp(g: Any) -> list[Any]:
+    def vjp(g: Any, needs: Any = (True, True)) -> list[Any]:
         a2 = a if a.ndim > 1 else a[None, :]
         b2 = b if b.ndim > 1 else b[:, None]
         g2 = g
@@ -177,11 +177,18 @@ def matmul(x: Any, y: Any) -> Tensor:
             g2 = xp.expand_dims(g2, -2)
         if b.ndim == 1:
             g2 = xp.expand_dims(g2, -1)
-        da = g2 @ xp.swapaxes(b2, -1, -2)
-        db = xp.swapaxes(a2, -1, -2) @ g2
-        da = da.reshape(da.shape[:-2] + (-1,)) if a.ndim == 1 else da
-        db = db.reshape(db.shape[:-1]) if b.ndim == 1 else db
-        return [unbroadcast(da, a.shape), unbroadcast(db, b.shape)]
+        out = [None, None]
+        if needs[0]:
+            da = g2 @ xp.swapaxes(b2, -1, -2)
+            da = da.reshape(da.shape[:-2] + (-1,)) if a.ndim == 1 else da
+            out[0] = unbroadcast(da, a.shape)
+        if needs[1]:
+            db = xp.swapaxes(a2, -1, -2) @ g2
+            db = db.reshape(db.shape[:-1]) if b.ndim == 1 else db
+            out[1] = unbroadcast(db, b.shape)
+        return out
+
+    vjp.takes_needs = True  # type: ignore[attr-defined]
 
     return apply(a @ b, [x, y], vjp)
 
