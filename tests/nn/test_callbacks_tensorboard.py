@@ -154,3 +154,15 @@ def test_event_records_have_valid_masked_crcs(tmp_path):
         offset += 16 + length
         records += 1
     assert records == 2 and offset == len(data)
+
+
+def test_steps_per_second(tmp_path):
+    model = TinyModel()
+    tb = callbacks.TensorBoard(
+        log_dir=tmp_path, update_freq="batch", write_steps_per_second=True
+    )
+    _run(tb, model, epochs=2, batches=3)
+    train = _read(tmp_path / "train")
+    assert len(train.Scalars("epoch_steps_per_second")) == 2
+    assert len(train.Scalars("batch_steps_per_second")) == 6
+    assert all(e.value > 0 for e in train.Scalars("epoch_steps_per_second"))

@@ -24,6 +24,7 @@ Example:
 from __future__ import annotations
 
 import os
+import time
 from typing import Any
 
 import numpy as np
@@ -38,9 +39,11 @@ class TensorBoard(Callback):
     Args:
         log_dir: the root folder. Default "logs".
         histogram_freq: epochs between weight histograms (0: never). Default 0.
-        write_graph, write_images, write_steps_per_second, profile_batch,
-            embeddings_freq, embeddings_metadata: accepted for Keras
-            compatibility; graphs, images, profiles and embeddings are not written.
+        write_steps_per_second: also log ``epoch_steps_per_second`` (and
+            ``batch_steps_per_second`` with batch updates). Default False.
+        write_graph, write_images, profile_batch, embeddings_freq,
+            embeddings_metadata: accepted for Keras compatibility; graphs,
+            images, profiles and embeddings are not written.
         update_freq: "epoch", "batch", or write batch scalars every N batches.
         activation_sample: a batch of model inputs for the ReLU statistics.
 
@@ -83,6 +86,8 @@ class TensorBoard(Callback):
         self.activation_sample = activation_sample
         self._writers: dict[str, _events.EventFileWriter] = {}
         self._global_train_batch = 0
+        self._epoch_start = self._batch_start = 0.0
+        self._epoch_batches = 0
 
     def _writer(self, run: str) -> _events.EventFileWriter:
         if run not in self._writers:
@@ -101,15 +106,26 @@ class TensorBoard(Callback):
         self._global_train_batch = 0
         self._writer("train")
 
+    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
+        """Start the epoch's clock."""
+        self._epoch_start = time.perf_counter()
+        self._epoch_batches = 0
+
     def on_train_batch_begin(self, batch: int, logs: dict | None = None) -> None:
         """Count the global training step."""
         self._global_train_batch += 1
+        self._epoch_batches += 1
+        self._batch_start = time.perf_counter()
 
     def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
         """Write ``batch_*`` scalars when due."""
         if self.update_freq == "epoch" or self._global_train_batch % self.update_freq:
             return
-        for name, value in (logs or {}).items():
+        logs = dict(logs or {})
+        if self.write_steps_per_second:
+            elapsed = max(time.perf_counter() - self._batch_start, 1e-9)
+            logs["steps_per_second"] = 1.0 / elapsed
+        for name, value in logs.items():
             self._scalar("train", f"batch_{name}", value, self._global_train_batch)
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
@@ -118,6 +134,9 @@ class TensorBoard(Callback):
         optimizer = getattr(self.model, "optimizer", None)
         if "learning_rate" not in logs and hasattr(optimizer, "learning_rate"):
             logs["learning_rate"] = float(np.asarray(optimizer.learning_rate))
+        if self.write_steps_per_second:
+            elapsed = max(time.perf_counter() - self._epoch_start, 1e-9)
+            logs["steps_per_second"] = self._epoch_batches / elapsed
         for name, value in logs.items():
             if name.startswith("val_"):
                 self._scalar("validation", f"epoch_{name[4:]}", value, epoch)
