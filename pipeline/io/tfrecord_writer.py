@@ -72,9 +72,9 @@ class TFRecordWriter:
         self._kernel = _kernels.load("tfrecord")
         self._out = fs.open_output(self.path, _compression(options))
 
-    def write(self, record: bytes) -> None:
-        """Append one record (bytes-like)."""
-        record = bytes(record)
+    def write(self, record: bytes | str) -> None:
+        """Append one record (bytes-like; a str is written as UTF-8)."""
+        record = record.encode() if isinstance(record, str) else bytes(record)
         k = self._kernel
         self._out.write(k.header(len(record)) + record + k.footer(record))
 

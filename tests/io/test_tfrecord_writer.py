@@ -8,7 +8,7 @@ import os
 import zlib
 
 import pytest
-from conftest import fixture_path, load_fixture_json
+from support import fixture_path, load_fixture_json
 
 from pipeline.errors import InvalidArgumentError
 from pipeline.io.tfrecord_writer import TFRecordOptions, TFRecordWriter
@@ -89,3 +89,13 @@ def test_not_visible_before_close(tmp_path):
 def test_bad_options():
     with pytest.raises(InvalidArgumentError, match="compression_type"):
         TFRecordOptions("LZMA")
+
+
+def test_str_records_are_utf8(tmp_path):
+    from pipeline.io.tfrecord import iter_records
+
+    path = str(tmp_path / "s.tfrecord")
+    with TFRecordWriter(path) as w:
+        w.write("héllo")
+        w.write(memoryview(b"raw"))
+    assert list(iter_records(path)) == ["héllo".encode(), b"raw"]
