@@ -14,6 +14,9 @@ results match TensorFlow:
   rows are summed);
 * assigning slices to a variable scatters into the given rows only.
 
+One Keras corner is not copied: dividing slices by a dense array with zeros
+or NaNs outside the sliced rows (Keras then adds those rows to the result).
+
 Example:
     >>> import numpy as np
     >>> g = Rows(np.ones((2, 2), np.float32), np.array([0, 0]), (3, 2))

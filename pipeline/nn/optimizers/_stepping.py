@@ -37,7 +37,8 @@ def write(target: Any, value: Any, sign: int | None) -> None:
     """Set (sign None), add (1) or subtract (-1) ``value`` into ``target``.
 
     Row slices touch only their rows; ``target`` is a model variable or a
-    ``StateVariable``.
+    ``StateVariable``. Model variables are never changed in place: they get a
+    new array through ``assign``.
 
     Example:
         >>> w = np.ones(2, np.float32)
@@ -47,7 +48,9 @@ def write(target: Any, value: Any, sign: int | None) -> None:
     is_state = isinstance(target, StateVariable)
     current = target.value if is_state else _access.read(target)
     if isinstance(value, _rows.Rows):
-        new = current.copy()
+        # the optimizer's own slots are scattered in place (O(rows)); a model
+        # variable gets a new array, since tensors may share its current one
+        new = current if is_state else current.copy()
         values = value.values.astype(current.dtype, copy=False)
         if sign is None:
             _access.scatter_set(new, value.indices, values)
