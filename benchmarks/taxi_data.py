@@ -87,7 +87,9 @@ def _chunk(seed: int, index: int) -> tuple[dict, dict]:
     plat = np.round(40.75 + rng.normal(0, 0.04, n), 6)
     dlon = np.round(plon + rng.normal(0, 0.03, n), 6)
     dlat = np.round(plat + rng.normal(0, 0.03, n), 6)
-    dist = np.round(np.hypot(dlon - plon, dlat - plat) * 69.0 + rng.exponential(0.3, n), 2)
+    dist = np.round(
+        np.hypot(dlon - plon, dlat - plat) * 69.0 + rng.exponential(0.3, n), 2
+    )
     fare = np.round(2.5 + 2.5 * dist + rng.exponential(1.0, n), 2)
     values = {
         "pickup_longitude": plon.astype(np.float32),
@@ -114,7 +116,9 @@ def _arrow_table(values: dict, missing: dict) -> pa.Table:
     for name in COLUMNS:
         col = values[name]
         if col.dtype == object:
-            arrays.append(pa.array(col, pa.binary(), mask=missing[name]).cast(pa.string()))
+            arrays.append(
+                pa.array(col, pa.binary(), mask=missing[name]).cast(pa.string())
+            )
         else:
             arrays.append(pa.array(col, mask=missing[name]))
     return pa.table(arrays, names=COLUMNS)
