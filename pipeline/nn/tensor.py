@@ -321,7 +321,7 @@ class IndexedSlices:
         """
         xp = backend.xp()
         out = xp.zeros(self.dense_shape, dtype=self.values.dtype)
-        xp.add.at(out, self.indices, self.values)
+        backend.scatter_add(out, self.indices, self.values)
         return out
 
     def numpy(self) -> np.ndarray:

@@ -6,7 +6,8 @@ Layers, ops and optimizers never import numpy or cupy for computation: they ask
 with :func:`set_backend` before any tensor exists.
 
 A backend module exposes ``name``, ``xp`` (the array namespace), ``to_numpy(array)``
-(a host copy), ``erf(array)`` and ``is_array(obj)``.
+(a host copy), ``erf(array)``, ``scatter_add(out, indices, values)`` (in
+place, duplicates adding up) and ``is_array(obj)``.
 
 Example:
     >>> from pipeline.nn import backend
@@ -106,3 +107,15 @@ def erf(array: Any) -> Any:
         0.5205
     """
     return get().erf(array)
+
+
+def scatter_add(out: Any, indices: Any, values: Any) -> None:
+    """``out[indices] += values`` in place, duplicate indices adding up.
+
+    Example:
+        >>> a = xp().zeros(3)
+        >>> scatter_add(a, xp().asarray([1, 1]), xp().asarray([1.0, 2.0]))
+        >>> a.tolist()
+        [0.0, 3.0, 0.0]
+    """
+    get().scatter_add(out, indices, values)

@@ -39,6 +39,16 @@ def is_array(obj: Any) -> bool:
     return type(obj).__module__.startswith("cupy")
 
 
+def scatter_add(out: Any, indices: Any, values: Any) -> None:
+    """``out[indices] += values`` in place (``cupyx.scatter_add``).
+
+    Example:
+        >>> callable(scatter_add)
+        True
+    """
+    importlib.import_module("cupyx").scatter_add(out, indices, values)
+
+
 def erf(x: Any) -> Any:
     """The error function (cupyx.scipy.special.erf).
 

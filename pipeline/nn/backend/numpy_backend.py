@@ -55,6 +55,16 @@ def is_array(obj: Any) -> bool:
     return isinstance(obj, np.ndarray)
 
 
+def scatter_add(out: np.ndarray, indices: Any, values: Any) -> None:
+    """``out[indices] += values`` in place (``np.add.at``).
+
+    Example:
+        >>> a = np.zeros(2); scatter_add(a, np.array([0, 0]), np.ones(2)); a.tolist()
+        [2.0, 0.0]
+    """
+    np.add.at(out, indices, values)
+
+
 def _erf_series(x: np.ndarray) -> np.ndarray:
     x2 = x * x
     term = x.copy()

@@ -129,7 +129,7 @@ def getitem(x: Any, key: Any) -> Tensor:
 
     def vjp(g: Any) -> list[Any]:
         out = xp.zeros_like(a)
-        xp.add.at(out, key, g)
+        backend.scatter_add(out, key, g)
         return [out]
 
     return apply(a[key], [x], vjp)
@@ -165,7 +165,7 @@ def take(x: Any, indices: Any, axis: int = 0) -> Tensor:
 
         def dense_vjp(g: Any) -> list[Any]:
             out = xp.zeros_like(xp.moveaxis(a, ax, 0))
-            xp.add.at(out, idx, xp.moveaxis(g, ax, 0))
+            backend.scatter_add(out, idx, xp.moveaxis(g, ax, 0))
             return [xp.moveaxis(out, 0, ax)]
 
         if idx.ndim != 1:
