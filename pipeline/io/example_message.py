@@ -80,8 +80,9 @@ class FloatList(_List):
 
     @staticmethod
     def _convert(value: Iterable[Any]) -> np.ndarray:
-        return np.asarray(list(value) if not hasattr(value, "__array__") else value,
-                          dtype=np.float32).reshape(-1)  # fmt: skip
+        with np.errstate(over="ignore"):  # as TF: too large becomes inf
+            return np.asarray(list(value) if not hasattr(value, "__array__") else value,
+                              dtype=np.float32).reshape(-1)  # fmt: skip
 
     def _key(self) -> Any:
         return self.value.tobytes()
@@ -269,4 +270,6 @@ def serialize_example(features: Mapping[str, Any]) -> bytes:
         >>> serialize_example({"x": None}).hex()
         '0a070a050a01781200'
     """
-    return Example.from_dict(features).SerializeToString()
+    from pipeline.io.example_wire import encode_dict
+
+    return encode_dict(features, _to_feature)

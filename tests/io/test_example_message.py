@@ -6,7 +6,9 @@ import base64
 
 import numpy as np
 import pytest
-from conftest import load_fixture_json
+from hypothesis import given
+from hypothesis import strategies as st
+from support import load_fixture_json
 
 from pipeline.errors import InvalidArgumentError
 from pipeline.io.example_message import (
@@ -109,3 +111,34 @@ def test_errors():
         serialize_example({"c": np.array([1 + 2j])})
     with pytest.raises(InvalidArgumentError, match="Could not parse"):
         Example.FromString(b"\x0a\x05\x0a")
+
+
+@given(
+    st.dictionaries(
+        st.text(max_size=4),
+        st.one_of(
+            st.none(),
+            st.lists(st.integers(-(2**63), 2**63 - 1), max_size=4).map(
+                lambda v: np.array(v, np.int64)
+            ),
+            st.lists(st.integers(0, 2**31), max_size=3).map(
+                lambda v: np.array(v, np.uint32)
+            ),
+            st.lists(st.floats(width=32), max_size=4).map(
+                lambda v: np.array(v, np.float32)
+            ),
+            st.lists(st.floats(), max_size=2).map(lambda v: np.array(v, np.float64)),
+            st.lists(st.binary(max_size=4), max_size=3).map(
+                lambda v: np.array(v, object)
+            ),
+            st.lists(st.text(max_size=3), max_size=2).map(
+                lambda v: np.array(v, object)
+            ),
+        ),
+        max_size=5,
+    )
+)
+def test_serialize_example_fast_path_equals_message_path(values):
+    encoded = serialize_example(values)
+    assert encoded == Example.from_dict(values).SerializeToString()
+    assert Example.FromString(encoded) == Example.from_dict(values)
