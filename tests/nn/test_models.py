@@ -158,3 +158,42 @@ def test_verbose_fit_prints_a_progress_bar(capsys):
     model.fit(_x(8), np.zeros((8, 1)), epochs=1, batch_size=4, verbose=1)
     out = capsys.readouterr().out
     assert "2/2" in out and "loss" in out
+
+
+def test_subclassed_model_trains():
+    class TwoLayer(nn.Model):
+        def __init__(self):
+            super().__init__(name="two")
+            self.hidden = layers.Dense(4, activation="relu")
+            self.out = layers.Dense(1)
+
+        def call(self, inputs, training=None):
+            return self.out(self.hidden(inputs))
+
+    model = TwoLayer()
+    model.compile(optimizer="adam", loss="mse")
+    hist = model.fit(_x(16), np.ones((16, 1)), epochs=3, batch_size=4, verbose=0)
+    assert len(model.trainable_weights) == 4
+    assert hist.history["loss"][-1] < hist.history["loss"][0]
+
+
+def test_steps_per_epoch_limits_array_batches():
+    seen = []
+    callbacks = pytest.importorskip("pipeline.nn.callbacks")
+
+    class Count(callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            seen.append(batch)
+
+    model = nn.Sequential([layers.Input((3,)), layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(_x(40), np.zeros((40, 1)), batch_size=4, steps_per_epoch=3, epochs=2,
+              verbose=0, callbacks=[Count()])  # fmt: skip
+    assert seen == [0, 1, 2, 0, 1, 2]
+
+
+def test_public_names_are_exported_and_sorted():
+    for module in (nn, nn.layers, nn.ops):
+        assert module.__all__ == sorted(module.__all__)
+        for name in module.__all__:
+            assert hasattr(module, name), name

@@ -72,13 +72,13 @@ def deserialize(config: dict[str, Any], custom_objects: Any = None) -> Layer:
 
 
 __all__ = [
-    "ELU",
     "Activation",
     "Add",
     "BatchNormalization",
     "Concatenate",
     "Dense",
     "Dropout",
+    "ELU",
     "Embedding",
     "Flatten",
     "Input",

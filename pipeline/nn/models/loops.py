@@ -83,7 +83,7 @@ def _epochs(
             callbacks.on_train_batch_begin(step)
             logs = model.train_step(x, y, sw)
             callbacks.on_train_batch_end(step, dict(logs))
-            if model.stop_training:
+            if model.stop_training or step + 1 == args["steps_per_epoch"]:
                 break
         epoch_logs = dict(logs)
         if val is not None and (epoch + 1) % args["validation_freq"] == 0:
