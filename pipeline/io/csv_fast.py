@@ -39,7 +39,7 @@ __all__ = ["decode_batch"]
 #: Below this many records the per-record path is faster than a pyarrow call.
 _MIN_VECTOR_RECORDS = 16
 #: Above this size pyarrow's multithreaded reader beats the numpy splitter.
-_SPLIT_MAX_BYTES = 1 << 20
+_SPLIT_MAX_BYTES = 1 << 18
 _ARROW_TYPES = {
     np.dtype(np.int32): pa.int32(),
     np.dtype(np.int64): pa.int64(),

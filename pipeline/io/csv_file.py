@@ -37,7 +37,7 @@ __all__ = ["DecodedBlock", "RecordBlock", "decode_file_blocks", "read_records"]
 
 _DEFAULT_BUFFER_BYTES = 1 << 20
 #: Records per block handed to the decoder and the engine.
-_BLOCK_RECORDS = 4096
+_BLOCK_RECORDS = 16384
 
 
 @dataclasses.dataclass

@@ -186,3 +186,65 @@ def test_csv_dataset_big_file_matches_decode_csv(tmp_path):
     assert [int(r[0]) for r in rows] == cols[0].tolist()
     assert [float(r[1]) for r in rows] == cols[1].tolist()
     assert [r[2] for r in rows] == cols[2].tolist()
+
+
+def _source(ds):
+    node = ds._node
+    while not hasattr(node, "source"):
+        node = node.parents[0]
+    return node.source
+
+
+def _flatten_batches(items):
+    return [b["id"].tolist() for b in items]
+
+
+@pytest.mark.parametrize("block", [3, 7, 100])
+def test_batch_source_resumes_from_every_state(tmp_path, monkeypatch, block):
+    from pipeline.io import csv_file
+
+    monkeypatch.setattr(csv_file, "_BLOCK_RECORDS", block)
+    monkeypatch.setattr(csv_file, "_DEFAULT_BUFFER_BYTES", 64)
+    for k in range(3):
+        rows = "".join(f"{k * 100 + i},{i % 3}\n" for i in range(11))
+        (tmp_path / f"f{k}.csv").write_text("id,v\n" + rows)
+    ds = pl.data.make_csv_dataset(
+        str(tmp_path / "f*.csv"), 4, shuffle=False, num_epochs=2
+    )
+    src = _source(ds)
+    blocks = list(src.blocks(None))
+    want = [b for items, _ in blocks for b in _flatten_batches(items)]
+    ids = [i for b in want for i in b]
+    assert ids == [k * 100 + i for _ in range(2) for k in range(3) for i in range(11)]
+    assert all(len(b) == 4 for b in want[:-1])
+    done = 0
+    for items, state in blocks:
+        done += len(items)
+        rest = [b for it, _ in src.blocks(state) for b in _flatten_batches(it)]
+        assert rest == want[done:]
+
+
+def test_csv_source_resumes_from_every_state(tmp_path, monkeypatch):
+    from pipeline.io import csv_file
+
+    monkeypatch.setattr(csv_file, "_BLOCK_RECORDS", 2)
+    monkeypatch.setattr(csv_file, "_DEFAULT_BUFFER_BYTES", 16)
+    (tmp_path / "a.csv").write_bytes(b'h\r\n1,"x\r\ny"\r\n2,z\r\n3,"q""r"\r\n4,w')
+    ds = pl.data.CsvDataset(str(tmp_path / "a.csv"), [[0], [""]], header=True)
+    src = _source(ds)
+    blocks = list(src.blocks(None))
+    want = [tuple(r) for items, _ in blocks for r in items]
+    assert want == [(1, b"x\r\ny"), (2, b"z"), (3, b'q"r'), (4, b"w")]
+    done = 0
+    for items, state in blocks:
+        done += len(items)
+        assert [tuple(r) for it, _ in src.blocks(state) for r in it] == want[done:]
+
+
+def test_bad_row_line_numbers_with_multiline_records(tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text('a,b\n1,"x\ny"\n2,"p\nq\nr"\nbad,3\n')
+    ds = pl.data.CsvDataset(str(path), [[0], [""]], header=True)
+    with pytest.raises(errors.InvalidArgumentError) as info:
+        list(ds)
+    assert info.value.line == 7 and info.value.path == str(path)
