@@ -233,16 +233,14 @@ def bucketize(values, boundaries):
     return out
 
 
-def _check_ragged(splits, values):
-    if len(splits) != len(values) or not splits:
-        raise ValueError("cross needs as many splits as values, at least one")
-    rows = len(splits[0]) - 1
-    for i, (s, v) in enumerate(zip(splits, values)):
-        if len(s) - 1 != rows:
-            raise ValueError(f"input {i} has {len(s) - 1} rows, expected {rows}")
-        if s[0] != 0 or np.any(np.diff(s) < 0) or s[len(s) - 1] != len(v):
-            raise ValueError(f"input {i} has bad row splits")
-    return rows
+cdef int _bad_splits(Py_ssize_t rows, const int64_t *sp, Py_ssize_t n) noexcept nogil:
+    cdef Py_ssize_t r
+    if sp[0] != 0 or sp[rows] != n:
+        return 1
+    for r in range(rows):
+        if sp[r + 1] < sp[r]:
+            return 1
+    return 0
 
 
 cdef void _cross_rows(Py_ssize_t rows, int k, const int64_t **sp, const uint64_t **vals,
@@ -274,37 +272,52 @@ def cross(splits, values, uint64_t hash_key, int64_t num_buckets):
     """Hashed cartesian product per row of ragged uint64 inputs -> (splits, ids)."""
     if num_buckets < 1:
         raise ValueError(f"num_buckets must be >= 1, got {num_buckets}")
+    if len(splits) != len(values) or not splits:
+        raise ValueError("cross needs as many splits as values, at least one")
     sp_arrays = [np.ascontiguousarray(s, dtype=np.int64).reshape(-1) for s in splits]
     val_arrays = [np.ascontiguousarray(v, dtype=np.uint64).reshape(-1) for v in values]
-    cdef Py_ssize_t rows = _check_ragged(sp_arrays, val_arrays), r
+    cdef Py_ssize_t rows = sp_arrays[0].shape[0] - 1, r
     cdef int k = len(sp_arrays), j
-    counts = np.ones(rows, dtype=np.int64)
-    for s in sp_arrays:
-        counts *= np.diff(s)
-    out_splits = np.zeros(rows + 1, dtype=np.int64)
-    np.cumsum(counts, out=out_splits[1:])
-    ids = np.empty(int(out_splits[rows]), dtype=np.int64)
+    for j in range(k):
+        if sp_arrays[j].shape[0] - 1 != rows:
+            raise ValueError(
+                f"input {j} has {sp_arrays[j].shape[0] - 1} rows, expected {rows}")
     cdef const int64_t **sp = <const int64_t**>malloc(k * sizeof(int64_t*))
     cdef const uint64_t **vals = <const uint64_t**>malloc(k * sizeof(uint64_t*))
     cdef int64_t *pos = <int64_t*>malloc(k * sizeof(int64_t))
     cdef const int64_t[::1] s_view
     cdef const uint64_t[::1] v_view
-    cdef const int64_t[::1] os_view = out_splits
-    cdef int64_t[::1] ids_view = ids
     cdef uint64_t dummy = 0
+    cdef int64_t count
+    out_splits = np.zeros(rows + 1, dtype=np.int64)
+    cdef int64_t[::1] os_view = out_splits
     try:
         for j in range(k):
             s_view = sp_arrays[j]
             sp[j] = &s_view[0]
             v_view = val_arrays[j]
             vals[j] = &v_view[0] if v_view.shape[0] else &dummy
+            if _bad_splits(rows, sp[j], v_view.shape[0]):
+                raise ValueError(f"input {j} has bad row splits")
+        for r in range(rows):
+            count = 1
+            for j in range(k):
+                count *= sp[j][r + 1] - sp[j][r]
+            os_view[r + 1] = os_view[r] + count
+        ids = np.empty(int(os_view[rows]), dtype=np.int64)
         if ids.shape[0]:
-            with nogil:
-                _cross_rows(rows, k, sp, vals, hash_key, <uint64_t>num_buckets,
-                            &os_view[0], &ids_view[0], pos)
+            _run_cross(rows, k, sp, vals, hash_key, num_buckets, os_view, ids, pos)
     finally:
         free(sp); free(vals); free(pos)
     return out_splits, ids
+
+
+cdef void _run_cross(Py_ssize_t rows, int k, const int64_t **sp, const uint64_t **vals,
+                     uint64_t hash_key, int64_t num_buckets, int64_t[::1] os_view,
+                     int64_t[::1] ids_view, int64_t *pos):
+    with nogil:
+        _cross_rows(rows, k, sp, vals, hash_key, <uint64_t>num_buckets,
+                    &os_view[0], &ids_view[0], pos)
 
 
 cdef enum:

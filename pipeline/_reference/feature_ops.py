@@ -172,9 +172,10 @@ def _check_ragged(splits: list[np.ndarray], values: list[np.ndarray]) -> int:
     if len(splits) != len(values) or not splits:
         raise ValueError("cross needs as many splits as values, at least one")
     rows = len(splits[0]) - 1
-    for i, (s, v) in enumerate(zip(splits, values)):
+    for i, s in enumerate(splits):
         if len(s) - 1 != rows:
             raise ValueError(f"input {i} has {len(s) - 1} rows, expected {rows}")
+    for i, (s, v) in enumerate(zip(splits, values)):
         if s[0] != 0 or np.any(np.diff(s) < 0) or s[-1] != len(v):
             raise ValueError(f"input {i} has bad row splits")
     return rows

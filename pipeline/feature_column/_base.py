@@ -182,6 +182,13 @@ class TransformCache:
             found = self._raw[key] = dense_input(self.features[key], key)
         return found
 
+    def memo(self, key: Any, compute: Any) -> Any:
+        """``compute()`` once per batch under ``key``."""
+        found = self._ids.get(key)
+        if found is None:
+            found = self._ids[key] = compute()
+        return found
+
     def ids(self, column: CategoricalColumn) -> Ragged:
         """``column._ids`` on this batch, computed once."""
         found = self._ids.get(column)

@@ -141,6 +141,8 @@ def dense_input(value: Any, key: str) -> Any:
         >>> dense_input([1.0, 2.0], "x").shape
         (2, 1)
     """
+    if isinstance(value, np.ndarray) and value.dtype.kind not in "OUS" and value.ndim:
+        return value.reshape(-1, 1) if value.ndim == 1 else value  # the common case
     if isinstance(value, (SparseTensor, Ragged)):
         return value
     if _is_ragged_list(value):

@@ -260,8 +260,14 @@ class BucketizedColumn(DenseColumn, CategoricalColumn):
         return math.prod(self.source_column.shape) * (len(self.boundaries) + 1)
 
     def _buckets(self, cache: TransformCache) -> np.ndarray:
+        return cache.memo(("buckets", self), lambda: self._compute_buckets(cache))
+
+    def _compute_buckets(self, cache: TransformCache) -> np.ndarray:
         values = self.source_column._dense(cache)
-        edges = np.asarray(self.boundaries, dtype=np.float32).astype(np.float64)
+        edges = self.__dict__.get("_edges")
+        if edges is None:  # float32 boundaries, as TF's Bucketize attr holds them
+            edges = np.asarray(self.boundaries, dtype=np.float32).astype(np.float64)
+            object.__setattr__(self, "_edges", edges)
         flat = _kernels.load("feature_ops").bucketize(values.astype(np.float64), edges)
         return flat.reshape(values.shape)
 
