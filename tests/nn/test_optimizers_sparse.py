@@ -118,3 +118,27 @@ def test_adagrad_leaves_untouched_rows_and_their_slots():
     accumulator = opt.variables[-1].numpy()
     np.testing.assert_allclose(accumulator[[0, 2, 3]], 0.1)
     np.testing.assert_array_equal(var.numpy()[0], _start().numpy()[0])
+
+
+@pytest.mark.parametrize("name", ["sgd", "adam", "adagrad", "rmsprop", "adadelta"])
+def test_embedding_fit_moves_only_the_looked_up_rows(name):
+    from pipeline import nn
+    from pipeline.nn import layers
+
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 5, (64, 2))
+    y = rng.normal(size=(64, 1)).astype(np.float32)
+    model = nn.Sequential(
+        [
+            layers.Input((2,), dtype="int64"),
+            layers.Embedding(10, 3),
+            layers.Flatten(),
+            layers.Dense(1),
+        ]
+    )
+    model.compile(optimizer=name, loss="mse")
+    before = model.layers[0].get_weights()[0].copy()
+    model.fit(x, y, epochs=1, batch_size=16, verbose=0)
+    after = model.layers[0].get_weights()[0]
+    np.testing.assert_array_equal(after[5:], before[5:])
+    assert not np.array_equal(after[:5], before[:5])
