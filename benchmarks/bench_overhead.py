@@ -42,9 +42,9 @@ def ours(rows: int, arrays: np.ndarray) -> dict[str, Callable[[], object]]:
     cols = _columns(rows)
     out = {
         "range_map_batch": lambda: D.range(rows).map(lambda x: x * 2).batch(_BATCH),
-        "slices_shuffle_batch": lambda: D.from_tensor_slices(cols)
-        .shuffle(_SHUFFLE)
-        .batch(_BATCH),
+        "slices_shuffle_batch": lambda: (
+            D.from_tensor_slices(cols).shuffle(_SHUFFLE).batch(_BATCH)
+        ),
     }
     for t in (1, 2):
         out[f"parallel_sort_map_t{t}"] = lambda t=t: D.from_tensor_slices(arrays).map(
@@ -60,9 +60,9 @@ def theirs(rows: int, arrays: np.ndarray) -> dict[str, Callable[[], object]]:
     cols = _columns(rows)
     out = {
         "range_map_batch": lambda: D.range(rows).map(lambda x: x * 2).batch(_BATCH),
-        "slices_shuffle_batch": lambda: D.from_tensor_slices(cols)
-        .shuffle(_SHUFFLE)
-        .batch(_BATCH),
+        "slices_shuffle_batch": lambda: (
+            D.from_tensor_slices(cols).shuffle(_SHUFFLE).batch(_BATCH)
+        ),
     }
     for t in (1, 2):
         out[f"parallel_sort_map_t{t}"] = lambda t=t: D.from_tensor_slices(arrays).map(
@@ -109,6 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     mine = ours(args.rows, arrays)
     tf_side = {} if args.no_tf else theirs(args.rows, arrays)
     print(f"{'workload':26} {'ours el/s':>12} {'tf el/s':>12} {'ratio':>7}")
+    rates: dict[str, tuple[float, float]] = {}
     for name, make in mine.items():
         n = _elements(name, args.rows, arrays)
         best_ours = best_tf = float("inf")
@@ -117,12 +118,22 @@ def main(argv: list[str] | None = None) -> int:
             if name in tf_side:
                 best_tf = min(best_tf, _time(tf_side[name], _count_tf))
         ours_rate, tf_rate = n / best_ours, n / best_tf
+        rates[name] = (ours_rate, tf_rate)
         ratio = ours_rate / tf_rate if tf_side else float("nan")
         print(f"{name:26} {ours_rate:12,.0f} {tf_rate:12,.0f} {ratio:7.2f}")
+
         row = {"workload": name, "elements": n, "ours_per_s": round(ours_rate)}
         row.update(tf_per_s=round(tf_rate) if tf_side else None, ratio=round(ratio, 3))
         print(json.dumps(row))
+    _print_scaling(rates)
     return 0
+
+
+def _print_scaling(rates: dict[str, tuple[float, float]]) -> None:
+    one, two = rates["parallel_sort_map_t1"], rates["parallel_sort_map_t2"]
+    ours, tf = two[0] / one[0], (two[1] / one[1] if one[1] else float("nan"))
+    print(f"sort map scaling 1 -> 2 threads: ours {ours:.2f}x, tf {tf:.2f}x")
+    print(json.dumps({"scaling_1_to_2": {"ours": round(ours, 3), "tf": round(tf, 3)}}))
 
 
 if __name__ == "__main__":

@@ -48,6 +48,13 @@ class StageStats:
         self.wait_input_s = 0.0
         self.block_size = 0
         self.buffer: BoundedBuffer | None = None
+        self.lock = threading.Lock()
+
+    def add(self, produced: int, busy_s: float) -> None:
+        """Count a finished block (workers of one stage call this concurrently)."""
+        with self.lock:
+            self.produced += produced
+            self.busy_s += busy_s
 
     def as_dict(self) -> dict[str, Any]:
         """The counters as a dict."""

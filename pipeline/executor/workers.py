@@ -136,8 +136,7 @@ def _work(
         start = time.perf_counter()
         out = [_apply(mapper, e, index + j, stats.label) for j, e in enumerate(block)]
         busy = time.perf_counter() - start
-        stats.busy_s += busy
-        stats.produced += len(out)
+        stats.add(len(out), busy)
         autotune.retune_map(stats, out, busy)
         results.finish(seq, (out, ckpt, index))
 
