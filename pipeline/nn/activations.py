@@ -15,14 +15,28 @@ from pipeline.nn import ops
 from pipeline.nn.tensor import Tensor
 
 
-def relu(x: Any) -> Tensor:
-    """``max(x, 0)``.
+def relu(
+    x: Any,
+    negative_slope: float = 0.0,
+    max_value: float | None = None,
+    threshold: float = 0.0,
+) -> Tensor:
+    """``max(x, 0)``; with Keras 3's options, ``x`` below ``threshold`` becomes
+    ``negative_slope * (x - threshold)`` and the output is capped at ``max_value``.
 
     Example:
         >>> relu([-1.0]).numpy().tolist()
         [0.0]
+        >>> relu([-1.0, 0.5, 9.0], negative_slope=0.5, max_value=6.0).numpy().tolist()
+        [-0.5, 0.5, 6.0]
     """
-    return ops.relu(x)
+    if negative_slope == 0.0 and threshold == 0.0:
+        out = ops.relu(x)
+    else:
+        x = ops.convert_to_tensor(x)
+        below = ops.multiply(ops.subtract(x, threshold), negative_slope)
+        out = ops.where(x._array >= threshold, x, below)
+    return out if max_value is None else ops.minimum(out, max_value)
 
 
 def leaky_relu(x: Any, negative_slope: float = 0.2) -> Tensor:

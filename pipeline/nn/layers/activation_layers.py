@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipeline.nn import initializers, ops
+from pipeline.nn import activations, initializers, ops
 from pipeline.nn.layers.base import Layer, resolve_regularizer
 from pipeline.nn.tensor import Tensor
 
@@ -38,15 +38,9 @@ class ReLU(Layer):
         self.threshold = threshold
 
     def call(self, inputs: Any) -> Tensor:
-        if self.threshold == 0 and self.negative_slope == 0:
-            out = ops.relu(inputs)
-        else:
-            shifted = ops.subtract(inputs, self.threshold)
-            above = ops.convert_to_numpy(inputs) >= self.threshold
-            out = ops.where(above, inputs, ops.multiply(shifted, self.negative_slope))
-        if self.max_value is not None:
-            out = ops.minimum(out, self.max_value)
-        return out
+        return activations.relu(
+            inputs, self.negative_slope, self.max_value, self.threshold
+        )
 
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "max_value": self.max_value,
@@ -156,7 +150,7 @@ class Softmax(Layer):
 
     def call(self, inputs: Any, mask: Any = None) -> Tensor:
         if mask is not None:
-            keep = ops.convert_to_numpy(mask).astype(bool)
+            keep = ops.convert_to_tensor(mask)._array.astype(bool)
             inputs = ops.add(inputs, ops.constant((~keep) * -1e9, "float32"))
         return ops.softmax(inputs, axis=self.axis)
 
