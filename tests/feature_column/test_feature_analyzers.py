@@ -127,3 +127,15 @@ def test_embedding_dimension_rule():
     ]
     with pytest.raises(ValueError, match="num_values"):
         fc.embedding_dimension(0)
+
+
+def test_adapt_reads_a_pl_data_dataset():
+    x = np.arange(1000, dtype=np.float32)
+    words = np.array([b"a", b"b", b"b", b"c"] * 250, dtype=object)
+    ds = pl.data.Dataset.from_tensor_slices({"x": x, "w": words}).batch(64)
+    result = fc.adapt(
+        [fc.normalized_numeric_column("x"), fc.vocabulary_column("w")], ds
+    )
+    assert result.columns[0].normalizer_fn.mean.tolist() == [float(x.mean())]
+    assert result.columns[1].vocabulary_list == (b"b", b"a", b"c")
+    assert result.statistics["w"]["distinct_estimate"] == 3
