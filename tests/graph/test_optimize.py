@@ -118,3 +118,48 @@ def test_map_spec_from_a_cheap_sample():
     spec = D.range(5, 10).shuffle(1000, seed=1).map(f).element_spec
     assert spec == (pl.TensorSpec((), np.int64), pl.TensorSpec((), pl.string))
     assert seen == [5]
+
+
+def test_real_parsers_are_vectorized_and_match_per_element():
+    io = pl.io
+    if not hasattr(io, "decode_csv"):
+        import pytest
+
+        pytest.skip("pl.io.decode_csv not available yet")
+    lines = [b"a,1,0.5", b"bb,2,1.5", b"ccc,3,2.5", b",4,", b"e,5,4.5"]
+    defaults = [np.array([b"?"], dtype=object), np.array([0], np.int64), [0.0]]
+    ds = D.from_tensor_slices(np.array(lines, dtype=object))
+    ds = ds.map(lambda line: io.decode_csv(line, defaults)).batch(2)
+    assert "vectorized_map" in ds.explain(print_plan=False)
+    from testing_state import assert_elements_equal
+
+    got = list(ds)
+    want = list(ds.with_options(pl.data.Options(optimize=False)))
+    assert_elements_equal(got, want)
+    assert got[1][0].tolist() == [b"ccc", b"?"] and got[1][1].dtype == np.int64
+
+
+def test_parse_single_example_vectorized_matches_per_element():
+    io = pl.io
+    if not all(hasattr(io, n) for n in ("parse_single_example", "serialize_example")):
+        import pytest
+
+        pytest.skip("pl.io example parsing not available yet")
+    records = [
+        io.serialize_example(
+            {"id": np.array([i], np.int64), "w": np.array([i / 2], np.float32)}
+        )
+        for i in range(7)
+    ]
+    spec = {
+        "id": io.FixedLenFeature([], np.int64),
+        "w": io.FixedLenFeature([], np.float32),
+    }
+    ds = D.from_tensor_slices(np.array(records, dtype=object))
+    ds = ds.map(lambda r: io.parse_single_example(r, spec)).batch(3)
+    assert "vectorized_map" in ds.explain(print_plan=False)
+    from testing_state import assert_elements_equal
+
+    got = list(ds)
+    assert_elements_equal(got, list(ds.with_options(pl.data.Options(optimize=False))))
+    assert got[0]["id"].tolist() == [0, 1, 2]
