@@ -197,6 +197,29 @@ def test_parse_spec_of_ordering_case():
     spec = fc.make_parse_example_spec([build(c) for c in case["columns"]])
     want = DATA["make_parse_example_spec_of_ordering_case"]
     assert sorted(spec) == sorted(want)
+    names = {"float32": np.float32, "int64": np.int64, "string": object}
     for key, feature in spec.items():
         kind = want[key]["type"]
         assert type(feature).__name__ == kind, key
+        assert feature.dtype == np.dtype(names[want[key]["dtype"]]), key
+        if kind == "FixedLenFeature":
+            assert list(feature.shape) == want[key]["shape"], key
+            assert feature.default_value == want[key]["default_value"], key
+
+
+def test_parse_spec_matches_the_cases_stored_spec():
+    if not hasattr(pl.io, "FixedLenFeature"):
+        pytest.skip("pl.io.FixedLenFeature not available yet")
+    for case in DATA["cases"]:
+        if case["features_from"] != "parse_example":
+            continue
+        spec = fc.make_parse_example_spec([build(c) for c in case["columns"]])
+        want = case["parse_example_spec"]
+        assert sorted(spec) == sorted(want)
+        for key, feature in spec.items():
+            assert type(feature).__name__ == want[key]["type"]
+            if want[key]["type"] == "FixedLenFeature":
+                default = feature.default_value
+                got = None if default is None else list(np.ravel(default))
+                assert got == want[key]["default_value"], key
+                assert list(feature.shape) == want[key]["shape"], key
