@@ -120,16 +120,24 @@ def _specs(record_defaults: Sequence[Any]) -> list[ColumnSpec]:
 def _defaults_key(record_defaults: Any) -> tuple | None:
     """A hashable key of ``record_defaults`` made of plain values, else None.
 
-    ``repr`` keeps apart what ``==`` mixes up (``0``/``0.0``/``False``, ``-0.0``).
+    Types are part of the key and floats enter as ``hex`` (``0``/``0.0``/
+    ``False`` and ``0.0``/``-0.0`` compare equal but give other columns).
     """
-    if not isinstance(record_defaults, (list, tuple)):
+    if type(record_defaults) not in (list, tuple):
         return None
     key = []
     for entry in record_defaults:
-        values = entry if isinstance(entry, (list, tuple)) else (entry,)
-        if len(values) > 1 or any(type(v) not in _PLAIN for v in values):
+        kind = type(entry)
+        if kind is list or kind is tuple:
+            if len(entry) != 1:
+                return None
+            value = entry[0]
+        else:
+            value = entry
+        vtype = type(value)
+        if vtype not in _PLAIN:
             return None
-        key.append((type(entry).__name__, repr(values)))
+        key.append((kind, vtype, value.hex() if vtype is float else value))
     return tuple(key)
 
 

@@ -12,6 +12,7 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -61,15 +62,16 @@ class ColumnSpec:
     default: Any = None
     required: bool = True
 
-    @property
-    def kind(self) -> str:
-        """``'int'``, ``'float'`` or ``'string'``."""
-        return {"i": "int", "f": "float"}.get(self.dtype.kind, "string")
+    def __post_init__(self) -> None:
+        kind = {"i": "int", "f": "float"}.get(self.dtype.kind, "string")
+        object.__setattr__(self, "kind", kind)
+        bits = 0 if kind == "string" else self.dtype.itemsize * 8
+        object.__setattr__(self, "bits", bits)
 
-    @property
-    def bits(self) -> int:
-        """Width in bits of a numeric column (0 for strings)."""
-        return 0 if self.kind == "string" else self.dtype.itemsize * 8
+    #: ``'int'``, ``'float'`` or ``'string'``.
+    kind: str = dataclasses.field(init=False, repr=False, compare=False)
+    #: Width in bits of a numeric column (0 for strings).
+    bits: int = dataclasses.field(init=False, repr=False, compare=False)
 
     def __str__(self) -> str:
         name = dtype_name(self.dtype)

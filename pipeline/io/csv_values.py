@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import re
+import struct
 from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
@@ -37,6 +38,12 @@ _HEX_RE = re.compile(
 )
 _INF_RE = re.compile(rb"([+-]?)(?:inf|infinity)", re.IGNORECASE)
 _NAN_RE = re.compile(rb"[+-]?nan(?:\([0-9A-Za-z_]*\))?", re.IGNORECASE)
+_DOUBLE = struct.Struct("<d")
+_LOW_BITS = struct.Struct("<Q")
+#: A float32 midpoint has at most 25 significant bits: the 28 low bits of its
+#: double mantissa are zero.
+_MID_MASK = (1 << 28) - 1
+_F32_HALF_UP = 2.0**128 - 2.0**103  # halfway between max float32 and 2**128
 _INT_LIMITS = {32: (-(2**31), 2**31 - 1), 64: (-(2**63), 2**63 - 1)}
 
 
@@ -102,15 +109,21 @@ def _round(value: float, bits: int, exact: Callable[[], Fraction]) -> float:
     """``value`` (the correctly rounded double) rounded to ``bits``, exactly."""
     if bits == 64 or not math.isfinite(value):
         return value
-    with np.errstate(over="ignore"):
-        single = float(np.float32(value))
-    if single == value:
-        return value
+    mag = abs(value)
+    if mag > _F32_HALF_UP:
+        return math.copysign(math.inf, value)
+    single = (
+        float(np.float32(value))
+        if mag < _F32_HALF_UP
+        else math.copysign(math.inf, value)
+    )
+    if single == value or _LOW_BITS.unpack(_DOUBLE.pack(value))[0] & _MID_MASK:
+        return single  # exact, or not halfway between two float32 values
     # Double rounding can only go wrong when the double lies exactly halfway
     # between two float32 values; such ties are decided on the exact value.
-    lo, hi = _bracket(abs(value))
+    lo, hi = _bracket(mag)
     mid = (Fraction(lo) + (Fraction(2**128) if math.isinf(hi) else Fraction(hi))) / 2
-    if Fraction(abs(value)) != mid:
+    if Fraction(mag) != mid:
         return single
     x = abs(exact())
     if x == mid:
