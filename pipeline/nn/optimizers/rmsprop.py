@@ -81,24 +81,7 @@ class RMSprop(Optimizer):
         """
         slots = self._slots[self._get_variable_index(variable)]
         rho = self.rho
-        value = _fused.dense_value(gradient, variable)
-        if value is not None:
-            s = slots["velocity"]
-            state = [s, slots.get("average_gradient", s), slots.get("momentum", s)]
-            _fused.run(
-                "rmsprop",
-                variable,
-                value,
-                gradient,
-                state,
-                learning_rate,
-                rho,
-                1 - rho,
-                self.momentum,
-                self.epsilon,
-                self.centered,
-                self.momentum > 0,
-            )
+        if self._fused_step(gradient, variable, learning_rate, slots):
             return
         s = slots["velocity"]
         eps = s.dtype.type(self.epsilon)
@@ -120,6 +103,30 @@ class RMSprop(Optimizer):
             self.assign_sub(variable, mom.value)
         else:
             self.assign_sub(variable, increment)
+
+    def _fused_step(
+        self, gradient: Any, variable: Any, learning_rate: Any, slots: dict[str, Any]
+    ) -> bool:
+        value = _fused.dense_value(gradient, variable)
+        if value is None:
+            return False
+        s = slots["velocity"]
+        state = [s, slots.get("average_gradient", s), slots.get("momentum", s)]
+        _fused.run(
+            "rmsprop",
+            variable,
+            value,
+            gradient,
+            state,
+            learning_rate,
+            self.rho,
+            1 - self.rho,
+            self.momentum,
+            self.epsilon,
+            self.centered,
+            self.momentum > 0,
+        )
+        return True
 
     def get_config(self) -> dict[str, Any]:
         """Keras 3's config: the base keys plus rho, momentum, epsilon, centered.
