@@ -1,14 +1,19 @@
-"""``tf.train.Example`` records to batches of `Column` values.
+"""``tf.train.Example`` records to batches of `Column` values, without a spec.
 
-Each record is decoded with the library's Example codec
-(`pipeline.io.example_wire`), so features need no spec: kinds come from the
-records. A feature whose kind differs between records takes the widest kind.
+`ExampleColumns` decodes a block with the ``example`` kernel (the same one as
+``parse_example``: it locates the known feature keys in every record and
+copies their values into flat columns). Keys are learnt as records show them:
+for each record the kernel's findings are checked against the record's length
+(the bytes of a canonically encoded Example are exactly its entries), so a
+record holding a key not yet known, or encoded otherwise, is caught and
+decoded with the Example codec, which also teaches the new keys. Results are
+exact whatever the records hold.
 
 Example:
     >>> import numpy as np
     >>> from pipeline.io.example_message import serialize_example
     >>> recs = [serialize_example({"x": np.array([1, 2])}), serialize_example({})]
-    >>> c = decode_block(recs, "f", 0)["x"]
+    >>> c = ExampleColumns().decode(recs, "f", 0)["x"]
     >>> c.kind, c.values.tolist(), c.lengths.tolist()
     ('int64', [1, 2], [2, -1])
 """
@@ -17,11 +22,48 @@ from __future__ import annotations
 
 import numpy as np
 
+from pipeline import _kernels
 from pipeline.errors import InvalidArgumentError
 from pipeline.io.example_wire import decode_example
 from pipeline.io.schema import Column, merge_kinds
 
 _KINDS = {"int64_list": "int64", "float_list": "float", "bytes_list": "string"}
+_KERNEL_KINDS = {1: "string", 2: "float", 3: "int64"}
+#: Records decoded with the codec per learning round (the last: all left).
+_LEARN_ROUNDS = (1, 1, 4, 16, None)
+
+
+def _varint_len(x: np.ndarray) -> np.ndarray:
+    n = np.ones(x.shape, dtype=np.int64)
+    for bits in range(7, 64, 7):
+        n += x >= (1 << bits)
+    return n
+
+
+def _wire_lengths(key_lens: np.ndarray, kind, start, stop) -> np.ndarray:
+    """Bytes of each record if it held exactly the located entries."""
+    lst = stop - start
+    feature = np.where(kind != 0, 1 + _varint_len(lst) + lst, 0)
+    content = 1 + _varint_len(key_lens)[:, None] + key_lens[:, None]
+    content = content + 1 + _varint_len(feature) + feature
+    entry = np.where(kind != 0, 1 + _varint_len(content) + content, 0)
+    body = entry.sum(axis=0)
+    return 1 + _varint_len(body) + body
+
+
+def _decode_error(path: str, index: int, e: InvalidArgumentError):
+    return InvalidArgumentError(
+        f"record {index} of {path!r} is not a tf.train.Example: {e.message}",
+        path=path,
+        record_index=index,
+    )
+
+
+def _python_features(record: bytes, path: str, index: int) -> dict:
+    try:
+        return decode_example(record).features.feature
+    except InvalidArgumentError as e:
+        raise _decode_error(path, index, e) from e
 
 
 def _values(kind: str, parts: list[tuple[str, object]]) -> np.ndarray:
@@ -37,21 +79,10 @@ def _values(kind: str, parts: list[tuple[str, object]]) -> np.ndarray:
     return np.concatenate(arrays) if arrays else np.zeros(0, dtype)
 
 
-def _decode(record: bytes, path: str, index: int):
-    try:
-        return decode_example(record).features.feature
-    except InvalidArgumentError as e:
-        raise InvalidArgumentError(
-            f"record {index} of {path!r} is not a tf.train.Example: {e.message}",
-            path=path,
-            record_index=index,
-        ) from e
-
-
 def decode_block(
     records: list[bytes], path: str, first_index: int
 ) -> dict[str, Column]:
-    """Decode serialized Examples into one `Column` per feature.
+    """Decode Examples one by one with the codec (exact, slow path).
 
     Raises:
         InvalidArgumentError: a record is not an Example (names file and record).
@@ -61,7 +92,7 @@ def decode_block(
     parts: dict[str, list] = {}
     kinds: dict[str, str | None] = {}
     for i, record in enumerate(records):
-        for name, feature in _decode(record, path, first_index + i).items():
+        for name, feature in _python_features(record, path, first_index + i).items():
             if name not in lengths:
                 lengths[name] = np.full(n, -1, dtype=np.int64)
                 parts[name], kinds[name] = [], None
@@ -69,13 +100,106 @@ def decode_block(
             if which is None:
                 lengths[name][i] = 0
                 continue
-            kind = _KINDS[which]
             values = getattr(feature, which).value
-            kinds[name] = merge_kinds(kinds[name], kind)
-            parts[name].append((kind, values))
+            kinds[name] = merge_kinds(kinds[name], _KINDS[which])
+            parts[name].append((_KINDS[which], values))
             lengths[name][i] = len(values)
-    out = {}
-    for name, lens in lengths.items():
-        kind = kinds[name] or "string"
-        out[name] = Column(kind, _values(kind, parts[name]), lens)
-    return out
+    return {
+        name: Column(
+            kinds[name] or "string", _values(kinds[name] or "string", parts[name]), lens
+        )
+        for name, lens in lengths.items()
+    }
+
+
+class ExampleColumns:
+    """Decodes blocks of Examples into columns with the kernel, learning keys.
+
+    Example:
+        >>> from pipeline.io.example_message import serialize_example
+        >>> dec = ExampleColumns()
+        >>> b = dec.decode([serialize_example({"a": np.array([b"x"], object)})], "f", 0)
+        >>> b["a"].values.tolist(), dec.keys
+        ([b'x'], ['a'])
+    """
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+        self._kernel = _kernels.load("example")
+
+    def _locate(self, records: list[bytes]):
+        k = self._kernel
+        keys = [key.encode() for key in self.keys]
+        kind, count, start, stop, status, _, _ = k.index_features(records, keys)
+        if status != k.STATUS_OK:
+            return None
+        key_lens = np.array([len(key) for key in keys], dtype=np.int64).reshape(-1)
+        expected = _wire_lengths(key_lens, kind, start, stop)
+        actual = np.fromiter(map(len, records), dtype=np.int64, count=len(records))
+        odd = np.flatnonzero((expected != actual) & ~((actual == 0) & (expected == 2)))
+        return (kind, count, start, stop), odd
+
+    def _learn(self, records: list[bytes], rows: np.ndarray, path: str, first: int):
+        known = set(self.keys)
+        for i in rows.tolist():
+            for name in _python_features(records[i], path, first + i):
+                if name not in known:
+                    known.add(name)
+                    self.keys.append(name)
+
+    def decode(
+        self, records: list[bytes], path: str, first_index: int
+    ) -> dict[str, Column]:
+        """Decode one block of serialized Examples into one `Column` per feature.
+
+        Raises:
+            InvalidArgumentError: a record is not an Example.
+        """
+        if not records:
+            return {}
+        found = self._locate(records)
+        for take in _LEARN_ROUNDS:
+            if found is None or not len(found[1]):
+                break
+            self._learn(records, found[1][:take], path, first_index)
+            found = self._locate(records)
+        if found is None or len(found[1]):
+            return decode_block(records, path, first_index)  # exact slow path
+        located = found[0]
+        out = {}
+        for f, name in enumerate(self.keys):
+            column = self._column(records, *(a[f] for a in located))
+            if column is None:
+                return decode_block(records, path, first_index)  # mixed kinds
+            if column.present.any():
+                out[name] = column
+        return out
+
+    def _column(self, records, kind, count, start, stop) -> Column | None:
+        rows = np.flatnonzero(kind != 0)
+        kinds = np.unique(kind[rows])
+        if len(kinds) > 1:
+            return None
+        name = _KERNEL_KINDS.get(int(kinds[0]) if len(kinds) else 1, "string")
+        counts = count[rows]
+        dest = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+        total = int(counts.sum())
+        k = self._kernel
+        if name == "string":
+            out, decode = np.empty(total, dtype=object), k.decode_bytes
+        elif name == "float":
+            out, decode = np.empty(total, dtype=np.float32), k.decode_float32
+        else:
+            out, decode = np.empty(total, dtype=np.int64), k.decode_int64
+        rows = np.ascontiguousarray(rows, dtype=np.int64)
+        decode(
+            records,
+            rows,
+            np.ascontiguousarray(start[rows]),
+            np.ascontiguousarray(stop[rows]),
+            dest,
+            np.ascontiguousarray(counts),
+            out,
+        )
+        lengths = np.where(kind != 0, count, -1).astype(np.int64)
+        return Column(name, out, lengths)

@@ -81,6 +81,26 @@ def _csv_batches(
                         return
 
 
+def count_csv_rows(d: Detected) -> int:
+    """The number of records of a CSV file (quoted newlines allowed), parsing
+    only the first column."""
+    import pyarrow.csv as pcsv
+
+    names = csv_names(d)
+    read = pcsv.ReadOptions(
+        column_names=names, skip_rows=1 if d.header else 0, block_size=_CSV_BLOCK_BYTES
+    )
+    parse = pcsv.ParseOptions(delimiter=d.delimiter or ",", newlines_in_values=True)
+    conv = pcsv.ConvertOptions(
+        include_columns=names[:1], column_types={names[0]: pa.string()}
+    )
+    with fs.open_input(d.path, d.compression) as f:
+        reader = pcsv.open_csv(
+            f, read_options=read, parse_options=parse, convert_options=conv
+        )
+        return sum(rb.num_rows for rb in reader)
+
+
 def _parquet_batches(d: Detected) -> Iterator[Batch]:
     import pyarrow.parquet as pq
 
@@ -111,13 +131,14 @@ def _text_batches(d: Detected) -> Iterator[Batch]:
 
 
 def _tfrecord_batches(d: Detected, raw: bool) -> Iterator[Batch]:
+    decoder = _examples.ExampleColumns()
     for block in tfrecord.iter_blocks(
         d.path, d.compression, max_block_records=_BATCH_RECORDS
     ):
         if raw:
             yield {"record": _bytes_column(block.records)}
         else:
-            yield _examples.decode_block(block.records, d.path, block.first_index)
+            yield decoder.decode(block.records, d.path, block.first_index)
 
 
 def iter_batches(

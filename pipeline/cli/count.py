@@ -63,8 +63,7 @@ def _count_lines(d: Detected) -> int:
 def _count_csv(d: Detected) -> int:
     if d.empty:
         return 0
-    batches = _read.iter_batches(d)
-    return sum(_read.batch_size(b) for b in batches)
+    return _read.count_csv_rows(d)
 
 
 def _count_parquet(d: Detected) -> int:
