@@ -49,10 +49,8 @@ from pipeline.feature_column.columns_crossed import (
 from pipeline.feature_column.columns_dense import (
     EmbeddingColumn,
     IndicatorColumn,
-    SharedEmbeddingColumn,
     embedding_column,
     indicator_column,
-    shared_embeddings,
 )
 from pipeline.feature_column.columns_numeric import (
     BucketizedColumn,
@@ -60,6 +58,10 @@ from pipeline.feature_column.columns_numeric import (
     NumericColumn,
     bucketized_column,
     numeric_column,
+)
+from pipeline.feature_column.columns_shared import (
+    SharedEmbeddingColumn,
+    shared_embeddings,
 )
 from pipeline.feature_column.columns_vocabulary import (
     VocabularyFileCategoricalColumn,

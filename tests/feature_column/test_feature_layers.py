@@ -140,3 +140,21 @@ def test_max_norm_clips_each_looked_up_vector():
     out = fc.dense_features([col], {"k": [[0, 1]]})
     expected = np.float32(1.0) * table[0] / np.float32(5.0) + table[1]
     np.testing.assert_allclose(out[0], expected, rtol=1e-6)
+
+
+def test_embedding_config_with_a_lambda_initializer_keeps_the_rest():
+    col = fc.embedding_column(
+        fc.categorical_column_with_identity("k", 4),
+        2,
+        "sum",
+        initializer=_const,
+        max_norm=2.0,
+    )
+    lam = fc.embedding_column(
+        fc.categorical_column_with_identity("k", 4),
+        2,
+        initializer=lambda shape, dtype=None: TABLE,
+    )
+    assert fc.deserialize_feature_column(fc.serialize_feature_column(col)) == col
+    again = fc.deserialize_feature_column(fc.serialize_feature_column(lam))
+    assert again.initializer is None and again.dimension == 2
