@@ -1,7 +1,7 @@
 """CSV field-count check for ``pipeline verify``, with line and byte offsets.
 
 pyarrow's reader streams the file and reports each row whose field count
-differs from the header's; only when there are such rows, a second pass
+differs from the header's; only when there are such rows, a second streamed pass
 finds their physical line and byte offset (quote-aware).
 
 Example:
@@ -26,18 +26,33 @@ _BLOCK_BYTES = 1 << 20
 
 def line_starts(data: bytes, rows: set[int]) -> dict[int, tuple[int, int]]:
     """``{row: (line, byte)}`` for 1-based CSV rows (quoted newlines allowed)."""
-    out: dict[int, tuple[int, int]] = {}
-    row, line, pos, in_quotes = 1, 1, 0, False
-    while pos < len(data) and len(out) < len(rows):
-        end = data.find(b"\n", pos)
-        end = len(data) if end < 0 else end
-        if not in_quotes and row in rows:
-            out[row] = (line, pos)
-        in_quotes ^= data.count(b'"', pos, end) % 2 == 1
-        if not in_quotes:
-            row += 1
-        line, pos = line + 1, end + 1
-    return out
+    return _LineScanner(rows).feed(data, final=True)
+
+
+class _LineScanner:
+    """Finds where rows start in a stream of chunks, quote-aware."""
+
+    def __init__(self, rows: set[int]) -> None:
+        self.rows = rows
+        self.found: dict[int, tuple[int, int]] = {}
+        self.row, self.line, self.base, self.in_quotes = 1, 1, 0, False
+        self.carry = b""
+
+    def feed(self, chunk: bytes, final: bool = False) -> dict[int, tuple[int, int]]:
+        data, pos = self.carry + chunk, 0
+        while len(self.found) < len(self.rows):
+            end = data.find(b"\n", pos)
+            if end < 0:
+                if not final or pos >= len(data):
+                    break
+                end = len(data)
+            if not self.in_quotes and self.row in self.rows:
+                self.found[self.row] = (self.line, self.base + pos)
+            self.in_quotes ^= data.count(b'"', pos, end) % 2 == 1
+            self.row += not self.in_quotes
+            self.line, pos = self.line + 1, end + 1
+        self.carry, self.base = data[pos:], self.base + pos
+        return self.found
 
 
 def _bad_rows(d: Detected, bar: _common.Progress) -> tuple[list[Any], int]:
@@ -76,9 +91,13 @@ def check_csv(d: Detected, bar: _common.Progress) -> Iterator[Any]:
 
     bad, records = _bad_rows(d, bar)
     if bad:
+        scanner = _LineScanner({r.number for r in bad if r.number is not None})
         with fs.open_input(d.path, d.compression) as f:
-            data = f.read()
-        where = line_starts(data, {r.number for r in bad if r.number is not None})
+            while (chunk := f.read(_BLOCK_BYTES)) and len(scanner.found) < len(
+                scanner.rows
+            ):
+                scanner.feed(chunk)
+        where = scanner.feed(b"", final=True)
         first = 2 if d.header else 1  # the 1-based row number of record 0
         for r in bad:
             line, offset = where.get(r.number, (None, None))

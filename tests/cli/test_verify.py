@@ -78,3 +78,26 @@ def test_truncated_gzip_is_a_problem(tmp_path, capsys):
     (tmp_path / "t.csv.gz").write_bytes(blob[: len(blob) - 6])
     assert main(["verify", str(tmp_path / "t.csv.gz"), "--format", "csv"]) == 1
     assert "problem" in capsys.readouterr().out
+
+
+def test_line_scanner_is_chunking_independent():
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from pipeline.cli._verify_csv import _LineScanner, line_starts
+
+    @given(
+        st.lists(st.sampled_from([b"a", b",", b'"', b"\n", b"xy"]), max_size=40),
+        st.integers(1, 7),
+    )
+    def check(parts, size):
+        data = b"".join(parts)
+        rows = set(range(1, 12))
+        scanner = _LineScanner(rows)
+        for i in range(0, len(data), size):
+            scanner.feed(data[i : i + size])
+        assert scanner.feed(b"", final=True) == line_starts(data, rows)
+        for row, (_, offset) in line_starts(data, rows).items():
+            assert offset == 0 or data[offset - 1 : offset] == b"\n", row
+
+    check()
