@@ -7,7 +7,8 @@ Example:
 
 from __future__ import annotations
 
-from pipeline.nn.callbacks.base import Callback, CallbackList
+from pipeline.nn.callbacks.base import Callback
+from pipeline.nn.callbacks.callback_list import CallbackList
 from pipeline.nn.callbacks.checkpoint import ModelCheckpoint
 from pipeline.nn.callbacks.early_stopping import EarlyStopping
 from pipeline.nn.callbacks.history import History

@@ -1,6 +1,7 @@
-"""``Callback`` and ``CallbackList``: Keras 3's hooks into fit/evaluate/predict.
+"""``Callback``: Keras 3's hooks into fit/evaluate/predict.
 
-The training loop drives callbacks through one ``CallbackList``::
+The training loop drives callbacks through one ``CallbackList`` (see
+``callback_list``)::
 
     callbacks = CallbackList(user_callbacks, add_history=True, model=model,
                              epochs=epochs, steps=steps_per_epoch, verbose=verbose)
@@ -28,32 +29,13 @@ Example:
     >>> class Count(Callback):
     ...     def on_epoch_end(self, epoch, logs=None):
     ...         print("epoch", epoch, logs)
-    >>> CallbackList([Count()]).on_epoch_end(0, {"loss": 1.0})
+    >>> Count().on_epoch_end(0, {"loss": 1.0})
     epoch 0 {'loss': 1.0}
 """
 
 from __future__ import annotations
 
 from typing import Any
-
-_HOOKS = (
-    "on_batch_begin",
-    "on_batch_end",
-    "on_epoch_begin",
-    "on_epoch_end",
-    "on_train_batch_begin",
-    "on_train_batch_end",
-    "on_test_batch_begin",
-    "on_test_batch_end",
-    "on_predict_batch_begin",
-    "on_predict_batch_end",
-    "on_train_begin",
-    "on_train_end",
-    "on_test_begin",
-    "on_test_end",
-    "on_predict_begin",
-    "on_predict_end",
-)
 
 
 class Callback:
@@ -139,87 +121,3 @@ class Callback:
 
     def on_predict_end(self, logs: dict | None = None) -> None:
         """At the end of ``predict``."""
-
-
-def _dispatch(name: str):
-    def hook(self: CallbackList, *args: Any, **kwargs: Any) -> None:
-        for callback in self.callbacks:
-            getattr(callback, name)(*args, **kwargs)
-
-    hook.__name__ = name
-    hook.__doc__ = f"Call ``{name}`` on every callback, in order."
-    return hook
-
-
-class CallbackList(Callback):
-    """Calls each hook on every callback in order.
-
-    Args:
-        callbacks: the user's callbacks (or None).
-        add_history: append a ``History`` unless one is given. Default False.
-        add_progbar: append a ``ProgbarLogger`` unless one is given. Default False.
-        model: the model, passed to every callback.
-        **params: the loop's parameters (``epochs``, ``steps``, ``verbose``).
-
-    Example:
-        >>> cbs = CallbackList(add_history=True, epochs=2)
-        >>> type(cbs.callbacks[-1]).__name__, cbs.params
-        ('History', {'epochs': 2})
-    """
-
-    def __init__(
-        self,
-        callbacks: list[Callback] | None = None,
-        add_history: bool = False,
-        add_progbar: bool = False,
-        model: Any = None,
-        **params: Any,
-    ) -> None:
-        super().__init__()
-        from pipeline.nn.callbacks.history import History  # noqa: PLC0415
-        from pipeline.nn.callbacks.progbar import ProgbarLogger  # noqa: PLC0415
-
-        self.callbacks = list(callbacks or [])
-        if add_progbar and not any(
-            isinstance(c, ProgbarLogger) for c in self.callbacks
-        ):
-            self.callbacks.append(ProgbarLogger())
-        if add_history and not any(isinstance(c, History) for c in self.callbacks):
-            self.callbacks.append(History())
-        if model is not None:
-            self.set_model(model)
-        if params:
-            self.set_params(params)
-
-    def append(self, callback: Callback) -> None:
-        """Add a callback at the end.
-
-        Example:
-            >>> cbs = CallbackList(); cbs.append(Callback()); len(cbs.callbacks)
-            1
-        """
-        self.callbacks.append(callback)
-        if self._model is not None:
-            callback.set_model(self._model)
-        if self.params:
-            callback.set_params(self.params)
-
-    def set_model(self, model: Any) -> None:
-        """Give ``model`` to every callback."""
-        super().set_model(model)
-        for callback in self.callbacks:
-            callback.set_model(model)
-
-    def set_params(self, params: dict[str, Any]) -> None:
-        """Give ``params`` to every callback."""
-        super().set_params(params)
-        for callback in self.callbacks:
-            callback.set_params(params)
-
-    def __iter__(self):
-        return iter(self.callbacks)
-
-
-for _name in _HOOKS:
-    setattr(CallbackList, _name, _dispatch(_name))
-del _name
