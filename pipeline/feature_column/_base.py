@@ -23,7 +23,6 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from pipeline.errors import InvalidArgumentError
 from pipeline.feature_column._inputs import Ragged, dense_input
 
 _REGISTRY: dict[str, type[FeatureColumn]] = {}
@@ -322,9 +321,9 @@ def check_key(key: Any, what: str = "key") -> str:
 
 
 def check_rows(rows: int, expected: int | None, name: str) -> None:
-    """All columns of one batch must have the same number of rows."""
+    """All columns of one batch must have the same number of rows (TF: ValueError)."""
     if expected is not None and rows != expected:
-        raise InvalidArgumentError(
+        raise ValueError(
             f"Batch size (first dimension) of each feature must be same. "
             f"Batch size of column {name!r} is {rows}, expected {expected}."
         )

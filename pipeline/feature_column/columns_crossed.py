@@ -206,7 +206,6 @@ class WeightedCategoricalColumn(CategoricalColumn):
     def _ids(self, cache: TransformCache) -> Ragged:
         ids = cache.ids(self.categorical_column)
         raw = cache.raw(self.weight_feature_key)
-        self._check_weight_dtype(cache.features[self.weight_feature_key], raw)
         if isinstance(raw, (SparseTensor, Ragged)):
             weights = to_ragged(raw, missing=False)
         else:
@@ -220,18 +219,6 @@ class WeightedCategoricalColumn(CategoricalColumn):
                 f"({weights.values.shape[0]} weights for {ids.values.shape[0]} ids)"
             )
         return Ragged(ids.splits, ids.values, weights.values.astype(np.float32))
-
-    def _check_weight_dtype(self, given: Any, raw: Any) -> None:
-        """TF's check: typed weights (numpy, SparseTensor) must have ``dtype``."""
-        typed = isinstance(given, (np.ndarray, SparseTensor))
-        dtype = (
-            raw.values.dtype if isinstance(raw, (SparseTensor, Ragged)) else raw.dtype
-        )
-        if typed and dtype != self.dtype:
-            raise ValueError(
-                f"Bad dtype, expected {self.dtype}, but got {dtype}. "
-                f"weight_feature_key: {self.weight_feature_key}"
-            )
 
     def _dense_weights(self, cache: TransformCache, raw: np.ndarray) -> Ragged:
         ids_raw = cache.raw(self.categorical_column.key)

@@ -116,12 +116,10 @@ def test_inconsistent_sparse_tensor_is_rejected():
         fc.transform_ids(col, {"k": bad})
 
 
-def test_weight_dtype_must_match_like_tf():
+def test_weights_of_another_float_dtype_are_cast_like_tf():
     w = fc.weighted_categorical_column(
         fc.categorical_column_with_identity("k", 3), "kw"
     )
     feats = {"k": np.array([[1]]), "kw": np.array([[0.5]], np.float64)}
-    with pytest.raises(ValueError, match="Bad dtype"):
-        fc.transform_ids(w, feats)
-    feats["kw"] = [[0.5]]  # untyped Python values are converted
-    assert fc.transform_ids(w, feats).weights.tolist() == [0.5]
+    ids = fc.transform_ids(w, feats)
+    assert ids.weights.dtype == np.float32 and ids.weights.tolist() == [0.5]
