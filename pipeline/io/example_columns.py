@@ -40,7 +40,15 @@ _KIND_NAMES = {1: "string", 2: "float", 3: "int64"}
 
 @dataclass
 class Located:
-    """Where one feature's list lies in each record of a batch (kernel output)."""
+    """Where one feature's list lies in each record of a batch (kernel output).
+
+    Example:
+        >>> from pipeline import _kernels
+        >>> kernel = _kernels.load("example")
+        >>> kind, count, start, stop, *_ = kernel.index_features([b""], [b"a"])
+        >>> Located(kernel, [b""], "a", kind[0], count[0], start[0], stop[0]).key
+        'a'
+    """
 
     kernel: Any
     records: list[bytes]
@@ -116,6 +124,12 @@ class DensePlan:
     """What ``fill_dense_all`` needs about a set of FixedLenFeatures, computed once.
 
     ``positions[j]`` is the row of ``keys[j]`` in the ``index_features`` arrays.
+
+    Example:
+        >>> spec = FixedLenFeature([2], "int64", default_value=0)
+        >>> plan = DensePlan([0], ["a"], [spec])
+        >>> plan.sizes, plan.defaults[0].tolist()
+        ([2], [0, 0])
     """
 
     def __init__(
@@ -137,6 +151,15 @@ def fill_dense_all(
     Raises:
         InvalidArgumentError: wrong list type or count in a present record, or a
             missing record without a default.
+
+    Example:
+        >>> from pipeline import _kernels
+        >>> kernel = _kernels.load("example")
+        >>> rec = bytes.fromhex("0a0c0a0a0a016112051a030a0101")  # {"a": [1]}
+        >>> index = kernel.index_features([rec, b""], [b"a"])[:4]
+        >>> plan = DensePlan([0], ["a"], [FixedLenFeature([], "int64", -1)])
+        >>> fill_dense_all(kernel, [rec, b""], index, plan)["a"].tolist()
+        [1, -1]
     """
     batch = len(records)
     outs = [
@@ -181,7 +204,16 @@ def _dense_error(kernel, status, row, key, spec, index, f) -> InvalidArgumentErr
 
 
 def fill_sparse(loc: Located, dtype: np.dtype) -> SparseTensor:
-    """The `SparseTensor` of a `VarLenFeature` (indices ``[b, j]``, row-major)."""
+    """The `SparseTensor` of a `VarLenFeature` (indices ``[b, j]``, row-major).
+
+    Example:
+        >>> from pipeline import _kernels
+        >>> kernel = _kernels.load("example")
+        >>> kind, count, start, stop, *_ = kernel.index_features([b""], [b"a"])
+        >>> loc = Located(kernel, [b""], "a", kind[0], count[0], start[0], stop[0])
+        >>> fill_sparse(loc, np.dtype(np.float32)).dense_shape.tolist()
+        [1, 0]
+    """
     _check_kinds(loc, dtype)
     batch = len(loc.records)
     counts = np.where(loc.kind != 0, loc.count, 0)
@@ -200,7 +232,19 @@ def fill_sparse(loc: Located, dtype: np.dtype) -> SparseTensor:
 
 
 def fill_sequence(loc: Located, spec: FixedLenSequenceFeature) -> np.ndarray:
-    """The ``[B, T] + shape`` column of a `FixedLenSequenceFeature`, padded."""
+    """The ``[B, T] + shape`` column of a `FixedLenSequenceFeature`, padded.
+
+    Example:
+        >>> from pipeline import _kernels
+        >>> from pipeline.io.example_spec import FixedLenSequenceFeature
+        >>> kernel = _kernels.load("example")
+        >>> rec = bytes.fromhex("0a0c0a0a0a016112051a030a0101")  # {"a": [1]}
+        >>> kind, count, start, stop, *_ = kernel.index_features([rec, b""], [b"a"])
+        >>> loc = Located(kernel, [rec, b""], "a", kind[0], count[0], start[0], stop[0])
+        >>> spec = FixedLenSequenceFeature([], "int64", allow_missing=True)
+        >>> fill_sequence(loc, spec).tolist()
+        [[1], [0]]
+    """
     size = int(np.prod(spec.shape))
     if size == 0:
         raise InvalidArgumentError(

@@ -53,6 +53,11 @@ class RecordBlock:
         offsets: int64 array, the header offset of each record in the
             uncompressed stream.
         records: the record payloads, a list of bytes.
+
+    Example:
+        >>> block = RecordBlock("a", 0, np.array([0, 17]), [b"x", b"yz"])
+        >>> len(block), block.offsets.tolist()
+        (2, [0, 17])
     """
 
     path: str
