@@ -16,6 +16,13 @@ Examples per second and the ratio ours / fastest TF side are printed, plus one
 JSON line per workload.
 
     .venv-bench/bin/python -m benchmarks.bench_nn --rows 60000 --passes 3
+    .venv-bench/bin/python -m benchmarks.bench_nn --blas-threads 1
+
+``--blas-threads N`` sets ``OPENBLAS_NUM_THREADS`` (numpy's BLAS only, not
+TensorFlow's thread pools) before numpy loads. OpenBLAS's threads spin-wait for each other, so on a busy
+machine (load above the core count) 2 BLAS threads can be many times slower
+than 1; TensorFlow's work-stealing pool degrades more gracefully. The BLAS line
+printed first says which setting ran.
 """
 
 from __future__ import annotations
@@ -23,10 +30,24 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 import time
 from collections.abc import Callable
 
-import numpy as np
+
+def _preset_blas_threads(argv: list[str]) -> None:
+    """Apply ``--blas-threads`` before numpy (and its BLAS) is imported."""
+    for i, arg in enumerate(argv):
+        value = arg.split("=", 1)[1] if arg.startswith("--blas-threads=") else None
+        if arg == "--blas-threads" and i + 1 < len(argv):
+            value = argv[i + 1]
+        if value:
+            os.environ["OPENBLAS_NUM_THREADS"] = value
+
+
+_preset_blas_threads(sys.argv)
+
+import numpy as np  # noqa: E402  (after the BLAS thread setting)
 
 _BATCH = 256
 _PREDICT_BATCH = 1024
@@ -164,6 +185,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=60000)
     parser.add_argument("--passes", type=int, default=3)
+    parser.add_argument(
+        "--blas-threads",
+        type=int,
+        default=None,
+        help="BLAS threads for numpy (default: the BLAS default)",
+    )
     args = parser.parse_args(argv)
     print(f"BLAS: {blas_info()}")
     results = run(args.rows, args.passes)
