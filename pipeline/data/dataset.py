@@ -16,8 +16,11 @@ Example:
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Callable
 from typing import Any
+
+import numpy as np
 
 from pipeline.data.dataset_transforms import Transforms
 from pipeline.executor import autotune
@@ -145,6 +148,41 @@ class Dataset(Transforms):
         return Dataset(RangeNode((), int(start), int(stop), int(step)))
 
     @staticmethod
+    def list_files(
+        file_pattern: Any,
+        shuffle: bool | None = None,
+        seed: int | None = None,
+        name: str | None = None,
+    ) -> Dataset:
+        """The files matching ``file_pattern`` (a glob or a list), as bytes.
+
+        Sorted, then shuffled unless ``shuffle=False`` (a new order each
+        iteration, as tf.data). Raises `NotFoundError` when nothing matches.
+
+        Example:
+            >>> import os, tempfile
+            >>> d = tempfile.mkdtemp()
+            >>> for n in ("b.txt", "a.txt"):
+            ...     open(os.path.join(d, n), "w").close()
+            >>> ds = Dataset.list_files(os.path.join(d, "*.txt"), shuffle=False)
+            >>> [os.path.basename(f) for f in ds]
+            [b'a.txt', b'b.txt']
+        """
+        from pipeline.io import fs
+
+        if isinstance(file_pattern, (list, tuple)) or hasattr(file_pattern, "tolist"):
+            patterns = [
+                _text(p) for p in np.asarray(file_pattern, dtype=object).ravel()
+            ]
+        else:
+            patterns = [_text(file_pattern)]
+        files = fs.expand(patterns)
+        ds = Dataset.from_tensor_slices(np.array([f.encode() for f in files], object))
+        if shuffle is None or shuffle:
+            ds = ds.shuffle(len(files), seed=seed)
+        return ds
+
+    @staticmethod
     def zip(*args: Any, datasets: Any = None, name: str | None = None) -> Dataset:
         """Zip a structure of datasets into a dataset of structures.
 
@@ -263,6 +301,10 @@ def _autotune_lines(plan: Node, options: Options) -> list[str]:
                 f"timings within {options.memory_budget_bytes // 2**20} MiB"
             )
     return ["autotune:", *lines] if lines else []
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(os.fspath(value))
 
 
 def _indent(text: str) -> str:

@@ -44,7 +44,9 @@ class RunContext(IterContext):
     def build(self, node: Node) -> NodeIterator:
         if isinstance(node, PrefetchNode) and node.buffer_size != 0:
             parent = self.build(node.parents[0])
-            return PrefetchIterator(self, parent, str(node), node.buffer_size)
+            stage = PrefetchIterator(self, parent, str(node), node.buffer_size)
+            stage.budget_bytes = self.options.memory_budget_bytes
+            return stage
         if isinstance(node, MapNode) and node.num_parallel_calls is not None:
             workers = autotune.parallelism(
                 node.num_parallel_calls, self.options.num_threads

@@ -241,6 +241,7 @@ class PrefetchIterator(ThreadedStage):
         self.counters.block_size = block
         self.blocks = blocks
         self.buf: BoundedBuffer | None = None
+        self.budget_bytes: int | None = None
 
     def _launch(self) -> None:
         self.buf = BoundedBuffer(self.blocks)
@@ -253,7 +254,9 @@ class PrefetchIterator(ThreadedStage):
         if item is CLOSED or item is END:
             return None
         if self.buffer_size == AUTOTUNE:
-            autotune.retune_prefetch(self.counters, item[0], self.buf, None)
+            autotune.retune_prefetch(
+                self.counters, item[0], self.buf, self.budget_bytes
+            )
         return item
 
     def _halt(self) -> None:

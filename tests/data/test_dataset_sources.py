@@ -111,3 +111,17 @@ def test_named_tuple_elements_are_kept():
     assert isinstance(first, Point) and first.y == 3
     # a namedtuple is passed as one argument to map (only plain tuples unpack)
     assert [int(v) for v in ds.map(lambda p: p.x + p.y)] == [4, 6]
+
+
+def test_list_files_sorted_or_shuffled(tmp_path):
+    for n in ("c.rec", "a.rec", "b.rec", "x.txt"):
+        (tmp_path / n).write_bytes(b"")
+    pattern = str(tmp_path / "*.rec")
+    names = [f.rsplit(b"/", 1)[1] for f in Dataset.list_files(pattern, shuffle=False)]
+    assert names == [b"a.rec", b"b.rec", b"c.rec"]
+    shuffled = list(Dataset.list_files(pattern, seed=3))
+    assert sorted(shuffled) == sorted(Dataset.list_files(pattern, shuffle=False))
+    both = Dataset.list_files([pattern, str(tmp_path / "*.txt")], shuffle=False)
+    assert len(both) == 4
+    with pytest.raises(pl.errors.NotFoundError, match="no files match"):
+        Dataset.list_files(str(tmp_path / "*.none"))
