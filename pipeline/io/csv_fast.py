@@ -32,7 +32,7 @@ from pipeline.io.csv_records import (
     split_record,
 )
 from pipeline.io.csv_spec import ColumnSpec, CsvOptions, csv_error
-from pipeline.io.csv_split import split_columns
+from pipeline.io.csv_split import Split
 
 __all__ = ["decode_batch"]
 
@@ -73,7 +73,12 @@ def decode_batch(
     arrays = None
     if ncols and len(buf) < _SPLIT_MAX_BYTES and not _has_quotes(buf, opts):
         select = opts.select_cols or range(len(specs))
-        arrays = split_columns(buf, n, ncols, select, opts.na_value, opts.delim[0])
+        split = Split.of(buf, n, ncols, select, specs, opts.na_value, opts.delim[0])
+        if split is not None:
+            columns = split.decode()
+            if columns is not None:
+                return columns
+            arrays = split.arrays()
     if arrays is None and ncols:
         arrays = _read(buf, n, ncols, specs, opts)
     if arrays is None:
