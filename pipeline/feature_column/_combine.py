@@ -65,6 +65,7 @@ def combine_ragged(ids: Ragged, table: np.ndarray, combiner: str, max_norm: Any)
     Raises:
         InvalidArgumentError: an id >= the table's rows.
     """
+    check_combiner(combiner)
     if max_norm is not None:
         entries = embedding_entries(ids, combiner, table.shape[0])
         return combine(entries, table, combiner, max_norm)
@@ -87,12 +88,21 @@ class Entries:
         self.weights = weights
 
 
+def check_combiner(combiner: str) -> None:
+    """TF checks the combiner when the lookup runs, not when the column is made."""
+    if combiner not in COMBINERS:
+        raise ValueError(
+            f"combiner must be one of 'mean', 'sqrtn' or 'sum', got {combiner!r}"
+        )
+
+
 def embedding_entries(ids: Ragged, combiner: str, vocab_size: int) -> Entries:
     """Prunes the entries as ``safe_embedding_lookup_sparse`` does.
 
     Raises:
         InvalidArgumentError: an id >= ``vocab_size`` (TF's lookup fails there).
     """
+    check_combiner(combiner)
     row_of = ids.row_ids()
     v = ids.values
     keep = v >= 0

@@ -219,10 +219,6 @@ def _check_embedding_args(
 ) -> None:
     if dimension is None or dimension < 1:
         raise ValueError(f"Invalid dimension {dimension}.")
-    if combiner not in _combine.COMBINERS:
-        raise ValueError(
-            f"combiner must be one of {_combine.COMBINERS}. Given: {combiner}"
-        )
     if (ckpt is None) != (tensor_name is None):
         raise ValueError(
             "Must specify both `ckpt_to_load_from` and `tensor_name_in_ckpt` "
@@ -269,7 +265,8 @@ def embedding_column(
         An `EmbeddingColumn`.
 
     Raises:
-        ValueError: bad dimension, combiner, initializer or checkpoint options.
+        ValueError: bad dimension, initializer or checkpoint options (an unknown
+            combiner fails when the column is used, as in TF).
 
     Example:
         >>> import pipeline as pl

@@ -159,3 +159,9 @@ def test_embedding_config_with_a_lambda_initializer_keeps_the_rest():
     assert fc.deserialize_feature_column(fc.serialize_feature_column(col)) == col
     again = fc.deserialize_feature_column(fc.serialize_feature_column(lam))
     assert again.initializer is None and again.dimension == 2
+
+
+def test_unknown_combiner_fails_when_used_like_tf():
+    col = fc.embedding_column(fc.categorical_column_with_identity("k", 4), 2, "max")
+    with pytest.raises(ValueError, match="combiner must be one of"):
+        fc.dense_features([col], {"k": [[1]]})
