@@ -43,8 +43,11 @@ def _fmt(x: float | None) -> str:
     return "-" if x is None else f"{x:.6g}"
 
 
-def _bars(heights: list[int], labels: list[str], title: str) -> str:
-    """An SVG bar chart (vertical bars) with a label under the first and last."""
+def _bars(
+    heights: list[int], labels: list[str], title: str, per_bar: bool = False
+) -> str:
+    """An SVG bar chart (vertical bars), labelled under each bar (``per_bar``)
+    or under the first and the last."""
     top = max(heights, default=0) or 1
     n = max(len(heights), 1)
     inner_w, inner_h = _W - 2 * _PAD, _H - 2 * _PAD
@@ -69,7 +72,15 @@ def _bars(heights: list[int], labels: list[str], title: str) -> str:
         f'<line x1="{_PAD}" y1="{base}" x2="{_W - _PAD}" y2="{base}" stroke="#8a93a6"/>'
     )
     parts.append(f'<text x="{_PAD}" y="{_PAD - 8}">max {top}</text>')
-    if heights:
+    if heights and per_bar:
+        chars = max(int(bar_w // 6), 1)
+        for i, label in enumerate(labels):
+            x = _PAD + (i + 0.5) * bar_w
+            parts.append(
+                f'<text x="{x:.2f}" y="{base + 14}" text-anchor="middle">'
+                f"{escape(label[:chars])}</text>"
+            )
+    elif heights:
         parts.append(f'<text x="{_PAD}" y="{base + 14}">{escape(labels[0])}</text>')
         parts.append(
             f'<text x="{_W - _PAD}" y="{base + 14}" text-anchor="end">'
@@ -93,7 +104,7 @@ def _numeric_chart(s: FeatureStats) -> str:
 def _string_chart(s: FeatureStats) -> str:
     top = s.strings.top if s.strings else []
     labels = [v.decode("utf-8", "backslashreplace")[:32] for v, _ in top]
-    return _bars([c for _, c in top], labels, f"top values of {s.name}")
+    return _bars([c for _, c in top], labels, f"top values of {s.name}", per_bar=True)
 
 
 def _rows(s: FeatureStats) -> list[tuple[str, str]]:

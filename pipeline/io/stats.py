@@ -7,8 +7,8 @@ per feature, a fixed amount of state whatever the number of records:
   number of values per record (min/max/mean);
 * numbers: count, min, max, mean and standard deviation (merged batch by batch
   with Chan's formulas), zeros %, NaN and infinity counts, and a histogram
-  whose power-of-two bin width doubles as the range grows (at most
-  `HISTOGRAM_BINS` bins);
+  whose power-of-two bin width doubles as the range grows (256 bins kept,
+  at most `HISTOGRAM_BINS` reported);
 * strings: the distinct count (exact up to ``distinct_limit`` values, then a
   HyperLogLog estimate with about 0.8 % error), the top-k values with their
   frequencies (exact while fewer than ``top_k_capacity`` distinct values were
@@ -43,6 +43,8 @@ __all__ = [
 ]
 
 HISTOGRAM_BINS = 32
+#: Bins kept while streaming; `HISTOGRAM_BINS` are reported (neighbours summed).
+_TRACKED_BINS = 256
 _DISTINCT_LIMIT = 100_000
 _TOP_K_CAPACITY = 10_000
 
@@ -146,7 +148,7 @@ class _NumberAccumulator:
         self.mean = self.m2 = 0.0
         self.min = np.inf
         self.max = -np.inf
-        self.histogram = Histogram(HISTOGRAM_BINS, 1.0 if kind == "int64" else 0.0)
+        self.histogram = Histogram(_TRACKED_BINS, 1.0 if kind == "int64" else 0.0)
 
     def update(self, values: np.ndarray) -> None:
         values = np.asarray(values, dtype=np.float64)
@@ -175,7 +177,7 @@ class _NumberAccumulator:
         if self.finite:
             out.min, out.max, out.mean = self.min, self.max, self.mean
             out.std = float(np.sqrt(self.m2 / self.finite))
-            out.histogram = self.histogram.result(self.min, self.max)
+            out.histogram = self.histogram.result(self.min, self.max, HISTOGRAM_BINS)
         return out
 
 

@@ -85,18 +85,25 @@ class Histogram:
         np.clip(index, 0, self.bins - 1, out=index)
         self.counts += np.bincount(index, minlength=self.bins)
 
-    def result(self, lo: float, hi: float) -> dict[str, list]:
-        """Edges and counts of the bins from the one holding ``lo`` to ``hi``'s."""
+    def result(self, lo: float, hi: float, max_bins: int | None = None) -> dict:
+        """Edges and counts of the bins from the one holding ``lo`` to ``hi``'s.
+
+        With ``max_bins``, groups of neighbouring bins are summed so that at
+        most ``max_bins`` remain (counts stay exact per reported bin).
+        """
         if self.width is None:
             return {"edges": [], "counts": []}
         first = int((lo - self.origin) // self.width)
         last = int((hi - self.origin) // self.width)
         first, last = max(first, 0), min(last, self.bins - 1)
-        edges = self.origin + self.width * np.arange(first, last + 2)
-        return {
-            "edges": edges.tolist(),
-            "counts": self.counts[first : last + 1].tolist(),
-        }
+        counts = self.counts[first : last + 1]
+        group = -(-len(counts) // max_bins) if max_bins else 1
+        if group > 1:
+            padded = np.zeros(-(-len(counts) // group) * group, dtype=np.int64)
+            padded[: len(counts)] = counts
+            counts = padded.reshape(-1, group).sum(axis=1)
+        edges = self.origin + self.width * (first + group * np.arange(len(counts) + 1))
+        return {"edges": edges.tolist(), "counts": counts.tolist()}
 
 
 class HyperLogLog:

@@ -140,3 +140,20 @@ def test_integer_histogram_uses_whole_bins():
     b.update({"n": _num([0, 1, 1, 3], kind="int64")})
     h = b.finish()["n"].numbers.histogram
     assert h == {"edges": [0.0, 1.0, 2.0, 3.0, 4.0], "counts": [1, 2, 0, 1]}
+
+
+def test_reported_histogram_merges_neighbours_exactly():
+    values = np.random.default_rng(1).uniform(0, 1000, 10_000)
+    h = Histogram(256)
+    h.update(values)
+    r = h.result(values.min(), values.max(), max_bins=32)
+    assert len(r["counts"]) <= 32
+    expected, _ = np.histogram(values, np.array(r["edges"]))
+    assert r["counts"] == expected.tolist()
+    assert len(r["counts"]) >= 16  # enough resolution
+
+
+def test_narrow_range_gets_many_bins():
+    b = StatsBuilder()
+    b.update({"x": _num(np.random.default_rng(2).normal(40.75, 0.05, 5000))})
+    assert len(b.finish()["x"].numbers.histogram["counts"]) >= 16
