@@ -19,10 +19,10 @@ JSON line per workload.
     .venv-bench/bin/python -m benchmarks.bench_nn --blas-threads 1
 
 ``--blas-threads N`` sets ``OPENBLAS_NUM_THREADS`` (numpy's BLAS only, not
-TensorFlow's thread pools) before numpy loads. OpenBLAS's threads spin-wait for each other, so on a busy
-machine (load above the core count) 2 BLAS threads can be many times slower
-than 1; TensorFlow's work-stealing pool degrades more gracefully. The BLAS line
-printed first says which setting ran.
+TensorFlow's thread pools) before numpy loads. OpenBLAS's threads spin-wait for
+each other, so on a busy machine (load above the core count) 2 BLAS threads can
+be many times slower than 1; TensorFlow's work-stealing pool degrades more
+gracefully. The BLAS line printed first says which setting ran.
 """
 
 from __future__ import annotations

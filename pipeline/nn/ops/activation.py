@@ -40,7 +40,7 @@ def relu(x: Any) -> Tensor:
     xp = backend.xp()
     a = _array(x)
     mask = a > 0
-    return apply(xp.where(mask, a, a.dtype.type(0)), [x], lambda g: [g * mask])
+    return apply(xp.maximum(a, a.dtype.type(0)), [x], lambda g: [g * mask])
 
 
 def leaky_relu(x: Any, negative_slope: float = 0.2) -> Tensor:
