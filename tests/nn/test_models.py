@@ -86,8 +86,13 @@ def test_config_round_trip_functional_and_sequential():
 
 
 def test_summary_lists_layers_and_counts(capsys):
-    model = nn.Sequential([layers.Input((4,)), layers.Dense(3, name="hidden"),
-                           layers.BatchNormalization(name="bn")])  # fmt: skip
+    model = nn.Sequential(
+        [
+            layers.Input((4,)),
+            layers.Dense(3, name="hidden"),
+            layers.BatchNormalization(name="bn"),
+        ]
+    )
     model.summary()
     out = capsys.readouterr().out
     assert "hidden (Dense)" in out and "(None, 3)" in out
@@ -105,8 +110,12 @@ def test_multi_output_fit_with_loss_weights_logs_per_output():
             layers.Dense(2, activation="softmax", name="cls")(h),
         ],
     )
-    model.compile(optimizer="adam", loss=["mse", "sparse_categorical_crossentropy"],
-                  loss_weights=[1.0, 0.5], metrics=[[], ["accuracy"]])  # fmt: skip
+    model.compile(
+        optimizer="adam",
+        loss=["mse", "sparse_categorical_crossentropy"],
+        loss_weights=[1.0, 0.5],
+        metrics=[[], ["accuracy"]],
+    )
     xs = _x(16)
     ys = [RNG.normal(size=(16, 1)), RNG.integers(0, 2, 16)]
     hist = model.fit(xs, ys, epochs=2, batch_size=8, verbose=0)
@@ -187,8 +196,15 @@ def test_steps_per_epoch_limits_array_batches():
 
     model = nn.Sequential([layers.Input((3,)), layers.Dense(1)])
     model.compile(optimizer="sgd", loss="mse")
-    model.fit(_x(40), np.zeros((40, 1)), batch_size=4, steps_per_epoch=3, epochs=2,
-              verbose=0, callbacks=[Count()])  # fmt: skip
+    model.fit(
+        _x(40),
+        np.zeros((40, 1)),
+        batch_size=4,
+        steps_per_epoch=3,
+        epochs=2,
+        verbose=0,
+        callbacks=[Count()],
+    )
     assert seen == [0, 1, 2, 0, 1, 2]
 
 
@@ -197,3 +213,37 @@ def test_public_names_are_exported_and_sorted():
         assert module.__all__ == sorted(module.__all__)
         for name in module.__all__:
             assert hasattr(module, name), name
+
+
+def test_embedding_model_updates_only_touched_rows():
+    model = nn.Sequential(
+        [
+            layers.Input((2,), dtype="int64"),
+            layers.Embedding(10, 3),
+            layers.Flatten(),
+            layers.Dense(1),
+        ]
+    )
+    model.compile(optimizer="sgd", loss="mse")
+    before = model.get_weights()[0].copy()
+    ids = np.array([[1, 2], [2, 5]])
+    model.fit(ids, np.ones((2, 1)), epochs=1, verbose=0)
+    after = model.get_weights()[0]
+    changed = np.flatnonzero(np.any(after != before, axis=1))
+    assert changed.tolist() == [1, 2, 5]
+
+
+def test_sigmoid_output_binary_crossentropy_uses_logits():
+    model = nn.Sequential(
+        [
+            layers.Input((1,)),
+            layers.Dense(
+                1,
+                activation="sigmoid",
+                kernel_initializer=nn.initializers.Constant(40.0),
+            ),
+        ]
+    )
+    model.compile(optimizer="sgd", loss="binary_crossentropy")
+    loss = model.evaluate(np.ones((1, 1), np.float32), np.zeros((1, 1)), verbose=0)
+    assert loss == pytest.approx(40.0, rel=1e-5)  # clipping would cap it at ~16.1

@@ -38,6 +38,7 @@ class InputLayer(Layer):
         name: str | None = None,
         **kwargs: Any,
     ) -> None:
+        shape = shape if shape is not None else kwargs.pop("input_shape", None)
         super().__init__(name=name, dtype=dtype, **kwargs)
         if batch_shape is None:
             batch_shape = (batch_size,) + tuple(shape or ())
