@@ -273,12 +273,14 @@ class Layer:
     def __call__(
         self, inputs: Any, *args: Any, training: Any = None, **kwargs: Any
     ) -> Any:
-        if _symbolic.has_symbolic(inputs):
-            return _symbolic.symbolic_call(
-                self, inputs, args, dict(kwargs, training=training)
-            )
-        inputs = _convert_inputs(inputs)
-        self._maybe_build(inputs)
+        if type(inputs) is not Tensor or inputs.dtype.itemsize > 4:
+            if _symbolic.has_symbolic(inputs):
+                return _symbolic.symbolic_call(
+                    self, inputs, args, dict(kwargs, training=training)
+                )
+            inputs = _convert_inputs(inputs)
+        if not self.built:
+            self._maybe_build(inputs)
         if self._call_has_training:
             kwargs["training"] = training
         outputs = self.call(inputs, *args, **kwargs)
