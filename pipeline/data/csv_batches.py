@@ -48,19 +48,25 @@ class _Segment:
     """Consecutive good rows of one block, as columns."""
 
     columns: list[np.ndarray]
-    raw: np.ndarray  # row index of each good row in its block
-    where: tuple[int, int, Any]  # epoch, file, position the block was read from
+    raw: np.ndarray  # row index of each good row in its block (or window)
+    where: tuple  # (epoch, file, position read from) or ("window", seed, i, start)
 
     def __len__(self) -> int:
         return len(self.raw)
 
     def state_at(self, k: int) -> dict:
         row = int(self.raw[k]) if k < len(self.raw) else int(self.raw[-1]) + 1
+        if self.where[0] == "window":
+            _, seed, window, start = self.where
+            return {"seed": seed, "window": window, "start": start, "skip": row}
         epoch, file, pos = self.where
         return {"epoch": epoch, "file": file, "pos": pos, "row": row}
 
     def tail(self, k: int) -> _Segment:
         return _Segment([c[k:] for c in self.columns], self.raw[k:], self.where)
+
+    def head(self, k: int) -> _Segment:
+        return _Segment([c[:k] for c in self.columns], self.raw[:k], self.where)
 
 
 class CsvBatchSource:
@@ -70,7 +76,7 @@ class CsvBatchSource:
 
     def __init__(
         self, files, specs, opts, header, compression, names, label, batch_size,
-        num_epochs, ignore_errors,
+        num_epochs, ignore_errors, shuffle_buffer=None, seed=None,
     ) -> None:  # fmt: skip
         if batch_size <= 0:
             raise ValueError(f"`batch_size` must be positive. Received: {batch_size}")
@@ -78,6 +84,7 @@ class CsvBatchSource:
         self.header, self.compression = header, compression
         self.names, self.label, self.batch_size = names, label, int(batch_size)
         self.num_epochs, self.ignore = num_epochs, ignore_errors
+        self.shuffle_buffer, self.seed = shuffle_buffer, seed
         self.skipped = 0
         size = self.batch_size if num_epochs is None else None
         self.element_spec = self._element([TensorSpec((size,), s.dtype) for s in specs])
@@ -85,7 +92,8 @@ class CsvBatchSource:
     def __str__(self) -> str:
         return (
             f"make_csv_dataset({list(self.files)}, batch_size={self.batch_size}, "
-            f"num_epochs={self.num_epochs}, shuffle=False)"
+            f"num_epochs={self.num_epochs}, "
+            f"shuffle_buffer_size={self.shuffle_buffer})"
         )
 
     def _element(self, columns: list) -> Any:
@@ -98,7 +106,12 @@ class CsvBatchSource:
         """Yield ``([batch or failure], state after it)`` from ``state`` on."""
         pending: list[_Segment] = []
         count, last = 0, None
-        for item, after in self._segments(state):
+        items = (
+            self._segments(state) if not self.shuffle_buffer else self._windows(state)
+        )
+        for item, after in items:
+            if not isinstance(item, ElementFailure) and not len(item):
+                continue
             if isinstance(item, ElementFailure):
                 pending, count = [], 0
                 yield [item], after
@@ -114,14 +127,19 @@ class CsvBatchSource:
             columns, pending, last = _cut(pending, count, last)
             yield [self._element(columns)], _next_state(pending, last)
 
-    def _segments(self, state: dict | None) -> Iterator[tuple[Any, dict | None]]:
+    def _segments(
+        self, state: dict | None, seed: int | None = None
+    ) -> Iterator[tuple[Any, dict | None]]:
         start = state or {"epoch": 0, "file": 0, "pos": None, "row": 0}
         epoch, resume = start["epoch"], start
         while self.num_epochs is None or epoch < self.num_epochs:
             rows = 0
+            order = np.arange(len(self.files))
+            if seed is not None:  # files reshuffled each epoch, as TF does
+                order = np.random.default_rng([seed, epoch]).permutation(order)
             for fi in range(resume["file"] if resume else 0, len(self.files)):
                 here = resume if resume and fi == resume["file"] else None
-                for item, after in self._file(epoch, fi, here):
+                for item, after in self._file(epoch, fi, here, int(order[fi])):
                     rows += 0 if isinstance(item, ElementFailure) else len(item)
                     yield item, after
                 resume = None
@@ -129,8 +147,51 @@ class CsvBatchSource:
             if rows == 0 and self.num_epochs is None and state is None:
                 return  # nothing to repeat: stop instead of spinning forever
 
-    def _file(self, epoch: int, fi: int, start: dict | None) -> Iterator:
-        path = self.files[fi]
+    def _windows(self, state: dict | None) -> Iterator[tuple[Any, dict | None]]:
+        """Rows shuffled in windows of ``shuffle_buffer`` rows (seeded, resumable).
+
+        Window ``i`` holds the next ``shuffle_buffer`` input rows, permuted by a
+        generator seeded with ``(seed, i)``; state names the window's first
+        input row, its index and how many of its rows were used.
+        """
+        if state is None:
+            seed = self.seed
+            if seed is None:
+                seed = int(np.random.default_rng().integers(2**62))
+            state = {"seed": seed, "window": 0, "start": None, "skip": 0}
+        seed, window, start = state["seed"], state["window"], state["start"]
+        skip, parts, count = state["skip"], [], 0
+        for item, _after in self._segments(start, seed):
+            if isinstance(item, ElementFailure):
+                yield item, {**state, "window": window, "start": start, "skip": 0}
+                continue
+            while len(item):
+                take = min(len(item), self.shuffle_buffer - count)
+                if not parts:
+                    start = item.state_at(0)
+                parts.append(item.head(take))
+                count += take
+                item = item.tail(take)
+                if count == self.shuffle_buffer:
+                    yield self._shuffled(parts, seed, window, start, skip), None
+                    parts, count, skip, window = [], 0, 0, window + 1
+        if parts:
+            yield self._shuffled(parts, seed, window, start, skip), None
+
+    def _shuffled(self, parts, seed, window, start, skip) -> _Segment:
+        columns = [
+            np.concatenate([p.columns[j] for p in parts])
+            for j in range(len(self.specs))
+        ]
+        perm = np.random.default_rng([seed, window]).permutation(len(columns[0]))
+        rows = np.arange(len(perm))
+        segment = _Segment(
+            [c[perm] for c in columns], rows, ("window", seed, window, start)
+        )
+        return segment.tail(skip)
+
+    def _file(self, epoch: int, fi: int, start: dict | None, index: int) -> Iterator:
+        path = self.files[index]
         before = None if start is None else start["pos"]
         skip = 0 if start is None else start["row"]
         try:

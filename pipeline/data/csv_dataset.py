@@ -243,10 +243,11 @@ def make_csv_dataset(
     if label_name is not None and label_name not in names:
         raise ValueError("`label_name` provided must be one of the columns.")
     opts = CsvOptions.make(field_delim, use_quote_delim, na_value, select, len(specs))
-    if not shuffle and num_parallel_reads in (None, 1):
+    if num_parallel_reads in (None, 1):
         source = CsvBatchSource(
             tuple(files), specs, opts, header, kind, names, label_name,
             batch_size, num_epochs, ignore_errors,
+            shuffle_buffer_size if shuffle else None, shuffle_seed,
         )  # fmt: skip
         dataset = Dataset._from_block_source(source)
     else:

@@ -248,3 +248,44 @@ def test_bad_row_line_numbers_with_multiline_records(tmp_path):
     with pytest.raises(errors.InvalidArgumentError) as info:
         list(ds)
     assert info.value.line == 7 and info.value.path == str(path)
+
+
+@pytest.mark.parametrize("buffer", [1, 5, 1000])
+def test_shuffle_windows_permute_and_resume(tmp_path, monkeypatch, buffer):
+    from pipeline.io import csv_file
+
+    monkeypatch.setattr(csv_file, "_BLOCK_RECORDS", 4)
+    for k in range(3):
+        rows = "".join(f"{k * 100 + i},{i}\n" for i in range(9))
+        (tmp_path / f"s{k}.csv").write_text("id,v\n" + rows)
+    pattern = str(tmp_path / "s*.csv")
+
+    def make(seed):
+        return pl.data.make_csv_dataset(
+            pattern, 4, num_epochs=2, shuffle_seed=seed, shuffle_buffer_size=buffer
+        )
+
+    src = _source(make(3))
+    blocks = list(src.blocks(None))
+    want = [b for items, _ in blocks for b in _flatten_batches(items)]
+    ids = [i for b in want for i in b]
+    expected = [k * 100 + i for k in range(3) for i in range(9)]
+    assert sorted(ids) == sorted(expected * 2)
+    if buffer > 1:
+        assert ids != expected * 2
+    assert [b["id"].tolist() for b in make(3)] == want
+    done = 0
+    for items, state in blocks:
+        done += len(items)
+        rest = [b for it, _ in src.blocks(state) for b in _flatten_batches(it)]
+        assert rest == want[done:]
+
+
+def test_shuffle_seeds_differ(csv_files):
+    def order(seed):
+        ds = pl.data.make_csv_dataset(csv_files, 5, num_epochs=4, shuffle_seed=seed)
+        return [i for b in ds for i in b["id"].tolist()]
+
+    assert order(1) == order(1)
+    assert order(1) != order(2)
+    assert sorted(order(2)) == sorted([1, 2, 3, 4, 5] * 4)
