@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from pipeline.graph.failures import ElementFailure, with_note
-from pipeline.graph.structure import to_element
+from pipeline.graph.structure import LEAF_TYPES, to_element
 
 INFINITE = -1
 UNKNOWN = -2
@@ -192,7 +192,8 @@ def apply_fn(fn: Callable[..., Any], element: Any, *extra: Any) -> Any:
         >>> apply_fn(lambda x: [x, 2.0], 1)
         (np.int32(1), np.float32(2.0))
     """
-    return to_element(call_fn(fn, element, *extra))
+    out = fn(*element, *extra) if type(element) is tuple else fn(element, *extra)
+    return out if type(out) in LEAF_TYPES else to_element(out)
 
 
 class NodeIterator:

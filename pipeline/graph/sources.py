@@ -38,7 +38,14 @@ import numpy as np
 from pipeline.errors import InvalidArgumentError
 from pipeline.graph.base import UNKNOWN, IterContext, Node, NodeIterator, fn_label
 from pipeline.graph.failures import ElementFailure, with_note
-from pipeline.graph.structure import flatten, leaf_spec, pack, spec_of, to_leaf
+from pipeline.graph.structure import (
+    flatten,
+    leaf_spec,
+    pack,
+    packer,
+    spec_of,
+    to_leaf,
+)
 from pipeline.types import TensorSpec
 
 
@@ -140,7 +147,7 @@ class TensorSlicesNode(Node):
 class SlicesIterator(NodeIterator):
     def __init__(self, value: Any) -> None:
         super().__init__()
-        self.template = value
+        self.pack = packer(value)
         self.leaves = flatten(value)
         self.single = not isinstance(value, (tuple, dict))
         self.n = len(self.leaves[0])
@@ -153,7 +160,7 @@ class SlicesIterator(NodeIterator):
         self.index = i + 1
         if self.single:
             return self.leaves[0][i]
-        return pack(self.template, [leaf[i] for leaf in self.leaves])
+        return self.pack([leaf[i] for leaf in self.leaves])
 
     def get_state(self) -> dict[str, Any]:
         return {"index": self.index}

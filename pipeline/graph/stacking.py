@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from pipeline.errors import InvalidArgumentError
-from pipeline.graph.structure import flatten, pack
+from pipeline.graph.structure import flatten, flattener, pack, packer
 from pipeline.types import SparseTensor
 
 
@@ -75,8 +75,9 @@ def stack_elements(elements: Sequence[Any]) -> Any:
     first = elements[0]
     if not isinstance(first, (tuple, dict)):
         return stack_leaves(elements)
-    columns = zip(*[flatten(e) for e in elements])
-    return pack(first, [stack_leaves(list(c), i) for i, c in enumerate(columns)])
+    flat = flattener(first)
+    columns = zip(*[flat(e) for e in elements])
+    return packer(first)([stack_leaves(list(c), i) for i, c in enumerate(columns)])
 
 
 def unstack_leaf(value: Any) -> list[Any]:

@@ -26,6 +26,8 @@ from pipeline.errors import InvalidArgumentError
 from pipeline.types import SparseTensor, TensorSpec
 
 _INT32_MIN, _INT32_MAX = -(2**31), 2**31 - 1
+#: Types that already are element leaves (numpy scalars, bytes).
+LEAF_TYPES = frozenset([bytes] + [np.dtype(c).type for c in "?bhilqBHILQefdgFDG"])
 
 
 def is_structure(value: Any) -> bool:
@@ -87,6 +89,42 @@ def flatten_up_to(template: Any, value: Any) -> list[Any]:
     if isinstance(template, dict):
         return [x for k, t in template.items() for x in flatten_up_to(t, value[k])]
     return [value]
+
+
+def _flat(template: Any) -> bool:
+    values = template.values() if isinstance(template, dict) else template
+    return not any(isinstance(v, (tuple, dict)) for v in values)
+
+
+def packer(template: Any) -> Callable[[Sequence[Any]], Any]:
+    """A fast ``pack(template, leaves)`` for one template (flat dicts/tuples).
+
+    Example:
+        >>> packer({"a": 0, "b": 0})([1, 2])
+        {'a': 1, 'b': 2}
+    """
+    if type(template) is dict and _flat(template):
+        keys = tuple(template)
+        return lambda leaves: dict(zip(keys, leaves))
+    if type(template) is tuple and _flat(template):
+        return tuple
+    if not isinstance(template, (tuple, dict)):
+        return lambda leaves: leaves[0]
+    return lambda leaves: pack(template, leaves)
+
+
+def flattener(template: Any) -> Callable[[Any], list[Any]]:
+    """A fast ``flatten`` for elements shaped like ``template``.
+
+    Example:
+        >>> flattener({"a": 0, "b": 0})({"a": 1, "b": 2})
+        [1, 2]
+    """
+    if type(template) is dict and _flat(template):
+        return lambda value: list(value.values())
+    if type(template) is tuple and _flat(template):
+        return list
+    return flatten
 
 
 def map_structure(fn: Callable[..., Any], *values: Any) -> Any:
@@ -202,7 +240,12 @@ def to_element(value: Any) -> Any:
         >>> to_element([1, {"a": 2.0}])
         (np.int32(1), {'a': np.float32(2.0)})
     """
-    if isinstance(value, list):
+    kind = type(value)
+    if kind in LEAF_TYPES:
+        return value
+    if kind is np.ndarray and value.ndim and value.dtype.kind not in "US":
+        return value
+    if kind is list:
         value = tuple(value)
     if isinstance(value, tuple):
         items = [to_element(v) for v in value]
