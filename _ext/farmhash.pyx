@@ -74,14 +74,45 @@ cdef int _raise_type(Py_ssize_t index, object value) except -1:
     )
 
 
-cdef object _hash_objects(int kind, uint64_t k0, uint64_t k1, object values):
+cdef object _items_of(object values, PyObject ***items, Py_ssize_t *n):
+    """The item pointers of a 1-D object ndarray (no copy) or of any sequence.
+
+    Returns the object that keeps them alive.
+    """
+    if (type(values) is np.ndarray and values.dtype == object and values.ndim == 1
+            and values.flags.c_contiguous):
+        n[0] = values.shape[0]
+        items[0] = <PyObject**><size_t>values.__array_interface__["data"][0]
+        return values
     seq = PySequence_Fast(values, "expected a sequence of bytes or str")
-    cdef Py_ssize_t n = PySequence_Fast_GET_SIZE(seq), i, size
-    cdef PyObject **items = PySequence_Fast_ITEMS(seq)
-    out = np.empty(n, dtype=np.uint64)
+    n[0] = PySequence_Fast_GET_SIZE(seq)
+    items[0] = PySequence_Fast_ITEMS(seq)
+    return seq
+
+
+cdef void _finish(int kind, uint64_t k0, uint64_t k1, Py_ssize_t n,
+                  const uint8_t **ptrs, const size_t *lens, uint64_t num_buckets,
+                  uint64_t *res) noexcept nogil:
+    cdef Py_ssize_t i
+    cdef uint64_t h
+    for i in range(n):
+        h = _hash_one(kind, k0, k1, ptrs[i], lens[i])
+        res[i] = h % num_buckets if num_buckets else h
+
+
+cdef object _new_out(Py_ssize_t n, uint64_t num_buckets):
+    return np.empty(n, dtype=np.int64 if num_buckets else np.uint64)
+
+
+cdef object _hash_objects(int kind, uint64_t k0, uint64_t k1, object values,
+                          uint64_t num_buckets=0):
+    cdef PyObject **items
+    cdef Py_ssize_t n, i, size
+    keep = _items_of(values, &items, &n)
+    out = _new_out(n, num_buckets)
     if n == 0:
         return out
-    cdef uint64_t[::1] res = out
+    cdef uint64_t[::1] res = out.view(np.uint64)
     cdef const uint8_t **ptrs = <const uint8_t**>malloc(n * sizeof(uint8_t*))
     cdef size_t *lens = <size_t*>malloc(n * sizeof(size_t))
     if ptrs == NULL or lens == NULL:
@@ -99,52 +130,59 @@ cdef object _hash_objects(int kind, uint64_t k0, uint64_t k1, object values):
             else:
                 _raise_type(i, item)
         with nogil:
-            for i in range(n):
-                res[i] = _hash_one(kind, k0, k1, ptrs[i], lens[i])
+            _finish(kind, k0, k1, n, ptrs, lens, num_buckets, &res[0])
     finally:
         free(ptrs); free(lens)
     return out
 
 
-cdef object _hash_packed(int kind, uint64_t k0, uint64_t k1, object data, object offsets):
+cdef object _hash_packed(int kind, uint64_t k0, uint64_t k1, object data, object offsets,
+                         uint64_t num_buckets=0):
     cdef const uint8_t[::1] buf = np.ascontiguousarray(data, dtype=np.uint8).reshape(-1)
     cdef const int64_t[::1] offs = np.ascontiguousarray(offsets, dtype=np.int64).reshape(-1)
     cdef Py_ssize_t n = max(offs.shape[0] - 1, 0), i, total = buf.shape[0]
     for i in range(n):
         if offs[i] < 0 or offs[i] > offs[i + 1] or offs[i + 1] > total:
             raise ValueError(f"bad offsets at index {i}: {offs[i]}..{offs[i + 1]}")
-    out = np.empty(n, dtype=np.uint64)
-    cdef uint64_t[::1] res = out
+    out = _new_out(n, num_buckets)
+    if n == 0:
+        return out
+    cdef uint64_t[::1] res = out.view(np.uint64)
     cdef const uint8_t *base = &buf[0] if total else <const uint8_t*>b""
+    cdef uint64_t h
     with nogil:
         for i in range(n):
-            res[i] = _hash_one(kind, k0, k1, base + offs[i], offs[i + 1] - offs[i])
+            h = _hash_one(kind, k0, k1, base + offs[i], offs[i + 1] - offs[i])
+            res[i] = h % num_buckets if num_buckets else h
     return out
 
 
-def fingerprint64_objects(values):
-    """uint64 fingerprints of a sequence of bytes/str (str as UTF-8)."""
-    return _hash_objects(_FARM, 0, 0, values)
+def fingerprint64_objects(values, uint64_t num_buckets=0):
+    """uint64 fingerprints of a sequence of bytes/str (str as UTF-8).
+
+    With ``num_buckets > 0``: int64 ``fingerprint % num_buckets`` instead.
+    """
+    return _hash_objects(_FARM, 0, 0, values, num_buckets)
 
 
-def fingerprint64_packed(data, offsets):
-    """uint64 fingerprints of the strings data[offsets[i]:offsets[i+1]]."""
-    return _hash_packed(_FARM, 0, 0, data, offsets)
+def fingerprint64_packed(data, offsets, uint64_t num_buckets=0):
+    """uint64 fingerprints of the strings data[offsets[i]:offsets[i+1]] (or buckets)."""
+    return _hash_packed(_FARM, 0, 0, data, offsets, num_buckets)
 
 
-def siphash24_objects(uint64_t k0, uint64_t k1, values):
-    """uint64 SipHash-2-4 values of a sequence of bytes/str."""
-    return _hash_objects(_SIP, k0, k1, values)
+def siphash24_objects(uint64_t k0, uint64_t k1, values, uint64_t num_buckets=0):
+    """uint64 SipHash-2-4 values of a sequence of bytes/str (or buckets)."""
+    return _hash_objects(_SIP, k0, k1, values, num_buckets)
 
 
-def siphash24_packed(uint64_t k0, uint64_t k1, data, offsets):
-    """uint64 SipHash-2-4 values of packed strings."""
-    return _hash_packed(_SIP, k0, k1, data, offsets)
+def siphash24_packed(uint64_t k0, uint64_t k1, data, offsets, uint64_t num_buckets=0):
+    """uint64 SipHash-2-4 values of packed strings (or buckets)."""
+    return _hash_packed(_SIP, k0, k1, data, offsets, num_buckets)
 
 
-def legacy_hash64_objects(values):
-    """uint64 legacy TF hashes of a sequence of bytes/str."""
-    return _hash_objects(_LEGACY, 0, 0, values)
+def legacy_hash64_objects(values, uint64_t num_buckets=0):
+    """uint64 legacy TF hashes of a sequence of bytes/str (or buckets)."""
+    return _hash_objects(_LEGACY, 0, 0, values, num_buckets)
 
 
 def fingerprint64_int64(values):

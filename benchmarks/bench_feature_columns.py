@@ -171,6 +171,30 @@ def tf_e2e(files: list[str]) -> Callable[[], int]:
     return run
 
 
+def hashing_runners(rows: int, with_tf: bool) -> tuple[Callable, Callable | None]:
+    """to_hash_bucket_fast over ``rows`` vendor-id strings, in chunks of 65,536."""
+    values, _ = taxi_columns(rows)
+    chunks = [values["vendor_id"][i : i + 65536] for i in range(0, rows, 65536)]
+
+    def ours() -> int:
+        import pipeline as pl
+
+        return sum(len(pl.strings.to_hash_bucket_fast(c, 1000)) for c in chunks)
+
+    if not with_tf:
+        return ours, None
+    import tensorflow as tf
+
+    tf_chunks = [tf.constant(c.astype(bytes)) for c in chunks]
+
+    def theirs() -> int:
+        return sum(
+            int(tf.strings.to_hash_bucket_fast(c, 1000).shape[0]) for c in tf_chunks
+        )
+
+    return ours, theirs
+
+
 def _best(run: Callable[[], int], rates: list[float]) -> None:
     start = time.perf_counter()
     n = run()
@@ -200,6 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-tf", action="store_true", help="measure ours only")
     parser.add_argument("--e2e", action="store_true", help="also CSV -> DenseFeatures")
     parser.add_argument("--csv-dir", default="/tmp/pipeline-bench/taxi-fc")
+    parser.add_argument("--hashing", action="store_true", help="also string hashing")
     args = parser.parse_args(argv)
     batches = parsed_batches(args.rows)
     theirs = None if args.no_tf else tf_runner(batches)
@@ -208,6 +233,9 @@ def main(argv: list[str] | None = None) -> int:
         files = write_csv_shards(args.csv_dir, args.rows, 8)
         theirs = None if args.no_tf else tf_e2e(files)
         results.append(measure("end_to_end", ours_e2e(files), theirs, args.passes))
+    if args.hashing:
+        ours, theirs = hashing_runners(args.rows, not args.no_tf)
+        results.append(measure("hash_bucket_fast", ours, theirs, args.passes))
     print(f"{'bench':<16}{'ours rows/s':>14}{'TF rows/s':>14}{'ratio':>8}")
     for result in results:
         result.update(rows=args.rows, batch=_BATCH)

@@ -82,13 +82,14 @@ def _as_object_array(x: Any) -> np.ndarray:
     return arr
 
 
-def _hash(x: Any, objects_fn: Any, packed_fn: Any) -> np.ndarray:
+def _hash(x: Any, objects_fn: Any, packed_fn: Any, num_buckets: int = 0) -> np.ndarray:
     chunks = _arrow_chunks(x)
     if chunks is not None:
-        parts = [packed_fn(*_arrow_packed(c)) for c in chunks]
-        return np.concatenate(parts) if parts else np.zeros(0, np.uint64)
+        parts = [packed_fn(*_arrow_packed(c), num_buckets) for c in chunks]
+        dtype = np.int64 if num_buckets else np.uint64
+        return np.concatenate(parts) if parts else np.zeros(0, dtype)
     arr = _as_object_array(x)
-    return objects_fn(arr.reshape(-1)).reshape(arr.shape)
+    return objects_fn(arr.reshape(-1), num_buckets).reshape(arr.shape)
 
 
 def _check_buckets(num_buckets: int) -> int:
@@ -99,10 +100,6 @@ def _check_buckets(num_buckets: int) -> int:
             f"`num_buckets` must be >= 1. Received: num_buckets={num_buckets}"
         )
     return int(num_buckets)
-
-
-def _buckets(hashes: np.ndarray, num_buckets: int) -> np.ndarray:
-    return (hashes % np.uint64(num_buckets)).astype(np.int64)
 
 
 def fingerprint64(x: Any) -> np.ndarray:
@@ -175,7 +172,8 @@ def to_hash_bucket_fast(x: Any, num_buckets: int) -> np.ndarray:
         [6, 5, 1]
     """
     n = _check_buckets(num_buckets)
-    return _buckets(fingerprint64(x), n)
+    k = _kernels.load("farmhash")
+    return _hash(x, k.fingerprint64_objects, k.fingerprint64_packed, n)
 
 
 def to_hash_bucket_strong(x: Any, num_buckets: int, key: Any) -> np.ndarray:
@@ -204,12 +202,12 @@ def to_hash_bucket_strong(x: Any, num_buckets: int, key: Any) -> np.ndarray:
         )
     k0, k1 = (int(k) for k in key)
     k = _kernels.load("farmhash")
-    hashes = _hash(
+    return _hash(
         x,
-        lambda v: k.siphash24_objects(k0, k1, v),
-        lambda d, o: k.siphash24_packed(k0, k1, d, o),
+        lambda v, nb: k.siphash24_objects(k0, k1, v, nb),
+        lambda d, o, nb: k.siphash24_packed(k0, k1, d, o, nb),
+        n,
     )
-    return _buckets(hashes, n)
 
 
 def to_hash_bucket(x: Any, num_buckets: int) -> np.ndarray:
@@ -232,5 +230,5 @@ def to_hash_bucket(x: Any, num_buckets: int) -> np.ndarray:
     if _arrow_chunks(x) is not None:
         x = np.array(x.to_pylist(), dtype=object)
     arr = _as_object_array(x)
-    hashes = _kernels.load("farmhash").legacy_hash64_objects(arr.reshape(-1))
-    return _buckets(hashes.reshape(arr.shape), n)
+    buckets = _kernels.load("farmhash").legacy_hash64_objects(arr.reshape(-1), n)
+    return buckets.reshape(arr.shape)

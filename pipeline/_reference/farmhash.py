@@ -263,14 +263,20 @@ def _as_bytes(value: Any, index: int) -> bytes:
     )
 
 
-def _hash_objects(fn, values: Sequence[Any]) -> np.ndarray:
+def _buckets(hashes: np.ndarray, num_buckets: int) -> np.ndarray:
+    if not num_buckets:
+        return hashes
+    return np.array([int(h) % num_buckets for h in hashes.tolist()], dtype=np.int64)
+
+
+def _hash_objects(fn, values: Sequence[Any], num_buckets: int = 0) -> np.ndarray:
     out = np.empty(len(values), dtype=np.uint64)
     for i, value in enumerate(values):
         out[i] = fn(_as_bytes(value, i))
-    return out
+    return _buckets(out, num_buckets)
 
 
-def _hash_packed(fn, data: Any, offsets: Any) -> np.ndarray:
+def _hash_packed(fn, data: Any, offsets: Any, num_buckets: int = 0) -> np.ndarray:
     buf = bytes(np.asarray(data, dtype=np.uint8))
     offs = np.asarray(offsets, dtype=np.int64)
     n = max(len(offs) - 1, 0)
@@ -280,20 +286,23 @@ def _hash_packed(fn, data: Any, offsets: Any) -> np.ndarray:
     out = np.empty(n, dtype=np.uint64)
     for i in range(n):
         out[i] = fn(buf[offs[i] : offs[i + 1]])
-    return out
+    return _buckets(out, num_buckets)
 
 
-def fingerprint64_objects(values: Sequence[Any]) -> np.ndarray:
+def fingerprint64_objects(values: Sequence[Any], num_buckets: int = 0) -> np.ndarray:
     """uint64 fingerprints of a sequence of ``bytes``/``str`` (str as UTF-8).
+
+    Every batch function takes ``num_buckets``: when > 0 it returns int64
+    ``hash % num_buckets`` instead of the uint64 hashes.
 
     Example:
         >>> fingerprint64_objects([b"a", "a"]).tolist() == [fingerprint64(b"a")] * 2
         True
     """
-    return _hash_objects(fingerprint64, values)
+    return _hash_objects(fingerprint64, values, num_buckets)
 
 
-def fingerprint64_packed(data: Any, offsets: Any) -> np.ndarray:
+def fingerprint64_packed(data: Any, offsets: Any, num_buckets: int = 0) -> np.ndarray:
     """uint64 fingerprints of the strings ``data[offsets[i]:offsets[i+1]]``.
 
     Example:
@@ -301,37 +310,41 @@ def fingerprint64_packed(data: Any, offsets: Any) -> np.ndarray:
         >>> packed.tolist() == fingerprint64_objects([b"a", b"b"]).tolist()
         True
     """
-    return _hash_packed(fingerprint64, data, offsets)
+    return _hash_packed(fingerprint64, data, offsets, num_buckets)
 
 
-def siphash24_objects(k0: int, k1: int, values: Sequence[Any]) -> np.ndarray:
+def siphash24_objects(
+    k0: int, k1: int, values: Sequence[Any], num_buckets: int = 0
+) -> np.ndarray:
     """uint64 SipHash-2-4 values of a sequence of ``bytes``/``str``.
 
     Example:
         >>> int(siphash24_objects(0, 0, [b""])[0]) == siphash24(0, 0, b"")
         True
     """
-    return _hash_objects(lambda s: siphash24(k0, k1, s), values)
+    return _hash_objects(lambda s: siphash24(k0, k1, s), values, num_buckets)
 
 
-def siphash24_packed(k0: int, k1: int, data: Any, offsets: Any) -> np.ndarray:
+def siphash24_packed(
+    k0: int, k1: int, data: Any, offsets: Any, num_buckets: int = 0
+) -> np.ndarray:
     """uint64 SipHash-2-4 values of packed strings.
 
     Example:
         >>> siphash24_packed(0, 0, np.zeros(0, np.uint8), [0, 0]).tolist()
         [2202906307356721367]
     """
-    return _hash_packed(lambda s: siphash24(k0, k1, s), data, offsets)
+    return _hash_packed(lambda s: siphash24(k0, k1, s), data, offsets, num_buckets)
 
 
-def legacy_hash64_objects(values: Sequence[Any]) -> np.ndarray:
+def legacy_hash64_objects(values: Sequence[Any], num_buckets: int = 0) -> np.ndarray:
     """uint64 legacy TF hashes of a sequence of ``bytes``/``str``.
 
     Example:
         >>> int(legacy_hash64_objects(["x"])[0]) == legacy_hash64(b"x")
         True
     """
-    return _hash_objects(legacy_hash64, values)
+    return _hash_objects(legacy_hash64, values, num_buckets)
 
 
 def fingerprint64_int64(values: Any) -> np.ndarray:

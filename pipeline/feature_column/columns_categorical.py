@@ -193,8 +193,11 @@ class HashedCategoricalColumn(CategoricalColumn):
         ragged = input_ids(cache, self.key, string)
         farm = _kernels.load("farmhash")
         v = ragged.values
-        fps = farm.fingerprint64_objects(v) if string else farm.fingerprint64_int64(v)
-        ids = (fps % np.uint64(self.hash_bucket_size)).astype(np.int64)
+        if string:
+            ids = farm.fingerprint64_objects(v, self.hash_bucket_size)
+        else:
+            fps = farm.fingerprint64_int64(v)
+            ids = (fps % np.uint64(self.hash_bucket_size)).astype(np.int64)
         return ragged.with_values(ids)
 
     @classmethod

@@ -6,9 +6,9 @@ import base64
 
 import numpy as np
 import pytest
-from conftest import load_fixture_json
 from hypothesis import given
 from hypothesis import strategies as st
+from support import load_fixture_json
 
 from pipeline import _kernels
 
@@ -138,3 +138,38 @@ def test_corrupt_offsets_raise_same_error(impl, data, draw):
     else:
         with pytest.raises(ValueError, match="bad offsets at index"):
             impl.fingerprint64_packed(buf, offsets)
+
+
+@pytest.mark.native
+@needs_native
+@given(
+    st.lists(st.binary(max_size=40), max_size=20), st.integers(1, 2**63 - 1), U64, U64
+)
+def test_native_buckets_match_reference(strings, buckets, k0, k1):
+    arr = np.array(strings + [b""], dtype=object)
+    for fn in ("fingerprint64_objects", "legacy_hash64_objects"):
+        got = getattr(nat, fn)(arr, buckets)
+        assert got.dtype == np.int64
+        assert got.tolist() == getattr(ref, fn)(arr, buckets).tolist()
+    assert (
+        nat.siphash24_objects(k0, k1, arr, buckets).tolist()
+        == ref.siphash24_objects(k0, k1, arr, buckets).tolist()
+    )
+    packed = _packed(list(arr))
+    assert (
+        nat.fingerprint64_packed(*packed, buckets).tolist()
+        == ref.fingerprint64_packed(*packed, buckets).tolist()
+    )
+
+
+@pytest.mark.native
+@needs_native
+def test_native_reads_strided_and_2d_object_arrays():
+    arr = np.array([b"a", b"bb", b"ccc", b"dddd"], dtype=object)
+    assert nat.fingerprint64_objects(arr[::2]).tolist() == [
+        ref.fingerprint64(b"a"),
+        ref.fingerprint64(b"ccc"),
+    ]
+    for impl in (nat, ref):  # a 2-D array is a sequence of rows, not of strings
+        with pytest.raises(TypeError, match="index 0, got ndarray"):
+            impl.fingerprint64_objects(arr.reshape(2, 2))
