@@ -120,10 +120,14 @@ def main(argv: list[str] | None = None) -> int:
         ours_rate, tf_rate = n / best_ours, n / best_tf
         rates[name] = (ours_rate, tf_rate)
         ratio = ours_rate / tf_rate if tf_side else float("nan")
-        print(f"{name:26} {ours_rate:12,.0f} {tf_rate:12,.0f} {ratio:7.2f}")
+        tf_text = f"{tf_rate:12,.0f}" if tf_side else f"{'-':>12}"
+        print(f"{name:26} {ours_rate:12,.0f} {tf_text} {ratio:7.2f}")
 
         row = {"workload": name, "elements": n, "ours_per_s": round(ours_rate)}
-        row.update(tf_per_s=round(tf_rate) if tf_side else None, ratio=round(ratio, 3))
+        row.update(
+            tf_per_s=round(tf_rate) if tf_side else None,
+            ratio=round(ratio, 3) if tf_side else None,
+        )
         print(json.dumps(row))
     _print_scaling(rates)
     return 0
@@ -131,9 +135,12 @@ def main(argv: list[str] | None = None) -> int:
 
 def _print_scaling(rates: dict[str, tuple[float, float]]) -> None:
     one, two = rates["parallel_sort_map_t1"], rates["parallel_sort_map_t2"]
-    ours, tf = two[0] / one[0], (two[1] / one[1] if one[1] else float("nan"))
-    print(f"sort map scaling 1 -> 2 threads: ours {ours:.2f}x, tf {tf:.2f}x")
-    print(json.dumps({"scaling_1_to_2": {"ours": round(ours, 3), "tf": round(tf, 3)}}))
+    ours = two[0] / one[0]
+    tf = two[1] / one[1] if one[1] else None
+    tf_text = "-" if tf is None else f"{tf:.2f}x"
+    print(f"sort map scaling 1 -> 2 threads: ours {ours:.2f}x, tf {tf_text}")
+    tf_json = None if tf is None else round(tf, 3)
+    print(json.dumps({"scaling_1_to_2": {"ours": round(ours, 3), "tf": tf_json}}))
 
 
 if __name__ == "__main__":
