@@ -5,7 +5,9 @@
   .shuffle(10_000).batch(256)``;
 * ``parallel_sort_map``: ``from_tensor_slices(M x 16384 float32).map(sort,
   num_parallel_calls=T)``: a function that releases the GIL (numpy's sort of a
-  64 KiB array; ``tf.sort`` on TF's side), for T = 1 and 2 threads.
+  64 KiB array; ``tf.sort`` on TF's side, which is much slower), for T = 1, 2;
+* ``parallel_math_map``: the same with ``sqrt(x * x + 1)`` (three element-wise
+  ops, as cheap on both sides).
 
 Passes alternate between ours and TF's; the best pass of each counts. Prints a
 table (elements/s, ratio ours/TF) and one JSON line per workload.
@@ -50,6 +52,9 @@ def ours(rows: int, arrays: np.ndarray) -> dict[str, Callable[[], object]]:
         out[f"parallel_sort_map_t{t}"] = lambda t=t: D.from_tensor_slices(arrays).map(
             np.sort, num_parallel_calls=t
         )
+        out[f"parallel_math_map_t{t}"] = lambda t=t: D.from_tensor_slices(arrays).map(
+            lambda x: np.sqrt(x * x + np.float32(1.0)), num_parallel_calls=t
+        )
     return out
 
 
@@ -67,6 +72,9 @@ def theirs(rows: int, arrays: np.ndarray) -> dict[str, Callable[[], object]]:
     for t in (1, 2):
         out[f"parallel_sort_map_t{t}"] = lambda t=t: D.from_tensor_slices(arrays).map(
             tf.sort, num_parallel_calls=t
+        )
+        out[f"parallel_math_map_t{t}"] = lambda t=t: D.from_tensor_slices(arrays).map(
+            lambda x: tf.sqrt(x * x + 1.0), num_parallel_calls=t
         )
     return out
 
@@ -134,13 +142,20 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _print_scaling(rates: dict[str, tuple[float, float]]) -> None:
-    one, two = rates["parallel_sort_map_t1"], rates["parallel_sort_map_t2"]
+    for kind in ("sort", "math"):
+        _scaling(
+            kind, rates[f"parallel_{kind}_map_t1"], rates[f"parallel_{kind}_map_t2"]
+        )
+
+
+def _scaling(kind: str, one: tuple[float, float], two: tuple[float, float]) -> None:
     ours = two[0] / one[0]
     tf = two[1] / one[1] if one[1] else None
     tf_text = "-" if tf is None else f"{tf:.2f}x"
-    print(f"sort map scaling 1 -> 2 threads: ours {ours:.2f}x, tf {tf_text}")
+    print(f"{kind} map scaling 1 -> 2 threads: ours {ours:.2f}x, tf {tf_text}")
     tf_json = None if tf is None else round(tf, 3)
-    print(json.dumps({"scaling_1_to_2": {"ours": round(ours, 3), "tf": tf_json}}))
+    scaling = {"ours": round(ours, 3), "tf": tf_json}
+    print(json.dumps({"workload": f"parallel_{kind}_map", "scaling_1_to_2": scaling}))
 
 
 if __name__ == "__main__":
