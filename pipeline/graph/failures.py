@@ -55,6 +55,10 @@ def with_note(exc: BaseException, note: str) -> BaseException:
         ['in stage map']
     """
     notes = getattr(exc, "__notes__", [])
-    if note not in notes:
+    if note in notes:
+        return exc
+    if hasattr(exc, "add_note"):
         exc.add_note(note)
+    else:  # Python 3.10: same attribute, shown by tracebacks from 3.11 on
+        exc.__notes__ = [*notes, note]
     return exc
