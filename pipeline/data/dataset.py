@@ -223,6 +223,9 @@ class Dataset(Transforms):
             raise TypeError("The dataset length is unknown.")
         return n
 
+    def __bool__(self) -> bool:
+        return True  # as tf.data: a dataset is truthy even when len() fails
+
     def __iter__(self) -> DatasetIterator:
         return DatasetIterator(self._node, self._options, next(self._runs))
 

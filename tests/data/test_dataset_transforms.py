@@ -183,3 +183,7 @@ def test_argument_errors_are_keras_style():
 def test_len_infinite_raises_type_error():
     with pytest.raises(TypeError, match="infinite"):
         len(Dataset.range(3).repeat())
+
+
+def test_dataset_is_truthy_even_when_infinite():
+    assert bool(Dataset.range(3).repeat()) and bool(Dataset.range(0))
