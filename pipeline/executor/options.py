@@ -14,7 +14,7 @@ from typing import Any
 _DEFAULT_MEMORY_BUDGET_BYTES = 512 * 2**20
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass
 class Options:
     """Run options (``Dataset.with_options``); None means "the default".
 
@@ -34,9 +34,13 @@ class Options:
         num_threads: cap on worker threads per stage (default: CPU count).
         memory_budget_bytes: what AUTOTUNE may spend on buffers (default 512 MiB).
 
+    Fields can be set after construction, as with ``tf.data.Options``.
+
     Example:
-        >>> Options().optimize
-        True
+        >>> opts = Options()
+        >>> opts.deterministic = False
+        >>> opts.optimize, opts.experimental_deterministic
+        (True, False)
     """
 
     optimize: bool = True
@@ -49,6 +53,15 @@ class Options:
     seed: int | None = None
     num_threads: int | None = None
     memory_budget_bytes: int = _DEFAULT_MEMORY_BUDGET_BYTES
+
+    @property
+    def experimental_deterministic(self) -> bool | None:
+        """TF's older name of ``deterministic``."""
+        return self.deterministic
+
+    @experimental_deterministic.setter
+    def experimental_deterministic(self, value: bool | None) -> None:
+        self.deterministic = value
 
     def merge(self, other: Options) -> Options:
         """These options with the fields ``other`` sets differently from default.
