@@ -16,6 +16,10 @@ import numpy as np
 
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_Check, PyBytes_FromStringAndSize
 from cpython.bytes cimport PyBytes_GET_SIZE
+from cpython.buffer cimport (
+    PyBUF_C_CONTIGUOUS, PyBUF_FORMAT, PyBUF_WRITABLE, PyBuffer_Release,
+    PyObject_GetBuffer,
+)
 from libc.stdint cimport int8_t, int64_t, uint8_t, uint32_t, uint64_t
 from libc.stdlib cimport free, malloc
 from libc.string cimport memcmp, memcpy
@@ -206,18 +210,25 @@ cdef bint _record(const uint8_t *p, int64_t n, int64_t b, int64_t batch,
     return True
 
 
-cdef const uint8_t **_pointers(seq, int64_t *lens) except NULL:
+cdef const uint8_t **_pointers(seq, int64_t **lens) except NULL:
+    """Data pointers of a sequence of bytes, and (in ``lens``) their sizes.
+
+    One ``malloc`` holds both; ``free`` the returned pointer.
+    """
     cdef Py_ssize_t i, n = len(seq)
-    cdef const uint8_t **out = <const uint8_t **>malloc((n + 1) * sizeof(void *))
-    if out == NULL:
+    cdef void *block = malloc((n + 1) * (sizeof(void *) + sizeof(int64_t)))
+    if block == NULL:
         raise MemoryError()
+    cdef const uint8_t **out = <const uint8_t **>block
+    cdef int64_t *sizes = <int64_t *>(out + n + 1)
     for i in range(n):
         obj = seq[i]
         if not PyBytes_Check(obj):
-            free(out)
+            free(block)
             raise TypeError(f"record {i} is {type(obj).__name__}, expected bytes")
         out[i] = <const uint8_t *>PyBytes_AS_STRING(obj)
-        lens[i] = PyBytes_GET_SIZE(obj)
+        sizes[i] = PyBytes_GET_SIZE(obj)
+    lens[0] = sizes
     return out
 
 
@@ -240,22 +251,21 @@ def index_features(records, keys):
     stop = np.zeros((n_keys, batch), dtype=np.int64)
     cdef int8_t[:, ::1] kind_v = kind
     cdef int64_t[:, ::1] count_v = count, start_v = start, stop_v = stop
-    lens = np.zeros(batch + 1, dtype=np.int64)
-    key_lens = np.zeros(n_keys + 1, dtype=np.int64)
-    cdef int64_t[::1] lens_v = lens, key_lens_v = key_lens
-    cdef const uint8_t **ptrs = _pointers(records, &lens_v[0])
+    cdef int64_t *lens_p = NULL
+    cdef int64_t *key_lens_p = NULL
+    cdef const uint8_t **ptrs = _pointers(records, &lens_p)
     cdef const uint8_t **key_ptrs = NULL
     cdef int64_t b, err_offset = 0, err_record = -1
     cdef int hints[_HINTS + 1]
     for b in range(_HINTS + 1):
         hints[b] = -1
     try:
-        key_ptrs = _pointers(keys, &key_lens_v[0])
+        key_ptrs = _pointers(keys, &key_lens_p)
         if batch and n_keys:
             with nogil:
                 for b in range(batch):
-                    if not _record(ptrs[b], lens_v[b], b, batch, key_ptrs,
-                                   &key_lens_v[0], n_keys, &kind_v[0, 0],
+                    if not _record(ptrs[b], lens_p[b], b, batch, key_ptrs,
+                                   key_lens_p, n_keys, &kind_v[0, 0],
                                    &count_v[0, 0], &start_v[0, 0], &stop_v[0, 0],
                                    &err_offset, hints):
                         err_record = b
@@ -318,15 +328,15 @@ cdef _decode_numeric(records, rows, start, stop, dest, count, out, int kind):
     cdef int64_t j, n = rows_v.shape[0], bad = -1
     cdef int8_t[::1] out_bytes = out.view(np.int8)
     cdef int64_t size = out.shape[0]
-    lens = np.zeros(len(records) + 1, dtype=np.int64)
-    cdef int64_t[::1] lens_v = lens
-    cdef const uint8_t **ptrs = _pointers(records, &lens_v[0])
+    cdef int64_t n_records = len(records)
+    cdef int64_t *lens_p = NULL
+    cdef const uint8_t **ptrs = _pointers(records, &lens_p)
     cdef void *base = <void *>&out_bytes[0] if size else NULL
     try:
         with nogil:
             for j in range(n):
-                if (rows_v[j] < 0 or rows_v[j] >= lens_v.shape[0] - 1
-                        or start_v[j] < 0 or stop_v[j] > lens_v[rows_v[j]]
+                if (rows_v[j] < 0 or rows_v[j] >= n_records
+                        or start_v[j] < 0 or stop_v[j] > lens_p[rows_v[j]]
                         or start_v[j] > stop_v[j] or dest_v[j] < 0
                         or dest_v[j] + count_v[j] > size
                         or _decode(ptrs[rows_v[j]], start_v[j], stop_v[j], kind,
@@ -473,9 +483,8 @@ def fill_dense(records, kind, count, start, stop, features, expected, sizes, out
     if batch != len(records) or not (
             kind.shape == count.shape == start.shape == stop.shape):
         raise ValueError("the index does not match the records")
-    lens = np.zeros(batch + 1, dtype=np.int64)
-    cdef int64_t[::1] lens_v = lens
-    cdef const uint8_t **ptrs = _pointers(records, &lens_v[0])
+    cdef int64_t *lens_p = NULL
+    cdef const uint8_t **ptrs = _pointers(records, &lens_p)
     try:
         for j in range(len(features)):
             f, ekind, size = features[j], expected[j], sizes[j]
@@ -483,7 +492,7 @@ def fill_dense(records, kind, count, start, stop, features, expected, sizes, out
                 raise ValueError(f"bad feature spec at position {j}")
             if batch == 0:
                 continue
-            if not _bounded(&start_v[f, 0], &stop_v[f, 0], &lens_v[0], batch):
+            if not _bounded(&start_v[f, 0], &stop_v[f, 0], lens_p, batch):
                 raise ValueError(f"feature {f} does not match the records")
             status = _check_dense(&kind_v[f, 0], &count_v[f, 0], batch, ekind, size,
                                   defaults[j] is not None, &row)
@@ -500,28 +509,48 @@ def fill_dense(records, kind, count, start, stop, features, expected, sizes, out
     return DENSE_OK, -1, -1
 
 
+cdef bint _numeric_buffer(object array, Py_buffer *view, int ekind, int64_t n,
+                         bint writable) except False:
+    """Acquire ``array`` as a flat C-contiguous buffer of ``n`` values of ``ekind``."""
+    cdef int flags = PyBUF_FORMAT | PyBUF_C_CONTIGUOUS
+    if writable:
+        flags |= PyBUF_WRITABLE
+    PyObject_GetBuffer(array, view, flags)
+    cdef bytes fmt = view.format if view.format != NULL else b"B"
+    cdef bint ok = view.ndim == 1 and view.shape[0] == n
+    if ekind == _KIND_INT64:
+        ok = ok and view.itemsize == 8 and fmt[len(fmt) - 1:] in (b"l", b"q")
+    else:
+        ok = ok and view.itemsize == 4 and fmt[len(fmt) - 1:] == b"f"
+    if not ok:
+        PyBuffer_Release(view)
+        raise ValueError("out does not fit the batch" if writable else
+                         "default does not fit the feature")
+    return True
+
+
 cdef _fill_numbers(const uint8_t **ptrs, int8_t[:, ::1] kind_v,
                    int64_t[:, ::1] start_v, int64_t[:, ::1] stop_v, int64_t f,
                    int64_t batch, int64_t size, int ekind, out, default):
-    cdef int8_t[::1] out_v = out.view(np.int8)
-    cdef const int8_t[::1] default_v
-    cdef int64_t item = out.itemsize
-    cdef int rc
-    wanted = np.int64 if ekind == _KIND_INT64 else np.float32
-    if out.shape[0] != batch * size or out.dtype != wanted or out.ndim != 1:
-        raise ValueError("out does not fit the batch")
+    cdef Py_buffer out_buf, default_buf
+    cdef int rc = 0
     cdef const char *dflt = NULL
-    if default is not None:
-        if default.shape[0] != size or default.dtype != out.dtype:
-            raise ValueError("default does not fit the feature")
-        default_v = default.view(np.int8)
-        if size:
-            dflt = <const char *>&default_v[0]
-    if size == 0:
-        return
-    with nogil:
-        rc = _fill_numeric(ptrs, &kind_v[f, 0], &start_v[f, 0], &stop_v[f, 0], batch,
-                           size, ekind, <char *>&out_v[0], dflt, item)
+    _numeric_buffer(out, &out_buf, ekind, batch * size, True)
+    try:
+        if default is not None:
+            _numeric_buffer(default, &default_buf, ekind, size, False)
+            dflt = <const char *>default_buf.buf
+        try:
+            if size:
+                with nogil:
+                    rc = _fill_numeric(ptrs, &kind_v[f, 0], &start_v[f, 0],
+                                       &stop_v[f, 0], batch, size, ekind,
+                                       <char *>out_buf.buf, dflt, out_buf.itemsize)
+        finally:
+            if default is not None:
+                PyBuffer_Release(&default_buf)
+    finally:
+        PyBuffer_Release(&out_buf)
     if rc < 0:
         raise ValueError(f"feature {f} does not match its index")
 

@@ -150,7 +150,8 @@ class _Plan:
 
     def __init__(self, features: Mapping[str, Feature]) -> None:
         _check_features(features)
-        self.features = dict(features)  # keeps the specs (and their ids) alive
+        self.key_tuple = tuple(features)
+        self.spec_tuple = tuple(features.values())
         self.keys = list(features)
         self.encoded = [k.encode() for k in self.keys]
         dense = [
@@ -165,20 +166,24 @@ class _Plan:
         ]
 
 
-_PLANS: dict[tuple, _Plan] = {}
+_PLANS: dict[int, _Plan] = {}
 _MAX_PLANS = 256
 
 
 def _plan(features: Mapping[str, Feature]) -> _Plan:
+    """The cached plan of ``features``; rebuilt when its keys or specs change."""
     if not isinstance(features, Mapping):
         _check_features(features)
-    signature = tuple((k, id(v)) for k, v in features.items())
-    plan = _PLANS.get(signature)
-    if plan is None:
+    plan = _PLANS.get(id(features))
+    if (
+        plan is None
+        or plan.key_tuple != tuple(features)
+        or plan.spec_tuple != tuple(features.values())
+    ):
         plan = _Plan(features)
         if len(_PLANS) >= _MAX_PLANS:
             _PLANS.clear()
-        _PLANS[signature] = plan
+        _PLANS[id(features)] = plan
     return plan
 
 
