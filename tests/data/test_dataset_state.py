@@ -8,6 +8,7 @@ import pytest
 from testing_state import assert_elements_equal, check_state
 
 import pipeline as pl
+from pipeline.graph.failures import ElementFailure
 
 D = pl.data.Dataset
 SEQ = pl.data.Options(optimize=False)
@@ -15,6 +16,21 @@ SEQ = pl.data.Options(optimize=False)
 
 def _gen():
     yield from range(7)
+
+
+class _Blocks:
+    """A block source of 0..9 in blocks of 3, with record 4 reported bad."""
+
+    element_spec = pl.TensorSpec((), np.int64)
+    cardinality = pl.data.UNKNOWN_CARDINALITY
+
+    def blocks(self, state):
+        start = 0 if state is None else state["next"]
+        for i in range(start, 10, 3):
+            block = [np.int64(j) for j in range(i, min(i + 3, 10))]
+            if i <= 4 < i + 3:
+                block[4 - i] = ElementFailure(ValueError("bad 4"))
+            yield block, {"next": i + 3}
 
 
 PIPELINES = {
@@ -26,6 +42,12 @@ PIPELINES = {
         _gen, output_signature=pl.TensorSpec((), np.int64)
     ),
     "range": lambda: D.range(5),
+    "block_source": lambda: D._from_block_source(_Blocks()).ignore_errors(),
+    "block_source_prefetch": lambda: (
+        D._from_block_source(_Blocks())
+        .ignore_errors()
+        .map(lambda x: x * 2, num_parallel_calls=2)
+    ),
     "zip": lambda: D.zip(D.range(4), D.range(10, 20)),
     "map": lambda: D.range(9).map(lambda x: x * 3),
     "map_parallel": lambda: D.range(40).map(lambda x: x + 1, num_parallel_calls=3),
