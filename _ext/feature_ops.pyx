@@ -57,9 +57,16 @@ cdef class _Gathered:
 
     def __cinit__(self, values):
         cdef Py_ssize_t i, size
-        self.seq = PySequence_Fast(values, "expected a sequence of bytes or str")
-        self.n = PySequence_Fast_GET_SIZE(self.seq)
-        cdef PyObject **items = PySequence_Fast_ITEMS(self.seq)
+        cdef PyObject **items
+        if (type(values) is np.ndarray and values.dtype == object and values.ndim == 1
+                and values.flags.c_contiguous):  # read the array's items in place
+            self.seq = values
+            self.n = values.shape[0]
+            items = <PyObject**><size_t>values.__array_interface__["data"][0]
+        else:
+            self.seq = PySequence_Fast(values, "expected a sequence of bytes or str")
+            self.n = PySequence_Fast_GET_SIZE(self.seq)
+            items = PySequence_Fast_ITEMS(self.seq)
         self.ptrs = <const uint8_t**>malloc((self.n + 1) * sizeof(uint8_t*))
         self.lens = <size_t*>malloc((self.n + 1) * sizeof(size_t))
         if self.ptrs == NULL or self.lens == NULL:

@@ -67,10 +67,11 @@ def test_duplicates_and_bad_elements(impl):
 def test_native_string_lookup_matches_reference(vocab, values, default, oov):
     values = values + vocab[:5]
     expected = ref.StringVocab(vocab).lookup(values, default, oov)
-    assert (
-        nat.StringVocab(vocab).lookup(values, default, oov).tolist()
-        == expected.tolist()
-    )
+    table = nat.StringVocab(vocab)
+    assert table.lookup(values, default, oov).tolist() == expected.tolist()
+    as_array = np.array(values + [b""], dtype=object)[:-1]  # an ndarray, read in place
+    assert table.lookup(as_array, default, oov).tolist() == expected.tolist()
+    assert table.lookup(as_array[::2], default, oov).tolist() == expected[::2].tolist()
 
 
 @pytest.mark.native
