@@ -23,11 +23,12 @@ from typing import Any
 import numpy as np
 
 from pipeline.data.dataset_transforms import Transforms
+from pipeline.errors import InvalidArgumentError
 from pipeline.executor import autotune
 from pipeline.executor.options import Options
 from pipeline.executor.runner import DatasetIterator, optimized
 from pipeline.graph import base
-from pipeline.graph.base import AUTOTUNE, INFINITE, UNKNOWN, Node
+from pipeline.graph.base import AUTOTUNE, INFINITE, UNKNOWN, Node, apply_fn
 from pipeline.graph.caching import PrefetchNode
 from pipeline.graph.combining import ZipNode
 from pipeline.graph.optimize import plan_text
@@ -237,6 +238,36 @@ class Dataset(Transforms):
             [b'x']
         """
         return iter(self)
+
+    def reduce(self, initial_state: Any, reduce_func: Callable[..., Any]) -> Any:
+        """Fold the elements: ``state = reduce_func(state, element)``.
+
+        Example:
+            >>> int(Dataset.range(5).reduce(0, lambda s, x: s + x))
+            10
+        """
+        state = to_element(to_input_structure(initial_state))
+        with iter(self) as it:
+            for elem in it:
+                state = apply_fn(reduce_func, (state, elem))
+        return state
+
+    def get_single_element(self, name: str | None = None) -> Any:
+        """The only element; `InvalidArgumentError` when there are 0 or several.
+
+        Example:
+            >>> Dataset.from_tensors(b"x").get_single_element()
+            b'x'
+        """
+        with iter(self) as it:
+            items = [elem for elem, _ in zip(it, range(2))]
+        if len(items) != 1:
+            raise InvalidArgumentError(
+                "Dataset had no elements."
+                if not items
+                else "Dataset had more than one element."
+            )
+        return items[0]
 
     def with_options(self, options: Options) -> Dataset:
         """The same dataset run with ``options`` (merged over the current ones).

@@ -187,3 +187,15 @@ def test_len_infinite_raises_type_error():
 
 def test_dataset_is_truthy_even_when_infinite():
     assert bool(Dataset.range(3).repeat()) and bool(Dataset.range(0))
+
+
+def test_reduce_and_get_single_element():
+    total = Dataset.range(5).reduce(np.int64(0), lambda s, x: s + x)
+    assert total == 10 and type(total) is np.int64
+    pair = Dataset.range(3).reduce((0, 1), lambda s, x: (s[0] + 1, s[1] * 2))
+    assert pair == (3, 8)
+    assert int(Dataset.range(3).skip(2).get_single_element()) == 2
+    with pytest.raises(pl.errors.InvalidArgumentError, match="more than one"):
+        Dataset.range(3).get_single_element()
+    with pytest.raises(pl.errors.InvalidArgumentError, match="no elements"):
+        Dataset.range(0).get_single_element()
