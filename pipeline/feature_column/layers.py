@@ -90,6 +90,7 @@ class DenseFeatures(Layer):
         feature_columns: Sequence[DenseColumn],
         trainable: bool = True,
         name: str | None = None,
+        partitioner: Any = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(trainable=trainable, name=name, **kwargs)
@@ -117,17 +118,31 @@ class DenseFeatures(Layer):
                 )
         self.built = True
 
-    def __call__(self, features: Any, *args: Any, training: Any = None, **kwargs: Any):
+    def __call__(
+        self,
+        features: Any,
+        cols_to_output_tensors: dict | None = None,
+        training: Any = None,
+        **kwargs: Any,
+    ) -> Any:
         if not isinstance(features, dict):
             raise ValueError(
                 f"We expected a dictionary here. Instead we got: {type(features)}"
             )
         if not self.built:
             self.build()
-        return self.call(features, training=training)
+        return self.call(features, cols_to_output_tensors, training=training)
 
-    def call(self, features: dict[str, Any], training: Any = None) -> Any:
-        """The ``[batch, width]`` float32 output, with sparse table gradients."""
+    def call(
+        self,
+        features: dict[str, Any],
+        cols_to_output_tensors: dict | None = None,
+        training: Any = None,
+    ) -> Any:
+        """The ``[batch, width]`` float32 output, with sparse table gradients.
+
+        ``cols_to_output_tensors``, if a dict, receives each column's numpy part.
+        """
         cache = TransformCache(features)
         parts, lookups, rows = [], [], None
         start = 0
@@ -145,6 +160,8 @@ class DenseFeatures(Layer):
             rows = out.shape[0]
             parts.append(out)
             start += out.shape[1]
+            if cols_to_output_tensors is not None:
+                cols_to_output_tensors[column] = out
         value = np.concatenate(parts, axis=1) if len(parts) > 1 else parts[0]
         return self._record(value, lookups)
 
@@ -268,7 +285,14 @@ class LinearModel(Layer):
         )
         self.built = True
 
-    __call__ = DenseFeatures.__call__
+    def __call__(self, features: Any, training: Any = None, **kwargs: Any) -> Any:
+        if not isinstance(features, dict):
+            raise ValueError(
+                f"We expected a dictionary here. Instead we got: {type(features)}"
+            )
+        if not self.built:
+            self.build()
+        return self.call(features, training=training)
 
     def call(self, features: dict[str, Any], training: Any = None) -> Any:
         """``[batch, units]``: the weighted sum of every column, plus the bias."""

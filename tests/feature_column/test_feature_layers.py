@@ -165,3 +165,11 @@ def test_unknown_combiner_fails_when_used_like_tf():
     col = fc.embedding_column(fc.categorical_column_with_identity("k", 4), 2, "max")
     with pytest.raises(ValueError, match="combiner must be one of"):
         fc.dense_features([col], {"k": [[1]]})
+
+
+def test_cols_to_output_tensors_receives_each_part():
+    x, y = fc.numeric_column("x"), fc.numeric_column("y", shape=2)
+    parts = {}
+    out = fc.DenseFeatures([y, x])({"x": [[1.0]], "y": [[2.0, 3.0]]}, parts)
+    assert out.numpy().tolist() == [[1.0, 2.0, 3.0]]
+    assert parts[x].tolist() == [[1.0]] and parts[y].tolist() == [[2.0, 3.0]]
