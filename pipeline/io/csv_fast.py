@@ -40,13 +40,14 @@ __all__ = ["decode_batch"]
 _MIN_VECTOR_RECORDS = 16
 #: Above this size pyarrow's multithreaded reader beats the numpy splitter.
 _SPLIT_MAX_BYTES = 1 << 18
+#: Buffers above this size are parsed by pyarrow's thread pool.
+_THREADED_READ_BYTES = 1 << 19
 _ARROW_TYPES = {
     np.dtype(np.int32): pa.int32(),
     np.dtype(np.int64): pa.int64(),
     np.dtype(np.float32): pa.float32(),
     np.dtype(np.float64): pa.float64(),
 }
-_HEX_INT = re.compile(rb"0[xX]")
 _quoted_res: dict[bytes, re.Pattern[bytes]] = {}
 
 
@@ -133,13 +134,15 @@ def _read(
         return None
     select = opts.select_cols or range(len(specs))
     names = [f"c{i}" for i in range(ncols)]
-    hex_ints = _HEX_INT.search(buf) is not None
+    hex_ints = b"0x" in buf or b"0X" in buf
     typed = {names[c]: _arrow_type(s, hex_ints) for c, s in zip(select, specs)}
     for types in (typed, dict.fromkeys(typed, pa.binary())):
         try:
             table = pacsv.read_csv(
                 pa.py_buffer(buf),
-                pacsv.ReadOptions(column_names=names, use_threads=len(buf) > 1 << 20),
+                pacsv.ReadOptions(
+                    column_names=names, use_threads=len(buf) > _THREADED_READ_BYTES
+                ),
                 pacsv.ParseOptions(
                     delimiter=opts.delim.decode(),
                     quote_char='"' if opts.use_quote_delim else False,

@@ -66,19 +66,30 @@ class DecodedBlock:
 
 def _group_quoted(lines: list[bytes]) -> tuple[list[bytes], list[int], list[bytes]]:
     """Join lines whose quotes are unbalanced; returns records, their first line
-    index in ``lines`` and the unterminated tail lines."""
-    records, starts, pending, start, open_quote = [], [], [], 0, False
-    for i, line in enumerate(lines):
-        if not pending:
-            start = i
-        pending.append(line)
-        if line.count(b'"') % 2:
-            open_quote = not open_quote
-        if not open_quote:
-            records.append(b"\n".join(pending) if len(pending) > 1 else line)
-            starts.append(start)
-            pending = []
-    return records, starts, pending
+    index in ``lines`` and the unterminated tail lines.
+
+    Only lines holding a quote are looked at: a record spans from a line with
+    an odd number of quotes to the next such line.
+    """
+    records: list[bytes] = []
+    starts: list[int] = []
+    pos, open_at = 0, -1
+    for i in [k for k, line in enumerate(lines) if b'"' in line]:
+        if not lines[i].count(b'"') % 2:
+            continue
+        if open_at < 0:
+            records.extend(lines[pos:i])
+            starts.extend(range(pos, i))
+            open_at = i
+        else:
+            records.append(b"\n".join(lines[open_at : i + 1]))
+            starts.append(open_at)
+            pos, open_at = i + 1, -1
+    if open_at >= 0:
+        return records, starts, lines[open_at:]
+    records.extend(lines[pos:])
+    starts.extend(range(pos, len(lines)))
+    return records, starts, []
 
 
 def _records_of(data: bytes, quotes: bool) -> tuple[list[bytes], list[int], bytes]:
