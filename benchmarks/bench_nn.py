@@ -10,7 +10,9 @@ Workloads (float32 throughout, the same random data for every side):
   mse, batch 256;
 * ``predict``: ``predict(x, batch_size=1024)`` of the trained MLP.
 
-Each pass runs ours, then Keras 3, then tf_keras (when installed), alternating;
+Each pass runs ours, then ours with one BLAS thread (``ours_blas1``, when numpy's
+BLAS is multi-threaded and settable), then Keras 3, then tf_keras (when
+installed), alternating;
 the best pass of each side counts (the first pass also warms up TF's graph).
 Examples per second and the ratio ours / fastest TF side are printed, plus one
 JSON line per workload.
@@ -56,20 +58,9 @@ _WIDE_FEATURES = 64
 
 def blas_info() -> str:
     """The BLAS library numpy uses and its thread count."""
-    try:
-        from threadpoolctl import threadpool_info
+    from pipeline.nn.backend import blas
 
-        pools = [
-            f"{p['internal_api']} {p.get('version')} threads={p['num_threads']}"
-            for p in threadpool_info()
-        ]
-        if pools:
-            return "; ".join(pools)
-    except ImportError:
-        pass
-    blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
-    threads = os.environ.get("OPENBLAS_NUM_THREADS", f"default (cpus={os.cpu_count()})")
-    return f"{blas.get('name')} {blas.get('version')} threads={threads}"
+    return blas.info()
 
 
 def make_data(rows: int, seed: int = 0) -> dict[str, np.ndarray]:
@@ -114,11 +105,27 @@ def _timed(fn: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
+def _timed_side(side: str, job: Callable[[], object]) -> float:
+    """Times ``job``; the ``ours_blas1`` side runs with one BLAS thread."""
+    if side != "ours_blas1":
+        return _timed(job)
+    from pipeline.nn.backend import blas
+
+    previous = blas.set_num_threads(1)
+    try:
+        return _timed(job)
+    finally:
+        blas.set_num_threads(previous or 1)
+
+
 def sides() -> dict[str, object]:
     """The APIs to compare: ours, Keras 3 (tf.keras) and tf_keras if present."""
     from pipeline import nn
+    from pipeline.nn.backend import blas
 
     found: dict[str, object] = {"ours": nn}
+    if blas.get_num_threads() not in (None, 1):
+        found["ours_blas1"] = nn
     try:
         import keras
 
@@ -160,21 +167,22 @@ def run(rows: int, passes: int) -> list[dict[str, object]]:
                 ),
             }
             for workload, job in jobs.items():
-                rate = rows / _timed(job)
+                rate = rows / _timed_side(side, job)
                 best[(side, workload)] = max(best.get((side, workload), 0.0), rate)
     results = []
     for workload in ("mlp", "wide_deep", "predict"):
         rates = {s: best[(s, workload)] for s in apis}
-        tf_best = max((r for s, r in rates.items() if s != "ours"), default=None)
+        ours = [s for s in rates if s.startswith("ours")]
+        tf_best = max((r for s, r in rates.items() if s not in ours), default=None)
         results.append(
             {
                 "bench": "nn",
                 "workload": workload,
                 "rows": rows,
                 "examples_per_s": {s: round(r) for s, r in rates.items()},
-                "ratio_vs_fastest_tf": round(rates["ours"] / tf_best, 3)
-                if tf_best
-                else None,
+                "ratio_vs_fastest_tf": {
+                    s: round(rates[s] / tf_best, 3) if tf_best else None for s in ours
+                },
             }
         )
     return results
@@ -194,11 +202,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     print(f"BLAS: {blas_info()}")
     results = run(args.rows, args.passes)
-    print(f"{'workload':<11}{'side':<10}{'examples/s':>12}{'ours/TF':>9}")
+    print(f"{'workload':<11}{'side':<12}{'examples/s':>12}{'vs best TF':>11}")
     for line in results:
         for side, rate in line["examples_per_s"].items():
-            ratio = line["ratio_vs_fastest_tf"] if side == "ours" else ""
-            print(f"{line['workload']:<11}{side:<10}{rate:>12}{ratio!s:>9}")
+            ratio = line["ratio_vs_fastest_tf"].get(side, "")
+            print(f"{line['workload']:<11}{side:<12}{rate:>12}{ratio!s:>11}")
     for line in results:
         print(json.dumps(line))
     return 0
