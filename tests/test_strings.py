@@ -7,7 +7,7 @@ import base64
 import numpy as np
 import pyarrow as pa
 import pytest
-from conftest import load_fixture_json
+from support import load_fixture_json
 
 import pipeline as pl
 from pipeline.errors import InvalidArgumentError
