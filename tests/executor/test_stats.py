@@ -22,13 +22,14 @@ def test_stats_per_stage(no_thread_leak):
         .map(slow, num_parallel_calls=pl.data.AUTOTUNE)
         .batch(10)
         .prefetch(2)
+        .with_options(pl.data.Options(num_threads=2))
     )
     with iter(ds) as it:
         assert len(list(it)) == 20
         stats = {s["stage"].split("(")[0]: s for s in it.stats()}
     m = stats["map"]
     assert m["produced"] == 200
-    assert m["parallelism"] == _config.num_threads()
+    assert m["parallelism"] == 2
     assert m["busy_s"] >= 0.2 * 0.9  # 200 x 1 ms of work, over all workers
     assert 1 <= m["block_size"] <= 256
     p = stats["prefetch"]
@@ -56,3 +57,9 @@ def test_bounded_buffer_close_wakes_waiters():
     buf.close()
     t.join(1)
     assert results == [False] and buf.get() is CLOSED
+
+
+def test_autotune_default_is_the_core_count():
+    from pipeline.executor import autotune
+
+    assert autotune.parallelism(pl.data.AUTOTUNE) == _config.num_threads()
