@@ -42,7 +42,14 @@ def main() -> int:
     with ds.as_numpy_iterator() as it:
         for i, batch in enumerate(it):
             print(f"batch {i}: x2={batch['x2'].tolist()} name={batch['name'].tolist()}")
+        stats = it.stats()
     ds.explain()
+    print("stats:")
+    for stage in stats:
+        print(
+            f"  {stage['stage']}: produced={stage['produced']} "
+            f"parallelism={stage['parallelism']} block={stage['block_size']}"
+        )
     return 0
 
 

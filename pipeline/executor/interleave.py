@@ -41,6 +41,6 @@ class ParallelInterleaveIterator(InterleaveIterator):
     def _open_slot(self, elem: Any) -> NodeIterator:
         inner = self.node.open(self.ctx, elem)
         stage = PrefetchIterator(None, inner, f"{self.stage} input", self.buffer_size)
-        stage.kind = "interleave"
+        stage.kind = f"interleave-{self.slot}"
         stage.prime()
         return stage
