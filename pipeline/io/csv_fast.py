@@ -18,7 +18,7 @@ Example:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pyarrow as pa
@@ -34,7 +34,7 @@ from pipeline.io.csv_records import (
 from pipeline.io.csv_spec import ColumnSpec, CsvOptions, csv_error
 from pipeline.io.csv_split import Split
 
-__all__ = ["decode_batch"]
+__all__ = ["decode_batch", "decode_buffer"]
 
 #: Below this many records the per-record path is faster than a pyarrow call.
 _MIN_VECTOR_RECORDS = 16
@@ -68,9 +68,27 @@ def decode_batch(
         >>> decode_batch([b"7"] * 20, column_specs([np.int64]), CsvOptions())[0][:3]
         array([7, 7, 7])
     """
-    n = len(records)
     buf = b"\n".join(records) + b"\n"
-    ncols = _arrow_columns(records, buf, specs, opts) if n >= _MIN_VECTOR_RECORDS else 0
+    return decode_buffer(
+        buf, len(records), specs, opts, path=path, lines=lines, records=lambda: records
+    )
+
+
+def decode_buffer(
+    buf: bytes,
+    n: int,
+    specs: Sequence[ColumnSpec],
+    opts: CsvOptions,
+    *,
+    records: Callable[[], Sequence[bytes]],
+    path: str | None = None,
+    lines: Sequence[int] | None = None,
+) -> list[np.ndarray]:
+    """`decode_batch` of the ``n`` records of ``buf`` (each ended by ``\\n``).
+
+    ``records`` gives the records as a list, for the per-record path only.
+    """
+    ncols = _arrow_columns(n, buf, specs, opts) if n >= _MIN_VECTOR_RECORDS else 0
     arrays = None
     if ncols and len(buf) < _SPLIT_MAX_BYTES and not _has_quotes(buf, opts):
         select = opts.select_cols or range(len(specs))
@@ -83,7 +101,7 @@ def decode_batch(
     if arrays is None and ncols:
         arrays = _read(buf, n, ncols, specs, opts)
     if arrays is None:
-        return decode_records(records, specs, opts, path=path, lines=lines)
+        return decode_records(records(), specs, opts, path=path, lines=lines)
     return _columns(arrays, specs, path, lines)
 
 
@@ -92,11 +110,11 @@ def _has_quotes(buf: bytes, opts: CsvOptions) -> bool:
 
 
 def _arrow_columns(
-    records: Sequence[bytes], buf: bytes, specs: Sequence[ColumnSpec], opts: CsvOptions
+    n: int, buf: bytes, specs: Sequence[ColumnSpec], opts: CsvOptions
 ) -> int:
     """How many columns pyarrow should see, or 0 when the batch needs the slow path."""
     delim = opts.delim
-    if delim in b'\n\r"' or delim[0] > 127 or buf.count(b"\n") != len(records):
+    if delim in b'\n\r"' or delim[0] > 127 or buf.count(b"\n") != n:
         return 0
     if b"\r" in buf or buf.startswith(b"\n") or b"\n\n" in buf:
         return 0
@@ -104,7 +122,7 @@ def _arrow_columns(
         return 0
     if opts.select_cols is None:
         return len(specs)
-    first = records[0]
+    first = buf[: buf.index(b"\n")]
     if not (opts.use_quote_delim and b'"' in first):
         ncols = first.count(delim) + 1
     else:

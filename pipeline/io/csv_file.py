@@ -16,7 +16,8 @@ Example:
     >>> from pipeline.io import fs
     >>> with fs.open_output("memory://csvfile-doc/a.csv") as f:
     ...     _ = f.write(b'x,y\\n1,"a\\nb"\\n2,c\\n')
-    >>> [b.records for b in read_records("memory://csvfile-doc/a.csv", header=True)]
+    >>> blocks = read_records("memory://csvfile-doc/a.csv", header=True)
+    >>> [b.get_records() for b in blocks]
     [[b'1,"a\\nb"', b'2,c']]
 """
 
@@ -29,25 +30,39 @@ import numpy as np
 
 from pipeline.errors import InvalidArgumentError
 from pipeline.io import fs
-from pipeline.io.csv_fast import decode_batch
+from pipeline.io.csv_fast import decode_batch, decode_buffer
 from pipeline.io.csv_records import decode_records
 from pipeline.io.csv_spec import ColumnSpec, CsvOptions
 
 __all__ = ["DecodedBlock", "RecordBlock", "decode_file_blocks", "read_records"]
 
-_DEFAULT_BUFFER_BYTES = 1 << 20
+_DEFAULT_BUFFER_BYTES = 4 << 20
 #: Records per block handed to the decoder and the engine.
-_BLOCK_RECORDS = 16384
+_BLOCK_RECORDS = 65536
 
 
 @dataclasses.dataclass
 class RecordBlock:
-    """Raw records of one file with their 1-based line numbers and end position."""
+    """Raw records of one file with their 1-based line numbers and end position.
 
-    records: list[bytes]
+    A block of plain one-line records may carry them as ``text`` (each ended
+    by a newline) and split them only when asked (`get_records`).
+    """
+
+    records: list[bytes] | None
     lines: np.ndarray
     first_record: int
     position: tuple[int, int, int, int]
+    text: bytes | None = None
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def get_records(self) -> list[bytes]:
+        """The records as a list."""
+        if self.records is None:
+            self.records = self.text[:-1].split(b"\n") if self.text else []
+        return self.records
 
 
 @dataclasses.dataclass
@@ -132,6 +147,19 @@ def read_records(
         while True:
             data = stream.read(size)
             buf = rest + data if rest else data
+            end = buf.rfind(b"\n") + 1 if data else 0
+            plain = _plain_block(buf[:end], quotes, skip) if end else None
+            if plain is not None:  # every line a record: no split, no join
+                text, count = plain
+                where = (base, count, line_no, rec_no)
+                numbers = np.arange(line_no + skip, line_no + count, dtype=np.int64)
+                yield RecordBlock(None, numbers, rec_no + skip, where, text)
+                skip = 0
+                rec_no += count
+                line_no += count
+                base += end
+                rest = buf[end:]
+                continue
             if data:
                 records, starts, new_rest = _records_of(buf, quotes)
             elif rest:
@@ -155,6 +183,19 @@ def read_records(
                 return
 
 
+def _plain_block(complete: bytes, quotes: bool, skip: int) -> tuple[bytes, int] | None:
+    """``(text after skip lines, line count)`` when every line is one record."""
+    if (quotes and b'"' in complete) or b"\r" in complete:
+        return None
+    count = complete.count(b"\n")
+    if count > _BLOCK_RECORDS or count <= skip:
+        return None
+    cut = 0
+    for _ in range(skip):
+        cut = complete.index(b"\n", cut) + 1
+    return (complete[cut:] if cut else complete), count
+
+
 def _skip_bytes(stream, count: int) -> None:
     if stream.seekable():
         stream.seek(count)
@@ -174,12 +215,18 @@ def decode_file_blocks(
 ) -> Iterator[DecodedBlock]:
     """Decode record blocks; bad rows become ``(row, error)`` entries."""
     for block in blocks:
-        n = len(block.records)
+        n = len(block)
         try:
-            columns = decode_batch(
-                block.records, specs, opts, path=path, lines=block.lines
-            )
-            yield DecodedBlock(columns, np.arange(n), [], block.records, block.position)
+            if block.text is not None:
+                columns = decode_buffer(
+                    block.text, n, specs, opts, path=path, lines=block.lines,
+                    records=block.get_records,
+                )  # fmt: skip
+            else:
+                columns = decode_batch(
+                    block.records, specs, opts, path=path, lines=block.lines
+                )
+            yield DecodedBlock(columns, np.arange(n), [], [], block.position)
         except InvalidArgumentError:
             yield _row_by_row(block, specs, opts, path)
 
@@ -188,7 +235,8 @@ def _row_by_row(
     block: RecordBlock, specs: Sequence[ColumnSpec], opts: CsvOptions, path: str
 ) -> DecodedBlock:
     good, errors, parts = [], [], []
-    for i, record in enumerate(block.records):
+    records = block.get_records()
+    for i, record in enumerate(records):
         try:
             parts.append(
                 decode_records(
@@ -204,4 +252,4 @@ def _row_by_row(
         for j, s in enumerate(specs)
     ]
     rows = np.asarray(good, dtype=np.int64)
-    return DecodedBlock(columns, rows, errors, block.records, block.position)
+    return DecodedBlock(columns, rows, errors, records, block.position)

@@ -21,7 +21,7 @@ def _records(path, **kw):
     return [
         (r, int(line))
         for block in csv_file.read_records(path, **kw)
-        for r, line in zip(block.records, block.lines)
+        for r, line in zip(block.get_records(), block.lines)
     ]
 
 
@@ -45,9 +45,9 @@ def test_records_survive_any_chunking(tmp_path_factory, rows, eol, chunk, traili
         blocks = list(csv_file.read_records(str(path)))
         done = 0
         for block in blocks:
-            done += len(block.records)
+            done += len(block)
             rest = [r for b in csv_file.read_records(str(path), position=block.position)
-                    for r in b.records]  # fmt: skip
+                    for r in b.get_records()]  # fmt: skip
             assert rest == [r for r, _ in got][done:]
     finally:
         csv_file._DEFAULT_BUFFER_BYTES, csv_file._BLOCK_RECORDS = saved
@@ -63,7 +63,7 @@ def test_header_skipped_and_record_index(tmp_path):
     path = tmp_path / "h.csv"
     path.write_bytes(b'"a","b"\n1,2\n3,4\n')
     blocks = list(csv_file.read_records(str(path), header=True))
-    assert [r for b in blocks for r in b.records] == [b"1,2", b"3,4"]
+    assert [r for b in blocks for r in b.get_records()] == [b"1,2", b"3,4"]
     assert blocks[0].first_record == 0 and blocks[0].lines.tolist() == [2, 3]
 
 
