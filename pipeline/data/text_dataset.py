@@ -90,12 +90,20 @@ class _FileBlocks:
 
 
 def _interleaved(files: tuple[str, ...], one_file: Callable, reads: int) -> Any:
+    names = Dataset.from_tensor_slices(np.array(list(files), dtype=object))
+    return _from_names(names, one_file, reads)
+
+
+def _from_names(names: Dataset, one_file: Callable, reads: int | None) -> Any:
+    """The files named by the string dataset ``names``, read one after the other
+    or ``reads`` at a time (interleaved element by element)."""
+    if reads in (None, 1):
+        return names.flat_map(lambda name: one_file(file_names(name)))._node
     if reads != AUTOTUNE and reads < 1:
         raise InvalidArgumentError(
             "`num_parallel_reads` must be positive or AUTOTUNE. "
             f"Received: num_parallel_reads={reads}"
         )
-    names = Dataset.from_tensor_slices(np.array(list(files), dtype=object))
     return names.interleave(
         lambda name: one_file(file_names(name)),
         cycle_length=reads,
@@ -139,11 +147,14 @@ class TextLineDataset(Dataset):
         num_parallel_reads: int | None = None,
         name: str | None = None,
     ) -> None:
-        files = file_names(filenames)
         kind = _compression(compression_type)
         _check_positive("buffer_size", buffer_size)
+        one = lambda f: TextLineDataset(f, kind, buffer_size)  # noqa: E731
+        if isinstance(filenames, Dataset):
+            super().__init__(_from_names(filenames, one, num_parallel_reads))
+            return
+        files = file_names(filenames)
         if num_parallel_reads not in (None, 1) and len(files) > 1:
-            one = lambda f: TextLineDataset(f, kind, buffer_size)  # noqa: E731
             super().__init__(_interleaved(files, one, num_parallel_reads))
             return
 
@@ -190,7 +201,6 @@ class FixedLengthRecordDataset(Dataset):
         num_parallel_reads: int | None = None,
         name: str | None = None,
     ) -> None:
-        files = file_names(filenames)
         kind = _compression(compression_type)
         _check_positive("record_bytes", record_bytes)
         _check_positive("buffer_size", buffer_size)
@@ -200,10 +210,14 @@ class FixedLengthRecordDataset(Dataset):
                 "`header_bytes` and `footer_bytes` must be >= 0. "
                 f"Received: header_bytes={head}, footer_bytes={foot}"
             )
+        one = lambda f: FixedLengthRecordDataset(  # noqa: E731
+            f, record_bytes, head, foot, buffer_size, kind
+        )
+        if isinstance(filenames, Dataset):
+            super().__init__(_from_names(filenames, one, num_parallel_reads))
+            return
+        files = file_names(filenames)
         if num_parallel_reads not in (None, 1) and len(files) > 1:
-            one = lambda f: FixedLengthRecordDataset(  # noqa: E731
-                f, record_bytes, head, foot, buffer_size, kind
-            )
             super().__init__(_interleaved(files, one, num_parallel_reads))
             return
 

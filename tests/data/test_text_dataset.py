@@ -100,3 +100,12 @@ def test_fixed_length_gzip(tmp_path):
     path.write_bytes(gzip.compress(b"0123456789"))
     ds = pl.data.FixedLengthRecordDataset(str(path), 5, compression_type="GZIP")
     assert list(ds) == [b"01234", b"56789"]
+
+
+def test_filenames_as_a_dataset(two_files):
+    names = pl.data.Dataset.from_tensor_slices(two_files)
+    assert list(pl.data.TextLineDataset(names)) == [
+        b"h", b"a1", b"a2", b"a3", b"h", b"b1", b"b2"
+    ]  # fmt: skip
+    ds = pl.data.TextLineDataset(names, num_parallel_reads=2)
+    assert list(ds) == [b"h", b"h", b"a1", b"b1", b"a2", b"b2", b"a3"]
