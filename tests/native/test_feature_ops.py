@@ -217,3 +217,16 @@ def test_nonempty(impl):
 @given(st.lists(st.one_of(WORDS, st.text(max_size=3)), max_size=30))
 def test_native_nonempty_matches_reference(values):
     assert nat.nonempty(values).tolist() == ref.nonempty(values).tolist()
+
+
+@pytest.mark.native
+@needs_native
+def test_native_and_reference_expose_the_same_names():
+    for name in ("farmhash", "feature_ops"):
+        r, n = _kernels.reference(name), _kernels.native(name)
+        public = {
+            k for k in dir(r) if not k.startswith("_") and callable(getattr(r, k))
+        }
+        public -= {"Any", "Sequence", "annotations"}
+        missing = sorted(k for k in public if not hasattr(n, k))
+        assert not missing, (name, missing)
