@@ -289,3 +289,16 @@ def test_shuffle_seeds_differ(csv_files):
     assert order(1) == order(1)
     assert order(1) != order(2)
     assert sorted(order(2)) == sorted([1, 2, 3, 4, 5] * 4)
+
+
+def test_parallel_reads_interleave_rows(csv_files):
+    ds = pl.data.make_csv_dataset(
+        csv_files, 10, shuffle=False, num_epochs=1, num_parallel_reads=2
+    )
+    (batch,) = list(ds)
+    assert batch["id"].tolist() == [1, 4, 2, 5, 3]
+    assert list(batch) == ["id", "x", "name"]
+    shuffled = pl.data.make_csv_dataset(
+        csv_files, 10, num_epochs=1, num_parallel_reads=2, shuffle_seed=3
+    )
+    assert sorted(next(iter(shuffled))["id"].tolist()) == [1, 2, 3, 4, 5]
