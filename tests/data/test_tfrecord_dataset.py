@@ -160,3 +160,89 @@ def test_filenames_as_a_dataset(tmp_path, reads):
     got = list(pl.data.TFRecordDataset(names, num_parallel_reads=reads))
     expected = [b"0-0", b"0-1", b"1-0", b"1-1"]
     assert got == (expected if reads is None else [b"0-0", b"1-0", b"0-1", b"1-1"])
+
+
+def _graph_batch(ds, size, drop):
+    """The graph's own batch over the same source (the reference for the fast path)."""
+    return pl.data.Dataset.batch(ds, size, drop_remainder=drop)
+
+
+def _batches_or_error(ds, ignore):
+    if ignore:
+        ds = ds.ignore_errors()
+    out = []
+    try:
+        for b in ds:
+            out.append(b.tolist())
+    except DataLossError as e:
+        out.append(("error", e.offset, e.record_index))
+    return out
+
+
+@pytest.mark.parametrize("size", [1, 3, 7, 64])
+@pytest.mark.parametrize("drop", [False, True])
+@pytest.mark.parametrize("corrupt", [False, True])
+def test_fast_batches_equal_graph_batches(tmp_path, size, drop, corrupt):
+    files = [
+        _write(tmp_path / f"f{i}", [f"{i}-{j}".encode() for j in range(n)])
+        for i, n in enumerate([5, 0, 11, 2])
+    ]
+    if corrupt:  # record 3 of f2: a bad data CRC; f3 cut inside a header
+        path = Path(files[2])
+        data = bytearray(path.read_bytes())
+        data[3 * 19 + 12] ^= 1
+        path.write_bytes(bytes(data))
+        Path(files[3]).write_bytes(Path(files[3]).read_bytes()[:-3])
+    ds = pl.data.TFRecordDataset(files, buffer_size=4096)
+    fast = ds.batch(size, drop_remainder=drop)
+    assert "TFRecordDataset" in str(fast._node) and "batch" in str(fast._node)
+    if drop and corrupt:
+        pytest.skip("the graph's batch ends at a failure when drop_remainder=True")
+    for ignore in (False, True):
+        expected = _batches_or_error(_graph_batch(ds, size, drop), ignore)
+        assert _batches_or_error(fast, ignore) == expected
+
+
+def test_fast_batches_failure_with_drop_remainder(tmp_path):
+    """A failure mid-batch is reported (TF's batch returns the error) and, under
+    ignore_errors, batching goes on after it."""
+    path = _write(tmp_path / "f", [f"r{j}".encode() for j in range(10)])
+    data = bytearray(Path(path).read_bytes())
+    data[3 * 18 + 12] ^= 1  # record 3 (records of 2 bytes: 18 bytes each)
+    Path(path).write_bytes(bytes(data))
+    fast = pl.data.TFRecordDataset(path).batch(3, drop_remainder=True)
+    first = [b"r0", b"r1", b"r2"]
+    assert _batches_or_error(fast, False) == [first, ("error", 3 * 18 + 12, 3)]
+    assert _batches_or_error(fast, True) == [
+        first,
+        [b"r4", b"r5", b"r6"],
+        [b"r7", b"r8", b"r9"],
+    ]
+
+
+def test_fast_batch_source_resumes_from_every_state(tmp_path):
+    files = [
+        _write(tmp_path / f"f{i}", [bytes([i, j]) for j in range(5)]) for i in range(3)
+    ]
+    ds = pl.data.TFRecordDataset(files, "")
+    src = ds.batch(4)._node.source
+    blocks = list(src.blocks(None))
+    flat = [b.tolist() for items, _ in blocks for b in items]
+    for n, (_, state) in enumerate(blocks, start=1):
+        rest = [b.tolist() for items, _ in src.blocks(state) for b in items]
+        assert rest == flat[n:]
+
+
+def test_fast_batch_spec_and_parse(tmp_path):
+    ds = pl.data.TFRecordDataset(
+        str(fixture_path("tfrecord", "examples_none.tfrecord"))
+    )
+    assert ds.batch(4, drop_remainder=True).element_spec.shape == (4,)
+    assert ds.batch(4).element_spec.shape == (None,)
+    features = {"id": FixedLenFeature([], "int64")}
+    got = [b["id"] for b in ds.batch(3).map(lambda b: parse_example(b, features))]
+    expected = [
+        b["id"]
+        for b in _graph_batch(ds, 3, False).map(lambda b: parse_example(b, features))
+    ]
+    assert [g.tolist() for g in got] == [e.tolist() for e in expected]
