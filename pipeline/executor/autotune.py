@@ -32,6 +32,7 @@ _MAX_BUFFER_BLOCKS = 8
 _MAX_BLOCK_BYTES = 512 * 2**10
 _DEFAULT_BUDGET_BYTES = 512 * 2**20
 _STAGE_SHARE = 4
+_TUNE_ELEMENTS = 64
 
 
 def parallelism(requested: int | None, cap: int | None = None) -> int:
@@ -108,8 +109,10 @@ def retune_prefetch(stats: Any, block: list, buf: Any, budget: int | None) -> No
 
 
 def retune_map(stats: Any, produced: list, busy_s: float) -> None:
-    """Set a parallel map's block size from its workers' timings."""
+    """Set a parallel map's block size from its workers' timings (averaged
+    over the first ``_TUNE_ELEMENTS`` elements)."""
     if getattr(stats, "tuned", False) or not produced:
         return
-    stats.tuned = True
-    stats.block_size = block_for(busy_s / len(produced), element_bytes(produced[0]))
+    stats.tuned = stats.produced >= _TUNE_ELEMENTS
+    per_element = stats.busy_s / max(stats.produced, 1)
+    stats.block_size = block_for(per_element, element_bytes(produced[0]))

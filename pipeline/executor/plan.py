@@ -23,7 +23,7 @@ from pipeline.executor.interleave import ParallelInterleaveIterator
 from pipeline.executor.options import Options
 from pipeline.executor.stages import PrefetchIterator
 from pipeline.executor.workers import ParallelMapIterator
-from pipeline.graph.base import IterContext, Node, NodeIterator
+from pipeline.graph.base import AUTOTUNE, IterContext, Node, NodeIterator
 from pipeline.graph.caching import PrefetchNode
 from pipeline.graph.combining import InterleaveNode
 from pipeline.graph.elementwise import MapNode
@@ -55,8 +55,9 @@ class RunContext(IterContext):
                 parent = self.build(node.parents[0])
                 mapper = node.mapper_for(self)
                 ordered = self._deterministic(node.deterministic)
+                tune = node.num_parallel_calls == AUTOTUNE
                 return ParallelMapIterator(
-                    self, parent, mapper, str(node), workers, ordered
+                    self, parent, mapper, str(node), workers, ordered, tune
                 )
         if isinstance(node, InterleaveNode) and node.num_parallel_calls is not None:
             return ParallelInterleaveIterator(self, node, _INTERLEAVE_READ_AHEAD)

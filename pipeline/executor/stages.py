@@ -49,6 +49,7 @@ class StageStats:
         self.block_size = 0
         self.buffer: BoundedBuffer | None = None
         self.lock = threading.Lock()
+        self.autotune: dict[str, int] | None = None
 
     def add(self, produced: int, busy_s: float) -> None:
         """Count a finished block (workers of one stage call this concurrently)."""
@@ -68,6 +69,7 @@ class StageStats:
             "buffer_capacity": 0 if buf is None else buf.capacity,
             "block_size": self.block_size,
             "parallelism": self.parallelism,
+            "autotune": self.autotune,
         }
 
 

@@ -22,6 +22,7 @@ from typing import Any
 
 from pipeline.executor import autotune
 from pipeline.executor.stages import StageStats, ThreadedStage, pull_block
+from pipeline.executor.tuning import Gate, ParallelismTuner
 from pipeline.graph.base import IterContext, NodeIterator, failure_of
 from pipeline.graph.failures import ElementFailure
 
@@ -127,18 +128,23 @@ def _work(
     mapper: Callable[[Any, int], Any],
     results: Results,
     stats: StageStats,
+    gate: Gate,
 ) -> None:
-    while True:
-        task = source.next_block(results, stats)
-        if task is None:
-            return
-        seq, block, ckpt, index = task
-        start = time.perf_counter()
-        out = [_apply(mapper, e, index + j, stats.label) for j, e in enumerate(block)]
-        busy = time.perf_counter() - start
-        stats.add(len(out), busy)
-        autotune.retune_map(stats, out, busy)
-        results.finish(seq, (out, ckpt, index))
+    while gate.enter():
+        try:
+            task = source.next_block(results, stats)
+            if task is None:
+                return
+            seq, block, ckpt, index = task
+            start = time.perf_counter()
+            label = stats.label
+            out = [_apply(mapper, e, index + j, label) for j, e in enumerate(block)]
+            busy = time.perf_counter() - start
+            stats.add(len(out), busy)
+            autotune.retune_map(stats, out, busy)
+            results.finish(seq, (out, ckpt, index))
+        finally:
+            gate.leave()
 
 
 def _apply(mapper: Callable[[Any, int], Any], elem: Any, index: int, stage: str) -> Any:
@@ -159,6 +165,7 @@ class ParallelMapIterator(ThreadedStage):
         mapper: ``(element, index) -> output``.
         label: the stage text.
         workers: number of worker threads.
+        tune: measure whether fewer threads are faster (AUTOTUNE).
         ordered: keep input order (``deterministic`` not False). Unordered,
             the state is only approximate: elements finished out of order
             around the saved position may repeat or be skipped on restore.
@@ -174,9 +181,13 @@ class ParallelMapIterator(ThreadedStage):
         label: str,
         workers: int,
         ordered: bool,
+        tune: bool = False,
     ) -> None:
         super().__init__(ctx, parent, label)
         self.mapper, self.workers, self.ordered = mapper, workers, ordered
+        self.tune = tune
+        self.gate: Gate | None = None
+        self.tuner: ParallelismTuner | None = None
         self.counters = StageStats(label, workers)
         self.counters.block_size = 4
         self.results: Results | None = None
@@ -185,14 +196,23 @@ class ParallelMapIterator(ThreadedStage):
         self.results = Results(2 * self.workers, self.ordered)
         index = (self.restored or {}).get("index", 0)
         source = _Input(self.parent, index)
-        self._spawn(
-            _work, (source, self.mapper, self.results, self.counters), self.workers
-        )
+        limit = self.counters.parallelism if self.tuner is not None else self.workers
+        self.gate = Gate(limit)
+        if self.tune and self.tuner is None:
+            self.tuner = ParallelismTuner(self.gate, self.workers, self.counters)
+        args = (source, self.mapper, self.results, self.counters, self.gate)
+        self._spawn(_work, args, self.workers)
 
     def _take(self) -> Any:
-        return None if self.results is None else self.results.take()
+        item = None if self.results is None else self.results.take()
+        if item is not None and self.tuner is not None:
+            self.tuner.gate = self.gate
+            self.tuner.on_block(len(item[0]))
+        return item
 
     def _halt(self) -> None:
+        if self.gate is not None:
+            self.gate.close()
         if self.results is not None:
             self.results.close()
         self._join()

@@ -63,3 +63,27 @@ def test_autotune_default_is_the_core_count():
     from pipeline.executor import autotune
 
     assert autotune.parallelism(pl.data.AUTOTUNE) == _config.num_threads()
+
+
+def test_autotune_measures_thread_counts_and_records_the_choice(no_thread_leak):
+    def python_work(x):
+        total = 0
+        for i in range(200):  # holds the GIL: more threads do not help
+            total += i
+        return x + total
+
+    opts = pl.data.Options(num_threads=2)
+    ds = D.range(20_000).map(python_work, num_parallel_calls=pl.data.AUTOTUNE)
+    with iter(ds.with_options(opts)) as it:
+        out = [int(v) for v in it]
+        (m,) = [s for s in it.stats() if s["stage"].startswith("map")]
+    assert out == [i + 19900 for i in range(20_000)]
+    assert set(m["autotune"]) == {"2", "1"} and m["parallelism"] in (1, 2)
+
+
+def test_explicit_parallelism_is_not_tuned(no_thread_leak):
+    ds = D.range(5_000).map(lambda x: x + 1, num_parallel_calls=2)
+    with iter(ds) as it:
+        list(it)
+        (m,) = [s for s in it.stats() if s["stage"].startswith("map")]
+    assert m["autotune"] is None and m["parallelism"] == 2
