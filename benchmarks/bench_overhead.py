@@ -7,7 +7,7 @@
   num_parallel_calls=T)``: a function that releases the GIL (numpy's sort of a
   64 KiB array; ``tf.sort`` on TF's side, which is much slower), for T = 1, 2;
 * ``parallel_math_map``: the same with ``sqrt(x * x + 1)`` (three element-wise
-  ops, as cheap on both sides).
+  ops, as cheap on both sides), also with ``num_parallel_calls=AUTOTUNE``.
 
 Passes alternate between ours and TF's; the best pass of each counts. Prints a
 table (elements/s, ratio ours/TF) and one JSON line per workload.
@@ -55,6 +55,9 @@ def ours(rows: int, arrays: np.ndarray) -> dict[str, Callable[[], object]]:
         out[f"parallel_math_map_t{t}"] = lambda t=t: D.from_tensor_slices(arrays).map(
             lambda x: np.sqrt(x * x + np.float32(1.0)), num_parallel_calls=t
         )
+    out["parallel_math_map_autotune"] = lambda: D.from_tensor_slices(arrays).map(
+        lambda x: np.sqrt(x * x + np.float32(1.0)), num_parallel_calls=pl.data.AUTOTUNE
+    )
     return out
 
 
@@ -76,6 +79,9 @@ def theirs(rows: int, arrays: np.ndarray) -> dict[str, Callable[[], object]]:
         out[f"parallel_math_map_t{t}"] = lambda t=t: D.from_tensor_slices(arrays).map(
             lambda x: tf.sqrt(x * x + 1.0), num_parallel_calls=t
         )
+    out["parallel_math_map_autotune"] = lambda: D.from_tensor_slices(arrays).map(
+        lambda x: tf.sqrt(x * x + 1.0), num_parallel_calls=tf.data.AUTOTUNE
+    )
     return out
 
 
