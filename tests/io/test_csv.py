@@ -6,7 +6,7 @@ import builtins
 
 import numpy as np
 import pytest
-from conftest import load_fixture_json
+from support import load_fixture_json
 
 import pipeline as pl
 from pipeline import errors
