@@ -88,3 +88,18 @@ def test_argument_errors(k):
         k.frame(b"abc", 4, 1)
     with pytest.raises(ValueError, match="outside"):
         k.split(b"abc", np.array([2], np.int64), np.array([5], np.int64))
+
+
+@pytest.mark.parametrize("name", ["tfrecord", "example"])
+def test_twins_expose_the_same_names_and_constants(name):
+    native, reference = _kernels.native(name), _kernels.reference(name)
+    if native is None:
+        pytest.skip("compiled kernels not built")
+    public = {n for n in dir(native) if not n.startswith("_")}
+    public -= {"np"}  # module imports
+    missing = {n for n in public if not hasattr(reference, n)}
+    assert not missing, f"reference {name} lacks {sorted(missing)}"
+    for n in public:
+        value = getattr(native, n)
+        if isinstance(value, int):
+            assert getattr(reference, n) == value, n
