@@ -246,3 +246,17 @@ def test_fast_batch_spec_and_parse(tmp_path):
         for b in _graph_batch(ds, 3, False).map(lambda b: parse_example(b, features))
     ]
     assert [g.tolist() for g in got] == [e.tolist() for e in expected]
+
+
+def test_quarantine_gets_the_bad_record_bytes(tmp_path):
+    from pipeline.io.tfrecord import iter_records
+
+    path = _write(tmp_path / "a", [b"r0", b"bad!", b"r2"])
+    data = bytearray(Path(path).read_bytes())
+    data[18 + 12] ^= 1  # first data byte of record 1
+    Path(path).write_bytes(bytes(data))
+    quarantine = str(tmp_path / "q.tfrecord")
+    ds = pl.data.TFRecordDataset(path).ignore_errors(quarantine=quarantine)
+    assert list(ds) == [b"r0", b"r2"]
+    (entry,) = list(iter_records(quarantine))
+    assert entry.endswith(b"\ncad!") and b'"record_index": 1' in entry
