@@ -135,3 +135,9 @@ def test_other_delimiters(delim):
     _check(records, specs, CsvOptions(delim=delim))
     out = csv_fast.decode_batch(records, specs, CsvOptions(delim=delim))
     assert out[1][0] == b"x" + delim + b"y"
+
+
+@given(st.lists(st.binary(max_size=12), min_size=1, max_size=6), st.booleans())
+def test_arbitrary_bytes_never_crash(records, quotes):
+    specs = [_SPECS[0], _SPECS[3], _SPECS[4]]
+    _check(records * 5, specs, CsvOptions(b",", quotes, b"", None))
