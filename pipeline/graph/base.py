@@ -21,6 +21,8 @@ import os
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+import numpy as np
+
 from pipeline.graph.failures import ElementFailure, with_note
 from pipeline.graph.structure import LEAF_TYPES, to_element
 
@@ -47,6 +49,9 @@ class Node:
     op: ClassVar[str] = "node"
     #: Whether the node only drops, reorders or repeats its input's elements.
     passes_elements: ClassVar[bool] = False
+    #: Whether reading a sample would use up input (a generator): samples
+    #: then come from the element spec instead.
+    consumable: ClassVar[bool] = False
 
     def make_iterator(self, ctx: IterContext) -> NodeIterator:
         """The sequential iterator of this node."""
@@ -291,10 +296,58 @@ def sample_input(node: Node) -> Any:
         >>> sample_input(ShuffleNode((RangeNode((), 3, 9, 1),), buffer_size=100))
         np.int64(3)
     """
+    sample = _sample_node(node)
+    if sample.consumable:
+        return zeros_like_spec(sample.element_spec())
+    return first_element(sample)
+
+
+def _sample_node(node: Node) -> Node:
     sample = node.parents[0]
     while sample.passes_elements:
         sample = sample.parents[0]
-    return first_element(sample)
+    return sample
+
+
+def sample_output(node: Node, apply: Callable[[Any], Any]) -> Any:
+    """``apply`` on a sample input of ``node`` (see `sample_input`); for a
+    generator input, on a stand-in first and on the real first element only
+    when the stand-in fails. None when the input is empty.
+
+    Example:
+        >>> from pipeline.graph.sources import RangeNode
+        >>> from pipeline.graph.slicing import TakeNode
+        >>> node = TakeNode((RangeNode((), 2, 5, 1),), count=1)
+        >>> sample_output(node, lambda x: x * 10)
+        np.int64(20)
+    """
+    sample = _sample_node(node)
+    if sample.consumable:
+        try:
+            return apply(zeros_like_spec(sample.element_spec()))
+        except Exception:
+            pass
+    elem = first_element(sample)
+    return None if elem is None else apply(elem)
+
+
+def zeros_like_spec(spec: Any) -> Any:
+    """A stand-in element for ``spec``: zeros, ``b""``, unknown dims of size 1.
+
+    Example:
+        >>> from pipeline.types import TensorSpec
+        >>> zeros_like_spec((TensorSpec((), "int64"), TensorSpec((None, 2), object)))
+        (np.int64(0), array([[b'', b'']], dtype=object))
+    """
+    from pipeline.graph.structure import flatten, pack
+
+    def leaf(s: Any) -> Any:
+        shape = tuple(1 if d is None else d for d in (s.shape or ()))
+        fill = b"" if s.dtype.kind == "O" else 0
+        arr = np.full(shape, fill, dtype=s.dtype)
+        return arr[()] if not shape else arr
+
+    return pack(spec, [leaf(s) for s in flatten(spec)])
 
 
 def first_element(node: Node) -> Any:

@@ -22,7 +22,7 @@ from pipeline.graph.base import (
     call_fn,
     failure_of,
     node_of,
-    sample_input,
+    sample_output,
 )
 from pipeline.graph.failures import ElementFailure
 from pipeline.graph.structure import merge_specs, pack
@@ -138,10 +138,8 @@ class InterleaveNode(Node):
         return INFINITE if self.parents[0].cardinality() == INFINITE else UNKNOWN
 
     def compute_spec(self) -> Any:
-        elem = sample_input(self)
-        if elem is None:
-            return None
-        return node_of(call_fn(self.fn, elem), "fn").element_spec()
+        node = sample_output(self, lambda elem: node_of(call_fn(self.fn, elem), "fn"))
+        return None if node is None else node.element_spec()
 
     def open(self, ctx: IterContext, elem: Any) -> NodeIterator:
         """Build the iterator of the dataset ``fn`` makes from ``elem``."""

@@ -24,7 +24,7 @@ from pipeline.graph.base import (
     call_fn,
     failure_of,
     guarded,
-    sample_input,
+    sample_output,
 )
 from pipeline.graph.failures import ElementFailure
 from pipeline.graph.structure import spec_of
@@ -53,10 +53,9 @@ class MapNode(Node):
         return lambda elem, index: apply_fn(fn, elem)
 
     def compute_spec(self) -> Any:
-        elem = sample_input(self)
-        if elem is None:
-            return None
-        return spec_of(self.mapper_for(IterContext())(elem, 0))
+        mapper = self.mapper_for(IterContext())
+        out = sample_output(self, lambda elem: mapper(elem, 0))
+        return None if out is None else spec_of(out)
 
     def args(self) -> dict[str, Any]:
         out: dict[str, Any] = {"fn": self.fn}

@@ -215,6 +215,7 @@ class GeneratorNode(Node):
     output_signature: Any = None
     gen_args: tuple = ()
     op = "from_generator"
+    consumable = True
 
     def make_iterator(self, ctx: IterContext) -> NodeIterator:
         return GeneratorIterator(self)

@@ -163,3 +163,27 @@ def test_parse_single_example_vectorized_matches_per_element():
     got = list(ds)
     assert_elements_equal(got, list(ds.with_options(pl.data.Options(optimize=False))))
     assert got[0]["id"].tolist() == [0, 1, 2]
+
+
+def test_generators_are_not_consumed_by_specs_or_probes():
+    calls = []
+
+    def gen():
+        calls.append(1)
+        yield from (b"1", b"2", b"3")
+
+    src = D.from_generator(gen, output_signature=pl.TensorSpec((), pl.string))
+    ds = src.map(byte_length).batch(2)
+    assert ds.element_spec == pl.TensorSpec((None,), np.int64)
+    assert "vectorized_map" in ds.explain(print_plan=False)
+    assert calls == []
+    assert [b.tolist() for b in ds] == [[1, 1], [1]] and calls == [1]
+    # a function failing on the stand-in (b"") gets the real first element
+    spec = src.map(lambda s: np.int64(int(s))).element_spec
+    assert spec == pl.TensorSpec((), np.int64) and calls == [1, 1]
+
+
+def byte_length(s):
+    note_vectorizable_call("byte_length")
+    lengths = np.array([len(v) for v in np.asarray(s, dtype=object).ravel()])
+    return lengths.reshape(np.shape(s)).astype(np.int64)
