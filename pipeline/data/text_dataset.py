@@ -84,7 +84,7 @@ class _FileBlocks:
             try:
                 for items, after in self.read(path, pos):
                     yield items, {"file": i, "pos": after}
-            except (NotFoundError, DataLossError) as e:
+            except (NotFoundError, DataLossError, InvalidArgumentError) as e:
                 failure = ElementFailure(e, where={"path": path})
                 yield [failure], {"file": i + 1, "pos": None}
 
@@ -169,8 +169,9 @@ class FixedLengthRecordDataset(Dataset):
     """Fixed-length records of one or more files (``tf.data.FixedLengthRecordDataset``).
 
     Each file is ``header_bytes``, then records of ``record_bytes``, then
-    ``footer_bytes``. Trailing bytes that do not make a whole record are
-    ignored (with a logged warning), as TensorFlow does.
+    ``footer_bytes``. A body that is not a whole number of records fails as
+    in TensorFlow: InvalidArgumentError before any record of an uncompressed
+    file, DataLossError after the whole records of a compressed one.
 
     Args:
         filenames: a path or fsspec URL, or a list of them.

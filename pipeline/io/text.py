@@ -1,11 +1,13 @@
 """Text lines and fixed-length records, read in big blocks and split vectorized.
 
-Line rules are TensorFlow's (``TextLineDataset``): lines end with ``\\n``; a
-``\\r`` right before it is dropped too; the last line needs no ``\\n``, and a
-file ending in ``\\n`` has no trailing empty line. Fixed-length records are
-``FixedLengthRecordDataset``'s: skip ``header_bytes``, then records of
-``record_bytes`` until only ``footer_bytes`` (or a partial record followed by
-the footer, which is ignored with a warning) are left.
+Line rules are TensorFlow's (``TextLineDataset``): lines end with ``\\n``;
+every ``\\r`` is dropped (TF's ReadLine skips them anywhere in the line); the
+last line needs no ``\\n``, and a file ending in ``\\n`` has no trailing
+empty line. Fixed-length records are ``FixedLengthRecordDataset``'s: skip
+``header_bytes``, then records of ``record_bytes``, then ``footer_bytes``. A
+body that is not a whole number of records is an error, as in TF: an
+uncompressed file fails before any record (InvalidArgumentError), a
+compressed one after its whole records (DataLossError).
 
 Readers yield ``(items, position)`` blocks, where ``position`` is the
 decompressed byte offset just after the block, so reading can resume there.
@@ -19,16 +21,14 @@ Example:
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from typing import IO
 
-from pipeline.errors import InvalidArgumentError
+from pipeline.errors import DataLossError, InvalidArgumentError
 from pipeline.io import fs
 
 __all__ = ["read_fixed_length", "read_lines", "split_lines"]
 
-_log = logging.getLogger(__name__)
 _DEFAULT_BUFFER_BYTES = 1 << 20
 #: Lines per yielded block (the engine moves blocks of elements).
 _BLOCK_LINES = 1024
@@ -38,14 +38,19 @@ def split_lines(data: bytes) -> tuple[list[bytes], bytes]:
     """The complete lines of ``data`` and the unterminated rest.
 
     Example:
-        >>> split_lines(b"a\\r\\nb\\nc")
-        ([b'a', b'b'], b'c')
+        >>> split_lines(b"a\\r\\nb\\rb\\nc")
+        ([b'a', b'bb'], b'c')
     """
     lines = data.split(b"\n")
     rest = lines.pop()
     if b"\r" in data:
-        lines = [line[:-1] if line.endswith(b"\r") else line for line in lines]
+        lines = [_no_cr(line) for line in lines]
     return lines, rest
+
+
+def _no_cr(line: bytes) -> bytes:
+    """TF's ReadLine drops every carriage return, not only the one before LF."""
+    return line.replace(b"\r", b"") if b"\r" in line else line
 
 
 def _open_at(
@@ -103,7 +108,7 @@ def read_lines(
             if data:
                 lines, new_rest = split_lines(rest + data if rest else data)
             elif rest:
-                lines, new_rest = [rest], b""  # the last line needs no newline
+                lines, new_rest = [_no_cr(rest)], b""  # the last line needs no newline
             else:
                 return
             done = min(skip, len(lines))
@@ -133,7 +138,7 @@ def read_fixed_length(
 
     Example:
         >>> with fs.open_output("memory://text-doc/c.bin") as f:
-        ...     _ = f.write(b"HHabcdefgFF")
+        ...     _ = f.write(b"HHabcdefFF")
         >>> list(read_fixed_length("memory://text-doc/c.bin", 3, 2, 2))
         [([b'abc', b'def'], 8)]
     """
@@ -144,6 +149,14 @@ def read_fixed_length(
     offset = max(offset, header_bytes)
     chunk = max(int(buffer_size or 0), _DEFAULT_BUFFER_BYTES)
     chunk -= chunk % record_bytes
+    compressed = bool(fs.compression_of(path, compression_type))
+    if not compressed:
+        body = fs.file_size(path) - header_bytes - footer_bytes
+        if body < 0 or body % record_bytes:
+            raise InvalidArgumentError(
+                _bad_body(path, header_bytes, footer_bytes, body, record_bytes),
+                path=path,
+            )
     with _open_at(path, compression_type, buffer_size, offset) as stream:
         pending = b""
         while True:
@@ -152,20 +165,24 @@ def read_fixed_length(
             count = max(0, (len(pending) - footer_bytes) // record_bytes)
             if count:
                 cut = count * record_bytes
-                body, pending = pending[:cut], pending[cut:]
+                body_bytes, pending = pending[:cut], pending[cut:]
                 offset += cut
-                yield (
-                    [body[i : i + record_bytes] for i in range(0, cut, record_bytes)],
-                    offset,
-                )
+                records = [
+                    body_bytes[i : i + record_bytes]
+                    for i in range(0, cut, record_bytes)
+                ]
+                yield records, offset
             if not data:
                 break
-    if len(pending) > footer_bytes:
-        _log.warning(
-            "file %r: %d trailing bytes before the %d-byte footer are not a whole "
-            "record of %d bytes; they are ignored",
-            path,
-            len(pending) - footer_bytes,
-            footer_bytes,
-            record_bytes,
-        )
+    if len(pending) != footer_bytes:
+        body = offset - header_bytes + len(pending) - footer_bytes
+        message = _bad_body(path, header_bytes, footer_bytes, body, record_bytes)
+        raise DataLossError(message, path=path, offset=offset)
+
+
+def _bad_body(path: str, header: int, footer: int, body: int, size: int) -> str:
+    return (
+        f"Excluding the header ({header} bytes) and footer ({footer} bytes), input "
+        f'file "{path}" has body length {body} bytes, which is not an exact '
+        f"multiple of the record length ({size} bytes)."
+    )

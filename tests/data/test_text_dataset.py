@@ -109,3 +109,19 @@ def test_filenames_as_a_dataset(two_files):
     ]  # fmt: skip
     ds = pl.data.TextLineDataset(names, num_parallel_reads=2)
     assert list(ds) == [b"h", b"h", b"a1", b"b1", b"a2", b"b2", b"a3"]
+
+
+def test_fixed_length_bad_body_fails_like_tf(tmp_path):
+    bad, good = tmp_path / "bad.bin", tmp_path / "good.bin"
+    bad.write_bytes(b"abcde")
+    good.write_bytes(b"xxyy")
+    ds = pl.data.FixedLengthRecordDataset([str(bad), str(good)], 2)
+    with pytest.raises(errors.InvalidArgumentError, match="body length 5 bytes"):
+        list(ds)
+    assert list(ds.ignore_errors()) == [b"xx", b"yy"]
+
+
+def test_carriage_returns_dropped_anywhere(tmp_path):
+    path = tmp_path / "cr.txt"
+    path.write_bytes(b"a\rb\nc\r\r\nd\r")
+    assert list(pl.data.TextLineDataset(str(path))) == [b"ab", b"c", b"d"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import logging
 
 import pytest
 from hypothesis import given
@@ -14,15 +13,22 @@ from pipeline.io import text
 
 
 def _tf_lines(data: bytes) -> list[bytes]:
-    """TF's ReadLine rule, written independently: split, drop \\r before \\n."""
-    out, line = [], bytearray()
+    """TF's ReadLine rule, written independently: split at \\n, drop every \\r.
+
+    Checked against TF 2.21: b"a\\rb\\nc\\r\\r\\n" gives [b"ab", b"c"], and a last
+    line b"x\\r" without newline gives b"x".
+    """
+    out, line, seen = [], bytearray(), False
     for c in data:
         if c == 10:
-            out.append(bytes(line[:-1] if line.endswith(b"\r") else line))
-            line = bytearray()
-        else:
+            out.append(bytes(line))
+            line, seen = bytearray(), False
+        elif c != 13:
             line.append(c)
-    if line:
+            seen = True
+        else:
+            seen = True
+    if line or seen:
         out.append(bytes(line))
     return out
 
@@ -45,7 +51,7 @@ def test_lines_across_chunk_boundaries(tmp_path, monkeypatch):
     path = tmp_path / "f.txt"
     path.write_bytes(data)
     assert _all_lines(str(path)) == _tf_lines(data)
-    assert _tf_lines(data)[-1] == b"v\r"  # last line without newline keeps its \r
+    assert _tf_lines(data)[-1] == b"v"  # TF drops \r even without a newline
 
 
 def test_resume_from_every_position(tmp_path, monkeypatch):
@@ -85,12 +91,19 @@ def test_fixed_length_header_footer(tmp_path):
     assert got == [bytes(range(0, 4)), bytes(range(4, 8)), bytes(range(8, 12))]
 
 
-def test_fixed_length_partial_record_is_ignored_with_warning(tmp_path, caplog):
+def test_fixed_length_partial_record_fails_like_tf(tmp_path):
     path = tmp_path / "f.bin"
-    path.write_bytes(b"abcdefg")
-    with caplog.at_level(logging.WARNING):
-        assert _fixed(str(path), 3) == [b"abc", b"def"]
-    assert "trailing" in caplog.text
+    path.write_bytes(b"HHabcdefgFF")
+    blocks = text.read_fixed_length(str(path), 3, 2, 2)
+    with pytest.raises(errors.InvalidArgumentError, match="body length 7 bytes"):
+        next(blocks)  # before any record, as TF checks the file size first
+    gz = tmp_path / "f.bin.gz"
+    gz.write_bytes(gzip.compress(b"abcdefg"))
+    got = []
+    with pytest.raises(errors.DataLossError, match="not an exact multiple"):
+        for block, _ in text.read_fixed_length(str(gz), 3, compression_type="GZIP"):
+            got.extend(block)
+    assert got == [b"abc", b"def"]
 
 
 def test_fixed_length_chunks_and_resume(tmp_path, monkeypatch):
