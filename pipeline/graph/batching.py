@@ -78,10 +78,10 @@ class BatchIterator(NodeIterator):
 
     def __next__(self) -> Any:
         items = self._gather()
+        if items and isinstance(items[-1], ElementFailure):
+            return items[-1]
         if not items or (self.drop and len(items) < self.size):
             raise StopIteration
-        if isinstance(items[-1], ElementFailure):
-            return items[-1]
         try:
             return self.combine(items)
         except Exception as e:

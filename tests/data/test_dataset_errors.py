@@ -113,3 +113,13 @@ def test_quarantine_writes_raw_records(tmp_path):
     records = list(tfrecord.iter_records(path))
     assert len(records) == 2 and records[0].endswith(b"\nraw1")
     assert b'"offset": 10' in records[0] and b"corrupted record" in records[0]
+
+
+def test_failure_mid_batch_with_drop_remainder_is_reported_not_an_end():
+    ds = Dataset._from_block_source(_FlakySource()).batch(2, drop_remainder=True)
+    it = iter(ds)
+    with pytest.raises(DataLossError, match="at 10"):
+        next(it)
+    # ignore_errors: [0, (1)] fails, [2, 3], [(4)] fails, [5] is dropped (short)
+    kept = ds.ignore_errors()
+    assert [b.tolist() for b in kept] == [[2, 3]]
