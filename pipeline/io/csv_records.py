@@ -45,6 +45,9 @@ def split_record(record: bytes, opts: CsvOptions) -> list[bytes]:
     fields: list[bytes] = []
     size, pos, parsed = len(record), 0, 0
     while pos < size:
+        if record[pos] == _LF or record[pos] == _CR:
+            pos += 1  # TF skips CR/LF where a field would start
+            continue
         include = select is None or select[len(fields)] == parsed
         if opts.use_quote_delim and record[pos] == _QUOTE:
             field, pos = _quoted(record, pos + 1, delim)

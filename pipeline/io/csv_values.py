@@ -83,7 +83,7 @@ def parse_float(text: bytes, bits: int) -> float | None:
     if match:
         return -math.inf if match.group(1) == b"-" else math.inf
     if _NAN_RE.fullmatch(body):
-        return math.nan
+        return -math.nan if body[:1] == b"-" else math.nan  # TF keeps the sign
     return None
 
 

@@ -213,3 +213,19 @@ def test_decode_csv_notes_vectorizable_call():
     with vectorized.tracing() as calls:
         pl.io.decode_csv("1", [[0]])
     assert calls == ["decode_csv"]
+
+
+def test_cr_lf_at_field_start_are_skipped_like_tf():
+    # Checked against TF 2.21: CR/LF where a field would start are skipped.
+    a, b = pl.io.decode_csv(["\n\n,x", "\r\ry,z"], [[""], [""]])
+    assert a.tolist() == [b"", b"y"] and b.tolist() == [b"x", b"z"]
+    with pytest.raises(errors.InvalidArgumentError, match="Expect 2 fields but have 1"):
+        pl.io.decode_csv(["a,\n"], [[""], [""]])
+
+
+@pytest.mark.parametrize("repeat", [1, 40])
+def test_negative_nan_keeps_its_sign(repeat):
+    # TF 2.21 (and pyarrow) give "-nan" the sign bit.
+    (col,) = pl.io.decode_csv(["-nan", "nan", "-NaN(1)"] * repeat, [np.float32])
+    assert np.isnan(col).all()
+    assert np.signbit(col).tolist()[:3] == [True, False, True]
