@@ -18,6 +18,7 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -142,14 +143,17 @@ class CsvDataset(Dataset):
     ) -> None:
         specs = column_specs(record_defaults)
         select = _selection(select_cols, exclude_cols, len(specs))
-        opts = CsvOptions.make(
-            field_delim, use_quote_delim, na_value, select, len(specs)
-        )
+        opts = _file_options(field_delim, use_quote_delim, na_value, select, specs)
         kind = _compression(compression_type)
         source = CsvSource(
             file_names(filenames), specs, opts, bool(header), kind, buffer_size
         )
         super().__init__(BlockSourceNode((), source))
+
+
+def _file_options(delim, quotes, na_value, select, specs) -> CsvOptions:
+    opts = CsvOptions.make(delim, quotes, na_value, select, len(specs))
+    return dataclasses.replace(opts, empty_is_field=True)
 
 
 def _selection(select, exclude, num_outputs: int) -> Sequence[int] | None:
@@ -242,7 +246,7 @@ def make_csv_dataset(
     )  # fmt: skip
     if label_name is not None and label_name not in names:
         raise ValueError("`label_name` provided must be one of the columns.")
-    opts = CsvOptions.make(field_delim, use_quote_delim, na_value, select, len(specs))
+    opts = _file_options(field_delim, use_quote_delim, na_value, select, specs)
     if num_parallel_reads in (None, 1):
         source = CsvBatchSource(
             tuple(files), specs, opts, header, kind, names, label_name,

@@ -24,6 +24,7 @@ Example:
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterator, Sequence
 
 import numpy as np
@@ -37,6 +38,7 @@ from pipeline.io.csv_spec import ColumnSpec, CsvOptions
 __all__ = ["DecodedBlock", "RecordBlock", "decode_file_blocks", "read_records"]
 
 _DEFAULT_BUFFER_BYTES = 4 << 20
+_BREAKS = re.compile(rb"(\r\n|\r|\n)")
 #: Records per block handed to the decoder and the engine.
 _BLOCK_RECORDS = 65536
 
@@ -79,12 +81,15 @@ class DecodedBlock:
     position: tuple[int, int, int, int]
 
 
-def _group_quoted(lines: list[bytes]) -> tuple[list[bytes], list[int], list[bytes]]:
-    """Join lines whose quotes are unbalanced; returns records, their first line
-    index in ``lines`` and the unterminated tail lines.
+def _group_quoted(
+    lines: list[bytes], seps: list[bytes]
+) -> tuple[list[bytes], list[int], int]:
+    """Join lines whose quotes are unbalanced (with their own line breaks).
 
-    Only lines holding a quote are looked at: a record spans from a line with
-    an odd number of quotes to the next such line.
+    Returns the records, the index in ``lines`` of each record's first line,
+    and the index of the first line of an unterminated record (or
+    ``len(lines)``). Only lines holding a quote are looked at: a record spans
+    from a line with an odd number of quotes to the next such line.
     """
     records: list[bytes] = []
     starts: list[int] = []
@@ -97,30 +102,58 @@ def _group_quoted(lines: list[bytes]) -> tuple[list[bytes], list[int], list[byte
             starts.extend(range(pos, i))
             open_at = i
         else:
-            records.append(b"\n".join(lines[open_at : i + 1]))
+            parts = [lines[open_at]]
+            for k in range(open_at + 1, i + 1):
+                parts += [seps[k - 1], lines[k]]
+            records.append(b"".join(parts))
             starts.append(open_at)
             pos, open_at = i + 1, -1
     if open_at >= 0:
-        return records, starts, lines[open_at:]
+        return records, starts, open_at
     records.extend(lines[pos:])
     starts.extend(range(pos, len(lines)))
-    return records, starts, []
+    return records, starts, len(lines)
 
 
-def _records_of(data: bytes, quotes: bool) -> tuple[list[bytes], list[int], bytes]:
-    """Complete records of ``data`` (split at newlines outside quotes)."""
-    lines = data.split(b"\n")
-    tail = [lines.pop()]
-    if quotes and b'"' in data:
-        records, starts, pending = _group_quoted(lines)
-        tail = pending + tail
-    else:
-        records, starts = lines, None
+def _records_of(
+    data: bytes, quotes: bool, final: bool
+) -> tuple[list[bytes], list[int], bytes, int]:
+    """Records of ``data`` as CsvDataset splits them, and the unfinished rest.
+
+    A record ends at ``\\n``, ``\\r\\n`` or ``\\r`` outside quotes; quoted
+    fields keep their line breaks. Returns ``(records, first line index of
+    each, rest, line breaks consumed)``. With ``final`` the rest is a record.
+    """
     if b"\r" in data:
-        records = [r[:-1] if r.endswith(b"\r") else r for r in records]
-    if starts is None:
-        starts = list(range(len(records)))
-    return records, starts, b"\n".join(tail)
+        parts = _BREAKS.split(data)
+        lines, seps = parts[0::2], parts[1::2]
+        if not final and seps and seps[-1] == b"\r" and not lines[-1]:
+            lines.pop()  # maybe the first half of a CRLF cut by the chunk
+            seps.pop()
+            lines[-1] += b"\r"
+    else:
+        lines = data.split(b"\n")
+        seps = [b"\n"] * (len(lines) - 1)
+    if final:
+        if lines[-1]:
+            seps.append(b"")
+        else:
+            lines.pop()
+    cut = len(lines) - 1 if not final else len(lines)
+    if quotes and b'"' in data:
+        records, starts, open_at = _group_quoted(lines[:cut], seps)
+    else:
+        records, starts, open_at = lines[:cut], list(range(cut)), cut
+    rest_parts = []
+    for k in range(open_at, len(lines)):
+        rest_parts.append(lines[k])
+        if k < len(seps) and k < len(lines) - 1:
+            rest_parts.append(seps[k])
+    if final and open_at < len(lines):  # an unterminated quote ends the file
+        records.append(b"".join(rest_parts))
+        starts.append(open_at)
+        rest_parts = []
+    return records, starts, b"".join(rest_parts), open_at
 
 
 def read_records(
@@ -160,13 +193,9 @@ def read_records(
                 base += end
                 rest = buf[end:]
                 continue
-            if data:
-                records, starts, new_rest = _records_of(buf, quotes)
-            elif rest:
-                last = rest[:-1] if rest.endswith(b"\r") else rest
-                records, starts, new_rest = [last], [0], b""
-            else:
+            if not data and not rest:
                 return
+            records, starts, new_rest, breaks = _records_of(buf, quotes, not data)
             lines = line_no + np.asarray(starts, dtype=np.int64)
             done = min(skip, len(records))
             skip -= done
@@ -176,7 +205,7 @@ def read_records(
                 where = (base, hi, at_base[1], at_base[2])
                 yield RecordBlock(records[lo:hi], lines[lo:hi], rec_no + lo, where)
             rec_no += len(records)
-            line_no += buf.count(b"\n", 0, len(buf) - len(new_rest))
+            line_no += breaks
             base += len(buf) - len(new_rest)
             rest = new_rest
             if not data:

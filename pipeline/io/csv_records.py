@@ -42,6 +42,8 @@ def split_record(record: bytes, opts: CsvOptions) -> list[bytes]:
     """
     delim = opts.delim[0]
     select = opts.select_cols
+    if not record and opts.empty_is_field:
+        return [b""] if select is None or select[0] == 0 else []
     fields: list[bytes] = []
     size, pos, parsed = len(record), 0, 0
     while pos < size:

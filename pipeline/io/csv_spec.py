@@ -96,6 +96,8 @@ class CsvOptions:
     use_quote_delim: bool = True
     na_value: bytes = b""
     select_cols: tuple[int, ...] | None = None
+    #: CsvDataset's rule: an empty line is one empty field (decode_csv: none).
+    empty_is_field: bool = False
 
     @classmethod
     def make(

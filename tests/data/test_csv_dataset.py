@@ -302,3 +302,16 @@ def test_parallel_reads_interleave_rows(csv_files):
         csv_files, 10, num_epochs=1, num_parallel_reads=2, shuffle_seed=3
     )
     assert sorted(next(iter(shuffled))["id"].tolist()) == [1, 2, 3, 4, 5]
+
+
+def test_csv_dataset_line_breaks_and_empty_lines_like_tf(tmp_path):
+    # Checked against TF 2.21: \r, \r\n and \n all end a record (not inside
+    # quotes), and an empty line is one empty field.
+    path = tmp_path / "cr.csv"
+    path.write_bytes(b'\r1\r"a\r\nb"\n\r\n2')
+    rows = list(pl.data.CsvDataset(str(path), [["d"]]))
+    assert rows == [(b"d",), (b"1",), (b"a\r\nb",), (b"d",), (b"2",)]
+    two = tmp_path / "two.csv"
+    two.write_bytes(b"1,2\n\n3,4\n")
+    with pytest.raises(errors.InvalidArgumentError, match="Expect 2 fields but have 1"):
+        list(pl.data.CsvDataset(str(two), [[0], [0]]))
