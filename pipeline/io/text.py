@@ -65,12 +65,15 @@ def _open_at(
     return stream
 
 
-def _skip(stream: IO[bytes], count: int) -> None:
-    while count > 0:
-        got = len(stream.read(min(count, _DEFAULT_BUFFER_BYTES)))
+def _skip(stream: IO[bytes], count: int) -> int:
+    """Read and drop ``count`` bytes; returns how many there were."""
+    done = 0
+    while done < count:
+        got = len(stream.read(min(count - done, _DEFAULT_BUFFER_BYTES)))
         if not got:
-            return
-        count -= got
+            break
+        done += got
+    return done
 
 
 def read_lines(
@@ -107,8 +110,8 @@ def read_lines(
             data = stream.read(chunk_bytes)
             if data:
                 lines, new_rest = split_lines(rest + data if rest else data)
-            elif rest:
-                lines, new_rest = [_no_cr(rest)], b""  # the last line needs no newline
+            elif _no_cr(rest):  # the last line needs no newline, but must not
+                lines, new_rest = [_no_cr(rest)], b""  # be empty once CRs are gone
             else:
                 return
             done = min(skip, len(lines))
@@ -151,13 +154,34 @@ def read_fixed_length(
     chunk -= chunk % record_bytes
     compressed = bool(fs.compression_of(path, compression_type))
     if not compressed:
-        body = fs.file_size(path) - header_bytes - footer_bytes
-        if body < 0 or body % record_bytes:
+        size = fs.file_size(path)
+        # TF computes the body size in uint64: a file smaller than header +
+        # footer wraps around, and passes the check when that is a multiple.
+        body = (size - header_bytes - footer_bytes) % 2**64
+        if body % record_bytes:
             raise InvalidArgumentError(
                 _bad_body(path, header_bytes, footer_bytes, body, record_bytes),
                 path=path,
             )
-    with _open_at(path, compression_type, buffer_size, offset) as stream:
+        if size < header_bytes:
+            raise DataLossError(
+                f"file {path!r} ({size} bytes) ends inside its {header_bytes}-byte "
+                "header",
+                path=path,
+                offset=size,
+            )
+        if size < header_bytes + footer_bytes:
+            return
+    with _open_at(
+        path, compression_type, buffer_size, 0 if compressed else offset
+    ) as stream:
+        if compressed and _skip(stream, offset) < offset:
+            raise DataLossError(
+                f"file {path!r} ends before byte {offset} (header of "
+                f"{header_bytes} bytes)",
+                path=path,
+                offset=offset,
+            )
         pending = b""
         while True:
             data = stream.read(max(chunk, record_bytes))

@@ -18,17 +18,14 @@ def _tf_lines(data: bytes) -> list[bytes]:
     Checked against TF 2.21: b"a\\rb\\nc\\r\\r\\n" gives [b"ab", b"c"], and a last
     line b"x\\r" without newline gives b"x".
     """
-    out, line, seen = [], bytearray(), False
+    out, line = [], bytearray()
     for c in data:
         if c == 10:
             out.append(bytes(line))
-            line, seen = bytearray(), False
+            line = bytearray()
         elif c != 13:
             line.append(c)
-            seen = True
-        else:
-            seen = True
-    if line or seen:
+    if line:  # a last line of only CRs is no line (TF 2.21: b"a\\n\\r" -> [b"a"])
         out.append(bytes(line))
     return out
 
@@ -123,3 +120,23 @@ def test_fixed_length_chunks_and_resume(tmp_path, monkeypatch):
 def test_fixed_length_rejects_bad_size(tmp_path):
     with pytest.raises(errors.InvalidArgumentError, match="record_bytes"):
         _fixed(str(tmp_path / "x"), 0)
+
+
+def test_small_files_follow_tf_uint64_rule(tmp_path):
+    # TF 2.21: body size is computed in uint64, so a file smaller than
+    # header + footer passes when the wrapped size is a multiple of the record
+    # size (and then has no record); one that ends inside the header fails.
+    path = tmp_path / "s.bin"
+    path.write_bytes(b"\nb")
+    assert _fixed(str(path), 2, 2, 2) == []
+    path.write_bytes(b"")
+    assert _fixed(str(path), 3, 0, 1) == []
+    path.write_bytes(b"a")
+    with pytest.raises(errors.DataLossError):
+        _fixed(str(path), 1, 2, 0)
+
+
+def test_last_line_of_only_carriage_returns_is_no_line(tmp_path):
+    path = tmp_path / "cr.txt"
+    path.write_bytes(b"a\n\r\r")
+    assert _all_lines(str(path)) == [b"a"]
