@@ -142,8 +142,14 @@ class CsvDataset(Dataset):
         name: str | None = None,
     ) -> None:
         specs = column_specs(record_defaults)
-        select = _selection(select_cols, exclude_cols, len(specs))
-        opts = _file_options(field_delim, use_quote_delim, na_value, select, specs)
+        if select_cols is not None and exclude_cols is not None:
+            raise InvalidArgumentError(
+                "Either select_cols or exclude_cols should be empty"
+            )
+        opts = _file_options(field_delim, use_quote_delim, na_value, select_cols, specs)
+        if exclude_cols is not None and len(exclude_cols):
+            excluded = tuple(sorted(int(c) for c in exclude_cols))
+            opts = dataclasses.replace(opts, exclude_cols=excluded)
         kind = _compression(compression_type)
         source = CsvSource(
             file_names(filenames), specs, opts, bool(header), kind, buffer_size
@@ -153,17 +159,7 @@ class CsvDataset(Dataset):
 
 def _file_options(delim, quotes, na_value, select, specs) -> CsvOptions:
     opts = CsvOptions.make(delim, quotes, na_value, select, len(specs))
-    return dataclasses.replace(opts, empty_is_field=True)
-
-
-def _selection(select, exclude, num_outputs: int) -> Sequence[int] | None:
-    if select is not None and exclude is not None:
-        raise InvalidArgumentError("Either select_cols or exclude_cols should be empty")
-    if exclude is None or len(exclude) == 0:
-        return select
-    excluded = sorted(int(c) for c in exclude)
-    total = num_outputs + len(excluded)
-    return [c for c in range(total) if c not in set(excluded)]
+    return dataclasses.replace(opts, empty_is_field=True, scan_all=True)
 
 
 def _compression(compression_type: str | None) -> str:

@@ -91,7 +91,7 @@ def decode_buffer(
     ncols = _arrow_columns(n, buf, specs, opts) if n >= _MIN_VECTOR_RECORDS else 0
     arrays = None
     if ncols and len(buf) < _SPLIT_MAX_BYTES and not _has_quotes(buf, opts):
-        select = opts.select_cols or range(len(specs))
+        select = opts.selected(ncols, len(specs))
         split = Split.of(buf, n, ncols, select, specs, opts.na_value, opts.delim[0])
         if split is not None:
             columns = split.decode()
@@ -120,14 +120,14 @@ def _arrow_columns(
         return 0
     if opts.use_quote_delim and b'"' in buf and not _quotes_valid(buf, delim):
         return 0
-    if opts.select_cols is None:
+    if opts.select_cols is None and opts.exclude_cols is None:
         return len(specs)
     first = buf[: buf.index(b"\n")]
     if not (opts.use_quote_delim and b'"' in first):
         ncols = first.count(delim) + 1
     else:
         ncols = len(split_record(first, CsvOptions(delim, True, b"", None)))
-    return ncols if ncols > opts.select_cols[-1] else 0
+    return ncols if opts.selected(ncols, len(specs)) is not None else 0
 
 
 def _quotes_valid(buf: bytes, delim: bytes) -> bool:
@@ -150,7 +150,7 @@ def _read(
         na = opts.na_value.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    select = opts.select_cols or range(len(specs))
+    select = opts.selected(ncols, len(specs))
     names = [f"c{i}" for i in range(ncols)]
     hex_ints = b"0x" in buf or b"0X" in buf
     typed = {names[c]: _arrow_type(s, hex_ints) for c, s in zip(select, specs)}

@@ -41,16 +41,16 @@ def split_record(record: bytes, opts: CsvOptions) -> list[bytes]:
         [b'2', b'3']
     """
     delim = opts.delim[0]
-    select = opts.select_cols
     if not record and opts.empty_is_field:
-        return [b""] if select is None or select[0] == 0 else []
+        return [b""] if _included(opts, 0, 0) else []
     fields: list[bytes] = []
     size, pos, parsed = len(record), 0, 0
+    last = None if opts.scan_all or opts.select_cols is None else opts.select_cols
     while pos < size:
         if record[pos] == _LF or record[pos] == _CR:
             pos += 1  # TF skips CR/LF where a field would start
             continue
-        include = select is None or select[len(fields)] == parsed
+        include = _included(opts, parsed, len(fields))
         if opts.use_quote_delim and record[pos] == _QUOTE:
             field, pos = _quoted(record, pos + 1, delim)
         else:
@@ -58,15 +58,19 @@ def split_record(record: bytes, opts: CsvOptions) -> list[bytes]:
         parsed += 1
         if include:
             fields.append(field)
-            if select is not None and len(fields) == len(select):
+            if last is not None and len(fields) == len(last):
                 return fields
-    if (
-        size
-        and record[-1] == delim
-        and (select is None or select[len(fields)] == parsed)
-    ):
+    if size and record[-1] == delim and _included(opts, parsed, len(fields)):
         fields.append(b"")
     return fields
+
+
+def _included(opts: CsvOptions, parsed: int, kept: int) -> bool:
+    """Whether field number ``parsed`` is kept, ``kept`` fields being kept so far."""
+    if opts.exclude_cols is not None:
+        return parsed not in opts.exclude_cols
+    select = opts.select_cols
+    return select is None or (kept < len(select) and select[kept] == parsed)
 
 
 def _unquoted(record: bytes, pos: int, delim: int, quotes: bool) -> tuple[bytes, int]:

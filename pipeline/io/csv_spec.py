@@ -96,8 +96,30 @@ class CsvOptions:
     use_quote_delim: bool = True
     na_value: bytes = b""
     select_cols: tuple[int, ...] | None = None
-    #: CsvDataset's rule: an empty line is one empty field (decode_csv: none).
+    #: CsvDataset's rules: an empty line is one empty field (decode_csv: none),
+    #: every field of a record is scanned (decode_csv stops after the last
+    #: selected one), and ``exclude_cols`` keeps every other column.
     empty_is_field: bool = False
+    scan_all: bool = False
+    exclude_cols: tuple[int, ...] | None = None
+
+    def selected(self, ncols: int, num_outputs: int) -> list[int] | None:
+        """The field indices to keep from a record of ``ncols`` fields, or None
+        when they cannot make ``num_outputs`` columns.
+
+        Example:
+            >>> CsvOptions(exclude_cols=(1,)).selected(3, 2)
+            [0, 2]
+        """
+        if self.exclude_cols is not None:
+            keep = [c for c in range(ncols) if c not in self.exclude_cols]
+        elif self.select_cols is not None:
+            keep = list(self.select_cols)
+            if keep[-1] >= ncols:
+                return None
+        else:
+            keep = list(range(ncols))
+        return keep if len(keep) == num_outputs else None
 
     @classmethod
     def make(

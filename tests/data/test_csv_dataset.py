@@ -315,3 +315,21 @@ def test_csv_dataset_line_breaks_and_empty_lines_like_tf(tmp_path):
     two.write_bytes(b"1,2\n\n3,4\n")
     with pytest.raises(errors.InvalidArgumentError, match="Expect 2 fields but have 1"):
         list(pl.data.CsvDataset(str(two), [[0], [0]]))
+
+
+def test_csv_dataset_scans_every_field_like_tf(tmp_path):
+    # TF 2.21's CsvDataset parses the whole record: a bad quote in an
+    # excluded (or unselected) column is still an error, and with
+    # exclude_cols every other field is kept.
+    path = tmp_path / "q.csv"
+    path.write_bytes(b'"a,b",1\rx,a"b\r')
+    ds = pl.data.CsvDataset(str(path), [[""]], exclude_cols=[1])
+    got = []
+    with pytest.raises(errors.InvalidArgumentError, match="quotes"):
+        for row in ds:
+            got.append(row)
+    assert got == [(b"a,b",)]
+    wide = tmp_path / "w.csv"
+    wide.write_bytes(b"1,2,3\n")
+    with pytest.raises(errors.InvalidArgumentError, match="Expect 1 fields"):
+        list(pl.data.CsvDataset(str(wide), [[0]], exclude_cols=[0]))
