@@ -72,26 +72,28 @@ def _bars(
         f'<line x1="{_PAD}" y1="{base}" x2="{_W - _PAD}" y2="{base}" stroke="#8a93a6"/>'
     )
     parts.append(f'<text x="{_PAD}" y="{_PAD - 8}">max {top}</text>')
-    if heights and per_bar:
-        chars = max(int(bar_w // 6), 1)
-        for i, label in enumerate(labels):
-            x = _PAD + (i + 0.5) * bar_w
-            parts.append(
-                f'<text x="{x:.2f}" y="{base + 14}" text-anchor="middle">'
-                f"{escape(label[:chars])}</text>"
-            )
-    elif heights:
-        parts.append(f'<text x="{_PAD}" y="{base + 14}">{escape(labels[0])}</text>')
-        parts.append(
-            f'<text x="{_W - _PAD}" y="{base + 14}" text-anchor="end">'
-            f"{escape(labels[-1])}</text>"
-        )
-    else:
-        parts.append(
-            f'<text x="{_W / 2}" y="{_H / 2}" text-anchor="middle">no values</text>'
-        )
+    parts += _labels(labels, bar_w, _PAD + inner_h, per_bar)
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _labels(labels: list[str], bar_w: float, base: float, per_bar: bool) -> list[str]:
+    if not labels:
+        return [
+            f'<text x="{_W / 2}" y="{_H / 2}" text-anchor="middle">no values</text>'
+        ]
+    if per_bar:
+        chars = max(int(bar_w // 6), 1)
+        return [
+            f'<text x="{_PAD + (i + 0.5) * bar_w:.2f}" y="{base + 14}" '
+            f'text-anchor="middle">{escape(label[:chars])}</text>'
+            for i, label in enumerate(labels)
+        ]
+    return [
+        f'<text x="{_PAD}" y="{base + 14}">{escape(labels[0])}</text>',
+        f'<text x="{_W - _PAD}" y="{base + 14}" text-anchor="end">'
+        f"{escape(labels[-1])}</text>",
+    ]
 
 
 def _numeric_chart(s: FeatureStats) -> str:

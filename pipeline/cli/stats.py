@@ -88,67 +88,43 @@ def _fmt(x: float | None) -> str:
     return "" if x is None else f"{x:.6g}"
 
 
+_NUMBER_COLUMNS = ("feature", "kind", "count", "missing", "min", "max", "mean", "std",
+                   "zeros", "histogram")  # fmt: skip
+_STRING_COLUMNS = ("feature", "count", "missing", "distinct", "top values",
+                   "bytes min/mean/max")  # fmt: skip
+
+
+def _number_row(s: FeatureStats) -> list[str]:
+    n = s.numbers
+    return [s.name, s.kind, str(n.count), f"{s.missing_pct:.1f}%", _fmt(n.min),
+            _fmt(n.max), _fmt(n.mean), _fmt(n.std), f"{n.zeros_pct:.1f}%",
+            spark(n.histogram.get("counts", []))]  # fmt: skip
+
+
+def _string_row(s: FeatureStats) -> list[str]:
+    t, miss = s.strings, f"{s.missing_pct:.1f}%"
+    if t is None:
+        return [s.name, "0", miss, "0", "", ""]
+    approx = "" if t.distinct_exact else "~"
+    top = ", ".join(
+        f"{v.decode('utf-8', 'backslashreplace')[:24]} ({c})" for v, c in t.top[:5]
+    )
+    lengths = f"{t.min_bytes}/{t.mean_bytes:.1f}/{t.max_bytes}"
+    return [s.name, str(t.count), miss, f"{approx}{t.distinct}", top, lengths]
+
+
 def _print(stats: dict[str, FeatureStats], records: int) -> None:
     from rich.table import Table
 
     con = _common.console()
     con.print(f"{records} records, {len(stats)} features")
-    numbers = Table(
-        "feature",
-        "kind",
-        "count",
-        "missing",
-        "min",
-        "max",
-        "mean",
-        "std",
-        "zeros",
-        "histogram",
-        title="numeric features",
-    )
-    strings = Table(
-        "feature",
-        "count",
-        "missing",
-        "distinct",
-        "top values",
-        "bytes min/mean/max",
-        title="string features",
-    )
+    numbers = Table(*_NUMBER_COLUMNS, title="numeric features")
+    strings = Table(*_STRING_COLUMNS, title="string features")
     for s in stats.values():
-        miss = f"{s.missing_pct:.1f}%"
         if s.numbers is not None and s.strings is None:
-            n = s.numbers
-            numbers.add_row(
-                s.name,
-                s.kind,
-                str(n.count),
-                miss,
-                _fmt(n.min),
-                _fmt(n.max),
-                _fmt(n.mean),
-                _fmt(n.std),
-                f"{n.zeros_pct:.1f}%",
-                spark(n.histogram.get("counts", [])),
-            )
+            numbers.add_row(*_number_row(s))
         else:
-            t = s.strings
-            if t is None:
-                strings.add_row(s.name, "0", miss, "0", "", "")
-                continue
-            approx = "" if t.distinct_exact else "~"
-            top = ", ".join(
-                f"{v.decode('utf-8', 'backslashreplace')[:24]} ({c})"
-                for v, c in t.top[:5]
-            )
-            strings.add_row(
-                s.name,
-                str(t.count),
-                miss,
-                f"{approx}{t.distinct}",
-                top,
-                f"{t.min_bytes}/{t.mean_bytes:.1f}/{t.max_bytes}",
-            )
+            strings.add_row(*_string_row(s))
     for table in (numbers, strings):
         if table.row_count:
             con.print(table)
