@@ -58,3 +58,51 @@ def test_glob_matching_nothing(capsys, tmp_path, name):
     assert main([name, str(tmp_path / "*.parquet")]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "no files match" in err
+
+
+@pytest.mark.parametrize("name", ["schema", "stats", "count", "index"])
+def test_corrupt_tfrecord_is_one_line_with_the_offset(data, capsys, name):
+    assert main([name, str(data / "corrupt.tfrecord")]) == 1
+    captured = capsys.readouterr()
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1, captured.err
+    assert "corrupt.tfrecord" in lines[0] and "corrupted record at" in lines[0]
+    assert "Traceback" not in captured.err
+
+
+def test_empty_files(data, tmp_path, capsys):
+    (tmp_path / "e.tfrecord").write_bytes(b"")
+    empty_tf, empty_csv = str(tmp_path / "e.tfrecord"), str(data / "empty.csv")
+    assert main(["count", empty_tf, empty_csv, "--json"]) == 0
+    assert '"total": 0' in capsys.readouterr().out
+    assert main(["head", empty_tf]) == 0
+    assert main(["verify", empty_tf]) == 0
+    assert main(["verify", empty_csv]) == 1
+    for name in ("schema", "stats"):
+        capsys.readouterr()
+        assert main([name, empty_csv]) == 1
+        assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_undetectable_binary_is_one_line(tmp_path, capsys):
+    (tmp_path / "blob").write_bytes(bytes(range(256)) * 8)
+    assert main(["head", str(tmp_path / "blob")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--format" in err
+
+
+def test_progress_bar_shows_records_per_second(data, capsys, monkeypatch):
+    import sys
+
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    from pipeline.cli import _common
+
+    with _common.progress("testing", quiet=False) as bar:
+        assert bar._bar is not None
+        bar.advance(10)
+        bar.describe("file")
+        assert bar.records == 10
+        task = bar._bar.tasks[0]
+        assert task.completed == 10 and "records/s" in task.fields["rate"]
+    with _common.progress("testing", quiet=True) as bar:
+        assert bar._bar is None
