@@ -59,3 +59,29 @@ def test_raw_tfrecord(data, capsys):
 def test_negative_n_is_an_error(data, capsys):
     assert main(["head", str(data / "a.csv"), "-n", "-1"]) == 1
     assert "`-n` must be >= 0" in capsys.readouterr().err
+
+
+def test_header_override(data, capsys):
+    argv = ["head", str(data / "a.csv"), "-n", "1", "--json", "--no-header"]
+    assert main(argv) == 0
+    assert json.loads(capsys.readouterr().out) == {
+        "col0": "id",
+        "col1": "score",
+        "col2": "city",
+    }
+
+
+def test_examples_show_kinds_and_values(data, capsys):
+    assert main(["head", str(data / "ex.tfrecord"), "-n", "2"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert "record 1:" in out
+    assert "  id: int64 [1]" in out and "  score: float [0.25]" in out
+    assert "  tags: string [a]" in out and "  name: string [n1]" in out
+
+
+def test_format_override_reads_csv_as_text(data, capsys):
+    assert (
+        main(["head", str(data / "a.csv"), "-n", "1", "--format", "text", "--json"])
+        == 0
+    )
+    assert json.loads(capsys.readouterr().out) == {"line": "id,score,city"}

@@ -101,3 +101,11 @@ def test_line_scanner_is_chunking_independent():
             assert offset == 0 or data[offset - 1 : offset] == b"\n", row
 
     check()
+
+
+def test_truncated_parquet_is_a_problem(data, tmp_path, capsys):
+    blob = (data / "t.parquet").read_bytes()
+    (tmp_path / "cut.parquet").write_bytes(blob[: len(blob) // 2])
+    assert main(["verify", str(tmp_path / "cut.parquet")]) == 1
+    out = capsys.readouterr().out
+    assert "cut.parquet" in out and out.splitlines()[-1].endswith("1 problem")
