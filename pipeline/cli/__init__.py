@@ -74,6 +74,7 @@ def _run(argv: list[str]) -> int:
         return int(modules[args.command].run(args))
     except (PipelineError, OSError, ValueError) as e:
         message = getattr(e, "message", None) or str(e) or type(e).__name__
+        message = " ".join(str(message).split())  # one line, whatever the library said
         print(f"pipeline {args.command}: error: {message}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

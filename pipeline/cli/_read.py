@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from pipeline.cli import _examples
 from pipeline.cli._columns import arrow_to_column, strings_to_column
-from pipeline.errors import InvalidArgumentError
+from pipeline.errors import InvalidArgumentError, PipelineError
 from pipeline.io import fs, tfrecord
 from pipeline.io.detect import Detected
 from pipeline.io.schema import Column
@@ -44,7 +44,11 @@ def csv_names(d: Detected) -> list[str]:
         raise InvalidArgumentError(
             f"CSV file {d.path!r} is empty: expected a first line", path=d.path, line=1
         )
-    fields = next(csv.reader(io.StringIO(first), delimiter=d.delimiter or ","))
+    line = first.rstrip("\r\n").replace("\r", " ")
+    try:
+        fields = next(csv.reader(io.StringIO(line), delimiter=d.delimiter or ","))
+    except csv.Error:  # a quote left open: names as the delimiter splits them
+        fields = line.split(d.delimiter or ",")
     if d.header:
         return [f.strip() or f"col{i}" for i, f in enumerate(fields)]
     return [f"col{i}" for i in range(len(fields))]
@@ -154,13 +158,25 @@ def iter_batches(
             those only); other formats may yield more.
     """
     if d.format in ("csv", "tsv"):
-        yield from _csv_batches(d, kinds, limit)
+        yield from _arrow_errors(d, _csv_batches(d, kinds, limit))
     elif d.format == "parquet":
-        yield from _parquet_batches(d)
+        yield from _arrow_errors(d, _parquet_batches(d))
     elif d.format == "text":
         yield from _text_batches(d)
     else:
         yield from _tfrecord_batches(d, raw=d.format == "tfrecord-raw")
+
+
+def _arrow_errors(d: Detected, batches: Iterator[Batch]) -> Iterator[Batch]:
+    """Name the file in pyarrow's errors (they do not)."""
+    try:
+        yield from batches
+    except pa.ArrowException as e:
+        if isinstance(e, PipelineError):
+            raise
+        raise InvalidArgumentError(
+            f"cannot read {d.format} file {d.path!r}: {e}", path=d.path
+        ) from e
 
 
 def batch_size(batch: Batch) -> int:
