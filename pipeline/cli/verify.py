@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 
 from pipeline.cli import _common, _read
+from pipeline.cli._examples import ExampleColumns
 from pipeline.errors import DataLossError, InvalidArgumentError, PipelineError
 from pipeline.io import tfrecord
 from pipeline.io.detect import Detected
@@ -66,19 +67,26 @@ def _from_error(d: Detected, e: PipelineError) -> Problem:
     return Problem(d.path, e.record_index, e.offset, e.message, e.line)
 
 
+def _bad_examples(d: Detected, block: tfrecord.RecordBlock) -> Iterator[Problem]:
+    for i, record in enumerate(block.records):
+        try:
+            decode_example(record)
+        except InvalidArgumentError as e:
+            index, offset = block.first_index + i, int(block.offsets[i])
+            yield Problem(d.path, index, offset, f"not an Example: {e.message}")
+
+
 def _check_tfrecord(d: Detected, bar: _common.Progress) -> Iterator[Problem | int]:
-    examples = d.format == "tfrecord"
+    decoder = ExampleColumns() if d.format == "tfrecord" else None
     for item in tfrecord.iter_blocks(d.path, d.compression, skip_corrupt=True):
         if isinstance(item, DataLossError):
             yield _from_error(d, item)
             continue
-        if examples:
-            for i, record in enumerate(item.records):
-                try:
-                    decode_example(record)
-                except InvalidArgumentError as e:
-                    index, offset = item.first_index + i, int(item.offsets[i])
-                    yield Problem(d.path, index, offset, f"not an Example: {e.message}")
+        if decoder is not None:
+            try:  # the kernel checks a whole block at once
+                decoder.decode(item.records, d.path, item.first_index)
+            except (InvalidArgumentError, ValueError):
+                yield from _bad_examples(d, item)  # find every bad record
         bar.advance(len(item))
         yield len(item)
 

@@ -22,7 +22,9 @@ _SOURCES = [
 @settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     source=st.sampled_from(_SOURCES),
-    command=st.sampled_from(["head", "schema", "stats", "count", "verify"]),
+    command=st.sampled_from(
+        ["head", "schema", "stats", "count", "verify", "index", "convert"]
+    ),
     cut=st.floats(0, 1),
     flips=st.lists(st.tuples(st.floats(0, 1), st.integers(1, 255)), max_size=3),
 )
@@ -35,7 +37,10 @@ def test_damaged_files_give_clean_exits(
         blob[min(int(where * len(blob)), len(blob) - 1)] ^= mask
     path = tmp_path_factory.mktemp("case") / source
     path.write_bytes(bytes(blob))
-    code = main([command, str(path), "-q"])
+    argv = [command, str(path), "-q"]
+    if command == "convert":
+        argv += ["--to", "tfrecord", "--out", str(path.parent / "out")]
+    code = main(argv)
     err = capsys.readouterr().err
     assert code in (0, 1), err
     assert "Traceback" not in err and err.count("\n") <= 1, err
