@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 
 from pipeline.cli import _common, _read
 from pipeline.cli._writers import open_writer
@@ -62,7 +63,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _stem(path: str) -> str:
+    """The shard name prefix from an input path.
+
+    Example:
+        >>> _stem("d/train-00003-of-00008.csv.gz"), _stem("d/taxi.tfrecord-00001-of-00008")
+        ('train', 'taxi')
+    """
     name = path.rstrip("/").rsplit("/", 1)[-1]
+    name = re.sub(r"-\d+-of-\d+", "", name)
     for suffix in (".gz", ".zz", ".zlib"):
         name = name.removesuffix(suffix)
     return name.split(".", 1)[0] or "part"
