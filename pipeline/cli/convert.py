@@ -66,8 +66,8 @@ def _stem(path: str) -> str:
     """The shard name prefix from an input path.
 
     Example:
-        >>> _stem("d/train-00003-of-00008.csv.gz"), _stem("d/taxi.tfrecord-00001-of-00008")
-        ('train', 'taxi')
+        >>> _stem("d/train-00003-of-00008.csv.gz"), _stem("d/t.tfrecord-00001-of-00008")
+        ('train', 't')
     """
     name = path.rstrip("/").rsplit("/", 1)[-1]
     name = re.sub(r"-\d+-of-\d+", "", name)
