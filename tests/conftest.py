@@ -1,18 +1,20 @@
-"""Shared test set-up: fixture paths, hypothesis profiles, thread-leak checks."""
+"""Shared test set-up: hypothesis profiles and the thread-leak fixture.
+
+Helpers live in tests/support.py: ``from support import load_fixture_json``.
+"""
 
 from __future__ import annotations
 
-import json
 import os
-import threading
 import time
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+from support import pipeline_threads
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT.parent / "shared" / "fixtures"
+# conftest files are plugins, not doctest modules: collecting them under
+# --doctest-modules would import a second module named "conftest".
+collect_ignore_glob = ["conftest.py", "*/conftest.py"]
 
 settings.register_profile(
     "ci",
@@ -30,36 +32,6 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
-
-
-def fixture_path(*parts: str) -> Path:
-    """Path of a golden fixture file under ../shared/fixtures; skips if absent."""
-    path = FIXTURES.joinpath(*parts)
-    if not path.exists():
-        pytest.skip(f"golden fixtures not found at {path}")
-    return path
-
-
-def load_fixture_json(*parts: str):
-    """Parsed JSON of a golden fixture file."""
-    with open(fixture_path(*parts), encoding="utf-8") as f:
-        return json.load(f)
-
-
-def pipeline_threads() -> list[threading.Thread]:
-    """Live threads started by the executor (named ``pipeline-*``)."""
-    return [t for t in threading.enumerate() if t.name.startswith("pipeline-")]
-
-
-def wait_no_pipeline_threads(timeout_s: float = 5.0) -> list[threading.Thread]:
-    """Wait until no ``pipeline-*`` thread is alive; return the survivors."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        alive = pipeline_threads()
-        if not alive:
-            return []
-        time.sleep(0.01)
-    return pipeline_threads()
 
 
 @pytest.fixture

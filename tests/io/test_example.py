@@ -6,7 +6,7 @@ import base64
 
 import numpy as np
 import pytest
-from conftest import fixture_path, load_fixture_json
+from support import fixture_path, load_fixture_json
 
 from pipeline import _kernels
 from pipeline import errors as pl_errors

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import fixture_path, load_fixture_json
+from support import fixture_path, load_fixture_json
 
 from pipeline.errors import DataLossError, FailedPreconditionError, OutOfRangeError
 from pipeline.io import index

@@ -9,7 +9,7 @@ import re
 import zlib
 
 import pytest
-from conftest import fixture_path, load_fixture_json
+from support import fixture_path, load_fixture_json
 
 from pipeline import _kernels
 from pipeline.errors import DataLossError, NotFoundError

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import fixture_path, load_fixture_json
+from support import fixture_path, load_fixture_json
 
 from pipeline.nn import optimizers
 
