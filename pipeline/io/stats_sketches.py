@@ -103,6 +103,10 @@ class Histogram:
             padded[: len(counts)] = counts
             counts = padded.reshape(-1, group).sum(axis=1)
         edges = self.origin + self.width * (first + group * np.arange(len(counts) + 1))
+        # Rounding in origin + width * k can put an extreme value just outside
+        # the outer edges (tiny or denormal widths): widen them to hold it.
+        edges[0] = min(edges[0], lo)
+        edges[-1] = max(edges[-1], np.nextafter(hi, np.inf))
         return {"edges": edges.tolist(), "counts": counts.tolist()}
 
 
