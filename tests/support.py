@@ -17,6 +17,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT.parent / "shared" / "fixtures"
 
+
 def fixture_path(*parts: str) -> Path:
     """Path of a golden fixture file under ../shared/fixtures; skips if absent."""
     path = FIXTURES.joinpath(*parts)
