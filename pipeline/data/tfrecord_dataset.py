@@ -18,13 +18,13 @@ Example:
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 
 from pipeline.data.dataset import Dataset
+from pipeline.data.text_dataset import file_names
 from pipeline.errors import InvalidArgumentError, NotFoundError
 from pipeline.graph.base import AUTOTUNE, UNKNOWN
 from pipeline.graph.failures import ElementFailure
@@ -37,21 +37,6 @@ __all__ = ["TFRecordDataset"]
 
 _BLOCK_RECORDS = 1024
 _FRAME_BYTES = 16
-
-
-def _filenames(filenames: Any) -> tuple[str, ...]:
-    if isinstance(filenames, (str, bytes, os.PathLike)):
-        filenames = [filenames]
-    elif isinstance(filenames, np.ndarray):
-        filenames = filenames.reshape(-1).tolist()
-    names = []
-    for name in filenames:
-        if isinstance(name, (bytes, np.bytes_)):
-            name = bytes(name).decode()
-        names.append(os.fspath(name))
-    if not names:
-        raise InvalidArgumentError("`filenames` must not be empty.")
-    return tuple(names)
 
 
 class TFRecordSource:
@@ -222,7 +207,7 @@ class TFRecordDataset(Dataset):
                 )
             )
             return
-        files = _filenames(filenames)
+        files = file_names(filenames)
         if buffer_size is not None and buffer_size <= 0:
             raise InvalidArgumentError(
                 f"`buffer_size` must be positive. Received: buffer_size={buffer_size}"
@@ -266,7 +251,7 @@ def _from_dataset(names: Dataset, kind: Any, buffer_size: Any, reads: Any):
     """TF's form for a dataset of file names: flat_map, or interleave."""
 
     def read_file(name: Any) -> Dataset:
-        return TFRecordDataset(_filenames(name), kind, buffer_size)
+        return TFRecordDataset(file_names(name), kind, buffer_size)
 
     if reads in (None, 1):
         return names.flat_map(read_file)._node
