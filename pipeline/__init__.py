@@ -13,8 +13,18 @@ Example:
 
 from __future__ import annotations
 
-from pipeline import data, errors, feature_column, io, nn, strings
+import importlib
+from typing import TYPE_CHECKING
+
+from pipeline import errors
 from pipeline.types import SparseTensor, TensorSpec, string
+
+if TYPE_CHECKING:
+    from pipeline import data, feature_column, io, nn, strings
+
+# Subpackages load on first use, so `import pipeline` (and the CLI's start-up)
+# does not pay for pyarrow, the NN core and the feature columns it may not need.
+_LAZY_SUBPACKAGES = ("data", "feature_column", "io", "nn", "strings")
 
 __version__ = "0.1.0"
 
@@ -29,3 +39,13 @@ __all__ = [
     "string",
     "strings",
 ]
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY_SUBPACKAGES:
+        return importlib.import_module(f"pipeline.{name}")
+    raise AttributeError(f"module 'pipeline' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
