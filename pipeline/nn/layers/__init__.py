@@ -8,6 +8,7 @@ Example:
 
 from __future__ import annotations
 
+import importlib
 import inspect
 from typing import Any
 
@@ -46,7 +47,11 @@ def serialize(layer: Layer) -> dict[str, Any]:
         >>> serialize(Dense(2, name="d"))["class_name"]
         'Dense'
     """
-    return {"class_name": type(layer).__name__, "config": layer.get_config()}
+    return {
+        "class_name": type(layer).__name__,
+        "module": type(layer).__module__,
+        "config": layer.get_config(),
+    }
 
 
 def deserialize(config: dict[str, Any], custom_objects: Any = None) -> Layer:
@@ -61,6 +66,13 @@ def deserialize(config: dict[str, Any], custom_objects: Any = None) -> Layer:
     """
     lookup = {**_REGISTRY, **(custom_objects or {})}
     cls = lookup.get(config["class_name"])
+    module = config.get("module", "")
+    if cls is None and module.startswith("pipeline."):
+        # A layer defined elsewhere in the package (DenseFeatures, say) registers
+        # itself on import: load its module by name, so a saved model reloads
+        # without the code that built it having been imported.
+        importlib.import_module(module)
+        cls = _REGISTRY.get(config["class_name"])
     if cls is None:
         raise ValueError(
             f"Unknown layer: {config['class_name']!r}. Register it with "

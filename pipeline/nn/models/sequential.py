@@ -119,8 +119,28 @@ class Sequential(Model):
         self.built = True
 
     def _maybe_build(self, inputs: Any) -> None:
-        if not self.built:
+        if self.built:
+            return
+        if hasattr(inputs, "shape"):
             self.build((None, *tuple(inputs.shape[1:])))
+            return
+        # Structured inputs (a dict of feature columns into DenseFeatures, say)
+        # have no single shape: each layer builds on its first real call.
+        shapes: list[Any] = [None]
+        out = inputs
+        for layer in self._layers:
+            out = layer(out)
+            shapes.append((None, *tuple(out.shape[1:])))
+        self._layer_input_shapes = shapes[:-1]
+        self.built = True
+
+    def _build_layers(self, shapes: list[Any]) -> None:
+        """Builds each layer for its recorded input shape (after ``from_config``)."""
+        for layer, shape in zip(self._layers, shapes):
+            layer.build(None if shape is None else tuple(shape))
+            layer.built = True
+        self._layer_input_shapes = shapes
+        self.built = True
 
     def call(self, inputs: Any, training: Any = None) -> Any:
         out = inputs
@@ -133,13 +153,22 @@ class Sequential(Model):
         if self._input_layer is not None:
             entries.append(layers_module.serialize(self._input_layer))
         entries += [layers_module.serialize(layer) for layer in self._layers]
-        return {"name": self.name, "trainable": self.trainable, "layers": entries}
+        config = {"name": self.name, "trainable": self.trainable, "layers": entries}
+        shapes = getattr(self, "_layer_input_shapes", None)
+        if shapes is not None and self.built:
+            config["layer_input_shapes"] = [
+                None if s is None else list(s) for s in shapes
+            ]
+        return config
 
     @classmethod
     def from_config(
         cls, config: dict[str, Any], custom_objects: Any = None
     ) -> Sequential:
         built = [layers_module.deserialize(e, custom_objects) for e in config["layers"]]
-        return cls(
+        model = cls(
             built, trainable=config.get("trainable", True), name=config.get("name")
         )
+        if config.get("layer_input_shapes") and not model.built:
+            model._build_layers(config["layer_input_shapes"])
+        return model
