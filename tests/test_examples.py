@@ -1,0 +1,36 @@
+"""The seed-course examples in examples/ run and reach their results."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def _load(name: str):
+    spec = importlib.util.spec_from_file_location(f"example_{name}", EXAMPLES / name)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_compute_gradients_fits_the_line(capsys):
+    loss = _load("compute_gradients.py").main()
+    assert loss < 1e-3
+    assert "w0 = 2.000, w1 = 10.000" in capsys.readouterr().out
+
+
+def test_housing_reaches_the_seed_prices(capsys):
+    loss = _load("housing.py").main()
+    assert loss < 1.0  # squared error in thousands: prices within ~1k
+    out = capsys.readouterr().out
+    house, apt = (float(v) for v in re.findall(r"ft \w+: +([\d.]+)k", out))
+    assert abs(house - 200.0) < 5 and abs(apt - 150.0) < 5
+
+
+def test_digits_classifier_over_95_percent_with_tensorboard_logs(tmp_path, capsys):
+    accuracy = _load("mnist_digits.py").main(str(tmp_path))
+    assert accuracy > 0.95
+    assert any(p.name.startswith("events.out.tfevents") for p in tmp_path.rglob("*"))
