@@ -34,3 +34,9 @@ def test_digits_classifier_over_95_percent_with_tensorboard_logs(tmp_path, capsy
     accuracy = _load("mnist_digits.py").main(str(tmp_path))
     assert accuracy > 0.95
     assert any(p.name.startswith("events.out.tfevents") for p in tmp_path.rglob("*"))
+
+
+def test_taxi_wide_and_deep_beats_the_mean(tmp_path, capsys):
+    rmse, baseline = _load("taxi_wide_deep.py").main(str(tmp_path))
+    assert rmse < 0.5 * baseline
+    assert len(list(tmp_path.glob("taxi.tfrecord-*-of-00004"))) == 4
