@@ -6,6 +6,8 @@ import importlib.util
 import re
 from pathlib import Path
 
+import pytest
+
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
@@ -40,3 +42,8 @@ def test_taxi_wide_and_deep_beats_the_mean(tmp_path, capsys):
     rmse, baseline = _load("taxi_wide_deep.py").main(str(tmp_path))
     assert rmse < 0.5 * baseline
     assert len(list(tmp_path.glob("taxi.tfrecord-*-of-00004"))) == 4
+
+
+def test_torch_training_loop_fits_from_a_pipeline_dataset(capsys):
+    pytest.importorskip("torch", reason="the torch extra is not installed")
+    assert _load("torch_training_loop.py").main() < 1.0
