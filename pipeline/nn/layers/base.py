@@ -207,6 +207,12 @@ class Layer:
             >>> Layer().set_weights([])
         """
         own = self.weights
+        if not own and weights and not self.built:
+            # A model rebuilt from its config whose input shapes are only known
+            # from data (dict inputs into feature columns): the weights are set
+            # right after the first call builds it.
+            self._pending_weights = list(weights)
+            return
         if len(weights) != len(own):
             raise ValueError(
                 f"Layer {self.name!r} expected {len(own)} weights, but received "
@@ -284,6 +290,10 @@ class Layer:
         if self._call_has_training:
             kwargs["training"] = training
         outputs = self.call(inputs, *args, **kwargs)
+        if getattr(self, "_pending_weights", None) is not None and self.weights:
+            pending, self._pending_weights = self._pending_weights, None
+            self.set_weights(pending)
+            outputs = self.call(inputs, *args, **kwargs)
         if self.activity_regularizer is not None:
             self._activity_losses = [
                 self.activity_regularizer(out)

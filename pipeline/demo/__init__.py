@@ -1,7 +1,8 @@
-"""The demo: a small in-memory pipeline, its output and its plan.
+"""The demo: ``make demo`` runs ``python -m pipeline.demo``.
 
-``make demo`` runs ``python -m pipeline.demo``: ``from_tensor_slices -> map ->
-shuffle(seed) -> batch -> prefetch``, printing each batch and ``explain()``.
+First a small in-memory pipeline (``from_tensor_slices -> map -> shuffle(seed)
+-> batch -> prefetch``) with its batches, ``explain()`` and stats; then the
+main job on built-in taxi data (``pipeline.demo.job``).
 
 Example:
     >>> batches = demo_dataset().as_numpy_iterator()
@@ -36,8 +37,8 @@ def demo_dataset() -> data.Dataset:
     )
 
 
-def main() -> int:
-    """Run the demo; return the exit code."""
+def show_small_pipeline() -> int:
+    """Prints the in-memory pipeline's batches, plan and stats."""
     ds = demo_dataset()
     with ds.as_numpy_iterator() as it:
         for i, batch in enumerate(it):
@@ -51,7 +52,3 @@ def main() -> int:
             f"parallelism={stage['parallelism']} block={stage['block_size']}"
         )
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
