@@ -120,8 +120,8 @@ def _rows_per_second(ds) -> float:
     return rows / (time.perf_counter() - start)
 
 
-def _rmse(model, ds) -> tuple[float, float]:
-    """Validation RMSE of the model and of predicting the training mean."""
+def _rmse(model, ds) -> tuple[float, np.ndarray]:
+    """The model's RMSE over ``ds`` and the labels it saw."""
     preds, labels = [], []
     for features, label in ds:
         preds.append(model.predict(features, verbose=0).ravel())

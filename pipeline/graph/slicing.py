@@ -39,18 +39,12 @@ class TakeNode(Node):
         return n if n == UNKNOWN else min(n, self.count)
 
 
-class TakeIterator(NodeIterator):
+class _CountdownIterator(NodeIterator):
+    """Shared state of take and skip: the parent and how many elements are left."""
+
     def __init__(self, parent: NodeIterator, count: int) -> None:
         super().__init__(parent)
         self.parent, self.left = parent, count
-
-    def __next__(self) -> Any:
-        if self.left == 0:
-            raise StopIteration
-        elem = next(self.parent)
-        if self.left > 0 and not isinstance(elem, ElementFailure):
-            self.left -= 1
-        return elem
 
     def get_state(self) -> dict[str, Any]:
         return {"parent": self.parent.get_state(), "left": self.left}
@@ -58,6 +52,16 @@ class TakeIterator(NodeIterator):
     def set_state(self, state: dict[str, Any]) -> None:
         self.parent.set_state(state["parent"])
         self.left = state["left"]
+
+
+class TakeIterator(_CountdownIterator):
+    def __next__(self) -> Any:
+        if self.left == 0:
+            raise StopIteration
+        elem = next(self.parent)
+        if self.left > 0 and not isinstance(elem, ElementFailure):
+            self.left -= 1
+        return elem
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -78,11 +82,7 @@ class SkipNode(Node):
         return 0 if self.count < 0 else max(0, n - self.count)
 
 
-class SkipIterator(NodeIterator):
-    def __init__(self, parent: NodeIterator, count: int) -> None:
-        super().__init__(parent)
-        self.parent, self.left = parent, count
-
+class SkipIterator(_CountdownIterator):
     def __next__(self) -> Any:
         while self.left != 0:
             elem = next(self.parent)
@@ -91,13 +91,6 @@ class SkipIterator(NodeIterator):
             if self.left > 0:
                 self.left -= 1
         return next(self.parent)
-
-    def get_state(self) -> dict[str, Any]:
-        return {"parent": self.parent.get_state(), "left": self.left}
-
-    def set_state(self, state: dict[str, Any]) -> None:
-        self.parent.set_state(state["parent"])
-        self.left = state["left"]
 
 
 @dataclasses.dataclass(frozen=True, eq=False)

@@ -77,6 +77,9 @@ class Layer:
         'plain'
     """
 
+    #: Weights given to ``set_weights`` before the first call built the layer.
+    _pending_weights: list[Any] | None = None
+
     def __init__(
         self,
         trainable: bool = True,
@@ -290,7 +293,7 @@ class Layer:
         if self._call_has_training:
             kwargs["training"] = training
         outputs = self.call(inputs, *args, **kwargs)
-        if getattr(self, "_pending_weights", None) is not None and self.weights:
+        if self._pending_weights is not None and self.weights:
             pending, self._pending_weights = self._pending_weights, None
             self.set_weights(pending)
             outputs = self.call(inputs, *args, **kwargs)
