@@ -24,6 +24,7 @@ from pipeline.nn.ops.loss_functions import (
     binary_crossentropy,
     categorical_crossentropy,
     huber,
+    ignored_class_mask,
     mean_absolute_error,
     mean_squared_error,
     sparse_categorical_crossentropy,
@@ -34,33 +35,65 @@ _REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", 
 
 
 def reduce_values(
-    values: Any, sample_weight: Any = None, reduction: Any = "sum_over_batch_size"
+    values: Any,
+    sample_weight: Any = None,
+    reduction: Any = "sum_over_batch_size",
+    mask: Any = None,
 ) -> Tensor:
-    """Applies ``sample_weight`` (broadcast from the batch axis) and ``reduction``.
+    """Applies ``sample_weight`` (broadcast from the batch axis), ``mask`` and
+    ``reduction``.
+
+    A boolean ``mask`` of ``values``'s shape drops entries as Keras 3 does: with
+    ``"sum_over_batch_size"`` the sum is divided by the number of kept entries
+    (0 if none is kept), with ``"mean_with_sample_weight"`` by their weights.
 
     Example:
         >>> float(reduce_values([1.0, 3.0], [1.0, 0.0]))
         0.5
+        >>> float(reduce_values([1.0, 3.0, 0.0], mask=[True, True, False]))
+        2.0
     """
     values = ops.convert_to_tensor(values)
+    weight = None
     if sample_weight is not None:
-        weight = ops.convert_to_tensor(sample_weight, values.dtype)
-        while weight.ndim > values.ndim and weight.shape[-1] == 1:
-            weight = ops.squeeze(weight, -1)
-        while weight.ndim < values.ndim:
-            weight = ops.expand_dims(weight, -1)
+        weight = _to_rank(ops.convert_to_tensor(sample_weight, values.dtype), values)
+    if mask is not None:
+        scaled = _mask_weight(ops.convert_to_tensor(mask), values.dtype, reduction)
+        weight = scaled if weight is None else ops.multiply(weight, scaled)
+    if weight is not None:
         values = ops.multiply(values, weight)
     if reduction in (None, "none"):
         return values
     total = ops.sum(values)
     if reduction == "sum":
         return total
-    if reduction == "mean_with_sample_weight" and sample_weight is not None:
-        return ops.divide(total, ops.sum(ops.convert_to_tensor(weight)))
+    if reduction == "mean_with_sample_weight" and weight is not None:
+        return ops.divide(total, ops.sum(weight))
     size = 1
     for n in values.shape:
         size *= n
     return ops.divide(total, values.dtype.type(max(size, 1)))
+
+
+def _to_rank(weight: Tensor, values: Tensor) -> Tensor:
+    while weight.ndim > values.ndim and weight.shape[-1] == 1:
+        weight = ops.squeeze(weight, -1)
+    while weight.ndim < values.ndim:
+        weight = ops.expand_dims(weight, -1)
+    return weight
+
+
+def _mask_weight(mask: Tensor, dtype: Any, reduction: Any) -> Tensor:
+    """Keras 3's mask weights: kept entries weigh ``total / kept`` under a mean
+    reduction (so the mean runs over kept entries only), 1 otherwise; dropped 0.
+    """
+    kept = ops.cast(mask, dtype)
+    if reduction not in ("mean", "sum_over_batch_size"):
+        return kept
+    total = dtype.type(max(int(kept.numpy().size), 1))
+    count = float(ops.sum(kept))
+    scale = dtype.type(total / dtype.type(count)) if count else dtype.type(0)
+    return ops.multiply(kept, scale)
 
 
 class Loss:
@@ -258,8 +291,18 @@ class CategoricalCrossentropy(LossFunctionWrapper):
 class SparseCategoricalCrossentropy(LossFunctionWrapper):
     """Categorical crossentropy over integer labels.
 
+    Args:
+        from_logits: whether ``y_pred`` holds logits. Default False.
+        ignore_class: a label whose entries count for nothing: their loss is 0,
+            they get no gradient, and the ``"sum_over_batch_size"`` mean runs over
+            the other entries only (Keras 3's mask). Default None.
+        reduction, name, dtype: as ``Loss``.
+
     Example:
         >>> round(float(SparseCategoricalCrossentropy()([1], [[0.5, 0.5]])), 4)
+        0.6931
+        >>> loss = SparseCategoricalCrossentropy(ignore_class=0)
+        >>> round(float(loss([1, 0], [[0.5, 0.5], [0.9, 0.1]])), 4)
         0.6931
     """
 
@@ -272,12 +315,18 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
         dtype: Any = None,
     ) -> None:
         super().__init__(
-            sparse_categorical_crossentropy, reduction, name, from_logits=from_logits
+            sparse_categorical_crossentropy,
+            reduction,
+            name,
+            from_logits=from_logits,
+            ignore_class=ignore_class,
         )
         self.ignore_class = ignore_class
 
-    def get_config(self) -> dict[str, Any]:
-        return {**super().get_config(), "ignore_class": self.ignore_class}
+    def __call__(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> Tensor:
+        mask = ignored_class_mask(y_true, y_pred, self.ignore_class)
+        values = self.call(y_true, y_pred)
+        return reduce_values(values, sample_weight, self.reduction, mask)
 
 
 mse = MSE = mean_squared_error

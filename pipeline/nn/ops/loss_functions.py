@@ -149,22 +149,59 @@ def categorical_crossentropy(
 
 
 def sparse_categorical_crossentropy(
-    y_true: Any, y_pred: Any, from_logits: bool = False, axis: int = -1
+    y_true: Any,
+    y_pred: Any,
+    from_logits: bool = False,
+    ignore_class: int | None = None,
+    axis: int = -1,
 ) -> Tensor:
     """``-log_softmax(z)[label]`` with ``z`` the logits or ``log(clip(p))``.
+
+    With ``ignore_class``, entries labelled that class get a loss of 0 (and no
+    gradient); :func:`ignored_class_mask` tells the reduction which entries count.
+    As in Keras 3, their predictions are zeroed first, so a softmax output is then
+    read as probabilities (clipped), not through its logits.
 
     Example:
         >>> round(float(sparse_categorical_crossentropy([1], [[0.5, 0.5]])[0]), 4)
         0.6931
+        >>> sparse_categorical_crossentropy([1, -1], [[0.5, 0.5]] * 2,
+        ...                                 ignore_class=-1).numpy()[1]
+        np.float32(0.0)
     """
     y_pred = convert_to_tensor(y_pred)
-    labels = to_array(y_true).astype("int64")
-    if labels.ndim == y_pred.ndim:
-        labels = labels.reshape(labels.shape[:-1])
+    labels = _sparse_labels(y_true, y_pred)
+    valid = None
+    if ignore_class is not None:
+        valid = labels != int(ignore_class)
+        labels = backend.xp().where(valid, labels, 0)
+        y_pred = where(backend.xp().expand_dims(valid, axis), y_pred, 0.0)
     y_pred, from_logits = _logits(y_pred, from_logits)
     if not from_logits:
         y_pred = log(clip(y_pred, EPSILON, 1.0 - EPSILON))
     log_p = log_softmax(y_pred, axis=axis)
     classes = y_pred.shape[axis]
     onehot = (labels[..., None] == backend.xp().arange(classes)).astype(y_pred.dtype)
-    return negative(sum(multiply(onehot, log_p), axis=axis))
+    result = negative(sum(multiply(onehot, log_p), axis=axis))
+    return result if valid is None else where(valid, result, 0.0)
+
+
+def _sparse_labels(y_true: Any, y_pred: Tensor) -> Any:
+    labels = to_array(y_true).astype("int64")
+    if labels.ndim == y_pred.ndim:
+        labels = labels.reshape(labels.shape[:-1])
+    return labels
+
+
+def ignored_class_mask(y_true: Any, y_pred: Any, ignore_class: int | None) -> Any:
+    """The boolean mask of the entries whose label is not ``ignore_class``.
+
+    It has the per-sample loss's shape; None when ``ignore_class`` is None.
+
+    Example:
+        >>> ignored_class_mask([[0], [2]], [[0.5, 0.5]] * 2, 2).tolist()
+        [True, False]
+    """
+    if ignore_class is None:
+        return None
+    return _sparse_labels(y_true, convert_to_tensor(y_pred)) != int(ignore_class)
