@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 BENCH_VENV := .venv-bench
 BENCH_PY := $(BENCH_VENV)/bin/python
 
-.PHONY: demo test lint format install ext bench clean
+.PHONY: demo test lint format install ext bench bench-quick clean
 
 $(STAMP): pyproject.toml setup.py $(wildcard _ext/*.pyx _ext/*.pxd)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,8 +40,14 @@ $(BENCH_VENV)/.installed: pyproject.toml setup.py
 	$(BENCH_PY) -m pip install -q --no-build-isolation -e '.[bench]'
 	touch $@
 
+# Every benchmarks/bench_*.py, ours and TensorFlow side by side; the summary table
+# goes into benchmarks/RESULTS.md. bench-quick: tiny sizes, one pass (a smoke test
+# whose table goes to benchmarks/data/RESULTS-trial.md).
 bench: $(BENCH_VENV)/.installed
 	$(BENCH_PY) -m benchmarks.run_all
+
+bench-quick: $(BENCH_VENV)/.installed
+	$(BENCH_PY) -m benchmarks.run_all --quick
 
 clean:
 	rm -rf build pipeline/_native/*.so _ext/*.c

@@ -209,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{line['workload']:<11}{side:<12}{rate:>12}{ratio!s:>11}")
     for line in results:
         print(json.dumps(line))
+    print(json.dumps({"bench": "nn", "blas": blas_info()}))
     return 0
 
 

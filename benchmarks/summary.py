@@ -1,0 +1,309 @@
+"""The summary rows of a benchmark run: each workload, its baseline and its goal.
+
+Every ``benchmarks/bench_*.py`` prints JSON lines, one per measurement.
+`benchmarks.run_all` collects them per script, keyed by the script's short
+name (``bench_csv.py`` -> ``"csv"``), and `summary_rows` turns them into
+`Row`s: the workload, what it is compared with, both rates, the ratio and the
+goal the issues set. Every figure is a rate (higher is better), so a goal is
+always "ours / baseline at least ``goal``".
+
+Example:
+    >>> records = {"tfrecord": [
+    ...     {"bench": "tfrecord", "idiom": "batch_then_parse", "side": "ours",
+    ...      "rows_per_s": 100000},
+    ...     {"bench": "tfrecord", "idiom": "batch_then_parse", "side": "tf",
+    ...      "rows_per_s": 25000}]}
+    >>> row = summary_rows(records)[0]
+    >>> row.baseline, row.ratio, row.goal, row.met
+    ('TF, same code', 4.0, 3.0, True)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+Record = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Row:
+    """One workload: our rate against a baseline's rate.
+
+    Args:
+        workload: what runs, in the issue's words.
+        baseline: what ours is compared with (TensorFlow, pyarrow, ours
+            another way).
+        theirs: the baseline's rate; None when it did not run.
+        ours: our rate; None when it did not run.
+        unit: the rates' unit, e.g. ``"rows/s"``.
+        goal: the ratio ours / baseline to reach; None (the default) when no
+            issue sets one.
+        source: where the goal comes from, e.g. ``"#3"`` (default ``""``).
+
+    Example:
+        >>> Row("w", "TF", 10.0, 15.0, "rows/s", goal=2.0).met
+        False
+        >>> Row("w", "TF", None, 15.0, "rows/s", goal=2.0).met is None
+        True
+    """
+
+    workload: str
+    baseline: str
+    theirs: float | None
+    ours: float | None
+    unit: str
+    goal: float | None = None
+    source: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        """``ours / theirs``, or None when either is missing."""
+        if not self.theirs or self.ours is None:
+            return None
+        return self.ours / self.theirs
+
+    @property
+    def met(self) -> bool | None:
+        """Whether the ratio reaches the goal; None without a goal or a ratio."""
+        if self.goal is None or self.ratio is None:
+            return None
+        return self.ratio >= self.goal
+
+
+class Spec(NamedTuple):
+    """How to build a `Row` from a script's rates (``theirs``, ``ours``: keys).
+
+    An ``optional`` row is left out when our side did not run (``ours_blas1``
+    runs only with a multi-threaded BLAS).
+    """
+
+    workload: str
+    baseline: str
+    theirs: str
+    ours: str
+    unit: str
+    goal: float | None = None
+    source: str = ""
+    optional: bool = False
+
+
+_CSV_BATCH_PATHS = ("pipeline:fast", "pipeline:make_csv_dataset")
+
+# Rates per script: each turns the script's JSON lines into {key: rate}. ------
+
+
+def _csv_rates(lines: list[Record]) -> dict[str, float]:
+    rates = {r["case"]: r["rows_per_s"] for r in lines if "case" in r}
+    ours = [v for k, v in rates.items() if k in _CSV_BATCH_PATHS]
+    if ours:
+        rates["pipeline:best"] = max(ours)
+    return rates
+
+
+def _tfrecord_rates(lines: list[Record]) -> dict[str, float]:
+    return {f"{r['side']}:{r['idiom']}": r["rows_per_s"] for r in lines if "idiom" in r}
+
+
+def _feature_column_rates(lines: list[Record]) -> dict[str, float]:
+    rates = {}
+    for r in lines:
+        rates[f"ours:{r['bench']}"] = r.get("ours_rows_per_s")
+        rates[f"tf:{r['bench']}"] = r.get("tf_rows_per_s")
+    return rates
+
+
+def _overhead_rates(lines: list[Record]) -> dict[str, float]:
+    rates = {}
+    for r in lines:
+        if "ours_per_s" in r:
+            rates[f"ours:{r['workload']}"] = r["ours_per_s"]
+            rates[f"tf:{r['workload']}"] = r.get("tf_per_s")
+    return rates
+
+
+def _nn_rates(lines: list[Record]) -> dict[str, float]:
+    rates = {}
+    for r in lines:
+        if "examples_per_s" not in r:
+            continue
+        sides = r["examples_per_s"]
+        for side, rate in sides.items():
+            rates[f"{side}:{r['workload']}"] = rate
+        tf_sides = [v for s, v in sides.items() if not s.startswith("ours")]
+        rates[f"tf:{r['workload']}"] = max(tf_sides, default=None)
+    return rates
+
+
+def _cli_rates(lines: list[Record]) -> dict[str, float]:
+    return {r["what"]: r["rows_per_s"] for r in lines if "rows_per_s" in r}
+
+
+def _optimizer_rates(lines: list[Record]) -> dict[str, float]:
+    rates = {}
+    for r in lines:
+        if "optimizer" in r:
+            rates[f"ours:{r['optimizer']}"] = r["ours_steps_per_s"]
+            rates[f"tf:{r['optimizer']}"] = r["keras_steps_per_s"]
+    return rates
+
+
+def _optimizer_specs(lines: list[Record]) -> list[Spec]:
+    names = [r["optimizer"] for r in lines if "optimizer" in r]
+    return [
+        Spec(f"optimizer step: {n} (seed MLP's variables)", "Keras 3 in a tf.function",
+             f"tf:{n}", f"ours:{n}", "steps/s")
+        for n in names
+    ]  # fmt: skip
+
+
+# Row specs per script, in the order of the summary table. -------------------
+
+_TF = "TF, same code"
+_CSV = [
+    Spec("CSV to typed batches of 256 (our best path)", "pyarrow.csv.read_csv",
+         "pyarrow.read_csv", "pipeline:best", "rows/s", 0.8, "#3"),
+    Spec("CSV: flat_map(TextLineDataset) -> batch(256) -> map(decode_csv)", _TF,
+         "tensorflow:fast", "pipeline:fast", "rows/s"),
+    Spec("CSV: seed-course per-line map(decode_csv) -> batch(256)", _TF,
+         "tensorflow:per_line", "pipeline:per_line", "rows/s", 20.0, "#3"),
+    Spec("CSV: make_csv_dataset(batch_size=256)", _TF,
+         "tensorflow:make_csv_dataset", "pipeline:make_csv_dataset", "rows/s"),
+]  # fmt: skip
+_TFRECORD = [
+    Spec("TFRecord: batch(256) -> map(parse_example) (TF's fastest)", _TF,
+         "tf:batch_then_parse", "ours:batch_then_parse", "rows/s", 3.0, "#3"),
+    Spec("TFRecord: map(parse_single_example) -> batch(256) (seed course)", _TF,
+         "tf:per_record", "ours:per_record", "rows/s"),
+]  # fmt: skip
+_FEATURE_COLUMNS = [
+    Spec("DenseFeatures, taxi feature set, parsed batches of 256",
+         "tf_keras DenseFeatures (graph)", "tf:feature_layer", "ours:feature_layer",
+         "rows/s", 3.0, "#5"),
+    Spec("CSV shards -> parse -> DenseFeatures", "tf_keras, make_csv_dataset",
+         "tf:end_to_end", "ours:end_to_end", "rows/s", 5.0, "#5"),
+    Spec("to_hash_bucket_fast", "tf.strings", "tf:hash_bucket_fast",
+         "ours:hash_bucket_fast", "rows/s"),
+]  # fmt: skip
+_OVERHEAD_WORKLOADS = {
+    "range_map_batch": "range(N).map(f).batch(256)",
+    "slices_shuffle_batch": "from_tensor_slices(dict).shuffle(10_000).batch(256)",
+    "parallel_sort_map_t1": "map(np.sort) on 64 KiB, 1 thread",
+    "parallel_sort_map_t2": "map(np.sort) on 64 KiB, 2 threads",
+    "parallel_math_map_t1": "elementwise math map, 1 thread",
+    "parallel_math_map_t2": "elementwise math map, 2 threads",
+    "parallel_math_map_autotune": "elementwise math map, AUTOTUNE",
+}
+_OVERHEAD = [
+    *(Spec(text, "tf.data", f"tf:{key}", f"ours:{key}", "elements/s", 1.0, "#2")
+      for key, text in _OVERHEAD_WORKLOADS.items()),
+    Spec("map(np.sort) scaling, 1 -> 2 threads (near-linear)", "ours, 1 thread",
+         "ours:parallel_sort_map_t1", "ours:parallel_sort_map_t2", "elements/s",
+         1.8, "#2"),
+]  # fmt: skip
+_KERAS = "faster of Keras 3 / tf_keras"
+_NN = [
+    Spec("fit: seed MLP 784-128-10, adam, batch 256", _KERAS, "tf:mlp", "ours:mlp",
+         "examples/s", 1.5, "#4"),
+    Spec("fit: seed MLP, ours with 1 BLAS thread", _KERAS, "tf:mlp",
+         "ours_blas1:mlp", "examples/s", 1.5, "#4", True),
+    Spec("fit: wide-and-deep regression, batch 256", _KERAS, "tf:wide_deep",
+         "ours:wide_deep", "examples/s", 1.5, "#4"),
+    Spec("fit: wide-and-deep, ours with 1 BLAS thread", _KERAS, "tf:wide_deep",
+         "ours_blas1:wide_deep", "examples/s", 1.5, "#4", True),
+    Spec("predict(batch_size=1024), seed MLP", _KERAS, "tf:predict",
+         "ours:predict", "examples/s", 1.5, "#4"),
+    Spec("predict, ours with 1 BLAS thread", _KERAS, "tf:predict",
+         "ours_blas1:predict", "examples/s", 1.5, "#4", True),
+]  # fmt: skip
+_CLI = [
+    Spec("`pipeline count`, 8 TFRecord shards, with the index",
+         "TF batched reduce count", "tf reduce count", "count (index)", "records/s"),
+    Spec("`pipeline count` with the index against without",
+         "ours, from the framing", "count (framing)", "count (index)", "records/s",
+         5.0, "#6"),
+]  # fmt: skip
+
+_Rates = Callable[[list[Record]], dict[str, float]]
+_Specs = Callable[[list[Record]], list[Spec]]
+#: script short name -> (its rates, its row specs), in the table's order.
+SCRIPTS: dict[str, tuple[_Rates, _Specs]] = {
+    "overhead": (_overhead_rates, lambda lines: _OVERHEAD),
+    "csv": (_csv_rates, lambda lines: _CSV),
+    "tfrecord": (_tfrecord_rates, lambda lines: _TFRECORD),
+    "feature_columns": (_feature_column_rates, lambda lines: _FEATURE_COLUMNS),
+    "nn": (_nn_rates, lambda lines: _NN),
+    "optimizers": (_optimizer_rates, _optimizer_specs),
+    "cli": (_cli_rates, lambda lines: _CLI),
+}
+
+
+def _row(spec: Spec, rates: dict[str, float]) -> Row:
+    return Row(spec.workload, spec.baseline, rates.get(spec.theirs),
+               rates.get(spec.ours), spec.unit, spec.goal, spec.source)  # fmt: skip
+
+
+def summary_rows(records: dict[str, list[Record]]) -> list[Row]:
+    """The summary table's rows from each script's JSON lines.
+
+    A script with no lines (not run, or failed before printing any) adds no
+    rows; a row whose side is missing (``--no-tf``, a side not installed)
+    keeps its place with a None rate. A spec whose both sides are missing is
+    left out, and so is an ``optional`` one whose our side is missing.
+
+    Args:
+        records: script short name -> its JSON lines, as dicts.
+
+    Returns:
+        The rows in `SCRIPTS` order.
+
+    Example:
+        >>> rows = summary_rows({"overhead": [
+        ...     {"workload": "range_map_batch", "ours_per_s": 30, "tf_per_s": 10}]})
+        >>> [(r.workload, r.ratio, r.met) for r in rows]
+        [('range(N).map(f).batch(256)', 3.0, True)]
+    """
+    rows = []
+    for name, (rates_of, specs_of) in SCRIPTS.items():
+        lines = records.get(name)
+        if not lines:
+            continue
+        rates = rates_of(lines)
+        for spec in specs_of(lines):
+            row = _row(spec, rates)
+            if row.ours is not None or (row.theirs is not None and not spec.optional):
+                rows.append(row)
+    return rows
+
+
+def reported_memory(records: dict[str, list[Record]]) -> list[tuple[str, float]]:
+    """``(label, MiB)`` of every line that reports its own peak RSS.
+
+    Example:
+        >>> reported_memory({"cli": [{"what": "stats 2 shards", "peak_rss_mib": 87}]})
+        [('cli: stats 2 shards', 87)]
+    """
+    return [
+        (f"{name}: {_label(line)}", line["peak_rss_mib"])
+        for name, lines in records.items()
+        for line in lines
+        if "peak_rss_mib" in line
+    ]
+
+
+def _label(line: Record) -> str:
+    for key in ("what", "case", "workload", "bench"):
+        if key in line:
+            return str(line[key])
+    return "?"
+
+
+def blas_of(records: Iterable[Record]) -> str | None:
+    """The BLAS line ``bench_nn`` reports (``{"bench": "nn", "blas": ...}``).
+
+    Example:
+        >>> blas_of([{"bench": "nn", "blas": "openblas, 2 threads"}])
+        'openblas, 2 threads'
+    """
+    return next((r["blas"] for r in records if "blas" in r), None)
