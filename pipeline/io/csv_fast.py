@@ -1,12 +1,15 @@
-"""The vectorized CSV decoder: a batch of records through pyarrow's CSV reader.
+"""The vectorized CSV decoder: a whole batch of records in a few calls.
 
-The records are joined into one newline-separated buffer and read by
-``pyarrow.csv`` (multithreaded C++, no GIL) with every selected column typed.
-Only where pyarrow's answer is TF's: a batch whose records hold CR/LF, an empty
-record, a quote that TF's splitter would reject, or rows with differing field
-counts goes to the exact per-record decoder (`csv_records`), which raises TF's
-error for the first bad record. Values pyarrow will not convert (``" 7"``,
-``+5``, hex floats, overflow) are converted column by column with TF's rules.
+An unquoted batch (no ``"`` to honour, no CR, no empty record) goes through
+the ``csv_plain`` kernel: one pass, typed columns, numbers in the plain
+decimal syntax converted exactly without the GIL; the few fields it leaves
+(``" 7"``, ``+5``, hex, inf/nan, long mantissas) are converted with TF's rules
+(`csv_values`). A quoted batch is read by ``pyarrow.csv`` with every selected
+column typed, values pyarrow will not convert going column by column through
+the same rules. The rest (CR/LF inside records, empty records, quotes TF's
+splitter rejects, differing field counts, any error) goes to the exact
+per-record decoder (`csv_records`), which raises TF's error for the first bad
+record.
 
 Example:
     >>> import numpy as np
@@ -25,6 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from pipeline import _kernels
 from pipeline.io.csv_records import (
     convert_field,
     decode_records,
@@ -32,14 +36,11 @@ from pipeline.io.csv_records import (
     split_record,
 )
 from pipeline.io.csv_spec import ColumnSpec, CsvOptions, csv_error
-from pipeline.io.csv_split import Split
 
 __all__ = ["decode_batch", "decode_buffer"]
 
 #: Below this many records the per-record path is faster than a pyarrow call.
 _MIN_VECTOR_RECORDS = 16
-#: Above this size pyarrow's multithreaded reader beats the numpy splitter.
-_SPLIT_MAX_BYTES = 1 << 18
 #: Buffers above this size are parsed by pyarrow's thread pool.
 _THREADED_READ_BYTES = 1 << 19
 _ARROW_TYPES = {
@@ -49,6 +50,13 @@ _ARROW_TYPES = {
     np.dtype(np.float64): pa.float64(),
 }
 _quoted_res: dict[bytes, re.Pattern[bytes]] = {}
+_KINDS = {
+    np.dtype(np.int32): 0,
+    np.dtype(np.int64): 1,
+    np.dtype(np.float32): 2,
+    np.dtype(np.float64): 3,
+    np.dtype(object): 4,
+}
 
 
 def decode_batch(
@@ -88,25 +96,50 @@ def decode_buffer(
 
     ``records`` gives the records as a list, for the per-record path only.
     """
+    columns = _plain(buf, n, specs, opts) if n else None
+    if columns is not None:
+        return columns
     ncols = _arrow_columns(n, buf, specs, opts) if n >= _MIN_VECTOR_RECORDS else 0
-    arrays = None
-    if ncols and len(buf) < _SPLIT_MAX_BYTES and not _has_quotes(buf, opts):
-        select = opts.selected(ncols, len(specs))
-        split = Split.of(buf, n, ncols, select, specs, opts.na_value, opts.delim[0])
-        if split is not None:
-            columns = split.decode()
-            if columns is not None:
-                return columns
-            arrays = split.arrays()
-    if arrays is None and ncols:
-        arrays = _read(buf, n, ncols, specs, opts)
+    arrays = _read(buf, n, ncols, specs, opts) if ncols else None
     if arrays is None:
         return decode_records(records(), specs, opts, path=path, lines=lines)
     return _columns(arrays, specs, path, lines)
 
 
-def _has_quotes(buf: bytes, opts: CsvOptions) -> bool:
-    return opts.use_quote_delim and b'"' in buf
+def _plain(
+    buf: bytes, n: int, specs: Sequence[ColumnSpec], opts: CsvOptions
+) -> list[np.ndarray] | None:
+    """The columns from the unquoted-CSV kernel, or None when the batch needs
+    the other paths (quotes, CR, empty records, field counts, errors)."""
+    delim = opts.delim
+    if delim in b"\n\r" or (opts.use_quote_delim and (delim == b'"' or b'"' in buf)):
+        return None
+    if not buf.endswith(b"\n") or buf.startswith(b"\n") or b"\n\n" in buf:
+        return None
+    if b"\r" in buf:
+        return None
+    ncols = len(specs)
+    if opts.select_cols is not None or opts.exclude_cols is not None:
+        ncols = buf.count(delim, 0, buf.index(b"\n")) + 1
+    select = opts.selected(ncols, len(specs))
+    if select is None:
+        return None
+    kinds = [_KINDS[s.dtype] for s in specs]
+    defaults = [s.default for s in specs]
+    required = [s.required for s in specs]
+    out = _kernels.load("csv_plain").decode(
+        buf, n, ncols, select, kinds, defaults, required, delim[0], opts.na_value,
+        max(64, n // 8),
+    )  # fmt: skip
+    if out is None:
+        return None
+    columns, fixups = out
+    for row, col, start, length in fixups.tolist():
+        value = convert_field(buf[start : start + length], specs[col])
+        if value is None:
+            return None  # the exact path reports TF's first error
+        columns[col][row] = value
+    return columns
 
 
 def _arrow_columns(

@@ -1,0 +1,445 @@
+# cython: language_level=3
+"""Unquoted CSV records straight into typed columns, in one pass.
+
+Twin: pipeline/_reference/csv_plain.py (same names, results and fix-ups).
+
+``decode`` reads ``n`` records of ``buf``, each ended by ``\\n``, split on
+one delimiter byte with no quoting. Numbers in the plain decimal syntax are
+converted here, correctly rounded, without the GIL; any other text of a
+numeric field (whitespace, hex, inf/nan, too many digits, overflow) is left
+as a *fix-up* for the exact rules in ``pipeline.io.csv_values``. String
+fields become ``bytes``, equal values of a column sharing one object. The
+whole batch is refused (None) when a record has another field count or a
+required field is missing: the exact decoder then reports TF's error.
+"""
+
+import numpy as np
+
+from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize, PyBytes_GET_SIZE
+from libc.stdint cimport int32_t, int64_t, uint8_t, uint64_t
+from libc.stdlib cimport free, malloc
+from libc.string cimport memcmp, memcpy, memset
+
+KIND_INT32 = 0
+KIND_INT64 = 1
+KIND_FLOAT32 = 2
+KIND_FLOAT64 = 3
+KIND_STRING = 4
+
+cdef enum:
+    _INT32 = 0
+    _INT64 = 1
+    _FLOAT32 = 2
+    _FLOAT64 = 3
+    _STRING = 4
+    _CACHE_SLOTS = 2048
+    _CACHE_LIMIT = 1024
+
+#: Exact powers of ten as doubles (10**22 is the last exact one) and floats.
+cdef double _P10[23]
+cdef float _P10F[11]
+cdef int _k
+_P10[0] = 1.0
+for _k in range(1, 23):
+    _P10[_k] = _P10[_k - 1] * 10.0
+_P10F[0] = 1.0
+for _k in range(1, 11):
+    _P10F[_k] = _P10F[_k - 1] * 10.0
+
+cdef uint64_t _TWO53 = (<uint64_t>1) << 53
+cdef uint64_t _TWO24 = (<uint64_t>1) << 24
+cdef uint64_t _LOW29 = ((<uint64_t>1) << 29) - 1
+cdef uint64_t _HALF29 = (<uint64_t>1) << 28
+cdef uint64_t _FNV_OFFSET = 14695981039346656037ULL
+cdef uint64_t _FNV_PRIME = 1099511628211ULL
+
+
+cdef struct Decimal:
+    uint64_t mantissa
+    int exp10
+    bint negative
+
+
+cdef inline int64_t _decimal_at(const uint8_t *p, int64_t i, int64_t size,
+                                Decimal *d, bint *ok) noexcept nogil:
+    """Read ``[+-]?(digits[.digits]|.digits)([eE][+-]?digits)?`` at ``i``.
+
+    Returns the position after what was read; ``ok`` is false where that is
+    no number, or one with over 19 significant digits or a long exponent.
+    """
+    cdef int digits = 0, sig = 0, frac = 0, exp_value = 0
+    cdef bint exp_negative = 0
+    ok[0] = 0
+    d.mantissa = 0
+    d.negative = 0
+    if i < size and (p[i] == 45 or p[i] == 43):  # - +
+        d.negative = p[i] == 45
+        i += 1
+    while i < size and 48 <= p[i] <= 57:
+        if sig or p[i] != 48:
+            if sig == 19:
+                return i
+            d.mantissa = d.mantissa * 10 + (p[i] - 48)
+            sig += 1
+        digits += 1
+        i += 1
+    if i < size and p[i] == 46:  # .
+        i += 1
+        while i < size and 48 <= p[i] <= 57:
+            if sig or p[i] != 48:
+                if sig == 19:
+                    return i
+                d.mantissa = d.mantissa * 10 + (p[i] - 48)
+                sig += 1
+            digits += 1
+            frac += 1
+            i += 1
+    if digits == 0:
+        return i
+    if i < size and (p[i] == 101 or p[i] == 69):  # e E
+        i += 1
+        if i < size and (p[i] == 45 or p[i] == 43):
+            exp_negative = p[i] == 45
+            i += 1
+        if i == size or not (48 <= p[i] <= 57):
+            return i
+        while i < size and 48 <= p[i] <= 57:
+            if exp_value > 9999:
+                return i
+            exp_value = exp_value * 10 + (p[i] - 48)
+            i += 1
+    d.exp10 = (-exp_value if exp_negative else exp_value) - frac
+    ok[0] = 1
+    return i
+
+
+cdef inline bint _to_double(Decimal *d, double *out) noexcept nogil:
+    """Correctly rounded double of ``d`` where one IEEE operation gives it."""
+    cdef double v
+    if d.mantissa == 0:
+        out[0] = -0.0 if d.negative else 0.0
+        return 1
+    if d.mantissa > _TWO53 or d.exp10 < -22 or d.exp10 > 22:
+        return 0
+    v = <double>d.mantissa
+    v = v / _P10[-d.exp10] if d.exp10 < 0 else v * _P10[d.exp10]
+    out[0] = -v if d.negative else v
+    return 1
+
+
+cdef inline bint _to_float(Decimal *d, float *out) noexcept nogil:
+    """Correctly rounded float32 of ``d``; 0 where that needs the exact rules."""
+    cdef float f
+    cdef double v
+    cdef uint64_t bits
+    if d.mantissa != 0 and d.mantissa <= _TWO24 and -10 <= d.exp10 <= 10:
+        f = <float>d.mantissa
+        f = f / _P10F[-d.exp10] if d.exp10 < 0 else f * _P10F[d.exp10]
+        out[0] = -f if d.negative else f
+        return 1
+    if not _to_double(d, &v):
+        return 0
+    memcpy(&bits, &v, 8)
+    if (bits & _LOW29) == _HALF29:
+        return 0  # halfway between two floats: rounding twice may be wrong
+    out[0] = <float>v
+    return 1
+
+
+cdef inline int64_t _integer_at(const uint8_t *p, int64_t i, int64_t size,
+                                bint wide, int64_t *out, bint *ok) noexcept nogil:
+    """Read ``[+-]?digits`` at ``i``; ``ok`` false unless it fits int32/int64."""
+    cdef uint64_t v = 0, limit
+    cdef bint negative = 0
+    ok[0] = 0
+    if i < size and (p[i] == 45 or p[i] == 43):
+        negative = p[i] == 45
+        i += 1
+    if i == size or not (48 <= p[i] <= 57):
+        return i
+    limit = ((<uint64_t>1) << (63 if wide else 31)) - (0 if negative else 1)
+    while i < size and 48 <= p[i] <= 57:
+        if v > (limit - (p[i] - 48)) // 10:
+            return i
+        v = v * 10 + (p[i] - 48)
+        i += 1
+    out[0] = -(<int64_t>(v - 1)) - 1 if negative and v else <int64_t>v
+    ok[0] = 1
+    return i
+
+
+cdef struct Plan:
+    int64_t n
+    int64_t ncols
+    int64_t nout
+    int64_t *out_of_field  # output column of each field, or -1
+    int64_t *kinds
+    uint8_t *required
+    void **data  # each output column's buffer (numeric) or NULL
+    int64_t *spans  # (start, length) of each string field, row-major per column
+    int64_t *string_slot  # index of each output column among string columns
+    int64_t nstrings
+    uint8_t *missing  # (nout, n): field empty or na_value
+    int64_t *fixups  # (row, col, start, length) rows
+    int64_t max_fixups
+    int64_t nfixups
+    const uint8_t *na
+    int64_t na_len
+    uint8_t sep[256]  # 1 for the delimiter and the newline
+
+
+cdef inline int64_t _skip(Plan *pl, const uint8_t *buf, int64_t pos,
+                          int64_t size) noexcept nogil:
+    """The position of the next delimiter or newline at or after ``pos``."""
+    while pos < size and not pl.sep[buf[pos]]:
+        pos += 1
+    return pos
+
+
+cdef inline bint _missing_at(Plan *pl, const uint8_t *buf, int64_t pos,
+                             int64_t size) noexcept nogil:
+    """Whether the field at ``pos`` is empty or ``na_value``."""
+    if pos < size and pl.sep[buf[pos]]:
+        return 1
+    return (pl.na_len and pos + pl.na_len < size and
+            pl.sep[buf[pos + pl.na_len]] and
+            memcmp(buf + pos, pl.na, pl.na_len) == 0)
+
+
+cdef inline int64_t _number(Plan *pl, const uint8_t *buf, int64_t pos,
+                            int64_t size, int64_t row, int64_t col) noexcept nogil:
+    """Convert the numeric field at ``pos``; its end, or -1 to refuse the batch."""
+    cdef int64_t kind = pl.kinds[col], iv, end, at
+    cdef Decimal dec
+    cdef bint ok
+    if kind == _INT32 or kind == _INT64:
+        end = _integer_at(buf, pos, size, kind == _INT64, &iv, &ok)
+        ok = ok and end < size and pl.sep[buf[end]]
+        if ok and kind == _INT32:
+            (<int32_t *>pl.data[col])[row] = <int32_t>iv
+        elif ok:
+            (<int64_t *>pl.data[col])[row] = iv
+    else:
+        end = _decimal_at(buf, pos, size, &dec, &ok)
+        ok = ok and end < size and pl.sep[buf[end]]
+        if ok and kind == _FLOAT32:
+            ok = _to_float(&dec, &(<float *>pl.data[col])[row])
+        elif ok:
+            ok = _to_double(&dec, &(<double *>pl.data[col])[row])
+    if ok:
+        return end
+    if pl.nfixups == pl.max_fixups:
+        return -1
+    end = _skip(pl, buf, end, size)
+    at = pl.nfixups * 4
+    pl.fixups[at] = row
+    pl.fixups[at + 1] = col
+    pl.fixups[at + 2] = pos
+    pl.fixups[at + 3] = end - pos
+    pl.nfixups += 1
+    return end
+
+
+cdef inline int64_t _field(Plan *pl, const uint8_t *buf, int64_t pos,
+                           int64_t size, int64_t row, int64_t col) noexcept nogil:
+    """Read the selected field at ``pos``; its end, or -1 to refuse the batch."""
+    cdef int64_t end, at
+    if _missing_at(pl, buf, pos, size):
+        if pl.required[col]:
+            return -1
+        pl.missing[col * pl.n + row] = 1
+        return _skip(pl, buf, pos, size)
+    if pl.kinds[col] != _STRING:
+        return _number(pl, buf, pos, size, row, col)
+    end = _skip(pl, buf, pos, size)
+    at = (pl.string_slot[col] * pl.n + row) * 2
+    pl.spans[at] = pos
+    pl.spans[at + 1] = end - pos
+    return end
+
+
+cdef bint _scan(Plan *pl, const uint8_t *buf, int64_t size) noexcept nogil:
+    """Walk every record and field; 0 to refuse the batch."""
+    cdef int64_t row, pos = 0, field, col
+    cdef uint8_t c
+    for row in range(pl.n):
+        field = 0
+        while True:
+            if field >= pl.ncols:
+                return 0
+            col = pl.out_of_field[field]
+            if col < 0:
+                pos = _skip(pl, buf, pos, size)
+            else:
+                pos = _field(pl, buf, pos, size, row, col)
+                if pos < 0:
+                    return 0
+            if pos >= size:
+                return 0  # the record is not ended by a newline
+            c = buf[pos]
+            pos += 1
+            field += 1
+            if c == 10:
+                break
+        if field != pl.ncols:
+            return 0
+    return pos == size
+
+
+cdef class _Interner:
+    """Equal byte strings of one column share one ``bytes`` object."""
+
+    cdef uint64_t hashes[_CACHE_SLOTS]
+    cdef object values
+    cdef int count
+
+    def __cinit__(self):
+        self.values = [None] * _CACHE_SLOTS
+        self.count = 0
+
+    cdef object get(self, const uint8_t *p, int64_t n):
+        cdef uint64_t h = _FNV_OFFSET
+        cdef int64_t i
+        cdef int slot
+        cdef object value
+        for i in range(n):
+            h = (h ^ p[i]) * _FNV_PRIME
+        h |= 1
+        slot = <int>(h & (_CACHE_SLOTS - 1))
+        while self.hashes[slot]:
+            if self.hashes[slot] == h:
+                value = self.values[slot]
+                if (PyBytes_GET_SIZE(value) == n and
+                        memcmp(PyBytes_AS_STRING(value), p, n) == 0):
+                    return value
+            slot = (slot + 1) & (_CACHE_SLOTS - 1)
+        value = PyBytes_FromStringAndSize(<const char *>p, n)
+        if self.count < _CACHE_LIMIT:
+            self.hashes[slot] = h
+            self.values[slot] = value
+            self.count += 1
+        return value
+
+
+cdef object _strings(Plan *pl, const uint8_t *buf, int64_t col, object default):
+    cdef object[::1] out
+    cdef int64_t row, at
+    cdef _Interner seen = _Interner()
+    memset(seen.hashes, 0, sizeof(seen.hashes))
+    column = np.empty(pl.n, dtype=object)
+    out = column
+    at = pl.string_slot[col] * pl.n * 2
+    for row in range(pl.n):
+        if pl.missing[col * pl.n + row]:
+            out[row] = default
+        else:
+            out[row] = seen.get(buf + pl.spans[at + 2 * row], pl.spans[at + 2 * row + 1])
+    return column
+
+
+_DTYPES = (np.int32, np.int64, np.float32, np.float64)
+_NUMBER_BYTES = frozenset(b"0123456789+-.eE")
+
+
+def decode(const uint8_t[::1] buf, int64_t n, int64_t ncols, select, kinds,
+           defaults, required, int delim, bytes na_value, int64_t max_fixups):
+    """Decode ``n`` unquoted records of ``buf`` into one array per output column.
+
+    Output column ``j`` is field ``select[j]`` typed by ``kinds[j]`` (a
+    ``KIND_*``), missing fields (empty or ``na_value``) taking
+    ``defaults[j]``. Returns ``(columns, fixups)``, ``fixups`` an int64 array
+    of ``(row, column, start, length)`` rows for numeric fields left for the
+    exact rules (their slots hold 0), or None to refuse the batch (field
+    count, a missing required field, more than ``max_fixups`` fix-ups, bytes
+    left after the ``n`` records, a delimiter that is a newline or a character
+    of a number: ``0-9 + - . e E``).
+    """
+    cdef int64_t nout = len(select), j, k, nstr = 0, size = buf.shape[0]
+    cdef Plan pl
+    cdef bint ok
+    cdef const uint8_t *p = &buf[0] if size else NULL
+    if ncols <= 0 or n < 0 or len(kinds) != nout or len(defaults) != nout:
+        raise ValueError("select, kinds and defaults must match; ncols > 0")
+    for j in range(nout):
+        if not 0 <= select[j] < ncols or not 0 <= kinds[j] <= _STRING:
+            raise ValueError(f"bad column {j}: field {select[j]}, kind {kinds[j]}")
+    columns = []
+    memset(&pl, 0, sizeof(pl))
+    pl.n, pl.ncols, pl.nout = n, ncols, nout
+    if not 0 <= delim <= 255:
+        raise ValueError(f"delim must be a byte value; got {delim}")
+    if delim in _NUMBER_BYTES or delim == 10:
+        return None  # a number's own characters cannot split fields here
+    pl.sep[delim] = 1
+    pl.sep[10] = 1
+    pl.na, pl.na_len = <const uint8_t *>na_value, len(na_value)
+    pl.max_fixups = max(0, max_fixups)
+    try:
+        pl.out_of_field = <int64_t *>malloc(max(ncols, 1) * sizeof(int64_t))
+        pl.kinds = <int64_t *>malloc(max(nout, 1) * sizeof(int64_t))
+        pl.required = <uint8_t *>malloc(max(nout, 1))
+        pl.data = <void **>malloc(max(nout, 1) * sizeof(void *))
+        pl.string_slot = <int64_t *>malloc(max(nout, 1) * sizeof(int64_t))
+        pl.missing = <uint8_t *>malloc(max(nout * n, 1))
+        pl.fixups = <int64_t *>malloc(max(pl.max_fixups * 4, 1) * sizeof(int64_t))
+        if not (pl.out_of_field and pl.kinds and pl.required and pl.data and
+                pl.string_slot and pl.missing and pl.fixups):
+            raise MemoryError()
+        memset(pl.missing, 0, max(nout * n, 1))
+        for k in range(ncols):
+            pl.out_of_field[k] = -1
+        for j in range(nout):
+            if pl.out_of_field[select[j]] >= 0:
+                raise ValueError(f"field {select[j]} is selected twice")
+            pl.out_of_field[select[j]] = j
+            pl.kinds[j] = kinds[j]
+            pl.required[j] = 1 if required[j] else 0
+            pl.data[j] = NULL
+            if kinds[j] == _STRING:
+                pl.string_slot[j] = nstr
+                nstr += 1
+                columns.append(None)
+            else:
+                column = np.zeros(n, dtype=_DTYPES[kinds[j]])
+                pl.data[j] = _address(column)
+                columns.append(column)
+        pl.nstrings = nstr
+        pl.spans = <int64_t *>malloc(max(nstr * n * 2, 1) * sizeof(int64_t))
+        if not pl.spans:
+            raise MemoryError()
+        with nogil:
+            ok = _scan(&pl, p, size)
+        if not ok:
+            return None
+        for j in range(nout):
+            if pl.kinds[j] == _STRING:
+                columns[j] = _strings(&pl, p, j, defaults[j])
+            else:
+                _fill_defaults(&pl, j, columns[j], defaults[j])
+        fixups = np.empty((pl.nfixups, 4), dtype=np.int64)
+        if pl.nfixups:
+            memcpy(_address(fixups), pl.fixups, pl.nfixups * 4 * sizeof(int64_t))
+        return columns, fixups
+    finally:
+        free(pl.out_of_field)
+        free(pl.kinds)
+        free(pl.required)
+        free(pl.data)
+        free(pl.string_slot)
+        free(pl.missing)
+        free(pl.fixups)
+        free(pl.spans)
+
+
+cdef void *_address(object array):
+    """The data pointer of a C-contiguous numpy array."""
+    cdef Py_ssize_t address = array.__array_interface__["data"][0]
+    return <void *>address
+
+
+cdef void _fill_defaults(Plan *pl, int64_t col, object column, object default):
+    missing = np.frombuffer(
+        (<char *>pl.missing)[col * pl.n:(col + 1) * pl.n], dtype=np.bool_
+    )
+    if missing.any():
+        column[missing] = default
