@@ -92,6 +92,8 @@ def _epochs(
         callbacks.on_epoch_end(epoch, epoch_logs)
         if model.stop_training:
             break
+    if args["epochs"] > 0 and model.optimizer.built:
+        model.optimizer.finalize_variable_values(model.trainable_weights)
     callbacks.on_train_end(epoch_logs if args["epochs"] > args["initial_epoch"] else {})
     model.history = next(c for c in callbacks if type(c).__name__ == "History")
     return model.history

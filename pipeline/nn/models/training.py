@@ -142,8 +142,9 @@ class Trainer:
         with GradientTape() as tape:
             y_pred = self(x, training=True)
             loss = self.compute_loss(x, y, y_pred, sample_weight)
+            scaled = self.optimizer.scale_loss(loss)
         variables = self._fit_variables or self.trainable_weights
-        grads = tape.gradient(loss, variables)
+        grads = tape.gradient(scaled, variables)
         pairs = [(g, v) for g, v in zip(grads, variables, strict=True) if g is not None]
         self.optimizer.apply_gradients(pairs)
         return self._update_logs(x, y, y_pred, loss, sample_weight)

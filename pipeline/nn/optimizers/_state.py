@@ -110,3 +110,52 @@ class StateVariable:
 
     def __repr__(self) -> str:
         return f"<StateVariable '{self.name}' shape={self.shape} value={self.numpy()}>"
+
+
+class StateIO:
+    """Saving and restoring an optimizer's ``variables`` (mixed into ``Optimizer``).
+
+    Example:
+        >>> from pipeline.nn.optimizers import SGD
+        >>> store = {}
+        >>> SGD(0.1).save_own_variables(store); sorted(store)
+        ['0', '1']
+    """
+
+    name: str
+    variables: list[StateVariable]
+
+    def save_own_variables(self, store: dict[str, Any]) -> None:
+        """Write every state array into ``store`` under the keys "0", "1", ...
+
+        Example:
+            >>> from pipeline.nn.optimizers import SGD
+            >>> store = {}
+            >>> SGD(0.1).save_own_variables(store); sorted(store)
+            ['0', '1']
+        """
+        for i, variable in enumerate(self.variables):
+            store[str(i)] = variable.numpy()
+
+    def load_own_variables(self, store: dict[str, Any]) -> None:
+        """Restore the state saved by ``save_own_variables``.
+
+        Build the optimizer on the model's trainable variables first
+        (``optimizer.build(model.trainable_variables)``).
+
+        Example:
+            >>> from pipeline.nn.optimizers import SGD
+            >>> opt = SGD(0.1)
+            >>> opt.load_own_variables({"0": np.array(7), "1": np.array(0.2)})
+            >>> int(opt.iterations), round(float(opt.learning_rate), 3)
+            (7, 0.2)
+        """
+        variables = self.variables
+        if len(store) != len(variables):
+            raise ValueError(
+                f"Optimizer '{self.name}' has {len(variables)} variables but the "
+                f"saved state has {len(store)}. Build the optimizer on the model's "
+                "trainable variables before loading its state."
+            )
+        for i, variable in enumerate(variables):
+            variable.assign(store[str(i)])

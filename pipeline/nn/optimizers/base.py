@@ -24,13 +24,11 @@ from typing import Any
 import numpy as np
 
 from pipeline.nn import schedules
-from pipeline.nn.optimizers import _access, _stepping, clipping
-from pipeline.nn.optimizers._state import StateVariable
-
-_UNSUPPORTED = ("use_ema", "loss_scale_factor", "gradient_accumulation_steps")
+from pipeline.nn.optimizers import _access, _averaging, _stepping, clipping
+from pipeline.nn.optimizers._state import StateIO, StateVariable
 
 
-class Optimizer(_stepping.Writes):
+class Optimizer(_averaging.Averaging, StateIO, _stepping.Writes):
     """Base class for optimizers, in Keras 3's shape.
 
     Subclasses override ``build(variables)`` (call ``super().build`` first, then
@@ -49,9 +47,16 @@ class Optimizer(_stepping.Writes):
             Default None.
         global_clipnorm: clip all gradients together to this global norm.
             Default None. Only one of the three clipping options may be set.
-        use_ema, ema_momentum, ema_overwrite_frequency, loss_scale_factor,
-            gradient_accumulation_steps: accepted for Keras compatibility; only
-            their defaults (off) are supported.
+        use_ema: keep an exponential moving average of every variable.
+            Default False.
+        ema_momentum: the average's decay. Default 0.99.
+        ema_overwrite_frequency: overwrite the variables with their averages
+            every this many steps; None (default) only at the end of ``fit``.
+        loss_scale_factor: ``fit`` multiplies the loss by it before the
+            gradient, and ``apply`` divides the gradients back. Default None.
+        gradient_accumulation_steps: apply the mean of this many steps'
+            gradients every this many steps (>= 2). Default None.
+            ``pipeline.nn.optimizers._averaging`` has the details.
         name: defaults to the snake-cased class name, made unique.
 
     Example:
@@ -94,11 +99,9 @@ class Optimizer(_stepping.Writes):
                 f"be set. Received: clipnorm={clipnorm}, "
                 f"clipvalue={clipvalue}, global_clipnorm={global_clipnorm}"
             )
-        for arg, value in zip(
-            _UNSUPPORTED, (use_ema, loss_scale_factor, gradient_accumulation_steps)
-        ):
-            if value:
-                raise NotImplementedError(f"`{arg}` is not supported yet.")
+        _averaging.check_options(
+            use_ema, ema_momentum, ema_overwrite_frequency, gradient_accumulation_steps
+        )
         self.name = name or _stepping.auto_name(type(self).__name__)
         self.weight_decay = weight_decay
         self.clipnorm = clipnorm
@@ -115,6 +118,8 @@ class Optimizer(_stepping.Writes):
         )
         self._learning_rate = _stepping.make_learning_rate(learning_rate, self.name)
         self._slot_variables: list[StateVariable] = []
+        self._averages: list[StateVariable] = []
+        self._accumulators: list[StateVariable] = []
         self._trainable_variables: list[Any] = []
         self._index_of: dict[int, int] = {}
         self._decay_excluded_ids: set[int] = set()
@@ -126,11 +131,18 @@ class Optimizer(_stepping.Writes):
     def iterations(self) -> StateVariable:
         """The number of steps applied so far (an int64 variable).
 
+        With ``gradient_accumulation_steps=n`` it counts applied updates, that
+        is steps // n (as a new read-only value), as Keras 3 does.
+
         Example:
             >>> from pipeline.nn.optimizers import SGD
             >>> int(SGD().iterations)
             0
         """
+        if self.gradient_accumulation_steps:
+            return _averaging.floor_iterations(
+                self._iterations, self.gradient_accumulation_steps
+            )
         return self._iterations
 
     @property
@@ -183,41 +195,6 @@ class Optimizer(_stepping.Writes):
             head.append(self._learning_rate)
         return head + list(self._slot_variables)
 
-    def save_own_variables(self, store: dict[str, Any]) -> None:
-        """Write every state array into ``store`` under the keys "0", "1", ...
-
-        Example:
-            >>> from pipeline.nn.optimizers import SGD
-            >>> store = {}
-            >>> SGD(0.1).save_own_variables(store); sorted(store)
-            ['0', '1']
-        """
-        for i, variable in enumerate(self.variables):
-            store[str(i)] = variable.numpy()
-
-    def load_own_variables(self, store: dict[str, Any]) -> None:
-        """Restore the state saved by ``save_own_variables``.
-
-        Build the optimizer on the model's trainable variables first
-        (``optimizer.build(model.trainable_variables)``).
-
-        Example:
-            >>> from pipeline.nn.optimizers import SGD
-            >>> opt = SGD(0.1)
-            >>> opt.load_own_variables({"0": np.array(7), "1": np.array(0.2)})
-            >>> int(opt.iterations), round(float(opt.learning_rate), 3)
-            (7, 0.2)
-        """
-        variables = self.variables
-        if len(store) != len(variables):
-            raise ValueError(
-                f"Optimizer '{self.name}' has {len(variables)} variables but the "
-                f"saved state has {len(store)}. Build the optimizer on the model's "
-                "trainable variables before loading its state."
-            )
-        for i, variable in enumerate(variables):
-            variable.assign(store[str(i)])
-
     # ----------------------------------------------------------------- build
 
     def build(self, variables: list[Any]) -> None:
@@ -230,10 +207,13 @@ class Optimizer(_stepping.Writes):
             >>> [v.shape for v in opt.variables[2:]]
             [(2, 3), (2, 3)]
         """
+        new = []
         for variable in variables:
             if id(variable) not in self._index_of:
                 self._index_of[id(variable)] = len(self._trainable_variables)
                 self._trainable_variables.append(variable)
+                new.append(variable)
+        self._build_averaging(new)
         self.built = True
 
     def add_variable_from_reference(
@@ -313,15 +293,25 @@ class Optimizer(_stepping.Writes):
         if not self.built or any(id(v) not in self._index_of for v in variables):
             self.build(variables)
         pairs = _stepping.filter_empty(grads, variables)
-        grads = [_stepping.prepare_gradient(g, v) for g, v in pairs]
+        grads = self._unscale([_stepping.prepare_gradient(g, v) for g, v in pairs])
         variables = [v for _, v in pairs]
-        grads = self._clip_gradients(grads)
+        if self.gradient_accumulation_steps:
+            grads = self._accumulate(grads, variables)
+        if grads is not None:
+            self._update(grads, variables)
+        if self.use_ema:
+            self._update_averages()
+        self._iterations.assign_add(np.int64(1))
+        return self._iterations
+
+    def _update(self, grads: list[Any], variables: list[Any]) -> None:
+        grads = clipping.clip(
+            grads, self.clipnorm, self.global_clipnorm, self.clipvalue
+        )
         learning_rate = self._current_learning_rate()
         self._apply_weight_decay(variables, learning_rate)
         for gradient, variable in zip(grads, variables):
             self.update_step(gradient, variable, learning_rate)
-        self._iterations.assign_add(np.int64(1))
-        return self._iterations
 
     def update_step(self, gradient: Any, variable: Any, learning_rate: Any) -> None:
         """Update ``variable`` from its (clipped) ``gradient``; subclasses override.
@@ -335,15 +325,6 @@ class Optimizer(_stepping.Writes):
         raise NotImplementedError(
             f"{type(self).__name__} does not define `update_step`."
         )
-
-    def _clip_gradients(self, grads: list[Any]) -> list[Any]:
-        if self.clipnorm and self.clipnorm > 0:
-            return clipping.clip_by_norm(grads, self.clipnorm)
-        if self.global_clipnorm and self.global_clipnorm > 0:
-            return clipping.clip_by_global_norm(grads, self.global_clipnorm)
-        if self.clipvalue and self.clipvalue > 0:
-            return clipping.clip_by_value(grads, self.clipvalue)
-        return grads
 
     def exclude_from_weight_decay(
         self, var_list: list[Any] | None = None, var_names: list[str] | None = None

@@ -95,3 +95,24 @@ def clip_by_value(grads: list[Any], clipvalue: float) -> list[Any]:
         [-0.5, 0.1, 0.5]
     """
     return [_rows.clip(g, -clipvalue, clipvalue) for g in grads]
+
+
+def clip(
+    grads: list[Any],
+    clipnorm: float | None,
+    global_clipnorm: float | None,
+    clipvalue: float | None,
+) -> list[Any]:
+    """The one clipping an optimizer asks for (at most one option is set).
+
+    Example:
+        >>> clip([np.array([3.0, 4.0], np.float32)], None, None, 1.0)[0].tolist()
+        [1.0, 1.0]
+    """
+    if clipnorm and clipnorm > 0:
+        return clip_by_norm(grads, clipnorm)
+    if global_clipnorm and global_clipnorm > 0:
+        return clip_by_global_norm(grads, global_clipnorm)
+    if clipvalue and clipvalue > 0:
+        return clip_by_value(grads, clipvalue)
+    return grads
