@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 Record = dict[str, Any]
+Rates = dict[str, float | None]
 
 
 @dataclass(frozen=True)
@@ -94,27 +95,30 @@ _CSV_BATCH_PATHS = ("pipeline:fast", "pipeline:make_csv_dataset")
 # Rates per script: each turns the script's JSON lines into {key: rate}. ------
 
 
-def _csv_rates(lines: list[Record]) -> dict[str, float]:
-    rates = {r["case"]: r["rows_per_s"] for r in lines if "case" in r}
-    ours = [v for k, v in rates.items() if k in _CSV_BATCH_PATHS]
+def _csv_rates(lines: list[Record]) -> Rates:
+    rates = {r["case"]: r.get("rows_per_s") for r in lines if "case" in r}
+    ours = [v for k, v in rates.items() if k in _CSV_BATCH_PATHS and v is not None]
     if ours:
         rates["pipeline:best"] = max(ours)
     return rates
 
 
-def _tfrecord_rates(lines: list[Record]) -> dict[str, float]:
-    return {f"{r['side']}:{r['idiom']}": r["rows_per_s"] for r in lines if "idiom" in r}
+def _tfrecord_rates(lines: list[Record]) -> Rates:
+    return {
+        f"{r['side']}:{r['idiom']}": r.get("rows_per_s") for r in lines if "idiom" in r
+    }
 
 
-def _feature_column_rates(lines: list[Record]) -> dict[str, float]:
+def _feature_column_rates(lines: list[Record]) -> Rates:
     rates = {}
     for r in lines:
-        rates[f"ours:{r['bench']}"] = r.get("ours_rows_per_s")
-        rates[f"tf:{r['bench']}"] = r.get("tf_rows_per_s")
+        if "ours_rows_per_s" in r:
+            rates[f"ours:{r['bench']}"] = r["ours_rows_per_s"]
+            rates[f"tf:{r['bench']}"] = r.get("tf_rows_per_s")
     return rates
 
 
-def _overhead_rates(lines: list[Record]) -> dict[str, float]:
+def _overhead_rates(lines: list[Record]) -> Rates:
     rates = {}
     for r in lines:
         if "ours_per_s" in r:
@@ -123,7 +127,7 @@ def _overhead_rates(lines: list[Record]) -> dict[str, float]:
     return rates
 
 
-def _nn_rates(lines: list[Record]) -> dict[str, float]:
+def _nn_rates(lines: list[Record]) -> Rates:
     rates = {}
     for r in lines:
         if "examples_per_s" not in r:
@@ -136,16 +140,18 @@ def _nn_rates(lines: list[Record]) -> dict[str, float]:
     return rates
 
 
-def _cli_rates(lines: list[Record]) -> dict[str, float]:
-    return {r["what"]: r["rows_per_s"] for r in lines if "rows_per_s" in r}
+def _cli_rates(lines: list[Record]) -> Rates:
+    return {
+        r["what"]: r["rows_per_s"] for r in lines if "what" in r and "rows_per_s" in r
+    }
 
 
-def _optimizer_rates(lines: list[Record]) -> dict[str, float]:
+def _optimizer_rates(lines: list[Record]) -> Rates:
     rates = {}
     for r in lines:
         if "optimizer" in r:
-            rates[f"ours:{r['optimizer']}"] = r["ours_steps_per_s"]
-            rates[f"tf:{r['optimizer']}"] = r["keras_steps_per_s"]
+            rates[f"ours:{r['optimizer']}"] = r.get("ours_steps_per_s")
+            rates[f"tf:{r['optimizer']}"] = r.get("keras_steps_per_s")
     return rates
 
 
@@ -225,7 +231,7 @@ _CLI = [
          5.0, "#6"),
 ]  # fmt: skip
 
-_Rates = Callable[[list[Record]], dict[str, float]]
+_Rates = Callable[[list[Record]], Rates]
 _Specs = Callable[[list[Record]], list[Spec]]
 #: script short name -> (its rates, its row specs), in the table's order.
 SCRIPTS: dict[str, tuple[_Rates, _Specs]] = {
@@ -239,7 +245,7 @@ SCRIPTS: dict[str, tuple[_Rates, _Specs]] = {
 }
 
 
-def _row(spec: Spec, rates: dict[str, float]) -> Row:
+def _row(spec: Spec, rates: Rates) -> Row:
     return Row(spec.workload, spec.baseline, rates.get(spec.theirs),
                rates.get(spec.ours), spec.unit, spec.goal, spec.source)  # fmt: skip
 
