@@ -7,6 +7,8 @@ Variables:
                                 (``pipeline._reference``) instead of the compiled ones.
     PIPELINE_NN_BACKEND=numpy   the array backend of ``pipeline.nn`` (numpy|cupy).
     PIPELINE_NUM_THREADS=n      cap on worker threads (default: CPU count).
+    PIPELINE_BLAS_THREADS=auto  BLAS threads during ``pipeline.nn`` loops: ``auto``
+                                (timed per loop), a number, or ``off`` (untouched).
 
 Example:
     >>> from pipeline import _config
@@ -50,3 +52,21 @@ def num_threads() -> int:
     if value.strip().isdigit() and int(value) > 0:
         return int(value)
     return os.cpu_count() or 1
+
+
+def blas_threads() -> int | str:
+    """The BLAS thread policy of nn loops (``PIPELINE_BLAS_THREADS``).
+
+    Returns ``"auto"`` (the default, also for unreadable values), ``"off"``, or a
+    positive thread count.
+
+    Example:
+        >>> blas_threads() in ("auto", "off") or blas_threads() >= 1
+        True
+    """
+    value = os.environ.get("PIPELINE_BLAS_THREADS", "").strip().lower()
+    if value == "off":
+        return "off"
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    return "auto"

@@ -7,11 +7,48 @@ Example:
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import numpy as np
 
+from pipeline.nn.backend.threads import LoopThreads
+from pipeline.nn.layers._symbolic import flatten
 from pipeline.nn.models import data_adapter
+
+
+def loop_threads(model: Any, kind: str) -> LoopThreads:
+    """The model's BLAS thread policy for ``kind`` ("train", "test", "predict").
+
+    Example:
+        >>> class M: pass
+        >>> loop_threads(M(), "train") is loop_threads(M(), "train")
+        False
+    """
+    table = model.__dict__.setdefault("_loop_threads", {})
+    if kind not in table:
+        table[kind] = LoopThreads()
+    return table[kind]
+
+
+def _examples(x: Any) -> int:
+    shape = getattr(x, "shape", None)
+    return int(shape[0]) if shape else int(len(flatten(x)[0]))
+
+
+def timed_step(threads: LoopThreads, step: Any, x: Any, *args: Any) -> Any:
+    """``step(x, *args)``, timed for the thread tuner.
+
+    Example:
+        >>> with LoopThreads() as threads:
+        ...     timed_step(threads, lambda x: x + 1, np.zeros(2)).tolist()
+        [1.0, 1.0]
+    """
+    threads.before_step()
+    start = time.perf_counter()
+    out = step(x, *args)
+    threads.after_step(time.perf_counter() - start, _examples(x))
+    return out
 
 
 def resolve_verbose(verbose: Any) -> int:
@@ -78,13 +115,8 @@ def _epochs(
     for epoch in range(args["initial_epoch"], args["epochs"]):
         model.reset_metrics()
         callbacks.on_epoch_begin(epoch)
-        logs: dict[str, float] = {}
-        for step, (x, y, sw) in enumerate(train.batches(args["shuffle"] is True, rng)):
-            callbacks.on_train_batch_begin(step)
-            logs = model.train_step(x, y, sw)
-            callbacks.on_train_batch_end(step, dict(logs))
-            if model.stop_training or step + 1 == args["steps_per_epoch"]:
-                break
+        with loop_threads(model, "train") as threads:
+            logs = _train_epoch(model, args, train, callbacks, rng, threads)
         epoch_logs = dict(logs)
         if val is not None and (epoch + 1) % args["validation_freq"] == 0:
             val_logs = _evaluate_loop(model, val, None)
@@ -99,15 +131,29 @@ def _epochs(
     return model.history
 
 
+def _train_epoch(
+    model: Any, args: dict[str, Any], train: Any, callbacks: Any, rng: Any, threads: Any
+) -> dict[str, float]:
+    logs: dict[str, float] = {}
+    for step, (x, y, sw) in enumerate(train.batches(args["shuffle"] is True, rng)):
+        callbacks.on_train_batch_begin(step)
+        logs = timed_step(threads, model.train_step, x, y, sw)
+        callbacks.on_train_batch_end(step, dict(logs))
+        if model.stop_training or step + 1 == args["steps_per_epoch"]:
+            break
+    return logs
+
+
 def _evaluate_loop(model: Any, data: Any, callbacks: Any) -> dict[str, float]:
     model.reset_metrics()
     logs: dict[str, float] = {}
-    for step, (x, y, sw) in enumerate(data.batches(False)):
-        if callbacks is not None:
-            callbacks.on_test_batch_begin(step)
-        logs = model.test_step(x, y, sw)
-        if callbacks is not None:
-            callbacks.on_test_batch_end(step, dict(logs))
+    with loop_threads(model, "test") as threads:
+        for step, (x, y, sw) in enumerate(data.batches(False)):
+            if callbacks is not None:
+                callbacks.on_test_batch_begin(step)
+            logs = timed_step(threads, model.test_step, x, y, sw)
+            if callbacks is not None:
+                callbacks.on_test_batch_end(step, dict(logs))
     return logs
 
 
@@ -154,11 +200,12 @@ def run_predict(
         cbs = model._callbacks(callbacks, verbose, steps=getattr(data, "steps", None))
         cbs.on_predict_begin()
     chunks: list[list[np.ndarray]] = []
-    for step, (xb, _, _) in enumerate(data.batches(False)):
-        out = model.predict_on_batch(xb)
-        chunks.append(out if isinstance(out, list) else [out])
-        if cbs is not None:
-            cbs.on_predict_batch_end(step, {"outputs": out})
+    with loop_threads(model, "predict") as threads:
+        for step, (xb, _, _) in enumerate(data.batches(False)):
+            out = timed_step(threads, model.predict_on_batch, xb)
+            chunks.append(out if isinstance(out, list) else [out])
+            if cbs is not None:
+                cbs.on_predict_batch_end(step, {"outputs": out})
     if cbs is not None:
         cbs.on_predict_end()
     if not chunks:
