@@ -86,3 +86,13 @@ def test_get_resolves_identifiers():
     assert isinstance(losses.get("BinaryCrossentropy"), losses.BinaryCrossentropy)
     with pytest.raises(ValueError, match="nope"):
         losses.get("nope")
+
+
+def test_sparse_labels_out_of_range_raise_like_tf():
+    from pipeline.errors import InvalidArgumentError
+
+    loss = losses.SparseCategoricalCrossentropy(from_logits=True)
+    with pytest.raises(InvalidArgumentError, match="label value of 2 .* \\[0, 2\\)"):
+        loss([0, 2], np.zeros((2, 2), np.float32))
+    with pytest.raises(InvalidArgumentError, match="label value of -1"):
+        loss([-1, 0], np.zeros((2, 2), np.float32))

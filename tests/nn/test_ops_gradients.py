@@ -111,6 +111,10 @@ def test_softmax_family_and_crossentropy(seed):
     check(lambda t: ops.log_softmax(t), x, seed=seed)
     labels = (np.random.default_rng(seed).random((3, 4)) > 0.5).astype(np.float64)
     check(lambda t: ops.sigmoid_cross_entropy_with_logits(labels, t), x, seed=seed)
+    ids = np.random.default_rng(seed).integers(0, 4, 3)
+    xent = ops.sparse_softmax_cross_entropy_with_logits
+    check(lambda t: xent(ids, t), x, seed=seed)
+    check(lambda t: xent(ids.reshape(3, 1), ops.reshape(t, (3, 1, 4))), x, seed=seed)
 
 
 @given(st.sampled_from([((2, 3), (3, 4)), ((5, 2, 3), (3, 2)), ((3,), (3, 2)),

@@ -25,6 +25,7 @@ from pipeline.nn.ops.activation import (
     softmax,
     softplus,
     softsign,
+    sparse_softmax_cross_entropy_with_logits,
 )
 from pipeline.nn.ops.arithmetic import (
     add,
@@ -139,6 +140,7 @@ __all__ = [
     "softplus",
     "softsign",
     "sparse_categorical_crossentropy",
+    "sparse_softmax_cross_entropy_with_logits",
     "sqrt",
     "square",
     "squeeze",

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from pipeline.errors import InvalidArgumentError
 from pipeline.nn import backend
 from pipeline.nn.ops._core import apply, arr
 from pipeline.nn.tensor import Tensor
@@ -196,6 +197,40 @@ def log_softmax(x: Any, axis: int = -1) -> Tensor:
         return [g - xp.exp(out) * g.sum(axis=axis, keepdims=True)]
 
     return apply(out, [x], vjp)
+
+
+def sparse_softmax_cross_entropy_with_logits(labels: Any, logits: Any) -> Tensor:
+    """``log(Σ exp(z)) - z[label]`` over the last axis (``z`` the shifted logits),
+    TF's fused kernel: one op whose gradient is ``softmax(z) - onehot(label)``.
+
+    Args:
+        labels: integer class ids, the logits' shape without the last axis.
+        logits: float logits.
+
+    Example:
+        >>> round(float(sparse_softmax_cross_entropy_with_logits([1], [[0.0, 0.0]])[0]), 4)
+        0.6931
+    """  # noqa: E501
+    xp = backend.xp()
+    a = _array(logits)
+    ids = xp.asarray(arr(labels)).astype("int64")[..., None]
+    if ids.size and (int(ids.min()) < 0 or int(ids.max()) >= a.shape[-1]):
+        bad = int(ids.min()) if int(ids.min()) < 0 else int(ids.max())
+        raise InvalidArgumentError(
+            f"Received a label value of {bad} which is outside the valid range "
+            f"of [0, {a.shape[-1]})."
+        )
+    z = a - a.max(axis=-1, keepdims=True)
+    e = xp.exp(z)
+    total = e.sum(axis=-1, keepdims=True)
+    out = (xp.log(total) - xp.take_along_axis(z, ids, axis=-1))[..., 0]
+
+    def vjp(g: Any) -> list[Any]:
+        grad = e / total
+        xp.put_along_axis(grad, ids, xp.take_along_axis(grad, ids, axis=-1) - 1, -1)
+        return [None, grad * g[..., None]]
+
+    return apply(out, [labels, logits], vjp)
 
 
 def linear(x: Any, kernel: Any, bias: Any = None) -> Tensor:

@@ -17,7 +17,10 @@ from typing import Any
 
 from pipeline.nn import backend
 from pipeline.nn.ops._core import to_array
-from pipeline.nn.ops.activation import log_softmax
+from pipeline.nn.ops.activation import (
+    log_softmax,
+    sparse_softmax_cross_entropy_with_logits,
+)
 from pipeline.nn.ops.arithmetic import (
     add,
     cast,
@@ -179,10 +182,9 @@ def sparse_categorical_crossentropy(
     y_pred, from_logits = _logits(y_pred, from_logits)
     if not from_logits:
         y_pred = log(clip(y_pred, EPSILON, 1.0 - EPSILON))
-    log_p = log_softmax(y_pred, axis=axis)
-    classes = y_pred.shape[axis]
-    onehot = (labels[..., None] == backend.xp().arange(classes)).astype(y_pred.dtype)
-    result = negative(sum(multiply(onehot, log_p), axis=axis))
+    if axis not in (-1, y_pred.ndim - 1):
+        raise ValueError(f"Only axis=-1 is currently supported. Received: axis={axis}")
+    result = sparse_softmax_cross_entropy_with_logits(labels, y_pred)
     return result if valid is None else where(valid, result, 0.0)
 
 

@@ -56,8 +56,16 @@ def read(variable: Any) -> Any:
     return tensor.to_array(variable)
 
 
-def write(variable: Any, value: Any) -> None:
+def write(variable: Any, value: Any, owned: bool = False) -> None:
     """Store ``value`` (a backend array of the right shape) in ``variable``.
+
+    Args:
+        variable: a ``Variable`` (given a new array) or a bare backend array
+            (overwritten in place).
+        value: the new value.
+        owned: ``value`` is a fresh C-contiguous array of the variable's shape and
+            dtype that nothing else refers to, so a ``Variable`` may keep it
+            without a copy. Default False.
 
     Example:
         >>> v = np.zeros(2)
@@ -65,7 +73,10 @@ def write(variable: Any, value: Any) -> None:
         [1.0, 1.0]
     """
     if isinstance(variable, tensor.Variable):
-        variable.assign(value)
+        if owned:
+            variable._array = value
+        else:
+            variable.assign(value)
     else:
         variable[...] = value  # a bare backend array
 

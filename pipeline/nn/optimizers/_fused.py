@@ -23,6 +23,7 @@ from pipeline.nn import backend
 from pipeline.nn.optimizers import _access, _rows
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+_PLAIN = (float, int, bool)
 
 
 def dense_value(gradient: Any, variable: Any) -> Any:
@@ -41,8 +42,10 @@ def dense_value(gradient: Any, variable: Any) -> Any:
     return value
 
 
-def _flat(array: Any) -> Any:
-    return np.ascontiguousarray(array).reshape(-1)
+def _view(slot: Any) -> Any:
+    # a flat view updated in place (a copy would lose the update)
+    assert slot.value.flags.c_contiguous, slot.name
+    return slot.value.reshape(-1)
 
 
 def run(
@@ -64,17 +67,20 @@ def run(
         >>> run("sgd", w, w, np.ones(3, np.float32), [], 0.25); w.tolist()
         [0.75, 0.75, 0.75]
     """
-    out = np.empty(value.shape, value.dtype)
     real = value.dtype.type
-    args = [
-        real(s) if isinstance(s, (float, np.floating, np.ndarray)) else s
-        for s in scalars
-    ]
-    arrays = []
-    for slot in slots:
-        assert slot.value.flags.c_contiguous, slot.name
-        arrays.append(slot.value.reshape(-1))
+    # Python numbers convert exactly as real() would; numpy ones are cast so the
+    # numpy twin computes in the variable's precision too
+    args = [s if type(s) in _PLAIN else real(s) for s in scalars]
+    if not value.flags.c_contiguous:
+        value = np.ascontiguousarray(value)
+    if not gradient.flags.c_contiguous:
+        gradient = np.ascontiguousarray(gradient)
+    out = np.empty(value.shape, value.dtype)
     getattr(_kernels.load("optim"), kernel)(
-        out.reshape(-1), _flat(value), _flat(gradient), *arrays, *args
+        out.reshape(-1),
+        value.reshape(-1),
+        gradient.reshape(-1),
+        *[_view(slot) for slot in slots],
+        *args,
     )
-    _access.write(variable, out)
+    _access.write(variable, out, owned=True)

@@ -16,6 +16,7 @@ import numpy as np
 from pipeline.nn import schedules
 from pipeline.nn.optimizers import _access, _rows
 from pipeline.nn.optimizers._state import StateVariable
+from pipeline.nn.tensor import Tensor
 
 _NAME_COUNTS: dict[str, int] = {}
 
@@ -86,6 +87,8 @@ def filter_empty(grads: list[Any], variables: list[Any]) -> list[tuple[Any, Any]
 def prepare_gradient(gradient: Any, variable: Any) -> Any:
     """A backend array (or row slices) of ``gradient`` in ``variable``'s dtype."""
     dtype = _access.read(variable).dtype
+    if type(gradient) is Tensor and gradient._array.dtype == dtype:
+        return gradient._array  # what the tape returns, as is
     xp = _access.xp()
     if _access.is_indexed_slices(gradient):
         values = xp.asarray(_access.read(gradient.values), dtype=dtype)

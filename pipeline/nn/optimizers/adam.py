@@ -82,10 +82,9 @@ class Adam(Optimizer):
         f = learning_rate.dtype.type
         slots = self._slots[self._get_variable_index(variable)]
         m, u = slots[0], slots[1]
-        t = f(int(self.iterations) + 1)
-        beta_1_power = xp.power(f(self.beta_1), t)
-        beta_2_power = xp.power(f(self.beta_2), t)
-        alpha = learning_rate * xp.sqrt(f(1) - beta_2_power) / (f(1) - beta_1_power)
+        alpha = self._step_constants
+        if alpha is None:
+            alpha = self._constants(learning_rate)
         value = _fused.dense_value(gradient, variable)
         if value is not None:
             hat = slots[2] if self.amsgrad else slots[1]
@@ -113,6 +112,15 @@ class Adam(Optimizer):
         self.assign_sub(
             variable, (m.value * alpha) / (xp.sqrt(velocity) + f(self.epsilon))
         )
+
+    def _constants(self, learning_rate: Any) -> Any:
+        """The bias-corrected rate ``lr·sqrt(1-β2^t)/(1-β1^t)`` of this step."""
+        xp = _access.xp()
+        f = learning_rate.dtype.type
+        t = f(int(self.iterations) + 1)
+        beta_1_power = xp.power(f(self.beta_1), t)
+        beta_2_power = xp.power(f(self.beta_2), t)
+        return learning_rate * xp.sqrt(f(1) - beta_2_power) / (f(1) - beta_1_power)
 
     def get_config(self) -> dict[str, Any]:
         """Keras 3's config: the base keys plus beta_1, beta_2, epsilon, amsgrad.

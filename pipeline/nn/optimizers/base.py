@@ -119,6 +119,7 @@ class Optimizer(_averaging.Averaging, StateIO, _stepping.Writes):
         self._learning_rate = _stepping.make_learning_rate(learning_rate, self.name)
         self._slot_variables: list[StateVariable] = []
         self._averages: list[StateVariable] = []
+        self._step_constants: Any = None
         self._accumulators: list[StateVariable] = []
         self._trainable_variables: list[Any] = []
         self._index_of: dict[int, int] = {}
@@ -310,8 +311,18 @@ class Optimizer(_averaging.Averaging, StateIO, _stepping.Writes):
         )
         learning_rate = self._current_learning_rate()
         self._apply_weight_decay(variables, learning_rate)
-        for gradient, variable in zip(grads, variables):
-            self.update_step(gradient, variable, learning_rate)
+        self._step_constants = self._constants(learning_rate)
+        try:
+            for gradient, variable in zip(grads, variables):
+                self.update_step(gradient, variable, learning_rate)
+        finally:
+            self._step_constants = None
+
+    def _constants(self, learning_rate: Any) -> Any:
+        """What ``update_step`` derives from the rate and step alone (e.g. Adam's
+        bias-corrected rate): computed once per step, read back as
+        ``self._step_constants`` (None outside ``apply``)."""
+        return None
 
     def update_step(self, gradient: Any, variable: Any, learning_rate: Any) -> None:
         """Update ``variable`` from its (clipped) ``gradient``; subclasses override.
