@@ -8,8 +8,8 @@ text is left as a fix-up ``(row, column, start, length)`` for the exact rules
 of ``pipeline.io.csv_values`` (its slot holds 0). A missing field (empty or
 ``na_value``) takes its column's default. The batch is refused (None) when a
 record has another field count, a required field is missing, there are more
-than ``max_fixups`` fix-ups, bytes are left after the ``n`` records, or the
-delimiter is a newline or a character of a number (``0-9 + - . e E``).
+than ``max_fixups`` fix-ups, bytes are left after the ``n`` records, a record
+is empty, or the delimiter is a newline or a character of a number (``0-9 + - . e E``).
 
 Example:
     >>> cols, fixups = decode(b"1,a\\n x,\\n", 2, 2, [0, 1], [KIND_INT64,
@@ -70,8 +70,8 @@ def decode(
     sep = bytes([delim])
     for row in range(n):
         end = buf.find(b"\n", pos)
-        if end < 0:
-            return None
+        if end <= pos:
+            return None  # no newline, or an empty record
         fields = buf[pos:end].split(sep)
         if len(fields) != ncols:
             return None
@@ -164,3 +164,15 @@ def _decimal(text: bytes, single: bool) -> float | None:
         return double
     low = struct.unpack("<Q", struct.pack("<d", double))[0] & ((1 << 29) - 1)
     return None if low == 1 << 28 else float(np.float32(double))
+
+
+def count_lines(buf: bytes, start: int = 0) -> int:
+    """The number of ``\\n`` bytes in ``buf[start:]``.
+
+    Example:
+        >>> count_lines(b"a\\nb\\n\\n"), count_lines(b"a\\nb", 2)
+        (3, 0)
+    """
+    if not 0 <= start <= len(buf):
+        raise ValueError(f"start {start} is outside the buffer of {len(buf)} bytes")
+    return bytes(buf).count(b"\n", start)

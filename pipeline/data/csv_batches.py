@@ -15,6 +15,7 @@ row ``row`` of the block read from position ``pos`` of file ``file``.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 from collections.abc import Iterator
 from typing import Any
@@ -22,9 +23,11 @@ from typing import Any
 import numpy as np
 
 from pipeline.errors import DataLossError, NotFoundError
+from pipeline.executor.autotune import decode_workers
+from pipeline.executor.readahead import ordered_map
 from pipeline.graph.base import UNKNOWN
 from pipeline.graph.failures import ElementFailure
-from pipeline.io.csv_file import DecodedBlock, decode_file_blocks, read_records
+from pipeline.io.csv_file import DecodedBlock, decode_file_block, read_records
 from pipeline.types import TensorSpec
 
 __all__ = ["CsvBatchSource", "bad_row_failures"]
@@ -73,6 +76,7 @@ class CsvBatchSource:
     """Block source of unshuffled ``make_csv_dataset`` batches (module docstring)."""
 
     cardinality = UNKNOWN
+    failures_alone = True
 
     def __init__(
         self, files, specs, opts, header, compression, names, label, batch_size,
@@ -199,7 +203,10 @@ class CsvBatchSource:
                 path, self.opts.use_quote_delim, self.header, self.compression,
                 None, None if before is None else tuple(before),
             )  # fmt: skip
-            for block in decode_file_blocks(records, self.specs, self.opts, path):
+            decode = functools.partial(
+                decode_file_block, specs=self.specs, opts=self.opts, path=path
+            )
+            for block in ordered_map(decode, records, decode_workers()):
                 where = (epoch, fi, before)
                 yield from self._split(block, where, path, skip)
                 before, skip = block.position, 0
@@ -209,9 +216,10 @@ class CsvBatchSource:
 
     def _split(self, block: DecodedBlock, where: tuple, path: str, skip: int):
         """Segments of good rows, and failures in between (unless ignored)."""
-        keep = block.rows >= skip
-        columns = [c[keep] for c in block.columns]
-        raw = block.rows[keep]
+        columns, raw = block.columns, block.rows
+        if skip:
+            keep = raw >= skip
+            columns, raw = [c[keep] for c in columns], raw[keep]
         failures = [(r, f) for r, f in bad_row_failures(block, path) if r >= skip]
         if self.ignore and failures:
             self.skipped += len(failures)

@@ -37,6 +37,7 @@ class ParquetSource:
     """
 
     cardinality = UNKNOWN
+    failures_alone = True
 
     def __init__(self, files, columns, batch_size) -> None:
         self.files, self.columns, self.batch_size = files, columns, batch_size

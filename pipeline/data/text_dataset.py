@@ -68,6 +68,7 @@ class _FileBlocks:
 
     element_spec = TensorSpec((), string)
     cardinality = UNKNOWN
+    failures_alone = True
 
     def __init__(self, label: str, files: tuple[str, ...], read: Callable) -> None:
         self.label, self.files, self.read = label, files, read

@@ -53,6 +53,7 @@ class TFRecordSource:
 
     element_spec = TensorSpec((), string)
     cardinality = UNKNOWN
+    failures_alone = True
 
     def __init__(
         self, files: tuple[str, ...], compression_type: str, buffer_size: int | None
@@ -121,6 +122,7 @@ class TFRecordBatchSource:
     """
 
     cardinality = UNKNOWN
+    failures_alone = True
 
     def __init__(self, source: TFRecordSource, batch_size: int, drop: bool) -> None:
         self.source, self.batch_size, self.drop_remainder = source, batch_size, drop

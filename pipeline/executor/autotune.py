@@ -35,6 +35,17 @@ _STAGE_SHARE = 4
 _TUNE_ELEMENTS = 64
 
 
+def decode_workers() -> int:
+    """Threads that decode a source's big blocks ahead of its consumer (one
+    per core, at most 4: the kernels release the GIL, the consumer does not).
+
+    Example:
+        >>> 1 <= decode_workers() <= 4
+        True
+    """
+    return max(1, min(4, _config.num_threads()))
+
+
 def parallelism(requested: int | None, cap: int | None = None) -> int:
     """Worker count for ``num_parallel_calls=requested``.
 

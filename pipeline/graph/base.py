@@ -225,6 +225,15 @@ class NodeIterator:
     def __next__(self) -> Any:
         raise NotImplementedError
 
+    def next_many(self, limit: int) -> list[Any]:
+        """The next elements, at most ``limit`` (>= 1): a run of elements, or
+        one `ElementFailure` alone; StopIteration at the end.
+
+        The same elements, in the same order, as calls of ``next``; iterators
+        whose elements sit in blocks override it to hand out many at once.
+        """
+        return [next(self)]
+
     def get_state(self) -> dict[str, Any]:
         """The state needed to resume after the last element returned."""
         return {"parents": [p.get_state() for p in self.parents]}

@@ -74,7 +74,6 @@ class BatchIterator(NodeIterator):
         super().__init__(parent)
         self.parent, self.size = parent, node.batch_size
         self.drop, self.combine, self.stage = node.drop_remainder, combine, str(node)
-        self.pull = getattr(parent, "pull_many", None)
 
     def __next__(self) -> Any:
         items = self._gather()
@@ -89,18 +88,17 @@ class BatchIterator(NodeIterator):
 
     def _gather(self) -> list[Any]:
         items: list[Any] = []
-        parent = self.parent
         failure = None
-        for _ in range(self.size):
+        while len(items) < self.size:
             try:
-                elem = next(parent)
+                run = self.parent.next_many(self.size - len(items))
             except StopIteration:
                 break
-            if isinstance(elem, ElementFailure):
-                failure = failure or elem
+            if isinstance(run[0], ElementFailure):
+                failure = failure or run[0]
                 if not self.fill_on_failure:
                     break
-            items.append(elem)
+            items += run
         if failure is not None:
             items.append(failure)
         return items

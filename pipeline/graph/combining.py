@@ -198,6 +198,25 @@ class InterleaveIterator(NodeIterator):
                 return failure
         raise StopIteration
 
+    def next_many(self, limit: int) -> list[Any]:
+        if self.cycle != 1:  # elements alternate between inputs
+            return [next(self)]
+        while True:
+            entry = self.slots[0]
+            if entry is not None:
+                try:
+                    return entry[1].next_many(limit)
+                except StopIteration:
+                    entry[1].close()
+                    self.slots[0] = None
+                    self._advance_slot()
+                    continue
+            if self.end_of_input:
+                raise StopIteration
+            failure = self._fill_slot()
+            if failure is not None:
+                return [failure]
+
     def _fill_slot(self) -> ElementFailure | None:
         try:
             elem = next(self.input)

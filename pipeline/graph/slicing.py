@@ -63,6 +63,16 @@ class TakeIterator(_CountdownIterator):
             self.left -= 1
         return elem
 
+    def next_many(self, limit: int) -> list[Any]:
+        if self.left == 0:
+            raise StopIteration
+        if self.left < 0:
+            return self.parent.next_many(limit)
+        items = self.parent.next_many(min(limit, self.left))
+        if not isinstance(items[0], ElementFailure):
+            self.left -= len(items)
+        return items
+
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class SkipNode(Node):
@@ -91,6 +101,15 @@ class SkipIterator(_CountdownIterator):
             if self.left > 0:
                 self.left -= 1
         return next(self.parent)
+
+    def next_many(self, limit: int) -> list[Any]:
+        while self.left != 0:
+            items = self.parent.next_many(self.left if self.left > 0 else 1 << 30)
+            if isinstance(items[0], ElementFailure):
+                return items
+            if self.left > 0:
+                self.left -= len(items)
+        return self.parent.next_many(limit)
 
 
 @dataclasses.dataclass(frozen=True, eq=False)

@@ -10,7 +10,9 @@ object ``source`` with:
   ``state`` (None: from the start), yields ``(items, state_after_block)``
   where ``items`` are elements or `ElementFailure` values (a bad record
   reported in place of an element; reading goes on) and ``state_after_block``
-  is a small picklable dict from which ``blocks`` resumes right after the block.
+  is a small picklable dict from which ``blocks`` resumes right after the block;
+- optionally ``failures_alone = True``: a failure always comes in a block of
+  its own, so runs of elements are cut from blocks without looking at them.
 
 ``Dataset._from_block_source(source)`` wraps it in a `BlockSourceNode`. The
 engine moves whole blocks; a block of a few hundred records is a good size.
@@ -30,7 +32,7 @@ Example:
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -319,12 +321,30 @@ class BlockSourceNode(Node):
         return str(self.source)
 
 
+def failure_free_end(items: Sequence[Any], start: int, end: int) -> int:
+    """Where a run of elements from ``start`` (before ``end``) stops: just
+    after a failure at ``start``, else at the first failure.
+
+    Example:
+        >>> failure_free_end([1, 2, ElementFailure(ValueError()), 4], 0, 4)
+        2
+    """
+    if isinstance(items[start], ElementFailure):
+        return start + 1
+    for i in range(start + 1, end):
+        if isinstance(items[i], ElementFailure):
+            return i
+    return end
+
+
 class BlockSourceIterator(NodeIterator):
     """State: the state before the current block and the offset inside it."""
 
     def __init__(self, source: Any) -> None:
         super().__init__()
         self.source = source
+        #: The source puts each failure in a block of its own (no scan needed).
+        self.failures_alone = bool(getattr(source, "failures_alone", False))
         self.blocks: Iterator[Any] | None = None
         self.before: dict | None = None
         self.after: dict | None = None
@@ -336,6 +356,16 @@ class BlockSourceIterator(NodeIterator):
             self._advance()
         self.offset += 1
         return self.block[self.offset - 1]
+
+    def next_many(self, limit: int) -> list[Any]:
+        while self.offset >= len(self.block):
+            self._advance()
+        start, block = self.offset, self.block
+        end = min(len(block), start + max(1, limit))
+        if not self.failures_alone:
+            end = failure_free_end(block, start, end)
+        self.offset = end
+        return block[start:end]
 
     def next_block(self) -> list:
         """The rest of the current block (or the next one), all at once."""

@@ -83,7 +83,7 @@ def decode_batch(
 
 
 def decode_buffer(
-    buf: bytes,
+    buf: bytes | memoryview,
     n: int,
     specs: Sequence[ColumnSpec],
     opts: CsvOptions,
@@ -91,14 +91,17 @@ def decode_buffer(
     records: Callable[[], Sequence[bytes]],
     path: str | None = None,
     lines: Sequence[int] | None = None,
+    plain: bool = False,
 ) -> list[np.ndarray]:
     """`decode_batch` of the ``n`` records of ``buf`` (each ended by ``\\n``).
 
     ``records`` gives the records as a list, for the per-record path only.
+    ``plain`` says ``buf`` is known to hold no quote and no CR.
     """
-    columns = _plain(buf, n, specs, opts) if n else None
+    columns = _plain(buf, n, specs, opts, plain) if n else None
     if columns is not None:
         return columns
+    buf = bytes(buf)
     ncols = _arrow_columns(n, buf, specs, opts) if n >= _MIN_VECTOR_RECORDS else 0
     arrays = _read(buf, n, ncols, specs, opts) if ncols else None
     if arrays is None:
@@ -107,20 +110,29 @@ def decode_buffer(
 
 
 def _plain(
-    buf: bytes, n: int, specs: Sequence[ColumnSpec], opts: CsvOptions
+    buf: bytes | memoryview,
+    n: int,
+    specs: Sequence[ColumnSpec],
+    opts: CsvOptions,
+    checked: bool,
 ) -> list[np.ndarray] | None:
     """The columns from the unquoted-CSV kernel, or None when the batch needs
-    the other paths (quotes, CR, empty records, field counts, errors)."""
+    the other paths (quotes, CR, empty records, field counts, errors).
+
+    ``checked``: ``buf`` is known to end with a newline and hold no quote or CR.
+    """
     delim = opts.delim
-    if delim in b"\n\r" or (opts.use_quote_delim and (delim == b'"' or b'"' in buf)):
+    if delim in b"\n\r" or (opts.use_quote_delim and delim == b'"'):
         return None
-    if not buf.endswith(b"\n") or buf.startswith(b"\n") or b"\n\n" in buf:
-        return None
-    if b"\r" in buf:
+    if not checked and (
+        not buf.endswith(b"\n")
+        or b"\r" in buf
+        or (opts.use_quote_delim and b'"' in buf)
+    ):
         return None
     ncols = len(specs)
     if opts.select_cols is not None or opts.exclude_cols is not None:
-        ncols = buf.count(delim, 0, buf.index(b"\n")) + 1
+        ncols = _first_record(buf).count(delim) + 1
     select = opts.selected(ncols, len(specs))
     if select is None:
         return None
@@ -135,11 +147,27 @@ def _plain(
         return None
     columns, fixups = out
     for row, col, start, length in fixups.tolist():
-        value = convert_field(buf[start : start + length], specs[col])
+        value = convert_field(bytes(buf[start : start + length]), specs[col])
         if value is None:
             return None  # the exact path reports TF's first error
         columns[col][row] = value
     return columns
+
+
+def _plain_text(buf: bytes | memoryview, quotes: bool) -> bool:
+    """Whether ``buf`` ends with a newline and holds no CR (nor quote)."""
+    buf = bytes(buf)
+    return buf.endswith(b"\n") and b"\r" not in buf and not (quotes and b'"' in buf)
+
+
+def _first_record(buf: bytes | memoryview) -> bytes:
+    """The bytes of ``buf`` before its first newline."""
+    for size in (1 << 16, len(buf)):
+        head = bytes(buf[:size])
+        end = head.find(b"\n")
+        if end >= 0:
+            return head[:end]
+    return bytes(buf)
 
 
 def _arrow_columns(

@@ -29,17 +29,25 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
+from pipeline import _kernels
 from pipeline.errors import InvalidArgumentError
 from pipeline.io import fs
 from pipeline.io.csv_fast import decode_batch, decode_buffer
 from pipeline.io.csv_records import decode_records
 from pipeline.io.csv_spec import ColumnSpec, CsvOptions
 
-__all__ = ["DecodedBlock", "RecordBlock", "decode_file_blocks", "read_records"]
+__all__ = [
+    "DecodedBlock",
+    "RecordBlock",
+    "decode_file_block",
+    "decode_file_blocks",
+    "read_records",
+]
 
 _DEFAULT_BUFFER_BYTES = 4 << 20
 _BREAKS = re.compile(rb"(\r\n|\r|\n)")
-#: Records per block handed to the decoder and the engine.
+#: Records per block handed to the decoder and the engine, where records are
+#: split apart (a block of plain lines is bounded by the read size instead).
 _BLOCK_RECORDS = 65536
 
 
@@ -55,7 +63,8 @@ class RecordBlock:
     lines: np.ndarray
     first_record: int
     position: tuple[int, int, int, int]
-    text: bytes | None = None
+    #: The records, each ended by a newline, with no quote or CR in them.
+    text: bytes | memoryview | None = None
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -63,7 +72,7 @@ class RecordBlock:
     def get_records(self) -> list[bytes]:
         """The records as a list."""
         if self.records is None:
-            self.records = self.text[:-1].split(b"\n") if self.text else []
+            self.records = bytes(self.text[:-1]).split(b"\n") if self.text else []
         return self.records
 
 
@@ -178,24 +187,24 @@ def read_records(
             _skip_bytes(stream, base)
         rest = b""
         while True:
-            data = stream.read(size)
-            buf = rest + data if rest else data
-            end = buf.rfind(b"\n") + 1 if data else 0
-            plain = _plain_block(buf[:end], quotes, skip) if end else None
+            buf, got = _read_after(stream, rest, size)
+            end = buf.rfind(b"\n") + 1 if got else 0
+            plain = _plain_block(buf, end, quotes, skip) if end else None
             if plain is not None:  # every line a record: no split, no join
-                text, count = plain
+                cut, count = plain
                 where = (base, count, line_no, rec_no)
                 numbers = np.arange(line_no + skip, line_no + count, dtype=np.int64)
+                text = memoryview(buf)[cut:end]
                 yield RecordBlock(None, numbers, rec_no + skip, where, text)
                 skip = 0
                 rec_no += count
                 line_no += count
                 base += end
-                rest = buf[end:]
+                rest = bytes(buf[end:])
                 continue
-            if not data and not rest:
+            if not got and not rest:
                 return
-            records, starts, new_rest, breaks = _records_of(buf, quotes, not data)
+            records, starts, new_rest, breaks = _records_of(bytes(buf), quotes, not got)
             lines = line_no + np.asarray(starts, dtype=np.int64)
             done = min(skip, len(records))
             skip -= done
@@ -208,21 +217,49 @@ def read_records(
             line_no += breaks
             base += len(buf) - len(new_rest)
             rest = new_rest
-            if not data:
+            if not got:
                 return
 
 
-def _plain_block(complete: bytes, quotes: bool, skip: int) -> tuple[bytes, int] | None:
-    """``(text after skip lines, line count)`` when every line is one record."""
-    if (quotes and b'"' in complete) or b"\r" in complete:
-        return None
-    count = complete.count(b"\n")
-    if count > _BLOCK_RECORDS or count <= skip:
+def _read_after(stream, rest: bytes, size: int) -> tuple[bytearray, int]:
+    """``rest`` and up to ``size`` more bytes of ``stream`` in a new buffer
+    (read in place: no copy of the new bytes), and how many were read."""
+    buf = bytearray(len(rest) + size)
+    buf[: len(rest)] = rest
+    view = memoryview(buf)
+    got = 0
+    while got < size:
+        n = stream.readinto(view[len(rest) + got :])
+        if not n:
+            break
+        got += n
+    view.release()
+    del buf[len(rest) + got :]
+    return buf, got
+
+
+def _plain_block(
+    buf: bytearray, end: int, quotes: bool, skip: int
+) -> tuple[int, int] | None:
+    """``(offset after skip lines, line count)`` of ``buf[:end]`` when every
+    line there is one record.
+
+    The ``skip`` lines (a header) may hold quotes, each line an even number of
+    them (a quoted field spanning lines would make them one record).
+    """
+    if buf.find(b"\r", 0, end) >= 0:
         return None
     cut = 0
     for _ in range(skip):
-        cut = complete.index(b"\n", cut) + 1
-    return (complete[cut:] if cut else complete), count
+        stop = buf.find(b"\n", cut, end) + 1
+        if not stop or (quotes and buf.count(b'"', cut, stop) % 2):
+            return None
+        cut = stop
+    if (quotes and buf.find(b'"', cut, end) >= 0) or cut == end:
+        return None
+    with memoryview(buf) as view:
+        count = _kernels.load("csv_plain").count_lines(view[:end], cut) + skip
+    return cut, count
 
 
 def _skip_bytes(stream, count: int) -> None:
@@ -244,20 +281,36 @@ def decode_file_blocks(
 ) -> Iterator[DecodedBlock]:
     """Decode record blocks; bad rows become ``(row, error)`` entries."""
     for block in blocks:
-        n = len(block)
-        try:
-            if block.text is not None:
-                columns = decode_buffer(
-                    block.text, n, specs, opts, path=path, lines=block.lines,
-                    records=block.get_records,
-                )  # fmt: skip
-            else:
-                columns = decode_batch(
-                    block.records, specs, opts, path=path, lines=block.lines
-                )
-            yield DecodedBlock(columns, np.arange(n), [], [], block.position)
-        except InvalidArgumentError:
-            yield _row_by_row(block, specs, opts, path)
+        yield decode_file_block(block, specs, opts, path)
+
+
+def decode_file_block(
+    block: RecordBlock, specs: Sequence[ColumnSpec], opts: CsvOptions, path: str
+) -> DecodedBlock:
+    """One block's columns in one vectorized call, or row by row when it
+    holds bad rows (each then an ``(row, error)`` entry).
+
+    Example:
+        >>> from pipeline.io.csv_spec import column_specs
+        >>> block = RecordBlock(None, np.arange(1, 3), 0, (0, 2, 1, 0), b"1\\nx\\n")
+        >>> out = decode_file_block(block, column_specs([[0]]), CsvOptions(), "f")
+        >>> out.columns, out.rows, [e.line for _, e in out.errors]
+        ([array([1], dtype=int32)], array([0]), [2])
+    """
+    n = len(block)
+    try:
+        if block.text is not None:
+            columns = decode_buffer(
+                block.text, n, specs, opts, path=path, lines=block.lines,
+                records=block.get_records, plain=True,
+            )  # fmt: skip
+        else:
+            columns = decode_batch(
+                block.records, specs, opts, path=path, lines=block.lines
+            )
+        return DecodedBlock(columns, np.arange(n), [], [], block.position)
+    except InvalidArgumentError:
+        return _row_by_row(block, specs, opts, path)
 
 
 def _row_by_row(
