@@ -132,6 +132,22 @@ def test_linear(seed):
 
 
 @given(seeds)
+def test_linear_relu_is_relu_of_linear(seed):
+    x, w, b = _data((4, 3), seed), _data((3, 2), seed + 1), _data((2,), seed + 2)
+    fused = lambda *t: ops.linear(*t, activation="relu")  # noqa: E731
+    check(fused, x, w, b, seed=seed)
+    tensors = [nn.constant(a.astype(np.float32)) for a in (x, w, b)]
+    results = []
+    for fn in (fused, lambda *t: ops.relu(ops.linear(*t))):
+        with nn.GradientTape() as tape:
+            tape.watch(tensors)
+            out = fn(*tensors)
+        results.append([out, *tape.gradient(out, tensors)])
+    for a, b_ in zip(*results, strict=True):
+        np.testing.assert_array_equal(np.asarray(a), np.asarray(b_))
+
+
+@given(seeds)
 def test_shape_ops(seed):
     x = _data((2, 3, 4), seed)
     check(lambda t: ops.reshape(t, (6, 4)), x)

@@ -89,6 +89,8 @@ class Dense(Layer):
         self.built = True
 
     def call(self, inputs: Any) -> Tensor:
+        if self.activation is activations.relu:
+            return ops.linear(inputs, self.kernel, self.bias, activation="relu")
         return self.activation(ops.linear(inputs, self.kernel, self.bias))
 
     def get_config(self) -> dict[str, Any]:

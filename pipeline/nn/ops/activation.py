@@ -213,32 +213,45 @@ def sparse_softmax_cross_entropy_with_logits(labels: Any, logits: Any) -> Tensor
     """  # noqa: E501
     xp = backend.xp()
     a = _array(logits)
-    ids = xp.asarray(arr(labels)).astype("int64")[..., None]
-    if ids.size and (int(ids.min()) < 0 or int(ids.max()) >= a.shape[-1]):
+    classes = a.shape[-1]
+    ids = xp.asarray(arr(labels)).astype("int64").reshape(-1)
+    if ids.size and (int(ids.min()) < 0 or int(ids.max()) >= classes):
         bad = int(ids.min()) if int(ids.min()) < 0 else int(ids.max())
         raise InvalidArgumentError(
             f"Received a label value of {bad} which is outside the valid range "
-            f"of [0, {a.shape[-1]})."
+            f"of [0, {classes})."
         )
+    rows = xp.arange(ids.size)
     z = a - a.max(axis=-1, keepdims=True)
     e = xp.exp(z)
     total = e.sum(axis=-1, keepdims=True)
-    out = (xp.log(total) - xp.take_along_axis(z, ids, axis=-1))[..., 0]
+    picked = z.reshape(-1, classes)[rows, ids].reshape(total.shape)
+    out = (xp.log(total) - picked)[..., 0]
 
     def vjp(g: Any) -> list[Any]:
-        grad = e / total
-        xp.put_along_axis(grad, ids, xp.take_along_axis(grad, ids, axis=-1) - 1, -1)
-        return [None, grad * g[..., None]]
+        grad = (e / total).reshape(-1, classes)
+        grad[rows, ids] -= grad.dtype.type(1)
+        return [None, grad.reshape(a.shape) * g[..., None]]
 
     return apply(out, [labels, logits], vjp)
 
 
-def linear(x: Any, kernel: Any, bias: Any = None) -> Tensor:
+def linear(
+    x: Any, kernel: Any, bias: Any = None, activation: str | None = None
+) -> Tensor:
     """``x @ kernel + bias`` as one op (the Dense layer's fused forward/backward).
+
+    Args:
+        x, kernel, bias: the operands; ``bias`` is optional.
+        activation: ``"relu"`` applies ``relu`` in the same op (the same values
+            and gradients as ``relu(linear(...))``, one array and one record
+            fewer). Default None.
 
     Example:
         >>> linear([[1.0, 2.0]], [[1.0], [1.0]], [0.5]).numpy().tolist()
         [[3.5]]
+        >>> linear([[1.0, 2.0]], [[1.0], [-1.0]], activation="relu").numpy().tolist()
+        [[0.0]]
     """
     xp = backend.xp()
     a, w = _array(x), _array(kernel)
@@ -246,8 +259,16 @@ def linear(x: Any, kernel: Any, bias: Any = None) -> Tensor:
     out = a @ w
     if b is not None:
         out += b
+    mask = None
+    if activation == "relu":
+        mask = out > 0
+        xp.maximum(out, out.dtype.type(0), out=out)
+    elif activation is not None:
+        raise ValueError(f"`activation` must be None or 'relu'. Received: {activation}")
 
     def vjp(g: Any, needs: Any = (True, True, True)) -> list[Any]:
+        if mask is not None:
+            g = g * mask
         g2 = g.reshape(-1, g.shape[-1])
         grads = [g @ w.T if needs[0] else None]
         grads.append(a.reshape(-1, a.shape[-1]).T @ g2 if needs[1] else None)
