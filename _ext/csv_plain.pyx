@@ -491,3 +491,29 @@ cdef void *_address(object array) except NULL:
     address = view.buf
     PyBuffer_Release(&view)
     return address if address != NULL else <void *>_EMPTY
+
+
+def count_lines(const uint8_t[::1] buf, int64_t start=0):
+    """The number of ``\\n`` bytes in ``buf[start:]`` (``bytes.count``, faster).
+
+    Example:
+        >>> count_lines(b"a\\nb\\n\\n"), count_lines(b"a\\nb", 2)
+        (3, 0)
+    """
+    cdef int64_t size = buf.shape[0], count = 0
+    cdef const uint8_t *p
+    cdef const uint8_t *end
+    if start < 0 or start > size:
+        raise ValueError(f"start {start} is outside the buffer of {size} bytes")
+    if size == 0:
+        return 0
+    p = &buf[0] + start
+    end = &buf[0] + size
+    with nogil:
+        while p < end:
+            p = <const uint8_t *>memchr(p, 10, end - p)
+            if p == NULL:
+                break
+            count += 1
+            p += 1
+    return count

@@ -135,3 +135,12 @@ def test_equal_strings_share_one_object():
                             [0], 44, b"", 9)  # fmt: skip
     assert columns[0].tolist() == [b"ab", b"ab", b"cd"]
     assert columns[0][0] is columns[0][1]
+
+
+@given(st.binary(max_size=300).map(lambda b: b.replace(b"\x00", b"\n")), st.data())
+def test_count_lines_agrees(buf, data):
+    start = data.draw(st.integers(0, len(buf)))
+    assert nat.count_lines(buf, start) == ref.count_lines(buf, start)
+    assert nat.count_lines(buf, start) == buf.count(b"\n", start)
+    with pytest.raises(ValueError):
+        nat.count_lines(buf, len(buf) + 1)
