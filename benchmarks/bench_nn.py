@@ -17,6 +17,12 @@ the best pass of each side counts (the first pass also warms up TF's graph).
 Examples per second and the ratio ours / fastest TF side are printed, plus one
 JSON line per workload.
 
+``ours`` runs with the library's default BLAS policy (``PIPELINE_BLAS_THREADS``
+unset: ``auto``): each loop times its own steps and picks 1 or the BLAS's thread
+count (``pipeline.nn.backend.threads``); the count it settled on is printed and
+reported as ``ours_blas_threads``. The tuner lives on the model, so it carries
+over from pass to pass as it would from epoch to epoch.
+
     .venv-bench/bin/python -m benchmarks.bench_nn --rows 60000 --passes 3
     .venv-bench/bin/python -m benchmarks.bench_nn --blas-threads 1
 
@@ -183,9 +189,19 @@ def run(rows: int, passes: int) -> list[dict[str, object]]:
                 "ratio_vs_fastest_tf": {
                     s: round(rates[s] / tf_best, 3) if tf_best else None for s in ours
                 },
+                "ours_blas_threads": tuned_threads(models, workload),
             }
         )
     return results
+
+
+def tuned_threads(models: dict, workload: str) -> int | None:
+    """The BLAS thread count our tuner settled on for ``workload`` (or None)."""
+    model = models[("ours", "wide_deep" if workload == "wide_deep" else "mlp")]
+    kind = "predict" if workload == "predict" else "train"
+    loop = getattr(model, "_loop_threads", {}).get(kind)
+    tuner = getattr(loop, "_tuner", None)
+    return None if tuner is None else tuner.chosen
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -207,6 +223,8 @@ def main(argv: list[str] | None = None) -> int:
         for side, rate in line["examples_per_s"].items():
             ratio = line["ratio_vs_fastest_tf"].get(side, "")
             print(f"{line['workload']:<11}{side:<12}{rate:>12}{ratio!s:>11}")
+    chosen = ", ".join(f"{r['workload']} {r['ours_blas_threads']}" for r in results)
+    print(f"ours: BLAS threads the tuner settled on: {chosen}")
     for line in results:
         print(json.dumps(line))
     print(json.dumps({"bench": "nn", "blas": blas_info()}))
