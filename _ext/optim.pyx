@@ -150,3 +150,32 @@ def rmsprop(real[::1] out, const real[::1] var, const real[::1] grad,
             _rmsprop_loop(po, pv, pg, ps, pa, pm, n, lr, rho, c, momentum, eps, 0, 1)
         else:
             _rmsprop_loop(po, pv, pg, ps, pa, pm, n, lr, rho, c, momentum, eps, 0, 0)
+
+
+cdef inline real _clip_nan(real x, real lo, real hi) noexcept nogil:
+    # numpy.clip: min(max(x, lo), hi), NaN propagating
+    if x != x:
+        return x
+    x = x if x > lo else lo
+    return x if x < hi else hi
+
+
+def ftrl(real[::1] out, const real[::1] var, const real[::1] grad, real[::1] acc,
+         real[::1] linear, real lr, real shrink2, real l2x2, real l1):
+    """FTRL with ``learning_rate_power = -0.5`` (``shrink2 = 2·l2_shrinkage``,
+    ``l2x2 = 2·(l2 + β/(2·lr))``)."""
+    cdef Py_ssize_t i, n = var.shape[0]
+    cdef real v, g, a, na, new_pow, sigma, lin, quadratic
+    with nogil:
+        for i in range(n):
+            v = var[i]
+            g = grad[i]
+            a = acc[i]
+            na = a + g * g
+            new_pow = _sqrt(na)
+            sigma = (new_pow - _sqrt(a)) / lr
+            lin = linear[i] + ((g + v * shrink2) - sigma * v)
+            linear[i] = lin
+            quadratic = new_pow / lr + l2x2
+            out[i] = (_clip_nan(lin, -l1, l1) - lin) / quadratic
+            acc[i] = na

@@ -29,6 +29,8 @@ _CONFIGS = {
     "Adagrad": {"learning_rate": 0.01},
     "Adadelta": {"learning_rate": 1.0},
     "Ftrl": {"learning_rate": 0.01},
+    "Adam_ema": {"learning_rate": 0.001, "use_ema": True},
+    "Adam_accumulate4": {"learning_rate": 0.001, "gradient_accumulation_steps": 4},
 }
 
 

@@ -124,3 +124,33 @@ def rmsprop(
         mom[...] = mom * momentum + increment
         increment = mom
     out[...] = var - increment
+
+
+def ftrl(
+    out: Any,
+    var: Any,
+    grad: Any,
+    acc: Any,
+    linear: Any,
+    lr: Any,
+    shrink2: Any,
+    l2x2: Any,
+    l1: Any,
+) -> None:
+    """FTRL with ``learning_rate_power = -0.5`` (``shrink2 = 2·l2_shrinkage``,
+    ``l2x2 = 2·(l2 + β/(2·lr))``).
+
+    Example:
+        >>> f = np.float32
+        >>> out, acc, lin = np.empty(1, f), np.full(1, 0.1, f), np.zeros(1, f)
+        >>> ftrl(out, np.ones(1, f), np.zeros(1, f), acc, lin, f(0.1), 0.0, f(0), 0.0)
+        >>> out.tolist()
+        [0.0]
+    """
+    new_acc = acc + np.square(grad)
+    new_pow = np.sqrt(new_acc)
+    sigma = (new_pow - np.sqrt(acc)) / lr
+    linear[...] = linear + ((grad + var * shrink2) - sigma * var)
+    quadratic = new_pow / lr + l2x2
+    out[...] = (np.clip(linear, -l1, l1) - linear) / quadratic
+    acc[...] = new_acc

@@ -62,6 +62,7 @@ _KERNELS = {
         3,
         lambda f: (f(0.01), f(0.9), f(1 - 0.9), f(0.5), f(1e-7), True, True),
     ),
+    "ftrl": (2, lambda f: (f(0.1), f(2 * 0.01), f(2 * (0.1 + 0.1 / 0.2)), f(0.05))),
 }
 
 
@@ -116,6 +117,17 @@ _CONFIGS = [
     ("RMSprop", {"learning_rate": 0.01}),
     ("RMSprop", {"learning_rate": 0.01, "momentum": 0.5, "centered": True}),
     ("RMSprop", {"learning_rate": 0.01, "centered": True}),
+    ("Ftrl", {"learning_rate": 0.1}),
+    (
+        "Ftrl",
+        {
+            "learning_rate": 0.1,
+            "l1_regularization_strength": 0.01,
+            "l2_regularization_strength": 0.1,
+            "l2_shrinkage_regularization_strength": 0.05,
+            "beta": 0.2,
+        },
+    ),
 ]
 
 

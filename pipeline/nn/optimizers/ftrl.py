@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipeline.nn.optimizers import _access, _rows
+from pipeline.nn.optimizers import _access, _fused, _rows
 from pipeline.nn.optimizers.base import Optimizer
 
 _NON_NEGATIVE = (
@@ -108,23 +108,34 @@ class Ftrl(Optimizer):
             >>> w.tolist()
             [0.0]
         """
-        xp = _access.xp()
         acc, linear = self._slots[self._get_variable_index(variable)]
         lr = learning_rate
-        power = -self.learning_rate_power
         value = _access.read(variable)
         l2 = self.l2_regularization_strength + self.beta / (2.0 * lr)
-        shrink = _rows.mul(value, 2 * self.l2_shrinkage_regularization_strength)
-        grad_to_use = _rows.add(gradient, shrink)
+        shrink2 = 2 * self.l2_shrinkage_regularization_strength
+        fused = _fused.dense_value(gradient, variable)
+        if fused is not None and self.learning_rate_power == -0.5:
+            l1 = self.l1_regularization_strength
+            _fused.run("ftrl", variable, fused, gradient, [acc, linear],
+                       lr, shrink2, 2 * l2, l1)  # fmt: skip
+            return
+        grad_to_use = _rows.add(gradient, _rows.mul(value, shrink2))
         new_acc = _rows.add(acc.value, _rows.square(gradient))
-        new_pow = xp.power(new_acc, power)
-        sigma = (new_pow - xp.power(acc.value, power)) / lr
+        new_pow = self._power(new_acc)
+        sigma = (new_pow - self._power(acc.value)) / lr
         self.assign_add(linear, _rows.sub(grad_to_use, sigma * value))
         quadratic = new_pow / lr + 2 * l2
         l1 = self.l1_regularization_strength
-        clipped = xp.clip(linear.value, -l1, l1)
+        clipped = _access.xp().clip(linear.value, -l1, l1)
         self.assign(variable, (clipped - linear.value) / quadratic)
         self.assign(acc, new_acc)
+
+    def _power(self, x: Any) -> Any:
+        """``x ** -learning_rate_power``; the default power 0.5 is a square root
+        (exactly rounded, as the fused kernel computes it)."""
+        xp = _access.xp()
+        power = -self.learning_rate_power
+        return xp.sqrt(x) if power == 0.5 else xp.power(x, power)
 
     def get_config(self) -> dict[str, Any]:
         """Keras 3's config: the base keys plus the FTRL hyperparameters.
