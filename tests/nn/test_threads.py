@@ -151,3 +151,17 @@ def test_nested_loops_choose_between_one_and_the_outer_count(monkeypatch):
             assert inner._tuner.candidates == [1, 2]
         assert fake.count == 1
     assert fake.count == 2 and threads._nesting["depth"] == 0
+
+
+def test_the_tuner_follows_a_changed_blas_default(monkeypatch):
+    fake = _FakeBlas(monkeypatch)
+    loop = LoopThreads()
+    with loop:
+        assert loop._tuner.candidates == [1, 2]
+    fake.count = 4
+    with loop:
+        assert loop._tuner.candidates == [1, 4]
+    fake.count = 1
+    with loop:
+        loop.before_step()
+    assert fake.calls == [2, 4, 1]  # each exit restores; nothing is tuned at 1

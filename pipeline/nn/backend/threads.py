@@ -207,7 +207,7 @@ class LoopThreads:
         if policy != "auto":
             blas.set_num_threads(int(policy))
             return self
-        if self._tuner is None:
+        if self._tuner is None or max(self._tuner.candidates) != outer:
             self._tuner = ThreadTuner([1, outer], blas.set_num_threads)
         self._tuner._applied = None
         self._active = len(self._tuner.candidates) > 1
