@@ -219,6 +219,18 @@ cdef inline bint _missing_at(Plan *pl, const uint8_t *buf, int64_t pos,
             memcmp(buf + pos, pl.na, pl.na_len) == 0)
 
 
+cdef inline void _zero(Plan *pl, int64_t row, int64_t col) noexcept nogil:
+    cdef int64_t kind = pl.kinds[col]
+    if kind == _INT32:
+        (<int32_t *>pl.data[col])[row] = 0
+    elif kind == _INT64:
+        (<int64_t *>pl.data[col])[row] = 0
+    elif kind == _FLOAT32:
+        (<float *>pl.data[col])[row] = 0
+    elif kind == _FLOAT64:
+        (<double *>pl.data[col])[row] = 0
+
+
 cdef inline void _set_default(Plan *pl, int64_t row, int64_t col) noexcept nogil:
     cdef int64_t kind = pl.kinds[col]
     if kind == _INT32:
@@ -255,6 +267,7 @@ cdef inline int64_t _number(Plan *pl, const uint8_t *buf, int64_t pos,
         return end
     if pl.nfixups == pl.max_fixups:
         return -1
+    _zero(pl, row, col)
     end = _skip(pl, buf, end, size)
     at = pl.nfixups * 4
     pl.fixups[at] = row
@@ -441,7 +454,7 @@ def decode(const uint8_t[::1] buf, int64_t n, int64_t ncols, select, kinds,
                     pl.default_int[j] = int(defaults[j])
                 elif not required[j]:
                     pl.default_float[j] = float(defaults[j])
-                column = np.zeros(n, dtype=_DTYPES[kinds[j]])
+                column = np.empty(n, dtype=_DTYPES[kinds[j]])
                 pl.data[j] = _address(column)
                 columns.append(column)
         pl.nstrings = nstr
