@@ -75,31 +75,45 @@ cdef inline int64_t _decimal_at(const uint8_t *p, int64_t i, int64_t size,
     """
     cdef int digits = 0, sig = 0, frac = 0, exp_value = 0
     cdef bint exp_negative = 0
+    cdef uint64_t mantissa = 0
+    cdef unsigned int c
     ok[0] = 0
-    d.mantissa = 0
     d.negative = 0
     if i < size and (p[i] == 45 or p[i] == 43):  # - +
         d.negative = p[i] == 45
         i += 1
-    while i < size and 48 <= p[i] <= 57:
-        if sig or p[i] != 48:
-            if sig == 19:
-                return i
-            d.mantissa = d.mantissa * 10 + (p[i] - 48)
-            sig += 1
+    while i < size and p[i] == 48:  # leading zeros are not significant
         digits += 1
         i += 1
+    while i < size:
+        c = p[i] - 48
+        if c > 9:
+            break
+        if sig == 19:
+            return i
+        mantissa = mantissa * 10 + c
+        sig += 1
+        i += 1
+    digits += sig
     if i < size and p[i] == 46:  # .
         i += 1
-        while i < size and 48 <= p[i] <= 57:
-            if sig or p[i] != 48:
-                if sig == 19:
-                    return i
-                d.mantissa = d.mantissa * 10 + (p[i] - 48)
-                sig += 1
-            digits += 1
+        if sig == 0:
+            while i < size and p[i] == 48:
+                frac += 1
+                i += 1
+            digits += frac
+        while i < size:
+            c = p[i] - 48
+            if c > 9:
+                break
+            if sig == 19:
+                return i
+            mantissa = mantissa * 10 + c
+            sig += 1
             frac += 1
+            digits += 1
             i += 1
+    d.mantissa = mantissa
     if digits == 0:
         return i
     if i < size and (p[i] == 101 or p[i] == 69):  # e E
@@ -204,7 +218,8 @@ cdef struct Plan:
 cdef inline int64_t _skip(Plan *pl, const uint8_t *buf, int64_t pos,
                           int64_t size) noexcept nogil:
     """The position of the next delimiter or newline at or after ``pos``."""
-    while pos < size and not pl.sep[buf[pos]]:
+    cdef const uint8_t *sep = pl.sep
+    while pos < size and not sep[buf[pos]]:
         pos += 1
     return pos
 
