@@ -142,6 +142,21 @@ def current_learning_rate(learning_rate: Any, iterations: StateVariable) -> Any:
     return _access.xp().asarray(_access.to_numpy(value), dtype=np.float32)
 
 
+def decayed(variables: list[Any], ids: set[int], names: list[str]) -> list[Any]:
+    """The variables weight decay applies to: not excluded by id or name part.
+
+    Example:
+        >>> w = np.ones(1)
+        >>> decayed([w], {id(w)}, []) == []
+        True
+    """
+    return [
+        v
+        for v in variables
+        if id(v) not in ids and not any(n in variable_name(v) for n in names)
+    ]
+
+
 def decay(variable: Any, weight_decay: float, learning_rate: Any) -> None:
     """Weight decay: ``v -= v · weight_decay · lr``.
 

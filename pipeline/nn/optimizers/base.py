@@ -355,13 +355,9 @@ class Optimizer(_averaging.Averaging, StateIO, _stepping.Writes):
         self._decay_excluded_names.extend(var_names or ())
 
     def _apply_weight_decay(self, variables: list[Any], learning_rate: Any) -> None:
-        if self.weight_decay is None:
-            return
-        for variable in variables:
-            name = _stepping.variable_name(variable)
-            if id(variable) not in self._decay_excluded_ids and not any(
-                n in name for n in self._decay_excluded_names
-            ):
+        if self.weight_decay is not None:
+            excluded = (self._decay_excluded_ids, self._decay_excluded_names)
+            for variable in _stepping.decayed(variables, *excluded):
                 _stepping.decay(variable, self.weight_decay, learning_rate)
 
     # ---------------------------------------------------------------- config
