@@ -375,6 +375,16 @@ class BlockSourceIterator(NodeIterator):
         self.offset = len(self.block)
         return out
 
+    def _close_blocks(self) -> None:
+        """Stop the source's reading (a generator's threads and files)."""
+        blocks, self.blocks = self.blocks, None
+        close = getattr(blocks, "close", None)
+        if close is not None:
+            close()
+
+    def close(self) -> None:
+        self._close_blocks()
+
     def _advance(self) -> None:
         if self.blocks is None:
             self.blocks = iter(self.source.blocks(self.before))
@@ -389,7 +399,8 @@ class BlockSourceIterator(NodeIterator):
         return {"before": self.before, "offset": self.offset}
 
     def set_state(self, state: dict[str, Any]) -> None:
-        self.blocks, self.block, self.offset = None, [], 0
+        self._close_blocks()
+        self.block, self.offset = [], 0
         self.before = state["before"]
         if state["offset"]:
             self._advance()
