@@ -21,8 +21,9 @@ from cpython.buffer cimport (
     PyObject_GetBuffer,
 )
 from libc.stdint cimport int8_t, int64_t, uint8_t, uint32_t, uint64_t
-from libc.stdlib cimport free, malloc
-from libc.string cimport memcmp, memcpy
+from cpython.ref cimport PyObject, Py_INCREF, Py_XDECREF
+from libc.stdlib cimport calloc, free, malloc
+from libc.string cimport memcmp, memcpy, strlen
 from protowire cimport Cursor, _skip, _sub, _tag, _varint
 
 cdef enum:
@@ -367,9 +368,68 @@ def decode_float32(records, rows, start, stop, dest, count, out):
     _decode_numeric(records, rows, start, stop, dest, count, out, _KIND_FLOAT)
 
 
+cdef struct _Shared:
+    uint64_t *hashes  # 0 marks a free slot
+    PyObject **values  # owned references
+    int64_t size  # a power of 2
+    int64_t count
+    int64_t limit
+
+
+cdef int _shared_init(_Shared *t, int64_t expected) except -1:
+    """A table for up to ``min(expected, 1024)`` distinct values."""
+    t.size = 16
+    while t.size < 2 * min(expected, 1024):
+        t.size *= 2
+    t.count, t.limit = 0, t.size // 2
+    t.hashes = <uint64_t *>calloc(t.size, sizeof(uint64_t))
+    t.values = <PyObject **>calloc(t.size, sizeof(PyObject *))
+    if t.hashes == NULL or t.values == NULL:
+        free(t.hashes)
+        free(t.values)
+        raise MemoryError()
+    return 0
+
+
+cdef void _shared_free(_Shared *t):
+    cdef int64_t i
+    for i in range(t.size):
+        Py_XDECREF(t.values[i])
+    free(t.hashes)
+    free(t.values)
+
+
+cdef object _shared_bytes(_Shared *t, const uint8_t *p, int64_t n):
+    """A ``bytes`` of ``p[:n]``: the table's one when it holds those bytes."""
+    cdef uint64_t h = 14695981039346656037ULL
+    cdef int64_t i, slot
+    cdef object value
+    for i in range(n):
+        h = (h ^ p[i]) * 1099511628211ULL
+    h |= 1
+    slot = <int64_t>(h & <uint64_t>(t.size - 1))
+    while t.hashes[slot]:
+        if t.hashes[slot] == h:
+            value = <object>t.values[slot]
+            if (PyBytes_GET_SIZE(value) == n and
+                    memcmp(PyBytes_AS_STRING(value), p, n) == 0):
+                return value
+        slot = (slot + 1) & (t.size - 1)
+    value = PyBytes_FromStringAndSize(<const char *>p, n)
+    if t.count < t.limit:
+        Py_INCREF(value)
+        t.hashes[slot] = h
+        t.values[slot] = <PyObject *>value
+        t.count += 1
+    return value
+
+
 cdef int _bytes_into(const uint8_t *p, int64_t s, int64_t e, object[::1] out,
-                    int64_t at, int64_t limit) except -2:
-    """Create the values of one BytesList body in ``out[at:limit]``; -1 if off."""
+                    int64_t at, int64_t limit, _Shared *shared=NULL) except -2:
+    """Create the values of one BytesList body in ``out[at:limit]``; -1 if off.
+
+    With ``shared``, equal values share one object (``bytes`` are immutable).
+    """
     cdef Cursor c, sub
     cdef uint64_t field
     cdef uint32_t wire
@@ -385,8 +445,11 @@ cdef int _bytes_into(const uint8_t *p, int64_t s, int64_t e, object[::1] out,
             continue
         if at >= limit or not _sub(&c, &sub):
             return -1
-        out[at] = PyBytes_FromStringAndSize(<const char *>p + sub.pos,
-                                            sub.end - sub.pos)
+        if shared != NULL:
+            out[at] = _shared_bytes(shared, p + sub.pos, sub.end - sub.pos)
+        else:
+            out[at] = PyBytes_FromStringAndSize(<const char *>p + sub.pos,
+                                                sub.end - sub.pos)
         at += 1
     return 0 if at == limit else -1
 
@@ -516,12 +579,15 @@ cdef bint _numeric_buffer(object array, Py_buffer *view, int ekind, int64_t n,
     if writable:
         flags |= PyBUF_WRITABLE
     PyObject_GetBuffer(array, view, flags)
-    cdef bytes fmt = view.format if view.format != NULL else b"B"
+    cdef const char *fmt = view.format
+    cdef char last = b"B"
+    if fmt != NULL and fmt[0]:
+        last = fmt[strlen(fmt) - 1]
     cdef bint ok = view.ndim == 1 and view.shape[0] == n
     if ekind == _KIND_INT64:
-        ok = ok and view.itemsize == 8 and fmt[len(fmt) - 1:] in (b"l", b"q")
+        ok = ok and view.itemsize == 8 and (last == b"l" or last == b"q")
     else:
-        ok = ok and view.itemsize == 4 and fmt[len(fmt) - 1:] == b"f"
+        ok = ok and view.itemsize == 4 and last == b"f"
     if not ok:
         PyBuffer_Release(view)
         raise ValueError("out does not fit the batch" if writable else
@@ -559,15 +625,20 @@ cdef _fill_bytes(const uint8_t **ptrs, const int8_t *kind, const int64_t *start,
                  const int64_t *stop, int64_t batch, int64_t size, object[::1] out,
                  default):
     cdef int64_t b, k
+    cdef _Shared shared
     if out.shape[0] != batch * size:
         raise ValueError("out does not fit the batch")
-    for b in range(batch):
-        if kind[b] == 0:
-            for k in range(size):
-                out[b * size + k] = default[k]
-        elif _bytes_into(ptrs[b], start[b], stop[b], out, b * size,
-                         b * size + size) < 0:
-            raise ValueError(f"record {b} does not match its index")
+    _shared_init(&shared, batch * size)
+    try:
+        for b in range(batch):
+            if kind[b] == 0:
+                for k in range(size):
+                    out[b * size + k] = default[k]
+            elif _bytes_into(ptrs[b], start[b], stop[b], out, b * size,
+                             b * size + size, &shared) < 0:
+                raise ValueError(f"record {b} does not match its index")
+    finally:
+        _shared_free(&shared)
 
 
 def all_bytes(list records):

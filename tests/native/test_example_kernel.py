@@ -155,3 +155,15 @@ def test_fill_dense_rejects_mismatched_outputs():
             module.fill_dense([rec], *index, [0], [nat.KIND_INT64], [1], wrong, [None])
     with pytest.raises(ValueError, match="bad feature spec"):
         nat.fill_dense([rec], *index, [5], [nat.KIND_INT64], [1], [np.zeros(1)], [None])
+
+
+def test_equal_dense_strings_share_one_object():
+    from pipeline.io.example import FixedLenFeature, parse_example
+
+    recs = [
+        serialize_example({"s": np.array([v], dtype=object)})
+        for v in (b"ab", b"cd", b"ab", b"ab")
+    ]
+    out = parse_example(recs, {"s": FixedLenFeature([], "string", b"")})["s"]
+    assert out.tolist() == [b"ab", b"cd", b"ab", b"ab"]
+    assert out[0] is out[2] is out[3]
