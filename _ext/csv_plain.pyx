@@ -66,6 +66,24 @@ cdef struct Decimal:
     bint negative
 
 
+cdef inline int64_t _digits(const uint8_t *p, int64_t i, int64_t size,
+                            uint64_t *mantissa, int *sig, bint *full) noexcept nogil:
+    """Add the decimal digits at ``i`` to ``mantissa``; ``full`` when a 20th
+    significant digit comes (the number is then left to the exact rules)."""
+    cdef unsigned int c
+    while i < size:
+        c = p[i] - 48
+        if c > 9:
+            break
+        if sig[0] == 19:
+            full[0] = 1
+            return i
+        mantissa[0] = mantissa[0] * 10 + c
+        sig[0] += 1
+        i += 1
+    return i
+
+
 cdef inline int64_t _decimal_at(const uint8_t *p, int64_t i, int64_t size,
                                 Decimal *d, bint *ok) noexcept nogil:
     """Read ``[+-]?(digits[.digits]|.digits)([eE][+-]?digits)?`` at ``i``.
@@ -76,7 +94,8 @@ cdef inline int64_t _decimal_at(const uint8_t *p, int64_t i, int64_t size,
     cdef int digits = 0, sig = 0, frac = 0, exp_value = 0
     cdef bint exp_negative = 0
     cdef uint64_t mantissa = 0
-    cdef unsigned int c
+    cdef int64_t start
+    cdef bint full = 0
     ok[0] = 0
     d.negative = 0
     if i < size and (p[i] == 45 or p[i] == 43):  # - +
@@ -85,34 +104,21 @@ cdef inline int64_t _decimal_at(const uint8_t *p, int64_t i, int64_t size,
     while i < size and p[i] == 48:  # leading zeros are not significant
         digits += 1
         i += 1
-    while i < size:
-        c = p[i] - 48
-        if c > 9:
-            break
-        if sig == 19:
-            return i
-        mantissa = mantissa * 10 + c
-        sig += 1
-        i += 1
+    i = _digits(p, i, size, &mantissa, &sig, &full)
     digits += sig
-    if i < size and p[i] == 46:  # .
+    if i < size and p[i] == 46 and not full:  # .
         i += 1
         if sig == 0:
             while i < size and p[i] == 48:
                 frac += 1
                 i += 1
             digits += frac
-        while i < size:
-            c = p[i] - 48
-            if c > 9:
-                break
-            if sig == 19:
-                return i
-            mantissa = mantissa * 10 + c
-            sig += 1
-            frac += 1
-            digits += 1
-            i += 1
+        start = i
+        i = _digits(p, i, size, &mantissa, &sig, &full)
+        frac += i - start
+        digits += i - start
+    if full:
+        return i
     d.mantissa = mantissa
     if digits == 0:
         return i

@@ -109,22 +109,22 @@ def _tfrecord_rates(lines: list[Record]) -> Rates:
     }
 
 
-def _feature_column_rates(lines: list[Record]) -> Rates:
-    rates = {}
-    for r in lines:
-        if "ours_rows_per_s" in r:
-            rates[f"ours:{r['bench']}"] = r["ours_rows_per_s"]
-            rates[f"tf:{r['bench']}"] = r.get("tf_rows_per_s")
+def _paired_rates(ours: str, tf: str, name: str) -> Callable[[list[Record]], Rates]:
+    """Rates of lines that carry both sides' figures, keyed ``side:<name>``."""
+
+    def rates(lines: list[Record]) -> Rates:
+        out = {}
+        for r in lines:
+            if ours in r:
+                out[f"ours:{r[name]}"] = r[ours]
+                out[f"tf:{r[name]}"] = r.get(tf)
+        return out
+
     return rates
 
 
-def _overhead_rates(lines: list[Record]) -> Rates:
-    rates = {}
-    for r in lines:
-        if "ours_per_s" in r:
-            rates[f"ours:{r['workload']}"] = r["ours_per_s"]
-            rates[f"tf:{r['workload']}"] = r.get("tf_per_s")
-    return rates
+_feature_column_rates = _paired_rates("ours_rows_per_s", "tf_rows_per_s", "bench")
+_overhead_rates = _paired_rates("ours_per_s", "tf_per_s", "workload")
 
 
 def _nn_rates(lines: list[Record]) -> Rates:

@@ -12,6 +12,7 @@ import threading
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,3 +47,16 @@ def wait_no_pipeline_threads(timeout_s: float = 5.0) -> list[threading.Thread]:
             return []
         time.sleep(0.01)
     return pipeline_threads()
+
+
+def assert_columns_equal(got, want) -> None:
+    """Decoded columns are equal: dtypes, values, floats bit for bit (NaN and
+    the sign of zero included)."""
+    assert len(got) == len(want)
+    for x, y in zip(got, want):
+        assert x.dtype == y.dtype
+        if x.dtype.kind == "f":
+            assert np.array_equal(x, y, equal_nan=True)
+            assert np.array_equal(np.signbit(x), np.signbit(y))
+        else:
+            assert x.tolist() == y.tolist()

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from support import wait_no_pipeline_threads
 
 import pipeline as pl
 from pipeline.errors import InvalidArgumentError
 from pipeline.io import csv_file
-from tests.support import wait_no_pipeline_threads
 
 ROWS = 3000
 

@@ -6,9 +6,9 @@ import threading
 import time
 
 import pytest
+from support import pipeline_threads
 
 from pipeline.executor.readahead import ordered_map
-from tests.support import pipeline_threads
 
 
 def _slow_square(x: int) -> int:

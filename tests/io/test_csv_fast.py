@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from support import assert_columns_equal
 
 from pipeline import errors
 from pipeline.io import csv_fast
@@ -65,13 +66,7 @@ def _same(a, b):
     if a[0] == "error":
         assert a[1] == b[1]
         return
-    for x, y in zip(a[1], b[1]):
-        assert x.dtype == y.dtype
-        if x.dtype.kind == "f":
-            assert np.array_equal(x, y, equal_nan=True)
-            assert np.array_equal(np.signbit(x), np.signbit(y))
-        else:
-            assert x.tolist() == y.tolist()
+    assert_columns_equal(a[1], b[1])
 
 
 def _check(records, specs, opts):

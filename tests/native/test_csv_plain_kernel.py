@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support import assert_columns_equal
 
 from pipeline import _kernels
 from pipeline.io.csv_values import parse_float, parse_int
@@ -43,13 +44,7 @@ def _same(buf, n, ncols, select, kinds, required, na=b"", max_fixups=1000, delim
     assert (a is None) == (b is None)
     if a is None:
         return None
-    for x, y in zip(a[0], b[0]):
-        assert x.dtype == y.dtype
-        if x.dtype.kind == "f":
-            assert np.array_equal(x, y, equal_nan=True)
-            assert np.array_equal(np.signbit(x), np.signbit(y))
-        else:
-            assert x.tolist() == y.tolist()
+    assert_columns_equal(a[0], b[0])
     assert a[1].tolist() == b[1].tolist()
     return a
 
