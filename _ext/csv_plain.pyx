@@ -26,6 +26,8 @@ from libc.stdint cimport int32_t, int64_t, uint8_t, uint64_t
 from libc.stdlib cimport calloc, free, malloc
 from libc.string cimport memchr, memcmp, memcpy, memset
 
+from decimal_text cimport Decimal, _decimal_at, _integer_at, _to_double, _to_float
+
 KIND_INT32 = 0
 KIND_INT64 = 1
 KIND_FLOAT32 = 2
@@ -40,158 +42,9 @@ cdef enum:
     _STRING = 4
     _CACHE_LIMIT = 1024  # distinct values shared per string column
 
-#: Exact powers of ten as doubles (10**22 is the last exact one) and floats.
-cdef double _P10[23]
-cdef float _P10F[11]
-cdef int _k
-_P10[0] = 1.0
-for _k in range(1, 23):
-    _P10[_k] = _P10[_k - 1] * 10.0
-_P10F[0] = 1.0
-for _k in range(1, 11):
-    _P10F[_k] = _P10F[_k - 1] * 10.0
-
 cdef uint8_t _EMPTY[1]
-cdef uint64_t _TWO53 = (<uint64_t>1) << 53
-cdef uint64_t _TWO24 = (<uint64_t>1) << 24
-cdef uint64_t _LOW29 = ((<uint64_t>1) << 29) - 1
-cdef uint64_t _HALF29 = (<uint64_t>1) << 28
 cdef uint64_t _FNV_OFFSET = 14695981039346656037ULL
 cdef uint64_t _FNV_PRIME = 1099511628211ULL
-
-
-cdef struct Decimal:
-    uint64_t mantissa
-    int exp10
-    bint negative
-
-
-cdef inline int64_t _digits(const uint8_t *p, int64_t i, int64_t size,
-                            uint64_t *mantissa, int *sig, bint *full) noexcept nogil:
-    """Add the decimal digits at ``i`` to ``mantissa``; ``full`` when a 20th
-    significant digit comes (the number is then left to the exact rules)."""
-    cdef unsigned int c
-    while i < size:
-        c = p[i] - 48
-        if c > 9:
-            break
-        if sig[0] == 19:
-            full[0] = 1
-            return i
-        mantissa[0] = mantissa[0] * 10 + c
-        sig[0] += 1
-        i += 1
-    return i
-
-
-cdef inline int64_t _decimal_at(const uint8_t *p, int64_t i, int64_t size,
-                                Decimal *d, bint *ok) noexcept nogil:
-    """Read ``[+-]?(digits[.digits]|.digits)([eE][+-]?digits)?`` at ``i``.
-
-    Returns the position after what was read; ``ok`` is false where that is
-    no number, or one with over 19 significant digits or a long exponent.
-    """
-    cdef int digits = 0, sig = 0, frac = 0, exp_value = 0
-    cdef bint exp_negative = 0
-    cdef uint64_t mantissa = 0
-    cdef int64_t start
-    cdef bint full = 0
-    ok[0] = 0
-    d.negative = 0
-    if i < size and (p[i] == 45 or p[i] == 43):  # - +
-        d.negative = p[i] == 45
-        i += 1
-    while i < size and p[i] == 48:  # leading zeros are not significant
-        digits += 1
-        i += 1
-    i = _digits(p, i, size, &mantissa, &sig, &full)
-    digits += sig
-    if i < size and p[i] == 46 and not full:  # .
-        i += 1
-        if sig == 0:
-            while i < size and p[i] == 48:
-                frac += 1
-                i += 1
-            digits += frac
-        start = i
-        i = _digits(p, i, size, &mantissa, &sig, &full)
-        frac += i - start
-        digits += i - start
-    if full:
-        return i
-    d.mantissa = mantissa
-    if digits == 0:
-        return i
-    if i < size and (p[i] == 101 or p[i] == 69):  # e E
-        i += 1
-        if i < size and (p[i] == 45 or p[i] == 43):
-            exp_negative = p[i] == 45
-            i += 1
-        if i == size or not (48 <= p[i] <= 57):
-            return i
-        while i < size and 48 <= p[i] <= 57:
-            if exp_value > 9999:
-                return i
-            exp_value = exp_value * 10 + (p[i] - 48)
-            i += 1
-    d.exp10 = (-exp_value if exp_negative else exp_value) - frac
-    ok[0] = 1
-    return i
-
-
-cdef inline bint _to_double(Decimal *d, double *out) noexcept nogil:
-    """Correctly rounded double of ``d`` where one IEEE operation gives it."""
-    cdef double v
-    if d.mantissa == 0:
-        out[0] = -0.0 if d.negative else 0.0
-        return 1
-    if d.mantissa > _TWO53 or d.exp10 < -22 or d.exp10 > 22:
-        return 0
-    v = <double>d.mantissa
-    v = v / _P10[-d.exp10] if d.exp10 < 0 else v * _P10[d.exp10]
-    out[0] = -v if d.negative else v
-    return 1
-
-
-cdef inline bint _to_float(Decimal *d, float *out) noexcept nogil:
-    """Correctly rounded float32 of ``d``; 0 where that needs the exact rules."""
-    cdef float f
-    cdef double v
-    cdef uint64_t bits
-    if d.mantissa != 0 and d.mantissa <= _TWO24 and -10 <= d.exp10 <= 10:
-        f = <float>d.mantissa
-        f = f / _P10F[-d.exp10] if d.exp10 < 0 else f * _P10F[d.exp10]
-        out[0] = -f if d.negative else f
-        return 1
-    if not _to_double(d, &v):
-        return 0
-    memcpy(&bits, &v, 8)
-    if (bits & _LOW29) == _HALF29:
-        return 0  # halfway between two floats: rounding twice may be wrong
-    out[0] = <float>v
-    return 1
-
-
-cdef inline int64_t _integer_at(const uint8_t *p, int64_t i, int64_t size,
-                                bint wide, int64_t *out, bint *ok) noexcept nogil:
-    """Read ``[+-]?digits`` at ``i``; ``ok`` false unless it fits int32/int64."""
-    cdef uint64_t v = 0, limit
-    cdef bint negative = 0
-    ok[0] = 0
-    if i < size and (p[i] == 45 or p[i] == 43):
-        negative = p[i] == 45
-        i += 1
-    if i == size or not (48 <= p[i] <= 57):
-        return i
-    limit = ((<uint64_t>1) << (63 if wide else 31)) - (0 if negative else 1)
-    while i < size and 48 <= p[i] <= 57:
-        if v > (limit - (p[i] - 48)) // 10:
-            return i
-        v = v * 10 + (p[i] - 48)
-        i += 1
-    out[0] = -(<int64_t>(v - 1)) - 1 if negative and v else <int64_t>v
-    ok[0] = 1
-    return i
 
 
 cdef struct Plan:
