@@ -50,6 +50,7 @@ _ARROW_TYPES = {
     np.dtype(np.float64): pa.float64(),
 }
 _quoted_res: dict[bytes, re.Pattern[bytes]] = {}
+#: Column dtype -> the csv_plain kernel's KIND_* code.
 _KINDS = {
     np.dtype(np.int32): 0,
     np.dtype(np.int64): 1,
