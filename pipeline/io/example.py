@@ -135,7 +135,7 @@ def parse_example(
     )
     if status != kernel.STATUS_OK:
         raise _malformed(records, bad, offset)
-    out = fill_dense_all(kernel, records, (kind, count, start, stop), plan.dense)
+    out = fill_dense_all(records, (kind, count, start, stop), plan.dense)
     for f, key, spec in plan.others:
         loc = Located(kernel, records, key, kind[f], count[f], start[f], stop[f])
         if isinstance(spec, VarLenFeature):

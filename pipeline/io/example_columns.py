@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from pipeline import _kernels
 from pipeline.errors import InvalidArgumentError
 from pipeline.io.example_spec import (
     FixedLenFeature,
@@ -142,7 +143,7 @@ class DensePlan:
 
 
 def fill_dense_all(
-    kernel: Any, records: list, index: tuple, plan: DensePlan
+    records: list, index: tuple, plan: DensePlan
 ) -> dict[str, np.ndarray]:
     """The ``[B] + shape`` columns of FixedLenFeatures, in one kernel call.
 
@@ -158,19 +159,20 @@ def fill_dense_all(
         >>> rec = bytes.fromhex("0a0c0a0a0a016112051a030a0101")  # {"a": [1]}
         >>> index = kernel.index_features([rec, b""], [b"a"])[:4]
         >>> plan = DensePlan([0], ["a"], [FixedLenFeature([], "int64", -1)])
-        >>> fill_dense_all(kernel, [rec, b""], index, plan)["a"].tolist()
+        >>> fill_dense_all([rec, b""], index, plan)["a"].tolist()
         [1, -1]
     """
     batch = len(records)
     outs = [
         np.empty(batch * n, dtype=spec.dtype) for n, spec in zip(plan.sizes, plan.specs)
     ]
-    status, j, row = kernel.fill_dense(
+    dense = _kernels.load("example_dense")
+    status, j, row = dense.fill_dense(
         records, *index, plan.positions, plan.expected, plan.sizes, outs, plan.defaults
     )
-    if status != kernel.DENSE_OK:
+    if status != dense.DENSE_OK:
         raise _dense_error(
-            kernel, status, row, plan.keys[j], plan.specs[j], index, plan.positions[j]
+            dense, status, row, plan.keys[j], plan.specs[j], index, plan.positions[j]
         )
     return {
         key: out.reshape((batch, *spec.shape)) if spec.shape else out
