@@ -87,14 +87,19 @@ def _is_value(kind: int, field: int, wire: int) -> bool:
     )
 
 
-def _values(buf: bytes, start: int, stop: int, kind: int) -> list:
-    """All values of a list message body, in order."""
+def _values(buf: bytes, start: int, stop: int, kind: int) -> list | np.ndarray:
+    """All values of a list message body, in order.
+
+    Floats come as a float32 array holding the wire's bits (a signalling NaN
+    stays one, as the kernel's and TF's copies keep it).
+    """
     out: list = []
+    floats: list[np.ndarray] = []
     for field, wire, s, e in _fields(buf, start, stop):
         if not _is_value(kind, field, wire):
             continue
         if wire == 5:
-            out.append(struct.unpack_from("<f", buf, s)[0])
+            floats.append(np.frombuffer(buf, "<f4", 1, s))
         elif wire == 0:
             out.append(_to_int64(_varint(buf, s, e)[0]))
         elif kind == KIND_BYTES:
@@ -102,11 +107,13 @@ def _values(buf: bytes, start: int, stop: int, kind: int) -> list:
         elif kind == KIND_FLOAT:
             if (e - s) % 4:
                 raise _Malformed
-            out.extend(struct.unpack_from(f"<{(e - s) // 4}f", buf, s))
+            floats.append(np.frombuffer(buf, "<f4", (e - s) // 4, s))
         else:
             while s < e:
                 value, s = _varint(buf, s, e)
                 out.append(_to_int64(value))
+    if kind == KIND_FLOAT:
+        return np.concatenate(floats) if floats else np.zeros(0, np.float32)
     return out
 
 

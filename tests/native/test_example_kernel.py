@@ -171,3 +171,16 @@ def test_equal_dense_strings_share_one_object():
     out = parse_example(recs, {"s": FixedLenFeature([], "string", b"")})["s"]
     assert out.tolist() == [b"ab", b"cd", b"ab", b"ab"]
     assert out[0] is out[2] is out[3]
+
+
+def test_float_bits_are_kept_signalling_nan_included():
+    snan = np.array([0x7F800001, 0xFF800ABC, 0x7FC00000], dtype=np.uint32).view(
+        np.float32
+    )
+    rec = serialize_example({"f": snan})
+    kind, count, start, stop, *_ = nat.index_features([rec], [b"f"])
+    zero = np.zeros(1, np.int64)
+    for module in (nat, ref):
+        out = np.zeros(3, np.float32)
+        module.decode_float32([rec], zero, start[0], stop[0], zero, count[0], out)
+        assert out.view(np.uint32).tolist() == snan.view(np.uint32).tolist()
