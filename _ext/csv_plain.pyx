@@ -26,6 +26,7 @@ from libc.stdint cimport int32_t, int64_t, uint8_t, uint64_t
 from libc.stdlib cimport calloc, free, malloc
 from libc.string cimport memchr, memcmp, memcpy, memset
 
+from fnv cimport _fnv1a_nonzero
 from decimal_text cimport Decimal, _decimal_at, _integer_at, _to_double, _to_float
 
 KIND_INT32 = 0
@@ -43,8 +44,6 @@ cdef enum:
     _CACHE_LIMIT = 1024  # distinct values shared per string column
 
 cdef uint8_t _EMPTY[1]
-cdef uint64_t _FNV_OFFSET = 14695981039346656037ULL
-cdef uint64_t _FNV_PRIME = 1099511628211ULL
 
 
 cdef struct Plan:
@@ -176,12 +175,9 @@ cdef inline int64_t _intern(Plan *pl, const uint8_t *buf, int64_t pos,
                             int64_t n, int64_t table) noexcept nogil:
     """The slot of the column's table holding these bytes (added if new), or -1
     when the table is full."""
-    cdef uint64_t h = _FNV_OFFSET
-    cdef int64_t i, slot, mask = pl.table_size - 1, base = table * pl.table_size
+    cdef uint64_t h = _fnv1a_nonzero(buf + pos, n)
+    cdef int64_t slot, mask = pl.table_size - 1, base = table * pl.table_size
     cdef int64_t *span
-    for i in range(n):
-        h = (h ^ buf[pos + i]) * _FNV_PRIME
-    h |= 1
     slot = <int64_t>(h & mask)
     while pl.hashes[base + slot]:
         if pl.hashes[base + slot] == h:

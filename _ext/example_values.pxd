@@ -14,6 +14,7 @@ from libc.stdint cimport int64_t, uint8_t, uint32_t, uint64_t
 from libc.stdlib cimport calloc, free, malloc
 from libc.string cimport memcmp, memcpy
 
+from fnv cimport _fnv1a_nonzero
 from protowire cimport Cursor, _skip, _sub, _tag, _varint
 
 cdef enum:
@@ -121,12 +122,9 @@ cdef inline void _shared_free(_Shared *t):
 
 cdef inline object _shared_bytes(_Shared *t, const uint8_t *p, int64_t n):
     """A ``bytes`` of ``p[:n]``: the table's one when it holds those bytes."""
-    cdef uint64_t h = 14695981039346656037ULL
-    cdef int64_t i, slot
+    cdef uint64_t h = _fnv1a_nonzero(p, n)
+    cdef int64_t slot
     cdef object value
-    for i in range(n):
-        h = (h ^ p[i]) * 1099511628211ULL
-    h |= 1
     slot = <int64_t>(h & <uint64_t>(t.size - 1))
     while t.hashes[slot]:
         if t.hashes[slot] == h:

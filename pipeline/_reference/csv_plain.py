@@ -42,6 +42,8 @@ _DEC_RE = re.compile(
 )
 _MAX_DIGITS = 19
 _MAX_EXPONENT = 9999
+#: A field that is empty or ``na_value``.
+_MISSING = object()
 
 
 def decode(
@@ -104,9 +106,6 @@ def _check(ncols: int, n: int, select, kinds, defaults) -> None:
             raise ValueError(f"bad column {j}: field {f}, kind {k}")
     if len(set(select)) != len(select):
         raise ValueError("a field is selected twice")
-
-
-_MISSING = object()
 
 
 def _array(values: list[Any], kind: int) -> np.ndarray:

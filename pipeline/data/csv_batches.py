@@ -27,12 +27,26 @@ from pipeline.executor.autotune import decode_workers
 from pipeline.executor.readahead import ordered_map
 from pipeline.graph.base import UNKNOWN
 from pipeline.graph.failures import ElementFailure
-from pipeline.io.csv_file import DecodedBlock, decode_file_block, read_records
+from pipeline.io.csv_file import (
+    DecodedBlock,
+    RecordBlock,
+    decode_file_block,
+    read_records,
+)
 from pipeline.types import TensorSpec
 
-__all__ = ["CsvBatchSource", "bad_row_failures"]
+__all__ = ["CsvBatchSource", "bad_row_failures", "decoded_blocks"]
 
 _log = logging.getLogger(__name__)
+
+
+def decoded_blocks(
+    records: Iterator[RecordBlock], specs, opts, path: str
+) -> Iterator[DecodedBlock]:
+    """``decode_file_block`` of each record block, decoded ahead in worker
+    threads (the kernel releases the GIL), in order."""
+    decode = functools.partial(decode_file_block, specs=specs, opts=opts, path=path)
+    return ordered_map(decode, records, decode_workers())
 
 
 def bad_row_failures(
@@ -203,10 +217,7 @@ class CsvBatchSource:
                 path, self.opts.use_quote_delim, self.header, self.compression,
                 None, None if before is None else tuple(before),
             )  # fmt: skip
-            decode = functools.partial(
-                decode_file_block, specs=self.specs, opts=self.opts, path=path
-            )
-            for block in ordered_map(decode, records, decode_workers()):
+            for block in decoded_blocks(records, self.specs, self.opts, path):
                 where = (epoch, fi, before)
                 yield from self._split(block, where, path, skip)
                 before, skip = block.position, 0

@@ -19,24 +19,21 @@ Example:
 from __future__ import annotations
 
 import dataclasses
-import functools
 import logging
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
 
-from pipeline.data.csv_batches import CsvBatchSource, bad_row_failures
+from pipeline.data.csv_batches import CsvBatchSource, bad_row_failures, decoded_blocks
 from pipeline.data.dataset import Dataset
 from pipeline.data.text_dataset import file_names
 from pipeline.errors import DataLossError, InvalidArgumentError, NotFoundError
-from pipeline.executor.autotune import decode_workers
-from pipeline.executor.readahead import ordered_map
 from pipeline.graph.base import UNKNOWN
 from pipeline.graph.failures import ElementFailure
 from pipeline.graph.sources import BlockSourceNode
 from pipeline.io import fs
-from pipeline.io.csv_file import decode_file_block, read_records
+from pipeline.io.csv_file import read_records
 from pipeline.io.csv_infer import infer_column_names, infer_column_types
 from pipeline.io.csv_spec import ColumnSpec, CsvOptions, column_specs
 from pipeline.types import TensorSpec
@@ -76,10 +73,7 @@ class CsvSource:
                 path, self.opts.use_quote_delim, self.header, self.compression,
                 self.buffer_size, None if pos is None else tuple(pos),
             )  # fmt: skip
-            decode = functools.partial(
-                decode_file_block, specs=self.specs, opts=self.opts, path=path
-            )
-            for block in ordered_map(decode, records, decode_workers()):
+            for block in decoded_blocks(records, self.specs, self.opts, path):
                 rows = list(zip(*block.columns))
                 if block.errors:
                     rows = _merge(rows, block, path)

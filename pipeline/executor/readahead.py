@@ -56,30 +56,27 @@ class _Ahead:
                 if seq is None:
                     return
                 try:
-                    item, ok = next(self.items), True
+                    item = next(self.items)
                 except StopIteration:
-                    item, ok = None, False
+                    self._finish(seq, None, end=seq)
+                    return
                 except BaseException as e:  # noqa: BLE001 - handed to the consumer
-                    item, ok = e, None
-            if ok is False:
-                self._finish(seq, None, end=True)
-                return
-            if ok is None:
-                self._finish(seq, (False, item), end=True)
-                return
+                    self._finish(seq, (False, e), end=seq + 1)
+                    return
             try:
                 result = (True, self.fn(item))
             except BaseException as e:  # noqa: BLE001 - handed to the consumer
                 result = (False, e)
             self._finish(seq, result)
 
-    def _finish(self, seq: int, result: Any, end: bool = False) -> None:
+    def _finish(self, seq: int, result: Any, end: int | None = None) -> None:
+        """Record ``seq``'s result; ``end``: the input ended (set once, while
+        the read lock is held, so no later item is claimed)."""
         with self.cond:
             if result is not None:
                 self.results[seq] = result
-            if end:
-                last = seq + (result is not None)
-                self.end = last if self.end is None else min(self.end, last)
+            if end is not None:
+                self.end = end
             self.cond.notify_all()
 
     def take(self) -> tuple[bool, Any] | None:

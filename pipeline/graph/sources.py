@@ -367,14 +367,6 @@ class BlockSourceIterator(NodeIterator):
         self.offset = end
         return block[start:end]
 
-    def next_block(self) -> list:
-        """The rest of the current block (or the next one), all at once."""
-        while self.offset >= len(self.block):
-            self._advance()
-        out = self.block[self.offset :] if self.offset else self.block
-        self.offset = len(self.block)
-        return out
-
     def _close_blocks(self) -> None:
         """Stop the source's reading (a generator's threads and files)."""
         blocks, self.blocks = self.blocks, None

@@ -120,7 +120,8 @@ def _plain(
     """The columns from the unquoted-CSV kernel, or None when the batch needs
     the other paths (quotes, CR, empty records, field counts, errors).
 
-    ``checked``: ``buf`` is known to end with a newline and hold no quote or CR.
+    ``checked``: ``buf`` is known to end with a newline and hold no quote or
+    CR; an unchecked ``buf`` is ``bytes``.
     """
     delim = opts.delim
     if delim in b"\n\r" or (opts.use_quote_delim and delim == b'"'):
@@ -155,20 +156,11 @@ def _plain(
     return columns
 
 
-def _plain_text(buf: bytes | memoryview, quotes: bool) -> bool:
-    """Whether ``buf`` ends with a newline and holds no CR (nor quote)."""
-    buf = bytes(buf)
-    return buf.endswith(b"\n") and b"\r" not in buf and not (quotes and b'"' in buf)
-
-
 def _first_record(buf: bytes | memoryview) -> bytes:
-    """The bytes of ``buf`` before its first newline."""
-    for size in (1 << 16, len(buf)):
-        head = bytes(buf[:size])
-        end = head.find(b"\n")
-        if end >= 0:
-            return head[:end]
-    return bytes(buf)
+    """The bytes of ``buf`` before its first newline (without copying all)."""
+    head = bytes(buf[: 1 << 16])
+    end = head.find(b"\n")
+    return head[:end] if end >= 0 else bytes(buf).split(b"\n", 1)[0]
 
 
 def _arrow_columns(

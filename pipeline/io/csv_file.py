@@ -2,7 +2,7 @@
 
 `read_records` splits a file into CSV records the way ``CsvDataset`` does: a
 record ends at ``\\n`` or ``\\r\\n`` outside quotes; a quoted field may span
-lines. `decode_file_blocks` decodes each block of records into typed numpy
+lines. `decode_file_block` decodes a block of records into typed numpy
 columns in one vectorized call; a block holding bad rows is decoded row by
 row, so each bad row comes out as its own error (file, line, column) while the
 good rows around it are kept.
@@ -40,7 +40,6 @@ __all__ = [
     "DecodedBlock",
     "RecordBlock",
     "decode_file_block",
-    "decode_file_blocks",
     "read_records",
 ]
 
@@ -271,17 +270,6 @@ def _skip_bytes(stream, count: int) -> None:
         if not got:
             return
         count -= got
-
-
-def decode_file_blocks(
-    blocks: Iterator[RecordBlock],
-    specs: Sequence[ColumnSpec],
-    opts: CsvOptions,
-    path: str,
-) -> Iterator[DecodedBlock]:
-    """Decode record blocks; bad rows become ``(row, error)`` entries."""
-    for block in blocks:
-        yield decode_file_block(block, specs, opts, path)
 
 
 def decode_file_block(

@@ -67,13 +67,12 @@ def test_header_skipped_and_record_index(tmp_path):
     assert blocks[0].first_record == 0 and blocks[0].lines.tolist() == [2, 3]
 
 
-def test_decode_file_blocks_isolates_bad_rows(tmp_path):
+def test_decode_file_block_isolates_bad_rows(tmp_path):
     path = tmp_path / "d.csv"
     path.write_bytes(b"1,a\nx,b\n3,c\n4\n")
     specs = [ColumnSpec(np.dtype(np.int32)), ColumnSpec(np.dtype(object))]
-    (block,) = csv_file.decode_file_blocks(
-        csv_file.read_records(str(path)), specs, CsvOptions(), str(path)
-    )
+    (records,) = csv_file.read_records(str(path))
+    block = csv_file.decode_file_block(records, specs, CsvOptions(), str(path))
     assert block.rows.tolist() == [0, 2]
     assert block.columns[0].tolist() == [1, 3]
     assert [(row, e.line, e.column) for row, e in block.errors] == [
