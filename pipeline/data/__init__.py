@@ -17,6 +17,7 @@ from pipeline.data.dataset import (
     Dataset,
 )
 from pipeline.data.parquet_dataset import ParquetDataset
+from pipeline.data.replicas import distribute
 from pipeline.data.text_dataset import FixedLengthRecordDataset, TextLineDataset
 from pipeline.data.tfrecord_dataset import TFRecordDataset
 from pipeline.executor.options import Options
@@ -35,5 +36,6 @@ __all__ = [
     "TFRecordDataset",
     "TextLineDataset",
     "UNKNOWN_CARDINALITY",
+    "distribute",
     "make_csv_dataset",
 ]

@@ -1,0 +1,380 @@
+"""`distribute`: one replica's share of a dataset (tf.data's auto-sharding).
+
+``distribute(ds, num_replicas, rank)`` rewrites the graph so that replica
+``rank`` reads only its share of the input (see ``pipeline.graph.sharding``
+for where the graph is cut). Which policy a dataset gets:
+
+- ``"FILE"``: the files feeding the reader are dealt out, file ``i`` to shard
+  ``i % shards``: no replica reads another's bytes. Needs at least as many
+  files as shards.
+- ``"DATA"``: every replica reads the whole input and keeps every
+  ``shards``-th record. Used for in-memory data (``from_tensor_slices``,
+  ``range``) and when there are fewer files than shards.
+- ``"AUTO"`` (the default): ``FILE`` when there are at least as many files as
+  shards, else ``DATA``. ``"OFF"``: no sharding.
+
+The sharding is on records, below ``map``/``filter``/``batch``/``shuffle``/
+``repeat``, so a record lands in exactly one replica. When the dataset is fed
+through ``to_torch()`` and a DataLoader with ``W`` workers, the rank's share
+is split again: there are ``num_replicas * W`` shards and worker ``w`` of rank
+``r`` reads shard ``r * W + w`` (the policy is chosen for that count).
+
+``equal`` makes every shard yield the same number of elements, because a
+replica that runs out first makes DDP hang at its next all-reduce:
+``"drop"`` (or True) cuts every shard to the smallest share (with ``DATA``,
+the last ``records mod shards`` records of the epoch are left out); ``"pad"``
+fills every shard up to the largest share by repeating its first records;
+False leaves the shares as they fall. Equalizing needs the record counts: the
+cardinality when known, else the record index sidecars of TFRecord files
+(``pipeline index``), else one counting pass over the input when
+``distribute`` is called.
+
+``explain()`` shows the choice on the ``distribute(...)`` stage.
+
+Example:
+    >>> import pipeline as pl
+    >>> ds = pl.data.Dataset.range(10).batch(2)
+    >>> part = pl.data.distribute(ds, num_replicas=3, rank=1, equal="drop")
+    >>> [b.tolist() for b in part]
+    [[1, 4], [7]]
+    >>> stage = part.explain(print_plan=False).splitlines()[1].strip()
+    >>> for part in stage.split(", "):
+    ...     print(part)
+    distribute(replica=1/3
+    shards=3
+    policy=AUTO -> DATA (not read from files)
+    equal=drop 3 records)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from typing import Any
+
+from pipeline.data.dataset import Dataset
+from pipeline.errors import InvalidArgumentError
+from pipeline.executor.options import Options
+from pipeline.graph.base import INFINITE, UNKNOWN, IterContext, Node
+from pipeline.graph.failures import ElementFailure
+from pipeline.graph.sharding import (
+    POLICIES,
+    Cut,
+    DistributeNode,
+    choose_policy,
+    cut_point,
+    record_point,
+    shard_at,
+    shard_point,
+    with_files,
+)
+from pipeline.graph.sources import BlockSourceNode
+
+__all__ = ["distribute", "replica_context", "shard_for_worker"]
+
+
+def replica_context(
+    num_replicas: int | None = None, rank: int | None = None, backend: str | None = None
+) -> tuple[int, int]:
+    """``(num_replicas, rank)``: given ones, else from the running framework.
+
+    Read from ``torch.distributed`` when it is initialized, else from
+    ``jax.process_count()``/``jax.process_index()``; a framework is consulted
+    only when already imported, or when named by ``backend`` ("torch" or
+    "jax"). Neither: one replica, rank 0.
+
+    Raises:
+        ValueError: a bad count or rank.
+
+    Example:
+        >>> replica_context(4, 1)
+        (4, 1)
+    """
+    found = _from_framework(backend) if num_replicas is None or rank is None else None
+    count = num_replicas if num_replicas is not None else (found or (1, 0))[0]
+    index = rank if rank is not None else (found or (1, 0))[1]
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        raise ValueError(
+            "`num_replicas` must be a positive integer. "
+            f"Received: num_replicas={count!r}"
+        )
+    if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < count:
+        raise ValueError(
+            f"`rank` must be in [0, num_replicas={count}). Received: rank={index!r}"
+        )
+    return count, index
+
+
+def _from_framework(backend: str | None) -> tuple[int, int] | None:
+    if backend is not None and backend not in ("torch", "jax"):
+        raise ValueError(f"`backend` must be 'torch' or 'jax'. Received: {backend!r}")
+    if backend == "torch" or "torch" in sys.modules:
+        import torch.distributed as dist
+
+        if dist.is_available() and dist.is_initialized():
+            return dist.get_world_size(), dist.get_rank()
+    if backend == "jax" or "jax" in sys.modules:
+        import jax
+
+        return int(jax.process_count()), int(jax.process_index())
+    return None
+
+
+def _equal_mode(equal: Any) -> str | None:
+    if equal is True or equal == "drop":
+        return "drop"
+    if equal == "pad":
+        return "pad"
+    if equal is False or equal is None:
+        return None
+    raise ValueError(
+        f"`equal` must be True, False, 'drop' or 'pad'. Received: {equal!r}"
+    )
+
+
+@dataclasses.dataclass
+class DistributePlan:
+    """How a graph is cut for a replica; redone for other worker counts.
+
+    ``counts`` caches record counts: ``"total"`` (records at the shard point)
+    and ``"files"`` (per file, when shares add up file by file).
+    """
+
+    original: Node
+    num_replicas: int
+    rank: int
+    policy: str
+    equal: str | None
+    counts: dict[str, Any] = dataclasses.field(default_factory=dict)
+    shown: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    def describe(self) -> dict[str, Any]:
+        """What ``explain()`` shows on the ``distribute`` stage."""
+        return {"replica": f"{self.rank}/{self.num_replicas}", **self.shown}
+
+    def resolve(self, workers: int = 1, worker: int = 0) -> Node:
+        """The graph of this replica's worker ``worker`` of ``workers``."""
+        shards = self.num_replicas * workers
+        index = self.rank * workers + worker
+        cut = cut_point(self.original)
+        chosen, why = choose_policy(self.policy, cut, shards)
+        _check_seeded(cut, chosen)
+        keep = None
+        if self.equal is not None and chosen != "OFF" and shards > 1:
+            keep = self._keep(cut, chosen, shards)
+        node = shard_at(cut, chosen, shards, index, keep)
+        if keep is not None and node.cardinality() == UNKNOWN:
+            raise InvalidArgumentError(
+                "`equal` needs every shard to yield a known number of elements, "
+                f"but a stage between the shard point and the output ({_path(cut)}) "
+                "makes it unknown (a filter?); pass equal=False, or filter before "
+                "the records are read."
+            )
+        self.shown = {"shards": shards, "policy": why}
+        if keep is not None:
+            self.shown["equal"] = f"{self.equal} {keep[0]} records"
+        return DistributeNode((node,), plan=self)
+
+    def _keep(self, cut: Cut, policy: str, shards: int) -> tuple[int, bool]:
+        sizes = shard_sizes(cut, policy, shards, self.counts)
+        pad = self.equal == "pad"
+        if pad and min(sizes) == 0:
+            raise InvalidArgumentError(
+                f"equal='pad' cannot fill a shard with no records: the shares of "
+                f"{shards} shards are {sizes}; use fewer shards or equal='drop'."
+            )
+        return (max(sizes) if pad else min(sizes)), pad
+
+
+def _path(cut: Cut) -> str:
+    return " <- ".join(node.op for node in cut.path) or "none"
+
+
+def _check_seeded(cut: Cut, policy: str) -> None:
+    """Shards must agree on the order of what they cut: a shuffling reader
+    needs a seed."""
+    source = cut.source
+    if policy == "DATA" and getattr(source, "shuffle_buffer", None):
+        if getattr(source, "seed", 0) is None:
+            raise InvalidArgumentError(
+                f"{source} shuffles its rows without a seed, so replicas would "
+                "disagree on which records are theirs; pass shuffle_seed=..."
+            )
+
+
+def shard_sizes(cut: Cut, policy: str, shards: int, counts: dict) -> list[int]:
+    """The number of records (elements at the shard point) of every shard.
+
+    Example:
+        >>> from pipeline.graph.sources import RangeNode
+        >>> shard_sizes(cut_point(RangeNode((), 0, 7, 1)), "DATA", 3, {})
+        [3, 2, 2]
+    """
+    if policy == "DATA":
+        total = total_records(cut, counts)
+        return [total // shards + (i < total % shards) for i in range(shards)]
+    per_file = file_counts(cut, counts)
+    if per_file is not None:
+        return [sum(per_file[i::shards]) for i in range(shards)]
+    return [_count(shard_point(cut, policy, shards, i)) for i in range(shards)]
+
+
+def total_records(cut: Cut, counts: dict) -> int:
+    """The records at the shard point: cardinality, index sidecars, or a count."""
+    if "total" not in counts:
+        n = record_point(cut).cardinality()
+        if n == INFINITE:
+            raise InvalidArgumentError(
+                "`equal` cannot balance an infinite input; pass equal=False."
+            )
+        if n < 0:
+            per_file = file_counts(cut, counts)
+            n = sum(per_file) if per_file is not None else _count(record_point(cut))
+        counts["total"] = n
+    return counts["total"]
+
+
+def file_counts(cut: Cut, counts: dict) -> list[int] | None:
+    """Records per file, when a shard's share is the sum over its files."""
+    if "files" in counts:
+        return counts["files"]
+    per_file = None
+    if cut.names is not None and cut.files is not None:
+        n = len(cut.files)
+        per_file = [_count(shard_point(cut, "FILE", n, i)) for i in range(n)]
+    elif cut.files is not None and (
+        cut.batched or not hasattr(cut.source, "batch_size")
+    ):
+        per_file = _indexed_counts(cut) or [
+            _count(BlockSourceNode((), with_files(_records_of(cut), (f,))))
+            for f in cut.files
+        ]
+    counts["files"] = per_file
+    return per_file
+
+
+def _records_of(cut: Cut) -> Any:
+    return cut.source.source if cut.batched else cut.source
+
+
+def _indexed_counts(cut: Cut) -> list[int] | None:
+    """Counts from TFRecord index sidecars, when every file has one."""
+    from pipeline.data.tfrecord_dataset import TFRecordSource
+    from pipeline.io import index
+
+    source = _records_of(cut)
+    if not isinstance(source, TFRecordSource) or source.compression_type:
+        return None
+    try:
+        return [index.count_indexed(f) for f in source.files]
+    except (FileNotFoundError, OSError, ValueError):
+        return None
+
+
+def _count(node: Node) -> int:
+    """Elements of ``node`` (failures not counted), read once sequentially."""
+    it = IterContext().build(node)
+    n = 0
+    try:
+        for elem in it:
+            n += not isinstance(elem, ElementFailure)
+    finally:
+        it.close()
+    return n
+
+
+def distribute(
+    dataset: Dataset,
+    num_replicas: int | None = None,
+    rank: int | None = None,
+    policy: str = "auto",
+    equal: bool | str = True,
+    seed: int = 0,
+) -> Dataset:
+    """Replica ``rank``'s share of ``dataset`` (the module docstring tells how).
+
+    Args:
+        dataset: the whole dataset, as every replica builds it.
+        num_replicas: how many replicas (default: ``torch.distributed``'s
+            world size when initialized, else ``jax.process_count()`` when jax
+            is imported, else 1).
+        rank: this replica's index (default: from the same place, else 0).
+        policy: ``"auto"`` (default), ``"file"``, ``"data"`` or ``"off"``.
+        equal: True or ``"drop"`` (default: cut every shard to the smallest
+            share), ``"pad"`` (repeat records up to the largest share), or
+            False (uneven shares).
+        seed: root seed used when ``dataset`` has none, so that every replica
+            shuffles alike (default 0; vary it per run).
+
+    Returns:
+        A `Dataset` over this replica's records; ``to_torch()`` splits it
+        further among DataLoader workers.
+
+    Raises:
+        ValueError: bad arguments.
+        InvalidArgumentError: ``policy="file"`` with fewer files than shards,
+            ``equal`` on an infinite input or past a filter, ``"pad"`` with an
+            empty shard.
+
+    Example:
+        >>> import pipeline as pl
+        >>> ds = pl.data.Dataset.range(5)
+        >>> [int(x) for x in distribute(ds, 2, 1, equal="pad")]
+        [1, 3, 1]
+    """
+    if not isinstance(dataset, Dataset):
+        raise TypeError(f"`dataset` must be a Dataset; got {type(dataset).__name__}.")
+    count, index = replica_context(num_replicas, rank)
+    name = str(policy).upper()
+    if name not in POLICIES:
+        raise ValueError(
+            "`policy` must be one of 'auto', 'file', 'data', 'off'. "
+            f"Received: policy={policy!r}"
+        )
+    plan = DistributePlan(dataset._node, count, index, name, _equal_mode(equal))
+    options = dataset.options()
+    if options.seed is None:
+        options = options.merge(Options(seed=int(seed)))
+    return Dataset(plan.resolve(), options)
+
+
+def shard_for_worker(dataset: Dataset, workers: int, worker: int) -> Dataset:
+    """The share of DataLoader worker ``worker`` of ``workers``.
+
+    A distributed dataset's replica share is cut again into
+    ``num_replicas * workers`` shards (worker ``w`` of rank ``r`` takes shard
+    ``r * workers + w``); any other dataset is cut into ``workers`` shards with
+    the AUTO policy and no equalizing.
+
+    Example:
+        >>> ds = Dataset.range(6)
+        >>> [int(x) for x in shard_for_worker(ds, 2, 1)]
+        [1, 3, 5]
+        >>> [int(x) for x in shard_for_worker(distribute(ds, 3, 2), 2, 1)]
+        [5]
+    """
+    if workers == 1:
+        return dataset
+    memo: dict[int, Node] = {}
+    found: list[bool] = []
+    node = _reshard(dataset._node, workers, worker, memo, found)
+    if not found:
+        cut = cut_point(dataset._node)
+        chosen, _ = choose_policy("AUTO", cut, workers)
+        node = shard_at(cut, chosen, workers, worker)
+    return Dataset(node, dataset.options())
+
+
+def _reshard(node: Node, workers: int, worker: int, memo: dict, found: list) -> Node:
+    key = id(node)
+    if key not in memo:
+        if isinstance(node, DistributeNode):
+            found.append(True)
+            memo[key] = node.plan.resolve(workers, worker)
+        else:
+            parents = tuple(
+                _reshard(p, workers, worker, memo, found) for p in node.parents
+            )
+            changed = any(a is not b for a, b in zip(parents, node.parents))
+            memo[key] = node.replace(parents=parents) if changed else node
+    return memo[key]
