@@ -322,7 +322,7 @@ def distribute(
         >>> [int(x) for x in distribute(ds, 2, 1, equal="pad")]
         [1, 3, 1]
     """
-    if not isinstance(dataset, Dataset):
+    if not hasattr(dataset, "_node"):  # a pipeline Dataset
         raise TypeError(f"`dataset` must be a Dataset; got {type(dataset).__name__}.")
     count, index = replica_context(num_replicas, rank)
     name = str(policy).upper()
