@@ -16,6 +16,7 @@ from pipeline.data.dataset import (
     UNKNOWN_CARDINALITY,
     Dataset,
 )
+from pipeline.data.global_shuffle import global_shuffle
 from pipeline.data.parquet_dataset import ParquetDataset
 from pipeline.data.replicas import distribute
 from pipeline.data.text_dataset import FixedLengthRecordDataset, TextLineDataset
@@ -37,5 +38,6 @@ __all__ = [
     "TextLineDataset",
     "UNKNOWN_CARDINALITY",
     "distribute",
+    "global_shuffle",
     "make_csv_dataset",
 ]

@@ -210,6 +210,8 @@ def shard_sizes(cut: Cut, policy: str, shards: int, counts: dict) -> list[int]:
         >>> shard_sizes(cut_point(RangeNode((), 0, 7, 1)), "DATA", 3, {})
         [3, 2, 2]
     """
+    if policy == "SLICE":
+        return cut.source.shard_sizes(shards)
     if policy == "DATA":
         total = total_records(cut, counts)
         return [total // shards + (i < total % shards) for i in range(shards)]

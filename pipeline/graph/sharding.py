@@ -13,6 +13,9 @@ interleave or flat_map over file names, or any other source.
   not the batches, so a record lands in exactly one shard.
 - ``AUTO``: ``FILE`` when there are at least as many files as shards, else
   ``DATA``. ``OFF``: no sharding (every shard sees everything).
+- A global shuffle (``pl.data.global_shuffle``) is cut its own way, whatever
+  the policy but ``OFF``: each shard takes every ``num_shards``-th window of
+  the permutation (``SLICE``).
 
 `EqualizeNode` then cuts (``drop``) or pads by repeating (``pad``) each
 shard's records to one common count, so every shard yields the same number
@@ -74,6 +77,7 @@ class Cut:
     names: Node | None = None
     source: Any = None
     batched: tuple[int, bool] | None = None
+    sliced: bool = False
 
 
 def cut_point(root: Node) -> Cut:
@@ -89,6 +93,8 @@ def cut_point(root: Node) -> Cut:
     while isinstance(node, _PASS_THROUGH) and len(node.parents) == 1:
         path.append(node)
         node = node.parents[0]
+    if isinstance(node, BlockSourceNode) and hasattr(node.source, "with_shard"):
+        return Cut(tuple(path), node, None, source=node.source, sliced=True)
     if isinstance(node, BlockSourceNode):
         source = node.source
         files = _source_files(source)
@@ -129,6 +135,11 @@ def choose_policy(policy: str, cut: Cut, num_shards: int) -> tuple[str, str]:
     nfiles = None if cut.files is None else len(cut.files)
     if policy == "OFF":
         return "OFF", "OFF (every shard reads everything)"
+    if cut.sliced:
+        return (
+            "SLICE",
+            f"{policy} -> SLICE (shuffle window i to shard i % {num_shards})",
+        )
     if policy == "DATA":
         return "DATA", "DATA (every shard reads all, keeps its records)"
     if policy == "FILE":
@@ -176,9 +187,12 @@ def shard_point(
     if policy == "OFF":
         return cut.point
     unfold = cut.batched is not None and (policy == "DATA" or keep is not None)
-    if policy == "FILE" and cut.names is not None:
+    if policy == "SLICE":
+        source = cut.source.with_shard(num_shards, index)
+        records: Node = cut.point.replace(source=source)
+    elif policy == "FILE" and cut.names is not None:
         names = ShardNode((cut.names,), num_shards, index)
-        records: Node = cut.point.replace(parents=(names,))
+        records = cut.point.replace(parents=(names,))
     elif policy == "FILE":
         assert cut.files is not None
         source = with_files(cut.source, cut.files[index::num_shards])

@@ -1,0 +1,252 @@
+"""`global_shuffle`: every record of every file in a new order each epoch.
+
+A shuffle buffer only mixes neighbours; ``global_shuffle(files, seed)``
+permutes all records of all files, reading them through their record index
+sidecars (``pipeline index`` or `pipeline.io.index.write_index`). Records are
+numbered across the files in order and grouped into blocks of
+``block_records`` consecutive records; the full blocks are permuted by a keyed
+Feistel bijection (``pipeline.graph.permuting``), keyed by the seed and the
+epoch, so no permutation table is held. ``window_blocks`` permuted blocks
+form a window: its blocks are read (each one seek and one sequential read)
+and its records shuffled together. Memory holds one window; the state is the
+window and the position inside it.
+
+Shards (``pl.data.distribute`` ranks and DataLoader workers) take every
+``num_shards``-th window of the permutation, so they share nothing and cover
+everything; each shard's size is fixed, whatever the epoch.
+
+Example:
+    >>> from pipeline.io.tfrecord_writer import TFRecordWriter
+    >>> from pipeline.io.index import write_index
+    >>> files = [f"memory://gshuf-doc/{i}.tfrecord" for i in range(2)]
+    >>> for i, path in enumerate(files):
+    ...     with TFRecordWriter(path) as w:
+    ...         for k in range(5):
+    ...             w.write(b"%d" % (5 * i + k))
+    ...     _ = write_index(path)
+    >>> ds = global_shuffle(files, seed=1, block_records=2, window_blocks=2)
+    >>> out = [int(r) for r in ds]
+    >>> sorted(out) == list(range(10)), out != list(range(10))
+    (True, True)
+"""
+
+from __future__ import annotations
+
+import copy
+import struct
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from pipeline.data.dataset import Dataset
+from pipeline.data.text_dataset import file_names
+from pipeline.errors import DataLossError, FailedPreconditionError, InvalidArgumentError
+from pipeline.graph.permuting import GlobalShuffleNode, derive_key, feistel
+from pipeline.io import fs
+from pipeline.io.index import index_path_of
+from pipeline.io.tfrecord import iter_blocks
+from pipeline.types import TensorSpec, string
+
+__all__ = ["global_shuffle"]
+
+_INDEX_HEAD = struct.Struct("<8sQQ")  # magic, records, file bytes (io/index.py)
+_INDEX_MAGIC = b"PLTFIDX1"
+_FRAME_BYTES = 16
+
+
+def _indexed_count(path: str) -> int:
+    """The record count from the sidecar's header (the offsets are not read)."""
+    target = index_path_of(path)
+    with fs.open_input(target) as f:
+        head = f.read(_INDEX_HEAD.size)
+    if len(head) < _INDEX_HEAD.size or head[:8] != _INDEX_MAGIC:
+        raise DataLossError(f"not a record index: {target!r}", path=target)
+    _, count, size = _INDEX_HEAD.unpack(head)
+    if fs.file_size(path) != size:
+        raise FailedPreconditionError(
+            f"record index {target!r} is stale: {path!r} was {size} bytes when "
+            f"indexed, now {fs.file_size(path)}; rebuild it with `pipeline index`",
+            path=path,
+        )
+    return int(count)
+
+
+class GlobalShuffleSource:
+    """Block source of a global shuffle (see the module docstring).
+
+    State: ``{"window": j}``, the next window of this shard (the engine adds
+    the offset inside the window).
+    """
+
+    element_spec = TensorSpec((), string)
+    failures_alone = True
+
+    def __init__(self, files, counts, seed, block_records, window_blocks) -> None:
+        self.paths, self.counts = tuple(files), tuple(int(c) for c in counts)
+        self.seed, self.block, self.window = seed, block_records, window_blocks
+        self.starts = np.concatenate([[0], np.cumsum(self.counts)]).astype(np.int64)
+        self.total = int(self.starts[-1])
+        self.full_blocks = self.total // self.block
+        self.num_blocks = -(-self.total // self.block)
+        self.num_windows = -(-self.num_blocks // self.window)
+        self.num_shards, self.index, self.key = 1, 0, None
+
+    def __str__(self) -> str:
+        shard = f", shard={self.index}/{self.num_shards}" if self.num_shards > 1 else ""
+        return (
+            f"global_shuffle({list(self.paths)}, seed={self.seed}, "
+            f"block_records={self.block}, window_blocks={self.window}{shard})"
+        )
+
+    @property
+    def cardinality(self) -> int:
+        """Records of this shard (the same in every epoch)."""
+        return self.shard_sizes(self.num_shards)[self.index]
+
+    def shard_sizes(self, num_shards: int) -> list[int]:
+        """The records of each of ``num_shards`` shards (window ``j`` goes to
+        shard ``j % num_shards``; only the last block may be short)."""
+        sizes = []
+        for s in range(num_shards):
+            windows = range(s, self.num_windows, num_shards)
+            blocks = sum(
+                min(self.window, self.num_blocks - j * self.window) for j in windows
+            )
+            short = self.num_blocks > self.full_blocks and (
+                (self.num_blocks - 1) // self.window % num_shards == s
+            )
+            sizes.append(
+                blocks * self.block
+                - (self.num_blocks * self.block - self.total if short else 0)
+            )
+        return sizes
+
+    def with_shard(self, num_shards: int, index: int) -> GlobalShuffleSource:
+        """This source restricted to shard ``index`` of ``num_shards``."""
+        out = copy.copy(self)
+        out.num_shards, out.index = num_shards, index
+        return out
+
+    def bind(self, seed: int, epoch: int) -> GlobalShuffleSource:
+        """The source of one epoch: the permutation keyed by seed and epoch."""
+        out = copy.copy(self)
+        out.key = derive_key(seed, epoch)
+        return out
+
+    def block_ids(self, window: int) -> list[int]:
+        """The blocks of window ``window`` (the short last block stays last)."""
+        first = window * self.window
+        last = min(first + self.window, self.num_blocks)
+        return [
+            feistel(self.key, self.full_blocks, p) if p < self.full_blocks else p
+            for p in range(first, last)
+        ]
+
+    def blocks(self, state: dict | None) -> Iterator[tuple[list, dict]]:
+        """Yield ``(records of one window, state after it)`` from ``state`` on."""
+        if self.key is None:
+            raise FailedPreconditionError("a global shuffle source must be bound")
+        window = self.index if state is None else state["window"]
+        while window < self.num_windows:
+            records: list[bytes] = []
+            for b in sorted(self.block_ids(window)):
+                records += self._read_block(b)
+            rng = np.random.default_rng([self.key, window])
+            order = rng.permutation(len(records))
+            window += self.num_shards
+            yield [records[i] for i in order], {"window": window}
+
+    def _read_block(self, block: int) -> list[bytes]:
+        lo = block * self.block
+        hi = min(lo + self.block, self.total)
+        out: list[bytes] = []
+        f = int(np.searchsorted(self.starts, lo, side="right")) - 1
+        while lo < hi:
+            end = min(hi, int(self.starts[f + 1]))
+            first = lo - int(self.starts[f])
+            out += _read_range(self.paths[f], first, first + end - lo, self.counts[f])
+            lo, f = end, f + 1
+        return out
+
+
+def _read_range(path: str, lo: int, hi: int, count: int) -> list[bytes]:
+    """Records ``[lo, hi)`` of ``path``: their offsets from the sidecar, then
+    one sequential read (frames and CRCs checked by the reader)."""
+    with fs.open_input(index_path_of(path)) as f:
+        f.seek(_INDEX_HEAD.size + 8 * lo)
+        raw = f.read(16 if hi < count else 8)
+    bounds = np.frombuffer(raw, dtype="<u8").astype(np.int64)
+    end = int(bounds[1]) if len(bounds) > 1 else fs.file_size(path)
+    want = hi - lo
+    records: list[bytes] = []
+    blocks = iter_blocks(
+        path, None, buffer_size=end - int(bounds[0]) + _FRAME_BYTES,
+        start_offset=int(bounds[0]), first_index=lo, max_block_records=want,
+    )  # fmt: skip
+    try:
+        for block in blocks:
+            records += block.records[: want - len(records)]
+            if len(records) == want:
+                break
+    finally:
+        blocks.close()
+    if len(records) != want:
+        raise DataLossError(
+            f"{path!r} ended after record {lo + len(records)}, but its index "
+            f"lists {count} records",
+            path=path,
+            record_index=lo + len(records),
+        )
+    return records
+
+
+def global_shuffle(
+    files: Any,
+    seed: int | None = None,
+    block_records: int = 256,
+    window_blocks: int = 16,
+) -> Dataset:
+    """The records of indexed TFRecord ``files``, permuted anew each epoch.
+
+    Args:
+        files: a path, glob or list of uncompressed TFRecord files, each with
+            its record index sidecar (``pipeline index FILES``).
+        seed: the permutation seed (default None: from the run's seed); each
+            epoch (each new iterator, each ``repeat`` pass, each torch
+            ``set_epoch``) permutes differently.
+        block_records: consecutive records read together (default 256).
+        window_blocks: permuted blocks shuffled together (default 16): the
+            memory is one window of ``block_records * window_blocks`` records.
+
+    Returns:
+        A `Dataset` of serialized records (bytes); ``distribute`` and
+        ``to_torch`` give each shard every ``num_shards``-th window.
+
+    Raises:
+        NotFoundError: a file or its sidecar is missing.
+        FailedPreconditionError: a sidecar is older than its file.
+
+    Example:
+        >>> from pipeline.io.tfrecord_writer import TFRecordWriter
+        >>> from pipeline.io.index import write_index
+        >>> with TFRecordWriter("memory://gshuf-doc/one.tfrecord") as w:
+        ...     for k in range(4):
+        ...         w.write(b"%d" % k)
+        >>> _ = write_index("memory://gshuf-doc/one.tfrecord")
+        >>> ds = global_shuffle("memory://gshuf-doc/one.tfrecord", seed=0)
+        >>> sorted(int(r) for r in ds)
+        [0, 1, 2, 3]
+    """
+    for name, value in (
+        ("block_records", block_records),
+        ("window_blocks", window_blocks),
+    ):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise InvalidArgumentError(
+                f"`{name}` must be a positive integer. Received: {name}={value!r}"
+            )
+    paths = fs.expand(list(file_names(files)))
+    counts = [_indexed_count(p) for p in paths]
+    source = GlobalShuffleSource(paths, counts, seed, block_records, window_blocks)
+    return Dataset(GlobalShuffleNode((), source))
