@@ -20,10 +20,12 @@ __all__ = [
     "DataLossError",
     "FailedPreconditionError",
     "InvalidArgumentError",
+    "ModelFormatError",
     "NotFoundError",
     "OutOfRangeError",
     "PipelineError",
     "UnimplementedError",
+    "UnregisteredObjectError",
 ]
 
 
@@ -66,6 +68,36 @@ class InvalidArgumentError(PipelineError, ValueError):
 
     Example:
         >>> issubclass(InvalidArgumentError, ValueError)
+        True
+    """
+
+
+class ModelFormatError(InvalidArgumentError):
+    """A saved model that does not read back: a missing or oversized archive
+    member, bad JSON, or a config value of the wrong type.
+
+    ``path`` is the archive, ``member`` the file inside it and ``config_path``
+    where in the config the problem is (``"layers[2].config.units"``).
+
+    Example:
+        >>> e = ModelFormatError("bad", path="m.keras", member="config.json")
+        >>> isinstance(e, ValueError), e.member
+        (True, 'config.json')
+    """
+
+    member: str | None = None
+    config_path: str | None = None
+
+
+class UnregisteredObjectError(ModelFormatError):
+    """A saved config names a class or function that loading may not use.
+
+    Loading resolves names only from the project's registry and the caller's
+    ``custom_objects``; anything else (``"builtins:eval"``, a lambda) is refused
+    with this error, which names the config path and how to allow the object.
+
+    Example:
+        >>> issubclass(UnregisteredObjectError, ValueError)
         True
     """
 

@@ -20,11 +20,14 @@ Example:
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
+from pipeline.feature_column._functions import deserialize_function, serialize_function
 from pipeline.feature_column._inputs import Ragged, dense_input
+from pipeline.nn import saving_registry
 
+# Our own column classes by name (subclasses defined outside `pipeline` are
+# not added: pass them to `deserialize_feature_column` in `custom_objects`).
 _REGISTRY: dict[str, type[FeatureColumn]] = {}
 
 
@@ -50,7 +53,8 @@ class FeatureColumn:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        _REGISTRY[cls.__name__] = cls
+        if cls.__module__.startswith("pipeline."):
+            _REGISTRY[cls.__name__] = cls
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"{type(self).__name__} is immutable")
@@ -100,9 +104,12 @@ class FeatureColumn:
             >>> type(c).from_config(c.get_config()).shape
             (2,)
         """
-        fields = {
-            f: _from_config(config[f], f in cls._FUNCTION_FIELDS) for f in cls._FIELDS
-        }
+        fields = {}
+        for f in cls._FIELDS:
+            with saving_registry.at(f):
+                if f not in config:
+                    raise saving_registry.wrong_type(f"the field {f!r}", None)
+                fields[f] = _from_config(config[f], f in cls._FUNCTION_FIELDS)
         return cls._from_fields(fields)
 
     @classmethod
@@ -208,8 +215,27 @@ def serialize_feature_column(column: FeatureColumn) -> dict[str, Any]:
     return {"class_name": type(column).__name__, "config": column.get_config()}
 
 
-def deserialize_feature_column(config: dict[str, Any]) -> FeatureColumn:
+def deserialize_feature_column(
+    config: dict[str, Any],
+    custom_objects: dict[str, Any] | None = None,
+    safe_mode: bool = True,
+) -> FeatureColumn:
     """The column that `serialize_feature_column` described.
+
+    Class and function names resolve only from our own columns, the caller's
+    ``custom_objects`` and `pl.nn.saving_registry`; nothing named in the config
+    is imported. Inside ``load_model`` its ``custom_objects`` and ``safe_mode``
+    apply.
+
+    Args:
+        config: ``{"class_name", "config"}``.
+        custom_objects: columns, normalizers and initializers by name.
+            Defaults to none.
+        safe_mode: refuse names of lambdas and nested functions. Defaults to True.
+
+    Raises:
+        UnregisteredObjectError: (a ``ValueError``) a name found nowhere.
+        ModelFormatError: (a ``ValueError``) a config of the wrong shape.
 
     Example:
         >>> import pipeline as pl
@@ -217,10 +243,23 @@ def deserialize_feature_column(config: dict[str, Any]) -> FeatureColumn:
         >>> deserialize_feature_column(serialize_feature_column(c)) == c
         True
     """
-    cls = _REGISTRY.get(config.get("class_name", ""))
-    if cls is None:
-        raise ValueError(f"unknown feature column class in config: {config!r}")
-    return cls.from_config(config["config"])
+    if saving_registry.current() is None:
+        with saving_registry.load_scope(custom_objects, safe_mode):
+            return deserialize_feature_column(config)
+    with saving_registry.at(*saving_registry.child_segment(config)):
+        if not isinstance(config, dict):
+            raise saving_registry.wrong_type("a feature column config (a dict)", config)
+        name = config.get("class_name")
+        with saving_registry.at("class_name"):
+            cls = saving_registry.resolve("feature column", name, _REGISTRY)
+        inner = config.get("config")
+        with saving_registry.at("config"):
+            if not isinstance(inner, dict):
+                raise saving_registry.wrong_type(f"the config of {name!r}", inner)
+            try:
+                return cls.from_config(inner)
+            except (TypeError, ValueError, KeyError, AttributeError) as e:
+                raise saving_registry.wrap(e, f"feature column {name!r}") from e
 
 
 def _to_config(value: Any, is_function: bool) -> Any:
@@ -243,67 +282,16 @@ def _from_config(value: Any, is_function: bool) -> Any:
     if isinstance(value, dict) and "class_name" in value:
         return deserialize_feature_column(value)
     if isinstance(value, dict) and "bytes" in value:
+        if not isinstance(value["bytes"], str):
+            raise saving_registry.wrong_type("a latin-1 string", value["bytes"])
         return value["bytes"].encode("latin-1")
     if isinstance(value, list):
-        return tuple(_from_config(v, False) for v in value)
+        out = []
+        for i, v in enumerate(value):
+            with saving_registry.at(f"[{i}]"):
+                out.append(_from_config(v, False))
+        return tuple(out)
     return value
-
-
-def serialize_function(fn: Any) -> Any:
-    """Config of a normalizer or initializer: data objects by class, functions by name.
-
-    Objects with ``get_config`` are stored as ``{"module", "class_name", "config"}``;
-    module-level functions as ``{"function": "module:qualname"}``. A lambda or a
-    closure cannot be reloaded without its code, so it is refused.
-
-    Raises:
-        ValueError: ``fn`` is a lambda or a nested function.
-
-    Example:
-        >>> import math
-        >>> serialize_function(math.sqrt)
-        {'function': 'math:sqrt'}
-    """
-    if fn is None:
-        return None
-    if hasattr(fn, "get_config") and not isinstance(fn, type):
-        cls = type(fn)
-        return {
-            "module": cls.__module__,
-            "class_name": cls.__qualname__,
-            "config": fn.get_config(),
-        }
-    qualname = getattr(fn, "__qualname__", "")
-    if "<" in qualname or not qualname:
-        raise ValueError(
-            f"cannot save {fn!r} in a config: lambdas and nested functions cannot be "
-            "reloaded without their code. Use a module-level function, or an object "
-            "with get_config() (e.g. pl.feature_column.Normalization)."
-        )
-    return {"function": f"{fn.__module__}:{qualname}"}
-
-
-def deserialize_function(config: Any) -> Any:
-    """Inverse of `serialize_function`.
-
-    Example:
-        >>> deserialize_function({"function": "math:sqrt"})(4.0)
-        2.0
-    """
-    if config is None:
-        return None
-    if "function" in config:
-        module, _, qualname = config["function"].partition(":")
-        obj: Any = importlib.import_module(module)
-        for part in qualname.split("."):
-            obj = getattr(obj, part)
-        return obj
-    cls: Any = importlib.import_module(config["module"])
-    for part in config["class_name"].split("."):
-        cls = getattr(cls, part)
-    if hasattr(cls, "from_config"):
-        return cls.from_config(config["config"])
-    return cls(**config["config"])
 
 
 def check_key(key: Any, what: str = "key") -> str:

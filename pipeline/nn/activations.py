@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from pipeline.nn import ops
+from pipeline.nn import ops, saving_registry
 from pipeline.nn.tensor import Tensor
 
 
@@ -171,8 +171,11 @@ _BY_NAME: dict[str, Callable[..., Any]] = {
 def get(identifier: Any) -> Callable[..., Any]:
     """The activation function for a name, a callable, or None (linear).
 
+    Names not built in are looked up in ``load_model``'s ``custom_objects`` and
+    in the `saving_registry`; nothing else is searched.
+
     Raises:
-        ValueError: for an unknown name.
+        UnregisteredObjectError: (a ``ValueError``) for an unknown name.
 
     Example:
         >>> get(None) is linear, get("swish") is silu
@@ -182,11 +185,7 @@ def get(identifier: Any) -> Callable[..., Any]:
         return linear
     if callable(identifier):
         return identifier
-    if isinstance(identifier, str) and identifier in _BY_NAME:
-        return _BY_NAME[identifier]
-    raise ValueError(
-        f"Could not interpret activation function identifier: {identifier!r}"
-    )
+    return saving_registry.resolve("activation function", identifier, _BY_NAME)
 
 
 def serialize(activation: Callable[..., Any]) -> str:
@@ -199,4 +198,7 @@ def serialize(activation: Callable[..., Any]) -> str:
     for name, fn in _BY_NAME.items():
         if fn is activation and name != "swish":
             return name
+    registered = saving_registry.get_registered_name(activation)
+    if registered is not None:
+        return registered
     return getattr(activation, "__name__", "linear")

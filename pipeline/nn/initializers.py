@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from pipeline.nn import backend
+from pipeline.nn import backend, saving_registry
 from pipeline.nn.tensor import Tensor
 
 # stddev of a standard normal truncated to [-2, 2].
@@ -271,13 +271,20 @@ _BY_NAME: dict[str, type] = {
     "he_normal": HeNormal, "he_uniform": HeUniform,
     "lecun_normal": LecunNormal, "lecun_uniform": LecunUniform,
 }  # fmt: skip
+_CLASSES: dict[str, type] = {
+    **_BY_NAME,
+    **{cls.__name__: cls for cls in _BY_NAME.values()},
+}
 
 
 def get(identifier: Any) -> Any:
     """An initializer from a name, a class name, a config dict or a callable.
 
+    Names not built in are looked up in ``load_model``'s ``custom_objects`` and
+    in the `saving_registry`; nothing else is searched.
+
     Raises:
-        ValueError: for an unknown identifier.
+        UnregisteredObjectError: (a ``ValueError``) for an unknown name.
 
     Example:
         >>> type(get("he_normal")).__name__, type(get("GlorotUniform")).__name__
@@ -286,15 +293,11 @@ def get(identifier: Any) -> Any:
     if identifier is None:
         return None
     if isinstance(identifier, dict):
-        cls = get(identifier["class_name"]).__class__
-        return cls.from_config(identifier.get("config", {}))
-    if isinstance(identifier, str):
-        for key, cls in _BY_NAME.items():
-            if identifier in (key, cls.__name__):
-                return cls()
-    elif callable(identifier):
+        return saving_registry.build("initializer", identifier, _CLASSES)
+    if callable(identifier):
         return identifier
-    raise ValueError(f"Could not interpret initializer identifier: {identifier!r}")
+    found = saving_registry.resolve("initializer", identifier, _CLASSES)
+    return found() if isinstance(found, type) else found
 
 
 def serialize(initializer: Any) -> Any:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from pipeline.nn import ops
+from pipeline.nn import ops, saving_registry
 from pipeline.nn.ops.loss_functions import (
     binary_crossentropy,
     categorical_crossentropy,
@@ -357,8 +357,11 @@ _CLASSES: dict[str, type] = {
 def get(identifier: Any) -> Any:
     """A loss function (snake_case name) or object (class name, config, callable).
 
+    Names not built in are looked up in ``load_model``'s ``custom_objects`` and
+    in the `saving_registry`; nothing else is searched.
+
     Raises:
-        ValueError: for an unknown identifier.
+        UnregisteredObjectError: (a ``ValueError``) for an unknown identifier.
 
     Example:
         >>> type(get("Huber")).__name__, get("mae") is mean_absolute_error
@@ -367,15 +370,11 @@ def get(identifier: Any) -> Any:
     if identifier is None or callable(identifier):
         return identifier
     if isinstance(identifier, dict):
-        return _CLASSES[identifier["class_name"]].from_config(
-            identifier.get("config", {})
-        )
-    if isinstance(identifier, str):
-        if identifier in _FUNCTIONS:
-            return _FUNCTIONS[identifier]
-        if identifier in _CLASSES:
-            return _CLASSES[identifier]()
-    raise ValueError(f"Could not interpret loss identifier: {identifier!r}")
+        return saving_registry.build("loss", identifier, _CLASSES)
+    if isinstance(identifier, str) and identifier in _FUNCTIONS:
+        return _FUNCTIONS[identifier]
+    found = saving_registry.resolve("loss", identifier, _CLASSES)
+    return found() if isinstance(found, type) else found
 
 
 def serialize(loss: Any) -> Any:

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from pipeline.nn import ops
+from pipeline.nn import ops, saving_registry
 from pipeline.nn.tensor import Tensor
 
 
@@ -174,16 +174,16 @@ def serialize(regularizer: Regularizer) -> dict[str, Any]:
 
 
 def deserialize(config: dict[str, Any]) -> Regularizer:
-    """The regularizer ``serialize`` described.
+    """The regularizer ``serialize`` described (class names from the registry).
+
+    Raises:
+        UnregisteredObjectError: (a ``ValueError``) for an unknown class name.
 
     Example:
         >>> deserialize(serialize(L1L2(0.1, 0.2))).get_config()
         {'l1': 0.1, 'l2': 0.2}
     """
-    cls = _BY_NAME.get(config.get("class_name", ""))
-    if cls is None:
-        raise ValueError(f"Could not interpret regularizer identifier: {config}")
-    return cls.from_config(config.get("config", {}))
+    return saving_registry.build("regularizer", config, _BY_NAME)
 
 
 def get(identifier: Any) -> Any:
@@ -201,6 +201,5 @@ def get(identifier: Any) -> Any:
         return identifier
     if isinstance(identifier, dict):
         return deserialize(identifier)
-    if isinstance(identifier, str) and identifier in _BY_NAME:
-        return _BY_NAME[identifier]()
-    raise ValueError(f"Could not interpret regularizer identifier: {identifier}")
+    found = saving_registry.resolve("regularizer", identifier, _BY_NAME)
+    return found() if isinstance(found, type) else found

@@ -28,9 +28,11 @@ from typing import Any
 import msgspec
 import numpy as np
 
-from pipeline.errors import DataLossError, InvalidArgumentError, NotFoundError
+from pipeline.errors import InvalidArgumentError, ModelFormatError
 from pipeline.nn import layers as layers_module
 from pipeline.nn import losses as losses_module
+from pipeline.nn import saving_registry
+from pipeline.nn.saving_archive import ModelArchive
 
 _FORMAT = "pipeline.nn.model"
 _VERSION = 1
@@ -52,17 +54,6 @@ def _npz_bytes(arrays: list[Any]) -> bytes:
     buffer = io.BytesIO()
     np.savez(buffer, **{str(i): np.asarray(a) for i, a in enumerate(arrays)})
     return buffer.getvalue()
-
-
-def _npz_arrays(data: bytes, path: str, member: str) -> list[np.ndarray]:
-    try:
-        with np.load(io.BytesIO(data), allow_pickle=False) as npz:
-            return [npz[str(i)] for i in range(len(npz.files))]
-    except (ValueError, OSError, KeyError, zipfile.BadZipFile) as e:
-        raise DataLossError(
-            f"corrupt model file: cannot read {member!r} in {path!r} ({e})",
-            path=path,
-        ) from e
 
 
 def _atomic_write(path: str, payload: dict[str, bytes], overwrite: bool) -> None:
@@ -145,88 +136,160 @@ def save_model(model: Any, filepath: Any, overwrite: bool = True) -> None:
     _atomic_write(path, payload, overwrite)
 
 
-def _read_archive(path: str) -> dict[str, bytes]:
-    if not os.path.exists(path):
-        raise NotFoundError(f"No model file at {path!r}.", path=path)
-    try:
-        with zipfile.ZipFile(path) as archive:
-            members = {name: archive.read(name) for name in archive.namelist()}
-    except (zipfile.BadZipFile, OSError, EOFError) as e:
-        raise DataLossError(
+def _check_metadata(archive: ModelArchive) -> None:
+    path = archive.path
+    if not archive.has("metadata.json"):
+        raise ModelFormatError(
             f"{path!r} is not a model file written by `model.save` "
-            f"(expected a zip archive: {e})",
+            "(no metadata.json member).",
             path=path,
-        ) from e
-    try:
-        meta = msgspec.json.decode(members["metadata.json"])
-    except (KeyError, msgspec.DecodeError) as e:
-        raise InvalidArgumentError(
-            f"{path!r} is not a model file written by `model.save` "
-            "(no readable metadata.json).",
-            path=path,
-        ) from e
-    if not isinstance(meta, dict) or meta.get("format") != _FORMAT:
-        raise InvalidArgumentError(
-            f"{path!r} has format {meta!r}, expected {_FORMAT!r}.", path=path
+            member="metadata.json",
         )
-    return members
+    meta = archive.json("metadata.json")
+    if not isinstance(meta, dict) or meta.get("format") != _FORMAT:
+        shown = meta.get("format") if isinstance(meta, dict) else meta
+        raise ModelFormatError(
+            f"{path!r} is not a model file written by `model.save`: format "
+            f"{shown!r} in member 'metadata.json', expected {_FORMAT!r}.",
+            path=path,
+            member="metadata.json",
+        )
 
 
 def load_model(
-    filepath: Any, custom_objects: dict[str, Any] | None = None, compile: bool = True
-) -> Any:  # noqa: A002
+    filepath: Any,
+    custom_objects: dict[str, Any] | None = None,
+    safe_mode: bool = True,
+    compile: bool = True,  # noqa: A002
+) -> Any:
     """Reads a model written by ``model.save``: config, weights, optimizer state.
+
+    Every class and function the config names (layers, activations,
+    initializers, regularizers, feature columns and their normalizers, the
+    optimizer, its schedule, losses, metrics) resolves only from the project's
+    registry, names registered with
+    `pl.nn.saving_registry.register_serializable`, and ``custom_objects``. No
+    module named in the file is ever imported and the format never stores
+    code (no pickle, no bytecode).
+
+    ``safe_mode=False`` relaxes one check only: a saved name that denotes a
+    lambda or a nested function (``<lambda>``, ``<locals>``) may then be
+    supplied through ``custom_objects``; with ``safe_mode=True`` such a name is
+    refused even if ``custom_objects`` has it. Nothing else changes: still no
+    import, no code from the file.
+
+    Only the members needed are read, each under a size cap checked before
+    and while inflating; arrays must have the shapes the model expects.
 
     Args:
         filepath: the file.
-        custom_objects: classes and functions by name (custom layers, losses).
+        custom_objects: classes and functions by name (custom layers, losses,
+            activations, column normalizers). Defaults to none.
+        safe_mode: refuse names of lambdas and nested functions. Defaults to True.
         compile: re-compile with the saved optimizer (state included) and loss.
+            Defaults to True.
 
     Raises:
         NotFoundError: no such file.
-        DataLossError: a corrupt or truncated archive.
-        InvalidArgumentError: a file that is not a saved model.
+        DataLossError: a corrupt or truncated archive or member.
+        ModelFormatError: (an ``InvalidArgumentError``) not a saved model, a
+            missing or oversized member, bad JSON, a config value of the
+            wrong type; the message names the file, member and config path.
+        UnregisteredObjectError: (a ``ModelFormatError``) the config names a
+            class or function found in neither the registry nor
+            ``custom_objects``.
 
     Example:
-        >>> callable(load_model)
-        True
+        >>> import os, tempfile
+        >>> from pipeline.nn import Sequential, layers
+        >>> path = os.path.join(tempfile.mkdtemp(), "m.keras")
+        >>> Sequential([layers.Input((2,)), layers.Dense(1, "elu")]).save(path)
+        >>> load_model(path, safe_mode=True).layers[-1].activation.__name__
+        'elu'
     """
     path = os.fspath(filepath)
-    members = _read_archive(path)
-    config = msgspec.json.decode(members["config.json"])
-    model = layers_module.deserialize(config, custom_objects)
-    model.set_weights(
-        _npz_arrays(members["model.weights.npz"], path, "model.weights.npz")
-    )
-    compile_config = config.get("compile_config")
-    if compile and compile_config:
-        _recompile(model, compile_config, custom_objects)
-        if "optimizer.npz" in members:
-            state = _npz_arrays(members["optimizer.npz"], path, "optimizer.npz")
-            model.optimizer.build(model.trainable_weights)
-            model.optimizer.load_own_variables({str(i): a for i, a in enumerate(state)})
+    with ModelArchive(path) as archive:
+        _check_metadata(archive)
+        config = archive.json("config.json")
+        with saving_registry.load_scope(custom_objects, safe_mode, path):
+            if not isinstance(config, dict):
+                raise saving_registry.wrong_type("a model config (a dict)", config)
+            model = layers_module.deserialize(config, custom_objects)
+            model.set_weights(archive.arrays("model.weights.npz", _shapes(model)))
+            compile_config = config.get("compile_config")
+            if compile and compile_config is not None:
+                with saving_registry.at("compile_config"):
+                    _recompile(model, compile_config)
+                _load_optimizer_state(model, archive)
     return model
 
 
-def _recompile(model: Any, config: dict[str, Any], custom_objects: Any) -> None:
-    lookup = custom_objects or {}
+def _shapes(model: Any) -> list[tuple[int, ...]] | None:
+    # A model built on its first call (dict inputs into feature columns) has
+    # no weights yet: its arrays are then capped by their stored size instead.
+    weights = model.get_weights()
+    if not weights and not model.built:
+        return None
+    return [tuple(w.shape) for w in weights]
 
-    def loss_of(item: Any) -> Any:
-        return lookup.get(item, item) if isinstance(item, str) else item
 
-    loss = config["loss"]
-    if isinstance(loss, dict) and "class_name" not in loss:
-        loss = {k: loss_of(v) for k, v in loss.items()}
-    elif isinstance(loss, list):
-        loss = [loss_of(v) for v in loss]
-    else:
-        loss = loss_of(loss)
-    model.compile(
-        optimizer=config["optimizer"],
-        loss=loss,
-        loss_weights=config["loss_weights"],
-        metrics=config["metrics"],
-    )
+def _load_optimizer_state(model: Any, archive: ModelArchive) -> None:
+    if not archive.has("optimizer.npz"):
+        return
+    model.optimizer.build(model.trainable_weights)
+    store: dict[str, Any] = {}
+    model.optimizer.save_own_variables(store)
+    shapes = [tuple(np.shape(store[str(i)])) for i in range(len(store))]
+    state = archive.arrays("optimizer.npz", shapes if model.built else None)
+    model.optimizer.load_own_variables({str(i): a for i, a in enumerate(state)})
+
+
+def _recompile(model: Any, config: Any) -> None:
+    from pipeline.nn import metrics as metrics_module  # noqa: PLC0415
+    from pipeline.nn import optimizers  # noqa: PLC0415
+
+    if not isinstance(config, dict):
+        raise saving_registry.wrong_type("a compile config (a dict)", config)
+    with saving_registry.at("optimizer"):
+        optimizer = _checked(optimizers.get, config.get("optimizer"), "optimizer")
+    loss = config.get("loss")
+    for key, item in _items(loss, "loss"):
+        with saving_registry.at("loss", *key):
+            _checked(losses_module.get, item, "loss")
+    metrics = config.get("metrics")
+    for key, item in _items(metrics, "metrics"):
+        with saving_registry.at("metrics", *key):
+            _checked(metrics_module.get, item, "metric")
+    weights = config.get("loss_weights")
+    if weights is not None and not isinstance(weights, dict | list | int | float):
+        with saving_registry.at("loss_weights"):
+            raise saving_registry.wrong_type("numbers", weights)
+    try:
+        model.compile(
+            optimizer=optimizer, loss=loss, loss_weights=weights, metrics=metrics
+        )
+    except (TypeError, ValueError, KeyError) as e:
+        raise saving_registry.wrap(e, "the compile arguments") from e
+
+
+def _items(value: Any, what: str) -> list[tuple[tuple[str, ...], Any]]:
+    if value is None:
+        return []
+    if isinstance(value, dict) and "class_name" not in value:
+        return [((str(k),), v) for k, v in value.items() if v is not None]
+    if isinstance(value, list):
+        return [((f"[{i}]",), v) for i, v in enumerate(value) if v is not None]
+    if what == "metrics":
+        with saving_registry.at(what):
+            raise saving_registry.wrong_type("a list of metric names", value)
+    return [((), value)]
+
+
+def _checked(getter: Any, value: Any, what: str) -> Any:
+    try:
+        return getter(value)
+    except (TypeError, ValueError, KeyError) as e:
+        raise saving_registry.wrap(e, what) from e
 
 
 def save_weights(model: Any, filepath: Any, overwrite: bool = True) -> None:
@@ -246,12 +309,14 @@ def save_weights(model: Any, filepath: Any, overwrite: bool = True) -> None:
 def load_weights(model: Any, filepath: Any) -> None:
     """Sets ``model``'s weights from a file written by ``save_weights`` or ``save``.
 
+    Only ``metadata.json`` and ``model.weights.npz`` are read, under size caps
+    from ``model``'s own weight shapes.
+
     Example:
         >>> callable(load_weights)
         True
     """
     path = os.fspath(filepath)
-    members = _read_archive(path)
-    model.set_weights(
-        _npz_arrays(members["model.weights.npz"], path, "model.weights.npz")
-    )
+    with ModelArchive(path) as archive:
+        _check_metadata(archive)
+        model.set_weights(archive.arrays("model.weights.npz", _shapes(model)))

@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from pipeline.nn import saving_registry
+
 _F32 = np.float32
 
 
@@ -251,7 +253,4 @@ def deserialize(config: dict[str, Any]) -> LearningRateSchedule:
         >>> float(s(3))
         0.10000000149011612
     """
-    name = config.get("class_name")
-    if name not in _SCHEDULES:
-        raise ValueError(f"Unknown learning rate schedule: {name!r}")
-    return _SCHEDULES[name].from_config(config.get("config", {}))
+    return saving_registry.build("learning rate schedule", config, _SCHEDULES)

@@ -156,7 +156,8 @@ def test_embedding_config_with_a_lambda_initializer_keeps_the_rest():
         2,
         initializer=lambda shape, dtype=None: TABLE,
     )
-    assert fc.deserialize_feature_column(fc.serialize_feature_column(col)) == col
+    config = fc.serialize_feature_column(col)
+    assert fc.deserialize_feature_column(config, {"_const": _const}) == col
     again = fc.deserialize_feature_column(fc.serialize_feature_column(lam))
     assert again.initializer is None and again.dimension == 2
 

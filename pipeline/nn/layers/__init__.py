@@ -12,6 +12,7 @@ import importlib
 import inspect
 from typing import Any
 
+from pipeline.nn import activations, initializers, saving_registry
 from pipeline.nn.layers._symbolic import KerasTensor
 from pipeline.nn.layers.activation_layers import ELU, LeakyReLU, PReLU, ReLU, Softmax
 from pipeline.nn.layers.base import Layer
@@ -57,30 +58,86 @@ def serialize(layer: Layer) -> dict[str, Any]:
 def deserialize(config: dict[str, Any], custom_objects: Any = None) -> Layer:
     """A layer from :func:`serialize`'s output.
 
+    The class comes from the layer registry (`register`), the caller's
+    ``custom_objects`` or the `saving_registry`; the ``module`` a config names
+    is never imported. Function-valued fields (``activation``, ``*_initializer``,
+    ``*_regularizer``) are checked the same way before the layer is built, so an
+    error names the config path (``config.layers[2].config.activation``).
+
     Raises:
-        ValueError: for an unknown class name.
+        UnregisteredObjectError: (a ``ValueError``) for a name found nowhere.
+        ModelFormatError: (a ``ValueError``) for a config of the wrong shape,
+            inside ``load_model``.
 
     Example:
         >>> deserialize(serialize(Dense(2, name="e"))).units
         2
     """
-    lookup = {**_REGISTRY, **(custom_objects or {})}
-    cls = lookup.get(config["class_name"])
-    module = config.get("module", "")
-    if cls is None and module.startswith("pipeline."):
-        # A layer defined elsewhere in the package (DenseFeatures, say) registers
-        # itself on import: load its module by name, so a saved model reloads
-        # without the code that built it having been imported.
-        importlib.import_module(module)
-        cls = _REGISTRY.get(config["class_name"])
-    if cls is None:
-        raise ValueError(
-            f"Unknown layer: {config['class_name']!r}. Register it with "
-            "`pl.nn.layers.register` or pass it in `custom_objects`."
-        )
-    if "custom_objects" in inspect.signature(cls.from_config).parameters:
-        return cls.from_config(config["config"], custom_objects=custom_objects)
-    return cls.from_config(config["config"])
+    if custom_objects is not None and saving_registry.current() is None:
+        with saving_registry.load_scope(custom_objects):
+            return deserialize(config, custom_objects)
+    with saving_registry.at(*saving_registry.child_segment(config)):
+        if not isinstance(config, dict):
+            raise saving_registry.wrong_type("a layer config (a dict)", config)
+        name = config.get("class_name")
+        with saving_registry.at("class_name"):
+            cls = _layer_class(name, custom_objects)
+        inner = config.get("config")
+        with saving_registry.at("config"):
+            if not isinstance(inner, dict):
+                raise saving_registry.wrong_type(f"the config of {name!r}", inner)
+            _check_function_fields(inner)
+            try:
+                with saving_registry.parent(inner):
+                    return _from_config(cls, inner, custom_objects)
+            except (TypeError, ValueError, KeyError) as e:
+                raise saving_registry.wrap(e, f"layer {name!r}") from e
+
+
+# Layers defined outside nn register themselves when their module is imported.
+# Loading may import only these modules of our own, and only for these names.
+_LAZY_LAYERS = {
+    "DenseFeatures": "pipeline.feature_column.layers",
+    "LinearModel": "pipeline.feature_column.layers",
+}
+
+
+def _layer_class(name: Any, custom_objects: Any) -> type:
+    if isinstance(name, str) and custom_objects and name in custom_objects:
+        return custom_objects[name]
+    if isinstance(name, str) and name not in _REGISTRY and name in _LAZY_LAYERS:
+        importlib.import_module(_LAZY_LAYERS[name])
+    return saving_registry.resolve("layer", name, _REGISTRY)
+
+
+def _check_function_fields(config: dict[str, Any]) -> None:
+    from pipeline.nn import regularizers  # noqa: PLC0415  (imports layers' base)
+
+    for key, value in config.items():
+        if value is None or not isinstance(key, str):
+            continue
+        if key == "activation" or key.endswith("_activation"):
+            getter: Any = activations.get
+        elif key.endswith("_initializer"):
+            getter = initializers.get
+        elif key.endswith("_regularizer"):
+            getter = regularizers.get
+        else:
+            continue
+        with saving_registry.at(key):
+            try:
+                getter(value)
+            except (TypeError, ValueError, KeyError) as e:
+                raise saving_registry.wrap(e, key) from e
+
+
+def _from_config(cls: Any, config: dict[str, Any], custom_objects: Any) -> Layer:
+    from_config = getattr(cls, "from_config", None)
+    if from_config is None:
+        return cls(**config)
+    if "custom_objects" in inspect.signature(from_config).parameters:
+        return from_config(config, custom_objects=custom_objects)
+    return from_config(config)
 
 
 __all__ = [

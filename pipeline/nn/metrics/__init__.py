@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pipeline.nn import saving_registry
 from pipeline.nn.metrics.accuracy import (
     Accuracy,
     BinaryAccuracy,
@@ -115,6 +116,8 @@ _ALIASES = {
     "root_mean_squared_error": RootMeanSquaredError,
 }
 
+_BY_NAME: dict[str, Any] = {**_ALIASES, **_FUNCTIONS, **_CLASSES}
+
 
 def get(identifier: Any) -> Any:
     """A metric object or function from a name, a config dict, or itself.
@@ -122,8 +125,12 @@ def get(identifier: Any) -> Any:
     Class names ("AUC", "Precision") give a new instance with defaults; function
     names and aliases ("mse", "binary_accuracy") give the function.
 
+    Names not built in are looked up in ``load_model``'s ``custom_objects`` and
+    in the `saving_registry`; nothing else is searched.
+
     Raises:
-        ValueError: when ``identifier`` names nothing known.
+        UnregisteredObjectError: (a ``ValueError``) when ``identifier`` names
+            nothing known.
 
     Example:
         >>> get("mse").__name__, type(get("AUC")).__name__
@@ -135,12 +142,8 @@ def get(identifier: Any) -> Any:
         return identifier
     if isinstance(identifier, dict):
         return deserialize(identifier)
-    if isinstance(identifier, str):
-        found = _CLASSES.get(identifier) or _FUNCTIONS.get(identifier)
-        found = found or _ALIASES.get(identifier)
-        if found is not None:
-            return found() if isinstance(found, type) else found
-    raise ValueError(f"Could not interpret metric identifier: {identifier}")
+    found = saving_registry.resolve("metric", identifier, _BY_NAME)
+    return found() if isinstance(found, type) else found
 
 
 def _is_binary_or_sparse(y_true: Any, y_pred: Any) -> tuple[bool, bool]:
@@ -208,7 +211,4 @@ def deserialize(config: dict[str, Any]) -> Metric:
         >>> deserialize(serialize(Precision(thresholds=0.7))).thresholds
         [0.7]
     """
-    cls = _CLASSES.get(config.get("class_name", ""))
-    if cls is None:
-        raise ValueError(f"Could not interpret metric identifier: {config}")
-    return cls.from_config(config.get("config", {}))
+    return saving_registry.build("metric", config, _CLASSES)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pipeline.nn import saving_registry
 from pipeline.nn.optimizers.adagrad import Adadelta, Adagrad
 from pipeline.nn.optimizers.adam import Adam, AdamW
 from pipeline.nn.optimizers.base import Optimizer
@@ -36,6 +37,7 @@ __all__ = [
 _CLASSES: dict[str, type[Optimizer]] = {
     c.__name__.lower(): c for c in (SGD, Adam, AdamW, Adagrad, Adadelta, RMSprop, Ftrl)
 }
+_BY_NAME: dict[str, type[Optimizer]] = {c.__name__: c for c in _CLASSES.values()}
 
 
 def serialize(optimizer: Optimizer) -> dict[str, Any]:
@@ -60,10 +62,11 @@ def deserialize(config: dict[str, Any]) -> Optimizer:
         >>> deserialize(serialize(Adam(0.5))).get_config()["learning_rate"]
         0.5
     """
-    name = str(config.get("class_name", "")).lower()
-    if name not in _CLASSES:
-        raise ValueError(f"Could not interpret optimizer identifier: {config}")
-    return _CLASSES[name].from_config(config.get("config", {}))
+    if isinstance(config, dict) and isinstance(config.get("class_name"), str):
+        name = config["class_name"]
+        known = _CLASSES.get(name.lower())
+        config = {**config, "class_name": known.__name__ if known else name}
+    return saving_registry.build("optimizer", config, _BY_NAME)
 
 
 def get(identifier: Any) -> Optimizer:
@@ -89,4 +92,5 @@ def get(identifier: Any) -> Optimizer:
         return deserialize(identifier)
     if isinstance(identifier, str) and identifier.lower() in _CLASSES:
         return _CLASSES[identifier.lower()]()
-    raise ValueError(f"Could not interpret optimizer identifier: {identifier}")
+    found = saving_registry.resolve("optimizer", identifier, {})
+    return found() if isinstance(found, type) else found

@@ -1,0 +1,243 @@
+"""Reading a model archive safely: only the members needed, each under a size cap.
+
+A model file is a zip archive. A hostile one may hold a member that inflates to
+gigabytes (a zip bomb), declare a small size and inflate past it, or hold
+arrays far larger than the model. `ModelArchive` opens members lazily and by
+name only, checks each member's declared size against a cap before reading,
+stops reading once the cap is passed whatever the header says, and checks each
+array's shape against what the model expects before trusting it.
+
+Example:
+    >>> import os, tempfile, zipfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "m.zip")
+    >>> with zipfile.ZipFile(path, "w") as z:
+    ...     z.writestr("a.json", '{"x": 1}')
+    >>> with ModelArchive(path) as archive:
+    ...     archive.json("a.json")
+    {'x': 1}
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+import zlib
+from collections.abc import Sequence
+from typing import Any
+
+import msgspec
+import numpy as np
+
+from pipeline.errors import DataLossError, ModelFormatError, NotFoundError
+
+_MAX_JSON_BYTES = 64 << 20  # config.json, metadata.json
+_NPY_HEADER_BYTES = 64 << 10  # per array: the .npy header and zip entry
+_READ_CHUNK_BYTES = 1 << 20
+# Arrays whose shapes the model cannot tell yet (a model built on its first
+# call): a member may inflate to at most this many times its stored size (our
+# writer stores arrays uncompressed, ratio 1) and never past the cap.
+_MAX_INFLATION = 16
+_MAX_UNCHECKED_BYTES = 8 << 30
+
+
+class ModelArchive:
+    """A model file opened for reading, member by member.
+
+    Args:
+        path: the archive.
+
+    Raises:
+        NotFoundError: no such file.
+        DataLossError: not a readable zip archive.
+
+    Example:
+        >>> callable(ModelArchive)
+        True
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        if not os.path.exists(path):
+            raise NotFoundError(f"No model file at {path!r}.", path=path)
+        try:
+            self._zip = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
+            raise DataLossError(
+                f"{path!r} is not a model file written by `model.save` "
+                f"(expected a zip archive: {e})",
+                path=path,
+            ) from e
+
+    def __enter__(self) -> ModelArchive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Closes the file."""
+        self._zip.close()
+
+    def has(self, member: str) -> bool:
+        """Whether the archive holds ``member`` (nothing is read)."""
+        try:
+            self._zip.getinfo(member)
+        except KeyError:
+            return False
+        return True
+
+    def read(self, member: str, max_bytes: int) -> bytes:
+        """The bytes of ``member``, refusing more than ``max_bytes``.
+
+        Raises:
+            ModelFormatError: ``member`` is missing or larger than ``max_bytes``.
+            DataLossError: the member is corrupt (bad CRC, cut short).
+        """
+        return _read_capped(self._zip, member, max_bytes, self.path, member)
+
+    def json(self, member: str, max_bytes: int = _MAX_JSON_BYTES) -> Any:
+        """``member`` decoded as JSON.
+
+        Raises:
+            ModelFormatError: missing, too large, or not JSON.
+        """
+        data = self.read(member, max_bytes)
+        try:
+            return msgspec.json.decode(data)
+        except msgspec.DecodeError as e:
+            raise ModelFormatError(
+                f"bad JSON in member {member!r} of model file {self.path!r}: {e}",
+                path=self.path,
+                member=member,
+            ) from e
+
+    def arrays(
+        self, member: str, expected: Sequence[tuple[int, ...]] | None
+    ) -> list[np.ndarray]:
+        """The arrays of the ``.npz`` ``member``, which must match ``expected``.
+
+        Args:
+            member: the ``.npz`` member (arrays named ``"0"``, ``"1"``, ...).
+            expected: the shape of each array, in order; sizes are capped from
+                these before anything is inflated. None when the model cannot
+                tell yet: then each member may inflate to at most
+                ``_MAX_INFLATION`` times its stored size.
+
+        Raises:
+            ModelFormatError: missing, too large, or arrays of other count or shape.
+            DataLossError: a corrupt member.
+        """
+        if expected is None:
+            return self._unchecked_arrays(member)
+        caps = [_array_cap(shape) for shape in expected]
+        data = self.read(member, sum(caps) + _NPY_HEADER_BYTES)
+        inner = self._inner(member, data)
+        with inner:
+            names = inner.namelist()
+            if len(names) != len(expected):
+                raise self._mismatch(
+                    member, f"{len(expected)} arrays", f"{len(names)} arrays"
+                )
+            return [
+                self._array(inner, member, i, shape, cap)
+                for i, (shape, cap) in enumerate(zip(expected, caps, strict=True))
+            ]
+
+    def _unchecked_arrays(self, member: str) -> list[np.ndarray]:
+        data = self.read(member, self._inflation_cap(self._zip, member))
+        with self._inner(member, data) as inner:
+            return [
+                self._array(inner, member, i, None, self._inflation_cap(inner, name))
+                for i, name in enumerate(inner.namelist())
+            ]
+
+    def _inflation_cap(self, archive: zipfile.ZipFile, name: str) -> int:
+        try:
+            stored = archive.getinfo(name).compress_size
+        except KeyError:
+            return 0  # _read_capped names the missing member
+        return min(_MAX_UNCHECKED_BYTES, stored * _MAX_INFLATION + _NPY_HEADER_BYTES)
+
+    def _inner(self, member: str, data: bytes) -> zipfile.ZipFile:
+        try:
+            return zipfile.ZipFile(io.BytesIO(data))
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
+            raise DataLossError(
+                f"corrupt member {member!r} of model file {self.path!r}: {e}",
+                path=self.path,
+            ) from e
+        return inner
+
+    def _array(
+        self,
+        inner: zipfile.ZipFile,
+        member: str,
+        index: int,
+        shape: tuple[int, ...] | None,
+        cap: int,
+    ) -> np.ndarray:
+        where = f"{member}/{index}.npy"
+        raw = _read_capped(inner, f"{index}.npy", cap, self.path, where)
+        try:
+            array = np.load(io.BytesIO(raw), allow_pickle=False)
+        except (ValueError, OSError, EOFError) as e:
+            raise DataLossError(
+                f"corrupt array {where!r} in model file {self.path!r}: {e}",
+                path=self.path,
+            ) from e
+        if shape is not None and tuple(array.shape) != tuple(shape):
+            raise self._mismatch(where, f"shape {tuple(shape)}", f"{array.shape}")
+        if array.dtype.kind not in "biuf":
+            raise self._mismatch(where, "a numeric array", f"dtype {array.dtype}")
+        return array
+
+    def _mismatch(self, where: str, expected: str, got: str) -> ModelFormatError:
+        return ModelFormatError(
+            f"member {where!r} of model file {self.path!r} does not fit the model: "
+            f"expected {expected}, got {got}",
+            path=self.path,
+            member=where,
+        )
+
+
+def _array_cap(shape: Sequence[int]) -> int:
+    count = 1
+    for d in shape:
+        count *= int(d)
+    return count * 8 + _NPY_HEADER_BYTES  # float64 at most for numeric weights
+
+
+def _read_capped(
+    archive: zipfile.ZipFile, name: str, max_bytes: int, path: str, shown: str
+) -> bytes:
+    try:
+        info = archive.getinfo(name)
+    except KeyError:
+        raise ModelFormatError(
+            f"model file {path!r} has no member {shown!r}.", path=path, member=shown
+        ) from None
+    if info.file_size > max_bytes:
+        raise _too_large(path, shown, f"declares {info.file_size} bytes", max_bytes)
+    chunks, total = [], 0
+    try:
+        with archive.open(info) as stream:
+            while chunk := stream.read(min(_READ_CHUNK_BYTES, max_bytes + 1 - total)):
+                total += len(chunk)
+                if total > max_bytes:
+                    raise _too_large(path, shown, "inflates past", max_bytes)
+                chunks.append(chunk)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as e:
+        raise DataLossError(
+            f"corrupt member {shown!r} of model file {path!r}: {e}", path=path
+        ) from e
+    return b"".join(chunks)
+
+
+def _too_large(path: str, member: str, what: str, max_bytes: int) -> ModelFormatError:
+    return ModelFormatError(
+        f"member {member!r} of model file {path!r} {what} the cap of "
+        f"{max_bytes} bytes for this member; refusing to read it.",
+        path=path,
+        member=member,
+    )
