@@ -167,7 +167,6 @@ class ModelArchive:
                 f"corrupt member {member!r} of model file {self.path!r}: {e}",
                 path=self.path,
             ) from e
-        return inner
 
     def _array(
         self,
