@@ -25,13 +25,19 @@ _cache: dict[str, ModuleType] = {}
 def native(name: str) -> ModuleType | None:
     """The compiled kernel module ``name``, or None when it is not built.
 
+    A module that is built but fails to import (a missing symbol, an ABI
+    mismatch) raises its ImportError rather than passing for "not built".
+
     Example:
         >>> native("no_such_kernel") is None
         True
     """
+    module_name = f"pipeline._native.{name}"
     try:
-        return importlib.import_module(f"pipeline._native.{name}")
-    except ImportError:
+        return importlib.import_module(module_name)
+    except ModuleNotFoundError as e:
+        if e.name != module_name:
+            raise
         return None
 
 

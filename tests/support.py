@@ -7,23 +7,30 @@ and the name ``conftest`` is ambiguous.
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import json
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT.parent / "shared" / "fixtures"
+KERNEL_NAMES = tuple(sorted(p.stem for p in (ROOT / "_ext").glob("*.pyx")))
 
 
 def fixture_path(*parts: str) -> Path:
-    """Path of a golden fixture file under ../shared/fixtures; skips if absent."""
+    """Path of a golden fixture file under ../shared/fixtures; fails if absent."""
     path = FIXTURES.joinpath(*parts)
     if not path.exists():
-        pytest.skip(f"golden fixtures not found at {path}")
+        pytest.fail(
+            f"golden fixture missing: {path} (the tests need ../shared/fixtures)"
+        )
     return path
 
 
@@ -60,3 +67,29 @@ def assert_columns_equal(got, want) -> None:
             assert np.array_equal(np.signbit(x), np.signbit(y))
         else:
             assert x.tolist() == y.tolist()
+
+
+def kernels_of(side: str) -> dict[str, ModuleType]:
+    """Every kernel module of one side: ``"native"`` (compiled) or ``"reference"``.
+
+    A compiled kernel that is not built raises ImportError: a comparison of the
+    two sides must never quietly compare the reference with itself.
+    """
+    if side not in ("native", "reference"):
+        raise ValueError(f"side must be 'native' or 'reference', got {side!r}")
+    package = "pipeline._native" if side == "native" else "pipeline._reference"
+    return {n: importlib.import_module(f"{package}.{n}") for n in KERNEL_NAMES}
+
+
+@contextlib.contextmanager
+def all_kernels(side: str) -> Iterator[dict[str, ModuleType]]:
+    """Binds every kernel in ``pipeline._kernels`` to one side for the block,
+    so a whole run is pure Python or wholly compiled (never a mix)."""
+    from pipeline import _kernels
+
+    saved = _kernels._cache
+    _kernels._cache = kernels_of(side)
+    try:
+        yield _kernels._cache
+    finally:
+        _kernels._cache = saved

@@ -6,7 +6,7 @@ import importlib.util
 import re
 from pathlib import Path
 
-import pytest
+import torch  # noqa: F401  (the dev extra has torch: missing, this module fails)
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -45,5 +45,15 @@ def test_taxi_wide_and_deep_beats_the_mean(tmp_path, capsys):
 
 
 def test_torch_training_loop_fits_from_a_pipeline_dataset(capsys):
-    pytest.importorskip("torch", reason="the torch extra is not installed")
     assert _load("torch_training_loop.py").main() < 1.0
+
+
+def test_torch_ddp_two_gloo_ranks_end_with_equal_weights(capsys):
+    results = _load("torch_ddp.py").main()
+    assert [r["rank"] for r in results] == [0, 1]
+    # 1000 rows, 500 per rank, 250 per DataLoader worker: 8 batches of 32 each,
+    # 16 steps an epoch on each rank, 3 epochs
+    assert [r["steps"] for r in results] == [48, 48]
+    assert results[0]["weights"] == results[1]["weights"]
+    (w0, w1, w2), (b,) = results[0]["weights"]
+    assert abs(w0 - 2.0) < 0.05 and abs(w1 + 1.0) < 0.05 and abs(b - 0.3) < 0.05

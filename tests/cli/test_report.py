@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from pipeline.cli import main
 
@@ -85,7 +86,6 @@ def test_chromium_draws_the_charts_offline(report, tmp_path):
     done = _chromium(tmp_path, report, f"--screenshot={shot}",
                      "--window-size=1200,1600", f"--log-net-log={netlog}")  # fmt: skip
     assert shot.exists(), done.stderr.decode()[-2000:]
-    Image = pytest.importorskip("PIL.Image", reason="pillow reads the screenshot")
 
     pixels = np.asarray(Image.open(shot).convert("RGB")).reshape(-1, 3).astype(int)
     bars = np.all(np.abs(pixels - _BAR_RGB) < 8, axis=1).sum()

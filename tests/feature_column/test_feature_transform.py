@@ -108,9 +108,7 @@ def build(c):
 def features_for(case):
     source = case["features_from"]
     if source == "parse_example":
-        parse_example = getattr(pl.io, "parse_example", None)
-        if parse_example is None:
-            pytest.skip("pl.io.parse_example not available yet")
+        parse_example = pl.io.parse_example
         columns = [build(c) for c in case["columns"]]
         serialized = np.array(
             [base64.b64decode(s) for s in case["serialized_examples_b64"]], dtype=object
@@ -192,8 +190,6 @@ def test_hash_bucket_column_fixture():
 
 def test_parse_spec_of_ordering_case():
     case = next(c for c in DATA["cases"] if c["name"] == "ordering_multi_column")
-    if not hasattr(pl.io, "FixedLenFeature"):
-        pytest.skip("pl.io.FixedLenFeature not available yet")
     spec = fc.make_parse_example_spec([build(c) for c in case["columns"]])
     want = DATA["make_parse_example_spec_of_ordering_case"]
     assert sorted(spec) == sorted(want)
@@ -208,8 +204,6 @@ def test_parse_spec_of_ordering_case():
 
 
 def test_parse_spec_matches_the_cases_stored_spec():
-    if not hasattr(pl.io, "FixedLenFeature"):
-        pytest.skip("pl.io.FixedLenFeature not available yet")
     for case in DATA["cases"]:
         if case["features_from"] != "parse_example":
             continue

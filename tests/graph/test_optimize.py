@@ -122,10 +122,6 @@ def test_map_spec_from_a_cheap_sample():
 
 def test_real_parsers_are_vectorized_and_match_per_element():
     io = pl.io
-    if not hasattr(io, "decode_csv"):
-        import pytest
-
-        pytest.skip("pl.io.decode_csv not available yet")
     lines = [b"a,1,0.5", b"bb,2,1.5", b"ccc,3,2.5", b",4,", b"e,5,4.5"]
     defaults = [np.array([b"?"], dtype=object), np.array([0], np.int64), [0.0]]
     ds = D.from_tensor_slices(np.array(lines, dtype=object))
@@ -141,10 +137,6 @@ def test_real_parsers_are_vectorized_and_match_per_element():
 
 def test_parse_single_example_vectorized_matches_per_element():
     io = pl.io
-    if not all(hasattr(io, n) for n in ("parse_single_example", "serialize_example")):
-        import pytest
-
-        pytest.skip("pl.io example parsing not available yet")
     records = [
         io.serialize_example(
             {"id": np.array([i], np.int64), "w": np.array([i / 2], np.float32)}

@@ -6,9 +6,8 @@ import base64
 
 import numpy as np
 import pytest
-from support import fixture_path, load_fixture_json
+from support import all_kernels, fixture_path, load_fixture_json
 
-from pipeline import _kernels
 from pipeline import errors as pl_errors
 from pipeline.io import vectorized
 from pipeline.io.example import parse_example, parse_single_example
@@ -25,16 +24,10 @@ NP = {"int64": np.int64, "float32": np.float32, "string": object}
 
 
 @pytest.fixture(params=["native", "reference"])
-def kernel(request, monkeypatch):
-    """Run the test with the compiled kernel and with the reference twin."""
-    if request.param == "native":
-        module = _kernels.native("example")
-        if module is None:
-            pytest.skip("compiled example kernel not built")
-    else:
-        module = _kernels.reference("example")
-    monkeypatch.setitem(_kernels._cache, "example", module)
-    return module
+def kernel(request):
+    """Run the test wholly compiled, then wholly on the pure-Python twins."""
+    with all_kernels(request.param) as bound:
+        yield bound["example"]
 
 
 def _b64(value):

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from pipeline.errors import InvalidArgumentError, NotFoundError
-from pipeline.io import fs
+from pipeline.io import example, fs
 from pipeline.io.schema import Column, Schema, SchemaBuilder, load_spec, merge_kinds
 
 
@@ -91,7 +91,6 @@ def _save(s: Schema, path: str) -> str:
 
 
 def test_load_spec_builds_parse_features_and_record_defaults():
-    example = pytest.importorskip("pipeline.io.example")
     s = _built(
         {
             "n": _col("int64", [1, 2], [1, 1]),

@@ -9,25 +9,18 @@ import re
 import zlib
 
 import pytest
-from support import fixture_path, load_fixture_json
+from support import all_kernels, fixture_path, load_fixture_json
 
-from pipeline import _kernels
 from pipeline.errors import DataLossError, NotFoundError
 from pipeline.io import tfrecord
 from pipeline.io.tfrecord_writer import TFRecordWriter
 
 
 @pytest.fixture(params=["native", "reference"])
-def kernel(request, monkeypatch):
-    """Run the test with the compiled kernel and with the reference twin."""
-    if request.param == "native":
-        module = _kernels.native("tfrecord")
-        if module is None:
-            pytest.skip("compiled tfrecord kernel not built")
-    else:
-        module = _kernels.reference("tfrecord")
-    monkeypatch.setitem(_kernels._cache, "tfrecord", module)
-    return module
+def kernel(request):
+    """Run the test wholly compiled, then wholly on the pure-Python twins."""
+    with all_kernels(request.param) as bound:
+        yield bound["tfrecord"]
 
 
 def _read_all(path, compression_type=None, **kw):

@@ -7,9 +7,9 @@ or a hang, whatever the bytes.
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from support import all_kernels
 
 from pipeline import _kernels
 from pipeline.errors import PipelineError
@@ -23,23 +23,6 @@ from pipeline.io.example_spec import (
 )
 from pipeline.io.tfrecord_writer import TFRecordWriter
 
-pytestmark = pytest.mark.skipif(
-    _kernels.native("tfrecord") is None or _kernels.native("example") is None,
-    reason="compiled kernels not built",
-)
-
-
-def _with(kernel_name: str, module, fn):
-    saved = _kernels._cache.get(kernel_name)
-    _kernels._cache[kernel_name] = module
-    try:
-        return fn()
-    finally:
-        if saved is None:
-            _kernels._cache.pop(kernel_name, None)
-        else:
-            _kernels._cache[kernel_name] = saved
-
 
 def _outcome(fn):
     """(result, None) or (None, (error class, offset, record index))."""
@@ -49,12 +32,30 @@ def _outcome(fn):
         return None, (type(e).__name__, e.offset, e.record_index)
 
 
-def _both(kernel_name: str, fn):
-    native = _with(kernel_name, _kernels.native(kernel_name), lambda: _outcome(fn))
-    reference = _with(
-        kernel_name, _kernels.reference(kernel_name), lambda: _outcome(fn)
-    )
+def _both(fn):
+    """``fn``'s outcome run wholly compiled and run wholly on the twins."""
+    with all_kernels("native"):
+        native = _outcome(fn)
+    with all_kernels("reference"):
+        reference = _outcome(fn)
     return native, reference
+
+
+def test_both_sides_swap_every_kernel_the_parse_uses():
+    seen = []
+
+    def probe():
+        seen.append(
+            {n: _kernels.load(n).__name__ for n in ("example", "example_dense")}
+        )
+        return parse_example([serialize_example({"i": np.array([1])})], FEATURES)
+
+    native, reference = _both(probe)
+    assert native[1] is None and reference[1] is None
+    assert seen == [
+        {n: f"pipeline._native.{n}" for n in ("example", "example_dense")},
+        {n: f"pipeline._reference.{n}" for n in ("example", "example_dense")},
+    ]
 
 
 def _mutate(data: bytes, draw) -> bytes:
@@ -92,7 +93,7 @@ def test_mutated_files_read_the_same(tmp_path_factory, records, kind, chunk, dat
                 out.append((item.first_index, item.offsets.tolist(), item.records))
         return out
 
-    native, reference = _both("tfrecord", read)
+    native, reference = _both(read)
     assert native == reference
 
 
@@ -139,7 +140,7 @@ def test_mutated_examples_parse_the_same(examples, data):
     records = [serialize_example(e) for e in examples]
     b = data.draw(st.integers(0, len(records) - 1))
     records[b] = _mutate(records[b], data.draw)
-    native, reference = _both("example", lambda: parse_example(records, FEATURES))
+    native, reference = _both(lambda: parse_example(records, FEATURES))
     assert native[1] == reference[1]
     if native[1] is None:
         _same_parse(native[0], reference[0])
@@ -147,7 +148,7 @@ def test_mutated_examples_parse_the_same(examples, data):
 
 @given(st.lists(st.binary(max_size=80), min_size=1, max_size=4))
 def test_random_bytes_parse_the_same(records):
-    native, reference = _both("example", lambda: parse_example(records, FEATURES))
+    native, reference = _both(lambda: parse_example(records, FEATURES))
     assert native[1] == reference[1]
     if native[1] is None:
         _same_parse(native[0], reference[0])

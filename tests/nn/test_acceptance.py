@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
+from sklearn import datasets
 
 from pipeline import nn
 from pipeline.nn import layers
-
-datasets = pytest.importorskip(
-    "sklearn.datasets", reason="scikit-learn is a test-only dependency"
-)
-pytest.importorskip("pipeline.nn.optimizers", reason="optimizers not written yet")
 
 
 def test_seed_classifier_reaches_95_percent_on_digits():

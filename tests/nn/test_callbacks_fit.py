@@ -6,6 +6,7 @@ import csv
 
 import numpy as np
 import pytest
+from tensorboard.backend.event_processing import event_accumulator as ea
 
 from pipeline import nn
 from pipeline.nn import callbacks, layers
@@ -97,7 +98,6 @@ def test_learning_rate_scheduler_drives_the_optimizer():
 
 
 def test_tensorboard_on_fit(tmp_path):
-    ea = pytest.importorskip("tensorboard.backend.event_processing.event_accumulator")
     x, y = _data()
     tb = callbacks.TensorBoard(log_dir=tmp_path, histogram_freq=1, activation_sample=x)
     _model().fit(

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from tensorboard.backend.event_processing import event_accumulator
 
 from pipeline.nn import callbacks, layers, optimizers
-
-event_accumulator = pytest.importorskip(
-    "tensorboard.backend.event_processing.event_accumulator"
-)
 
 
 class TinyModel:

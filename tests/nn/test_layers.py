@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from pipeline import nn
-from pipeline.nn import layers, ops
+from pipeline.nn import layers, ops, regularizers
 
 
 def test_dense_forward_weights_and_config():
@@ -58,7 +58,6 @@ def test_regularizer_losses_flow_into_gradients():
 
 
 def test_regularizer_by_name_uses_regularizers_module():
-    regularizers = pytest.importorskip("pipeline.nn.regularizers")
     dense = layers.Dense(1, kernel_initializer="ones", kernel_regularizer="l2")
     dense.build((None, 2))
     expected = regularizers.get("l2")(dense.kernel)

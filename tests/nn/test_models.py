@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pipeline import nn
-from pipeline.nn import layers
+from pipeline import data, nn
+from pipeline.nn import callbacks, layers
 
 RNG = np.random.default_rng(0)
 
@@ -154,7 +154,6 @@ def test_fit_accepts_a_pipeline_dataset_or_generator():
 
     hist = model.fit(gen(), epochs=1, verbose=0)
     assert len(hist.history["loss"]) == 1
-    data = pytest.importorskip("pipeline.data")
     ds = data.Dataset.from_tensor_slices((x, y)).batch(4)
     hist = model.fit(ds, epochs=2, verbose=0)
     assert len(hist.history["loss"]) == 2
@@ -188,7 +187,6 @@ def test_subclassed_model_trains():
 
 def test_steps_per_epoch_limits_array_batches():
     seen = []
-    callbacks = pytest.importorskip("pipeline.nn.callbacks")
 
     class Count(callbacks.Callback):
         def on_train_batch_end(self, batch, logs=None):

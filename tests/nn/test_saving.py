@@ -11,8 +11,6 @@ from pipeline import nn
 from pipeline.errors import DataLossError, InvalidArgumentError, NotFoundError
 from pipeline.nn import layers
 
-pytest.importorskip("pipeline.nn.optimizers", reason="optimizers not written yet")
-
 
 def _data():
     rng = np.random.default_rng(1)

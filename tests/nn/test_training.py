@@ -7,14 +7,8 @@ import pytest
 from support import fixture_path, load_fixture_json
 
 from pipeline import nn
-from pipeline.nn import layers
+from pipeline.nn import callbacks, layers, optimizers
 
-optimizers = pytest.importorskip(
-    "pipeline.nn.optimizers", reason="the optimizers module is not written yet"
-)
-callbacks = pytest.importorskip(
-    "pipeline.nn.callbacks", reason="the callbacks module is not written yet"
-)
 TRACE = {"rtol": 1e-4, "atol": 1e-5}
 
 
