@@ -1,0 +1,1 @@
+"""Developer tools of the `pipeline` repository (not part of the package)."""
