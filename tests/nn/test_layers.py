@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from pipeline import nn
-from pipeline.nn import layers, ops, regularizers
+from pipeline.nn import layers, ops
 
 
 def test_dense_forward_weights_and_config():
@@ -57,11 +57,18 @@ def test_regularizer_losses_flow_into_gradients():
     assert tape.gradient(penalty, dense.kernel).numpy().tolist() == [[2.0], [2.0]]
 
 
-def test_regularizer_by_name_uses_regularizers_module():
-    dense = layers.Dense(1, kernel_initializer="ones", kernel_regularizer="l2")
+def test_regularizer_by_name_is_keras_l2_with_its_default_factor():
+    dense = layers.Dense(1, kernel_regularizer="l2")
     dense.build((None, 2))
-    expected = regularizers.get("l2")(dense.kernel)
-    assert float(dense.losses[0]) == pytest.approx(float(expected))
+    kernel = np.array([[1.5], [-2.0]], np.float32)
+    dense.set_weights([kernel, np.zeros(1, np.float32)])
+    with nn.GradientTape() as tape:
+        penalty = dense.losses[0]
+    # Keras's "l2": 0.01 * sum(w²), by hand: 0.01 * (2.25 + 4.0)
+    assert float(penalty) == pytest.approx(0.01 * float(np.sum(kernel**2)), rel=1e-6)
+    assert float(penalty) == pytest.approx(0.0625, rel=1e-6)
+    grad = tape.gradient(penalty, dense.kernel).numpy()
+    np.testing.assert_allclose(grad, 2 * 0.01 * kernel, rtol=1e-6)
 
 
 def test_activity_regularizer_and_add_loss():
