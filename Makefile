@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 BENCH_VENV := .venv-bench
 BENCH_PY := $(BENCH_VENV)/bin/python
 
-.PHONY: demo test lint format install ext bench bench-quick clean
+.PHONY: demo test lint format install ext bench bench-quick clean fuzz
 
 $(STAMP): pyproject.toml setup.py $(wildcard _ext/*.pyx _ext/*.pxd)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,18 @@ format: $(STAMP)
 
 test: $(STAMP) ext lint
 	$(PY) -m pytest -p no:cacheprovider
+
+# Randomized fuzzing of the parsers (tools/fuzz): FUZZ_CASES cases, or fewer when
+# FUZZ_SECONDS (a time box) runs out first; FUZZ_SEED repeats a run, FUZZ_JOBS sets
+# the worker processes (default: one per CPU). Inputs of findings go to .fuzz-findings/;
+# the exit status is non-zero on any crash, hang, slow case, wrong error or twin mismatch.
+FUZZ_CASES ?= 1000000
+FUZZ_SECONDS ?=
+FUZZ_SEED ?=
+FUZZ_JOBS ?=
+fuzz: $(STAMP) ext
+	$(PY) -m tools.fuzz --cases $(FUZZ_CASES) $(if $(FUZZ_SECONDS),--seconds $(FUZZ_SECONDS)) \
+		$(if $(FUZZ_SEED),--seed $(FUZZ_SEED)) $(if $(FUZZ_JOBS),--jobs $(FUZZ_JOBS))
 
 $(BENCH_VENV)/.installed: pyproject.toml setup.py
 	test -x $(BENCH_PY) || $(PYTHON) -m venv $(BENCH_VENV)
