@@ -89,7 +89,9 @@ def _sparse(value: SparseTensor) -> Any:
         return value  # torch has no sparse strings
     indices = torch.from_numpy(np.ascontiguousarray(value.indices.T))
     size = tuple(int(d) for d in value.dense_shape)
-    return torch.sparse_coo_tensor(indices, _from_numpy(value.values), size)
+    return torch.sparse_coo_tensor(
+        indices, _from_numpy(value.values), size, check_invariants=True
+    )
 
 
 def _worker() -> tuple[int, int]:
