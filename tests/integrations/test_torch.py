@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import collections
-import json
-import subprocess
-import sys
-import textwrap
 import warnings
 
 import numpy as np
 import pytest
 import torch
-from torchdata.stateful_dataloader import StatefulDataLoader
+from torch_resume import resume_matches
 
 import pipeline as pl
 from pipeline.errors import FailedPreconditionError
@@ -133,61 +129,6 @@ def test_pin_memory_keeps_the_batches(tmp_path):
         warnings.filterwarnings("ignore", message=".*pin_memory.*")
         batches = _loader_epoch(ds, 2, pin_memory=True)
     assert sorted(r for b in batches for r in b) == list(range(6))
-
-
-_RESUME = textwrap.dedent(
-    """
-    import json, pickle, sys
-    import torch
-    from torchdata.stateful_dataloader import StatefulDataLoader
-    import pipeline as pl
-
-    files, state_path, kind = json.loads(sys.argv[1])
-    if kind == "global":
-        ds = pl.data.global_shuffle(files, seed=5, block_records=2, window_blocks=2)
-    else:
-        ds = pl.data.TFRecordDataset(files).shuffle(6, seed=5)
-    loader = StatefulDataLoader(ds.batch(3).to_torch(), batch_size=None, num_workers=2)
-    with open(state_path, "rb") as f:
-        loader.load_state_dict(pickle.load(f))
-    print(json.dumps([[int(r) for r in b] for b in loader]))
-    """
-)
-
-
-def resume_matches(tmp_path, files, kind, stop):
-    import pickle
-
-    def make():
-        if kind == "global":
-            ds = pl.data.global_shuffle(files, seed=5, block_records=2, window_blocks=2)
-        else:
-            ds = pl.data.TFRecordDataset(files).shuffle(6, seed=5)
-        return StatefulDataLoader(
-            ds.batch(3).to_torch(), batch_size=None, num_workers=2
-        )
-
-    full = [ids(b) for b in make()]
-    loader, head = make(), []
-    for batch in loader:
-        head.append(ids(batch))
-        if len(head) == stop:
-            break
-    state_path = tmp_path / "state.pkl"
-    state_path.write_bytes(pickle.dumps(loader.state_dict()))
-    del loader
-    args = json.dumps([files, str(state_path), kind])
-    proc = subprocess.run(
-        [sys.executable, "-c", _RESUME, args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert proc.returncode == 0, proc.stderr
-    rest = json.loads(proc.stdout.strip().splitlines()[-1])
-    assert head == full[:stop]
-    assert rest == full[stop:]
-    return full
 
 
 def test_stateful_dataloader_resumes_in_a_new_process(tmp_path):
