@@ -12,7 +12,7 @@ errors `load_model` documents.
 Example:
     >>> pool = model_seeds()
     >>> len(load_case(pool[0]).get_weights())
-    2
+    4
 """
 
 from __future__ import annotations
@@ -90,33 +90,32 @@ def _fixed_weights(model: Any) -> Any:
 
 
 def _models() -> list[tuple[Any, str]]:
+    """Small models; every layer named, so configs do not depend on name counters."""
     from pipeline import nn
     from pipeline.nn import layers
 
     seq = nn.Sequential(
         [
-            layers.Input((3,)),
-            layers.Dense(4, activation="relu"),
-            layers.Dropout(0.1, seed=1),
-            layers.Dense(1),
-        ]
+            layers.Input((3,), name="x"),
+            layers.Dense(4, activation="relu", name="hidden"),
+            layers.Dropout(0.1, seed=1, name="drop"),
+            layers.Dense(1, name="out"),
+        ],
+        name="seq",
     )
-    seq.compile(optimizer="adam", loss="mse", metrics=["mae"])
-    a, b = layers.Input((2,)), layers.Input((3,))
-    joined = layers.Concatenate()([layers.Dense(2)(a), layers.BatchNormalization()(b)])
-    fn = nn.Model([a, b], layers.Dense(1, activation="sigmoid")(joined))
-    fn.compile(optimizer="sgd", loss="binary_crossentropy")
+    seq.compile(optimizer=nn.optimizers.Adam(name="adam"), loss="mse", metrics=["mae"])
+    a, b = layers.Input((2,), name="a"), layers.Input((3,), name="b")
+    left = layers.Dense(2, name="left")(a)
+    right = layers.BatchNormalization(name="norm")(b)
+    joined = layers.Concatenate(name="join")([left, right])
+    out = layers.Dense(1, activation="sigmoid", name="prob")(joined)
+    fn = nn.Model([a, b], out, name="fn")
+    fn.compile(optimizer=nn.optimizers.SGD(name="sgd"), loss="binary_crossentropy")
     rng = np.random.default_rng(0)
-    _fixed_weights(seq).fit(
-        rng.random((8, 3)), rng.random((8, 1)), epochs=1, shuffle=False, verbose=0
-    )
-    _fixed_weights(fn).fit(
-        [rng.random((8, 2)), rng.random((8, 3))],
-        rng.random((8, 1)) > 0.5,
-        epochs=1,
-        shuffle=False,
-        verbose=0,
-    )
+    x, y = rng.random((8, 3)), rng.random((8, 1))
+    _fixed_weights(seq).fit(x, y, epochs=1, shuffle=False, verbose=0)
+    xs, labels = [rng.random((8, 2)), rng.random((8, 3))], rng.random((8, 1)) > 0.5
+    _fixed_weights(fn).fit(xs, labels, epochs=1, shuffle=False, verbose=0)
     return [(seq, "model"), (fn, "model"), (seq, "weights")]
 
 
