@@ -239,6 +239,27 @@ class Dataset(Transforms):
         """
         return iter(self)
 
+    def to_torch(self, device: Any = None) -> Any:
+        """This dataset as a ``torch.utils.data.IterableDataset``.
+
+        Feed it to ``DataLoader(ds.to_torch(), batch_size=None, num_workers=N)``:
+        each worker reads a disjoint share, numeric leaves come as tensors
+        (``torch.from_numpy``, no copy), and ``state_dict()`` /
+        ``load_state_dict()`` resume mid-epoch. See `pipeline.integrations.torch`.
+
+        Args:
+            device: move tensors there as they are made (default None).
+
+        Example:
+            >>> [t.tolist() for t in Dataset.range(4).batch(2).to_torch()]
+            [[0, 1], [2, 3]]
+        """
+        import importlib  # integrations sit above data: bound by name at call time
+
+        return importlib.import_module("pipeline.integrations.torch").to_torch(
+            self, device
+        )
+
     def reduce(self, initial_state: Any, reduce_func: Callable[..., Any]) -> Any:
         """Fold the elements: ``state = reduce_func(state, element)``.
 
