@@ -273,8 +273,9 @@ def refuse(kind: str, name: Any, known: Any = ()) -> UnregisteredObjectError:
     shown = sorted(known)[:12] if known else []
     more = f" Known names: {shown}." if shown else ""
     archive = scope.archive if scope is not None else None
+    suffix = f" (model file {archive!r}, member 'config.json')" if archive else ""
     return UnregisteredObjectError(
-        f"Could not interpret {kind} identifier {name!r}{here}: {why}.{more}",
+        f"Could not interpret {kind} identifier {name!r}{here}{suffix}: {why}.{more}",
         path=archive,
         member="config.json" if archive else None,
         config_path=scope.where() if scope is not None else None,
