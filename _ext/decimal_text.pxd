@@ -31,12 +31,12 @@ cdef extern from *:
 
 cdef struct Decimal:
     uint64_t mantissa
-    int exp10
+    int64_t exp10
     bint negative
 
 
 cdef inline int64_t _digits(const uint8_t *p, int64_t i, int64_t size,
-                            uint64_t *mantissa, int *sig, bint *full) noexcept nogil:
+                            uint64_t *mantissa, int64_t *sig, bint *full) noexcept nogil:
     """Add the decimal digits at ``i`` to ``mantissa``; ``full`` when a 20th
     significant digit comes (the number is then left to the exact rules)."""
     cdef unsigned int c
@@ -60,7 +60,7 @@ cdef inline int64_t _decimal_at(const uint8_t *p, int64_t i, int64_t size,
     Returns the position after what was read; ``ok`` is false where that is
     no number, or one with over 19 significant digits or a long exponent.
     """
-    cdef int digits = 0, sig = 0, frac = 0, exp_value = 0
+    cdef int64_t digits = 0, sig = 0, frac = 0, exp_value = 0
     cdef bint exp_negative = 0
     cdef uint64_t mantissa = 0
     cdef int64_t start

@@ -41,7 +41,8 @@ _DEC_RE = re.compile(
     rb"([+-]?)([0-9]*)(?:\.([0-9]*))?(?:[eE]([+-]?[0-9]+))?",
 )
 _MAX_DIGITS = 19
-_MAX_EXPONENT = 9999
+#: Significant exponent digits the kernel reads (it stops past 9999).
+_MAX_EXPONENT_DIGITS = 5
 #: A field that is empty or ``na_value``.
 _MISSING = object()
 
@@ -130,7 +131,10 @@ def _value(text: bytes, kind: int, na_value: bytes) -> Any:
 def _integer(text: bytes, bits: int) -> int | None:
     if not _INT_RE.fullmatch(text):
         return None
-    value = int(text)
+    digits = text.lstrip(b"+-").lstrip(b"0") or b"0"
+    if len(digits) > _MAX_DIGITS:
+        return None  # out of range: the kernel stops at the overflow
+    value = -int(digits) if text[:1] == b"-" else int(digits)
     return value if -(2**bits) <= value < 2**bits else None
 
 
@@ -144,11 +148,12 @@ def _decimal(text: bytes, single: bool) -> float | None:
     significant = (whole + frac).lstrip(b"0")
     if not whole + frac or len(significant) > _MAX_DIGITS:
         return None
-    exp_digits = (exp or b"0").lstrip(b"+-")
-    if int(exp_digits[:-1] or b"0") > _MAX_EXPONENT:
-        return None  # the kernel stops reading so long an exponent
+    exp_digits = (exp or b"0").lstrip(b"+-").lstrip(b"0")
+    if len(exp_digits) > _MAX_EXPONENT_DIGITS:
+        return None  # the kernel stops reading once the exponent passes 9999
     mantissa = int(significant or b"0")
-    exp10 = int(exp or b"0") - len(frac)
+    exp_value = int(exp_digits or b"0")
+    exp10 = (-exp_value if exp and exp[:1] == b"-" else exp_value) - len(frac)
     if mantissa == 0:
         return -0.0 if sign == b"-" else 0.0
     if single and mantissa <= 2**24 and -10 <= exp10 <= 10:

@@ -31,9 +31,12 @@ import numpy as np
 
 _WS = b" \t\n\v\f\r"
 _INT_RE = re.compile(rb"[+-]?[0-9]+")
-_DEC_RE = re.compile(rb"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+# Each digit run is followed by something that cannot be a digit of that run,
+# so a failed match backtracks in one step per byte: matching is linear in
+# the length of the field (``[0-9]+\.?[0-9]*`` made it quadratic).
+_DEC_RE = re.compile(rb"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _HEX_RE = re.compile(
-    rb"([+-]?)0[xX]((?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+))"
+    rb"([+-]?)0[xX]((?:[0-9a-fA-F]+(?:\.[0-9a-fA-F]*)?|\.[0-9a-fA-F]+))"
     rb"(?:[pP]([+-]?[0-9]+))?"
 )
 _INF_RE = re.compile(rb"([+-]?)(?:inf|infinity)", re.IGNORECASE)
@@ -45,6 +48,8 @@ _LOW_BITS = struct.Struct("<Q")
 _MID_MASK = (1 << 28) - 1
 _F32_HALF_UP = 2.0**128 - 2.0**103  # halfway between max float32 and 2**128
 _INT_LIMITS = {32: (-(2**31), 2**31 - 1), 64: (-(2**63), 2**63 - 1)}
+#: Significant digits of the widest int64 value.
+_MAX_INT_DIGITS = 19
 
 
 def parse_int(text: bytes, bits: int) -> int | None:
@@ -57,7 +62,10 @@ def parse_int(text: bytes, bits: int) -> int | None:
     body = text.strip(_WS)
     if not _INT_RE.fullmatch(body):
         return None
-    value = int(body)
+    digits = body.lstrip(b"+-").lstrip(b"0")
+    if len(digits) > _MAX_INT_DIGITS:
+        return None  # out of range (and past what int() takes from text)
+    value = -int(digits or b"0") if body[:1] == b"-" else int(digits or b"0")
     lo, hi = _INT_LIMITS[bits]
     return value if lo <= value <= hi else None
 
@@ -75,7 +83,7 @@ def parse_float(text: bytes, bits: int) -> float | None:
     """
     body = text.strip(_WS)
     if _DEC_RE.fullmatch(body):
-        return _round(float(body), bits, lambda: Fraction(Decimal(body.decode())))
+        return _round(float(body), bits, lambda mid: _decimal_vs(body, mid))
     match = _HEX_RE.fullmatch(body)
     if match:
         return _parse_hex(body, match, bits)
@@ -93,20 +101,52 @@ def _parse_hex(body: bytes, match: re.Match[bytes], bits: int) -> float:
         value = float.fromhex(text)
     except OverflowError:
         value = -math.inf if match.group(1) == b"-" else math.inf
-    return _round(value, bits, lambda: _hex_fraction(match))
+    return _round(value, bits, lambda mid: _hex_vs(match, mid))
 
 
-def _hex_fraction(match: re.Match[bytes]) -> Fraction:
-    digits = match.group(2).decode()
-    whole, _, frac = digits.partition(".")
+def _sign(x: int) -> int:
+    return (x > 0) - (x < 0)
+
+
+def _decimal_vs(body: bytes, mid: float) -> int:
+    """The sign of ``|value of body| - mid``, exactly.
+
+    Decimal comparison is exact and takes time linear in the digits, where a
+    `Fraction` of a long field would take quadratic time (its gcd).
+    """
+    value = Decimal(body.decode()).copy_abs()  # abs() would round to 28 digits
+    return (value > Decimal(mid)) - (value < Decimal(mid))
+
+
+def _hex_vs(match: re.Match[bytes], mid: float) -> int:
+    """The sign of ``|value of the hex float| - mid``, exactly, with shifts."""
+    whole, _, frac = match.group(2).decode().partition(".")
     mantissa = int((whole + frac) or "0", 16)
-    exponent = int(match.group(3) or b"0") - 4 * len(frac)
-    value = mantissa * (Fraction(2) ** exponent)
-    return -value if match.group(1) == b"-" else value
+    exponent = _clamped_int(match.group(3) or b"0") - 4 * len(frac)
+    num, den = mid.as_integer_ratio()  # den is a power of two
+    shift = exponent + den.bit_length() - 1  # mantissa * 2**shift vs num
+    if shift >= 0:
+        return _sign((mantissa << shift) - num)
+    return _sign(mantissa - (num << -shift))
 
 
-def _round(value: float, bits: int, exact: Callable[[], Fraction]) -> float:
-    """``value`` (the correctly rounded double) rounded to ``bits``, exactly."""
+def _clamped_int(digits: bytes) -> int:
+    """``int(digits)`` (an optional sign and decimal digits), clamped to +-10**9.
+
+    Only exponents near the float32 range reach the exact tie check, so the
+    clamp changes no result; it keeps int() off text of thousands of digits.
+    """
+    negative = digits[:1] == b"-"
+    body = digits.lstrip(b"+-").lstrip(b"0")
+    value = int(body) if 0 < len(body) <= 9 else (10**9 if body else 0)
+    return -value if negative else value
+
+
+def _round(value: float, bits: int, versus: Callable[[float], int]) -> float:
+    """``value`` (the correctly rounded double) rounded to ``bits``, exactly.
+
+    ``versus(mid)`` is the sign of the exact ``|text value| - mid``.
+    """
     if bits == 64 or not math.isfinite(value):
         return value
     mag = abs(value)
@@ -125,10 +165,10 @@ def _round(value: float, bits: int, exact: Callable[[], Fraction]) -> float:
     mid = (Fraction(lo) + (Fraction(2**128) if math.isinf(hi) else Fraction(hi))) / 2
     if Fraction(mag) != mid:
         return single
-    x = abs(exact())
-    if x == mid:
+    side = versus(mag)  # mag == mid: a double holds every float32 midpoint
+    if side == 0:
         return single  # a true tie: numpy rounds half to even, as TF does
-    result = hi if x > mid else lo
+    result = hi if side > 0 else lo
     return result if value > 0 else -result
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from decimal import Decimal
+import time
+from decimal import Decimal, localcontext
 from fractions import Fraction
 
 import numpy as np
@@ -141,3 +142,96 @@ def test_float32_midpoints_round_half_even(m, e):
 def test_float64_round_trips_repr(x):
     assert parse_float(repr(x).encode(), 64) == x
     assert parse_float(x.hex().encode(), 64) == x
+
+
+# --- Long fields: linear time, and TF's errors rather than Python's limits ---
+
+
+def _best_time_s(fn, repeat: int = 3) -> float:
+    best = math.inf
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda n: b"9" * n + b"x",  # decimal digits, then not a number
+        lambda n: b"1." + b"9" * n + b"x",
+        lambda n: b"1e" + b"9" * n + b"x",
+        lambda n: b"0x" + b"f" * n + b"x",  # hex digits, then not a number
+        lambda n: b"0x1." + b"f" * n + b"p",
+    ],
+    ids=["digits", "fraction", "exponent", "hex", "hex-fraction"],
+)
+@pytest.mark.timeout(60)  # a quadratic scan of 1 MB takes hours
+def test_number_recognition_is_linear_in_field_length(make):
+    small, big = make(100_000), make(1_000_000)
+    t_small = _best_time_s(lambda: parse_float(small, 64))
+    t_big = _best_time_s(lambda: parse_float(big, 64))
+    assert parse_float(big, 64) is None
+    assert t_big < 1.0, f"1 MB field took {t_big:.2f} s"
+    # linear: about 10x for 10x the bytes (quadratic would be 100x)
+    assert t_big < 30 * max(t_small, 1e-3), (t_small, t_big)
+
+
+@pytest.mark.timeout(60)
+def test_decode_csv_of_a_long_field_is_fast():
+    import pipeline as pl
+    from pipeline.errors import InvalidArgumentError
+
+    field = b"9" * 1_000_000 + b"x"
+    start = time.perf_counter()
+    with pytest.raises(
+        InvalidArgumentError, match="Field 0 in record 0 is not a valid"
+    ):
+        pl.io.decode_csv([field], [[0.0]])
+    assert time.perf_counter() - start < 2.0
+
+
+@pytest.mark.parametrize("bits", [32, 64])
+def test_long_integer_text_is_out_of_range_not_a_python_error(bits):
+    assert parse_int(b"1" * 5000, bits) is None
+    assert parse_int(b"-" + b"9" * 5000, bits) is None
+    assert parse_int(b"0" * 5000 + b"42", bits) == 42  # leading zeros are fine
+    assert parse_int(b" -" + b"0" * 5000 + b"7 ", bits) == -7
+    lo = -(2 ** (bits - 1))
+    assert parse_int(b"-" + b"0" * 5000 + str(-lo).encode(), bits) == lo
+    assert parse_int(b"0" * 5000 + str(-lo).encode(), bits) is None
+
+
+def test_long_float_text_keeps_exact_rounding():
+    assert parse_float(b"1" + b"0" * 5000, 32) == math.inf
+    assert parse_float(b"1" + b"0" * 5000, 64) == math.inf
+    assert parse_float(b"0." + b"0" * 5000 + b"1", 64) == 0.0
+    assert parse_float(b"1e" + b"0" * 5000 + b"2", 64) == 100.0
+    # 2**24 + 1 is halfway between two float32 values: digits far away decide
+    tie = b"16777217." + b"0" * 200_000
+    assert parse_float(tie, 32) == 16777216.0  # a true tie: to even
+    assert parse_float(tie + b"1", 32) == 16777218.0
+    assert parse_float(b"-" + tie + b"1", 32) == -16777218.0
+    assert parse_float(b"0x1000001." + b"0" * 200_000 + b"1", 32) == 16777218.0
+    assert parse_float(b"0x1000001." + b"0" * 200_000, 32) == 16777216.0
+
+
+@given(
+    st.integers(0, 2**24 - 1),
+    st.integers(-149, 100),
+    st.integers(1, 3000),
+    st.sampled_from([-1, 0, 1]),
+)
+def test_long_float32_ties_decided_exactly(m, e, pad, side):
+    """A float32 midpoint written with thousands of digits, nudged up or not."""
+    mid = Fraction(2 * m + 1, 2) * Fraction(2) ** e
+    with localcontext() as ctx:
+        ctx.prec = 400  # enough for every float32 midpoint
+        text = format(Decimal(mid.numerator) / Decimal(mid.denominator), "f")
+    assert Fraction(Decimal(text)) == mid
+    text = (text if "." in text else text + ".") + "0" * pad + ("1" if side else "")
+    if side < 0:
+        text = "-" + text
+    exact = Fraction(Decimal(text))
+    assert parse_float(text.encode(), 32) == _exact_f32(exact), text[:40]
