@@ -21,6 +21,9 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
+from pipeline.graph.base import fn_label
+from pipeline.graph.failures import with_note
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -30,8 +33,11 @@ _names = itertools.count()
 class _Ahead:
     """The shared state of one `ordered_map`: input, results, flags."""
 
-    def __init__(self, fn: Callable[[Any], Any], items: Iterator, ahead: int) -> None:
+    def __init__(
+        self, fn: Callable[[Any], Any], items: Iterator, ahead: int, label: str
+    ) -> None:
         self.fn, self.items, self.ahead = fn, items, max(1, ahead)
+        self.label = label
         self.cond = threading.Condition(threading.Lock())
         self.read_lock = threading.Lock()
         self.results: dict[int, tuple[bool, Any]] = {}
@@ -61,13 +67,17 @@ class _Ahead:
                     self._finish(seq, None, end=seq)
                     return
                 except BaseException as e:  # noqa: BLE001 - handed to the consumer
-                    self._finish(seq, (False, e), end=seq + 1)
+                    self._finish(seq, self._failed(e, seq), end=seq + 1)
                     return
             try:
                 result = (True, self.fn(item))
             except BaseException as e:  # noqa: BLE001 - handed to the consumer
-                result = (False, e)
+                result = self._failed(e, seq)
             self._finish(seq, result)
+
+    def _failed(self, exc: BaseException, seq: int) -> tuple[bool, BaseException]:
+        note = f"raised in pipeline stage {self.label} at element index {seq}"
+        return False, with_note(exc, note)
 
     def _finish(self, seq: int, result: Any, end: int | None = None) -> None:
         """Record ``seq``'s result; ``end``: the input ended (set once, while
@@ -98,15 +108,24 @@ class _Ahead:
 
 
 def ordered_map(
-    fn: Callable[[T], R], items: Iterator[T], workers: int = 2, ahead: int | None = None
+    fn: Callable[[T], R],
+    items: Iterator[T],
+    workers: int = 2,
+    ahead: int | None = None,
+    label: str | None = None,
 ) -> Iterator[R]:
     """``fn`` over ``items`` in ``workers`` threads, results in input order.
+
+    An exception of any kind, from ``items`` or ``fn``, is raised here in
+    its place in the sequence, with its traceback and a note naming the stage
+    and the item's index; the threads then stop.
 
     Args:
         fn: applied to each item in a worker thread.
         items: the input, read by one worker at a time.
         workers: threads to start (1 runs ``fn`` inline, starting none).
         ahead: results that may wait for the consumer; defaults to ``workers``.
+        label: the stage's name in notes; defaults to ``readahead(<fn>)``.
 
     Example:
         >>> it = ordered_map(str, iter([1, 2, 3]), workers=3, ahead=1)
@@ -116,7 +135,7 @@ def ordered_map(
     if workers <= 1:
         yield from map(fn, items)
         return
-    state = _Ahead(fn, items, ahead or workers)
+    state = _Ahead(fn, items, ahead or workers, label or f"readahead({fn_label(fn)})")
     threads = [
         threading.Thread(
             target=state.work, name=f"pipeline-readahead-{next(_names)}", daemon=True

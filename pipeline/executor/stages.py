@@ -19,18 +19,24 @@ Example:
 
 from __future__ import annotations
 
+import functools
+import logging
 import sys
 import threading
 import time
 from typing import Any
 
+from pipeline.errors import FailedPreconditionError
 from pipeline.executor import autotune
 from pipeline.executor.buffers import CLOSED, BoundedBuffer
-from pipeline.graph.base import AUTOTUNE, IterContext, NodeIterator
-from pipeline.graph.failures import ElementFailure
+from pipeline.executor.guard import STALE, ParentGuard
+from pipeline.graph.base import AUTOTUNE, IterContext, NodeIterator, failure_of
 
+#: How long ``close()``/``set_state()`` wait for a stage's threads (read at
+#: each call, so tests may patch it).
 _JOIN_TIMEOUT_S = 5.0
 END = object()
+_log = logging.getLogger("pipeline")
 
 
 class StageStats:
@@ -73,14 +79,25 @@ class StageStats:
         }
 
 
-def pull_block(parent: NodeIterator, size: int, stats: StageStats) -> tuple[list, bool]:
-    """Up to ``size`` elements of ``parent`` and whether it ended."""
+def pull_block(
+    parent: NodeIterator, size: int, stats: StageStats, index: int
+) -> tuple[list, bool]:
+    """Up to ``size`` elements of ``parent`` and whether it ended.
+
+    An exception raised by ``parent`` (any kind: a bug upstream, or an
+    interrupt) ends the input: it comes last in the block as a failure noted
+    with the stage and the index of the element it replaces (``index`` is the
+    index of the block's first element).
+    """
     out: list[Any] = []
     start = time.perf_counter()
     try:
         for _ in range(size):
             out.append(next(parent))
     except StopIteration:
+        return out, True
+    except BaseException as e:  # noqa: BLE001 - handed to the consumer
+        out.append(failure_of(e, stats.label, index + len(out)))  # type: ignore[arg-type]
         return out, True
     finally:
         stats.wait_input_s += time.perf_counter() - start
@@ -90,8 +107,10 @@ def pull_block(parent: NodeIterator, size: int, stats: StageStats) -> tuple[list
 class ThreadedStage(NodeIterator):
     """Consumer side of a stage fed with ``(elements, checkpoint, index)`` blocks.
 
-    Subclasses implement ``_launch()`` (start threads), ``_take()`` (the next
-    block or None at the end) and ``_halt()`` (stop and join threads).
+    Subclasses implement ``_launch()`` (start threads that read the parent
+    only through ``self.guard.read(self.guard.gen, ...)``, the generation
+    passed at launch), ``_take()`` (the next block or None at the end) and
+    ``_halt()`` (signal the threads, then ``self._join()``).
     """
 
     kind = "stage"
@@ -101,13 +120,15 @@ class ThreadedStage(NodeIterator):
     ) -> None:
         super().__init__(parent)
         self.parent, self.label = parent, label
+        self.guard = ParentGuard(parent)
         self.threads: list[threading.Thread] = []
         self.stop = threading.Event()
-        self.running = self.ended = False
+        self.running = self.ended = self.closed = False
         self.block: list[Any] = []
         self.offset, self.index0 = 0, 0
         self.ckpt: Any = None
         self.restored: dict[str, Any] | None = None
+        self.deadline = 0.0
         self.registry = getattr(ctx, "register", None) and ctx
         if self.registry is not None:
             self.registry.register(self)
@@ -138,7 +159,8 @@ class ThreadedStage(NodeIterator):
         raise StopIteration
 
     def _parent_state(self) -> dict[str, Any]:
-        return {"parent": self.parent.get_state(), "skip": 0, "index": 0}
+        state = self.guard.read(self.guard.gen, lambda p: p.get_state())
+        return {"parent": state, "skip": 0, "index": 0}
 
     def get_state(self) -> dict[str, Any]:
         if self.ended:
@@ -152,24 +174,56 @@ class ThreadedStage(NodeIterator):
         }
 
     def set_state(self, state: dict[str, Any]) -> None:
+        """Stop the threads, then restore the parent (never while an old
+        thread may still be inside it).
+
+        Raises:
+            FailedPreconditionError: a thread is still inside the parent
+                after the join timeout (the stage is then closed).
+        """
         self._halt()
-        self.threads, self.stop = [], threading.Event()
-        self.running, self.block, self.offset, self.ckpt = False, [], 0, None
-        self.ended = bool(state.get("end"))
-        if self.ended:
-            return
-        self.parent.set_state(state["parent"])
-        for _ in range(state["skip"]):
-            next(self.parent)
-        self.restored = dict(state, parent=self.parent.get_state(), skip=0)
+        if not self.guard.take(self.deadline - time.monotonic()):
+            self._close_parent()  # left to the stuck thread
+            raise FailedPreconditionError(
+                f"cannot restore the state of stage {self.label}: its thread "
+                f"{self._stuck_names()} is still reading the stage's input after "
+                f"{_JOIN_TIMEOUT_S:g} s; close this iterator and make a new one"
+            )
+        try:
+            self.threads, self.stop = [], threading.Event()
+            self.running, self.block, self.offset, self.ckpt = False, [], 0, None
+            self.ended = bool(state.get("end"))
+            if self.ended:
+                return
+            self.parent.set_state(state["parent"])
+            for _ in range(state["skip"]):
+                next(self.parent)
+            self.restored = dict(state, parent=self.parent.get_state(), skip=0)
+        finally:
+            self.guard.give_back()
 
     def _join(self) -> None:
+        """Join the threads within one `_JOIN_TIMEOUT_S`; warn about any left."""
+        self.deadline = time.monotonic() + _JOIN_TIMEOUT_S
         if sys.is_finalizing():
             return
         me = threading.current_thread()
         for t in self.threads:
             if t is not me:
-                t.join(_JOIN_TIMEOUT_S)
+                t.join(max(0.0, self.deadline - time.monotonic()))
+        for t in self.threads:
+            if t is not me and t.is_alive():
+                _log.warning(
+                    "pipeline: thread %s of stage %s did not stop within %g s; "
+                    "its stage's input is left alone until it does",
+                    t.name,
+                    self.label,
+                    _JOIN_TIMEOUT_S,
+                )
+
+    def _stuck_names(self) -> str:
+        alive = [t.name for t in self.threads if t.is_alive()]
+        return ", ".join(alive) or "(ended meanwhile)"
 
     def prime(self) -> None:
         """Start the threads now (not at the first ``next``)."""
@@ -179,9 +233,18 @@ class ThreadedStage(NodeIterator):
             self._launch()
 
     def close(self) -> None:
+        """Stop the threads and close the parent (idempotent). A thread stuck
+        inside the parent past the timeout closes the parent when it leaves."""
+        if self.closed:
+            return
         self.ended = True
         self._halt()
-        self.parent.close()
+        self._close_parent()
+
+    def _close_parent(self) -> None:
+        self.closed = self.ended = True
+        wait_s = 0.0 if sys.is_finalizing() else self.deadline - time.monotonic()
+        self.guard.close_parent(wait_s)
         if self.registry is not None:
             self.registry.retire(self)
             self.registry = None
@@ -200,28 +263,44 @@ class ThreadedStage(NodeIterator):
         return self.counters.as_dict()
 
 
-def _prefetch_loop(
-    parent: NodeIterator, buf: BoundedBuffer, stop: threading.Event, stats: StageStats
-) -> None:
-    index = 0
+def read_block(
+    parent: NodeIterator, size: int, stats: StageStats, index: int
+) -> tuple[Any, list, bool]:
+    """``(checkpoint, block, ended)``: `pull_block` after the parent's state."""
     try:
-        while not stop.is_set():
-            ckpt = parent.get_state()
-            start = time.perf_counter()
-            wait0 = stats.wait_input_s
-            block, ended = pull_block(parent, stats.block_size, stats)
-            stats.busy_s += time.perf_counter() - start - (stats.wait_input_s - wait0)
-            if block:
-                if not buf.put((block, ckpt, index)):
-                    return
-                stats.produced += len(block)
-                index += len(block)
-            if ended:
-                buf.put(END)
+        ckpt = parent.get_state()
+    except BaseException as e:  # noqa: BLE001 - handed to the consumer
+        return None, [failure_of(e, stats.label, index)], True  # type: ignore[arg-type]
+    return (ckpt, *pull_block(parent, size, stats, index))
+
+
+def _prefetch_loop(
+    guard: ParentGuard,
+    gen: int,
+    buf: BoundedBuffer,
+    stop: threading.Event,
+    stats: StageStats,
+    index: int,
+) -> None:
+    while not stop.is_set():
+        start = time.perf_counter()
+        wait0 = stats.wait_input_s
+        read = functools.partial(
+            read_block, size=stats.block_size, stats=stats, index=index
+        )
+        got = guard.read(gen, read)
+        if got is STALE:
+            return
+        ckpt, block, ended = got
+        stats.busy_s += time.perf_counter() - start - (stats.wait_input_s - wait0)
+        if block:
+            if not buf.put((block, ckpt, index)):
                 return
-    except BaseException as e:  # a bug upstream: surface it at the consumer
-        buf.put(([ElementFailure(e, where={"stage": stats.label})], None, index))
-        buf.put(END)
+            stats.produced += len(block)
+            index += len(block)
+        if ended:
+            buf.put(END)
+            return
 
 
 class PrefetchIterator(ThreadedStage):
@@ -248,7 +327,8 @@ class PrefetchIterator(ThreadedStage):
     def _launch(self) -> None:
         self.buf = BoundedBuffer(self.blocks)
         self.counters.buffer = self.buf
-        args = (self.parent, self.buf, self.stop, self.counters)
+        index = (self.restored or {}).get("index", 0)
+        args = (self.guard, self.guard.gen, self.buf, self.stop, self.counters, index)
         self._spawn(_prefetch_loop, args, 1)
 
     def _take(self) -> Any:

@@ -15,16 +15,18 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
 from pipeline.executor import autotune
-from pipeline.executor.stages import StageStats, ThreadedStage, pull_block
+from pipeline.executor.guard import STALE, ParentGuard
+from pipeline.executor.stages import StageStats, ThreadedStage, read_block
 from pipeline.executor.tuning import Gate, ParallelismTuner
 from pipeline.graph.base import IterContext, NodeIterator, failure_of
-from pipeline.graph.failures import ElementFailure
+from pipeline.graph.failures import ElementFailure, is_fatal
 
 
 class Results:
@@ -91,10 +93,11 @@ class Results:
 
 
 class _Input:
-    """The parent iterator shared by the workers, read under a lock."""
+    """The parent iterator shared by the workers, read through the stage's
+    guard (one worker at a time, this run's generation only)."""
 
-    def __init__(self, parent: NodeIterator, index: int) -> None:
-        self.parent, self.index = parent, index
+    def __init__(self, guard: ParentGuard, gen: int, index: int) -> None:
+        self.guard, self.gen, self.index = guard, gen, index
         self.lock = threading.Lock()
         self.ended = False
 
@@ -107,15 +110,14 @@ class _Input:
             if seq is None:
                 return None
             index = self.index
-            try:
-                ckpt = self.parent.get_state()
-                block, ended = pull_block(self.parent, stats.block_size, stats)
-            except BaseException as e:  # a bug upstream: surface it at the consumer
-                block, ckpt, ended = (
-                    [ElementFailure(e, where={"stage": stats.label})],
-                    None,
-                    True,
-                )
+            read = functools.partial(
+                read_block, size=stats.block_size, stats=stats, index=index
+            )
+            got = self.guard.read(self.gen, read)
+            if got is STALE:
+                self.ended = True
+                return None
+            ckpt, block, ended = got
             self.index += len(block)
             if ended:
                 self.ended = True
@@ -137,8 +139,7 @@ def _work(
                 return
             seq, block, ckpt, index = task
             start = time.perf_counter()
-            label = stats.label
-            out = [_apply(mapper, e, index + j, label) for j, e in enumerate(block)]
+            out = _map_block(mapper, block, index, stats.label)
             busy = time.perf_counter() - start
             stats.add(len(out), busy)
             autotune.retune_map(stats, out, busy)
@@ -147,13 +148,27 @@ def _work(
             gate.leave()
 
 
+def _map_block(
+    mapper: Callable[[Any, int], Any], block: list, index: int, stage: str
+) -> list:
+    """The mapped block; it ends at a fatal failure (an interrupt or an exit:
+    the run is stopping, the rest is not mapped)."""
+    out = []
+    for j, elem in enumerate(block):
+        res = _apply(mapper, elem, index + j, stage)
+        out.append(res)
+        if isinstance(res, ElementFailure) and is_fatal(res.exception):
+            break
+    return out
+
+
 def _apply(mapper: Callable[[Any, int], Any], elem: Any, index: int, stage: str) -> Any:
     if isinstance(elem, ElementFailure):
         return elem
     try:
         return mapper(elem, index)
-    except Exception as e:
-        return failure_of(e, stage, index)
+    except BaseException as e:  # noqa: BLE001 - every kind reaches the consumer
+        return failure_of(e, stage, index)  # type: ignore[arg-type]
 
 
 class ParallelMapIterator(ThreadedStage):
@@ -195,7 +210,7 @@ class ParallelMapIterator(ThreadedStage):
     def _launch(self) -> None:
         self.results = Results(2 * self.workers, self.ordered)
         index = (self.restored or {}).get("index", 0)
-        source = _Input(self.parent, index)
+        source = _Input(self.guard, self.guard.gen, index)
         limit = self.counters.parallelism if self.tuner is not None else self.workers
         self.gate = Gate(limit)
         if self.tune and self.tuner is None:

@@ -47,6 +47,17 @@ class ElementFailure:
         return f"{type(self.exception).__name__}: {self.exception}"
 
 
+def is_fatal(exc: BaseException) -> bool:
+    """Whether ``exc`` stops the run: not an ``Exception`` (``KeyboardInterrupt``,
+    ``SystemExit``, ``GeneratorExit``). ``ignore_errors()`` never drops those.
+
+    Example:
+        >>> is_fatal(KeyboardInterrupt()), is_fatal(ValueError())
+        (True, False)
+    """
+    return not isinstance(exc, Exception)
+
+
 def with_note(exc: BaseException, note: str) -> BaseException:
     """Add ``note`` to ``exc`` once (``add_note``) and return it.
 

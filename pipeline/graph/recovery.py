@@ -2,7 +2,7 @@
 
 Example:
     >>> from pipeline.graph.sources import ListNode
-    >>> from pipeline.graph.failures import ElementFailure
+    >>> from pipeline.graph.failures import ElementFailure, is_fatal
     >>> src = ListNode((), (1, ElementFailure(ValueError("bad")), 2))
     >>> list(IterContext().build(IgnoreErrorsNode((src,))))
     [1, 2]
@@ -16,7 +16,7 @@ from typing import Any
 
 from pipeline.errors import DataLossError
 from pipeline.graph.base import UNKNOWN, IterContext, Node, NodeIterator
-from pipeline.graph.failures import ElementFailure
+from pipeline.graph.failures import ElementFailure, is_fatal
 
 _log = logging.getLogger("pipeline.data")
 
@@ -51,8 +51,8 @@ class IgnoreErrorsIterator(NodeIterator):
     def __next__(self) -> Any:
         while True:
             elem = next(self.parent)
-            if not isinstance(elem, ElementFailure):
-                return elem
+            if not isinstance(elem, ElementFailure) or is_fatal(elem.exception):
+                return elem  # an interrupt or an exit is never dropped
             self._count(elem)
 
     def _count(self, failure: ElementFailure) -> None:
