@@ -54,7 +54,8 @@ class InflateStream(io.BufferedIOBase):
     def readable(self) -> bool:
         return True
 
-    def read1(self, size: int | None = -1) -> bytes:
+    def _available(self) -> bool:
+        """Make ``_pending[_pos:]`` non-empty unless the stream is done."""
         if self._pos >= len(self._pending):
             self._pending, self._pos = b"", 0
             if self._failure is not None:
@@ -62,6 +63,43 @@ class InflateStream(io.BufferedIOBase):
                 raise failure
             while not self._pending and not self._done:
                 self._fill()
+        return self._pos < len(self._pending)
+
+    def peek(self, size: int = 0) -> bytes:
+        """The buffered bytes ahead (at least one unless at the end), unread."""
+        self._available()
+        return self._pending[self._pos :]
+
+    def readline(self, size: int | None = -1) -> bytes:
+        """The next line, ``\\n`` included, from the inflated chunks directly.
+
+        (``IOBase.readline`` would read one byte per call.)
+        """
+        limit = -1 if size is None else size
+        parts: list[bytes] = []
+        got = 0
+        while limit < 0 or got < limit:
+            try:
+                if not self._available():
+                    break
+            except DataLossError as e:
+                if not parts:
+                    raise
+                self._failure = e  # raised by the next call
+                break
+            newline = self._pending.find(b"\n", self._pos)
+            stop = len(self._pending) if newline < 0 else newline + 1
+            if limit >= 0:
+                stop = min(stop, self._pos + limit - got)
+            parts.append(self._pending[self._pos : stop])
+            got += stop - self._pos
+            self._pos = stop
+            if newline >= 0 and stop == newline + 1:
+                break
+        return b"".join(parts)
+
+    def read1(self, size: int | None = -1) -> bytes:
+        self._available()
         end = len(self._pending)
         if size is not None and size >= 0:
             end = min(end, self._pos + size)
