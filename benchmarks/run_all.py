@@ -40,6 +40,8 @@ TRIAL_RESULTS = _HERE / "data" / "RESULTS-trial.md"
 FULL_ARGS = {"feature_columns": ["--e2e", "--hashing"]}
 #: Small sizes and one pass: every code path, in a couple of minutes.
 QUICK_ARGS = {
+    "global_shuffle": ["--rows", "40000", "--passes", "1", "--rss"],
+    "torch": ["--rows", "20000", "--passes", "1"],
     "cli": ["--rows", "20000", "--passes", "1"],
     "csv": ["--rows", "20000", "--shards", "4", "--passes", "1", "--slow-rows",
             "5000"],

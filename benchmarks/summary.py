@@ -231,6 +231,20 @@ _CLI = [
          5.0, "#6"),
 ]  # fmt: skip
 
+_torch_rates = _paired_rates("ours_rows_per_s", "theirs_rows_per_s", "workload")
+_TORCH = [
+    Spec("to_torch(), DataLoader(num_workers=2): taxi CSV shards",
+         "pandas read_csv(chunksize=256) Dataset", "tf:csv", "ours:csv", "rows/s",
+         3.0, "#12"),
+    Spec("to_torch(), DataLoader(num_workers=2): taxi TFRecord shards",
+         "`tfrecord` package Dataset", "tf:tfrecord", "ours:tfrecord", "rows/s",
+         3.0, "#12"),
+]  # fmt: skip
+_GLOBAL_SHUFFLE = [
+    Spec("global_shuffle over indexed TFRecord shards", "sequential read, same files",
+         "tf:global_shuffle", "ours:global_shuffle", "rows/s", 0.5, "#12"),
+]  # fmt: skip
+
 _Rates = Callable[[list[Record]], Rates]
 _Specs = Callable[[list[Record]], list[Spec]]
 #: script short name -> (its rates, its row specs), in the table's order.
@@ -242,6 +256,8 @@ SCRIPTS: dict[str, tuple[_Rates, _Specs]] = {
     "nn": (_nn_rates, lambda lines: _NN),
     "optimizers": (_optimizer_rates, _optimizer_specs),
     "cli": (_cli_rates, lambda lines: _CLI),
+    "torch": (_torch_rates, lambda lines: _TORCH),
+    "global_shuffle": (_torch_rates, lambda lines: _GLOBAL_SHUFFLE),
 }
 
 
