@@ -1,7 +1,8 @@
 """The parent process: schedules batches on worker processes and watches them.
 
-Batches go to ``jobs`` worker processes (spawned, so a segfault or abort in a
-parser kills only the worker). A worker that dies is a crash and one whose
+Batches go to ``jobs`` worker processes (forked from a clean fork server
+that has the targets' modules loaded, so a restart is quick and a segfault or
+abort in a parser kills only the worker). A worker that dies is a crash and one whose
 current case runs past ``hang_s`` is killed as a hang; either way the parent
 reads the case index the worker left in shared memory, rebuilds that input
 from its seed, saves it, starts a new worker, and runs the batch again
@@ -31,6 +32,7 @@ from tools.fuzz.targets import DEFAULT_MODULE, load_targets
 from tools.fuzz.worker import worker_main
 
 _START_TIMEOUT_S = 120.0
+_PRELOAD = [f"tools.fuzz.targets_{n}" for n in ("csv", "example", "model", "tfrecord")]
 _POLL_S = 0.2
 
 
@@ -46,6 +48,7 @@ class Options:
     module: str = DEFAULT_MODULE
     findings_dir: str = ".fuzz-findings"
     hang_s: float = 10.0
+    hang_floor_s: float = 2.0
     memory_mb: int = 3072
     twin: bool = True
     progress_s: float = 15.0
@@ -56,7 +59,7 @@ class _Worker:
     """One worker process, its pipe, its progress cell and its current batch."""
 
     def __init__(self, ctx, opts: Options, pools: dict, scratch: str) -> None:
-        self.progress = ctx.RawArray("d", 2)
+        self.progress = ctx.RawArray("d", 3)
         self.progress[0] = -1.0
         parent, child = ctx.Pipe()
         self.conn = parent
@@ -165,32 +168,22 @@ class Run:
         index = int(w.progress[0])
         self.totals[name][kind] += 1
         self.totals[name]["cases"] += 1
-        if index < 0:
-            self.store.add(
-                {
-                    "target": name,
-                    "kind": kind,
-                    "signature": detail,
-                    "detail": detail + " (between cases)",
-                    "case": [batch_seed, -1],
-                    "data": None,
-                }
-            )
-            return None
-        data = self.targets[name].make_case(
-            case_seed(batch_seed, index), self.pools[name]
-        )
-        self.store.add(
-            {
-                "target": name,
-                "kind": kind,
-                "signature": detail,
-                "detail": detail,
-                "case": [batch_seed, index],
-                "data": data,
-            }
-        )
-        return name, batch_seed, n, skip | {index}
+        data = None
+        if index >= 0:
+            seed = case_seed(batch_seed, index)
+            data = self.targets[name].make_case(seed, self.pools[name])
+        self.store.add({
+            "target": name, "kind": kind, "detail": detail, "data": data,
+            "signature": detail if kind == "crashes" else "no answer in time",
+            "case": [batch_seed, index],
+        })  # fmt: skip
+        return (name, batch_seed, n, skip | {index}) if index >= 0 else None
+
+    def _hang_limit(self, own: float) -> float:
+        """Seconds a case may run: its own limit, within [hang_floor_s, hang_s]."""
+        if own <= 0:
+            return self.opts.hang_s
+        return min(self.opts.hang_s, max(self.opts.hang_floor_s, own))
 
     def _watch(self, w: _Worker, ctx, scratch: str) -> _Worker:
         """Collect a finished batch, or handle a crash or a hang; the live worker."""
@@ -204,11 +197,11 @@ class Run:
             except (EOFError, OSError):
                 pass
         if w.process.is_alive():
-            started = w.progress[1]
-            if w.progress[0] < 0 or time.monotonic() - started <= self.opts.hang_s:
+            limit = self._hang_limit(w.progress[2])
+            if w.progress[0] < 0 or time.monotonic() - w.progress[1] <= limit:
                 return w
             w.stop(kill=True)
-            retry = self._lost_case(w, "hangs", f"no answer in {self.opts.hang_s:g} s")
+            retry = self._lost_case(w, "hangs", f"no answer in {limit:g} s")
         else:
             w.process.join(1)
             code = w.process.exitcode
@@ -223,7 +216,9 @@ class Run:
 
     def execute(self, report=None) -> dict[str, collections.Counter]:
         """Run until ``cases`` cases are done or ``seconds`` have passed."""
-        ctx = mp.get_context("spawn")
+        ctx = mp.get_context("forkserver")
+        if self.opts.module == DEFAULT_MODULE:  # new workers fork with these loaded
+            ctx.set_forkserver_preload(["tools.fuzz.worker", *_PRELOAD])
         scratch = tempfile.mkdtemp(prefix="pipeline-fuzz-")
         schedule = _Schedule(self.targets, self.seed, self.opts.cases)
         workers: list[_Worker] = []

@@ -42,6 +42,9 @@ class Target:
         us_per_byte: the time bound's part per input byte, in microseconds.
         twin_max_bytes: inputs longer than this skip the (slow) twin.
         random_share: share of cases that are random bytes.
+        fresh: builds a new valid input from a random generator, or None.
+        fresh_share: share of cases built by ``fresh`` (unmutated: valid
+            inputs whose results the twin comparison checks in full).
     """
 
     name: str
@@ -56,10 +59,15 @@ class Target:
     us_per_byte: float = 2.0
     twin_max_bytes: int = 1 << 16
     random_share: float = 0.03
+    fresh: Callable[[random.Random], bytes] | None = None
+    fresh_share: float = 0.2
 
     def make_case(self, case_seed: int, pool: Sequence[bytes]) -> bytes:
         """The bytes of case ``case_seed``: a function of the seed and the pool."""
-        return mutate(random.Random(case_seed), pool, self.mutators, self.random_share)
+        rng = random.Random(case_seed)
+        if self.fresh is not None and rng.random() < self.fresh_share:
+            return self.fresh(rng)
+        return mutate(rng, pool, self.mutators, self.random_share)
 
     def bound_s(self, size: int) -> float:
         """The most seconds a case of ``size`` bytes may take."""

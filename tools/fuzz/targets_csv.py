@@ -149,6 +149,40 @@ def csv_noise(rng: random.Random, data: bytes, _: Sequence[bytes] = ()) -> bytes
     return data[:at] + token * rng.choice((1, 1, 2, 50)) + data[at:]
 
 
+#: The kind of each file column of each configuration (i int, f float, s string).
+_KINDS = ("ifs", "ifs", "ifs", "iss", "fis", "fff")
+
+
+def _field(rng: random.Random, kind: str, quotes: bool) -> bytes:
+    if rng.random() < 0.1:
+        return b""
+    if rng.random() < 0.05:
+        kind = rng.choice("ifs")
+    if kind == "i":
+        return str(rng.randint(-(1 << 31), (1 << 31) - 1)).encode()
+    if kind == "f":
+        value = rng.uniform(-1e6, 1e6) * 10.0 ** rng.randint(-40, 30)
+        return (
+            repr(value) if rng.random() < 0.5 else f"{value:.{rng.randint(0, 9)}e}"
+        ).encode()
+    text = rng.randbytes(rng.randint(0, 6)).replace(b"\n", b"").replace(b"\r", b"")
+    if quotes and rng.random() < 0.5:
+        return b'"' + text.replace(b'"', b'""') + b'"'
+    return bytes(c for c in text if c not in b'",|\t;') or b"x"
+
+
+def fresh_csv(rng: random.Random) -> bytes:
+    """New CSV text in a random configuration: numbers, empty and quoted fields."""
+    pick = rng.randrange(256)
+    delim, quotes = _config(pick)[1:3]
+    kinds = _KINDS[pick % len(_KINDS)]
+    rows = [
+        delim.encode().join(_field(rng, k, quotes) for k in kinds)
+        for _ in range(rng.randint(1, 8))
+    ]
+    return bytes([pick]) + b"\n".join(rows)
+
+
 def _csv_target(name: str, run, seeds, weight: float, batch: int, base_ms: float):
     return Target(
         name,
@@ -161,6 +195,7 @@ def _csv_target(name: str, run, seeds, weight: float, batch: int, base_ms: float
         batch=batch,
         base_ms=base_ms,
         twin_max_bytes=4096,
+        fresh=fresh_csv,
     )
 
 

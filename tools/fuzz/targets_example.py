@@ -111,6 +111,40 @@ def example_seeds() -> list[bytes]:
     ]
 
 
+def _floats(rng: random.Random, n: int) -> np.ndarray:
+    """float32 values from random bits: NaNs with payloads, infinities, subnormals."""
+    bits = [rng.getrandbits(32) for _ in range(n)]
+    if rng.random() < 0.5:
+        edges = (0x7FC00000, 0x7F800001, 0xFFC00001, 0x7F800000, 0x00000001, 0x80000000)
+        bits = [rng.choice(edges) if rng.random() < 0.3 else b for b in bits]
+    return np.array(bits, dtype=np.uint32).view(np.float32)
+
+
+def _fresh_value(rng: random.Random, key: str):
+    n = rng.choice((0, 1, 2, 2, 3, 4, 6))
+    kind = key if rng.random() < 0.85 else rng.choice("ifs")
+    if rng.random() < 0.05:
+        return None
+    if kind == "i":
+        edges = (0, -1, 1, (1 << 63) - 1, -(1 << 63))
+        ints = [rng.choice(edges) if rng.random() < 0.3 else rng.randint(-999, 999)
+                for _ in range(n)]  # fmt: skip
+        return np.array(ints, dtype=np.int64)
+    if kind == "f":
+        return _floats(rng, n)
+    return np.array([rng.randbytes(rng.choice((0, 1, 3, 40))) for _ in range(n)],
+                    dtype=object)  # fmt: skip
+
+
+def fresh_example(rng: random.Random) -> bytes:
+    """A new valid Example with random i/f/s lists (and maybe an extra key)."""
+    keys = [k for k in ("i", "f", "s") if rng.random() < 0.9]
+    if rng.random() < 0.2:
+        keys.append(rng.choice(("extra", "", "\u00e9")))
+    values = {k: _fresh_value(rng, k if k in ("i", "f", "s") else "s") for k in keys}
+    return bytes([rng.randrange(256)]) + example_message.serialize_example(values)
+
+
 def add_field(rng: random.Random, data: bytes, _: Sequence[bytes] = ()) -> bytes:
     """A field with a random tag and wire type (and a plausible length) inserted."""
     tag = m.varint((rng.randint(1, 20) << 3) | rng.choice((0, 1, 2, 2, 5, 3, 4, 7)))
@@ -131,5 +165,6 @@ TARGETS = (
         weight=30,
         batch=500,
         twin_max_bytes=16384,
+        fresh=fresh_example,
     ),
 )

@@ -5,6 +5,8 @@ A batch is ``(target name, batch seed, n, skip)``: the worker builds case
 cross the pipe. Before each case it writes the case index and start time to a
 shared array; when the worker dies or overruns, the parent reads them to know
 which input was at fault, rebuilds that input, and re-runs the batch without it.
+The third cell is the case's own hang limit: 20 times its time bound (0 while
+the input is being built).
 
 Example:
     >>> from tools.fuzz.targets import load_targets
@@ -26,6 +28,8 @@ from typing import Any
 
 from tools.fuzz.target import Target, canon, case_seed, describe_error
 
+#: A case is a hang past this many times its time bound (within the run's limits).
+_HANG_FACTOR = 20.0
 #: Inputs kept per signature and batch (the rest are only counted).
 _KEEP_PER_SIGNATURE = 2
 
@@ -152,8 +156,9 @@ def run_batch(
     for i in range(n):
         if i in skip:
             continue
-        progress[0], progress[1] = float(i), time.monotonic()
+        progress[0], progress[1], progress[2] = float(i), time.monotonic(), 0.0
         data = target.make_case(case_seed(batch_seed, i), pool)
+        progress[2] = _HANG_FACTOR * target.bound_s(len(data))
         batch.check(data, [batch_seed, i], twin)
     progress[0] = -1.0
     return dict(batch.stats), batch.findings
