@@ -38,6 +38,7 @@ class RunContext(IterContext):
         super().__init__(seed=seed, run=run)
         self.options = options
         self.stages: list[Any] = []
+        self.watched: list[Any] = []
         self.retired: dict[str, dict[str, Any]] = {}
         self.lock = threading.Lock()
 
@@ -74,29 +75,29 @@ class RunContext(IterContext):
         with self.lock:
             self.stages.append(stage)
 
+    def watch(self, counted: Any) -> None:
+        """Show a sequential iterator's ``stats()`` (ignore_errors' counts)
+        with the stages'; it retires itself when closed, and is not closed
+        by the context."""
+        with self.lock:
+            self.watched.append(counted)
+
     def retire(self, stage: Any) -> None:
         """Forget a closed stage, keeping its counters in the totals."""
         with self.lock:
-            if stage in self.stages:
-                self.stages.remove(stage)
-            stats = stage.stats()
-            total = self.retired.setdefault(stats["stage"], dict(stats, runs=0))
-            total["runs"] += 1
-            if total is not stats and total["runs"] > 1:
-                for key in ("produced", "busy_s", "wait_input_s"):
-                    total[key] += stats[key]
+            for live in (self.stages, self.watched):
+                if stage in live:
+                    live.remove(stage)
+            _add(self.retired, _stats_of(stage))
 
     def stats(self) -> list[dict[str, Any]]:
-        """The stats of every threaded stage, live or finished, by stage."""
+        """The stats of every threaded stage (and every ``ignore_errors``),
+        live or finished, summed by stage."""
         with self.lock:
-            live = [s.stats() for s in self.stages]
+            live = [_stats_of(s) for s in (*self.stages, *self.watched)]
             out = {k: dict(v) for k, v in self.retired.items()}
         for stats in live:
-            total = out.setdefault(stats["stage"], dict(stats, runs=0))
-            total["runs"] += 1
-            if total["runs"] > 1:
-                for key in ("produced", "busy_s", "wait_input_s"):
-                    total[key] += stats[key]
+            _add(out, stats)
         return list(out.values())
 
     def close(self) -> None:
@@ -105,3 +106,41 @@ class RunContext(IterContext):
             stages = list(self.stages)
         for stage in stages:
             stage.close()
+
+
+#: The keys every stats entry has (a sequential stage has no threads).
+_BLANK = {
+    "produced": 0,
+    "busy_s": 0.0,
+    "wait_input_s": 0.0,
+    "buffer_fill": 0.0,
+    "buffer_capacity": 0,
+    "block_size": 0,
+    "parallelism": 1,
+    "autotune": None,
+}
+#: Counters summed over the runs of one stage (e.g. one per interleave input).
+_SUMMED = (
+    "produced",
+    "busy_s",
+    "wait_input_s",
+    "dropped",
+    "records_lost",
+    "bytes_lost",
+)
+
+
+def _stats_of(stage: Any) -> dict[str, Any]:
+    return {**_BLANK, **stage.stats()}
+
+
+def _add(totals: dict[str, dict[str, Any]], stats: dict[str, Any]) -> None:
+    """Add one run's ``stats`` to the totals of its stage."""
+    total = totals.get(stats["stage"])
+    if total is None:
+        totals[stats["stage"]] = dict(stats, runs=1)
+        return
+    total["runs"] += 1
+    for key in _SUMMED:
+        if key in stats:
+            total[key] = total.get(key, 0) + stats[key]

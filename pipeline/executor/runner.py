@@ -142,7 +142,22 @@ class DatasetIterator:
 
     def stats(self) -> list[dict[str, Any]]:
         """Per threaded stage: elements produced, busy/waiting seconds, buffer
-        fill, and the parallelism chosen (AUTOTUNE included)."""
+        fill, and the parallelism chosen (AUTOTUNE included). Each
+        ``ignore_errors`` stage has an entry too, with ``dropped`` (elements),
+        ``records_lost`` and ``bytes_lost`` (as the sources report them).
+
+        Example:
+            >>> from pipeline.graph.sources import ListNode
+            >>> from pipeline.graph.recovery import IgnoreErrorsNode
+            >>> from pipeline.graph.failures import ElementFailure
+            >>> bad = ElementFailure(ValueError("x"), where={"records_lost": 3})
+            >>> node = IgnoreErrorsNode((ListNode((), (1, bad, 2)),))
+            >>> with DatasetIterator(node, Options(optimize=False)) as it:
+            ...     _ = list(it)
+            ...     (entry,) = it.stats()
+            >>> entry["dropped"], entry["records_lost"], entry["produced"]
+            (1, 3, 2)
+        """
         return self._ctx.stats()
 
     @property

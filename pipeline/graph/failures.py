@@ -46,6 +46,26 @@ class ElementFailure:
         """
         return f"{type(self.exception).__name__}: {self.exception}"
 
+    def lost(self) -> tuple[int, int]:
+        """``(records, bytes)`` this failure made unreadable.
+
+        A source that knows more than "one element" says so with
+        ``records_lost``/``bytes_lost``, in ``where`` or as attributes of the
+        exception (a broken TFRecord length header loses the rest of its
+        file). Otherwise it is one record and 0 known bytes.
+
+        Example:
+            >>> ElementFailure(ValueError("x")).lost()
+            (1, 0)
+            >>> ElementFailure(OSError("x"), where={"records_lost": 50}).lost()
+            (50, 0)
+        """
+        return self._count("records_lost", 1), self._count("bytes_lost", 0)
+
+    def _count(self, key: str, default: int) -> int:
+        value = self.where.get(key, getattr(self.exception, key, None))
+        return default if value is None else int(value)
+
 
 def is_fatal(exc: BaseException) -> bool:
     """Whether ``exc`` stops the run: not an ``Exception`` (``KeyboardInterrupt``,

@@ -32,7 +32,11 @@ class IgnoreErrorsNode(Node):
     passes_elements = True
 
     def make_iterator(self, ctx: IterContext) -> NodeIterator:
-        return IgnoreErrorsIterator(ctx.build(self.parents[0]), self)
+        it = IgnoreErrorsIterator(ctx.build(self.parents[0]), self)
+        it.registry = getattr(ctx, "watch", None) and ctx
+        if it.registry is not None:  # the executor shows its counts in stats()
+            it.registry.watch(it)
+        return it
 
     def cardinality(self) -> int:
         return UNKNOWN  # as tf.data reports it, even for an infinite input
@@ -42,21 +46,40 @@ class IgnoreErrorsNode(Node):
 
 
 class IgnoreErrorsIterator(NodeIterator):
+    """Drops failures, counting elements dropped and records/bytes lost
+    (`ElementFailure.lost`); ``stats()`` shows the counts since the start of
+    the epoch (restores included)."""
+
     def __init__(self, parent: NodeIterator, node: IgnoreErrorsNode) -> None:
         super().__init__(parent)
         self.parent, self.node = parent, node
-        self.bad = 0
+        self.bad = self.produced = self.records_lost = self.bytes_lost = 0
         self.writer: Any = None
+        self.registry: Any = None
 
     def __next__(self) -> Any:
         while True:
             elem = next(self.parent)
             if not isinstance(elem, ElementFailure) or is_fatal(elem.exception):
+                self.produced += 1
                 return elem  # an interrupt or an exit is never dropped
             self._count(elem)
 
+    def stats(self) -> dict[str, Any]:
+        """Elements passed on and dropped, records and bytes lost."""
+        return {
+            "stage": str(self.node),
+            "produced": self.produced,
+            "dropped": self.bad,
+            "records_lost": self.records_lost,
+            "bytes_lost": self.bytes_lost,
+        }
+
     def _count(self, failure: ElementFailure) -> None:
         self.bad += 1
+        records, nbytes = failure.lost()
+        self.records_lost += records
+        self.bytes_lost += nbytes
         node = self.node
         if node.log_warning:
             _log.warning(
@@ -79,16 +102,21 @@ class IgnoreErrorsIterator(NodeIterator):
         self.writer.write(quarantine_record(failure))
 
     def get_state(self) -> dict[str, Any]:
-        return {"parent": self.parent.get_state(), "bad": self.bad}
+        lost = [self.records_lost, self.bytes_lost]
+        return {"parent": self.parent.get_state(), "bad": self.bad, "lost": lost}
 
     def set_state(self, state: dict[str, Any]) -> None:
         self.parent.set_state(state["parent"])
         self.bad = state["bad"]
+        self.records_lost, self.bytes_lost = state.get("lost", (self.bad, 0))
 
     def close(self) -> None:
         if self.writer is not None:
             writer, self.writer = self.writer, None
             writer.close()
+        if self.registry is not None:
+            registry, self.registry = self.registry, None
+            registry.retire(self)
         super().close()
 
 

@@ -121,3 +121,77 @@ def test_failure_mid_batch_with_drop_remainder_is_reported_not_an_end():
     # ignore_errors: [0, (1)] fails, [2, 3], [(4)] fails, [5] is dropped (short)
     kept = ds.ignore_errors()
     assert [b.tolist() for b in kept] == [[2, 3]]
+
+
+def _ignore_stats(it):
+    (entry,) = [s for s in it.stats() if s["stage"].startswith("ignore_errors")]
+    return entry
+
+
+def test_stats_count_dropped_source_failures(no_thread_leak):
+    ds = Dataset._from_block_source(_FlakySource()).ignore_errors()
+    with iter(ds) as it:
+        assert [int(x) for x in it] == [0, 2, 3, 5]
+        entry = _ignore_stats(it)
+    assert entry["dropped"] == 2 and entry["produced"] == 4
+    assert entry["records_lost"] == 2 and entry["bytes_lost"] == 0
+
+
+class _LossySource:
+    """Records 0-9 of a shard; a broken header at record 4 loses 4..9 (60 bytes)."""
+
+    element_spec = pl.TensorSpec((), np.int64)
+    cardinality = pl.data.UNKNOWN_CARDINALITY
+
+    def __str__(self):
+        return "LossySource()"
+
+    def blocks(self, state):
+        if state is not None:
+            return
+        err = DataLossError("corrupted record length at 40", path="f", offset=40)
+        err.records_lost, err.bytes_lost = 6, 60  # what the source knows it lost
+        lost = ElementFailure(err, where={"offset": 40})
+        yield [np.int64(j) for j in range(4)] + [lost], {"done": True}
+
+
+def test_stats_count_the_records_a_failure_reports_lost(no_thread_leak):
+    ds = Dataset._from_block_source(_LossySource()).ignore_errors()
+    with iter(ds) as it:
+        assert [int(x) for x in it] == [0, 1, 2, 3]
+        entry = _ignore_stats(it)
+    assert entry["dropped"] == 1
+    assert entry["records_lost"] == 6 and entry["bytes_lost"] == 60
+
+
+def every_seventh_fails(x):
+    if x % 7 == 3:
+        raise Boom(f"bad {int(x)}")
+    return x
+
+
+@pytest.mark.parametrize("parallel", [None, 3])
+def test_stats_dropped_equals_the_bad_elements(parallel, no_thread_leak):
+    ds = Dataset.range(100).map(every_seventh_fails, num_parallel_calls=parallel)
+    ds = ds.ignore_errors().prefetch(4)
+    bad = [x for x in range(100) if x % 7 == 3]  # 14 of them
+    with iter(ds) as it:
+        assert [int(x) for x in it] == [x for x in range(100) if x not in bad]
+        entry = _ignore_stats(it)
+    assert entry["dropped"] == len(bad) == 14
+    assert entry["records_lost"] == 14 and entry["produced"] == 86
+
+
+def test_stats_dropped_inside_interleave_are_summed(no_thread_leak):
+    def shard(i):
+        return (
+            Dataset.range(10 * i, 10 * i + 10).map(every_seventh_fails).ignore_errors()
+        )
+
+    ds = Dataset.range(3).interleave(shard, cycle_length=2, num_parallel_calls=2)
+    with iter(ds) as it:
+        out = sorted(int(x) for x in it)
+        entry = _ignore_stats(it)
+    bad = [x for x in range(30) if x % 7 == 3]  # 3, 10, 17, 24
+    assert out == [x for x in range(30) if x not in bad]
+    assert entry["dropped"] == 4 and entry["runs"] == 3
