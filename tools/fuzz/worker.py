@@ -11,7 +11,7 @@ the input is being built).
 Example:
     >>> from tools.fuzz.targets import load_targets
     >>> t = load_targets()["csv"]
-    >>> stats, found = run_batch(t, t.seeds(), 1, 20, frozenset(), [0.0, 0.0], True)
+    >>> stats, found = run_batch(t, t.seeds(), 1, 20, frozenset(), [0.0] * 3, True)
     >>> stats["cases"]
     20
 """
