@@ -19,6 +19,7 @@ import argparse
 import importlib
 import sys
 
+from pipeline.cli import _display
 from pipeline.errors import PipelineError
 
 __all__ = ["main"]
@@ -75,7 +76,7 @@ def _run(argv: list[str]) -> int:
     except (PipelineError, OSError, ValueError) as e:
         message = getattr(e, "message", None) or str(e) or type(e).__name__
         message = " ".join(str(message).split())  # one line, whatever the library said
-        print(f"pipeline {args.command}: error: {message}", file=sys.stderr)
+        _display.say(f"pipeline {args.command}: error: {message}", sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(f"pipeline {args.command}: interrupted", file=sys.stderr)

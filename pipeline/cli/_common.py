@@ -19,10 +19,9 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
+from pipeline.cli import _display
 from pipeline.io import fs
 from pipeline.io.detect import FORMATS, Detected, detect
-
-_NON_TTY_WIDTH = 160
 
 
 def add_input_arguments(parser: argparse.ArgumentParser) -> None:
@@ -63,12 +62,8 @@ def resolve(args: argparse.Namespace) -> list[Detected]:
 
 
 def console(file: Any = None) -> Any:
-    """A rich console on stdout (wide when stdout is not a terminal)."""
-    from rich.console import Console
-
-    out = file or sys.stdout
-    tty = hasattr(out, "isatty") and out.isatty()
-    return Console(file=out, width=None if tty else _NON_TTY_WIDTH, highlight=False)
+    """A rich console on stdout that shows data as data (`_display.console`)."""
+    return _display.console(file)
 
 
 def print_json(doc: Any) -> None:
@@ -105,7 +100,7 @@ class Progress:
     def describe(self, text: str) -> None:
         """Change the bar's label (the current file)."""
         if self._bar is not None:
-            self._bar.update(self._task, description=text)
+            self._bar.update(self._task, description=_display.visible(text))
 
 
 @contextmanager
@@ -119,7 +114,7 @@ def progress(label: str, quiet: bool) -> Iterator[Progress]:
 
     columns = (
         SpinnerColumn(),
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),
         TextColumn("{task.completed:,} records"),
         TextColumn("{task.fields[rate]}"),
         TimeElapsedColumn(),

@@ -21,13 +21,13 @@ import pyarrow as pa
 
 from pipeline.cli import _examples
 from pipeline.cli._columns import arrow_to_column, strings_to_column
+from pipeline.cli._csv_chunks import csv_tables
 from pipeline.errors import InvalidArgumentError, PipelineError
 from pipeline.io import fs, tfrecord
 from pipeline.io.detect import Detected
 from pipeline.io.schema import Column
 
 _BATCH_RECORDS = 4096
-_CSV_BLOCK_BYTES = 1 << 20
 
 Batch = dict[str, Column]
 
@@ -44,7 +44,7 @@ def csv_names(d: Detected) -> list[str]:
         raise InvalidArgumentError(
             f"CSV file {d.path!r} is empty: expected a first line", path=d.path, line=1
         )
-    line = first.rstrip("\r\n").replace("\r", " ")
+    line = first.rstrip("\r\n")
     try:
         fields = next(csv.reader(io.StringIO(line), delimiter=d.delimiter or ","))
     except csv.Error:  # a quote left open: names as the delimiter splits them
@@ -60,29 +60,23 @@ def _csv_batches(
     import pyarrow.csv as pcsv
 
     names = csv_names(d)
-    read = pcsv.ReadOptions(
-        column_names=names, skip_rows=1 if d.header else 0, block_size=_CSV_BLOCK_BYTES
-    )
-    parse = pcsv.ParseOptions(delimiter=d.delimiter or ",", newlines_in_values=True)
     conv = pcsv.ConvertOptions(
         column_types={n: pa.string() for n in names}, strings_can_be_null=False
     )
-    with fs.open_input(d.path, d.compression) as f:
-        reader = pcsv.open_csv(
-            f, read_options=read, parse_options=parse, convert_options=conv
-        )
-        left = limit
-        for rb in reader:
-            for start in range(0, rb.num_rows, _BATCH_RECORDS):
-                part = rb.slice(start, min(_BATCH_RECORDS, left or _BATCH_RECORDS))
-                yield {
-                    n: strings_to_column(part.column(i), (kinds or {}).get(n))
-                    for i, n in enumerate(names)
-                }
-                if left is not None:
-                    left -= part.num_rows
-                    if left <= 0:
-                        return
+    left = limit
+    for table in csv_tables(d, names, conv):
+        for rb in table.to_batches(max_chunksize=_BATCH_RECORDS):
+            part = rb.slice(
+                0, min(rb.num_rows, left if left is not None else rb.num_rows)
+            )
+            yield {
+                n: strings_to_column(part.column(i), (kinds or {}).get(n))
+                for i, n in enumerate(names)
+            }
+            if left is not None:
+                left -= part.num_rows
+                if left <= 0:
+                    return
 
 
 def count_csv_rows(d: Detected) -> int:
@@ -91,18 +85,10 @@ def count_csv_rows(d: Detected) -> int:
     import pyarrow.csv as pcsv
 
     names = csv_names(d)
-    read = pcsv.ReadOptions(
-        column_names=names, skip_rows=1 if d.header else 0, block_size=_CSV_BLOCK_BYTES
-    )
-    parse = pcsv.ParseOptions(delimiter=d.delimiter or ",", newlines_in_values=True)
     conv = pcsv.ConvertOptions(
         include_columns=names[:1], column_types={names[0]: pa.string()}
     )
-    with fs.open_input(d.path, d.compression) as f:
-        reader = pcsv.open_csv(
-            f, read_options=read, parse_options=parse, convert_options=conv
-        )
-        return sum(rb.num_rows for rb in reader)
+    return sum(table.num_rows for table in csv_tables(d, names, conv))
 
 
 def _parquet_batches(d: Detected) -> Iterator[Batch]:

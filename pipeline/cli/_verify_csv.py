@@ -1,8 +1,9 @@
 """CSV field-count check for ``pipeline verify``, with line and byte offsets.
 
-pyarrow's reader streams the file and reports each row whose field count
-differs from the header's; only when there are such rows, a second streamed pass
-finds their physical line and byte offset (quote-aware).
+The file is read in chunks of whole rows (`_csv_chunks`) and pyarrow reports
+each row whose field count differs from the header's; only when there are
+such rows, a second streamed pass finds their physical line and byte offset
+(quote-aware).
 
 Example:
     >>> line_starts(b'a,b\\n"x\\ny",1\\n2,3\\n', {2, 3})
@@ -17,6 +18,7 @@ from typing import Any
 import pyarrow as pa
 
 from pipeline.cli import _common
+from pipeline.cli._csv_chunks import BadRow, csv_tables
 from pipeline.cli._read import csv_names
 from pipeline.io import fs
 from pipeline.io.detect import Detected
@@ -55,33 +57,16 @@ class _LineScanner:
         return self.found
 
 
-def _bad_rows(d: Detected, bar: _common.Progress) -> tuple[list[Any], int]:
+def _bad_rows(d: Detected, bar: _common.Progress) -> tuple[list[BadRow], int]:
     import pyarrow.csv as pcsv
 
-    bad: list[Any] = []
-
-    def handler(row: Any) -> str:
-        bad.append(row)
-        return "skip"
-
     names = csv_names(d)
-    read = pcsv.ReadOptions(
-        use_threads=False,
-        block_size=_BLOCK_BYTES,
-        column_names=names,
-        skip_rows=1 if d.header else 0,
-    )
-    parse = pcsv.ParseOptions(
-        delimiter=d.delimiter or ",",
-        newlines_in_values=True,
-        invalid_row_handler=handler,
-    )
     conv = pcsv.ConvertOptions(column_types={n: pa.string() for n in names})
+    bad: list[BadRow] = []
     records = 0
-    with fs.open_input(d.path, d.compression) as f:
-        for rb in pcsv.open_csv(f, read, parse, conv):
-            records += rb.num_rows
-            bar.advance(rb.num_rows)
+    for table in csv_tables(d, names, conv, bad.append):
+        records += table.num_rows
+        bar.advance(table.num_rows)
     return bad, records
 
 

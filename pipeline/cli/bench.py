@@ -24,7 +24,7 @@ import time
 from typing import Any
 
 from pipeline import data
-from pipeline.cli import _common
+from pipeline.cli import _common, _display
 from pipeline.cli.schema import infer
 from pipeline.errors import InvalidArgumentError
 from pipeline.io import fs
@@ -120,8 +120,6 @@ def measure(ds: Any, epochs: int, bar: _common.Progress) -> tuple[int, float, li
 
 
 def _print(doc: dict) -> None:
-    from rich.table import Table
-
     con = _common.console()
     con.print(
         f"{doc['records']:,} records in {doc['seconds']:.3f} s: "
@@ -130,9 +128,10 @@ def _print(doc: dict) -> None:
     )
     if doc["stages"]:
         keys = sorted({k for s in doc["stages"] for k in s if k != "stage"})
-        table = Table("stage", *keys, title="per stage")
+        table = _display.table(["stage", *keys], title="per stage")
         for s in doc["stages"]:
-            table.add_row(str(s.get("stage", "")), *(_cell(s.get(k)) for k in keys))
+            row = [str(s.get("stage", "")), *(_cell(s.get(k)) for k in keys)]
+            table.add_row(*map(_display.cell, row))
         con.print(table)
 
 

@@ -24,7 +24,7 @@ import argparse
 import os
 import re
 
-from pipeline.cli import _common, _read
+from pipeline.cli import _common, _display, _read
 from pipeline.cli._writers import open_writer
 from pipeline.cli.count import count_file
 from pipeline.cli.schema import infer
@@ -147,7 +147,7 @@ def _write_shards(paths, ends, batches, schema, args, bar) -> None:
             while start < n:
                 while written >= ends[k] and k + 1 < len(paths):
                     writer.close()
-                    print(f"{paths[k]}: {written - done} records")
+                    _display.say(f"{paths[k]}: {written - done} records")
                     k, done = k + 1, written
                     writer = open_writer(args.to, paths[k], schema, compression)
                 stop = min(n, start + ends[k] - written) if k + 1 < len(paths) else n
@@ -155,10 +155,10 @@ def _write_shards(paths, ends, batches, schema, args, bar) -> None:
                 written, start = written + stop - start, stop
             bar.advance(n)
         writer.close()
-        print(f"{paths[k]}: {written - done} records")
+        _display.say(f"{paths[k]}: {written - done} records")
         for path in paths[k + 1 :]:  # fewer records than shards: empty shards
             open_writer(args.to, path, schema, compression).close()
-            print(f"{path}: 0 records")
+            _display.say(f"{path}: 0 records")
     except BaseException:
         writer.abort()
         raise

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import argparse
 
-from pipeline.cli import _common, _read
+from pipeline.cli import _common, _display, _read
 from pipeline.errors import FailedPreconditionError
 from pipeline.io import fs, index, tfrecord
 from pipeline.io.detect import Detected
@@ -102,6 +102,6 @@ def run(args: argparse.Namespace) -> int:
         _common.print_json({"files": rows, "total": total})
         return 0
     for r in rows:
-        print(f"{r['path']}: {r['records']}")
+        _display.say(f"{r['path']}: {r['records']}")
     print(f"total: {total}")
     return 0

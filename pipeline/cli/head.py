@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from pipeline.cli import _common, _read
+from pipeline.cli import _common, _display, _read
 from pipeline.errors import InvalidArgumentError
 
 HELP = "show the first records, decoded"
@@ -53,12 +53,13 @@ def first_records(files: list, n: int) -> tuple[list[dict[str, Any]], dict[str, 
 
 
 def _show(value: Any) -> str:
+    """A value as shown in a table: short, and control characters as escapes."""
     if isinstance(value, list):
         shown = ", ".join(_show(v) for v in value[:_MAX_SHOWN_VALUES])
         more = f", ... ({len(value)} values)" if len(value) > _MAX_SHOWN_VALUES else ""
         return f"[{shown}{more}]"
-    if isinstance(value, bytes):
-        text = value.decode("utf-8", "backslashreplace")
+    if isinstance(value, bytes | str):
+        text = _display.visible(value)
         return (
             text if len(text) <= _MAX_SHOWN_CHARS else text[:_MAX_SHOWN_CHARS] + "..."
         )
@@ -66,11 +67,9 @@ def _show(value: Any) -> str:
 
 
 def _print_table(records: list[dict[str, Any]], names: list[str]) -> None:
-    from rich.table import Table
-
-    table = Table(*names)
+    table = _display.table(names)
     for r in records:
-        table.add_row(*(_show(r[n]) if n in r else "" for n in names))
+        table.add_row(*(_display.cell(_show(r[n]) if n in r else "") for n in names))
     _common.console().print(table)
 
 
@@ -78,7 +77,7 @@ def _print_records(records: list[dict[str, Any]], kinds: dict[str, Any]) -> None
     for i, r in enumerate(records):
         print(f"record {i}:")
         for name, value in r.items():
-            print(f"  {name}: {kinds[name].kind} {_show(value)}")
+            _display.say(f"  {name}: {kinds[name].kind} {_show(value)}")
 
 
 def run(args: argparse.Namespace) -> int:

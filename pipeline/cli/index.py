@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import argparse
 
-from pipeline.cli import _common
+from pipeline.cli import _common, _display
 from pipeline.errors import InvalidArgumentError
 from pipeline.io import index
 
@@ -50,5 +50,5 @@ def run(args: argparse.Namespace) -> int:
             target = index.write_index(d.path, d.compression)
             n = index.count_indexed(d.path, target)
             bar.advance(n)
-            print(f"{target}: {n} records")
+            _display.say(f"{target}: {n} records")
     return 0

@@ -17,8 +17,7 @@ Example:
 
 from __future__ import annotations
 
-from html import escape
-
+from pipeline.cli._display import html as escape
 from pipeline.io.stats import FeatureStats
 
 __all__ = ["render"]

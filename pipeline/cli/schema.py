@@ -20,7 +20,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterable
 
-from pipeline.cli import _common, _read
+from pipeline.cli import _common, _display, _read
 from pipeline.errors import InvalidArgumentError
 from pipeline.io import fs
 from pipeline.io.detect import Detected
@@ -89,14 +89,13 @@ def _valency(f) -> str:
 
 
 def _print(schema: Schema) -> None:
-    from rich.table import Table
-
     from pipeline.cli.head import _show
 
-    table = Table("feature", "kind", "valency", "presence", "examples")
+    table = _display.table(["feature", "kind", "valency", "presence", "examples"])
     for f in schema.features.values():
         examples = ", ".join(_show(v) for v in f.examples)
-        table.add_row(f.name, f.kind, _valency(f), f"{100 * f.presence:.1f}%", examples)
+        row = (f.name, f.kind, _valency(f), f"{100 * f.presence:.1f}%", examples)
+        table.add_row(*map(_display.cell, row))
     con = _common.console()
     con.print(table)
     con.print(f"{schema.records} records, {len(schema.features)} features")
@@ -116,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
     elif args.json:
         with fs.open_output(args.json) as out:
             out.write(schema.to_json().encode("utf-8") + b"\n")
-        print(f"wrote {args.json}: {len(schema.features)} features")
+        _display.say(f"wrote {args.json}: {len(schema.features)} features")
     else:
         _print(schema)
     return 0

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import argparse
 
-from pipeline.cli import _common, _read
+from pipeline.cli import _common, _display, _read
 from pipeline.cli.schema import infer
 from pipeline.errors import InvalidArgumentError
 from pipeline.io import fs
@@ -114,17 +114,15 @@ def _string_row(s: FeatureStats) -> list[str]:
 
 
 def _print(stats: dict[str, FeatureStats], records: int) -> None:
-    from rich.table import Table
-
     con = _common.console()
     con.print(f"{records} records, {len(stats)} features")
-    numbers = Table(*_NUMBER_COLUMNS, title="numeric features")
-    strings = Table(*_STRING_COLUMNS, title="string features")
+    numbers = _display.table(list(_NUMBER_COLUMNS), title="numeric features")
+    strings = _display.table(list(_STRING_COLUMNS), title="string features")
     for s in stats.values():
         if s.numbers is not None and s.strings is None:
-            numbers.add_row(*_number_row(s))
+            numbers.add_row(*map(_display.cell, _number_row(s)))
         else:
-            strings.add_row(*_string_row(s))
+            strings.add_row(*map(_display.cell, _string_row(s)))
     for table in (numbers, strings):
         if table.row_count:
             con.print(table)
@@ -150,5 +148,5 @@ def run(args: argparse.Namespace) -> int:
     else:
         _print(stats, records)
         if args.html:
-            print(f"wrote {args.html}")
+            _display.say(f"wrote {args.html}")
     return 0

@@ -22,7 +22,7 @@ import argparse
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 
-from pipeline.cli import _common, _read
+from pipeline.cli import _common, _display, _read
 from pipeline.cli._examples import ExampleColumns
 from pipeline.errors import DataLossError, InvalidArgumentError, PipelineError
 from pipeline.io import tfrecord
@@ -133,7 +133,7 @@ def run(args: argparse.Namespace) -> int:
                     records += item
                     continue
                 problems += 1
-                _common.print_json(asdict(item)) if args.json else print(item)
+                _common.print_json(asdict(item)) if args.json else _display.say(item)
     if not args.json:
         print(
             f"{_plural(len(files), 'file')}, {_plural(records, 'record')}, "

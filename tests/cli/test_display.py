@@ -1,0 +1,152 @@
+"""Data printed as data: markup and control characters in values, column and
+feature names and file names, through every subcommand."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from pipeline.cli import main
+from pipeline.cli._display import cell, html, visible
+from pipeline.io.example_message import serialize_example
+from pipeline.io.tfrecord_writer import TFRecordWriter
+
+# What a hostile file may hold, and how it must show (escapes as plain text).
+_MARKUP = ("[/x]", "[bold]x[/bold]")
+_SHOWN = ("[/x]", "[bold]x[/bold]", "\\x1b[31m", "\\r")
+_CSV = (
+    b'id,"n[/x]","b[bold]x[/bold]","e\x1b[31mE","r\rR"\n'
+    b'1,"[/x]","[bold]x[/bold]","\x1b[31mred","a\rb"\n'
+    b'2,"v[/x]","[bold]y[/bold]","\x1b[31mred2","c\rd"\n'
+)
+_STEM = "d[bold]\x1b[31m\r"  # a file name holding the same ("/" cannot be)
+
+
+def _assert_shown(out: str, expected=_SHOWN) -> None:
+    assert "\x1b" not in out and "\r" not in out and "\x07" not in out
+    for text in expected:
+        assert text in out, (text, out)
+
+
+@pytest.fixture
+def hostile(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / f"{_STEM}.csv").write_bytes(_CSV)
+    values = np.array([b"[bold]x[/bold]", b"a\rb\x1b[2J"], dtype=object)
+    example = {"[/x]\x1b[31m": values, "id": np.array([1])}
+    with TFRecordWriter(str(folder / f"{_STEM}.tfrecord")) as w:
+        w.write(serialize_example(example))
+    return folder
+
+
+def test_visible_escapes_every_control_character():
+    text = "".join(map(chr, range(0x20))) + "\x7f\x85\x9b\u202e\u2066\u2028"
+    shown = visible(text)
+    assert shown.isprintable()
+    assert shown.startswith("\\x00\\x01") and "\\t\\n\\x0b\\x0c\\r" in shown
+    assert shown.endswith("\\x1f\\x7f\\x85\\x9b\\u202e\\u2066\\u2028")
+    assert visible("plain ü [b]") == "plain ü [b]"
+    assert visible(b"\xff\x1b") == "\\xff\\x1b"
+
+
+def test_cell_is_never_markup():
+    assert cell("[/x]").plain == "[/x]" and cell("[bold]x[/bold]").spans == []
+
+
+def test_html_escapes_markup_and_controls():
+    assert html('<script>"\x1b') == "&lt;script&gt;&quot;\\x1b"
+
+
+@pytest.mark.parametrize("command", ["head", "schema", "stats"])
+def test_table_commands_show_csv_data_as_text(hostile, capsys, command):
+    assert main([command, str(hostile / "*.csv")]) == 0
+    captured = capsys.readouterr()
+    _assert_shown(captured.out)
+    _assert_shown(captured.out, ["n[/x]", "b[bold]x[/bold]", "e\\x1b[31mE", "r\\rR"])
+
+
+def test_head_values_exact(hostile, capsys):
+    assert main(["head", str(hostile / "*.csv"), "-n", "1"]) == 0
+    out = capsys.readouterr().out
+    _assert_shown(out, ["\\x1b[31mred", "a\\rb", *_MARKUP])
+
+
+def test_head_of_examples_shows_names_and_values(hostile, capsys):
+    assert main(["head", str(hostile / "*.tfrecord")]) == 0
+    out = capsys.readouterr().out
+    _assert_shown(out, ["  [/x]\\x1b[31m: string [[bold]x[/bold], a\\rb\\x1b[2J]"])
+
+
+@pytest.mark.parametrize("command", ["schema", "stats"])
+def test_examples_feature_names_and_values(hostile, capsys, command):
+    assert main([command, str(hostile / "*.tfrecord")]) == 0
+    _assert_shown(capsys.readouterr().out, ["[/x]\\x1b[31m", "[bold]x[/bold]"])
+
+
+@pytest.mark.parametrize("command", ["count", "index"])
+def test_file_names_are_shown_escaped(hostile, capsys, command):
+    pattern = "*.tfrecord" if command == "index" else "*"
+    assert main([command, str(hostile / pattern)]) == 0
+    out = capsys.readouterr().out
+    _assert_shown(out, ["d[bold]\\x1b[31m\\r."])
+
+
+def test_verify_problem_lines_show_names_escaped(hostile, capsys):
+    (hostile / f"{_STEM}.csv").write_bytes(_CSV + b"3\n")
+    assert main(["verify", str(hostile / "*.csv")]) == 1
+    out = capsys.readouterr().out
+    _assert_shown(out, ["d[bold]\\x1b[31m\\r.csv: record 2 (line 4"])
+
+
+def test_convert_messages_and_names(hostile, tmp_path, capsys):
+    out_dir = tmp_path / "o"
+    argv = ["convert", str(hostile / "*.csv"), "--to", "tfrecord", "--out"]
+    assert main([*argv, str(out_dir), "--name", "s\x1b[1m[b]"]) == 0
+    _assert_shown(capsys.readouterr().out, ["s\\x1b[1m[b]-00000-of-00001.tfrecord"])
+    assert main(["head", str(out_dir / "*"), "-n", "1", "--json"]) == 0
+    row = json.loads(capsys.readouterr().out)
+    assert row["e\x1b[31mE"] == ["\x1b[31mred"] and row["n[/x]"] == ["[/x]"]
+
+
+def test_bench_table(hostile, capsys):
+    assert main(["bench", str(hostile / "*.csv"), "--batch-size", "1"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("2 records in") and "\x1b" not in out
+
+
+def test_error_message_on_stderr_is_escaped(tmp_path, capsys):
+    # pyarrow quotes the bad row in its message
+    (tmp_path / "x.csv").write_bytes(b"a,b\n1,2\n\x1b[31m[/x]\x07\n")
+    assert main(["head", str(tmp_path / "x.csv")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("pipeline head: error:") and err.count("\n") == 1
+    assert "\x1b" not in err and "\x07" not in err and "\\x1b[31m[/x]\\x07" in err
+
+
+def test_stats_html_report_escapes(hostile, tmp_path, capsys):
+    page_path = tmp_path / "r.html"
+    assert main(["stats", str(hostile / "*.csv"), "--html", str(page_path)]) == 0
+    page = page_path.read_text()
+    assert "\x1b" not in page and "\r" not in page
+    assert 'data-feature="e\\x1b[31mE"' in page and "[bold]x[/bold]" in page
+    capsys.readouterr()
+    (hostile / "tag.csv").write_bytes(b'"<script>x</script>"\n"<b>"\n')
+    assert main(["stats", str(hostile / "tag.csv"), "--html", str(page_path)]) == 0
+    page = page_path.read_text()
+    assert "<script>" not in page and "&lt;script&gt;x&lt;/script&gt;" in page
+
+
+def test_progress_label_is_not_markup(monkeypatch):
+    import sys
+
+    from pipeline.cli import _common
+
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    with _common.progress("testing", quiet=False) as bar:
+        bar.describe("[/x]\x1b[31m")
+        task = bar._bar.tasks[0]
+        shown = [c.render(task) for c in bar._bar.columns[1:2]]
+        assert [t.plain for t in shown] == ["[/x]\\x1b[31m"]
