@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from pipeline.data.dataset_integrations import Integrations
 from pipeline.data.dataset_transforms import Transforms
 from pipeline.errors import InvalidArgumentError
 from pipeline.executor import autotune
@@ -52,7 +53,7 @@ INFINITE_CARDINALITY = INFINITE
 UNKNOWN_CARDINALITY = UNKNOWN
 
 
-class Dataset(Transforms):
+class Dataset(Transforms, Integrations):
     """A lazy sequence of elements (tf.data's ``Dataset``).
 
     Build one with a source (``from_tensor_slices``, ``range``, a file dataset),
