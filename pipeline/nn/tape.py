@@ -1,9 +1,15 @@
 """Reverse-mode autodiff: :class:`GradientTape` records ops, then walks them back.
 
 Every op in :mod:`pipeline.nn.ops` calls :func:`record` with its output, its
-inputs and a ``vjp`` closure (the primitive's backward, written beside its
-forward). A tape keeps a record only when one of the inputs is watched, so code
+inputs, a ``vjp`` closure (the primitive's backward on backend arrays, written
+beside its forward) and a ``rule`` (the same backward written with recorded
+ops). A tape keeps a record only when one of the inputs is watched, so code
 outside any tape pays nothing.
+
+Higher-order gradients: when ``gradient`` runs while another tape is recording,
+the backward walk uses the rules, so the gradients it returns are recorded on
+the outer tape and can be differentiated again. Otherwise it uses the array
+``vjp``s and records nothing (plain training pays nothing for this).
 
 Example:
     >>> from pipeline.nn import Variable, ops
@@ -22,6 +28,7 @@ from typing import Any
 
 from pipeline.errors import FailedPreconditionError
 from pipeline.nn import backend
+from pipeline.nn import tape_higher as _higher
 from pipeline.nn.tensor import IndexedSlices, Tensor, Variable, to_array
 
 _local = threading.local()
@@ -45,7 +52,10 @@ def recording() -> bool:
 
 
 def record(
-    output: Tensor, inputs: Sequence[Any], vjp: Callable[[Any], Sequence[Any]]
+    output: Tensor,
+    inputs: Sequence[Any],
+    vjp: Callable[[Any], Sequence[Any]],
+    rule: Callable[[Tensor, tuple[Any, ...], Tensor], Sequence[Any]] | None = None,
 ) -> None:
     """Records ``output = op(*inputs)`` on every active tape that watches an input.
 
@@ -54,11 +64,16 @@ def record(
     true ``takes_needs`` attribute is called as ``vjp(upstream, needs)`` with
     one bool per input, and may skip (return None for) unneeded gradients.
 
+    ``rule(upstream, inputs, output)`` is the same backward built from ops on
+    tensors (one tensor or None per input); it is used only for a gradient
+    taken under an outer tape. An op recorded without a rule gives a correct
+    gradient there too, but the outer tape sees it as a constant.
+
     Example:
         >>> record(Tensor(1.0), [Tensor(1.0)], lambda g: [g])  # no tape: no-op
     """
     for tape in _active():
-        tape._record(output, inputs, vjp)
+        tape._record(output, inputs, vjp, rule)
 
 
 def _flatten(structure: Any) -> list[Any]:
@@ -122,7 +137,7 @@ class GradientTape:
         self.watch_accessed_variables = watch_accessed_variables
         self._watched: dict[int, Tensor] = {}
         self._tracked: set[int] = set()
-        self._records: list[tuple[Tensor, tuple[Any, ...], Callable]] = []
+        self._records: list[tuple[Tensor, tuple[Any, ...], Callable, Any]] = []
         self._used = False
 
     def __enter__(self) -> GradientTape:
@@ -157,7 +172,9 @@ class GradientTape:
         """
         return [t for t in self._watched.values() if isinstance(t, Variable)]
 
-    def _record(self, output: Tensor, inputs: Sequence[Any], vjp: Callable) -> None:
+    def _record(
+        self, output: Tensor, inputs: Sequence[Any], vjp: Callable, rule: Any
+    ) -> None:
         hit = False
         for item in inputs:
             if not isinstance(item, Tensor):
@@ -175,7 +192,7 @@ class GradientTape:
                 hit = True
         if hit:
             self._tracked.add(id(output))
-            self._records.append((output, tuple(inputs), vjp))
+            self._records.append((output, tuple(inputs), vjp, rule))
 
     def gradient(
         self,
@@ -215,10 +232,14 @@ class GradientTape:
                 "of gradients. Use GradientTape(persistent=True) for more."
             )
         self._used = True
-        grads = self._backprop(_flatten(target), output_gradients)
+        if any(tape is not self for tape in _active()):
+            grads = _higher.backprop(self, _flatten(target), output_gradients)
+            source_grad = _higher.source_grad
+        else:
+            grads = self._backprop(_flatten(target), output_gradients)
+            source_grad = self._source_grad
         leaves = [
-            self._source_grad(grads, s, unconnected_gradients)
-            for s in _flatten(sources)
+            source_grad(grads, s, unconnected_gradients) for s in _flatten(sources)
         ]
         if not self.persistent:
             self._records = []
@@ -237,7 +258,7 @@ class GradientTape:
                 else to_array(uppers[i], t.dtype)
             )
             _accumulate(grads, id(t), xp.broadcast_to(seed, t.shape))
-        for output, inputs, vjp in reversed(self._records):
+        for output, inputs, vjp, _ in reversed(self._records):
             upstream = grads.get(id(output))
             if upstream is None:
                 continue

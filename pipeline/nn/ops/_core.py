@@ -9,6 +9,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from types import ModuleType
 from typing import Any
 
 from pipeline.nn import backend, tape
@@ -59,9 +60,21 @@ def unbroadcast(grad: Any, shape: tuple[int, ...]) -> Any:
 
 
 def apply(
-    value: Any, inputs: Sequence[Any], vjp: Callable[[Any], Sequence[Any]] | None
+    value: Any,
+    inputs: Sequence[Any],
+    vjp: Callable[[Any], Sequence[Any]] | None,
+    rule: Callable[[Tensor, tuple[Any, ...], Tensor], Sequence[Any]] | None = None,
 ) -> Tensor:
-    """A tensor of ``value``, with ``vjp`` recorded on any tape watching an input.
+    """A tensor of ``value``, with its backward recorded on any tape watching an input.
+
+    Args:
+        value: the forward result (a backend array or array-like).
+        inputs: the op's inputs (tensors, arrays or Python numbers).
+        vjp: the backward on arrays, ``vjp(upstream) -> one gradient per input``;
+            None for an op without a gradient.
+        rule: the same backward written with ops on tensors,
+            ``rule(upstream, inputs, output)``, used for gradients taken under an
+            outer tape (higher-order gradients). Default None.
 
     Example:
         >>> import numpy as np
@@ -72,8 +85,21 @@ def apply(
     out._array = value if backend.get().is_array(value) else to_array(value)
     out._keras_logits = None
     if vjp is not None and tape.recording():
-        tape.record(out, inputs, vjp)
+        tape.record(out, inputs, vjp, rule)
     return out
+
+
+def ops_package() -> ModuleType:
+    """The ``pipeline.nn.ops`` package, for a rule that needs an op of a module
+    that imports this one.
+
+    Example:
+        >>> ops_package().__name__
+        'pipeline.nn.ops'
+    """
+    import pipeline.nn.ops as package  # noqa: PLC0415  (the package imports us)
+
+    return package
 
 
 def constant(value: Any, dtype: Any = None, shape: Any = None) -> Tensor:

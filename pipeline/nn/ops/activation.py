@@ -18,6 +18,11 @@ from typing import Any
 from pipeline.errors import InvalidArgumentError
 from pipeline.nn import backend
 from pipeline.nn.ops._core import apply, arr
+from pipeline.nn.ops.arithmetic import add, divide, matmul, multiply, subtract, where
+from pipeline.nn.ops.reduction import sum as reduce_sum
+from pipeline.nn.ops.shape import expand_dims, reshape, transpose
+from pipeline.nn.ops.unary import abs as absolute
+from pipeline.nn.ops.unary import exp, square
 from pipeline.nn.tensor import Tensor
 
 SELU_SCALE = 1.0507009873554805
@@ -41,7 +46,12 @@ def relu(x: Any) -> Tensor:
     xp = backend.xp()
     a = _array(x)
     mask = a > 0
-    return apply(xp.maximum(a, a.dtype.type(0)), [x], lambda g: [g * mask])
+    return apply(
+        xp.maximum(a, a.dtype.type(0)),
+        [x],
+        lambda g: [g * mask],
+        lambda g, xs, out: [g * mask],
+    )
 
 
 def leaky_relu(x: Any, negative_slope: float = 0.2) -> Tensor:
@@ -56,7 +66,10 @@ def leaky_relu(x: Any, negative_slope: float = 0.2) -> Tensor:
     slope = a.dtype.type(negative_slope)
     mask = a > 0
     return apply(
-        xp.where(mask, a, a * slope), [x], lambda g: [xp.where(mask, g, g * slope)]
+        xp.where(mask, a, a * slope),
+        [x],
+        lambda g: [xp.where(mask, g, g * slope)],
+        lambda g, xs, out: [where(mask, g, g * slope)],
     )
 
 
@@ -77,8 +90,12 @@ def elu(x: Any, alpha: float = 1.0) -> Tensor:
         inner = xp.where(base < 0, g * (base + one), g)
         return [inner if alpha == 1.0 else xp.where(a > 0, g, inner * scale)]
 
+    def rule(g: Tensor, xs: Any, y: Tensor) -> list[Any]:
+        # for x <= 0, d/dx alpha*(exp(x) - 1) = y + alpha
+        return [where(a > 0, g, multiply(g, add(y, scale)))]
+
     out = base if alpha == 1.0 else xp.where(a > 0, a, base * scale)
-    return apply(out, [x], vjp)
+    return apply(out, [x], vjp, rule)
 
 
 def selu(x: Any) -> Tensor:
@@ -95,7 +112,10 @@ def selu(x: Any) -> Tensor:
     neg = scale_alpha * (xp.exp(xp.minimum(a, 0)) - a.dtype.type(1))
     out = xp.where(a < 0, neg, scale * a)
     return apply(
-        out, [x], lambda g: [xp.where(out < 0, g * (out + scale_alpha), g * scale)]
+        out,
+        [x],
+        lambda g: [xp.where(out < 0, g * (out + scale_alpha), g * scale)],
+        lambda g, xs, y: [where(out < 0, multiply(g, add(y, scale_alpha)), g * scale)],
     )
 
 
@@ -115,9 +135,13 @@ def sigmoid(x: Any) -> Tensor:
     """
     a = _array(x)
     out = _stable_sigmoid(a)
-    result = apply(out, [x], lambda g: [g * out * (1 - out)])
+    result = apply(out, [x], lambda g: [g * out * (1 - out)], _sigmoid_rule)
     result._keras_logits = x if isinstance(x, Tensor) else Tensor(a)
     return result
+
+
+def _sigmoid_rule(g: Tensor, xs: Any, y: Tensor) -> list[Any]:
+    return [multiply(multiply(g, y), subtract(1, y))]
 
 
 def softplus(x: Any) -> Tensor:
@@ -133,7 +157,12 @@ def softplus(x: Any) -> Tensor:
     small = a < _SOFTPLUS_THRESHOLD
     safe = xp.minimum(a, -_SOFTPLUS_THRESHOLD)
     out = xp.where(large, a, xp.where(small, xp.exp(safe), xp.log1p(xp.exp(safe))))
-    return apply(out, [x], lambda g: [g * _stable_sigmoid(a)])
+    return apply(
+        out,
+        [x],
+        lambda g: [g * _stable_sigmoid(a)],
+        lambda g, xs, y: [multiply(g, sigmoid(xs[0]))],
+    )
 
 
 def softsign(x: Any) -> Tensor:
@@ -146,7 +175,12 @@ def softsign(x: Any) -> Tensor:
     xp = backend.xp()
     a = _array(x)
     den = 1 + xp.abs(a)
-    return apply(a / den, [x], lambda g: [g / (den * den)])
+    return apply(
+        a / den,
+        [x],
+        lambda g: [g / (den * den)],
+        lambda g, xs, y: [divide(g, square(add(1, absolute(xs[0]))))],
+    )
 
 
 def silu(x: Any) -> Tensor:
@@ -158,7 +192,13 @@ def silu(x: Any) -> Tensor:
     """
     a = _array(x)
     s = _stable_sigmoid(a)
-    return apply(a * s, [x], lambda g: [g * s * (1 + a * (1 - s))])
+    return apply(a * s, [x], lambda g: [g * s * (1 + a * (1 - s))], _silu_rule)
+
+
+def _silu_rule(g: Tensor, xs: Any, y: Tensor) -> list[Any]:
+    x = xs[0]
+    s = sigmoid(x)
+    return [multiply(multiply(g, s), add(1, multiply(x, subtract(1, s))))]
 
 
 def softmax(x: Any, axis: int = -1) -> Tensor:
@@ -176,7 +216,10 @@ def softmax(x: Any, axis: int = -1) -> Tensor:
     def vjp(g: Any) -> list[Any]:
         return [out * (g - (g * out).sum(axis=axis, keepdims=True))]
 
-    result = apply(out, [x], vjp)
+    def rule(g: Tensor, xs: Any, y: Tensor) -> list[Any]:
+        return [multiply(y, g - reduce_sum(g * y, axis=axis, keepdims=True))]
+
+    result = apply(out, [x], vjp, rule)
     result._keras_logits = x if isinstance(x, Tensor) else Tensor(a)
     return result
 
@@ -196,7 +239,10 @@ def log_softmax(x: Any, axis: int = -1) -> Tensor:
     def vjp(g: Any) -> list[Any]:
         return [g - xp.exp(out) * g.sum(axis=axis, keepdims=True)]
 
-    return apply(out, [x], vjp)
+    def rule(g: Tensor, xs: Any, y: Tensor) -> list[Any]:
+        return [g - multiply(exp(y), reduce_sum(g, axis=axis, keepdims=True))]
+
+    return apply(out, [x], vjp, rule)
 
 
 def sparse_softmax_cross_entropy_with_logits(labels: Any, logits: Any) -> Tensor:
@@ -233,7 +279,13 @@ def sparse_softmax_cross_entropy_with_logits(labels: Any, logits: Any) -> Tensor
         grad[rows, ids] -= grad.dtype.type(1)
         return [None, grad.reshape(a.shape) * g[..., None]]
 
-    return apply(out, [labels, logits], vjp)
+    def rule(g: Tensor, xs: Any, y: Tensor) -> list[Any]:
+        onehot = xp.zeros((ids.size, classes), a.dtype)
+        onehot[rows, ids] = 1
+        grad = softmax(xs[1], axis=-1) - onehot.reshape(a.shape)
+        return [None, multiply(grad, expand_dims(g, -1))]
+
+    return apply(out, [labels, logits], vjp, rule)
 
 
 def linear(
@@ -277,5 +329,14 @@ def linear(
         return grads
 
     vjp.takes_needs = True  # type: ignore[attr-defined]
+
+    def rule(g: Tensor, xs: Any, y: Tensor) -> list[Any]:
+        if mask is not None:
+            g = g * mask
+        g2 = reshape(g, (-1, g.shape[-1]))
+        x2 = reshape(xs[0], (-1, a.shape[-1]))
+        grads = [matmul(g, transpose(xs[1])), matmul(transpose(x2), g2)]
+        return grads + ([] if b is None else [reduce_sum(g2, axis=0)])
+
     inputs = [x, kernel] if b is None else [x, kernel, bias]
-    return apply(xp.asarray(out), inputs, vjp)
+    return apply(xp.asarray(out), inputs, vjp, rule)

@@ -13,11 +13,13 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline.nn import backend
-from pipeline.nn.ops._core import apply, arr, shape_of, unbroadcast
+from pipeline.nn.ops._core import apply, arr, ops_package, shape_of, unbroadcast
+from pipeline.nn.ops.reduction import unbroadcast_tensor
+from pipeline.nn.ops.shape import expand_dims, reshape, transpose
 from pipeline.nn.tensor import Tensor
 
 
-def _binary(x: Any, y: Any, value: Any, dx: Any, dy: Any) -> Tensor:
+def _binary(x: Any, y: Any, value: Any, dx: Any, dy: Any, rule: Any) -> Tensor:
     sx, sy = shape_of(x), shape_of(y)
 
     def vjp(g: Any) -> list[Any]:
@@ -26,7 +28,54 @@ def _binary(x: Any, y: Any, value: Any, dx: Any, dy: Any) -> Tensor:
             None if dy is None else unbroadcast(dy(g), sy),
         ]
 
-    return apply(value, [x, y], vjp)
+    return apply(value, [x, y], vjp, rule)
+
+
+def _both(dx: Any, dy: Any) -> list[Any]:
+    """The rule's pair of gradients, each summed back to its input's shape."""
+    return [unbroadcast_tensor(dx[0], dx[1]), unbroadcast_tensor(dy[0], dy[1])]
+
+
+def _add_rule(g: Tensor, xs: Any, out: Tensor) -> list[Any]:
+    return _both((g, shape_of(xs[0])), (g, shape_of(xs[1])))
+
+
+def _subtract_rule(g: Tensor, xs: Any, out: Tensor) -> list[Any]:
+    return _both((g, shape_of(xs[0])), (-g, shape_of(xs[1])))
+
+
+def _multiply_rule(g: Tensor, xs: Any, out: Tensor) -> list[Any]:
+    x, y = xs
+    return _both((multiply(g, y), shape_of(x)), (multiply(g, x), shape_of(y)))
+
+
+def _divide_rule(g: Tensor, xs: Any, out: Tensor) -> list[Any]:
+    x, y = xs
+    dy = -divide(multiply(g, x), multiply(y, y))
+    return _both((divide(g, y), shape_of(x)), (dy, shape_of(y)))
+
+
+def _power_rule(g: Tensor, xs: Any, out: Tensor) -> list[Any]:
+    x, y = xs
+    a = arr(x)
+    positive = a > 0
+    log_x = ops_package().log(where(positive, x, 1.0))
+    y_less_one = subtract(y, 1) if isinstance(y, Tensor) else arr(y) - 1
+    dx = multiply(g, multiply(y, power(x, y_less_one)))
+    dy = multiply(g, multiply(out, where(positive, log_x, 0.0)))
+    return _both((dx, shape_of(x)), (dy, shape_of(y)))
+
+
+def _mask_rule(keep_x: Any) -> Any:
+    def rule(g: Tensor, xs: Any, out: Tensor) -> list[Any]:
+        mask = keep_x(arr(xs[0]), arr(xs[1]))
+        return _both((g * mask, shape_of(xs[0])), (g * ~mask, shape_of(xs[1])))
+
+    return rule
+
+
+_maximum_rule = _mask_rule(lambda a, b: a >= b)
+_minimum_rule = _mask_rule(lambda a, b: a <= b)
 
 
 def add(x: Any, y: Any) -> Tensor:
@@ -37,7 +86,7 @@ def add(x: Any, y: Any) -> Tensor:
         [3.0]
     """
     a, b = arr(x), arr(y)
-    return _binary(x, y, a + b, lambda g: g, lambda g: g)
+    return _binary(x, y, a + b, lambda g: g, lambda g: g, _add_rule)
 
 
 def subtract(x: Any, y: Any) -> Tensor:
@@ -48,7 +97,7 @@ def subtract(x: Any, y: Any) -> Tensor:
         [2.0]
     """
     a, b = arr(x), arr(y)
-    return _binary(x, y, a - b, lambda g: g, lambda g: -g)
+    return _binary(x, y, a - b, lambda g: g, lambda g: -g, _subtract_rule)
 
 
 def multiply(x: Any, y: Any) -> Tensor:
@@ -59,7 +108,7 @@ def multiply(x: Any, y: Any) -> Tensor:
         [6.0]
     """
     a, b = arr(x), arr(y)
-    return _binary(x, y, a * b, lambda g: g * b, lambda g: g * a)
+    return _binary(x, y, a * b, lambda g: g * b, lambda g: g * a, _multiply_rule)
 
 
 def divide(x: Any, y: Any) -> Tensor:
@@ -70,7 +119,9 @@ def divide(x: Any, y: Any) -> Tensor:
         [1.5]
     """
     a, b = arr(x), arr(y)
-    return _binary(x, y, a / b, lambda g: g / b, lambda g: -g * a / (b * b))
+    return _binary(
+        x, y, a / b, lambda g: g / b, lambda g: -g * a / (b * b), _divide_rule
+    )
 
 
 def power(x: Any, y: Any) -> Tensor:
@@ -88,7 +139,7 @@ def power(x: Any, y: Any) -> Tensor:
         safe = xp.where(a > 0, a, 1)
         return g * out * xp.where(a > 0, xp.log(safe), 0)
 
-    return _binary(x, y, out, lambda g: g * b * a ** (b - 1), dy)
+    return _binary(x, y, out, lambda g: g * b * a ** (b - 1), dy, _power_rule)
 
 
 def maximum(x: Any, y: Any) -> Tensor:
@@ -101,7 +152,9 @@ def maximum(x: Any, y: Any) -> Tensor:
     xp = backend.xp()
     a, b = arr(x), arr(y)
     mask = a >= b
-    return _binary(x, y, xp.maximum(a, b), lambda g: g * mask, lambda g: g * ~mask)
+    return _binary(
+        x, y, xp.maximum(a, b), lambda g: g * mask, lambda g: g * ~mask, _maximum_rule
+    )
 
 
 def minimum(x: Any, y: Any) -> Tensor:
@@ -114,7 +167,9 @@ def minimum(x: Any, y: Any) -> Tensor:
     xp = backend.xp()
     a, b = arr(x), arr(y)
     mask = a <= b
-    return _binary(x, y, xp.minimum(a, b), lambda g: g * mask, lambda g: g * ~mask)
+    return _binary(
+        x, y, xp.minimum(a, b), lambda g: g * mask, lambda g: g * ~mask, _minimum_rule
+    )
 
 
 def where(condition: Any, x: Any, y: Any) -> Tensor:
@@ -140,7 +195,11 @@ def where(condition: Any, x: Any, y: Any) -> Tensor:
             unbroadcast(xp.where(c, zero, g), sy),
         ]
 
-    return apply(xp.where(c, a, b), [condition, x, y], vjp)
+    def rule(g: Tensor, xs: Any, out: Tensor) -> list[Any]:
+        zero = xp.zeros((), g.dtype)
+        return [None] + _both((where(c, g, zero), sx), (where(c, zero, g), sy))
+
+    return apply(xp.where(c, a, b), [condition, x, y], vjp, rule)
 
 
 def clip(x: Any, x_min: Any, x_max: Any) -> Tensor:
@@ -154,7 +213,7 @@ def clip(x: Any, x_min: Any, x_max: Any) -> Tensor:
     a, lo, hi = arr(x), arr(x_min), arr(x_max)
     inside = (a >= lo) & (a <= hi)
     out = xp.minimum(xp.maximum(a, lo), hi).astype(a.dtype)
-    return apply(out, [x], lambda g: [g * inside])
+    return apply(out, [x], lambda g: [g * inside], lambda g, xs, o: [g * inside])
 
 
 def matmul(x: Any, y: Any) -> Tensor:
@@ -190,7 +249,26 @@ def matmul(x: Any, y: Any) -> Tensor:
 
     vjp.takes_needs = True  # type: ignore[attr-defined]
 
-    return apply(a @ b, [x, y], vjp)
+    return apply(a @ b, [x, y], vjp, _matmul_rule)
+
+
+def _swap_last(t: Any) -> Tensor:
+    ndim = arr(t).ndim
+    return transpose(t, tuple(range(ndim - 2)) + (ndim - 1, ndim - 2))
+
+
+def _matmul_rule(g: Tensor, xs: Any, out: Tensor) -> list[Any]:
+    x, y = xs
+    a, b = arr(x), arr(y)
+    x2 = x if a.ndim > 1 else reshape(x, (1, -1))
+    y2 = y if b.ndim > 1 else reshape(y, (-1, 1))
+    g2 = expand_dims(g, -2) if a.ndim == 1 else g
+    g2 = expand_dims(g2, -1) if b.ndim == 1 else g2
+    da = matmul(g2, _swap_last(y2))
+    da = reshape(da, da.shape[:-2] + (-1,)) if a.ndim == 1 else da
+    db = matmul(_swap_last(x2), g2)
+    db = reshape(db, db.shape[:-1]) if b.ndim == 1 else db
+    return _both((da, a.shape), (db, b.shape))
 
 
 def cast(x: Any, dtype: Any) -> Tensor:
@@ -207,4 +285,7 @@ def cast(x: Any, dtype: Any) -> Tensor:
     def vjp(g: Any) -> list[Any]:
         return [g.astype(src) if src.kind == "f" else None]
 
-    return apply(a.astype(dtype), [x], vjp)
+    def rule(g: Tensor, xs: Any, out: Tensor) -> list[Any]:
+        return [cast(g, src) if src.kind == "f" else None]
+
+    return apply(a.astype(dtype), [x], vjp, rule)

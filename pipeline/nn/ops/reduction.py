@@ -12,6 +12,7 @@ from typing import Any
 
 from pipeline.nn import backend
 from pipeline.nn.ops._core import apply, arr
+from pipeline.nn.ops.shape import broadcast_to, reshape
 from pipeline.nn.tensor import Tensor
 
 
@@ -28,6 +29,31 @@ def _expand(g: Any, axes: tuple[int, ...], keepdims: bool) -> Any:
         return g
     xp = backend.xp()
     return xp.expand_dims(g, axes) if axes else g
+
+
+def _kept(g: Tensor, shape: tuple[int, ...], axes: tuple[int, ...]) -> Tensor:
+    """``g`` reshaped to the reduced input's shape with ``axes`` kept as 1."""
+    return reshape(g, tuple(1 if i in axes else n for i, n in enumerate(shape)))
+
+
+def unbroadcast_tensor(grad: Tensor, shape: tuple[int, ...]) -> Tensor:
+    """:func:`~pipeline.nn.ops._core.unbroadcast` with recorded ops.
+
+    Example:
+        >>> import numpy as np
+        >>> unbroadcast_tensor(Tensor(np.ones((2, 3))), (3,)).numpy().tolist()
+        [2.0, 2.0, 2.0]
+    """
+    shape = tuple(shape)
+    if grad.shape == shape:
+        return grad
+    lead = grad.ndim - len(shape)
+    if lead > 0:
+        grad = sum(grad, axis=tuple(range(lead)))
+    axes = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
+    if axes:
+        grad = sum(grad, axis=axes, keepdims=True)
+    return reshape(grad, shape)
 
 
 def _array(x: Any) -> Any:
@@ -49,7 +75,10 @@ def sum(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:  # noqa: A0
     def vjp(g: Any) -> list[Any]:
         return [xp.broadcast_to(_expand(g, axes, keepdims), a.shape)]
 
-    return apply(xp.asarray(a.sum(axis=axes, keepdims=keepdims)), [x], vjp)
+    def rule(g: Tensor, xs: Any, out: Tensor) -> list[Any]:
+        return [broadcast_to(_kept(g, a.shape, axes), a.shape)]
+
+    return apply(xp.asarray(a.sum(axis=axes, keepdims=keepdims)), [x], vjp, rule)
 
 
 def mean(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
@@ -70,7 +99,11 @@ def mean(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
         scaled = _expand(g, axes, keepdims) / a.dtype.type(count)
         return [xp.broadcast_to(scaled, a.shape)]
 
-    return apply(xp.asarray(a.mean(axis=axes, keepdims=keepdims)), [x], vjp)
+    def rule(g: Tensor, xs: Any, out: Tensor) -> list[Any]:
+        scaled = _kept(g, a.shape, axes) / a.dtype.type(count)
+        return [broadcast_to(scaled, a.shape)]
+
+    return apply(xp.asarray(a.mean(axis=axes, keepdims=keepdims)), [x], vjp, rule)
 
 
 def _extreme(x: Any, axis: Any, keepdims: bool, use_max: bool) -> Tensor:
@@ -81,17 +114,22 @@ def _extreme(x: Any, axis: Any, keepdims: bool, use_max: bool) -> Tensor:
         a.max(axis=axes, keepdims=True) if use_max else a.min(axis=axes, keepdims=True)
     )
 
-    def vjp(g: Any) -> list[Any]:
+    def share() -> Any:
         hits = (a == full).astype(a.dtype)
-        hits = hits / hits.sum(axis=axes, keepdims=True)
-        return [hits * _expand(g, axes, keepdims)]
+        return hits / hits.sum(axis=axes, keepdims=True)
+
+    def vjp(g: Any) -> list[Any]:
+        return [share() * _expand(g, axes, keepdims)]
+
+    def rule(g: Tensor, xs: Any, out: Tensor) -> list[Any]:
+        return [_kept(g, a.shape, axes) * share()]
 
     out = (
         full
         if keepdims
         else full.reshape(tuple(n for i, n in enumerate(a.shape) if i not in axes))
     )
-    return apply(xp.asarray(out), [x], vjp)
+    return apply(xp.asarray(out), [x], vjp, rule)
 
 
 def max(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:  # noqa: A001

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pipeline.nn import backend
-from pipeline.nn.ops._core import apply, arr
+from pipeline.nn.ops._core import apply, arr, unbroadcast
 from pipeline.nn.tensor import IndexedSlices, Tensor
 
 
@@ -33,7 +33,13 @@ def reshape(x: Any, shape: Sequence[int]) -> Tensor:
         (2,)
     """
     a = _array(x)
-    return apply(a.reshape(tuple(shape)), [x], lambda g: [g.reshape(a.shape)])
+    return apply(
+        a.reshape(tuple(shape)), [x], lambda g: [g.reshape(a.shape)], _reshape_back
+    )
+
+
+def _reshape_back(g: Tensor, xs: tuple[Any, ...], out: Tensor) -> list[Any]:
+    return [reshape(g, _array(xs[0]).shape)]
 
 
 def transpose(x: Any, axes: Sequence[int] | None = None) -> Tensor:
@@ -47,7 +53,12 @@ def transpose(x: Any, axes: Sequence[int] | None = None) -> Tensor:
     a = _array(x)
     perm = tuple(range(a.ndim))[::-1] if axes is None else tuple(axes)
     inverse = tuple(int(i) for i in xp.argsort(xp.asarray(perm)).tolist())
-    return apply(a.transpose(perm), [x], lambda g: [g.transpose(inverse)])
+    return apply(
+        a.transpose(perm),
+        [x],
+        lambda g: [g.transpose(inverse)],
+        lambda g, xs, out: [transpose(g, inverse)],
+    )
 
 
 def expand_dims(x: Any, axis: int) -> Tensor:
@@ -58,7 +69,8 @@ def expand_dims(x: Any, axis: int) -> Tensor:
         (1, 1)
     """
     a = _array(x)
-    return apply(backend.xp().expand_dims(a, axis), [x], lambda g: [g.reshape(a.shape)])
+    out = backend.xp().expand_dims(a, axis)
+    return apply(out, [x], lambda g: [g.reshape(a.shape)], _reshape_back)
 
 
 def squeeze(x: Any, axis: Any = None) -> Tensor:
@@ -69,7 +81,8 @@ def squeeze(x: Any, axis: Any = None) -> Tensor:
         ()
     """
     a = _array(x)
-    return apply(backend.xp().squeeze(a, axis), [x], lambda g: [g.reshape(a.shape)])
+    out = backend.xp().squeeze(a, axis)
+    return apply(out, [x], lambda g: [g.reshape(a.shape)], _reshape_back)
 
 
 def concatenate(xs: Sequence[Any], axis: int = -1) -> Tensor:
@@ -86,15 +99,21 @@ def concatenate(xs: Sequence[Any], axis: int = -1) -> Tensor:
     for a in arrays:
         bounds.append(bounds[-1] + a.shape[ax])
 
-    def vjp(g: Any) -> list[Any]:
-        index = [builtins.slice(None)] * g.ndim
+    def keys() -> list[tuple[Any, ...]]:
+        index = [builtins.slice(None)] * arrays[0].ndim
         out = []
         for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
             index[ax] = builtins.slice(lo, hi)
-            out.append(g[tuple(index)])
+            out.append(tuple(index))
         return out
 
-    return apply(xp.concatenate(arrays, axis=ax), list(xs), vjp)
+    def vjp(g: Any) -> list[Any]:
+        return [g[key] for key in keys()]
+
+    def rule(g: Tensor, inputs: Any, out: Tensor) -> list[Any]:
+        return [getitem(g, key) for key in keys()]
+
+    return apply(xp.concatenate(arrays, axis=ax), list(xs), vjp, rule)
 
 
 def stack(xs: Sequence[Any], axis: int = 0) -> Tensor:
@@ -112,7 +131,11 @@ def stack(xs: Sequence[Any], axis: int = 0) -> Tensor:
     def vjp(g: Any) -> list[Any]:
         return [xp.take(g, i, axis=ax) for i in range(len(arrays))]
 
-    return apply(out, list(xs), vjp)
+    def rule(g: Tensor, inputs: Any, out: Tensor) -> list[Any]:
+        lead = (builtins.slice(None),) * ax
+        return [getitem(g, lead + (i,)) for i in range(len(arrays))]
+
+    return apply(out, list(xs), vjp, rule)
 
 
 def getitem(x: Any, key: Any) -> Tensor:
@@ -132,7 +155,10 @@ def getitem(x: Any, key: Any) -> Tensor:
         backend.scatter_add(out, key, g)
         return [out]
 
-    return apply(a[key], [x], vjp)
+    def rule(g: Tensor, inputs: Any, out: Tensor) -> list[Any]:
+        return [scatter(g, key, a.shape)]
+
+    return apply(a[key], [x], vjp, rule)
 
 
 def slice(x: Any, start: Sequence[int], size: Sequence[int]) -> Tensor:  # noqa: A001
@@ -170,10 +196,65 @@ def take(x: Any, indices: Any, axis: int = 0) -> Tensor:
 
         if idx.ndim != 1:
             raise ValueError("`take` along a non-leading axis needs 1-D indices.")
-        return apply(xp.take(a, idx, axis=ax), [x], dense_vjp)
+        key = (builtins.slice(None),) * ax + (idx,)
+        return apply(
+            xp.take(a, idx, axis=ax),
+            [x],
+            dense_vjp,
+            lambda g, xs, out: [scatter(g, key, a.shape)],
+        )
+
+    flat = idx.reshape(-1)
+    rows = (flat.shape[0],) + a.shape[1:]
 
     def vjp(g: Any) -> list[Any]:
-        flat = idx.reshape(-1)
-        return [IndexedSlices(g.reshape((flat.shape[0],) + a.shape[1:]), flat, a.shape)]
+        return [IndexedSlices(g.reshape(rows), flat, a.shape)]
 
-    return apply(xp.take(a, idx, axis=0), [x], vjp)
+    def rule(g: Tensor, xs: Any, out: Tensor) -> list[Any]:
+        return [scatter(reshape(g, rows), flat, a.shape)]
+
+    return apply(xp.take(a, idx, axis=0), [x], vjp, rule)
+
+
+def scatter(values: Any, key: Any, shape: Sequence[int]) -> Tensor:
+    """Zeros of ``shape`` with ``values`` added at ``key`` (duplicates add up).
+
+    The backward of ``getitem`` and ``take``; its own backward is ``getitem``.
+
+    Example:
+        >>> scatter([1.0, 2.0], [0, 0], (3,)).numpy().tolist()
+        [3.0, 0.0, 0.0]
+    """
+    xp = backend.xp()
+    v = _array(values)
+    out = xp.zeros(tuple(shape), v.dtype)
+    backend.scatter_add(out, key, v)
+    return apply(
+        out,
+        [values],
+        lambda g: [g[key]],
+        lambda g, xs, out: [getitem(g, key)],
+    )
+
+
+def broadcast_to(x: Any, shape: Sequence[int]) -> Tensor:
+    """``x`` broadcast to ``shape`` (the backward of a reduction).
+
+    Example:
+        >>> broadcast_to([1.0], (2,)).numpy().tolist()
+        [1.0, 1.0]
+    """
+    a = _array(x)
+    shape = tuple(shape)
+    return apply(
+        backend.xp().broadcast_to(a, shape),
+        [x],
+        lambda g: [unbroadcast(g, a.shape)],
+        lambda g, xs, out: [_sum_back(g, a.shape)],
+    )
+
+
+def _sum_back(g: Tensor, shape: tuple[int, ...]) -> Tensor:
+    from pipeline.nn.ops.reduction import unbroadcast_tensor  # noqa: PLC0415  (cycle)
+
+    return unbroadcast_tensor(g, shape)

@@ -13,6 +13,7 @@ from typing import Any
 
 from pipeline.nn import backend
 from pipeline.nn.ops._core import apply, arr
+from pipeline.nn.ops.arithmetic import add, divide, multiply, subtract
 from pipeline.nn.tensor import Tensor
 
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
@@ -33,7 +34,7 @@ def negative(x: Any) -> Tensor:
         [-1.0]
     """
     a = _array(x)
-    return apply(-a, [x], lambda g: [-g])
+    return apply(-a, [x], lambda g: [-g], lambda g, xs, out: [-g])
 
 
 def square(x: Any) -> Tensor:
@@ -44,7 +45,11 @@ def square(x: Any) -> Tensor:
         [4.0]
     """
     a = _array(x)
-    return apply(a * a, [x], lambda g: [g * 2 * a])
+    return apply(a * a, [x], lambda g: [g * 2 * a], _square_rule)
+
+
+def _square_rule(g: Tensor, xs: Any, out: Tensor) -> list[Any]:
+    return [multiply(g * 2, xs[0])]
 
 
 def sqrt(x: Any) -> Tensor:
@@ -55,7 +60,7 @@ def sqrt(x: Any) -> Tensor:
         [2.0]
     """
     out = backend.xp().sqrt(_array(x))
-    return apply(out, [x], lambda g: [g * 0.5 / out])
+    return apply(out, [x], lambda g: [g * 0.5 / out], lambda g, xs, y: [g * 0.5 / y])
 
 
 def exp(x: Any) -> Tensor:
@@ -66,7 +71,7 @@ def exp(x: Any) -> Tensor:
         [1.0]
     """
     out = backend.xp().exp(_array(x))
-    return apply(out, [x], lambda g: [g * out])
+    return apply(out, [x], lambda g: [g * out], lambda g, xs, y: [g * y])
 
 
 def log(x: Any) -> Tensor:
@@ -77,7 +82,9 @@ def log(x: Any) -> Tensor:
         [0.0]
     """
     a = _array(x)
-    return apply(backend.xp().log(a), [x], lambda g: [g / a])
+    return apply(
+        backend.xp().log(a), [x], lambda g: [g / a], lambda g, xs, y: [divide(g, xs[0])]
+    )
 
 
 def log1p(x: Any) -> Tensor:
@@ -88,7 +95,11 @@ def log1p(x: Any) -> Tensor:
         [0.0]
     """
     a = _array(x)
-    return apply(backend.xp().log1p(a), [x], lambda g: [g / (1 + a)])
+    return apply(backend.xp().log1p(a), [x], lambda g: [g / (1 + a)], _log1p_rule)
+
+
+def _log1p_rule(g: Tensor, xs: Any, out: Tensor) -> list[Any]:
+    return [divide(g, add(1, xs[0]))]
 
 
 def abs(x: Any) -> Tensor:  # noqa: A001  (Keras's name)
@@ -100,7 +111,9 @@ def abs(x: Any) -> Tensor:  # noqa: A001  (Keras's name)
     """
     xp = backend.xp()
     a = _array(x)
-    return apply(xp.abs(a), [x], lambda g: [g * xp.sign(a)])
+    return apply(
+        xp.abs(a), [x], lambda g: [g * xp.sign(a)], lambda g, xs, y: [g * xp.sign(a)]
+    )
 
 
 def sign(x: Any) -> Tensor:
@@ -128,7 +141,11 @@ def tanh(x: Any) -> Tensor:
     out = xp.tanh(a)
     if a.dtype == xp.float32:
         out = xp.where(xp.abs(a) >= _TANH_SATURATION, xp.sign(a), out)
-    return apply(out, [x], lambda g: [g * (1 - out * out)])
+    return apply(out, [x], lambda g: [g * (1 - out * out)], _tanh_rule)
+
+
+def _tanh_rule(g: Tensor, xs: Any, out: Tensor) -> list[Any]:
+    return [multiply(g, subtract(1, multiply(out, out)))]
 
 
 def erf(x: Any) -> Tensor:
@@ -141,5 +158,13 @@ def erf(x: Any) -> Tensor:
     xp = backend.xp()
     a = _array(x)
     return apply(
-        backend.erf(a), [x], lambda g: [g * (_TWO_OVER_SQRT_PI * xp.exp(-a * a))]
+        backend.erf(a),
+        [x],
+        lambda g: [g * (_TWO_OVER_SQRT_PI * xp.exp(-a * a))],
+        _erf_rule,
     )
+
+
+def _erf_rule(g: Tensor, xs: Any, out: Tensor) -> list[Any]:
+    x = xs[0]
+    return [multiply(g, multiply(_TWO_OVER_SQRT_PI, exp(-square(x))))]
