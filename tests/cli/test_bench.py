@@ -10,18 +10,23 @@ from pipeline.cli import main
 
 
 @pytest.mark.parametrize(
-    "name, records",
-    [("ex.tfrecord.gz", 10), ("raw.tfrecord", 7), ("b.csv.gz", 12),
-     ("c.tsv", 12), ("t.parquet", 4), ("lines.txt", 3)],
+    "name, records, stages",
+    [("ex.tfrecord.gz", 10, ["map", "prefetch"]), ("raw.tfrecord", 7, ["prefetch"]),
+     ("b.csv.gz", 12, ["prefetch"]), ("c.tsv", 12, ["prefetch"]),
+     ("t.parquet", 4, ["prefetch"]), ("lines.txt", 3, ["prefetch"])],
 )  # fmt: skip
-def test_bench_reads_every_record(data, capsys, no_thread_leak, name, records):
+def test_bench_reads_every_record(data, capsys, no_thread_leak, name, records, stages):
     argv = ["bench", str(data / name), "--batch-size", "4", "--json"]
     assert main(argv) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["records"] == records
     assert doc["records_per_s"] > 0 and doc["mb_per_s"] > 0
     assert doc["bytes"] == (data / name).stat().st_size
-    assert isinstance(doc["stages"], list)
+    assert doc["batch_size"] == 4 and doc["epochs"] == 1
+    # the threaded stages of the pipeline built for the format, each having
+    # produced every batch of 4 records
+    assert [s["stage"].split("(", 1)[0] for s in doc["stages"]] == stages
+    assert [s["produced"] for s in doc["stages"]] == [-(-records // 4)] * len(stages)
 
 
 def test_bench_epochs_and_parallelism_and_table(data, capsys, no_thread_leak):
