@@ -190,7 +190,9 @@ class ThreadedStage(NodeIterator):
                 f"{_JOIN_TIMEOUT_S:g} s; close this iterator and make a new one"
             )
         try:
-            self.threads, self.stop = [], threading.Event()
+            # a thread still busy outside the parent is joined again on close
+            self.threads = [t for t in self.threads if t.is_alive()]
+            self.stop = threading.Event()
             self.running, self.block, self.offset, self.ckpt = False, [], 0, None
             self.ended = bool(state.get("end"))
             if self.ended:

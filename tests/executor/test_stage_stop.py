@@ -152,7 +152,9 @@ def test_set_state_waits_for_a_thread_that_leaves_in_time(
 
 
 @pytest.mark.timeout(30)
-def test_late_map_result_is_discarded_after_restore(short_timeout, caplog):
+def test_late_map_result_is_discarded_after_restore(
+    short_timeout, caplog, no_thread_leak
+):
     gate, busy = threading.Event(), threading.Event()
 
     def mapper(e, i):
