@@ -32,6 +32,7 @@ from tools.fuzz.targets import load_targets  # noqa: E402
 
 _FAKES = """
 import ctypes
+import os
 import time
 import zlib
 
@@ -75,6 +76,15 @@ def slow(data):
     return judged(data)
 
 
+def stall(data):
+    # hangs the first time it sees a bad input, passes the next time
+    marker = os.path.join(os.path.dirname(__file__), f"seen-{zlib.crc32(data)}")
+    if bad(data) and not os.path.exists(marker):
+        open(marker, "w").close()
+        time.sleep(600)
+    return judged(data)
+
+
 def twin(data):
     return judged(data) + (1 if bad(data) else 0)
 
@@ -95,6 +105,7 @@ TARGETS = (
     make("wrong", wrong),
     make("slow", slow),
     make("twin", judged, twin=twin),
+    make("stall", stall),
 )
 """
 
@@ -161,15 +172,26 @@ def test_a_segfault_is_a_crash_with_its_input_saved_and_no_case_lost(fakes, tmp_
     )
 
 
+@pytest.mark.slow
 def test_a_case_that_never_ends_is_a_hang(fakes, tmp_path):
     start = time.monotonic()
-    run, result = _run(fakes, tmp_path, "hang", cases=20, hang_s=1.0, seed=5)
-    expected = _expected_bad(run, "hang", 20)
+    run, result = _run(fakes, tmp_path, "hang", cases=12, hang_s=1.0, seed=5)
+    expected = _expected_bad(run, "hang", 12)
     assert expected >= 1
     assert result["hangs"] == expected and result["crashes"] == 0
-    assert result["cases"] == 20
+    assert result["cases"] == 12
     assert all(_bad(d) for d in _saved_inputs(run, "hangs"))
     assert time.monotonic() - start < 30 + 5 * expected
+
+
+@pytest.mark.slow
+def test_a_hang_that_passes_when_rerun_alone_is_a_stall_not_a_finding(fakes, tmp_path):
+    run, result = _run(fakes, tmp_path, "stall", cases=12, hang_s=1.0, seed=5)
+    expected = _expected_bad(run, "stall", 12)
+    assert expected >= 1
+    assert result["hangs"] == 0 and result["findings"] == 0
+    assert result["targets"]["stall"]["stalls"] == expected
+    assert result["cases"] == 12
 
 
 def test_an_error_of_another_class_is_a_wrong_class(fakes, tmp_path):

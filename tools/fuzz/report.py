@@ -14,7 +14,8 @@ from typing import Any
 
 #: Kinds of finding; any of them makes the run fail.
 FINDING_KINDS = ("crashes", "hangs", "slow", "wrong_class", "twin_mismatch")
-_COLUMNS = ("cases", "accepted", "rejected", *FINDING_KINDS, "twin_checked")
+#: Stalls: hangs that passed when re-run alone (a busy machine), not findings.
+_COLUMNS = ("cases", "accepted", "rejected", *FINDING_KINDS, "twin_checked", "stalls")
 
 
 def summary(

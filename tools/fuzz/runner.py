@@ -162,7 +162,7 @@ class Run:
         for f in findings:
             self.store.add(f)
 
-    def _lost_case(self, w: _Worker, kind: str, detail: str) -> tuple | None:
+    def _lost_case(self, w: _Worker, kind: str, why: str, detail: str) -> tuple | None:
         """Record the case a dead or hung worker was on; the batch without it."""
         name, batch_seed, n, skip = w.task
         index = int(w.progress[0])
@@ -174,7 +174,7 @@ class Run:
             data = self.targets[name].make_case(seed, self.pools[name])
         self.store.add({
             "target": name, "kind": kind, "detail": detail, "data": data,
-            "signature": detail if kind == "crashes" else "no answer in time",
+            "signature": why if kind == "crashes" else "no answer in time",
             "case": [batch_seed, index],
         })  # fmt: skip
         return (name, batch_seed, n, skip | {index}) if index >= 0 else None
@@ -185,8 +185,37 @@ class Run:
             return self.opts.hang_s
         return min(self.opts.hang_s, max(self.opts.hang_floor_s, own))
 
-    def _watch(self, w: _Worker, ctx, scratch: str) -> _Worker:
-        """Collect a finished batch, or handle a crash or a hang; the live worker."""
+    def _new_worker(self) -> _Worker:
+        return _Worker(self._ctx, self.opts, self.pools, self._scratch).wait_ready()
+
+    def _alone(self, task: tuple, index: int) -> str:
+        """Case ``index`` of ``task`` re-run alone in a new worker, with the full
+        hang limit: ``"crash"``, ``"hang"`` or ``"passes"``."""
+        if index < 0:
+            return "not rerun"
+        name, batch_seed = task[0], task[1]
+        w = self._new_worker()
+        w.assign((name, batch_seed, index + 1, frozenset(range(index))))
+        deadline = time.monotonic() + self.opts.hang_s
+        verdict = "hang"
+        while time.monotonic() < deadline and w.process.is_alive():
+            if w.conn.poll(0.05):
+                try:
+                    w.conn.recv()  # not counted: the case is counted once already
+                    verdict = "passes"
+                except (EOFError, OSError):
+                    verdict = "crash"
+                break
+        verdict = "crash" if not w.process.is_alive() else verdict
+        w.stop(kill=verdict != "passes")
+        return verdict
+
+    def _watch(self, w: _Worker) -> _Worker:
+        """Collect a finished batch, or handle a crash or a hang; the live worker.
+
+        The case at fault is re-run alone: a hang that then passes was a stall
+        of the machine (counted apart, not a finding).
+        """
         name = w.task[0]
         if w.conn.poll():
             try:
@@ -201,15 +230,19 @@ class Run:
             if w.progress[0] < 0 or time.monotonic() - w.progress[1] <= limit:
                 return w
             w.stop(kill=True)
-            retry = self._lost_case(w, "hangs", f"no answer in {limit:g} s")
+            kind, detail = "hangs", f"no answer in {limit:g} s"
         else:
             w.process.join(1)
             code = w.process.exitcode
             why = f"signal {-code}" if code is not None and code < 0 else f"exit {code}"
             w.stop(kill=True)
-            retry = self._lost_case(w, "crashes", f"worker died: {why}")
+            kind, detail = "crashes", f"worker died: {why}"
+        verdict = self._alone(w.task, int(w.progress[0]))
+        if kind == "hangs" and verdict == "passes":
+            kind = "stalls"
+        retry = self._lost_case(w, kind, detail, f"{detail}; alone: {verdict}")
         self.restarts += 1
-        fresh = _Worker(ctx, self.opts, self.pools, scratch).wait_ready()
+        fresh = self._new_worker()
         if retry is not None:
             fresh.assign(retry)
         return fresh
@@ -219,12 +252,13 @@ class Run:
         ctx = mp.get_context("forkserver")
         if self.opts.module == DEFAULT_MODULE:  # new workers fork with these loaded
             ctx.set_forkserver_preload(["tools.fuzz.worker", *_PRELOAD])
-        scratch = tempfile.mkdtemp(prefix="pipeline-fuzz-")
+        self._ctx = ctx
+        self._scratch = scratch = tempfile.mkdtemp(prefix="pipeline-fuzz-")
         schedule = _Schedule(self.targets, self.seed, self.opts.cases)
         workers: list[_Worker] = []
         try:
             for _ in range(max(1, self.opts.jobs)):
-                workers.append(_Worker(ctx, self.opts, self.pools, scratch))
+                workers.append(_Worker(ctx, self.opts, self.pools, scratch))  # parallel
             for w in workers:
                 w.wait_ready()
             last = time.monotonic()
@@ -240,9 +274,7 @@ class Run:
                 wait(
                     [w.conn for w in busy] + [w.process.sentinel for w in busy], _POLL_S
                 )
-                workers = [
-                    self._watch(w, ctx, scratch) if w.task else w for w in workers
-                ]
+                workers = [self._watch(w) if w.task else w for w in workers]
                 if report and time.monotonic() - last >= self.opts.progress_s:
                     last = time.monotonic()
                     report(self)
