@@ -33,43 +33,20 @@ Example:
 from __future__ import annotations
 
 import copy
-import struct
 from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 
 from pipeline.data.dataset import Dataset
+from pipeline.data.shuffle_reader import IndexedReader, indexed_count
 from pipeline.data.text_dataset import file_names
-from pipeline.errors import DataLossError, FailedPreconditionError, InvalidArgumentError
+from pipeline.errors import FailedPreconditionError, InvalidArgumentError
 from pipeline.graph.permuting import GlobalShuffleNode, derive_key, feistel
 from pipeline.io import fs
-from pipeline.io.index import index_path_of
-from pipeline.io.tfrecord import iter_blocks
 from pipeline.types import TensorSpec, string
 
 __all__ = ["global_shuffle"]
-
-_INDEX_HEAD = struct.Struct("<8sQQ")  # magic, records, file bytes (io/index.py)
-_INDEX_MAGIC = b"PLTFIDX1"
-_FRAME_BYTES = 16
-
-
-def _indexed_count(path: str) -> int:
-    """The record count from the sidecar's header (the offsets are not read)."""
-    target = index_path_of(path)
-    with fs.open_input(target) as f:
-        head = f.read(_INDEX_HEAD.size)
-    if len(head) < _INDEX_HEAD.size or head[:8] != _INDEX_MAGIC:
-        raise DataLossError(f"not a record index: {target!r}", path=target)
-    _, count, size = _INDEX_HEAD.unpack(head)
-    if fs.file_size(path) != size:
-        raise FailedPreconditionError(
-            f"record index {target!r} is stale: {path!r} was {size} bytes when "
-            f"indexed, now {fs.file_size(path)}; rebuild it with `pipeline index`",
-            path=path,
-        )
-    return int(count)
 
 
 class GlobalShuffleSource:
@@ -82,8 +59,10 @@ class GlobalShuffleSource:
     element_spec = TensorSpec((), string)
     failures_alone = True
 
-    def __init__(self, files, counts, seed, block_records, window_blocks) -> None:
-        self.paths, self.counts = tuple(files), tuple(int(c) for c in counts)
+    def __init__(self, files, heads, seed, block_records, window_blocks, format):
+        self.paths, self.format = tuple(files), format
+        self.counts = tuple(int(c) for c, _ in heads)
+        self.sizes = tuple(int(s) for _, s in heads)
         self.seed, self.block, self.window = seed, block_records, window_blocks
         self.starts = np.concatenate([[0], np.cumsum(self.counts)]).astype(np.int64)
         self.total = int(self.starts[-1])
@@ -96,6 +75,7 @@ class GlobalShuffleSource:
         shard = f", shard={self.index}/{self.num_shards}" if self.num_shards > 1 else ""
         return (
             f"global_shuffle({list(self.paths)}, seed={self.seed}, "
+            f"format={self.format!r}, "
             f"block_records={self.block}, window_blocks={self.window}{shard})"
         )
 
@@ -144,61 +124,46 @@ class GlobalShuffleSource:
         ]
 
     def blocks(self, state: dict | None) -> Iterator[tuple[list, dict]]:
-        """Yield ``(records of one window, state after it)`` from ``state`` on."""
+        """Yield ``(records of one window, state after it)`` from ``state`` on.
+
+        The files stay open while the generator lives (closed when it ends,
+        is closed or is dropped).
+        """
         if self.key is None:
             raise FailedPreconditionError("a global shuffle source must be bound")
         window = self.index if state is None else state["window"]
-        while window < self.num_windows:
-            records: list[bytes] = []
-            for b in sorted(self.block_ids(window)):
-                records += self._read_block(b)
-            rng = np.random.default_rng([self.key, window])
-            order = rng.permutation(len(records))
-            window += self.num_shards
-            yield [records[i] for i in order], {"window": window}
+        reader = IndexedReader(self.paths, self.counts, self.sizes, self.format)
+        try:
+            while window < self.num_windows:
+                records = self._read_window(reader, window)
+                order = np.random.default_rng([self.key, window]).permutation(
+                    len(records)
+                )
+                window += self.num_shards
+                yield _take(records, order), {"window": window}
+        finally:
+            reader.close()
 
-    def _read_block(self, block: int) -> list[bytes]:
-        lo = block * self.block
-        hi = min(lo + self.block, self.total)
-        out: list[bytes] = []
-        f = int(np.searchsorted(self.starts, lo, side="right")) - 1
-        while lo < hi:
-            end = min(hi, int(self.starts[f + 1]))
-            first = lo - int(self.starts[f])
-            out += _read_range(self.paths[f], first, first + end - lo, self.counts[f])
-            lo, f = end, f + 1
-        return out
+    def _read_window(self, reader: IndexedReader, window: int) -> list[bytes]:
+        """The records of a window's blocks, read in file and offset order."""
+        records: list[bytes] = []
+        for b in sorted(self.block_ids(window)):
+            lo = b * self.block
+            hi = min(lo + self.block, self.total)
+            f = int(np.searchsorted(self.starts, lo, side="right")) - 1
+            while lo < hi:
+                end = min(hi, int(self.starts[f + 1]))
+                first = lo - int(self.starts[f])
+                records += reader.read(f, first, first + end - lo)
+                lo, f = end, f + 1
+        return records
 
 
-def _read_range(path: str, lo: int, hi: int, count: int) -> list[bytes]:
-    """Records ``[lo, hi)`` of ``path``: their offsets from the sidecar, then
-    one sequential read (frames and CRCs checked by the reader)."""
-    with fs.open_input(index_path_of(path)) as f:
-        f.seek(_INDEX_HEAD.size + 8 * lo)
-        raw = f.read(16 if hi < count else 8)
-    bounds = np.frombuffer(raw, dtype="<u8").astype(np.int64)
-    end = int(bounds[1]) if len(bounds) > 1 else fs.file_size(path)
-    want = hi - lo
-    records: list[bytes] = []
-    blocks = iter_blocks(
-        path, None, buffer_size=end - int(bounds[0]) + _FRAME_BYTES,
-        start_offset=int(bounds[0]), first_index=lo, max_block_records=want,
-    )  # fmt: skip
-    try:
-        for block in blocks:
-            records += block.records[: want - len(records)]
-            if len(records) == want:
-                break
-    finally:
-        blocks.close()
-    if len(records) != want:
-        raise DataLossError(
-            f"{path!r} ended after record {lo + len(records)}, but its index "
-            f"lists {count} records",
-            path=path,
-            record_index=lo + len(records),
-        )
-    return records
+def _take(records: list[bytes], order: np.ndarray) -> list[bytes]:
+    """``records`` in the order ``order`` (a permutation of their indices)."""
+    items = np.empty(len(records), dtype=object)
+    items[:] = records
+    return items[order].tolist()
 
 
 def global_shuffle(
@@ -206,22 +171,28 @@ def global_shuffle(
     seed: int | None = None,
     block_records: int = 256,
     window_blocks: int = 16,
+    format: str = "tfrecord",
 ) -> Dataset:
-    """The records of indexed TFRecord ``files``, permuted anew each epoch.
+    """The records of indexed ``files``, permuted anew each epoch.
 
     Args:
-        files: a path, glob or list of uncompressed TFRecord files, each with
-            its record index sidecar (``pipeline index FILES``).
+        files: a path, glob or list of uncompressed files, each with its
+            record index sidecar: ``pipeline index FILES`` (TFRecord) or
+            `pipeline.io.line_index.write_line_index` (text, CSV).
         seed: the permutation seed (default None: from the run's seed); each
             epoch (each new iterator, each ``repeat`` pass, each torch
             ``set_epoch``) permutes differently.
         block_records: consecutive records read together (default 256).
         window_blocks: permuted blocks shuffled together (default 16): the
             memory is one window of ``block_records * window_blocks`` records.
+        format: ``"tfrecord"`` (records: serialized records, CRCs checked),
+            ``"text"`` (lines, as ``TextLineDataset`` gives them) or ``"csv"``
+            (rows without their line end, the header not among them: decode a
+            batch of them with ``pl.io.decode_csv``).
 
     Returns:
-        A `Dataset` of serialized records (bytes); ``distribute`` and
-        ``to_torch`` give each shard every ``num_shards``-th window.
+        A `Dataset` of records (bytes); ``distribute`` and ``to_torch`` give
+        each shard every ``num_shards``-th window.
 
     Raises:
         NotFoundError: a file or its sidecar is missing.
@@ -237,7 +208,25 @@ def global_shuffle(
         >>> ds = global_shuffle("memory://gshuf-doc/one.tfrecord", seed=0)
         >>> sorted(int(r) for r in ds)
         [0, 1, 2, 3]
+
+        CSV rows, decoded a batch at a time:
+
+        >>> from pipeline.io import fs
+        >>> from pipeline.io.line_index import write_line_index
+        >>> with fs.open_output("memory://gshuf-doc/t.csv") as f:
+        ...     _ = f.write(b"x,name\\n1,a\\n2,b\\n3,c\\n")
+        >>> _ = write_line_index("memory://gshuf-doc/t.csv", "csv", header=True)
+        >>> ds = global_shuffle("memory://gshuf-doc/t.csv", seed=0, format="csv")
+        >>> import pipeline as pl
+        >>> ds = ds.batch(3).map(lambda rows: pl.io.decode_csv(rows, [[0], [""]]))
+        >>> x, name = next(iter(ds))
+        >>> sorted(x.tolist()), sorted(name.tolist())
+        ([1, 2, 3], [b'a', b'b', b'c'])
     """
+    if format not in ("tfrecord", "text", "csv"):
+        raise InvalidArgumentError(
+            f"`format` must be 'tfrecord', 'text' or 'csv'. Received: format={format!r}"
+        )
     for name, value in (
         ("block_records", block_records),
         ("window_blocks", window_blocks),
@@ -247,6 +236,8 @@ def global_shuffle(
                 f"`{name}` must be a positive integer. Received: {name}={value!r}"
             )
     paths = fs.expand(list(file_names(files)))
-    counts = [_indexed_count(p) for p in paths]
-    source = GlobalShuffleSource(paths, counts, seed, block_records, window_blocks)
+    heads = [indexed_count(p, format) for p in paths]
+    source = GlobalShuffleSource(
+        paths, heads, seed, block_records, window_blocks, format
+    )
     return Dataset(GlobalShuffleNode((), source))
