@@ -1,8 +1,10 @@
-"""``pipeline index``: write the record index sidecar of TFRecord files.
+"""``pipeline index``: write the record index sidecar of TFRecord, text and CSV files.
 
 The sidecar (``<file>.index``, see `pipeline.io.index`) holds the offset of
 every record: ``pipeline count`` then answers without reading the file, and
-readers can start at any record.
+readers can start at any record. Uncompressed text and CSV/TSV files get a
+line or row index (`pipeline.io.line_index`; a CSV header row is not a
+record), which ``pl.data.global_shuffle(files, format="text"|"csv")`` reads.
 
 Example:
     >>> from pipeline.cli import main
@@ -19,10 +21,11 @@ from __future__ import annotations
 import argparse
 
 from pipeline.cli import _common, _display
+from pipeline.data.shuffle_reader import indexed_count
 from pipeline.errors import InvalidArgumentError
-from pipeline.io import index
+from pipeline.io import index, line_index
 
-HELP = "write the record index sidecar of TFRecord files (fast count and seek)"
+HELP = "write the record index sidecar of TFRecord, text or CSV files (seek, shuffle)"
 EPILOG = """examples:
   pipeline index data/train.tfrecord-*
   pipeline count data/train.tfrecord-*     # now reads the sidecars
@@ -36,19 +39,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Index every TFRecord file."""
+    """Index every TFRecord, text or CSV file."""
     files = _common.resolve(args)
     for d in files:
-        if d.format not in ("tfrecord", "tfrecord-raw"):
+        if d.format == "parquet":
             raise InvalidArgumentError(
-                f"only TFRecord files can be indexed: {d.path!r} is {d.format}",
+                f"only TFRecord, text and CSV files can be indexed: {d.path!r} "
+                "is parquet",
                 path=d.path,
             )
     with _common.progress("indexing", args.quiet) as bar:
         for d in files:
             bar.describe(d.path)
-            target = index.write_index(d.path, d.compression)
-            n = index.count_indexed(d.path, target)
+            if d.format in ("tfrecord", "tfrecord-raw"):
+                target = index.write_index(d.path, d.compression)
+                n = index.count_indexed(d.path, target)
+            else:
+                kind = "text" if d.format == "text" else "csv"
+                target = line_index.write_line_index(d.path, kind, bool(d.header))
+                n = indexed_count(d.path, kind)[0]
             bar.advance(n)
             _display.say(f"{target}: {n} records")
     return 0

@@ -55,8 +55,24 @@ def test_stale_index_falls_back_to_framing(data, capsys):
 
 
 def test_index_refuses_other_formats(data, capsys):
-    assert main(["index", str(data / "a.csv")]) == 1
-    assert "only TFRecord files can be indexed" in capsys.readouterr().err
+    assert main(["index", str(data / "t.parquet")]) == 1
+    assert "only TFRecord, text and CSV files" in capsys.readouterr().err
+    assert main(["index", str(data / "b.csv.gz")]) == 1  # no seeking in a stream
+    assert "compressed" in capsys.readouterr().err
+
+
+def test_index_csv_and_text_for_global_shuffle(tmp_path, capsys):
+    import pipeline as pl
+
+    (tmp_path / "q.csv").write_bytes(b'a,b\n"x\ny",1\n2,3\n')
+    (tmp_path / "l.txt").write_bytes(b"one\ntwo\n")
+    assert main(["index", str(tmp_path / "q.csv"), str(tmp_path / "l.txt")]) == 0
+    out = capsys.readouterr().out
+    assert "q.csv.index: 2 records" in out and "l.txt.index: 2 records" in out
+    rows = pl.data.global_shuffle(str(tmp_path / "q.csv"), seed=0, format="csv")
+    assert sorted(rows) == [b'"x\ny",1', b"2,3"]
+    lines = pl.data.global_shuffle(str(tmp_path / "l.txt"), seed=0, format="text")
+    assert sorted(lines) == [b"one", b"two"]
 
 
 def test_corrupt_tfrecord_count_is_an_error(data, capsys):
