@@ -35,7 +35,9 @@ _examples = st.dictionaries(_names, _lists, max_size=4).map(
 
 
 def _same(a: dict, b: dict) -> None:
-    assert list(a) == list(b)
+    # the same features; their order is not part of the result (the kernel
+    # path lists them as it learnt them, over earlier blocks too)
+    assert sorted(a) == sorted(b)
     for name in b:
         x, y = a[name], b[name]
         assert x.kind == y.kind, name
