@@ -19,7 +19,8 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
-from pipeline.cli import _display
+from pipeline.cli import _display, _leftovers
+from pipeline.errors import NotFoundError
 from pipeline.io import fs
 from pipeline.io.detect import FORMATS, Detected, detect
 
@@ -41,15 +42,30 @@ def add_input_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
 
-def resolve(args: argparse.Namespace) -> list[Detected]:
+def resolve(args: argparse.Namespace, allow_empty: bool = False) -> list[Detected]:
     """Expand the FILES patterns and detect each file's format.
 
+    Temporary files left by an interrupted write (`_leftovers`) are never
+    data: they are left out.
+
+    Args:
+        args: the parsed arguments (``files``, ``format``, ``header``).
+        allow_empty: return an empty list when only temporary files match,
+            instead of raising. Defaults to False.
+
     Raises:
-        NotFoundError: a pattern matches no file.
+        NotFoundError: a pattern matches no file, or only temporary files.
         InvalidArgumentError: a file's format cannot be detected.
     """
     found = []
-    paths = fs.expand(args.files)
+    paths, temps = _leftovers.split(fs.expand(args.files))
+    if not paths and not allow_empty:
+        raise NotFoundError(
+            f"no data files match {', '.join(map(repr, args.files))}: only "
+            f"temporary files left by interrupted writes ({', '.join(temps)}); "
+            "`pipeline verify --clean-temp` removes them",
+            path=args.files[0],
+        )
     sidecars = {f"{p}.index" for p in paths}  # record index files next to shards
     for path in paths:
         if path in sidecars:

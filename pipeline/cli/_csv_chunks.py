@@ -95,7 +95,14 @@ def _parse(chunk: bytes, names: list[str], skip: int, d: Detected, conv: Any, ha
         newlines_in_values=True,
         invalid_row_handler=handler,
     )
-    return pcsv.read_csv(pa.BufferReader(chunk), read, parse, conv)
+    try:
+        return pcsv.read_csv(pa.BufferReader(chunk), read, parse, conv)
+    except pa.ArrowInvalid as e:
+        if "straddl" not in str(e):
+            raise
+        raise InvalidArgumentError(  # the chunk is one block: a quote never closes
+            f"CSV file {d.path!r}: a quoted field is never closed", path=d.path
+        ) from e
 
 
 def csv_tables(

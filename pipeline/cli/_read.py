@@ -22,9 +22,11 @@ import pyarrow as pa
 from pipeline.cli import _examples
 from pipeline.cli._columns import arrow_to_column, strings_to_column
 from pipeline.cli._csv_chunks import csv_tables
-from pipeline.errors import InvalidArgumentError, PipelineError
+from pipeline.cli._unreadable import Unreadable
+from pipeline.errors import DataLossError, InvalidArgumentError, PipelineError
 from pipeline.io import fs, tfrecord
 from pipeline.io.detect import Detected
+from pipeline.io.example_wire import decode_example
 from pipeline.io.schema import Column
 
 _BATCH_RECORDS = 4096
@@ -55,7 +57,10 @@ def csv_names(d: Detected) -> list[str]:
 
 
 def _csv_batches(
-    d: Detected, kinds: dict[str, str] | None, limit: int | None
+    d: Detected,
+    kinds: dict[str, str] | None,
+    limit: int | None,
+    skipped: Unreadable | None = None,
 ) -> Iterator[Batch]:
     import pyarrow.csv as pcsv
 
@@ -64,7 +69,8 @@ def _csv_batches(
         column_types={n: pa.string() for n in names}, strings_can_be_null=False
     )
     left = limit
-    for table in csv_tables(d, names, conv):
+    on_bad = None if skipped is None else (lambda row: skipped.skip(d.path))
+    for table in csv_tables(d, names, conv, on_bad):
         for rb in table.to_batches(max_chunksize=_BATCH_RECORDS):
             part = rb.slice(
                 0, min(rb.num_rows, left if left is not None else rb.num_rows)
@@ -120,19 +126,48 @@ def _text_batches(d: Detected) -> Iterator[Batch]:
             yield {"line": _bytes_column(lines)}
 
 
-def _tfrecord_batches(d: Detected, raw: bool) -> Iterator[Batch]:
+def _tfrecord_batches(
+    d: Detected, raw: bool, skipped: Unreadable | None = None
+) -> Iterator[Batch]:
     decoder = _examples.ExampleColumns()
     for block in tfrecord.iter_blocks(
-        d.path, d.compression, max_block_records=_BATCH_RECORDS
+        d.path,
+        d.compression,
+        max_block_records=_BATCH_RECORDS,
+        skip_corrupt=skipped is not None,
     ):
-        if raw:
+        if isinstance(block, DataLossError):
+            if getattr(block, "raw", None) is None:
+                raise block  # reading cannot go past it
+            skipped.skip(d.path)  # type: ignore[union-attr]
+        elif raw:
             yield {"record": _bytes_column(block.records)}
-        else:
+        elif skipped is None:
             yield decoder.decode(block.records, d.path, block.first_index)
+        else:
+            yield _decode_readable(decoder, block, d.path, skipped)
+
+
+def _decode_readable(decoder, block, path: str, skipped: Unreadable) -> Batch:
+    """Decode a block's Examples, skipping (and counting) those that are not."""
+    try:
+        return decoder.decode(block.records, path, block.first_index)
+    except (InvalidArgumentError, ValueError):
+        good = []
+        for record in block.records:
+            try:
+                decode_example(record)
+                good.append(record)
+            except InvalidArgumentError:
+                skipped.skip(path)
+        return decoder.decode(good, path, block.first_index)
 
 
 def iter_batches(
-    d: Detected, kinds: dict[str, str] | None = None, limit: int | None = None
+    d: Detected,
+    kinds: dict[str, str] | None = None,
+    limit: int | None = None,
+    skipped: Unreadable | None = None,
 ) -> Iterator[Batch]:
     """Yield the records of one file as batches of columns.
 
@@ -142,15 +177,29 @@ def iter_batches(
             the kinds batch by batch.
         limit: for CSV, stop after this many records (kinds are inferred from
             those only); other formats may yield more.
+        skipped: None to raise at the first unreadable record; or a tally
+            that counts and skips unreadable records (bad CSV rows, bad data
+            CRCs, records that are not Examples) and notes where a file had
+            to stop (the error is then not raised).
     """
+    if skipped is None:
+        yield from _iter_batches(d, kinds, limit, None)
+        return
+    try:
+        yield from _iter_batches(d, kinds, limit, skipped)
+    except (PipelineError, OSError, ValueError) as e:
+        skipped.stop(d.path, getattr(e, "message", None) or str(e))
+
+
+def _iter_batches(d: Detected, kinds, limit, skipped) -> Iterator[Batch]:
     if d.format in ("csv", "tsv"):
-        yield from _arrow_errors(d, _csv_batches(d, kinds, limit))
+        yield from _arrow_errors(d, _csv_batches(d, kinds, limit, skipped))
     elif d.format == "parquet":
         yield from _arrow_errors(d, _parquet_batches(d))
     elif d.format == "text":
         yield from _text_batches(d)
     else:
-        yield from _tfrecord_batches(d, raw=d.format == "tfrecord-raw")
+        yield from _tfrecord_batches(d, d.format == "tfrecord-raw", skipped)
 
 
 def _arrow_errors(d: Detected, batches: Iterator[Batch]) -> Iterator[Batch]:

@@ -71,7 +71,8 @@ def _bad_rows(d: Detected, bar: _common.Progress) -> tuple[list[BadRow], int]:
 
 
 def check_csv(d: Detected, bar: _common.Progress) -> Iterator[Any]:
-    """Yield a `Problem` per row with the wrong field count, then the row count."""
+    """Yield a `Problem` per row with the wrong field count, then the count of
+    the rows read."""
     from pipeline.cli.verify import Problem
 
     bad, records = _bad_rows(d, bar)
@@ -88,5 +89,5 @@ def check_csv(d: Detected, bar: _common.Progress) -> Iterator[Any]:
             line, offset = where.get(r.number, (None, None))
             record = None if r.number is None else r.number - first
             message = f"expected {r.expected_columns} fields, got {r.actual_columns}"
-            yield Problem(d.path, record, offset, message, line)
-    yield records + len(bad)
+            yield Problem(d.path, record, offset, message, line, "record")
+    yield records

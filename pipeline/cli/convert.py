@@ -4,7 +4,8 @@ The schema (features, kinds, one value or a list per record) is inferred from
 the input, or read from ``--schema spec.json`` (``pipeline schema --json``).
 Records keep their order: shard ``k`` of ``N`` holds the ``k``-th contiguous
 slice, and shards are named ``NAME-0000k-of-0000N.EXT``; each is written
-under a temporary name and renamed when complete.
+under a temporary name and renamed when complete. Temporary files that an
+interrupted run left for these very names are removed first.
 
 Example:
     >>> from pipeline.cli import main
@@ -24,7 +25,7 @@ import argparse
 import os
 import re
 
-from pipeline.cli import _common, _display, _read
+from pipeline.cli import _common, _display, _leftovers, _read
 from pipeline.cli._writers import open_writer
 from pipeline.cli.count import count_file
 from pipeline.cli.schema import infer
@@ -132,6 +133,8 @@ def run(args: argparse.Namespace) -> int:
     ends = [total * (k + 1) // args.shards for k in range(args.shards)]
     kinds = {n: f.kind for n, f in schema.features.items()}
     _make_folder(args.out)
+    for stale in _leftovers.remove(_leftovers.leftovers_of(paths)):
+        _display.say(f"removed {stale} (left by an interrupted write of this output)")
     with _common.progress("converting", args.quiet) as bar:
         _write_shards(paths, ends, _batches(files, kinds), schema, args, bar)
     return 0

@@ -21,6 +21,7 @@ import argparse
 from collections.abc import Iterable
 
 from pipeline.cli import _common, _display, _read
+from pipeline.cli._unreadable import Unreadable
 from pipeline.errors import InvalidArgumentError
 from pipeline.io import fs
 from pipeline.io.detect import Detected
@@ -62,15 +63,17 @@ def infer(
     files: Iterable[Detected],
     sample: int | None = None,
     bar: _common.Progress | None = None,
+    skipped: Unreadable | None = None,
 ) -> Schema:
-    """The schema of the first ``sample`` records (all when None) of ``files``."""
+    """The schema of the first ``sample`` records (all when None) of ``files``
+    (unreadable records skipped and counted in ``skipped`` when given)."""
     files = list(files)
     builder = SchemaBuilder(files[0].format if files else "")
     for d in files:
         if bar is not None:
             bar.describe(d.path)
         left = None if sample is None else sample - builder.records
-        for batch in _read.iter_batches(d, limit=left):
+        for batch in _read.iter_batches(d, limit=left, skipped=skipped):
             if left is not None and _read.batch_size(batch) > left:
                 batch = _read.head(batch, left)
             left = None if left is None else left - _read.batch_size(batch)

@@ -1,6 +1,10 @@
 """``pipeline stats``: per-feature statistics, as tables, JSON or an HTML page.
 
-Streams every record once in bounded memory (`pipeline.io.stats`). CSV
+Streams every record once in bounded memory (`pipeline.io.stats`). Records
+that cannot be read (a bad CRC, a record that is not an Example, a CSV row
+with the wrong field count) are left out and counted, a file that cannot be
+read to its end is named, on stderr and under ``"unreadable"`` in the JSON;
+the exit code is then 1. CSV
 columns get their kind from a first look at the first records, so a value
 that does not fit (``"n/a"`` in a number column) is counted as invalid.
 
@@ -17,8 +21,10 @@ Example:
 from __future__ import annotations
 
 import argparse
+import sys
 
 from pipeline.cli import _common, _display, _read
+from pipeline.cli._unreadable import Unreadable
 from pipeline.cli.schema import infer
 from pipeline.errors import InvalidArgumentError
 from pipeline.io import fs
@@ -29,7 +35,10 @@ HELP = "per-feature statistics: counts, missing, ranges, histograms, top values"
 EPILOG = """examples:
   pipeline stats data/train.tfrecord-*
   pipeline stats 'data/*.csv.gz' --html report.html
-  pipeline stats data/train.parquet --json > stats.json"""
+  pipeline stats data/train.parquet --json > stats.json
+
+Unreadable records are left out of the figures and reported (stderr, and
+"unreadable" in --json); the exit code is then 1."""
 
 _KIND_SAMPLE_RECORDS = 10_000
 _SPARK = "▁▂▃▄▅▆▇█"
@@ -47,14 +56,22 @@ def _csv_kinds(files: list[Detected]) -> dict[str, str] | None:
     csvs = [d for d in files if d.format in ("csv", "tsv") and not d.empty]
     if not csvs:
         return None
-    schema = infer(csvs, _KIND_SAMPLE_RECORDS)
+    schema = infer(csvs, _KIND_SAMPLE_RECORDS, skipped=Unreadable())
     return {n: f.kind for n, f in schema.features.items()}
 
 
 def compute(
-    files: list[Detected], top_k: int = 10, bar: _common.Progress | None = None
+    files: list[Detected],
+    top_k: int = 10,
+    bar: _common.Progress | None = None,
+    skipped: Unreadable | None = None,
 ) -> tuple[dict[str, FeatureStats], int]:
-    """``(stats per feature, records)`` over every record of ``files``."""
+    """``(stats per feature, records)`` over every record of ``files``.
+
+    With ``skipped``, unreadable records are left out and counted there, and
+    a file that cannot be read to its end is noted there; without, the first
+    one raises.
+    """
     kinds = _csv_kinds(files)
     builder = StatsBuilder(top_k=top_k)
     for d in files:
@@ -62,7 +79,7 @@ def compute(
             continue
         if bar is not None:
             bar.describe(d.path)
-        for batch in _read.iter_batches(d, kinds):
+        for batch in _read.iter_batches(d, kinds, skipped=skipped):
             builder.update(batch)
             if bar is not None:
                 bar.advance(_read.batch_size(batch))
@@ -131,10 +148,14 @@ def _print(stats: dict[str, FeatureStats], records: int) -> None:
 def run(args: argparse.Namespace) -> int:
     """Compute and show the statistics."""
     files = _common.resolve(args)
+    skipped = Unreadable()
     with _common.progress("stats", args.quiet) as bar:
-        stats, records = compute(files, args.top_k, bar)
+        stats, records = compute(files, args.top_k, bar, skipped)
     if not records:
-        raise InvalidArgumentError(f"no records in {', '.join(args.files)}")
+        why = f": {'; '.join(skipped.lines())}" if skipped else ""
+        raise InvalidArgumentError(f"no records in {', '.join(args.files)}{why}")
+    for line in skipped.lines():
+        _display.say(f"pipeline stats: warning: {line}", sys.stderr)
     if args.html:
         from pipeline.cli.report import render
 
@@ -144,9 +165,19 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         doc = {"records": records, "files": [d.path for d in files]}
         doc["features"] = {n: s.to_dict() for n, s in stats.items()}
+        doc["unreadable"] = skipped.to_dict()
         _common.print_json(doc)
     else:
         _print(stats, records)
         if args.html:
             _display.say(f"wrote {args.html}")
-    return 0
+        if skipped:
+            _display.say(_left_out(skipped))
+    return 1 if skipped else 0
+
+
+def _left_out(skipped: Unreadable) -> str:
+    n, cut = skipped.total_records, len(skipped.stopped)
+    parts = [f"{n} unreadable record{'s' * (n != 1)} left out"] if n else []
+    parts += [f"{cut} file{'s' * (cut != 1)} read only in part"] if cut else []
+    return "not in these figures: " + ", ".join(parts) + " (see stderr)"

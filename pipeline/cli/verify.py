@@ -3,7 +3,11 @@
 TFRecord: every length and data CRC (reading goes on past a bad data CRC),
 and for Examples that every record decodes. CSV/TSV: every row has the
 header's field count. Parquet and text: every byte reads. Each problem is
-printed with its file, record and byte offset.
+printed with its file, record and byte offset; a file with unreadable data
+gets a line saying how many records were read, how many could not be, and
+where reading stopped. Records counted are records read. Temporary files
+left by interrupted writes (``.NAME.pipeline-tmp-*``) in the folders read are
+named in a warning, never read as data; ``--clean-temp`` removes them.
 
 Example:
     >>> from pipeline.cli import main
@@ -12,20 +16,22 @@ Example:
     ...     _ = f.write(b"a,b\\n1,2\\n3\\n")
     >>> main(["verify", "memory://verify-cmd/a.csv"])
     memory://verify-cmd/a.csv: record 1 (line 3, byte 8): expected 2 fields, got 1
-    1 file, 2 records, 1 problem
+    memory://verify-cmd/a.csv: 1 record read, 1 unreadable record
+    1 file, 1 record, 1 problem, 1 unreadable record
     1
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 
-from pipeline.cli import _common, _display, _read
+from pipeline.cli import _common, _display, _leftovers, _read
 from pipeline.cli._examples import ExampleColumns
 from pipeline.errors import DataLossError, InvalidArgumentError, PipelineError
-from pipeline.io import tfrecord
+from pipeline.io import fs, tfrecord
 from pipeline.io.detect import Detected
 from pipeline.io.example_wire import decode_example
 
@@ -33,9 +39,11 @@ HELP = "check CRCs, that records parse, and CSV field counts"
 EPILOG = """examples:
   pipeline verify data/train.tfrecord-*
   pipeline verify 'data/*.csv.gz' --json
+  pipeline verify 'out/*' --clean-temp     # remove leftovers of interrupted writes
 
 Exit code 0 only when every file is sound; each problem is printed with its
-file, record and byte offset."""
+file, record and byte offset, then what could not be read. Temporary files of
+interrupted writes (.NAME.pipeline-tmp-*) are named and never read as data."""
 
 
 @dataclass
@@ -47,6 +55,9 @@ class Problem:
     offset: int | None
     message: str
     line: int | None = None
+    #: ``"record"``: this record cannot be read (reading goes on);
+    #: ``"rest"``: reading stopped here, nothing after it was read.
+    unreadable: str = "rest"
 
     def __str__(self) -> str:
         where = [] if self.record is None else [f"record {self.record}"]
@@ -61,10 +72,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the ``verify`` arguments."""
     _common.add_input_arguments(parser)
     parser.add_argument("--json", action="store_true", help="JSON lines of problems")
+    parser.add_argument(
+        "--clean-temp",
+        action="store_true",
+        help="remove the temporary files of interrupted writes found in the "
+        "folders read (only while nothing is writing there)",
+    )
 
 
 def _from_error(d: Detected, e: PipelineError) -> Problem:
-    return Problem(d.path, e.record_index, e.offset, e.message, e.line)
+    lost = "record" if getattr(e, "raw", None) is not None else "rest"
+    return Problem(d.path, e.record_index, e.offset, e.message, e.line, lost)
 
 
 def _bad_examples(d: Detected, block: tfrecord.RecordBlock) -> Iterator[Problem]:
@@ -73,7 +91,8 @@ def _bad_examples(d: Detected, block: tfrecord.RecordBlock) -> Iterator[Problem]
             decode_example(record)
         except InvalidArgumentError as e:
             index, offset = block.first_index + i, int(block.offsets[i])
-            yield Problem(d.path, index, offset, f"not an Example: {e.message}")
+            message = f"not an Example: {e.message}"
+            yield Problem(d.path, index, offset, message, unreadable="record")
 
 
 def _check_tfrecord(d: Detected, bar: _common.Progress) -> Iterator[Problem | int]:
@@ -86,7 +105,11 @@ def _check_tfrecord(d: Detected, bar: _common.Progress) -> Iterator[Problem | in
             try:  # the kernel checks a whole block at once
                 decoder.decode(item.records, d.path, item.first_index)
             except (InvalidArgumentError, ValueError):
-                yield from _bad_examples(d, item)  # find every bad record
+                bad = list(_bad_examples(d, item))  # find every bad record
+                yield from bad
+                bar.advance(len(item))
+                yield len(item) - len(bad)
+                continue
         bar.advance(len(item))
         yield len(item)
 
@@ -121,22 +144,76 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def run(args: argparse.Namespace) -> int:
-    """Check every file; print each problem and a summary."""
-    files = _common.resolve(args)
-    problems, records = 0, 0
-    with _common.progress("verifying", args.quiet) as bar:
-        for d in files:
-            bar.describe(d.path)
-            for item in check_file(d, bar):
-                if isinstance(item, int):
-                    records += item
-                    continue
-                problems += 1
-                _common.print_json(asdict(item)) if args.json else _display.say(item)
-    if not args.json:
-        print(
-            f"{_plural(len(files), 'file')}, {_plural(records, 'record')}, "
-            f"{_plural(problems, 'problem')}"
+def _temp_files(args: argparse.Namespace, files: list[Detected]) -> list[str]:
+    """Leftovers of interrupted writes matched by FILES or in their folders."""
+    matched = _leftovers.split(fs.expand(args.files))[1]
+    paths = [*args.files, *(d.path for d in files)]
+    near = _leftovers.in_folders({_leftovers.folder_of(p) for p in paths})
+    return sorted({*matched, *near})
+
+
+def _report_temp_files(args: argparse.Namespace, files: list[Detected]) -> None:
+    temps = _temp_files(args, files)
+    if args.clean_temp:
+        for path in _leftovers.remove(temps):
+            _display.say(f"removed {path} (temporary file of an interrupted write)")
+        return
+    out = sys.stderr if args.json else sys.stdout
+    for path in temps:
+        _display.say(
+            f"warning: {path}: temporary file of an interrupted write of "
+            f"{_leftovers.final_name(path)!r}, not data (--clean-temp removes it)",
+            out,
         )
+
+
+def _tally(problems: list[Problem], records: int) -> str:
+    """The per-file line for a file with unreadable data, or ``""``."""
+    lost = sum(p.unreadable == "record" for p in problems)
+    stop = next((p for p in problems if p.unreadable == "rest"), None)
+    if not lost and stop is None:
+        return ""
+    parts = [f"{_plural(records, 'record')} read"]
+    parts += [f"{_plural(lost, 'unreadable record')}"] if lost else []
+    if stop is not None:
+        where = "" if stop.offset is None else f" at byte {stop.offset}"
+        parts.append(f"reading stopped{where}: the rest of the file was not read")
+    return f"{stop.path if stop else problems[0].path}: {', '.join(parts)}"
+
+
+def _check_all(args, files, bar) -> tuple[int, int, int, int]:
+    """Print each problem and per-file tally; ``(records, problems, unreadable
+    records, files cut short)``."""
+    records = problems = lost = cut = 0
+    for d in files:
+        bar.describe(d.path)
+        found, read = [], 0
+        for item in check_file(d, bar):
+            if isinstance(item, int):
+                read += item
+                continue
+            found.append(item)
+            _common.print_json(asdict(item)) if args.json else _display.say(item)
+        tally = _tally(found, read)
+        if tally and not args.json:
+            _display.say(tally)
+        records, problems = records + read, problems + len(found)
+        lost += sum(p.unreadable == "record" for p in found)
+        cut += any(p.unreadable == "rest" for p in found)
+    return records, problems, lost, cut
+
+
+def run(args: argparse.Namespace) -> int:
+    """Check every file; print each problem, what could not be read, and a
+    summary; name (or remove) temporary leftovers of interrupted writes."""
+    files = _common.resolve(args, allow_empty=True)
+    _report_temp_files(args, files)
+    with _common.progress("verifying", args.quiet) as bar:
+        records, problems, lost, cut = _check_all(args, files, bar)
+    if not args.json:
+        summary = [_plural(len(files), "file"), _plural(records, "record"),
+                   _plural(problems, "problem")]  # fmt: skip
+        summary += [_plural(lost, "unreadable record")] if lost else []
+        summary += [f"{_plural(cut, 'file')} not read to the end"] if cut else []
+        print(", ".join(summary))
     return 1 if problems else 0

@@ -80,11 +80,12 @@ def test_head_stops_early_and_exits(tmp_path):
 
 
 def test_bad_row_error_in_a_subprocess_exits_with_1(tmp_path):
+    # head raises at the first bad row (stats would skip and count it)
     (tmp_path / "bad.csv.gz").write_bytes(
         gzip.compress(b"a,b\n" + b"1,2\n" * 100_000 + b"3\n" + b"4,5\n" * 100_000)
     )
     done = subprocess.run(
-        [sys.executable, "-m", "pipeline", "stats", str(tmp_path / "bad.csv.gz")],
+        [sys.executable, "-m", "pipeline", "head", str(tmp_path / "bad.csv.gz")],
         capture_output=True,
         timeout=_EXIT_TIMEOUT_S,
     )

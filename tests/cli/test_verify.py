@@ -21,7 +21,8 @@ def test_corrupt_tfrecord_names_record_and_offset(data, capsys):
     blob = path.read_bytes()
     assert main(["verify", str(path)]) == 1
     out = capsys.readouterr().out.splitlines()
-    assert len(out) == 2 and out[-1].endswith("1 problem")
+    assert len(out) == 3
+    assert out[-1] == "1 file, 5 records, 1 problem, 1 file not read to the end"
     # the flipped byte is in the middle: find which record it falls in
     offset, index = 0, 0
     while True:
@@ -31,6 +32,7 @@ def test_corrupt_tfrecord_names_record_and_offset(data, capsys):
         offset, index = offset + 16 + length, index + 1
     assert out[0].startswith(f"{path}: record {index} ")
     assert "corrupted record at" in out[0] and "byte" in out[0]
+    assert out[1].startswith(f"{path}: {index} records read, reading stopped at byte")
 
 
 def test_bad_data_crc_reading_goes_on(tmp_path, capsys):
@@ -64,7 +66,8 @@ def test_csv_rows_with_wrong_field_count(tmp_path, capsys):
     assert out == [
         f"{tmp_path}/v.csv.gz: record 1 (line 3, byte 8): expected 2 fields, got 1",
         f"{tmp_path}/v.csv.gz: record 3 (line 6, byte 18): expected 2 fields, got 3",
-        "1 file, 4 records, 2 problems",
+        f"{tmp_path}/v.csv.gz: 2 records read, 2 unreadable records",
+        "1 file, 2 records, 2 problems, 2 unreadable records",
     ]
 
 
@@ -108,4 +111,8 @@ def test_truncated_parquet_is_a_problem(data, tmp_path, capsys):
     (tmp_path / "cut.parquet").write_bytes(blob[: len(blob) // 2])
     assert main(["verify", str(tmp_path / "cut.parquet")]) == 1
     out = capsys.readouterr().out
-    assert "cut.parquet" in out and out.splitlines()[-1].endswith("1 problem")
+    assert "cut.parquet" in out
+    assert (
+        out.splitlines()[-1]
+        == "1 file, 0 records, 1 problem, 1 file not read to the end"
+    )

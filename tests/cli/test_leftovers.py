@@ -1,0 +1,113 @@
+"""Temporary files of interrupted writes: named, never data, removable."""
+
+from __future__ import annotations
+
+import json
+
+from pipeline.cli import main
+from pipeline.cli._leftovers import final_name
+from pipeline.io import fs
+from pipeline.io.tfrecord_writer import TFRecordWriter
+
+_HIDDEN = ".a.tfrecord.pipeline-tmp-5e1f0c"
+_OLD = "b.tfrecord.tmp-0123456789ab"  # the name older versions used
+
+
+def _folder(root, records=3):
+    out = root / "out"
+    out.mkdir()
+    with TFRecordWriter(str(out / "a.tfrecord")) as w:
+        for _ in range(records):
+            w.write(b"data")
+    for name in (_HIDDEN, _OLD):  # what a crash mid-write leaves: half a file
+        (out / name).write_bytes((out / "a.tfrecord").read_bytes()[:20])
+    return out
+
+
+def test_final_names():
+    assert final_name(f"x/{_HIDDEN}") == "a.tfrecord"
+    assert final_name(_OLD) == "b.tfrecord"
+    assert final_name("x/a.tfrecord") is None
+    assert final_name(".hidden.csv") is None
+    assert final_name("a.tmp-12") is None  # not twelve hex digits
+
+
+def test_verify_names_leftovers_and_never_reads_them(tmp_path, capsys):
+    out = _folder(tmp_path)
+    assert main(["verify", str(out / "*")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == [
+        f"warning: {out}/{_HIDDEN}: temporary file of an interrupted write of "
+        "'a.tfrecord', not data (--clean-temp removes it)",
+        f"warning: {out}/{_OLD}: temporary file of an interrupted write of "
+        "'b.tfrecord', not data (--clean-temp removes it)",
+        "1 file, 3 records, 0 problems",
+    ]
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [_HIDDEN, _OLD, "a.tfrecord"]
+    )
+
+
+def test_verify_json_puts_warnings_on_stderr(tmp_path, capsys):
+    out = _folder(tmp_path)
+    assert main(["verify", str(out / "a.tfrecord"), "--json"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("warning:") == 2
+
+
+def test_verify_clean_temp_removes_them(tmp_path, capsys):
+    out = _folder(tmp_path)
+    assert main(["verify", str(out / "*"), "--clean-temp"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        f"removed {out}/{_HIDDEN} (temporary file of an interrupted write)",
+        f"removed {out}/{_OLD} (temporary file of an interrupted write)",
+        "1 file, 3 records, 0 problems",
+    ]
+    assert [p.name for p in out.iterdir()] == ["a.tfrecord"]
+    assert main(["verify", str(out / "*")]) == 0
+    assert "warning" not in capsys.readouterr().out
+
+
+def test_other_commands_skip_leftovers(tmp_path, capsys):
+    out = _folder(tmp_path)
+    assert main(["count", str(out / "*"), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert [f["path"] for f in doc["files"]] == [f"{out}/a.tfrecord"]
+
+
+def test_only_leftovers_is_a_clear_error(tmp_path, capsys):
+    out = _folder(tmp_path)
+    assert main(["count", str(out / "b*")]) == 1
+    err = capsys.readouterr().err
+    assert "only temporary files left by interrupted writes" in err and _OLD in err
+
+
+def test_leftovers_in_an_fsspec_folder(capsys):
+    base = "memory://leftovers-cli/out"
+    with fs.open_output(f"{base}/a.txt") as f:
+        f.write(b"x\n")
+    with fs.open_output(f"{base}/{_HIDDEN}") as f:
+        f.write(b"half")
+    assert main(["verify", f"{base}/*"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith(f"warning: {base}/{_HIDDEN}: temporary file")
+    assert out[-1] == "1 file, 1 record, 0 problems"
+
+
+def test_convert_removes_stale_leftovers_of_its_outputs(data, tmp_path, capsys):
+    out = tmp_path / "o"
+    out.mkdir()
+    mine = ".in-00000-of-00001.tfrecord.pipeline-tmp-0a1b2c"
+    other = ".other.tfrecord.pipeline-tmp-0a1b2c"
+    for name in (mine, other):
+        (out / name).write_bytes(b"half")
+    (data / "in.csv").write_bytes((data / "a.csv").read_bytes())
+    argv = ["convert", str(data / "in.csv"), "--to", "tfrecord", "--out", str(out)]
+    assert main(argv) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        f"removed {out}/{mine} (left by an interrupted write of this output)",
+        f"{out}/in-00000-of-00001.tfrecord: 12 records",
+    ]
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [other, "in-00000-of-00001.tfrecord"]
+    )
