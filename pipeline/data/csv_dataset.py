@@ -278,7 +278,9 @@ def _columns(
         names = infer_column_names(files, delim, quotes, kind, encoding)
     names = list(names)
     if len(names) != len(set(names)):
-        raise ValueError("Cannot have duplicate column names.")
+        raise InvalidArgumentError(
+            f"Cannot have duplicate column names. Received: column_names={names!r}"
+        )
     indices = None if select is None else _select_indices(select, names)
     if defaults is None:
         types = infer_column_types(

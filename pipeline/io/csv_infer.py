@@ -9,6 +9,12 @@ int32 when ``np.int32(v) == np.int64(v)``, int64 when ``np.int64(v)`` parses,
 float32/float64 when ``np.float32(v)``/``np.float64(v)`` is below +inf (so a
 column holding ``nan`` or ``inf`` is string).
 
+Text is decoded with ``encoding``; a data field with bytes that do not decode
+is a string (the dataset then reads it as bytes, as TF does), but such bytes
+in a column name, a row that is not CSV (a field over the ``csv`` module's
+field size limit) or a row with the wrong number of fields raise
+`InvalidArgumentError` naming the file and line.
+
 Example:
     >>> [infer_type(v, "") for v in ["1", "3000000000", "1.5", "1e39", "nan"]]
     ['int32', 'int64', 'float32', 'float64', 'string']
@@ -18,11 +24,13 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import warnings
 from collections.abc import Iterator, Sequence
 
 import numpy as np
 
+from pipeline.errors import InvalidArgumentError
 from pipeline.io import fs
 
 __all__ = ["infer_column_names", "infer_column_types", "infer_type"]
@@ -83,9 +91,60 @@ def _reader(
     path: str, delim: str, quotes: bool, compression: str | None, encoding: str
 ):
     stream = fs.open_input(path, compression)
-    text = io.TextIOWrapper(stream, encoding=encoding, newline="")
+    # Undecodable bytes become U+DC80..U+DCFF: a data field holding them is
+    # a string column; a column name holding them is refused (`_check_names`).
+    text = io.TextIOWrapper(
+        stream, encoding=encoding, errors="surrogateescape", newline=""
+    )
     quoting = csv.QUOTE_MINIMAL if quotes else csv.QUOTE_NONE
     return text, csv.reader(text, delimiter=delim, quoting=quoting)
+
+
+def _error(message: str, path: str, line: int) -> InvalidArgumentError:
+    return InvalidArgumentError(
+        f"{message} (file {path!r}, line {line})", path=path, line=line
+    )
+
+
+def _next_row(rows, path: str, encoding: str) -> list[str] | None:
+    """The next row of ``rows`` (None at the end); bad text as InvalidArgumentError."""
+    line = rows.line_num + 1
+    try:
+        return next(rows, None)
+    except csv.Error as err:
+        raise _error(f"Expected a CSV row: {err}", path, line) from err
+    except UnicodeDecodeError as err:
+        raise _error(
+            f"Expected {encoding} text at or after this line, got bytes "
+            f"{err.object[err.start : err.end]!r}",
+            path,
+            line,
+        ) from err
+
+
+_UNDECODABLE = re.compile("[\\udc80-\\udcff]+")
+
+
+def _check_names(names: list[str], path: str, encoding: str) -> None:
+    seen: set[str] = set()
+    for i, name in enumerate(names):
+        bad = _UNDECODABLE.search(name)
+        if bad:
+            raw = bad.group().encode("utf-8", "surrogateescape")
+            raise _error(
+                f"Expected {encoding} text in the header row, got bytes {raw!r} "
+                f"in the name of column {i}",
+                path,
+                1,
+            )
+        if name in seen:
+            raise _error(
+                f"Cannot have duplicate column names. Column {i} repeats {name!r} "
+                "in the header row",
+                path,
+                1,
+            )
+        seen.add(name)
 
 
 def infer_column_names(
@@ -98,7 +157,8 @@ def infer_column_names(
     """The header row shared by ``files``.
 
     Raises:
-        ValueError: the files' header rows differ.
+        InvalidArgumentError: a header row is missing, is not ``encoding``
+            text or not CSV, repeats a name, or differs from the first file's.
 
     Example:
         >>> with fs.open_output("memory://infer-doc/a.csv") as f:
@@ -110,9 +170,23 @@ def infer_column_names(
     for path in files:
         text, rows = _reader(path, delim, quotes, compression, encoding)
         with text:
-            header = next(rows, [])
+            header = _next_row(rows, path, encoding)
+        if not header:
+            found = "an empty file" if header is None else "an empty line"
+            raise _error(
+                f"Expected a header row of column names, got {found} when reading "
+                "the header line",
+                path,
+                1,
+            )
+        _check_names(header, path, encoding)
         if names is not None and header != names:
-            raise ValueError("Files have different column names in the header row.")
+            raise _error(
+                "Files have different column names in the header row: expected "
+                f"{names!r} as in {files[0]!r}, got {header!r}",
+                path,
+                1,
+            )
         names = header
     return names or []
 
@@ -130,13 +204,19 @@ def _rows(
         text, rows = _reader(path, delim, quotes, compression, encoding)
         with text:
             if header:
-                next(rows, None)
-            for row in rows:
+                _next_row(rows, path, encoding)
+            while True:
+                line = rows.line_num + 1
+                row = _next_row(rows, path, encoding)
+                if row is None:
+                    break
                 if len(row) != num_cols:
-                    raise ValueError(
+                    raise _error(
                         "Problem inferring types: CSV row has different number "
-                        f"of fields than expected (file {path!r}, expected "
-                        f"{num_cols}, got {len(row)})."
+                        f"of fields than expected: expected {num_cols}, got "
+                        f"{len(row)}",
+                        path,
+                        line,
                     )
                 yield row
 

@@ -333,3 +333,31 @@ def test_csv_dataset_scans_every_field_like_tf(tmp_path):
     wide.write_bytes(b"1,2,3\n")
     with pytest.raises(errors.InvalidArgumentError, match="Expect 1 fields"):
         list(pl.data.CsvDataset(str(wide), [[0]], exclude_cols=[0]))
+
+
+def test_make_csv_dataset_reads_undecodable_string_fields_as_bytes(tmp_path):
+    path = tmp_path / "latin.csv"
+    path.write_bytes(b"id,name\n1,caf\xe9\n2,\xff\n")
+    (batch,) = pl.data.make_csv_dataset(str(path), 5, shuffle=False, num_epochs=1)
+    assert batch["id"].tolist() == [1, 2]
+    assert batch["name"].tolist() == [b"caf\xe9", b"\xff"]
+
+
+def test_make_csv_dataset_bad_header_is_invalid_argument(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(b"id,n\xe9\n1,2\n")
+    with pytest.raises(errors.InvalidArgumentError, match=r"utf-8 text in the header"):
+        pl.data.make_csv_dataset(str(path), 2, num_epochs=1)
+    path.write_bytes(b"id,id\n1,2\n")
+    with pytest.raises(errors.InvalidArgumentError, match=r"duplicate column names"):
+        pl.data.make_csv_dataset(str(path), 2, num_epochs=1)
+
+
+def test_make_csv_dataset_duplicate_column_names_argument(csv_files):
+    with pytest.raises(
+        errors.InvalidArgumentError,
+        match=r"Cannot have duplicate column names\. Received: column_names=\['a', 'a'",
+    ):
+        pl.data.make_csv_dataset(
+            csv_files, 2, column_names=["a", "a", "b"], header=True, num_epochs=1
+        )
