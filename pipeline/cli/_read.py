@@ -100,12 +100,18 @@ def count_csv_rows(d: Detected) -> int:
 def _parquet_batches(d: Detected) -> Iterator[Batch]:
     import pyarrow.parquet as pq
 
+    # pyarrow reads a Python file object from its own threads, which may still
+    # hold it at exit: it gets a local path, and a URL's file is read serially
     with fs.open_input(d.path) as f:
-        pf = pq.ParquetFile(f)
-        for rb in pf.iter_batches(batch_size=_BATCH_RECORDS):
-            yield {
-                n: arrow_to_column(rb.column(i)) for i, n in enumerate(rb.schema.names)
-            }
+        local = d.path.removeprefix("file://")
+        pf = pq.ParquetFile(local if "://" not in local else f)
+        threads = "://" not in local
+        try:
+            for rb in pf.iter_batches(batch_size=_BATCH_RECORDS, use_threads=threads):
+                names = rb.schema.names
+                yield {n: arrow_to_column(rb.column(i)) for i, n in enumerate(names)}
+        finally:
+            pf.close()
 
 
 def _bytes_column(items: list[bytes]) -> Column:
