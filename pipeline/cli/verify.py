@@ -56,7 +56,8 @@ class Problem:
     message: str
     line: int | None = None
     #: ``"record"``: this record cannot be read (reading goes on);
-    #: ``"rest"``: reading stopped here, nothing after it was read.
+    #: ``"rest"``: reading stopped here, nothing after it was read;
+    #: ``""``: nothing to read (an empty file).
     unreadable: str = "rest"
 
     def __str__(self) -> str:
@@ -124,7 +125,7 @@ def _check_readable(d: Detected, bar: _common.Progress) -> Iterator[Problem | in
 def check_file(d: Detected, bar: _common.Progress) -> Iterator[Problem | int]:
     """Yield the problems of one file, and record counts as ints."""
     if d.empty and d.format in ("csv", "tsv"):
-        yield Problem(d.path, None, 0, "empty file: expected a header line")
+        yield Problem(d.path, None, 0, "empty file: expected a header line", None, "")
         return
     if d.format in ("tfrecord", "tfrecord-raw"):
         check = _check_tfrecord

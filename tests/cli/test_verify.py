@@ -73,7 +73,10 @@ def test_csv_rows_with_wrong_field_count(tmp_path, capsys):
 
 def test_empty_csv_is_a_problem(data, capsys):
     assert main(["verify", str(data / "empty.csv")]) == 1
-    assert "empty file" in capsys.readouterr().out
+    assert capsys.readouterr().out.splitlines() == [
+        f"{data}/empty.csv: (byte 0): empty file: expected a header line",
+        "1 file, 0 records, 1 problem",  # nothing was there to be left unread
+    ]
 
 
 def test_truncated_gzip_is_a_problem(tmp_path, capsys):
