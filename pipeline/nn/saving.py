@@ -28,7 +28,7 @@ from typing import Any
 import msgspec
 import numpy as np
 
-from pipeline.errors import InvalidArgumentError, ModelFormatError
+from pipeline.errors import InvalidArgumentError, ModelFormatError, PipelineError
 from pipeline.nn import layers as layers_module
 from pipeline.nn import losses as losses_module
 from pipeline.nn import saving_registry
@@ -214,14 +214,33 @@ def load_model(
         with saving_registry.load_scope(custom_objects, safe_mode, path):
             if not isinstance(config, dict):
                 raise saving_registry.wrong_type("a model config (a dict)", config)
-            model = layers_module.deserialize(config, custom_objects)
-            model.set_weights(archive.arrays("model.weights.npz", _shapes(model)))
+            model = _built(
+                "the model", layers_module.deserialize, config, custom_objects
+            )
+            weights = archive.arrays("model.weights.npz", _shapes(model))
+            _built("the model's weights", model.set_weights, weights)
             compile_config = config.get("compile_config")
             if compile and compile_config is not None:
                 with saving_registry.at("compile_config"):
                     _recompile(model, compile_config)
                 _load_optimizer_state(model, archive)
     return model
+
+
+# What model code raises when a config read from a file has the wrong shape.
+_BUILD_ERRORS = (TypeError, ValueError, KeyError, IndexError, AttributeError)
+
+
+def _built(what: str, step: Any, *args: Any) -> Any:
+    """``step(*args)``; inside ``load_model`` an error of model code on a
+    config of the wrong shape becomes a `ModelFormatError` naming the file,
+    member and config path (chained to the original)."""
+    try:
+        return step(*args)
+    except PipelineError:
+        raise
+    except _BUILD_ERRORS as e:
+        raise saving_registry.wrap(e, what) from e
 
 
 def _shapes(model: Any) -> list[tuple[int, ...]] | None:
@@ -234,14 +253,32 @@ def _shapes(model: Any) -> list[tuple[int, ...]] | None:
 
 
 def _load_optimizer_state(model: Any, archive: ModelArchive) -> None:
+    """Restores ``optimizer.npz``: the state of the optimizer built on the
+    model's weights, or of one not built yet (saved after ``compile`` and
+    before any step; it then builds on its first step, as the original would)."""
     if not archive.has("optimizer.npz"):
         return
-    model.optimizer.build(model.trainable_weights)
+    from pipeline.nn import optimizers  # noqa: PLC0415  (written separately)
+
+    optimizer = model.optimizer
+    unbuilt = _state_shapes(optimizer)
+    probe = optimizers.get(optimizers.serialize(optimizer))
+    probe.build(model.trainable_weights)
+    built = _state_shapes(probe)
+    state = archive.arrays("optimizer.npz", built, also=unbuilt)
+    if len(state) == len(built) and len(built) != len(unbuilt):
+        optimizer.build(model.trainable_weights)
+    _built(
+        "the optimizer state (member 'optimizer.npz')",
+        optimizer.load_own_variables,
+        {str(i): a for i, a in enumerate(state)},
+    )
+
+
+def _state_shapes(optimizer: Any) -> list[tuple[int, ...]]:
     store: dict[str, Any] = {}
-    model.optimizer.save_own_variables(store)
-    shapes = [tuple(np.shape(store[str(i)])) for i in range(len(store))]
-    state = archive.arrays("optimizer.npz", shapes if model.built else None)
-    model.optimizer.load_own_variables({str(i): a for i, a in enumerate(state)})
+    optimizer.save_own_variables(store)
+    return [tuple(np.shape(store[str(i)])) for i in range(len(store))]
 
 
 def _recompile(model: Any, config: Any) -> None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import io
 import os
+import struct
 import zipfile
 import zlib
 from collections.abc import Sequence
@@ -29,7 +30,12 @@ from typing import Any
 import msgspec
 import numpy as np
 
-from pipeline.errors import DataLossError, ModelFormatError, NotFoundError
+from pipeline.errors import (
+    DataLossError,
+    ModelFormatError,
+    NotFoundError,
+    PipelineError,
+)
 
 _MAX_JSON_BYTES = 64 << 20  # config.json, metadata.json
 _NPY_HEADER_BYTES = 64 << 10  # per array: the .npy header and zip entry
@@ -39,6 +45,16 @@ _READ_CHUNK_BYTES = 1 << 20
 # writer stores arrays uncompressed, ratio 1) and never past the cap.
 _MAX_INFLATION = 16
 _MAX_UNCHECKED_BYTES = 8 << 30
+# JSON members: deeper nesting is refused (no config of ours nests past ~20;
+# deeper trees would exhaust the stack of the decoder or of the model builder).
+_MAX_JSON_DEPTH = 100
+# What zipfile raises for damaged archives: BadZipFile, zlib.error, EOFError,
+# OSError, struct.error, and ValueError for a damaged offset ("negative seek
+# value"). NotImplementedError and RuntimeError mean a zip feature
+# `model.save` never writes (another compression method or zip version,
+# encryption, patched data).
+_CORRUPT = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, struct.error)
+_UNSUPPORTED = (NotImplementedError, RuntimeError)
 
 
 class ModelArchive:
@@ -62,10 +78,16 @@ class ModelArchive:
             raise NotFoundError(f"No model file at {path!r}.", path=path)
         try:
             self._zip = zipfile.ZipFile(path)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
+        except _CORRUPT as e:
             raise DataLossError(
                 f"{path!r} is not a model file written by `model.save` "
                 f"(expected a zip archive: {e})",
+                path=path,
+            ) from e
+        except _UNSUPPORTED as e:
+            raise ModelFormatError(
+                f"{path!r} is not a model file written by `model.save` "
+                f"(a zip archive using a feature it never writes: {e})",
                 path=path,
             ) from e
 
@@ -100,20 +122,32 @@ class ModelArchive:
         """``member`` decoded as JSON.
 
         Raises:
-            ModelFormatError: missing, too large, or not JSON.
+            ModelFormatError: missing, too large, not JSON, or nested deeper
+                than ``_MAX_JSON_DEPTH`` levels.
         """
         data = self.read(member, max_bytes)
         try:
-            return msgspec.json.decode(data)
+            tree = msgspec.json.decode(data)
         except msgspec.DecodeError as e:
-            raise ModelFormatError(
-                f"bad JSON in member {member!r} of model file {self.path!r}: {e}",
-                path=self.path,
-                member=member,
-            ) from e
+            raise self._bad_json(member, str(e)) from e
+        except RecursionError:
+            raise self._bad_json(member, _too_deep()) from None
+        if _depth_exceeds(tree, _MAX_JSON_DEPTH):
+            raise self._bad_json(member, _too_deep())
+        return tree
+
+    def _bad_json(self, member: str, why: str) -> ModelFormatError:
+        return ModelFormatError(
+            f"bad JSON in member {member!r} of model file {self.path!r}: {why}",
+            path=self.path,
+            member=member,
+        )
 
     def arrays(
-        self, member: str, expected: Sequence[tuple[int, ...]] | None
+        self,
+        member: str,
+        expected: Sequence[tuple[int, ...]] | None,
+        also: Sequence[tuple[int, ...]] | None = None,
     ) -> list[np.ndarray]:
         """The arrays of the ``.npz`` ``member``, which must match ``expected``.
 
@@ -123,6 +157,8 @@ class ModelArchive:
                 these before anything is inflated. None when the model cannot
                 tell yet: then each member may inflate to at most
                 ``_MAX_INFLATION`` times its stored size.
+            also: another accepted list of shapes, of another length (the
+                state of an optimizer not built yet). Defaults to none.
 
         Raises:
             ModelFormatError: missing, too large, or arrays of other count or shape.
@@ -130,15 +166,17 @@ class ModelArchive:
         """
         if expected is None:
             return self._unchecked_arrays(member)
-        caps = [_array_cap(shape) for shape in expected]
-        data = self.read(member, sum(caps) + _NPY_HEADER_BYTES)
-        inner = self._inner(member, data)
+        layouts = [list(expected)] + ([list(also)] if also is not None else [])
+        limit = max(sum(_array_cap(s) for s in shapes) for shapes in layouts)
+        inner = self._inner(member, self.read(member, limit + _NPY_HEADER_BYTES))
         with inner:
             names = inner.namelist()
-            if len(names) != len(expected):
-                raise self._mismatch(
-                    member, f"{len(expected)} arrays", f"{len(names)} arrays"
-                )
+            fits = [shapes for shapes in layouts if len(shapes) == len(names)]
+            if not fits:
+                counts = " or ".join(sorted({str(len(shapes)) for shapes in layouts}))
+                raise self._mismatch(member, f"{counts} arrays", f"{len(names)} arrays")
+            expected = fits[0]
+            caps = [_array_cap(shape) for shape in expected]
             return [
                 self._array(inner, member, i, shape, cap)
                 for i, (shape, cap) in enumerate(zip(expected, caps, strict=True))
@@ -162,11 +200,8 @@ class ModelArchive:
     def _inner(self, member: str, data: bytes) -> zipfile.ZipFile:
         try:
             return zipfile.ZipFile(io.BytesIO(data))
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
-            raise DataLossError(
-                f"corrupt member {member!r} of model file {self.path!r}: {e}",
-                path=self.path,
-            ) from e
+        except (*_CORRUPT, *_UNSUPPORTED) as e:
+            raise _damaged(self.path, member, e) from e
 
     def _array(
         self,
@@ -226,11 +261,47 @@ def _read_capped(
                 if total > max_bytes:
                     raise _too_large(path, shown, "inflates past", max_bytes)
                 chunks.append(chunk)
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as e:
-        raise DataLossError(
-            f"corrupt member {shown!r} of model file {path!r}: {e}", path=path
-        ) from e
+    except PipelineError:
+        raise
+    except (*_CORRUPT, *_UNSUPPORTED) as e:
+        raise _damaged(path, shown, e) from e
     return b"".join(chunks)
+
+
+def _damaged(path: str, member: str, error: Exception) -> PipelineError:
+    """DataLossError for a corrupt member; ModelFormatError for a zip feature
+    `model.save` never writes (other compression, encryption)."""
+    if isinstance(error, _UNSUPPORTED):
+        return ModelFormatError(
+            f"member {member!r} of model file {path!r} uses a zip feature "
+            f"`model.save` never writes: {error}",
+            path=path,
+            member=member,
+        )
+    return DataLossError(
+        f"corrupt member {member!r} of model file {path!r}: {error}",
+        path=path,
+        member=member,
+    )
+
+
+def _too_deep() -> str:
+    return f"nested deeper than {_MAX_JSON_DEPTH} levels"
+
+
+def _depth_exceeds(tree: Any, limit: int) -> bool:
+    """Whether lists/dicts in ``tree`` nest more than ``limit`` deep (no recursion)."""
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            node = node.values()
+        elif not isinstance(node, list):
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in node)
+    return False
 
 
 def _too_large(path: str, member: str, what: str, max_bytes: int) -> ModelFormatError:

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from pipeline.errors import PipelineError
 from pipeline.nn import layers as layers_module
+from pipeline.nn import saving_registry
 from pipeline.nn.layers._symbolic import KerasTensor, flatten
 
 _KT = "__keras_tensor__"
@@ -90,10 +92,33 @@ def functional_config(model: Any) -> dict[str, Any]:
     }
 
 
+def _history(structure: dict[str, Any]) -> tuple[str, int, int]:
+    """The ``[layer_name, node_index, tensor_index]`` triple, checked."""
+    triple = structure[_KT]
+    ok = (
+        isinstance(triple, list)
+        and len(triple) == 3
+        and isinstance(triple[0], str)
+        and all(type(i) is int and i >= 0 for i in triple[1:])
+    )
+    if not ok:
+        with saving_registry.at(_KT):
+            raise saving_registry.wrong_type(
+                "[layer_name, node_index, tensor_index]", triple
+            )
+    return triple[0], triple[1], triple[2]
+
+
 def _decode(structure: Any, created: dict[tuple[str, int], list[Any]]) -> Any:
     if isinstance(structure, dict) and _KT in structure:
-        name, node_index, tensor_index = structure[_KT]
-        return created[(name, node_index)][tensor_index]
+        name, node_index, tensor_index = _history(structure)
+        outputs = created.get((name, node_index), [])
+        if tensor_index >= len(outputs):
+            with saving_registry.at(_KT):
+                raise saving_registry.wrong_type(
+                    "a tensor made by a layer call of this model", structure[_KT]
+                )
+        return outputs[tensor_index]
     if isinstance(structure, dict):
         return {k: _decode(v, created) for k, v in structure.items()}
     if isinstance(structure, list):
@@ -103,7 +128,7 @@ def _decode(structure: Any, created: dict[tuple[str, int], list[Any]]) -> Any:
 
 def _ready(structure: Any, created: dict[tuple[str, int], list[Any]]) -> bool:
     if isinstance(structure, dict) and _KT in structure:
-        name, node_index, _ = structure[_KT]
+        name, node_index, _ = _history(structure)
         return (name, node_index) in created
     items = structure.values() if isinstance(structure, dict) else structure
     if isinstance(structure, dict | list):
@@ -111,10 +136,61 @@ def _ready(structure: Any, created: dict[tuple[str, int], list[Any]]) -> bool:
     return True
 
 
+def _listed(config: dict[str, Any], key: str, what: str) -> list[Any]:
+    value = config.get(key)
+    if not isinstance(value, list):
+        with saving_registry.at(key):
+            raise saving_registry.wrong_type(what, value)
+    return value
+
+
+def _node_list(entry: dict[str, Any], index: int) -> list[dict[str, Any]]:
+    """The ``inbound_nodes`` of layer entry ``index``: dicts of args and kwargs."""
+    with saving_registry.at(f"layers[{index}]"):
+        nodes = _listed(entry, "inbound_nodes", "a list of layer calls")
+        for j, node in enumerate(nodes):
+            kwargs = node.get("kwargs") if isinstance(node, dict) else None
+            if not isinstance(kwargs, dict) or "args" not in node:
+                with saving_registry.at("inbound_nodes", f"[{j}]"):
+                    raise saving_registry.wrong_type(
+                        "a layer call (a dict of 'args' and 'kwargs')", node
+                    )
+    return list(nodes)
+
+
+def _call(layer: Any, node: dict[str, Any], created: dict[Any, list[Any]]) -> Any:
+    """Calls ``layer`` on a saved node; inside ``load_model`` an error of the
+    layer on saved arguments of the wrong shape names the config path."""
+    args = _decode(node["args"], created)
+    try:
+        return layer(args, **node["kwargs"])
+    except _CALL_ERRORS as e:
+        if isinstance(e, PipelineError):
+            raise
+        raise saving_registry.wrap(e, f"a call of layer {layer.name!r}") from e
+
+
+_CALL_ERRORS = (TypeError, ValueError, KeyError, IndexError, AttributeError)
+
+
+def _endpoints(config: dict[str, Any], key: str, created: Any) -> Any:
+    with saving_registry.at(key):
+        structure = _decode(config.get(key), created)
+        leaves = flatten(structure)
+        if not leaves or not all(isinstance(t, KerasTensor) for t in leaves):
+            raise saving_registry.wrong_type(
+                "symbolic tensors of this model", config.get(key)
+            )
+    return structure
+
+
 def functional_from_config(
     cls: type, config: dict[str, Any], custom_objects: Any = None
 ) -> Any:
     """Rebuilds a functional model (fresh weights) from :func:`functional_config`.
+
+    Inside ``load_model`` a config of the wrong shape raises `ModelFormatError`
+    naming the config path (``config.layers[1].inbound_nodes[0]``).
 
     Example:
         >>> from pipeline.nn import Model, layers
@@ -125,23 +201,24 @@ def functional_from_config(
     """
     created: dict[tuple[str, int], list[Any]] = {}
     pending = []
-    for entry in config["layers"]:
+    entries = _listed(config, "layers", "a list of layer configs")
+    for i, entry in enumerate(entries):
         layer = layers_module.deserialize(entry, custom_objects)
         if isinstance(layer, layers_module.InputLayer):
             created[(layer.name, 0)] = [layer.output]
-        pending.append((layer, list(entry["inbound_nodes"]), 0))
-    while any(nodes for _, nodes, _ in pending):
+        pending.append((layer, _node_list(entry, i), 0, i))
+    while any(nodes for _, nodes, _, _ in pending):
         progressed = False
-        for i, (layer, nodes, done) in enumerate(pending):
+        for k, (layer, nodes, done, i) in enumerate(pending):
             while nodes and _ready(nodes[0]["args"], created):
-                node = nodes.pop(0)
-                out = layer(_decode(node["args"], created), **node["kwargs"])
+                with saving_registry.at(f"layers[{i}]", "inbound_nodes", f"[{done}]"):
+                    out = _call(layer, nodes.pop(0), created)
                 created[(layer.name, done)] = flatten(out)
                 done += 1
                 progressed = True
-            pending[i] = (layer, nodes, done)
+            pending[k] = (layer, nodes, done, i)
         if not progressed:
             raise ValueError("The functional config has a cycle or missing layers.")
-    inputs = _decode(config["input_layers"], created)
-    outputs = _decode(config["output_layers"], created)
+    inputs = _endpoints(config, "input_layers", created)
+    outputs = _endpoints(config, "output_layers", created)
     return cls(inputs, outputs, name=config.get("name"))
