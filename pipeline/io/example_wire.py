@@ -23,7 +23,13 @@ from pipeline.io.example_message import (
     Int64List,
 )
 
-__all__ = ["decode_example", "encode_dict", "encode_example", "key_order"]
+__all__ = [
+    "decode_example",
+    "encode_dict",
+    "encode_example",
+    "key_bytes",
+    "key_order",
+]
 
 _KIND_FIELDS = {"bytes_list": 1, "float_list": 2, "int64_list": 3}
 
@@ -70,6 +76,29 @@ def key_order(key: bytes) -> tuple[int, ...]:
     return (*key, 256)
 
 
+def key_bytes(key: str) -> bytes:
+    """The wire bytes of feature key ``key``: its UTF-8, and for a key parsed
+    from bytes that are not UTF-8 (`decode_example` keeps them as U+DC80..
+    U+DCFF, as ``surrogateescape`` does), the original bytes.
+
+    Raises:
+        InvalidArgumentError: ``key`` holds another lone surrogate, which has
+            no bytes to stand for.
+
+    Example:
+        >>> parsed = b"\\xff".decode("utf-8", "surrogateescape")
+        >>> key_bytes("caf\u00e9"), key_bytes(parsed)
+        (b'caf\\xc3\\xa9', b'\\xff')
+    """
+    try:
+        return key.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError as err:
+        raise InvalidArgumentError(
+            f"Feature key {key!r} is not text that encodes as UTF-8: expected no "
+            f"lone surrogate, got {key[err.start]!r} at index {err.start}"
+        ) from None
+
+
 def encode_example(example: Example) -> bytes:
     """The wire bytes of ``example``, in TF's deterministic order.
 
@@ -79,7 +108,7 @@ def encode_example(example: Example) -> bytes:
     """
     if not example.HasField("features"):
         return b""
-    items = [(k.encode(), f) for k, f in example.features.feature.items()]
+    items = [(key_bytes(k), f) for k, f in example.features.feature.items()]
     items.sort(key=lambda item: key_order(item[0]))
     entries = b"".join(
         _len_field(1, _len_field(1, k) + _len_field(2, _encode_feature(f)))
@@ -123,7 +152,7 @@ def encode_dict(values: Mapping[str, Any], to_feature: Callable) -> bytes:
         body = _fast_feature(value)
         if body is None:
             body = _encode_feature(to_feature(key, value))
-        items.append((key.encode(), body))
+        items.append((key_bytes(key), body))
     items.sort(key=lambda item: key_order(item[0]))
     entries = b"".join(
         _len_field(1, _len_field(1, k) + _len_field(2, f)) for k, f in items
@@ -219,6 +248,11 @@ def _decode_entries(buf: bytes, s: int, e: int, out: dict[str, Feature]) -> None
 
 def decode_example(data: bytes) -> Example:
     """Parse a serialized Example (the last entry of a repeated key wins).
+
+    A feature key that is not UTF-8 is kept as ``surrogateescape`` decodes
+    it, so `encode_example` writes the same bytes back; TF's
+    ``parse_example`` does not check keys either (such a key matches no
+    feature name).
 
     Raises:
         InvalidArgumentError: the bytes are not a valid serialized Example.

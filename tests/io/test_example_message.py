@@ -142,3 +142,30 @@ def test_serialize_example_fast_path_equals_message_path(values):
     encoded = serialize_example(values)
     assert encoded == Example.from_dict(values).SerializeToString()
     assert Example.FromString(encoded) == Example.from_dict(values)
+
+
+def _entry(key: bytes, feature: bytes) -> bytes:
+    # One map entry of Features, built by hand: tag 1 (key), tag 2 (Feature).
+    body = b"\x0a" + bytes([len(key)]) + key + b"\x12" + bytes([len(feature)])
+    return b"\x0a" + bytes([len(body) + len(feature)]) + body + feature
+
+
+def test_key_that_is_not_utf8_round_trips_byte_for_byte():
+    # Feature{int64_list{value: 5}} under keys b"a" and b"\xffb", in TF's
+    # deterministic (bytewise) order.
+    feature = b"\x1a\x03\x0a\x01\x05"
+    entries = _entry(b"a", feature) + _entry(b"\xffb", feature)
+    record = b"\x0a" + bytes([len(entries)]) + entries
+    example = Example.FromString(record)
+    assert sorted(example.features.feature) == ["a", "\udcffb"]
+    assert example.features.feature["\udcffb"].int64_list.value == [5]
+    assert example.SerializeToString() == record
+    assert serialize_example({"\udcffb": np.array([5]), "a": [5]}) == record
+
+
+def test_key_with_a_lone_surrogate_that_stands_for_no_byte():
+    example = Example(Features({"x\ud800": Feature(int64_list=Int64List([1]))}))
+    with pytest.raises(InvalidArgumentError, match=r"lone surrogate.*index 1"):
+        example.SerializeToString()
+    with pytest.raises(InvalidArgumentError, match=r"Feature key 'x\\ud800'"):
+        serialize_example({"x\ud800": np.array([1])})
