@@ -111,3 +111,25 @@ def test_convert_removes_stale_leftovers_of_its_outputs(data, tmp_path, capsys):
     assert sorted(p.name for p in out.iterdir()) == sorted(
         [other, "in-00000-of-00001.tfrecord"]
     )
+
+
+def test_the_writers_own_temporary_file_is_recognised(tmp_path, capsys):
+    # whatever name the library's atomic writer gives its temporary file,
+    # verify must name it and not read it (an interrupted write, caught live)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "done.txt").write_bytes(b"x\n")
+    writer = fs.open_output(str(out / "c.txt"))
+    try:
+        writer.write(b"half a line")
+        writer.flush()
+        (temp,) = [p for p in out.iterdir() if p.name != "done.txt"]
+        assert main(["verify", str(out / "*")]) == 0
+        lines = capsys.readouterr().out.splitlines()
+        assert lines == [
+            f"warning: {temp}: temporary file of an interrupted write of 'c.txt', "
+            "not data (--clean-temp removes it)",
+            "1 file, 1 record, 0 problems",
+        ]
+    finally:
+        writer.abort()
