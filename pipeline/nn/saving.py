@@ -211,7 +211,8 @@ def load_model(
     with ModelArchive(path) as archive:
         _check_metadata(archive)
         config = archive.json("config.json")
-        with saving_registry.load_scope(custom_objects, safe_mode, path):
+        budget = _element_budget(archive.stored_bound("model.weights.npz"))
+        with saving_registry.load_scope(custom_objects, safe_mode, path, budget):
             if not isinstance(config, dict):
                 raise saving_registry.wrong_type("a model config (a dict)", config)
             model = _built(
@@ -225,6 +226,13 @@ def load_model(
                     _recompile(model, compile_config)
                 _load_optimizer_state(model, archive)
     return model
+
+
+def _element_budget(weight_bytes: int) -> int:
+    """Array elements a model whose weights take ``weight_bytes`` may allocate
+    while it is built: its weights (2 bytes each at least) and stand-in inputs,
+    generously, plus 4M for models with few weights."""
+    return 16 * weight_bytes + (4 << 20)
 
 
 # What model code raises when a config read from a file has the wrong shape.

@@ -45,6 +45,7 @@ _READ_CHUNK_BYTES = 1 << 20
 # writer stores arrays uncompressed, ratio 1) and never past the cap.
 _MAX_INFLATION = 16
 _MAX_UNCHECKED_BYTES = 8 << 30
+_DEFLATE_RATIO = 1032  # deflate's largest inflation of stored bytes
 # JSON members: deeper nesting is refused (no config of ours nests past ~20;
 # deeper trees would exhaust the stack of the decoder or of the model builder).
 _MAX_JSON_DEPTH = 100
@@ -108,6 +109,21 @@ class ModelArchive:
         except KeyError:
             return False
         return True
+
+    def stored_bound(self, member: str) -> int:
+        """The most bytes ``member`` can inflate to: its declared size, and at
+        most what deflate can make of its stored bytes (0 when missing).
+
+        Example:
+            >>> callable(ModelArchive.stored_bound)
+            True
+        """
+        try:
+            info = self._zip.getinfo(member)
+        except KeyError:
+            return 0
+        ratio = 1 if info.compress_type == zipfile.ZIP_STORED else _DEFLATE_RATIO
+        return max(0, min(info.file_size, info.compress_size * ratio))
 
     def read(self, member: str, max_bytes: int) -> bytes:
         """The bytes of ``member``, refusing more than ``max_bytes``.
@@ -173,7 +189,7 @@ class ModelArchive:
             names = inner.namelist()
             fits = [shapes for shapes in layouts if len(shapes) == len(names)]
             if not fits:
-                counts = " or ".join(sorted({str(len(shapes)) for shapes in layouts}))
+                counts = " or ".join(map(str, sorted({len(s) for s in layouts})))
                 raise self._mismatch(member, f"{counts} arrays", f"{len(names)} arrays")
             expected = fits[0]
             caps = [_array_cap(shape) for shape in expected]

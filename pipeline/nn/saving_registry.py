@@ -61,6 +61,8 @@ class LoadScope:
     safe_mode: bool = True
     path: tuple[str, ...] = ()
     archive: str | None = None
+    # [largest array, elements left for weights]; shared by every copy.
+    budget: list[int] | None = None
 
     def where(self) -> str:
         """The path as ``layers[2].config.activation`` (``<root>`` when empty)."""
@@ -133,6 +135,7 @@ def load_scope(
     custom_objects: Mapping[str, Any] | None = None,
     safe_mode: bool = True,
     archive: str | None = None,
+    max_elements: int | None = None,
 ) -> Iterator[LoadScope]:
     """Makes ``custom_objects`` and ``safe_mode`` visible to every resolver.
 
@@ -140,6 +143,9 @@ def load_scope(
         custom_objects: objects by name. Defaults to none.
         safe_mode: refuse names of lambdas and nested functions. Defaults to True.
         archive: the file being loaded, for messages. Defaults to None.
+        max_elements: how many array elements the model may allocate while it
+            is built (its weights in all; any one stand-in input); see
+            `check_size`. Defaults to no limit.
 
     Example:
         >>> with load_scope(safe_mode=False) as scope:
@@ -151,7 +157,8 @@ def load_scope(
             "`custom_objects` must be a dict of names to objects. "
             f"Received: custom_objects={custom_objects!r}"
         )
-    scope = LoadScope(dict(custom_objects or {}), bool(safe_mode), (), archive)
+    budget = None if max_elements is None else [max_elements, max_elements]
+    scope = LoadScope(dict(custom_objects or {}), bool(safe_mode), (), archive, budget)
     token = _SCOPE.set(scope)
     try:
         yield scope
@@ -297,6 +304,46 @@ def resolve(kind: str, name: Any, builtin: Mapping[str, Any]) -> Any:
     if found is None:
         raise refuse(kind, name, builtin)
     return found
+
+
+def check_size(shape: Any, what: str, lasting: bool = False) -> None:
+    """Inside ``load_model``: refuses an array larger than the file can justify.
+
+    A config read from a file could ask for weights or inputs of billions of
+    elements; the weights member bounds what a real model holds. ``lasting``
+    arrays (weights) count against the scope's budget in all; others (the
+    stand-in inputs of a symbolic call) may each be as large as the budget.
+
+    Example:
+        >>> with load_scope(max_elements=10):
+        ...     check_size((2, 5), "weight 'w'", lasting=True)
+        ...     check_size((1,), "weight 'b'", lasting=True)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        pipeline.errors.ModelFormatError: weight 'b' of shape (1,) at <root> ...
+    """
+    scope = _SCOPE.get()
+    if scope is None or scope.budget is None:
+        return
+    count = 1
+    for d in shape:
+        if type(d) is not int:
+            return  # the layer refuses it itself
+        count *= max(d, 0)
+    largest, left = scope.budget
+    limit = left if lasting else largest
+    if count > limit:
+        suffix = f" (model file {scope.archive!r})" if scope.archive else ""
+        raise ModelFormatError(
+            f"{what} of shape {tuple(shape)} at {scope.where()} needs {count} "
+            f"elements, more than the weights stored in the file justify "
+            f"({limit} allowed){suffix}; refusing to build it",
+            path=scope.archive,
+            member="config.json" if scope.archive else None,
+            config_path=scope.where(),
+        )
+    if lasting:
+        scope.budget[1] = left - count
 
 
 def wrong_type(what: str, value: Any) -> ModelFormatError:

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from pipeline.nn import saving_registry
 from pipeline.nn.tensor import Tensor
 
 _STAND_INS = (2, 3)
@@ -112,6 +113,7 @@ def has_symbolic(structure: Any) -> bool:
 
 def _stand_in(shape: Any, dtype: str, fill: int) -> Any:
     concrete = tuple(fill if d is None else d for d in shape)
+    saving_registry.check_size(concrete, "a symbolic input")
     if np.dtype(dtype).kind in "iu":
         return np.zeros(concrete, dtype)
     return np.full(concrete, 0.5, dtype)

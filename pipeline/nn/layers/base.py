@@ -26,7 +26,7 @@ import re
 from collections import defaultdict
 from typing import Any
 
-from pipeline.nn import initializers, ops
+from pipeline.nn import initializers, ops, saving_registry
 from pipeline.nn.layers import _symbolic
 from pipeline.nn.tensor import Tensor, Variable
 
@@ -125,6 +125,7 @@ class Layer:
             [0.0, 0.0]
         """
         shape = () if shape is None else tuple(shape)
+        saving_registry.check_size(shape, f"weight {name!r}", lasting=True)
         init = initializers.get(initializer)
         value = init(shape, dtype=dtype or self.dtype)
         var = Variable(value, trainable=trainable, name=name, dtype=dtype or self.dtype)
