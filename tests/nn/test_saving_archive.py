@@ -21,6 +21,7 @@ import pytest
 import pipeline as pl
 from pipeline.errors import DataLossError, ModelFormatError
 from pipeline.nn import layers
+from pipeline.nn.saving_archive import ModelArchive
 
 _GIB = 1 << 30
 _CHUNK = 16 << 20
@@ -262,3 +263,95 @@ def test_load_weights_reads_under_the_same_caps(tmp_path):
     fresh.load_weights(path)
     for a, b in zip(fresh.get_weights(), model.get_weights(), strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def _patched(path, find, offset, value):
+    """Overwrites 2 bytes at ``offset`` after each ``find`` signature (little end)."""
+    data = bytearray(path.read_bytes())
+    at = data.find(find)
+    while at != -1:
+        data[at + offset : at + offset + 2] = struct.pack("<H", value)
+        at = data.find(find, at + 1)
+    path.write_bytes(bytes(data))
+
+
+def test_zip_offsets_before_the_start_of_the_npz_are_data_loss(tmp_path):
+    # Reproducer: the end record of model.weights.npz claims its central
+    # directory starts 64 bytes later than it does, so zipfile seeks the
+    # in-memory npz to a negative offset ("negative seek value", ValueError)
+    # when it opens the first array.
+    path = tmp_path / "m.keras"
+    _model().save(path)
+    members = _members(path)
+    npz = bytearray(members["model.weights.npz"])
+    end = npz.rfind(b"PK\x05\x06")
+    (start,) = struct.unpack_from("<I", npz, end + 16)
+    struct.pack_into("<I", npz, end + 16, start + 64)
+    members["model.weights.npz"] = bytes(npz)
+    _write_zip(path, [_stored(n, d) for n, d in members.items()])
+    with pytest.raises(
+        DataLossError, match=r"corrupt member 'model.weights.npz/0.npy'.*negative seek"
+    ) as info:
+        pl.nn.load_model(path)
+    assert info.value.path == str(path) and "m.keras" in str(info.value)
+    assert type(info.value.__cause__) is ValueError
+
+
+@pytest.mark.parametrize(
+    ("flags", "method", "why"),
+    [
+        (0, 99, "compression method is not supported"),
+        (1, 0, "encrypted"),
+        (0x20, 8, "patched data"),
+    ],
+)
+def test_zip_features_never_written_are_model_format_errors(
+    tmp_path, flags, method, why
+):
+    # Reproducers: an unknown compression method (NotImplementedError), the
+    # encryption flag (RuntimeError), compressed patched data (flag bit 5).
+    path = tmp_path / "m.keras"
+    _model().save(path)
+    entries = [_stored(n, d) for n, d in _members(path).items()]
+    _write_zip(path, entries)
+    _patched(path, b"PK\x01\x02", 8, flags)  # central directory: flag bits
+    _patched(path, b"PK\x01\x02", 10, method)  # and compression method
+    _patched(path, b"PK\x03\x04", 6, flags)
+    _patched(path, b"PK\x03\x04", 8, method)
+    with pytest.raises(ModelFormatError, match=f"'metadata.json'.*{why}") as info:
+        pl.nn.load_model(path)
+    assert info.value.member == "metadata.json" and info.value.path == str(path)
+
+
+def test_zip_version_never_written_is_a_model_format_error(tmp_path):
+    # Reproducer: "zip file version 25.5" (NotImplementedError) on opening.
+    path = tmp_path / "m.keras"
+    _model().save(path)
+    _patched(path, b"PK\x01\x02", 6, 255)  # version needed to extract
+    with pytest.raises(ModelFormatError, match=r"m\.keras.*zip file version 25\.5"):
+        pl.nn.load_model(path)
+
+
+@pytest.mark.parametrize("member", ["metadata.json", "config.json"])
+@pytest.mark.parametrize("depth", [101, 100_000])
+def test_deeply_nested_json_is_refused(tmp_path, member, depth):
+    # Reproducer: 5000 nested lists made msgspec raise RecursionError; 101
+    # levels decode but are past the cap the builders rely on.
+    path = tmp_path / "m.keras"
+    _model().save(path)
+    members = _members(path)
+    members[member] = b"[" * depth + b"1" + b"]" * depth
+    _write_zip(path, [_stored(n, d) for n, d in members.items()])
+    with pytest.raises(ModelFormatError, match=f"'{member}'.*nested deeper than 100"):
+        pl.nn.load_model(path)
+
+
+def test_json_nested_to_the_cap_still_decodes(tmp_path):
+    path = tmp_path / "a.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("a.json", "[" * 100 + "]" * 100)
+    with ModelArchive(str(path)) as archive:
+        tree = archive.json("a.json")
+    for _ in range(99):
+        (tree,) = tree
+    assert tree == []

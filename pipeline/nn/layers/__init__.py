@@ -12,6 +12,7 @@ import importlib
 import inspect
 from typing import Any
 
+from pipeline.errors import PipelineError
 from pipeline.nn import activations, initializers, saving_registry
 from pipeline.nn.layers._symbolic import KerasTensor
 from pipeline.nn.layers.activation_layers import ELU, LeakyReLU, PReLU, ReLU, Softmax
@@ -90,6 +91,8 @@ def deserialize(config: dict[str, Any], custom_objects: Any = None) -> Layer:
             try:
                 with saving_registry.parent(inner):
                     return _from_config(cls, inner, custom_objects)
+            except PipelineError:
+                raise  # already names its path; keep its cause
             except (TypeError, ValueError, KeyError) as e:
                 raise saving_registry.wrap(e, f"layer {name!r}") from e
 

@@ -150,11 +150,12 @@ def _node_list(entry: dict[str, Any], index: int) -> list[dict[str, Any]]:
         nodes = _listed(entry, "inbound_nodes", "a list of layer calls")
         for j, node in enumerate(nodes):
             kwargs = node.get("kwargs") if isinstance(node, dict) else None
-            if not isinstance(kwargs, dict) or "args" not in node:
-                with saving_registry.at("inbound_nodes", f"[{j}]"):
+            with saving_registry.at("inbound_nodes", f"[{j}]"):
+                if not isinstance(kwargs, dict) or "args" not in node:
                     raise saving_registry.wrong_type(
                         "a layer call (a dict of 'args' and 'kwargs')", node
                     )
+                _ready(node["args"], {})  # checks every tensor triple
     return list(nodes)
 
 
