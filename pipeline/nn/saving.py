@@ -236,7 +236,14 @@ def _element_budget(weight_bytes: int) -> int:
 
 
 # What model code raises when a config read from a file has the wrong shape.
-_BUILD_ERRORS = (TypeError, ValueError, KeyError, IndexError, AttributeError)
+_BUILD_ERRORS = (
+    TypeError,
+    ValueError,
+    KeyError,
+    IndexError,
+    AttributeError,
+    ArithmeticError,
+)
 
 
 def _built(what: str, step: Any, *args: Any) -> Any:

@@ -79,6 +79,15 @@ def _node(config, layer, index=0):
             r"a call of layer 'left' .*config\.layers\[1\]\.inbound_nodes\[0\]",
             IndexError,
         ),
+        # ops/shape.py:97 ZeroDivisionError: Concatenate of rank-0 inputs
+        (
+            lambda c: (
+                c["layers"][2]["config"].update(batch_shape=[])
+                or _node(c, 3).update(args=[_node(c, 3)["args"][1]] * 2)
+            ),
+            r"a call of layer 'join' .*config\.layers\[3\]\.inbound_nodes\[0\]",
+            ZeroDivisionError,
+        ),
         # functional.py:33 AttributeError: outputs that are not tensors
         (
             lambda c: c.update(output_layers=7),

@@ -171,7 +171,14 @@ def _call(layer: Any, node: dict[str, Any], created: dict[Any, list[Any]]) -> An
         raise saving_registry.wrap(e, f"a call of layer {layer.name!r}") from e
 
 
-_CALL_ERRORS = (TypeError, ValueError, KeyError, IndexError, AttributeError)
+_CALL_ERRORS = (
+    TypeError,
+    ValueError,
+    KeyError,
+    IndexError,
+    AttributeError,
+    ArithmeticError,
+)
 
 
 def _endpoints(config: dict[str, Any], key: str, created: Any) -> Any:
