@@ -10,7 +10,9 @@ record is read once per epoch: worker ``w`` takes shard ``w`` of ``W`` (for a
 ``pl.data.distribute`` share of rank ``r`` of ``R``: shard ``r * W + w`` of
 ``R * W``), cut by file when there are enough files, else by record (see
 ``pipeline.data.replicas``). ``set_epoch(e)`` reshuffles per epoch, as
-``DistributedSampler.set_epoch`` does.
+``DistributedSampler.set_epoch`` does. In workers, a batch's numeric leaves
+travel to the main process in one shared-memory buffer
+(`pipeline.integrations.torch_pack`), not one per tensor.
 
 ``state_dict()``/``load_state_dict()`` follow the
 ``torchdata.stateful_dataloader`` protocol: a ``StatefulDataLoader`` saves
@@ -39,6 +41,7 @@ from pipeline.data.dataset import Dataset
 from pipeline.data.replicas import shard_for_worker
 from pipeline.errors import FailedPreconditionError
 from pipeline.executor.runner import DatasetIterator
+from pipeline.integrations.torch_pack import pack as pack_batch
 from pipeline.types import SparseTensor
 
 __all__ = ["TorchIterableDataset", "to_tensors", "to_torch"]
@@ -103,13 +106,16 @@ class _Batches:
     """The iterator one worker (or the main process) runs."""
 
     def __init__(self, it: DatasetIterator, where: tuple[int, int], epoch: int,
-                 device: Any) -> None:  # fmt: skip
+                 device: Any, pack: bool = False) -> None:  # fmt: skip
         self.it, self.where, self.epoch, self.device = it, where, epoch, device
+        self.pack = pack
 
     def __iter__(self) -> _Batches:
         return self
 
     def __next__(self) -> Any:
+        if self.pack:
+            return pack_batch(next(self.it), to_tensors)
         return to_tensors(next(self.it), self.device)
 
     def state(self) -> dict[str, Any]:
@@ -133,6 +139,10 @@ class TorchIterableDataset(torch.utils.data.IterableDataset):
         device: move tensors there as they are produced (default None). With
             DataLoader workers keep None and use ``pin_memory=True`` and
             ``.to(device, non_blocking=True)`` in the loop instead.
+        pack: in DataLoader workers (with ``device=None``), send each batch's
+            numeric leaves as one buffer (default True; see
+            `pipeline.integrations.torch_pack`). A custom ``collate_fn`` then
+            gets a `PackedBatch`: call its ``unpack()``, or pass False.
 
     Example:
         >>> import pipeline as pl
@@ -141,14 +151,14 @@ class TorchIterableDataset(torch.utils.data.IterableDataset):
         [0, 1, 2]
     """
 
-    def __init__(self, dataset: Dataset, device: Any = None) -> None:
+    def __init__(self, dataset: Dataset, device: Any = None, pack: bool = True) -> None:
         if not hasattr(dataset, "_node"):  # a pipeline Dataset
             raise TypeError(
                 f"`dataset` must be a Dataset; got {type(dataset).__name__}."
             )
         self.dataset = dataset
         self.device = None if device is None else torch.device(device)
-        self.epoch = 0
+        self.pack, self.epoch = bool(pack), 0
         self._pending: dict[str, Any] | None = None
         self._live: _Batches | None = None
 
@@ -168,7 +178,9 @@ class TorchIterableDataset(torch.utils.data.IterableDataset):
                 it.set_state(state["iterator"])
         if self._live is not None:
             self._live.close()
-        self._live = _Batches(it, where, epoch, self.device)
+        in_worker = torch.utils.data.get_worker_info() is not None
+        pack = self.pack and in_worker and self.device is None
+        self._live = _Batches(it, where, epoch, self.device, pack)
         return self._live
 
     def state_dict(self) -> dict[str, Any]:
@@ -197,7 +209,9 @@ def _check_worker(state: dict[str, Any], where: tuple[int, int]) -> None:
         )
 
 
-def to_torch(dataset: Dataset, device: Any = None) -> TorchIterableDataset:
+def to_torch(
+    dataset: Dataset, device: Any = None, pack: bool = True
+) -> TorchIterableDataset:
     """``dataset`` as a torch ``IterableDataset`` (``Dataset.to_torch``).
 
     Example:
@@ -205,4 +219,4 @@ def to_torch(dataset: Dataset, device: Any = None) -> TorchIterableDataset:
         >>> [t.tolist() for t in to_torch(pl.data.Dataset.range(4).batch(2))]
         [[0, 1], [2, 3]]
     """
-    return TorchIterableDataset(dataset, device)
+    return TorchIterableDataset(dataset, device, pack)
