@@ -179,7 +179,15 @@ def load_model(
     import, no code from the file.
 
     Only the members needed are read, each under a size cap checked before
-    and while inflating; arrays must have the shapes the model expects.
+    and while inflating; arrays must have the shapes the model expects. JSON
+    members may nest at most 100 levels, and while the model is built from
+    the config its weights (in all) and symbolic inputs (each) may not exceed
+    16 elements per byte of the stored weights member plus 4M, so a small
+    file cannot make loading allocate gigabytes.
+
+    A model saved after ``compile`` and before its first training step
+    reloads with its optimizer not built yet; it builds on the first step,
+    as the original would.
 
     Args:
         filepath: the file.
@@ -193,8 +201,12 @@ def load_model(
         NotFoundError: no such file.
         DataLossError: a corrupt or truncated archive or member.
         ModelFormatError: (an ``InvalidArgumentError``) not a saved model, a
-            missing or oversized member, bad JSON, a config value of the
-            wrong type; the message names the file, member and config path.
+            missing or oversized member, a zip feature ``save`` never writes
+            (another compression method, encryption), bad or too deeply
+            nested JSON, a config value of the wrong type or one model code
+            cannot build (the original error is its ``__cause__``), arrays
+            beyond the budget above, optimizer state of neither layout; the
+            message names the file, member and config path.
         UnregisteredObjectError: (a ``ModelFormatError``) the config names a
             class or function found in neither the registry nor
             ``custom_objects``.
