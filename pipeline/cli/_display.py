@@ -20,6 +20,7 @@ Example:
 from __future__ import annotations
 
 import html as _html
+import re
 import sys
 from typing import Any
 
@@ -39,6 +40,7 @@ def _escape(ch: str) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 # str.translate table: every character `_hidden` names -> its escape.
 _TABLE = {
     code: _escape(chr(code)) for code in (*range(0x20), *range(0x7F, 0xA0), *_INVISIBLE)
@@ -60,10 +62,28 @@ def visible(value: Any) -> str:
     Example:
         >>> visible(b"ok\\x9b\\xff"), visible("\\u202eabc")
         ('ok\\\\x9b\\\\xff', '\\\\u202eabc')
+        >>> visible("k\\udcff"), visible("k\\ud800")
+        ('k\\\\xff', 'k\\\\ud800')
     """
     if isinstance(value, bytes):
         value = value.decode("utf-8", "backslashreplace")
-    return str(value).translate(_TABLE)
+    text = str(value).translate(_TABLE)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates (undecodable bytes kept in a str)
+        text = _without_surrogates(text)
+    return text
+
+
+def _without_surrogates(text: str) -> str:
+    """Undecodable bytes kept as surrogates (``surrogateescape``) as ``\\xNN``,
+    any other lone surrogate as ``\\udXXX``."""
+    return _SURROGATE.sub(_surrogate_escape, text)
+
+
+def _surrogate_escape(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
 
 
 def cell(value: Any) -> Any:

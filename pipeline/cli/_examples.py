@@ -129,7 +129,7 @@ class ExampleColumns:
 
     def _locate(self, records: list[bytes]):
         k = self._kernel
-        keys = [key.encode() for key in self.keys]
+        keys = [key.encode("utf-8", "surrogateescape") for key in self.keys]
         kind, count, start, stop, status, _, _ = k.index_features(records, keys)
         if status != k.STATUS_OK:
             return None

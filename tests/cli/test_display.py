@@ -150,3 +150,29 @@ def test_progress_label_is_not_markup(monkeypatch):
         task = bar._bar.tasks[0]
         shown = [c.render(task) for c in bar._bar.columns[1:2]]
         assert [t.plain for t in shown] == ["[/x]\\x1b[31m"]
+
+
+def _raw_example(key: bytes, value: bytes) -> bytes:
+    """An Example with one bytes feature, encoded by hand (keys not UTF-8)."""
+
+    def field(number: int, payload: bytes) -> bytes:
+        assert len(payload) < 128
+        return bytes([number << 3 | 2, len(payload)]) + payload
+
+    feature = field(1, field(1, value))
+    return field(1, field(1, field(1, key) + field(2, feature)))
+
+
+@pytest.mark.parametrize("command", ["head", "schema", "stats"])
+def test_feature_name_that_is_not_utf8(tmp_path, capsys, command):
+    path = tmp_path / "k.tfrecord"
+    with TFRecordWriter(str(path)) as w:
+        w.write(_raw_example(b"k\xff\x1b", b"v\x1b"))
+    assert main([command, str(path), "--format", "tfrecord"]) == 0
+    out = capsys.readouterr().out
+    out.encode("utf-8")  # no lone surrogate reaches the terminal
+    _assert_shown(out, ["k\\xff\\x1b", "v\\x1b"])
+
+
+def test_visible_turns_surrogates_into_escapes():
+    assert visible("a\udcff\ud800") == "a\\xff\\ud800"
