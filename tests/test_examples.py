@@ -6,6 +6,7 @@ import importlib.util
 import re
 from pathlib import Path
 
+import pytest
 import torch  # noqa: F401  (the dev extra has torch: missing, this module fails)
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -57,3 +58,43 @@ def test_torch_ddp_two_gloo_ranks_end_with_equal_weights(capsys):
     assert results[0]["weights"] == results[1]["weights"]
     (w0, w1, w2), (b,) = results[0]["weights"]
     assert abs(w0 - 2.0) < 0.05 and abs(w1 + 1.0) < 0.05 and abs(b - 0.3) < 0.05
+
+
+def _run_script(name: str, **env: str) -> str:
+    import os
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLES / name)], capture_output=True, text=True,
+        timeout=300, env={**os.environ, **env},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout
+
+
+@pytest.mark.slow
+def test_jax_sharded_example_trains_on_two_sharded_devices():
+    out = _run_script("jax_sharded.py", JAX_PLATFORMS="cpu")
+    assert "2 devices, batch sharding P('data',)" in out
+    loss = float(re.search(r"final loss ([\d.e-]+)", out).group(1))
+    assert loss < 1e-4
+    assert "w = [ 2.  -1.   0.5]" in out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["jax", "torch"])
+def test_keras3_example_fits_from_to_keras(backend):
+    out = _run_script("keras3_fit.py", KERAS_BACKEND=backend, JAX_PLATFORMS="cpu")
+    accuracy = float(
+        re.search(rf"backend {backend}: validation accuracy ([\d.]+)", out).group(1)
+    )
+    assert accuracy > 0.9
+
+
+@pytest.mark.slow
+@pytest.mark.filterwarnings("ignore::DeprecationWarning:ray.data.context")
+def test_ray_cluster_example_feeds_two_trainers(capsys):
+    results = _load("ray_cluster.py").main()
+    assert [r["rows"] for r in results] == [1000, 1000]
+    assert all(r["loss"] < 1.0 for r in results)  # y = 3x +- 5: fitted

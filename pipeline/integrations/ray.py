@@ -34,6 +34,11 @@ from pipeline.integrations.ray_datasource import (
 __all__ = ["from_ray", "read_csv", "read_text", "read_tfrecords", "to_ray"]
 
 
+def _blocks(parallelism: int) -> dict[str, Any]:
+    """Ray's read-task count argument (``parallelism`` is deprecated there)."""
+    return {"override_num_blocks": parallelism} if parallelism > 0 else {}
+
+
 def read_tfrecords(
     paths: Any,
     features: Mapping[str, Any],
@@ -58,7 +63,7 @@ def read_tfrecords(
         A ``ray.data.Dataset``.
     """
     source = TFRecordDatasource(paths, features, compression_type, block_rows)
-    return ray.data.read_datasource(source, parallelism=parallelism, **read_args)
+    return ray.data.read_datasource(source, **_blocks(parallelism), **read_args)
 
 
 def read_csv(
@@ -86,7 +91,7 @@ def read_csv(
     """
     source = CsvDatasource(paths, block_rows, **csv_args)
     return ray.data.read_datasource(
-        source, parallelism=parallelism, **dict(read_args or {})
+        source, **_blocks(parallelism), **dict(read_args or {})
     )
 
 
@@ -110,4 +115,4 @@ def read_text(
         A ``ray.data.Dataset``.
     """
     source = TextDatasource(paths, compression_type, block_rows)
-    return ray.data.read_datasource(source, parallelism=parallelism, **read_args)
+    return ray.data.read_datasource(source, **_blocks(parallelism), **read_args)
