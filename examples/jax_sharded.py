@@ -2,8 +2,8 @@
 
 ``as_jax_iterator(sharding=...)`` puts each batch on the devices ahead of the
 step, split along the batch axis by a `NamedSharding` over a one-axis mesh
-(with several processes, each would feed its own rows). Run as a script it
-asks XLA for 2 host devices, so the sharding is visible on a CPU machine.
+(with several processes, each feeds its own rows: ``pl.data.distribute``).
+Run as a script it asks XLA for 2 host devices, so the sharding shows on CPU.
 
     .venv/bin/python examples/jax_sharded.py
 """
@@ -38,11 +38,12 @@ def main() -> dict:
     y = x @ np.array([2.0, -1.0, 0.5], np.float32)
     mesh = Mesh(np.array(jax.devices()), ("data",))
     sharding = NamedSharding(mesh, P("data"))
+    # each JAX process reads its own rows (process_index of process_count,
+    # taken from jax by `distribute`) and feeds its part of each global batch
+    rows = pl.data.distribute(pl.data.Dataset.from_tensor_slices({"x": x, "y": y}))
+    local_batch = 64 // jax.process_count()
     batches = (
-        pl.data.Dataset.from_tensor_slices({"x": x, "y": y})
-        .shuffle(1024, seed=1)
-        .batch(64, drop_remainder=True)
-        .repeat(5)
+        rows.shuffle(1024, seed=1).batch(local_batch, drop_remainder=True).repeat(5)
     )
     w = jnp.zeros(3)
     with batches.as_jax_iterator(sharding=sharding, prefetch=2) as it:

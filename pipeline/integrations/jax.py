@@ -12,7 +12,8 @@ each process passes its local batch to
 ``jax.make_array_from_process_local_data``: the local rows become this
 process's addressable shards of one global array, whose leading dimension is
 the sum over processes. Each process should therefore read its own share of
-the input (``pl.data.distribute`` or ``shard``).
+the input: ``pl.data.distribute(ds)`` takes the process index and count from
+``jax.process_index()``/``jax.process_count()``.
 
 ``get_state()`` is the state right after the last element handed out (the
 elements already prefetched are read again after ``set_state``), so a job
