@@ -280,6 +280,8 @@ def decode(const uint8_t[::1] buf, int64_t n, int64_t ncols, select, kinds,
     for j in range(nout):
         if not 0 <= select[j] < ncols or not 0 <= kinds[j] <= _STRING:
             raise ValueError(f"bad column {j}: field {select[j]}, kind {kinds[j]}")
+    if len(set(select)) != nout:
+        raise ValueError("a field is selected twice")
     columns = []
     memset(&pl, 0, sizeof(pl))
     pl.n, pl.ncols, pl.nout = n, ncols, nout
@@ -287,10 +289,14 @@ def decode(const uint8_t[::1] buf, int64_t n, int64_t ncols, select, kinds,
         raise ValueError(f"delim must be a byte value; got {delim}")
     if delim in _NUMBER_BYTES or delim == 10:
         return None  # a number's own characters cannot split fields here
+    if n == 0:
+        return None if size else _no_records(kinds)
+    if n > size // ncols:
+        return None  # a record of ncols fields takes at least ncols bytes
     pl.sep[delim] = 1
     pl.sep[10] = 1
     pl.na, pl.na_len = <const uint8_t *>na_value, len(na_value)
-    pl.max_fixups = max(0, max_fixups)
+    pl.max_fixups = max(0, min(max_fixups, n * nout))  # n * nout <= size
     try:
         pl.out_of_field = <int64_t *>malloc(max(ncols, 1) * sizeof(int64_t))
         pl.kinds = <int64_t *>malloc(max(nout, 1) * sizeof(int64_t))
@@ -364,6 +370,12 @@ def decode(const uint8_t[::1] buf, int64_t n, int64_t ncols, select, kinds,
         free(pl.table_count)
         free(pl.default_int)
         free(pl.default_float)
+
+
+def _no_records(kinds):
+    """The columns and fix-ups of zero records."""
+    columns = [np.empty(0, dtype=object if k == _STRING else _DTYPES[k]) for k in kinds]
+    return columns, np.empty((0, 4), dtype=np.int64)
 
 
 cdef void *_address(object array) except NULL:

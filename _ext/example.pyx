@@ -267,13 +267,15 @@ cdef _decode_numeric(records, rows, start, stop, dest, count, out, int kind):
     cdef int64_t *lens_p = NULL
     cdef const uint8_t **ptrs = _pointers(records, &lens_p)
     cdef void *base = <void *>&out_bytes[0] if size else NULL
+    _check_lists(n, start_v.shape[0], stop_v.shape[0], dest_v.shape[0],
+                 count_v.shape[0])
     try:
         with nogil:
             for j in range(n):
                 if (rows_v[j] < 0 or rows_v[j] >= n_records
                         or start_v[j] < 0 or stop_v[j] > lens_p[rows_v[j]]
                         or start_v[j] > stop_v[j] or dest_v[j] < 0
-                        or dest_v[j] + count_v[j] > size
+                        or count_v[j] < 0 or count_v[j] > size - dest_v[j]
                         or _decode(ptrs[rows_v[j]], start_v[j], stop_v[j], kind,
                                    base, dest_v[j], dest_v[j] + count_v[j]) < 0):
                     bad = j
@@ -282,6 +284,12 @@ cdef _decode_numeric(records, rows, start, stop, dest, count, out, int kind):
         free(ptrs)
     if bad >= 0:
         raise ValueError(f"list {bad} does not match its index (record {rows[bad]})")
+
+
+cdef _check_lists(int64_t rows, int64_t start, int64_t stop, int64_t dest,
+                  int64_t count):
+    if min(start, stop, dest, count) < rows:
+        raise ValueError("start, stop, dest and count need an entry per row")
 
 
 def decode_int64(records, rows, start, stop, dest, count, out):
@@ -308,12 +316,17 @@ def decode_bytes(records, const int64_t[::1] rows, const int64_t[::1] start,
     """Decode BytesList bodies into a flat object array ``out`` (see decode_int64)."""
     cdef int64_t j, at, limit
     cdef bytes rec
+    _check_lists(rows.shape[0], start.shape[0], stop.shape[0], dest.shape[0],
+                 count.shape[0])
     for j in range(rows.shape[0]):
+        if rows[j] < 0 or rows[j] >= len(records):
+            raise ValueError(f"list {j} does not match its index (record {rows[j]})")
         rec = records[rows[j]]
         at = dest[j]
+        if at < 0 or count[j] < 0 or count[j] > out.shape[0] - at:
+            raise ValueError(f"list {j} does not match its index")
         limit = at + count[j]
-        if start[j] < 0 or stop[j] > len(rec) or start[j] > stop[j] or at < 0 or (
-                limit > out.shape[0]) or _bytes_into(
+        if start[j] < 0 or stop[j] > len(rec) or start[j] > stop[j] or _bytes_into(
                     <const uint8_t *>PyBytes_AS_STRING(rec), start[j], stop[j], out,
                     at, limit) < 0:
             raise ValueError(f"list {j} does not match its index")

@@ -11,7 +11,7 @@ from cpython.buffer cimport (
     PyBUF_C_CONTIGUOUS, PyBUF_FORMAT, PyBUF_WRITABLE, PyBuffer_Release,
     PyObject_GetBuffer,
 )
-from libc.stdint cimport int8_t, int64_t, uint8_t
+from libc.stdint cimport INT64_MAX, int8_t, int64_t, uint8_t
 from libc.stdlib cimport free
 from libc.string cimport memcpy, strlen
 
@@ -149,6 +149,8 @@ cdef _fill_numbers(const uint8_t **ptrs, int8_t[:, ::1] kind_v,
     cdef Py_buffer out_buf, default_buf
     cdef int rc = 0
     cdef const char *dflt = NULL
+    if size and batch > INT64_MAX // size:
+        raise ValueError("out does not fit the batch")
     _numeric_buffer(out, &out_buf, ekind, batch * size, True)
     try:
         if default is not None:
@@ -174,7 +176,7 @@ cdef _fill_bytes(const uint8_t **ptrs, const int8_t *kind, const int64_t *start,
                  default):
     cdef int64_t b, k
     cdef _Shared shared
-    if out.shape[0] != batch * size:
+    if (size and batch > INT64_MAX // size) or out.shape[0] != batch * size:
         raise ValueError("out does not fit the batch")
     _shared_init(&shared, batch * size)
     try:

@@ -275,6 +275,26 @@ cdef void _cross_rows(Py_ssize_t rows, int k, const int64_t **sp, const uint64_t
                 j -= 1
 
 
+#: Ids a cross may produce (the twin's limit too): past it, int64 sizes overflow.
+cdef int64_t _CROSS_LIMIT = (<int64_t>1) << 62
+_CROSS_TOO_LARGE = "the cross product has more than 2**62 ids"
+
+
+cdef int64_t _row_count(const int64_t **sp, int k, Py_ssize_t r) noexcept nogil:
+    """The ids of row ``r`` of the cross (product of widths), or -1 past the limit."""
+    cdef int64_t count = 1, width
+    cdef int j
+    for j in range(k):
+        if sp[j][r + 1] == sp[j][r]:
+            return 0
+    for j in range(k):
+        width = sp[j][r + 1] - sp[j][r]
+        if count > _CROSS_LIMIT // width:
+            return -1
+        count *= width
+    return count
+
+
 def cross(splits, values, uint64_t hash_key, int64_t num_buckets):
     """Hashed cartesian product per row of ragged uint64 inputs -> (splits, ids)."""
     if num_buckets < 1:
@@ -307,9 +327,9 @@ def cross(splits, values, uint64_t hash_key, int64_t num_buckets):
             if _bad_splits(rows, sp[j], v_view.shape[0]):
                 raise ValueError(f"input {j} has bad row splits")
         for r in range(rows):
-            count = 1
-            for j in range(k):
-                count *= sp[j][r + 1] - sp[j][r]
+            count = _row_count(sp, k, r)
+            if count < 0 or count > _CROSS_LIMIT - os_view[r]:
+                raise ValueError(_CROSS_TOO_LARGE)
             os_view[r + 1] = os_view[r] + count
         ids = np.empty(int(os_view[rows]), dtype=np.int64)
         if ids.shape[0]:
@@ -366,6 +386,20 @@ cdef int64_t _combine_rows(Py_ssize_t rows, const int64_t *splits, const int64_t
     return -1
 
 
+cdef _check_segment_splits(const int64_t[::1] sp, Py_ssize_t n_ids):
+    """Row splits must start at >= 0, never decrease, and end within the ids."""
+    cdef Py_ssize_t r
+    if sp.shape[0] == 0:
+        raise ValueError("row splits must have at least one entry")
+    if sp[0] < 0:
+        raise ValueError("bad row splits")
+    for r in range(sp.shape[0] - 1):
+        if sp[r + 1] < sp[r]:
+            raise ValueError("bad row splits")
+    if sp[sp.shape[0] - 1] > n_ids:
+        raise ValueError("row splits run past the ids")
+
+
 def segment_combine(splits, ids, weights, table, combiner):
     """[rows, dim] float32 of TF's safe embedding lookup -> (out, bad_position).
 
@@ -381,8 +415,7 @@ def segment_combine(splits, ids, weights, table, combiner):
     cdef const float[::1] wv
     cdef const float *wp = NULL
     cdef Py_ssize_t rows = sp.shape[0] - 1, dim = tb.shape[1]
-    if sp[rows] > iv.shape[0]:
-        raise ValueError("row splits run past the ids")
+    _check_segment_splits(sp, iv.shape[0])
     if weights is not None:
         wv = np.ascontiguousarray(weights, dtype=np.float32)
         if wv.shape[0] != iv.shape[0]:
@@ -408,8 +441,7 @@ def indicator(splits, ids, weights, Py_ssize_t depth):
     cdef const float[::1] wv
     cdef const float *wp = NULL
     cdef Py_ssize_t rows = sp.shape[0] - 1, r, e
-    if sp[rows] > iv.shape[0]:
-        raise ValueError("row splits run past the ids")
+    _check_segment_splits(sp, iv.shape[0])
     if weights is not None:
         wv = np.ascontiguousarray(weights, dtype=np.float32)
         if wv.shape[0] != iv.shape[0]:

@@ -135,7 +135,9 @@ def split(const uint8_t[::1] buf, const int64_t[::1] starts,
     out = [None] * k
     cdef const char *base = <const char *>(&buf[0] if n else _EMPTY)
     for i in range(k):
-        if starts[i] < 0 or lengths[i] < 0 or starts[i] + lengths[i] > n:
+        # lengths[i] > n - starts[i], not starts[i] + lengths[i] > n: no overflow
+        if (starts[i] < 0 or lengths[i] < 0 or starts[i] > n
+                or lengths[i] > n - starts[i]):
             raise ValueError(f"record {i} outside the buffer")
         out[i] = PyBytes_FromStringAndSize(base + starts[i], lengths[i])
     return out

@@ -27,6 +27,13 @@ def _make_table() -> list[int]:
 _TABLE = _make_table()
 
 
+def _uint32(value: int) -> int:
+    """``value``, which must fit a uint32 (as the kernel's arguments do)."""
+    if not 0 <= value <= 0xFFFFFFFF:
+        raise OverflowError(f"{value} does not fit a uint32")
+    return value
+
+
 def crc32c_update(crc: int, data: bytes) -> int:
     """Continue a CRC-32C over ``data`` from a previous result ``crc``.
 
@@ -34,7 +41,7 @@ def crc32c_update(crc: int, data: bytes) -> int:
         >>> crc32c_update(crc32c(b"1234"), b"56789") == crc32c(b"123456789")
         True
     """
-    crc ^= 0xFFFFFFFF
+    crc = _uint32(crc) ^ 0xFFFFFFFF
     for byte in memoryview(data).cast("B"):
         crc = _TABLE[(crc ^ byte) & 0xFF] ^ (crc >> 8)
     return crc ^ 0xFFFFFFFF
@@ -57,6 +64,7 @@ def mask(crc: int) -> int:
         >>> unmask(mask(12345))
         12345
     """
+    crc = _uint32(crc)
     return ((((crc >> 15) | (crc << 17)) & 0xFFFFFFFF) + _MASK_DELTA) & 0xFFFFFFFF
 
 
@@ -67,7 +75,7 @@ def unmask(masked: int) -> int:
         >>> unmask(mask(0))
         0
     """
-    rot = (masked - _MASK_DELTA) & 0xFFFFFFFF
+    rot = (_uint32(masked) - _MASK_DELTA) & 0xFFFFFFFF
     return ((rot >> 17) | (rot << 15)) & 0xFFFFFFFF
 
 

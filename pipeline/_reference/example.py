@@ -180,9 +180,14 @@ def index_features(records, keys) -> tuple:
 
 
 def _decode(records, rows, start, stop, dest, count, out, kind: int) -> None:
-    for j, b in enumerate(np.asarray(rows).tolist()):
+    rows = np.asarray(rows).tolist()
+    if min(len(start), len(stop), len(dest), len(count)) < len(rows):
+        raise ValueError("start, stop, dest and count need an entry per row")
+    for j, b in enumerate(rows):
         at, n = int(dest[j]), int(count[j])
         s, e = int(start[j]), int(stop[j])
+        if not 0 <= b < len(records):
+            raise ValueError(f"list {j} does not match its index (record {b})")
         rec = records[b]
         if s < 0 or e > len(rec) or s > e or at < 0 or at + n > len(out):
             raise ValueError(f"list {j} does not match its index (record {b})")

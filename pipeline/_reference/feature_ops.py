@@ -24,6 +24,7 @@ Example:
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -176,7 +177,7 @@ def _check_ragged(splits: list[np.ndarray], values: list[np.ndarray]) -> int:
         if len(s) - 1 != rows:
             raise ValueError(f"input {i} has {len(s) - 1} rows, expected {rows}")
     for i, (s, v) in enumerate(zip(splits, values)):
-        if s[0] != 0 or np.any(np.diff(s) < 0) or s[-1] != len(v):
+        if s[0] != 0 or np.any(s[1:] < s[:-1]) or s[-1] != len(v):
             raise ValueError(f"input {i} has bad row splits")
     return rows
 
@@ -196,6 +197,11 @@ def cross(
     sp = [np.asarray(s, dtype=np.int64) for s in splits]
     vals = [np.asarray(v, dtype=np.uint64) for v in values]
     rows = _check_ragged(sp, vals)
+    total = 0
+    for r in range(rows):
+        total += math.prod(int(s[r + 1] - s[r]) for s in sp)
+        if total > _CROSS_LIMIT:
+            raise ValueError("the cross product has more than 2**62 ids")
     out_splits = [0]
     ids: list[int] = []
     for r in range(rows):
@@ -210,9 +216,15 @@ def cross(
 
 
 _COMBINERS = ("sum", "mean", "sqrtn")
+#: Ids a cross may produce (the kernel's int64 sizes stay exact below it).
+_CROSS_LIMIT = 1 << 62
 
 
 def _check_segments(splits: np.ndarray, ids: np.ndarray, weights: Any) -> None:
+    if len(splits) == 0:
+        raise ValueError("row splits must have at least one entry")
+    if splits[0] < 0 or np.any(splits[1:] < splits[:-1]):  # no diff: it overflows
+        raise ValueError("bad row splits")
     if splits[-1] > ids.shape[0]:
         raise ValueError("row splits run past the ids")
     if weights is not None and len(weights) != ids.shape[0]:

@@ -115,6 +115,8 @@ def header(length: int) -> bytes:
         >>> len(header(5))
         12
     """
+    if not 0 <= length < 2**64:  # the kernel's uint64 argument
+        raise OverflowError(f"record length {length} is not a uint64")
     raw = struct.pack("<Q", length)
     return raw + struct.pack("<I", masked_crc32c(raw))
 
