@@ -79,9 +79,11 @@ def replica_context(
     """``(num_replicas, rank)``: given ones, else from the running framework.
 
     Read from ``torch.distributed`` when it is initialized, else from
-    ``jax.process_count()``/``jax.process_index()``; a framework is consulted
-    only when already imported, or when named by ``backend`` ("torch" or
-    "jax"). Neither: one replica, rank 0.
+    ``jax.process_count()``/``jax.process_index()`` when JAX is running
+    (``jax.distributed`` initialized or its backends started: a JAX only
+    imported is not started here, so forked DataLoader workers stay safe); a
+    framework is consulted only when already imported, or when named by
+    ``backend`` ("torch" or "jax"). Neither: one replica, rank 0.
 
     Raises:
         ValueError: a bad count or rank.
@@ -113,11 +115,26 @@ def _from_framework(backend: str | None) -> tuple[int, int] | None:
 
         if dist.is_available() and dist.is_initialized():
             return dist.get_world_size(), dist.get_rank()
-    if backend == "jax" or "jax" in sys.modules:
+    if backend == "jax" or ("jax" in sys.modules and _jax_started()):
         import jax
 
         return int(jax.process_count()), int(jax.process_index())
     return None
+
+
+def _jax_started() -> bool:
+    """Whether JAX is already running (distributed, or its backends made):
+    asking a merely imported JAX would start its threads, and a DataLoader
+    worker forked after that may deadlock."""
+    import jax
+
+    if jax.distributed.is_initialized():
+        return True
+    try:
+        from jax._src import xla_bridge
+    except ImportError:  # pragma: no cover - a JAX without the private module
+        return True
+    return bool(xla_bridge.backends_are_initialized())
 
 
 def _equal_mode(equal: Any) -> str | None:

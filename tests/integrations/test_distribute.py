@@ -210,3 +210,21 @@ def test_replica_context_without_a_framework_is_one_replica():
     assert replica_context(3, 2) == (3, 2)
     with pytest.raises(ValueError, match="backend"):
         replica_context(backend="mpi")
+
+
+def test_an_imported_jax_is_not_started_to_ask_for_the_rank():
+    import subprocess
+    import sys
+
+    code = (
+        "import jax\n"
+        "from jax._src import xla_bridge\n"
+        "from pipeline.data.replicas import replica_context\n"
+        "print(replica_context(), xla_bridge.backends_are_initialized())\n"
+        "jax.devices()\n"  # started by the user: now it is asked
+        "print(replica_context(), xla_bridge.backends_are_initialized())\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
+    assert out.stdout.split("\n")[:2] == ["(1, 0) False", "(1, 0) True"], out.stderr

@@ -19,8 +19,13 @@ from pipeline.graph.permuting import feistel
 from pipeline.io.index import write_index
 from pipeline.io.tfrecord_writer import TFRecordWriter
 
-# torchdata 0.11 calls a torch function that torch 2.13 deprecates
-pytestmark = pytest.mark.filterwarnings("ignore:'set_vital' is deprecated")
+pytestmark = [
+    # torchdata 0.11 calls a torch function that torch 2.13 deprecates
+    pytest.mark.filterwarnings("ignore:'set_vital' is deprecated"),
+    # test_jax/test_keras start JAX in this pytest process first; the forked
+    # DataLoader workers here never touch JAX, so its fork warning is moot
+    pytest.mark.filterwarnings(r"ignore:os\.fork\(\) was called:RuntimeWarning"),
+]
 
 _names = itertools.count()
 
