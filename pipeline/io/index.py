@@ -39,6 +39,12 @@ __all__ = ["build_index", "count_indexed", "read_from", "read_index", "write_ind
 
 _MAGIC = b"PLTFIDX1"
 _HEAD = struct.Struct("<8sQQ")
+_FRAME_BYTES = 16  # header and footer: the smallest record
+#: Deflate expands at most about 1032:1, so no record of a compressed file
+#: starts past this many times its stored size.
+_MAX_INFLATE_RATIO = 1032
+#: ``compression_type`` of `read_index` when the caller does not know it.
+UNKNOWN = "UNKNOWN"
 
 
 def index_path_of(path: str) -> str:
@@ -96,12 +102,19 @@ def write_index(
     return target
 
 
-def read_index(path: str, index_path: str | None = None) -> np.ndarray:
+def read_index(
+    path: str, index_path: str | None = None, compression_type: str | None = UNKNOWN
+) -> np.ndarray:
     """The record offsets stored in the sidecar of ``path`` (int64 array).
+
+    The offsets are checked: below 2**63, increasing by at least 16 bytes
+    (the smallest record), the first at 0, and every record inside the file
+    (exactly for an uncompressed file, within deflate's largest expansion for
+    a compressed one or when ``compression_type`` is `UNKNOWN`, the default).
 
     Raises:
         NotFoundError: no sidecar.
-        DataLossError: the sidecar is damaged.
+        DataLossError: the sidecar is damaged (the message names it).
         FailedPreconditionError: the file changed size since it was indexed.
 
     Example:
@@ -129,10 +142,48 @@ def read_index(path: str, index_path: str | None = None) -> np.ndarray:
             f"indexed, now {fs.file_size(path)}; rebuild it with write_index()",
             path=path,
         )
-    return np.frombuffer(data, dtype="<u8", offset=_HEAD.size).astype(np.int64)
+    offsets = np.frombuffer(data, dtype="<u8", offset=_HEAD.size)
+    _check_offsets(offsets, target, size, compression_type, path)
+    return offsets.astype(np.int64)
 
 
-def count_indexed(path: str, index_path: str | None = None) -> int:
+def _check_offsets(
+    offsets: np.ndarray, target: str, size: int, kind: str | None, path: str
+) -> None:
+    """Raise `DataLossError` naming the sidecar where its offsets cannot be right."""
+    plain = kind != UNKNOWN and not fs.compression_of(path, kind)
+    limit = size if plain else size * _MAX_INFLATE_RATIO
+    problem = None
+    if len(offsets) == 0:
+        if plain and size:
+            problem = f"it lists no record, but the file has {size} bytes"
+    elif int(offsets.max()) >= 2**63:
+        at = int(np.argmax(offsets >= 2**63))
+        problem = f"offset {int(offsets[at])} of record {at} is not below 2**63"
+    elif int(offsets[0]) != 0:
+        problem = f"the first record is at {int(offsets[0])}, expected 0"
+    elif np.any(offsets[1:] < offsets[:-1] + _FRAME_BYTES):
+        at = int(np.argmax(offsets[1:] < offsets[:-1] + _FRAME_BYTES)) + 1
+        problem = (
+            f"record {at} at {int(offsets[at])} does not follow record {at - 1} "
+            f"at {int(offsets[at - 1])} by at least {_FRAME_BYTES} bytes"
+        )
+    elif int(offsets[-1]) + _FRAME_BYTES > limit:
+        problem = (
+            f"record {len(offsets) - 1} at {int(offsets[-1])} is past the end of "
+            f"the file ({size} bytes{'' if plain else ' compressed'})"
+        )
+    if problem:
+        raise DataLossError(
+            f"record index {target!r} is corrupt: {problem}; rebuild it with "
+            "write_index()",
+            path=target,
+        )
+
+
+def count_indexed(
+    path: str, index_path: str | None = None, compression_type: str | None = UNKNOWN
+) -> int:
     """The number of records of ``path``, from its sidecar.
 
     Example:
@@ -143,7 +194,7 @@ def count_indexed(path: str, index_path: str | None = None) -> int:
         >>> count_indexed("memory://index-doc/e")
         1
     """
-    return len(read_index(path, index_path))
+    return len(read_index(path, index_path, compression_type))
 
 
 def read_from(
@@ -165,7 +216,7 @@ def read_from(
         >>> list(read_from("memory://index-doc/f", 0))
         [b'x']
     """
-    offsets = read_index(path, index_path)
+    offsets = read_index(path, index_path, compression_type)
     if k < 0 or k > len(offsets):
         raise OutOfRangeError(
             f"record {k} is out of range: {path!r} has {len(offsets)} records",
@@ -174,7 +225,20 @@ def read_from(
         )
     if k == len(offsets):
         return
-    for block in iter_blocks(
-        path, compression_type, start_offset=int(offsets[k]), first_index=k
-    ):
+    start = int(offsets[k])
+    blocks = iter_blocks(path, compression_type, start_offset=start, first_index=k)
+    try:
+        first = next(blocks, None)
+    except DataLossError as e:
+        if e.offset is None or e.offset >= start:
+            raise
+        target = index_path or index_path_of(path)
+        raise DataLossError(
+            f"record index {target!r} is corrupt: record {k} at {start} is past "
+            f"the end of the data of {path!r} ({e.offset} bytes)",
+            path=target,
+        ) from e
+    if first is not None:
+        yield from first.records
+    for block in blocks:
         yield from block.records

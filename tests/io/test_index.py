@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import struct
+
 import pytest
 from support import fixture_path, load_fixture_json
 
@@ -47,3 +49,90 @@ def test_stale_and_damaged_index(tmp_path):
     (tmp_path / "a.tfrecord.index").write_bytes(b"garbage")
     with pytest.raises(DataLossError, match="not a record index"):
         index.read_index(str(path), target)
+
+
+# --- corrupt sidecars: DataLossError naming the sidecar ---
+
+
+def _sidecar(path, offsets, size=None, count=None) -> str:
+    target = f"{path}.index"
+    size = path.stat().st_size if size is None else size
+    count = len(offsets) if count is None else count
+    head = struct.pack("<8sQQ", b"PLTFIDX1", count, size)
+    with open(target, "wb") as f:
+        f.write(head + struct.pack(f"<{len(offsets)}Q", *offsets))
+    return target
+
+
+def _three_records(tmp_path, kind=None):
+    path = tmp_path / "a.tfrecord"
+    with TFRecordWriter(str(path), kind) as w:
+        for r in (b"a", b"bb", b"ccc"):
+            w.write(r)
+    return path  # records at 0, 17, 35; 54 bytes uncompressed
+
+
+@pytest.mark.parametrize(
+    "offsets, what",
+    [
+        ([0, 17, 2**63], "offset 9223372036854775808 of record 2 is not below 2"),
+        ([0, 17, 2**64 - 1], "not below 2\\*\\*63"),
+        ([0, 35, 17], "record 2 at 17 does not follow record 1 at 35"),
+        ([0, 17, 17], "record 2 at 17 does not follow"),
+        ([0, 10, 35], "record 1 at 10 does not follow record 0"),
+        ([0, 17, 54], "record 2 at 54 is past the end of the file \\(54 bytes"),
+        ([0, 17, 2**40], "past the end of the file"),
+        ([5, 17, 35], "the first record is at 5, expected 0"),
+        ([], "lists no record, but the file has 54 bytes"),
+    ],
+)
+def test_corrupt_offsets_name_the_sidecar(tmp_path, offsets, what):
+    path = _three_records(tmp_path)
+    target = _sidecar(path, offsets)
+    for read in (
+        lambda: index.read_index(str(path), compression_type=None),
+        lambda: index.count_indexed(str(path), compression_type=None),
+        lambda: list(index.read_from(str(path), 0)),
+    ):
+        with pytest.raises(DataLossError, match=what) as info:
+            read()
+        assert info.value.path == target
+        assert "a.tfrecord.index" in str(info.value)
+
+
+def test_offsets_past_any_possible_end_with_unknown_compression(tmp_path):
+    path = _three_records(tmp_path)
+    _sidecar(path, [0, 17, 2**50])
+    with pytest.raises(DataLossError, match="a.tfrecord.index.*past the end"):
+        index.read_index(str(path))
+
+
+def test_compressed_offset_past_the_stream_names_the_sidecar(tmp_path):
+    path = _three_records(tmp_path, "GZIP")
+    target = _sidecar(path, [0, 17, 35, 400])  # within 1032x, past the 54 bytes
+    assert index.count_indexed(str(path)) == 4  # only reading can tell
+    with pytest.raises(
+        DataLossError, match="a.tfrecord.index.*record 3 at 400"
+    ) as info:
+        list(index.read_from(str(path), 3, "GZIP"))
+    assert info.value.path == target
+
+
+@pytest.mark.parametrize("cut", [1, 8, 23])
+def test_truncated_sidecar(tmp_path, cut):
+    path = _three_records(tmp_path)
+    target = _sidecar(path, [0, 17, 35])
+    with open(target, "rb") as f:
+        data = f.read()
+    with open(target, "wb") as f:
+        f.write(data[:-cut])
+    with pytest.raises(DataLossError, match="a.tfrecord.index") as info:
+        index.read_index(str(path))
+    assert info.value.path == target
+
+
+def test_sidecar_claiming_more_offsets_than_it_holds(tmp_path):
+    path = _three_records(tmp_path)
+    _sidecar(path, [0, 17, 35], count=2**61)
+    with pytest.raises(DataLossError, match="a.tfrecord.index.*truncated"):
+        index.read_index(str(path))

@@ -39,7 +39,9 @@ def test_raw_records_all_compressions(kernel, buffer_size):
     spec = load_fixture_json("tfrecord", "raw_records.json")
     for entry in spec["files"]:
         path = fixture_path("tfrecord", entry["file"])
-        records, err = _read_all(path, entry["compression_type"], buffer_size=4096)
+        records, err = _read_all(
+            path, entry["compression_type"], buffer_size=buffer_size
+        )
         assert err is None
         assert [hashlib.sha256(r).hexdigest() for r in records] == [
             r["sha256"] for r in spec["records"]
