@@ -28,13 +28,13 @@ from __future__ import annotations
 
 import glob as _glob
 import os
-import uuid
 import zlib
 from collections.abc import Iterable
 from typing import IO, Any
 
 from pipeline.errors import InvalidArgumentError, NotFoundError
 from pipeline.io.fs_inflate import GZIP_WBITS, ZLIB_WBITS, InflateStream
+from pipeline.io.fs_temp import clean_stale_leftovers, is_temp_leftover, temp_path_for
 
 __all__ = [
     "compression_of",
@@ -72,7 +72,8 @@ def _expand_one(pattern: str) -> list[str]:
     local = _local_path(pattern)
     if local is not None:
         prefix = pattern[: len(pattern) - len(local)]
-        return [prefix + p for p in _glob.glob(local) if os.path.isfile(p)]
+        found = [p for p in _glob.glob(local) if os.path.isfile(p)]
+        return [prefix + p for p in found if not is_temp_leftover(os.path.basename(p))]
     fs, path = _fs(pattern)
     if _has_magic(path):
         found = fs.glob(path)
@@ -80,6 +81,7 @@ def _expand_one(pattern: str) -> list[str]:
         found = [path] if fs.exists(path) else []
     protocol, rest = pattern.split("://", 1)
     strip = 1 if path.startswith("/") and not rest.startswith("/") else 0
+    found = [p for p in found if not is_temp_leftover(p.rsplit("/", 1)[-1])]
     return [f"{protocol}://{p[strip:]}" for p in found if fs.isfile(p)]
 
 
@@ -246,6 +248,10 @@ def open_output(path: str, compression_type: str | None = None) -> AtomicWriter:
 class AtomicWriter:
     """A binary writer that renames a temporary file to ``path`` on close.
 
+    The temporary file is ``.<name>.pipeline-tmp-<pid>-<random>`` in the same
+    folder (see `pipeline.io.fs_temp`); opening a writer removes the leftovers
+    for the same ``path`` of processes that died before their rename.
+
     On error (an exception inside ``with``, or :meth:`abort`) the temporary
     file is removed and ``path`` is left untouched.
 
@@ -266,7 +272,10 @@ class AtomicWriter:
     def __init__(self, path: str, compression_type: str | None = None) -> None:
         self.path = os.fspath(path)
         kind = compression_of(self.path, compression_type)
-        self._tmp = f"{self.path}.tmp-{uuid.uuid4().hex[:12]}"
+        local = _local_path(self.path)
+        if local is not None:
+            clean_stale_leftovers(local)  # of writers killed before their rename
+        self._tmp = temp_path_for(self.path)
         self._file = _open_raw(self._tmp, "wb")
         self._deflater = None
         if kind:

@@ -11,6 +11,7 @@ Example:
 from __future__ import annotations
 
 import os
+import warnings
 from typing import Any
 
 from pipeline import _kernels
@@ -50,7 +51,8 @@ class TFRecordWriter:
     The file is written under a temporary name and renamed to ``path`` by
     :meth:`close` (or at the end of a ``with`` block), so a crash never leaves
     a half-written file under the final name. An exception inside the ``with``
-    block discards the file.
+    block discards the file. A writer dropped without :meth:`close` is closed
+    when it is garbage-collected, as TensorFlow's is, with a `ResourceWarning`.
 
     Args:
         path: local path or fsspec URL.
@@ -66,6 +68,8 @@ class TFRecordWriter:
         >>> list(iter_records("memory://writer-doc/b", "ZLIB"))
         [b'one', b'two']
     """
+
+    _out: Any = None  # set first thing: __del__ must see it even after a failure
 
     def __init__(self, path: str | os.PathLike, options: Any = None) -> None:
         self.path = os.fspath(path)
@@ -89,6 +93,20 @@ class TFRecordWriter:
     def abort(self) -> None:
         """Discard everything written; the final path is left untouched."""
         self._out.abort()
+
+    def __del__(self) -> None:
+        out = self._out
+        if out is None or out.closed:
+            return
+        try:
+            warnings.warn(
+                f"TFRecordWriter for {self.path!r} was not closed; closing it now "
+                "(call close() or use `with`)",
+                ResourceWarning,
+                stacklevel=2,
+            )
+        finally:
+            out.close()
 
     def __enter__(self) -> TFRecordWriter:
         return self
