@@ -34,6 +34,7 @@ from pipeline.nn.layers import Input
 from pipeline.nn.models import Model, Sequential
 from pipeline.nn.ops import constant
 from pipeline.nn.saving import load_model
+from pipeline.nn.saving_registry import register_serializable
 from pipeline.nn.tape import GradientTape
 from pipeline.nn.tensor import IndexedSlices, Tensor, Variable
 
@@ -57,6 +58,7 @@ __all__ = [
     "models",
     "ops",
     "optimizers",
+    "register_serializable",
     "regularizers",
     "schedules",
     "set_backend",

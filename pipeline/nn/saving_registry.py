@@ -25,56 +25,44 @@ Example:
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
-import dataclasses
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from pipeline.errors import ModelFormatError, PipelineError, UnregisteredObjectError
+from pipeline.nn.saving_scope import (
+    LoadScope,
+    at,
+    child_segment,
+    current,
+    load_scope,
+    parent,
+    where,
+)
+
+# The scope helpers are part of this module's interface (callers write
+# ``saving_registry.at(...)``); they live in saving_scope.
+__all__ = [
+    "LoadScope",
+    "at",
+    "build",
+    "check_size",
+    "child_segment",
+    "current",
+    "get_registered_name",
+    "load_scope",
+    "lookup",
+    "names_lambda",
+    "parent",
+    "refuse",
+    "register_serializable",
+    "resolve",
+    "where",
+    "wrap",
+    "wrong_type",
+]
 
 _REGISTERED: dict[str, Any] = {}
-# The config dict being built around the current call, so that an entry of
-# one of its lists can name itself (``layers[2]``, ``feature_columns[0]``).
-_PARENT: contextvars.ContextVar[Any] = contextvars.ContextVar(
-    "pipeline_nn_config_parent", default=None
-)
 _LAMBDA_MARKERS = ("<lambda>", "<locals>", "__lambda__")
-
-
-@dataclasses.dataclass(frozen=True)
-class LoadScope:
-    """What one ``load_model`` call may resolve names against.
-
-    Attributes:
-        custom_objects: the caller's objects by name.
-        safe_mode: whether names of lambdas and nested functions are refused.
-        path: the config path being read, one segment per level.
-        archive: the file being loaded (for error messages), or None.
-
-    Example:
-        >>> LoadScope({}, True, ("layers[0]", "config")).where()
-        'layers[0].config'
-    """
-
-    custom_objects: Mapping[str, Any]
-    safe_mode: bool = True
-    path: tuple[str, ...] = ()
-    archive: str | None = None
-    # [largest array, elements left for weights]; shared by every copy.
-    budget: list[int] | None = None
-
-    def where(self) -> str:
-        """The path as ``layers[2].config.activation`` (``<root>`` when empty)."""
-        out = ""
-        for segment in self.path:
-            out += segment if segment.startswith("[") or not out else f".{segment}"
-        return out or "<root>"
-
-
-_SCOPE: contextvars.ContextVar[LoadScope | None] = contextvars.ContextVar(
-    "pipeline_nn_load_scope", default=None
-)
 
 
 def register_serializable(
@@ -130,85 +118,6 @@ def get_registered_name(obj: Any) -> str | None:
     return None
 
 
-@contextlib.contextmanager
-def load_scope(
-    custom_objects: Mapping[str, Any] | None = None,
-    safe_mode: bool = True,
-    archive: str | None = None,
-    max_elements: int | None = None,
-) -> Iterator[LoadScope]:
-    """Makes ``custom_objects`` and ``safe_mode`` visible to every resolver.
-
-    Args:
-        custom_objects: objects by name. Defaults to none.
-        safe_mode: refuse names of lambdas and nested functions. Defaults to True.
-        archive: the file being loaded, for messages. Defaults to None.
-        max_elements: how many array elements the model may allocate while it
-            is built (its weights in all; any one stand-in input); see
-            `check_size`. Defaults to no limit.
-
-    Example:
-        >>> with load_scope(safe_mode=False) as scope:
-        ...     current().safe_mode
-        False
-    """
-    if custom_objects is not None and not isinstance(custom_objects, Mapping):
-        raise TypeError(
-            "`custom_objects` must be a dict of names to objects. "
-            f"Received: custom_objects={custom_objects!r}"
-        )
-    budget = None if max_elements is None else [max_elements, max_elements]
-    scope = LoadScope(dict(custom_objects or {}), bool(safe_mode), (), archive, budget)
-    token = _SCOPE.set(scope)
-    try:
-        yield scope
-    finally:
-        _SCOPE.reset(token)
-
-
-def current() -> LoadScope | None:
-    """The active `LoadScope`, or None outside ``load_model``.
-
-    Example:
-        >>> current() is None
-        True
-    """
-    return _SCOPE.get()
-
-
-@contextlib.contextmanager
-def at(*segments: str) -> Iterator[None]:
-    """Appends ``segments`` to the config path while the block runs.
-
-    Outside a load scope it does nothing.
-
-    Example:
-        >>> with load_scope(), at("layers[1]", "config"):
-        ...     current().where()
-        'layers[1].config'
-    """
-    scope = _SCOPE.get()
-    if scope is None:
-        yield
-        return
-    token = _SCOPE.set(dataclasses.replace(scope, path=scope.path + segments))
-    try:
-        yield
-    finally:
-        _SCOPE.reset(token)
-
-
-def where() -> str:
-    """The current config path, or ``"<root>"``.
-
-    Example:
-        >>> where()
-        '<root>'
-    """
-    scope = _SCOPE.get()
-    return scope.where() if scope is not None else "<root>"
-
-
 def names_lambda(name: str) -> bool:
     """Whether a saved name denotes a lambda or a nested function.
 
@@ -229,7 +138,7 @@ def lookup(name: str) -> Any:
         >>> lookup("no-such-name") is None
         True
     """
-    scope = _SCOPE.get()
+    scope = current()
     custom = scope.custom_objects if scope is not None else {}
     if names_lambda(name):
         if scope is None or scope.safe_mode:
@@ -262,7 +171,7 @@ def refuse(kind: str, name: Any, known: Any = ()) -> UnregisteredObjectError:
         ...     print(refuse("activation", "builtins:eval"))  # doctest: +ELLIPSIS
         Could not interpret activation identifier 'builtins:eval' at layers[2].config.activation: ...
     """  # noqa: E501
-    scope = _SCOPE.get()
+    scope = current()
     here = f" at {scope.where()}" if scope is not None else ""
     text = str(name)
     if names_lambda(text) and (scope is None or scope.safe_mode):
@@ -322,7 +231,7 @@ def check_size(shape: Any, what: str, lasting: bool = False) -> None:
         ...
         pipeline.errors.ModelFormatError: weight 'b' of shape (1,) at <root> ...
     """
-    scope = _SCOPE.get()
+    scope = current()
     if scope is None or scope.budget is None:
         return
     count = 1
@@ -353,7 +262,7 @@ def wrong_type(what: str, value: Any) -> ModelFormatError:
         >>> print(wrong_type("a dict", 3))
         expected a dict at <root>, got int 3
     """
-    scope = _SCOPE.get()
+    scope = current()
     archive = scope.archive if scope is not None else None
     where_ = scope.where() if scope is not None else "<root>"
     shown = repr(value)
@@ -408,7 +317,7 @@ def wrap(error: Exception, what: str) -> Exception:
         >>> wrap(e, "layer") is e
         True
     """
-    scope = _SCOPE.get()
+    scope = current()
     if scope is None or isinstance(error, PipelineError):
         return error
     archive = scope.archive
@@ -420,38 +329,3 @@ def wrap(error: Exception, what: str) -> Exception:
         member="config.json" if archive else None,
         config_path=scope.where(),
     )
-
-
-@contextlib.contextmanager
-def parent(config: Any) -> Iterator[None]:
-    """Marks ``config`` as the config being built, for `child_segment`.
-
-    Example:
-        >>> entry = {"class_name": "Dense"}
-        >>> with parent({"layers": [{}, entry]}):
-        ...     child_segment(entry)
-        ('layers[1]',)
-    """
-    token = _PARENT.set(config)
-    try:
-        yield
-    finally:
-        _PARENT.reset(token)
-
-
-def child_segment(entry: Any) -> tuple[str, ...]:
-    """``("key[i]",)`` when ``entry`` is item ``i`` of a list in the parent config.
-
-    Example:
-        >>> child_segment({})
-        ()
-    """
-    found = _PARENT.get()
-    if not isinstance(found, Mapping):
-        return ()
-    for key, value in found.items():
-        if isinstance(value, list):
-            for i, item in enumerate(value):
-                if item is entry:
-                    return (f"{key}[{i}]",)
-    return ()
