@@ -38,7 +38,9 @@ from pipeline.io import fs
 __all__ = ["RecordBlock", "count_records", "iter_blocks", "iter_records"]
 
 _DEFAULT_BUFFER_BYTES = 256 * 1024
-_MAX_READ_BYTES = 64 * 1024 * 1024
+#: A long record is read in steps of at most this many bytes, so memory grows
+#: with the data that really arrives, never with the length a header claims.
+_READ_STEP_BYTES = 16 * 1024 * 1024
 _HEADER_BYTES = 12
 _DEFAULT_BLOCK_RECORDS = 1 << 16
 
@@ -122,7 +124,7 @@ def _skip_to(f: IO[bytes], path: str, start: int, compressed: bool) -> None:
         return
     left = start
     while left > 0:
-        got = len(f.read(min(left, _MAX_READ_BYTES)))
+        got = len(f.read(min(left, _READ_STEP_BYTES)))
         if got == 0:
             raise _truncation(path, start - left, 0, 0, _HEADER_BYTES)
         left -= got
@@ -175,10 +177,28 @@ def iter_blocks(
         yield item
 
 
+def _grow(f: IO[bytes], buf: bytes, need: int) -> tuple[bytes | None, int]:
+    """``(buf extended to need bytes, need)``, read in bounded steps, or
+    ``(None, bytes there were)`` when the stream ends first.
+
+    The steps are joined once, when the record is complete: a stream that
+    ends first costs no more memory than the bytes it held.
+    """
+    parts, have = [buf], len(buf)
+    while have < need:
+        more = f.read(min(need - have, _READ_STEP_BYTES))
+        if not more:
+            return None, have
+        parts.append(more)
+        have += len(more)
+    return b"".join(parts), have
+
+
 def _read_blocks(path, compression_type, buffer_size, start, index, limit, skip):
     k = _kernels.load("tfrecord")
     chunk = max(int(buffer_size or _DEFAULT_BUFFER_BYTES), 4096)
     kind = fs.compression_of(path, compression_type)
+    size = None if kind else fs.file_size(path)  # the end, where it is known
     with fs.open_input(path, kind) as f:
         _skip_to(f, path, start, bool(kind))
         buf, base, pos, eof = b"", start, 0, False
@@ -198,13 +218,23 @@ def _read_blocks(path, compression_type, buffer_size, start, index, limit, skip)
                     return
                 index, pos = index + 1, pos + need
                 continue
+            if size is not None and need > chunk and base + pos + need > size:
+                eof = True  # a long record the file cannot hold: do not read it
             if eof:
                 if pos < len(buf):
-                    yield _truncation(path, base + pos, index, len(buf) - pos, need)
+                    have = len(buf) - pos if size is None else size - base - pos
+                    yield _truncation(path, base + pos, index, have, need)
                 return
             buf, base, pos = buf[pos:], base + pos, 0
             try:
-                more = f.read(min(max(chunk, need - len(buf)), _MAX_READ_BYTES))
+                if need > chunk:  # a long record: grow as its bytes arrive
+                    grown, have = _grow(f, buf, need)
+                    if grown is None:
+                        yield _truncation(path, base, index, have, need)
+                        return
+                    buf = grown
+                    continue
+                more = f.read(chunk)
             except DataLossError as e:
                 yield _stream_error(path, e, base + len(buf), index)
                 return
