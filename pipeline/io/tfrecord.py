@@ -195,51 +195,118 @@ def _grow(f: IO[bytes], buf: bytes, need: int) -> tuple[bytes | None, int]:
 
 
 def _read_blocks(path, compression_type, buffer_size, start, index, limit, skip):
-    k = _kernels.load("tfrecord")
     chunk = max(int(buffer_size or _DEFAULT_BUFFER_BYTES), 4096)
     kind = fs.compression_of(path, compression_type)
     size = None if kind else fs.file_size(path)  # the end, where it is known
     with fs.open_input(path, kind) as f:
         _skip_to(f, path, start, bool(kind))
-        buf, base, pos, eof = b"", start, 0, False
-        while True:
-            starts, lengths, pos, status, need = k.frame(buf, pos, limit)
-            if len(starts):
-                offsets = starts + (base - _HEADER_BYTES)
-                yield RecordBlock(path, index, offsets, k.split(buf, starts, lengths))
-                index += len(starts)
-            if status == k.STATUS_FULL:
-                continue
-            if status != k.STATUS_NEED_MORE:
-                bad_data = status == k.STATUS_BAD_DATA_CRC
-                raw = buf[pos + _HEADER_BYTES : pos + need - 4] if bad_data else None
-                yield _corruption(path, status, base + pos, index, raw)
-                if not (bad_data and skip):
+        yield from _frame_stream(f, path, b"", start, index, (chunk, limit, skip), size)
+
+
+def _frame_stream(f, path, buf, base, index, how, size):
+    """Blocks and errors of the stream ``f`` from uncompressed offset ``base``.
+
+    ``buf`` holds bytes already read there; ``how`` is ``(chunk, limit, skip)``.
+    """
+    k = _kernels.load("tfrecord")
+    chunk, limit, skip = how
+    pos, eof = 0, False
+    while True:
+        starts, lengths, pos, status, need = k.frame(buf, pos, limit)
+        if len(starts):
+            offsets = starts + (base - _HEADER_BYTES)
+            yield RecordBlock(path, index, offsets, k.split(buf, starts, lengths))
+            index += len(starts)
+        if status == k.STATUS_FULL:
+            continue
+        if status != k.STATUS_NEED_MORE:
+            bad_data = status == k.STATUS_BAD_DATA_CRC
+            raw = buf[pos + _HEADER_BYTES : pos + need - 4] if bad_data else None
+            err = _corruption(path, status, base + pos, index, raw)
+            if skip and not bad_data:  # the framing is lost: say what goes with it
+                lost = _lost_after(f, path, buf[pos:], base + pos, how)
+                if lost[1] is None and size is not None:
+                    lost = (None, size - base - pos)
+                err = _with_loss(err, lost)
+            yield err
+            if not (bad_data and skip):
+                return
+            index, pos = index + 1, pos + need
+            continue
+        if size is not None and need > chunk and base + pos + need > size:
+            eof = True  # a long record the file cannot hold: do not read it
+        if eof:
+            if pos < len(buf):
+                have = len(buf) - pos if size is None else size - base - pos
+                yield _truncation(path, base + pos, index, have, need)
+            return
+        buf, base, pos = buf[pos:], base + pos, 0
+        try:
+            if need > chunk:  # a long record: grow as its bytes arrive
+                grown, have = _grow(f, buf, need)
+                if grown is None:
+                    yield _truncation(path, base, index, have, need)
                     return
-                index, pos = index + 1, pos + need
+                buf = grown
                 continue
-            if size is not None and need > chunk and base + pos + need > size:
-                eof = True  # a long record the file cannot hold: do not read it
-            if eof:
-                if pos < len(buf):
-                    have = len(buf) - pos if size is None else size - base - pos
-                    yield _truncation(path, base + pos, index, have, need)
-                return
-            buf, base, pos = buf[pos:], base + pos, 0
-            try:
-                if need > chunk:  # a long record: grow as its bytes arrive
-                    grown, have = _grow(f, buf, need)
-                    if grown is None:
-                        yield _truncation(path, base, index, have, need)
-                        return
-                    buf = grown
-                    continue
-                more = f.read(chunk)
-            except DataLossError as e:
-                yield _stream_error(path, e, base + len(buf), index)
-                return
-            eof = not more
-            buf = buf + more if buf else more
+            more = f.read(chunk)
+        except DataLossError as e:
+            yield _stream_error(path, e, base + len(buf), index)
+            return
+        eof = not more
+        buf = buf + more if buf else more
+
+
+class _Counted:
+    """A stream that counts the bytes read through it."""
+
+    def __init__(self, f: IO[bytes]) -> None:
+        self.f, self.count = f, 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.f.read(size)
+        self.count += len(data)
+        return data
+
+
+def _lost_after(f, path, rest, offset, how) -> tuple[int | None, int | None]:
+    """``(records, bytes)`` from the bad length header at the start of ``rest``
+    (at ``offset``) to the end of the stream, reading on through ``f``.
+
+    When only the header's CRC is damaged, the record after it frames: the
+    records are counted (a further break adds what it loses). Otherwise the
+    count of records is unknown (None).
+    """
+    k = _kernels.load("tfrecord")
+    length = int.from_bytes(rest[:8], "little")
+    fixed = k.header(length) + rest[_HEADER_BYTES:]  # the CRC the length has
+    counted, records = _Counted(f), 0
+    for item in _frame_stream(counted, path, fixed, offset, 0, how, None):
+        if isinstance(item, RecordBlock):
+            records += len(item)
+        elif records == 0:
+            return None, None  # the length itself is damaged: no way to resync
+        else:
+            records += getattr(item, "records_lost", None) or 1
+    return records, len(rest) + counted.count
+
+
+def _with_loss(err: DataLossError, lost: tuple[int | None, int | None]):
+    """``err`` saying what the end of its file's framing loses."""
+    records, size = lost
+    what = "the rest of the file is not read"
+    if size is not None:
+        count = "an unknown number of" if records is None else str(records)
+        what += f": {count} records, {size} bytes from byte {err.offset}"
+    return DataLossError(
+        f"{err.message}; {what}",
+        path=err.path,
+        offset=err.offset,
+        record_index=err.record_index,
+        raw=None,
+        records_lost=records,
+        bytes_lost=size,
+    )
 
 
 def iter_records(

@@ -227,3 +227,72 @@ def test_empty_file(kernel, tmp_path):
     path = tmp_path / "empty.tfrecord"
     path.write_bytes(b"")
     assert _read_all(path) == ([], None)
+
+
+# --- what a broken length header loses (reported with skip_corrupt) ---
+
+_FRAME = 12 + 10 + 4  # every payload below is 10 bytes
+
+
+def _shard(tmp_path, compression=None, broken=(50,), damage_length=False):
+    path = str(tmp_path / "shard.tfrecord")
+    from pipeline._reference.tfrecord import footer, header
+
+    payloads = [b"record-%03d" % i for i in range(100)]
+    plain = b"".join(header(10) + p + footer(p) for p in payloads)
+    data = bytearray(plain)
+    for b in broken:
+        data[b * _FRAME + (0 if damage_length else 8)] ^= 0x40
+    raw = bytes(data)
+    if compression == "GZIP":
+        raw = gzip.compress(raw)
+    with open(path, "wb") as f:
+        f.write(raw)
+    return path, payloads, len(data)
+
+
+def _skipping(path, compression=None):
+    items = list(tfrecord.iter_blocks(path, compression, 4096, skip_corrupt=True))
+    records = [r for b in items if not isinstance(b, DataLossError) for r in b.records]
+    errors = [e for e in items if isinstance(e, DataLossError)]
+    return records, errors
+
+
+@pytest.mark.parametrize("compression", [None, "GZIP"])
+def test_broken_length_crc_reports_the_records_and_bytes_lost(
+    tmp_path, kernel, compression
+):
+    path, payloads, size = _shard(tmp_path, compression)
+    records, errors = _skipping(path, compression)
+    assert records == payloads[:50]
+    (err,) = errors
+    assert err.offset == 50 * _FRAME
+    assert (err.records_lost, err.bytes_lost) == (50, size - 50 * _FRAME)
+    assert re.search(r"rest of the file is not read: 50 records, 1300 bytes", str(err))
+
+
+def test_second_break_adds_what_it_loses(tmp_path, kernel):
+    path, payloads, size = _shard(tmp_path, broken=(50, 70))
+    records, errors = _skipping(path)
+    assert records == payloads[:50] and len(errors) == 1
+    assert (errors[0].records_lost, errors[0].bytes_lost) == (50, 50 * _FRAME)
+
+
+@pytest.mark.parametrize("compression", [None, "GZIP"])
+def test_damaged_length_loses_an_unknown_number_of_records(
+    tmp_path, kernel, compression
+):
+    path, payloads, size = _shard(tmp_path, compression, damage_length=True)
+    records, errors = _skipping(path, compression)
+    assert records == payloads[:50]
+    (err,) = errors
+    assert err.records_lost is None
+    assert err.bytes_lost == (None if compression else size - 50 * _FRAME)
+
+
+def test_raising_reader_keeps_the_plain_message(tmp_path, kernel):
+    path, _, _ = _shard(tmp_path)
+    with pytest.raises(DataLossError) as info:
+        list(tfrecord.iter_records(path))
+    assert "rest of the file" not in str(info.value)
+    assert getattr(info.value, "records_lost", None) is None
