@@ -221,12 +221,6 @@ def test_tfrecord_broken_length_header_is_one_dropped_element(tmp_path, no_threa
     assert entry["dropped"] == 1 and entry["produced"] == 50
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="the TFRecord source does not report records_lost/bytes_lost on its "
-    "failure yet (issue 11: the source side; ElementFailure.lost() reads them)",
-)
 def test_tfrecord_broken_length_header_reports_the_records_lost(tmp_path):
     path, payloads, offset, size = _shard_with_broken_length_header(tmp_path)
     with iter(pl.data.TFRecordDataset(path).ignore_errors()) as it:
