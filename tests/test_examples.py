@@ -94,6 +94,7 @@ def test_keras3_example_fits_from_to_keras(backend):
 
 @pytest.mark.slow
 @pytest.mark.filterwarnings("ignore::DeprecationWarning:ray.data.context")
+@pytest.mark.filterwarnings("ignore:os.fork:RuntimeWarning")  # jax's at-fork hook
 def test_ray_cluster_example_feeds_two_trainers(capsys):
     results = _load("ray_cluster.py").main()
     assert [r["rows"] for r in results] == [1000, 1000]

@@ -26,6 +26,11 @@ def ray_cluster():
         warnings.filterwarnings(
             "ignore", category=DeprecationWarning, module=r"ray\.data\.context"
         )
+        # jax (when a test imported it) warns in its at-fork hook when Ray
+        # launches its processes; they exec at once, so nothing is shared.
+        warnings.filterwarnings(
+            "ignore", message=r"os\.fork\(\) was called", category=RuntimeWarning
+        )
         ray.init(**ray_init_args())
         context = DataContext.get_current()
     context.enable_progress_bars = False
