@@ -81,9 +81,11 @@ def _best(make, tasks: int, passes: int, want_rows: int, best: dict, key) -> Non
         best[key] = min(best.get(key, float("inf")), seconds)
 
 
-def run(files: list[str], rows: int, passes: int) -> dict:
+def run(files: list[str], rows: int, passes: int, peer: bool = True) -> dict:
     """Best seconds per (side, read tasks)."""
     sides = _sides(files, _spec())
+    if not peer:
+        del sides["ray"]
     best: dict[tuple[str, int], float] = {}
     for make in sides.values():  # warm up: worker start-up and imports
         _timed(make(len(files)))
@@ -100,6 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=200_000)
     parser.add_argument("--passes", type=int, default=3)
     parser.add_argument("--data", default="benchmarks/data")
+    parser.add_argument("--no-peer", action="store_true", help="ours only")
     args = parser.parse_args(argv)
     files = write_shards(os.path.join(args.data, f"tfrecord-{args.rows}"), args.rows)
     size = sum(os.path.getsize(f) for f in files)
@@ -113,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
         ray.init(**ray_init_args())
         DataContext.get_current().enable_progress_bars = False
     try:
-        best = run(files, args.rows, args.passes)
+        best = run(files, args.rows, args.passes, peer=not args.no_peer)
     finally:
         ray.shutdown()
     _report(best, len(files), args.rows, size)
@@ -121,7 +124,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _report(best: dict, shards: int, rows: int, size: int) -> None:
-    ours, theirs = best[("ours", shards)], best[("ray", shards)]
+    ours = best[("ours", shards)]
+    theirs = best.get(("ray", shards), float("nan"))
     print(f"{'side':<6}{'tasks':>6}{'rows/s':>12}{'MB/s':>8}{'vs Ray':>8}")
     for (side, tasks), seconds in sorted(best.items()):
         ratio = theirs / seconds if tasks == shards else float("nan")
@@ -131,8 +135,9 @@ def _report(best: dict, shards: int, rows: int, size: int) -> None:
         )
     line = {
         "bench": "ray", "rows": rows, "bytes": size, "shards": shards,
-        "ours_per_s": round(rows / ours), "ray_per_s": round(rows / theirs),
-        "ratio_vs_ray": round(theirs / ours, 2),
+        "ours_per_s": round(rows / ours),
+        "ray_per_s": None if theirs != theirs else round(rows / theirs),
+        "ratio_vs_ray": None if theirs != theirs else round(theirs / ours, 2),
         "ours_1_task_per_s": round(rows / best[("ours", 1)]),
         "ours_2_tasks_per_s": round(rows / best[("ours", 2)]),
         "scaling_1_to_2": round(best[("ours", 1)] / best[("ours", 2)], 2),
