@@ -42,6 +42,7 @@ FULL_ARGS = {"feature_columns": ["--e2e", "--hashing"]}
 QUICK_ARGS = {
     "global_shuffle": ["--rows", "40000", "--passes", "1", "--rss"],
     "torch": ["--rows", "20000", "--passes", "1"],
+    "ray": ["--rows", "20000", "--passes", "1"],
     "cli": ["--rows", "20000", "--passes", "1"],
     "csv": ["--rows", "20000", "--shards", "4", "--passes", "1", "--slow-rows",
             "5000"],

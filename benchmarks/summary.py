@@ -245,6 +245,13 @@ _GLOBAL_SHUFFLE = [
          "tf:global_shuffle", "ours:global_shuffle", "rows/s", 0.5, "#12"),
 ]  # fmt: skip
 
+_ray_rates = _paired_rates("ours_per_s", "ray_per_s", "bench")
+_RAY = [
+    Spec("Ray Data: our read_tfrecords datasource, iter_batches(256)",
+         "ray.data.read_tfrecords, same local cluster", "tf:ray", "ours:ray", "rows/s",
+         5.0, "#12"),
+]  # fmt: skip
+
 _Rates = Callable[[list[Record]], Rates]
 _Specs = Callable[[list[Record]], list[Spec]]
 #: script short name -> (its rates, its row specs), in the table's order.
@@ -258,6 +265,7 @@ SCRIPTS: dict[str, tuple[_Rates, _Specs]] = {
     "cli": (_cli_rates, lambda lines: _CLI),
     "torch": (_torch_rates, lambda lines: _TORCH),
     "global_shuffle": (_torch_rates, lambda lines: _GLOBAL_SHUFFLE),
+    "ray": (_ray_rates, lambda lines: _RAY),
 }
 
 
