@@ -4,6 +4,9 @@ A block's check follows from its language, or from an HTML comment on the line
 just above its fence (invisible on the rendered page):
 
 - ```` ```python ````: run, in a fresh namespace;
+- ``<!-- readme: subprocess -->`` ```` ```python ````: run by a fresh interpreter
+  in a fresh folder (for snippets that set up a framework: a Keras backend,
+  worker processes, a local Ray);
 - ```` ```sh ````: run by ``sh -e`` in a fresh folder, with the ``pipeline``
   command of this environment first on ``PATH``;
 - ``<!-- readme: make-targets -->`` ```` ```sh ````: each line is ``make
@@ -36,7 +39,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 _FENCE = re.compile(r"(?:<!-- readme: ([\w-]+) -->\n)?```(\w*)\n(.*?)```", re.S)
-_RUN = {("python", None), ("sh", None)}
+_RUN = {("python", None), ("sh", None), ("python", "subprocess")}
 _CHECKED = {("sh", "make-targets"), ("text", "output"), ("text", "paths")}
 
 
@@ -78,6 +81,14 @@ def _python_output(code: str, folder: str) -> str:
     return re.sub(re.escape(folder) + r"/[^/\s]+", "/tmp/...", out.getvalue())
 
 
+def _subprocess_output(code: str, folder: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=folder, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
 def _sh_output(code: str, folder: str) -> str:
     bin_dir = str(Path(sys.executable).parent)
     env = {**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")}
@@ -95,6 +106,8 @@ def run_block(index: int) -> str:
     """The stdout of README block ``index`` (run once per test session)."""
     block = BLOCKS[index]
     with tempfile.TemporaryDirectory() as folder:
+        if block.check == "subprocess":
+            return _subprocess_output(block.code, folder)
         if block.lang == "python":
             return _python_output(block.code, folder)
         return _sh_output(block.code, folder)

@@ -72,7 +72,8 @@ def test_stats_leaves_out_and_reports_unreadable_records(damaged, capsys):
             "unreadable_records": 0,
             "stopped": f"corrupted record at {3 * _RECORD_BYTES}: length CRC "
             f"mismatch (file {paths[1]!r}, record 3, header at byte "
-            f"{3 * _RECORD_BYTES})",
+            f"{3 * _RECORD_BYTES}); the rest of the file is not read: 7 records, "
+            f"{7 * _RECORD_BYTES} bytes from byte {3 * _RECORD_BYTES}",
         },
     }
     err = captured.err.splitlines()

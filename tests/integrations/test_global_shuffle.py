@@ -22,9 +22,6 @@ from pipeline.io.tfrecord_writer import TFRecordWriter
 pytestmark = [
     # torchdata 0.11 calls a torch function that torch 2.13 deprecates
     pytest.mark.filterwarnings("ignore:'set_vital' is deprecated"),
-    # test_jax/test_keras start JAX in this pytest process first; the forked
-    # DataLoader workers here never touch JAX, so its fork warning is moot
-    pytest.mark.filterwarnings(r"ignore:os\.fork\(\) was called:RuntimeWarning"),
 ]
 
 _names = itertools.count()

@@ -25,8 +25,6 @@ from pipeline.io import (
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.filterwarnings("ignore::DeprecationWarning:ray.data.context"),
-    # jax's at-fork hook (jax is imported by other tests) when Ray starts a process
-    pytest.mark.filterwarnings("ignore:os.fork:RuntimeWarning"),
 ]
 
 SPEC = {

@@ -20,9 +20,6 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore:'set_vital' is deprecated"),
     # 3 workers on a 2-core machine: torch suggests fewer
     pytest.mark.filterwarnings("ignore:This DataLoader will create"),
-    # test_jax/test_keras start JAX in this pytest process first; the forked
-    # DataLoader workers here never touch JAX, so its fork warning is moot
-    pytest.mark.filterwarnings(r"ignore:os\.fork\(\) was called:RuntimeWarning"),
 ]
 
 

@@ -14,9 +14,6 @@ from pipeline.integrations.torch_pack import PackedBatch, pack
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore:'set_vital' is deprecated"),
-    # test_jax/test_keras start JAX in this pytest process first; the forked
-    # DataLoader workers here never touch JAX, so its fork warning is moot
-    pytest.mark.filterwarnings(r"ignore:os\.fork\(\) was called:RuntimeWarning"),
 ]
 
 
