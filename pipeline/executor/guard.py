@@ -48,14 +48,14 @@ class ParentGuard:
         self.orphaned = False
         self.parent_closed = False
 
-    def read(self, gen: int, fn: Callable[[Any], Any]) -> Any:
-        """``fn(parent)`` under the lock, or `STALE` when ``gen`` is not current
-        or the stage closed (then nothing of the parent is used)."""
+    def read(self, gen: int, fn: Callable[..., Any], *args: Any) -> Any:
+        """``fn(parent, *args)`` under the lock, or `STALE` when ``gen`` is not
+        current or the stage closed (then nothing of the parent is used)."""
         try:
             with self.lock:
                 if self.gen != gen or self.orphaned:
                     return STALE
-                result = fn(self.parent)
+                result = fn(self.parent, *args)
                 return STALE if self.orphaned else result
         finally:
             if self.orphaned:  # the stage gave up waiting: close it on leaving

@@ -19,7 +19,6 @@ Example:
 
 from __future__ import annotations
 
-import functools
 import logging
 import sys
 import threading
@@ -287,10 +286,7 @@ def _prefetch_loop(
     while not stop.is_set():
         start = time.perf_counter()
         wait0 = stats.wait_input_s
-        read = functools.partial(
-            read_block, size=stats.block_size, stats=stats, index=index
-        )
-        got = guard.read(gen, read)
+        got = guard.read(gen, read_block, stats.block_size, stats, index)
         if got is STALE:
             return
         ckpt, block, ended = got

@@ -15,7 +15,6 @@ Example:
 
 from __future__ import annotations
 
-import functools
 import threading
 import time
 from collections.abc import Callable
@@ -110,10 +109,7 @@ class _Input:
             if seq is None:
                 return None
             index = self.index
-            read = functools.partial(
-                read_block, size=stats.block_size, stats=stats, index=index
-            )
-            got = self.guard.read(self.gen, read)
+            got = self.guard.read(self.gen, read_block, stats.block_size, stats, index)
             if got is STALE:
                 self.ended = True
                 return None
