@@ -93,3 +93,25 @@ def all_kernels(side: str) -> Iterator[dict[str, ModuleType]]:
         yield _kernels._cache
     finally:
         _kernels._cache = saved
+
+
+def write_id_tfrecords(prefix: str, counts: list[int], index: bool = True) -> list[str]:
+    """TFRecord files ``<prefix>/part-<i>.tfrecord`` of consecutive record ids.
+
+    File ``i`` holds ``counts[i]`` records ``b"<id>"``, numbered across the files
+    in order; with ``index``, each gets its record index sidecar.
+    """
+    from pipeline.io.index import write_index
+    from pipeline.io.tfrecord_writer import TFRecordWriter
+
+    files, k = [], 0
+    for i, n in enumerate(counts):
+        path = f"{prefix}/part-{i}.tfrecord"
+        with TFRecordWriter(path) as w:
+            for _ in range(n):
+                w.write(b"%d" % k)
+                k += 1
+        if index:
+            write_index(path)
+        files.append(path)
+    return files

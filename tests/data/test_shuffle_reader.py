@@ -6,14 +6,13 @@ import gc
 from pathlib import Path
 
 import pytest
+import support
 
 import pipeline as pl
 from pipeline.data import shuffle_reader
 from pipeline.data.shuffle_reader import IndexedReader, indexed_count
 from pipeline.errors import DataLossError
 from pipeline.io import fs
-from pipeline.io.index import write_index
-from pipeline.io.tfrecord_writer import TFRecordWriter
 
 
 @pytest.fixture
@@ -32,16 +31,7 @@ def opened(monkeypatch):
 
 
 def tfrecords(root, counts):
-    files, k = [], 0
-    for i, n in enumerate(counts):
-        path = f"{root}/part-{i}.tfrecord"
-        with TFRecordWriter(path) as w:
-            for _ in range(n):
-                w.write(b"%d" % k)
-                k += 1
-        write_index(path)
-        files.append(path)
-    return files
+    return support.write_id_tfrecords(root, counts)
 
 
 def reader_of(files, max_open=64):

@@ -11,14 +11,13 @@ import itertools
 
 import numpy as np
 import pytest
+import support
 from hypothesis import given
 from hypothesis import strategies as st
 
 import pipeline as pl
 from pipeline.data.replicas import replica_context, shard_for_worker
 from pipeline.errors import InvalidArgumentError
-from pipeline.io.index import write_index
-from pipeline.io.tfrecord_writer import TFRecordWriter
 
 _names = itertools.count()
 
@@ -26,17 +25,7 @@ _names = itertools.count()
 def write_files(counts, root=None, index=False):
     """TFRecord files holding consecutive record ids ``b"<id>"``, in file order."""
     prefix = root or f"memory://distribute-test/{next(_names)}"
-    files, k = [], 0
-    for i, n in enumerate(counts):
-        path = f"{prefix}/part-{i}.tfrecord"
-        with TFRecordWriter(path) as w:
-            for _ in range(n):
-                w.write(b"%d" % k)
-                k += 1
-        if index:
-            write_index(path)
-        files.append(path)
-    return files
+    return support.write_id_tfrecords(prefix, counts, index=index)
 
 
 def run_epoch(dataset, replicas, workers, equal, policy="auto"):

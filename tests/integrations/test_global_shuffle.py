@@ -6,6 +6,7 @@ import collections
 import itertools
 
 import pytest
+import support
 import torch
 from hypothesis import given
 from hypothesis import strategies as st
@@ -29,16 +30,7 @@ _names = itertools.count()
 
 def indexed_files(counts, root=None):
     prefix = root or f"memory://gshuffle-test/{next(_names)}"
-    files, k = [], 0
-    for i, n in enumerate(counts):
-        path = f"{prefix}/part-{i}.tfrecord"
-        with TFRecordWriter(path) as w:
-            for _ in range(n):
-                w.write(b"%d" % k)
-                k += 1
-        write_index(path)
-        files.append(path)
-    return files
+    return support.write_id_tfrecords(prefix, counts)
 
 
 @given(n=st.integers(1, 300), key=st.integers(0, 2**64 - 1))
