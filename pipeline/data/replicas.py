@@ -9,7 +9,10 @@ for where the graph is cut). Which policy a dataset gets:
   files as shards.
 - ``"DATA"``: every replica reads the whole input and keeps every
   ``shards``-th record. Used for in-memory data (``from_tensor_slices``,
-  ``range``) and when there are fewer files than shards.
+  ``range``) and when there are fewer files than shards. Over indexed,
+  uncompressed TFRecord files, shard ``k`` instead reads only a contiguous
+  range of the records, through the index (``DATA via index``; see
+  ``pipeline.data.index_shard``).
 - ``"AUTO"`` (the default): ``FILE`` when there are at least as many files as
   shards, else ``DATA``. ``"OFF"``: no sharding.
 
@@ -22,7 +25,8 @@ is split again: there are ``num_replicas * W`` shards and worker ``w`` of rank
 ``equal`` makes every shard yield the same number of elements, because a
 replica that runs out first makes DDP hang at its next all-reduce:
 ``"drop"`` (or True) cuts every shard to the smallest share (with ``DATA``,
-the last ``records mod shards`` records of the epoch are left out); ``"pad"``
+the last ``records mod shards`` records of the epoch are left out; via the
+index, the last of each of the first ``records mod shards`` ranges); ``"pad"``
 fills every shard up to the largest share by repeating its first records;
 False leaves the shares as they fall. Equalizing needs the record counts: the
 cardinality when known, else the record index sidecars of TFRecord files
@@ -53,6 +57,7 @@ import sys
 from typing import Any
 
 from pipeline.data.dataset import Dataset
+from pipeline.data.index_shard import indexed_share
 from pipeline.errors import InvalidArgumentError
 from pipeline.executor.options import Options
 from pipeline.graph.base import INFINITE, UNKNOWN, IterContext, Node
@@ -179,7 +184,8 @@ class DistributePlan:
         keep = None
         if self.equal is not None and chosen != "OFF" and shards > 1:
             keep = self._keep(cut, chosen, shards)
-        node = shard_at(cut, chosen, shards, index, keep)
+        own, why = indexed_share(cut, chosen, shards, index, why)
+        node = shard_at(cut, chosen, shards, index, keep, own)
         if keep is not None and node.cardinality() == UNKNOWN:
             raise InvalidArgumentError(
                 "`equal` needs every shard to yield a known number of elements, "
@@ -319,6 +325,9 @@ def distribute(
             is imported, else 1).
         rank: this replica's index (default: from the same place, else 0).
         policy: ``"auto"`` (default), ``"file"``, ``"data"`` or ``"off"``.
+            ``DATA`` over indexed, uncompressed TFRecord files gives each
+            shard a contiguous range of the records, read through the index
+            (no shard reads another's records); otherwise every ``S``-th.
         equal: True or ``"drop"`` (default: cut every shard to the smallest
             share), ``"pad"`` (repeat records up to the largest share), or
             False (uneven shares).
@@ -379,8 +388,9 @@ def shard_for_worker(dataset: Dataset, workers: int, worker: int) -> Dataset:
     node = _reshard(dataset._node, workers, worker, memo, found)
     if not found:
         cut = cut_point(dataset._node)
-        chosen, _ = choose_policy("AUTO", cut, workers)
-        node = shard_at(cut, chosen, workers, worker)
+        chosen, why = choose_policy("AUTO", cut, workers)
+        own, _ = indexed_share(cut, chosen, workers, worker, why)
+        node = shard_at(cut, chosen, workers, worker, None, own)
     return Dataset(node, dataset.options())
 
 

@@ -10,7 +10,9 @@ interleave or flat_map over file names, or any other source.
   shard ``i % num_shards``): a shard reads only its own files.
 - ``DATA``: every shard reads the whole input and keeps every
   ``num_shards``-th record, from its index (``shard``) — the record stream,
-  not the batches, so a record lands in exactly one shard.
+  not the batches, so a record lands in exactly one shard. The caller may
+  pass a node reading only the shard's own records instead (``own``:
+  ``pipeline.data.distribute`` does for indexed TFRecord files).
 - ``AUTO``: ``FILE`` when there are at least as many files as shards, else
   ``DATA``. ``OFF``: no sharding (every shard sees everything).
 - A global shuffle (``pl.data.global_shuffle``) is cut its own way, whatever
@@ -163,9 +165,13 @@ def shard_at(
     num_shards: int,
     index: int,
     keep: tuple[int, bool] | None = None,
+    own: Node | None = None,
 ) -> Node:
     """The graph of shard ``index`` of ``num_shards`` under a resolved policy;
     ``keep=(count, pad)`` equalizes its records to ``count`` (`EqualizeNode`).
+    With ``DATA``, ``own`` (when given) is a node reading only this shard's
+    records (through a record index), used instead of keeping every
+    ``num_shards``-th record of everything.
 
     Example:
         >>> from pipeline.graph.sources import RangeNode
@@ -173,7 +179,7 @@ def shard_at(
         >>> [int(x) for x in IterContext().build(node)]
         [0, 2, 4]
     """
-    return rebuild(cut, shard_point(cut, policy, num_shards, index, keep))
+    return rebuild(cut, shard_point(cut, policy, num_shards, index, keep, own))
 
 
 def shard_point(
@@ -182,8 +188,10 @@ def shard_point(
     num_shards: int,
     index: int,
     keep: tuple[int, bool] | None = None,
+    own: Node | None = None,
 ) -> Node:
-    """The shard point's replacement: the records of shard ``index`` only."""
+    """The shard point's replacement: the records of shard ``index`` only
+    (``own``: see `shard_at`)."""
     if policy == "OFF":
         return cut.point
     unfold = cut.batched is not None and (policy == "DATA" or keep is not None)
@@ -197,6 +205,8 @@ def shard_point(
         assert cut.files is not None
         source = with_files(cut.source, cut.files[index::num_shards])
         records = BlockSourceNode((), source.source if unfold else source)
+    elif own is not None:
+        records = own
     else:
         base = BlockSourceNode((), cut.source.source) if unfold else cut.point
         records = ShardNode((base,), num_shards, index)

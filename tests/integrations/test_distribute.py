@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 import pipeline as pl
 from pipeline.data.replicas import replica_context, shard_for_worker
-from pipeline.errors import InvalidArgumentError
+from pipeline.errors import DataLossError, InvalidArgumentError
+from pipeline.io import fs
 
 _names = itertools.count()
 
@@ -217,3 +218,122 @@ def test_an_imported_jax_is_not_started_to_ask_for_the_rank():
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
     )
     assert out.stdout.split("\n")[:2] == ["(1, 0) False", "(1, 0) True"], out.stderr
+
+
+# --- DATA sharding through record index sidecars -----------------------------
+
+
+@pytest.mark.parametrize("counts", [[9], [3, 7], [4, 3]])
+@pytest.mark.parametrize("replicas, workers", [(2, 2), (3, 1), (2, 3), (1, 3)])
+@pytest.mark.parametrize("equal", [False, "drop", "pad"])
+def test_indexed_files_are_read_once_across_ranks_and_workers(
+    counts, replicas, workers, equal
+):
+    files = write_files(counts, index=True)
+    dataset = pl.data.TFRecordDataset(files).batch(2)
+    out = run_epoch(dataset, replicas, workers, equal)
+    check_epoch(out, counts, replicas, workers, equal)
+    if equal is False:  # disjoint contiguous ranges whose union is everything
+        ranges = [[r for b in out[k] for r in b] for k in sorted(out)]
+        assert [r for part in ranges for r in part] == list(range(sum(counts)))
+
+
+def test_indexed_ranges_skip_empty_files():
+    files = write_files([0, 5, 0, 2], index=True)
+    out = run_epoch(pl.data.TFRecordDataset(files), 6, 1, False)
+    assert [[int(b[0]) for b in out[r, 0]] for r in range(6)] == [
+        [0, 1],
+        [2],
+        [3],
+        [4],
+        [5],
+        [6],
+    ]  # fmt: skip  (7 records: 2 + 1 + 1 + 1 + 1 + 1, files 0 and 2 empty)
+
+
+def test_indexed_data_sharding_is_named_in_explain():
+    files = write_files([3, 7], index=True)
+    ds = pl.data.TFRecordDataset(files)
+    text = pl.data.distribute(ds, 3, 1, equal=False).explain(print_plan=False)
+    assert (
+        "policy=AUTO -> DATA via index (2 files < 3 shards; each shard reads its "
+        "own contiguous range of the 10 records)" in text
+    )
+    text = pl.data.distribute(ds, 3, 1, policy="data").explain(print_plan=False)
+    assert "policy=DATA via index (each shard reads its own contiguous" in text
+
+
+def test_a_shard_frames_only_its_own_records(monkeypatch):
+    from pipeline.data import shuffle_reader, tfrecord_dataset
+
+    files = write_files([6, 14], index=True)
+    framed = []
+    real = shuffle_reader._tfrecords
+
+    def counting(path, buf, base, lo, n):
+        framed.append((path, lo, n, len(buf)))
+        return real(path, buf, base, lo, n)
+
+    def whole_file_reader(*args, **kwargs):
+        raise AssertionError("a shard read its files from the start")
+
+    monkeypatch.setattr(shuffle_reader, "_tfrecords", counting)
+    monkeypatch.setattr(tfrecord_dataset, "iter_blocks", whole_file_reader)
+    part = pl.data.distribute(pl.data.TFRecordDataset(files), 4, 2, equal=False)
+    assert [int(r) for r in part] == [10, 11, 12, 13, 14]
+    assert [(p.rsplit("/", 1)[1], lo, n) for p, lo, n, _ in framed] == [
+        ("part-1.tfrecord", 4, 5)
+    ]
+    assert framed[0][3] < fs.file_size(files[1]) / 2  # 5 of 14 records' bytes
+
+
+def test_indexed_shard_resumes_from_its_state():
+    from pipeline.graph.base import IterContext
+
+    files = write_files([2500], index=True)
+    part = pl.data.distribute(pl.data.TFRecordDataset(files), 2, 1, equal=False)
+    it = IterContext().build(part._node)
+    head = [int(next(it)) for _ in range(1100)]
+    state = it.get_state()
+    rest = [int(r) for r in it]
+    again = IterContext().build(part._node)
+    again.set_state(state)
+    assert [int(r) for r in again] == rest
+    assert head + rest == list(range(1250, 2500))
+
+
+def test_indexed_shard_reports_a_bad_record_in_place(tmp_path):
+    files = write_files([4, 6], root=str(tmp_path), index=True)
+    with open(files[1], "r+b") as f:  # break the data CRC of record 4 + 0
+        f.seek(12)
+        f.write(b"9")
+    ds = pl.data.TFRecordDataset(files)
+    part = pl.data.distribute(ds, 2, 0, policy="data", equal=False)
+    assert "via index" in part.explain(print_plan=False)
+    ok = [int(r) for r in part.ignore_errors()]
+    assert ok == [0, 1, 2, 3]  # record 4 (bad) left out, nothing else lost
+    with pytest.raises(DataLossError, match="part-1.tfrecord"):
+        list(part)
+
+
+def test_without_sidecars_or_compressed_data_keeps_every_sth_record(tmp_path):
+    files = write_files([5], root=str(tmp_path), index=True)
+    (tmp_path / "part-0.tfrecord.index").unlink()
+    part = pl.data.distribute(pl.data.TFRecordDataset(files), 2, 1, equal=False)
+    assert [int(r) for r in part] == [1, 3]
+    assert "via index" not in part.explain(print_plan=False)
+
+
+def test_compressed_indexed_files_keep_every_sth_record(tmp_path):
+    from pipeline.io.index import write_index
+    from pipeline.io.tfrecord_writer import TFRecordOptions, TFRecordWriter
+
+    path = str(tmp_path / "a.tfrecord.gz")
+    with TFRecordWriter(path, TFRecordOptions("GZIP")) as w:
+        for k in range(5):
+            w.write(b"%d" % k)
+    write_index(path, "GZIP")
+    ds = pl.data.TFRecordDataset(path, compression_type="GZIP")
+    part = pl.data.distribute(ds, 2, 1, equal=False)
+    assert [int(r) for r in part] == [1, 3]
+    assert "via index" not in part.explain(print_plan=False)
