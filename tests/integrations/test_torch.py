@@ -7,13 +7,13 @@ import warnings
 
 import numpy as np
 import pytest
+import support
 import torch
 from torch_resume import resume_matches
 
 import pipeline as pl
 from pipeline.errors import FailedPreconditionError
 from pipeline.integrations.torch import TorchIterableDataset, to_tensors
-from pipeline.io.tfrecord_writer import TFRecordWriter
 
 pytestmark = [
     # torchdata 0.11 calls a torch function that torch 2.13 deprecates
@@ -23,16 +23,8 @@ pytestmark = [
 ]
 
 
-def write_files(root, counts):
-    files, k = [], 0
-    for i, n in enumerate(counts):
-        path = str(root / f"part-{i}.tfrecord")
-        with TFRecordWriter(path) as w:
-            for _ in range(n):
-                w.write(b"%d" % k)
-                k += 1
-        files.append(path)
-    return files
+def write_files(root, counts, index=False):
+    return support.write_id_tfrecords(str(root), counts, index=index)
 
 
 def ids(batch):
@@ -120,6 +112,23 @@ def test_ranks_times_workers_in_real_dataloaders(tmp_path, replicas, workers, eq
         assert sum(seen.values()) == shards * max(share)
     else:
         assert max(seen.values()) == 1 and len(seen) == shards * min(share)
+
+
+@pytest.mark.parametrize(("replicas", "workers"), [(2, 3), (3, 2)])
+def test_indexed_records_are_read_once_by_real_dataloader_workers(
+    tmp_path, replicas, workers
+):
+    # 2 files for 6 shards (ranks x workers): DATA sharding, each worker reading
+    # its own contiguous range of records through the index sidecars
+    files = write_files(tmp_path, [9, 14], index=True)
+    ds = pl.data.TFRecordDataset(files).batch(2)
+    parts = [pl.data.distribute(ds, replicas, r, equal=False) for r in range(replicas)]
+    # with 3 ranks for 2 files the ranks alone already shard by record
+    assert ("DATA via index" in parts[0].explain()) == (replicas > len(files))
+    per_rank = [_loader_epoch(part, workers) for part in parts]
+    assert sorted(r for batches in per_rank for b in batches for r in b) == list(
+        range(23)
+    )
 
 
 def test_pin_memory_keeps_the_batches(tmp_path):
