@@ -162,5 +162,11 @@ def to_keras(dataset: Any, num_batches: int | None = None) -> Any:
 
     Raises:
         InvalidArgumentError: a bad ``num_batches`` or an empty dataset.
+
+    Example (tests/integrations/test_keras.py runs it on the JAX and torch
+    backends)::
+
+        train = pl.data.Dataset.from_tensor_slices((x, y)).batch(64)
+        model.fit(to_keras(train), epochs=5)  # or train.to_keras()
     """
     return _keras_dataset_class()(dataset, num_batches)

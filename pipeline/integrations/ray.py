@@ -88,6 +88,12 @@ def read_csv(
 
     Returns:
         A ``ray.data.Dataset`` with one column per (selected) CSV column.
+
+    Example (a Ray cluster is needed; tests/integrations/test_ray.py runs it)::
+
+        rides = plray.read_csv("rides-*.csv", column_defaults=[0.0, "", 0])
+        for batch in pl.data.Dataset.from_ray(rides, batch_size=256):
+            ...
     """
     source = CsvDatasource(paths, block_rows, **csv_args)
     return ray.data.read_datasource(
@@ -113,6 +119,11 @@ def read_text(
 
     Returns:
         A ``ray.data.Dataset``.
+
+    Example (a Ray cluster is needed; tests/integrations/test_ray.py runs it)::
+
+        lines = plray.read_text("logs/*.txt.gz", compression_type="AUTO")
+        lines.take(2)  # [{"text": b"..."}, {"text": b"..."}]
     """
     source = TextDatasource(paths, compression_type, block_rows)
     return ray.data.read_datasource(source, **_blocks(parallelism), **read_args)
