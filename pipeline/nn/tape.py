@@ -97,6 +97,13 @@ def _densify(grad: Any) -> Any:
     return grad.to_dense() if isinstance(grad, IndexedSlices) else grad
 
 
+def _array_backward(record: tuple[Any, ...], upstream: Any, tracked: set[int]) -> Any:
+    _, inputs, vjp, _ = record
+    if getattr(vjp, "takes_needs", False):
+        return vjp(_densify(upstream), [id(i) in tracked for i in inputs])
+    return vjp(_densify(upstream))
+
+
 def _accumulate(grads: dict[int, Any], key: int, grad: Any) -> None:
     previous = grads.get(key)
     if previous is None:
@@ -232,11 +239,13 @@ class GradientTape:
                 "of gradients. Use GradientTape(persistent=True) for more."
             )
         self._used = True
+        targets = _flatten(target)
+        uppers = None if output_gradients is None else _flatten(output_gradients)
         if any(tape is not self for tape in _active()):
-            grads = _higher.backprop(self, _flatten(target), output_gradients)
+            grads = _higher.backprop(self, targets, uppers)
             source_grad = _higher.source_grad
         else:
-            grads = self._backprop(_flatten(target), output_gradients)
+            grads = self._backprop(targets, uppers)
             source_grad = self._source_grad
         leaves = [
             source_grad(grads, s, unconnected_gradients) for s in _flatten(sources)
@@ -245,9 +254,8 @@ class GradientTape:
             self._records = []
         return _rebuild(sources, leaves)
 
-    def _backprop(self, targets: list[Any], output_gradients: Any) -> dict[int, Any]:
+    def _backprop(self, targets: list[Any], uppers: Any) -> dict[int, Any]:
         xp = backend.xp()
-        uppers = _flatten(output_gradients) if output_gradients is not None else None
         grads: dict[int, Any] = {}
         for i, t in enumerate(targets):
             if not isinstance(t, Tensor):
@@ -258,18 +266,26 @@ class GradientTape:
                 else to_array(uppers[i], t.dtype)
             )
             _accumulate(grads, id(t), xp.broadcast_to(seed, t.shape))
-        for output, inputs, vjp, _ in reversed(self._records):
-            upstream = grads.get(id(output))
+        return self._walk(grads, _array_backward, _accumulate)
+
+    def _walk(
+        self, grads: dict[int, Any], backward: Callable, add: Callable
+    ) -> dict[int, Any]:
+        """The reverse walk both gradient paths share, from the seeded ``grads``.
+
+        ``backward(record, upstream, tracked)`` gives one gradient (or None)
+        per input of a record; ``add(grads, key, grad)`` accumulates one. The
+        records are copied first: a recorded backward may append to them.
+        """
+        tracked = self._tracked
+        for record in reversed(list(self._records)):
+            upstream = grads.get(id(record[0]))
             if upstream is None:
                 continue
-            tracked = self._tracked
-            if getattr(vjp, "takes_needs", False):
-                grads_in = vjp(_densify(upstream), [id(i) in tracked for i in inputs])
-            else:
-                grads_in = vjp(_densify(upstream))
-            for item, g in zip(inputs, grads_in, strict=True):
+            grads_in = backward(record, upstream, tracked)
+            for item, g in zip(record[1], grads_in, strict=True):
                 if g is not None and id(item) in tracked:
-                    _accumulate(grads, id(item), g)
+                    add(grads, id(item), g)
         return grads
 
     @staticmethod

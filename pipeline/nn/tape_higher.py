@@ -68,13 +68,14 @@ def _backward(record: tuple[Any, ...], upstream: Tensor, tracked: set[int]) -> A
     return vjp(upstream._array)
 
 
-def backprop(tape: Any, targets: list[Any], output_gradients: Any) -> dict[int, Any]:
+def backprop(tape: Any, targets: list[Any], uppers: Any) -> dict[int, Any]:
     """Gradients of ``targets`` keyed by ``id(tensor)``, every step recorded.
 
     Args:
         tape: the :class:`~pipeline.nn.tape.GradientTape` whose records to walk.
         targets: flat list of target tensors (other entries are ignored).
-        output_gradients: upstream gradients, one per target, or None for ones.
+        uppers: flat list of upstream gradients, one per target, or None for
+            ones.
 
     Returns:
         A dict from ``id`` of each reached tensor to its gradient tensor.
@@ -86,23 +87,13 @@ def backprop(tape: Any, targets: list[Any], output_gradients: Any) -> dict[int, 
         >>> float(backprop(tape, [y], None)[id(y)])
         1.0
     """
-    uppers = None if output_gradients is None else _flatten(output_gradients)
     grads: dict[int, Tensor] = {}
     for i, target in enumerate(targets):
         if isinstance(target, Tensor):
             _add(
                 grads, id(target), _seed(target, None if uppers is None else uppers[i])
             )
-    tracked = tape._tracked
-    for record in reversed(list(tape._records)):
-        upstream = grads.get(id(record[0]))
-        if upstream is None:
-            continue
-        grads_in = _backward(record, upstream, tracked)
-        for item, g in zip(record[1], grads_in, strict=True):
-            if g is not None and id(item) in tracked:
-                _add(grads, id(item), g)
-    return grads
+    return tape._walk(grads, _backward, _add)
 
 
 def source_grad(grads: dict[int, Any], source: Any, unconnected: str) -> Any:
@@ -123,11 +114,3 @@ def source_grad(grads: dict[int, Any], source: Any, unconnected: str) -> Any:
     if g.dtype != source.dtype:
         g = _ops().cast(g, source.dtype)
     return g
-
-
-def _flatten(structure: Any) -> list[Any]:
-    if isinstance(structure, dict):
-        return [leaf for key in sorted(structure) for leaf in _flatten(structure[key])]
-    if isinstance(structure, list | tuple):
-        return [leaf for item in structure for leaf in _flatten(item)]
-    return [structure]
