@@ -1,15 +1,17 @@
 """Temporary files left by an interrupted write: find them, name them, remove them.
 
 Writers (``fs.open_output``, the TFRecord writer, ``pipeline convert``) write
-``out/NAME`` as a hidden ``out/.NAME.pipeline-tmp-RANDOM`` and rename it when
-complete, so a crash leaves only such a file; a glob of final names (``*``)
-never matches it. Files named ``NAME.tmp-XXXXXXXXXXXX`` (twelve hex digits)
-are left by older versions and are recognised too. These files are never
+``out/NAME`` as a hidden ``out/.NAME.pipeline-tmp-PID-RANDOM`` and rename it
+when complete, so a crash leaves only such a file; a glob of final names
+(``*``) never matches it. The name is `pipeline.io.fs_temp`'s. Files named
+``NAME.tmp-XXXXXXXXXXXX`` (twelve hex digits) are left by older versions and
+are recognised too. These files are never
 data: `split` takes them out of a file list, `in_folders` finds them next to
 the files a command reads, and `remove` deletes them.
 
 Example:
-    >>> final_name("out/.a.tfrecord.pipeline-tmp-3f9c2a"), final_name("out/a.csv")
+    >>> tmp = "out/.a.tfrecord.pipeline-tmp-7-0123456789ab"
+    >>> final_name(tmp), final_name("out/a.csv")
     ('a.tfrecord', None)
     >>> final_name("b.csv.tmp-0123456789ab")
     'b.csv'
@@ -20,9 +22,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from pipeline.io.fs_temp import final_name_of
+
 __all__ = ["final_name", "folder_of", "in_folders", "leftovers_of", "remove", "split"]
 
-_TEMP = re.compile(r"\.(?P<final>.+)\.pipeline-tmp-[0-9A-Za-z_-]+")
 _OLD_TEMP = re.compile(r"(?P<final>.+)\.tmp-[0-9a-f]{12}")
 
 
@@ -32,16 +35,17 @@ def _base(path: str) -> str:
 
 def final_name(path: str) -> str | None:
     """The name the temporary file ``path`` was to get, or None if it is not one."""
-    match = _TEMP.fullmatch(_base(path)) or _OLD_TEMP.fullmatch(_base(path))
-    return match["final"] if match else None
+    name = _base(path)
+    match = _OLD_TEMP.fullmatch(name)
+    return match["final"] if match else final_name_of(name)
 
 
 def split(paths: Iterable[str]) -> tuple[list[str], list[str]]:
     """``(data files, temporary leftovers)`` of a list of paths.
 
     Example:
-        >>> split(["o/a.csv", "o/.a.csv.pipeline-tmp-x1"])
-        (['o/a.csv'], ['o/.a.csv.pipeline-tmp-x1'])
+        >>> split(["o/a.csv", "o/.a.csv.pipeline-tmp-7-0123456789ab"])
+        (['o/a.csv'], ['o/.a.csv.pipeline-tmp-7-0123456789ab'])
     """
     data, temps = [], []
     for p in paths:

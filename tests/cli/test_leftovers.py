@@ -9,7 +9,7 @@ from pipeline.cli._leftovers import final_name
 from pipeline.io import fs
 from pipeline.io.tfrecord_writer import TFRecordWriter
 
-_HIDDEN = ".a.tfrecord.pipeline-tmp-5e1f0c"
+_HIDDEN = ".a.tfrecord.pipeline-tmp-5-0123456789ab"  # fs_temp's form
 _OLD = "b.tfrecord.tmp-0123456789ab"  # the name older versions used
 
 
@@ -30,6 +30,7 @@ def test_final_names():
     assert final_name("x/a.tfrecord") is None
     assert final_name(".hidden.csv") is None
     assert final_name("a.tmp-12") is None  # not twelve hex digits
+    assert final_name(".a.csv.pipeline-tmp-x1") is None  # not fs_temp's form
 
 
 def test_verify_names_leftovers_and_never_reads_them(tmp_path, capsys):
@@ -97,8 +98,8 @@ def test_leftovers_in_an_fsspec_folder(capsys):
 def test_convert_removes_stale_leftovers_of_its_outputs(data, tmp_path, capsys):
     out = tmp_path / "o"
     out.mkdir()
-    mine = ".in-00000-of-00001.tfrecord.pipeline-tmp-0a1b2c"
-    other = ".other.tfrecord.pipeline-tmp-0a1b2c"
+    mine = ".in-00000-of-00001.tfrecord.pipeline-tmp-5-0a1b2c3d4e5f"
+    other = ".other.tfrecord.pipeline-tmp-5-0a1b2c3d4e5f"
     for name in (mine, other):
         (out / name).write_bytes(b"half")
     (data / "in.csv").write_bytes((data / "a.csv").read_bytes())
