@@ -4,10 +4,10 @@ The CLI never hands pyarrow a Python file object: pyarrow's streaming reader
 reads one on its own I/O threads, which still hold it (and call into Python)
 when the interpreter exits, so the process aborts (``PyGILState_Release``) or
 hangs. Here the file is read on the calling thread in chunks that end at a
-row boundary (a newline outside quotes, found by quote parity as
-``_verify_csv`` does), and each chunk is parsed as one block from a pyarrow
-buffer, so a row longer than the 1 MiB chunk simply makes a longer chunk, up
-to ``_MAX_ROW_BYTES``.
+row boundary (a newline outside quotes, found by
+`pipeline.io.line_index.row_ends`, the scan of the CSV row index), and each
+chunk is parsed as one block from a pyarrow buffer, so a row longer than the
+1 MiB chunk simply makes a longer chunk, up to ``_MAX_ROW_BYTES``.
 
 Example:
     >>> import io
@@ -26,6 +26,7 @@ import pyarrow as pa
 from pipeline.errors import InvalidArgumentError
 from pipeline.io import fs
 from pipeline.io.detect import Detected
+from pipeline.io.line_index import row_ends
 
 _CHUNK_BYTES = 1 << 20
 _MAX_ROW_BYTES = 1 << 28
@@ -42,13 +43,7 @@ class BadRow(NamedTuple):
 
 def _last_row_end(buf: bytes) -> int:
     """The end (after the newline) of the last whole row in ``buf``, or 0."""
-    a = np.frombuffer(buf, dtype=np.uint8)
-    newlines = np.flatnonzero(a == 0x0A)
-    if not len(newlines):
-        return 0
-    quotes = np.flatnonzero(a == 0x22)
-    outside = np.searchsorted(quotes, newlines) % 2 == 0
-    ends = newlines[outside]
+    ends, _ = row_ends(np.frombuffer(buf, dtype=np.uint8))
     return int(ends[-1]) + 1 if len(ends) else 0
 
 

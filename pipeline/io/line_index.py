@@ -33,7 +33,7 @@ import numpy as np
 from pipeline.errors import InvalidArgumentError
 from pipeline.io import fs
 
-__all__ = ["MAGICS", "build_line_index", "write_line_index"]
+__all__ = ["MAGICS", "build_line_index", "row_ends", "write_line_index"]
 
 #: The sidecar magic of each indexable format.
 MAGICS = {"tfrecord": b"PLTFIDX1", "text": b"PLTXIDX1", "csv": b"PLCVIDX1"}
@@ -42,9 +42,23 @@ _CHUNK = 16 << 20
 _NEWLINE, _QUOTE = 10, 34
 
 
-def _ends(chunk: np.ndarray, quotes: bool, odd: int) -> tuple[np.ndarray, int]:
-    """Positions of the record-ending newlines of ``chunk`` and the quote
-    parity after it (``odd``: inside quotes at the chunk's start)."""
+def row_ends(
+    chunk: np.ndarray, quotes: bool = True, odd: int = 0
+) -> tuple[np.ndarray, int]:
+    """Positions of the record-ending newlines of the uint8 array ``chunk``
+    and the quote parity after it.
+
+    Args:
+        chunk: the bytes, as a uint8 array.
+        quotes: CSV rules (a newline inside double quotes ends no record);
+            False: every newline ends a line.
+        odd: 1 when ``chunk`` starts inside quotes.
+
+    Example:
+        >>> ends, odd = row_ends(np.frombuffer(b'a\\n"b\\nc"\\n"d', np.uint8))
+        >>> ends.tolist(), odd
+        ([1, 7], 1)
+    """
     newlines = np.flatnonzero(chunk == _NEWLINE)
     if not quotes:
         return newlines, odd
@@ -80,7 +94,7 @@ def build_line_index(
     parts, base, odd = [np.zeros(1, np.int64)], 0, 0
     with fs.open_input(path) as f:
         while chunk := f.read(_CHUNK):
-            ends, odd = _ends(np.frombuffer(chunk, np.uint8), format == "csv", odd)
+            ends, odd = row_ends(np.frombuffer(chunk, np.uint8), format == "csv", odd)
             parts.append(ends.astype(np.int64) + (base + 1))
             base += len(chunk)
         starts = np.concatenate(parts)
