@@ -158,7 +158,7 @@ def indexed_share(
     """
     if policy != "DATA" or shards < 2 or cut.names is not None or cut.source is None:
         return None, why
-    source = cut.source.source if cut.batched else cut.source
+    source = cut.records
     found = indexed_files(source)
     if found is None:
         return None, why

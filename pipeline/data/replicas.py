@@ -31,7 +31,7 @@ fills every shard up to the largest share by repeating its first records;
 False leaves the shares as they fall. Equalizing needs the record counts: the
 cardinality when known, else the record index sidecars of TFRecord files
 (``pipeline index``), else one counting pass over the input when
-``distribute`` is called.
+``distribute`` is called (``pipeline.data.shard_counts``).
 
 ``explain()`` shows the choice on the ``distribute(...)`` stage.
 
@@ -58,22 +58,18 @@ from typing import Any
 
 from pipeline.data.dataset import Dataset
 from pipeline.data.index_shard import indexed_share
+from pipeline.data.shard_counts import shard_sizes
 from pipeline.errors import InvalidArgumentError
 from pipeline.executor.options import Options
-from pipeline.graph.base import INFINITE, UNKNOWN, IterContext, Node
-from pipeline.graph.failures import ElementFailure
+from pipeline.graph.base import UNKNOWN, Node
 from pipeline.graph.sharding import (
     POLICIES,
     Cut,
     DistributeNode,
     choose_policy,
     cut_point,
-    record_point,
     shard_at,
-    shard_point,
-    with_files,
 )
-from pipeline.graph.sources import BlockSourceNode
 
 __all__ = ["distribute", "replica_context", "shard_for_worker"]
 
@@ -223,89 +219,6 @@ def _check_seeded(cut: Cut, policy: str) -> None:
                 f"{source} shuffles its rows without a seed, so replicas would "
                 "disagree on which records are theirs; pass shuffle_seed=..."
             )
-
-
-def shard_sizes(cut: Cut, policy: str, shards: int, counts: dict) -> list[int]:
-    """The number of records (elements at the shard point) of every shard.
-
-    Example:
-        >>> from pipeline.graph.sources import RangeNode
-        >>> shard_sizes(cut_point(RangeNode((), 0, 7, 1)), "DATA", 3, {})
-        [3, 2, 2]
-    """
-    if policy == "SLICE":
-        return cut.source.shard_sizes(shards)
-    if policy == "DATA":
-        total = total_records(cut, counts)
-        return [total // shards + (i < total % shards) for i in range(shards)]
-    per_file = file_counts(cut, counts)
-    if per_file is not None:
-        return [sum(per_file[i::shards]) for i in range(shards)]
-    return [_count(shard_point(cut, policy, shards, i)) for i in range(shards)]
-
-
-def total_records(cut: Cut, counts: dict) -> int:
-    """The records at the shard point: cardinality, index sidecars, or a count."""
-    if "total" not in counts:
-        n = record_point(cut).cardinality()
-        if n == INFINITE:
-            raise InvalidArgumentError(
-                "`equal` cannot balance an infinite input; pass equal=False."
-            )
-        if n < 0:
-            per_file = file_counts(cut, counts)
-            n = sum(per_file) if per_file is not None else _count(record_point(cut))
-        counts["total"] = n
-    return counts["total"]
-
-
-def file_counts(cut: Cut, counts: dict) -> list[int] | None:
-    """Records per file, when a shard's share is the sum over its files."""
-    if "files" in counts:
-        return counts["files"]
-    per_file = None
-    if cut.names is not None and cut.files is not None:
-        n = len(cut.files)
-        per_file = [_count(shard_point(cut, "FILE", n, i)) for i in range(n)]
-    elif cut.files is not None and (
-        cut.batched or not hasattr(cut.source, "batch_size")
-    ):
-        per_file = _indexed_counts(cut) or [
-            _count(BlockSourceNode((), with_files(_records_of(cut), (f,))))
-            for f in cut.files
-        ]
-    counts["files"] = per_file
-    return per_file
-
-
-def _records_of(cut: Cut) -> Any:
-    return cut.source.source if cut.batched else cut.source
-
-
-def _indexed_counts(cut: Cut) -> list[int] | None:
-    """Counts from TFRecord index sidecars, when every file has one."""
-    from pipeline.data.tfrecord_dataset import TFRecordSource
-    from pipeline.io import index
-
-    source = _records_of(cut)
-    if not isinstance(source, TFRecordSource) or source.compression_type:
-        return None
-    try:
-        return [index.count_indexed(f) for f in source.files]
-    except (FileNotFoundError, OSError, ValueError):
-        return None
-
-
-def _count(node: Node) -> int:
-    """Elements of ``node`` (failures not counted), read once sequentially."""
-    it = IterContext().build(node)
-    n = 0
-    try:
-        for elem in it:
-            n += not isinstance(elem, ElementFailure)
-    finally:
-        it.close()
-    return n
 
 
 def distribute(

@@ -81,6 +81,12 @@ class Cut:
     batched: tuple[int, bool] | None = None
     sliced: bool = False
 
+    @property
+    def records(self) -> Any:
+        """The block source of the records: ``source``, or its inner record
+        source when ``batched``."""
+        return self.source.source if self.batched else self.source
+
 
 def cut_point(root: Node) -> Cut:
     """The shard point of ``root`` and what feeds it (see the module docstring).
@@ -208,7 +214,7 @@ def shard_point(
     elif own is not None:
         records = own
     else:
-        base = BlockSourceNode((), cut.source.source) if unfold else cut.point
+        base = BlockSourceNode((), cut.records) if unfold else cut.point
         records = ShardNode((base,), num_shards, index)
     if keep is not None:
         records = EqualizeNode((records,), count=keep[0], pad=keep[1])
@@ -222,7 +228,7 @@ def shard_point(
 def record_point(cut: Cut) -> Node:
     """The shard point as a stream of records (a batch reader's inner source)."""
     if cut.batched is not None:
-        return BlockSourceNode((), cut.source.source)
+        return BlockSourceNode((), cut.records)
     return cut.point
 
 
