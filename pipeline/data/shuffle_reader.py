@@ -22,7 +22,6 @@ Example:
 
 from __future__ import annotations
 
-import struct
 from collections.abc import Sequence
 from typing import IO
 
@@ -31,13 +30,11 @@ import numpy as np
 from pipeline import _kernels
 from pipeline.errors import DataLossError, FailedPreconditionError
 from pipeline.io import fs
-from pipeline.io.index import index_path_of
+from pipeline.io.index import _HEAD, index_path_of  # magic, records, file bytes
 from pipeline.io.line_index import MAGICS
 from pipeline.io.tfrecord import _corruption
 
 __all__ = ["IndexedReader", "indexed_count"]
-
-_HEAD = struct.Struct("<8sQQ")  # magic, records, file bytes (io/index.py)
 
 
 def indexed_count(path: str, format: str) -> tuple[int, int]:
