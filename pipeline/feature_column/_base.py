@@ -256,10 +256,9 @@ def deserialize_feature_column(
         with saving_registry.at("config"):
             if not isinstance(inner, dict):
                 raise saving_registry.wrong_type(f"the config of {name!r}", inner)
-            try:
-                return cls.from_config(inner)
-            except (TypeError, ValueError, KeyError, AttributeError) as e:
-                raise saving_registry.wrap(e, f"feature column {name!r}") from e
+            return saving_registry.built(
+                f"feature column {name!r}", cls.from_config, inner
+            )
 
 
 def _to_config(value: Any, is_function: bool) -> Any:

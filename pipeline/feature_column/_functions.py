@@ -120,12 +120,9 @@ def deserialize_function(
         inner = config.get("config")
         if not isinstance(inner, dict):
             raise saving_registry.wrong_type("a dict", inner)
-        try:
-            if hasattr(cls, "from_config"):
-                return cls.from_config(inner)
-            return cls(**inner)
-        except (TypeError, ValueError, KeyError) as e:
-            raise saving_registry.wrap(e, name) from e
+        if hasattr(cls, "from_config"):
+            return saving_registry.built(name, cls.from_config, inner)
+        return saving_registry.built(name, cls, **inner)
 
 
 # Functions a saved column may name without `custom_objects`: pure numpy math.

@@ -28,7 +28,7 @@ from typing import Any
 import msgspec
 import numpy as np
 
-from pipeline.errors import InvalidArgumentError, ModelFormatError, PipelineError
+from pipeline.errors import InvalidArgumentError, ModelFormatError
 from pipeline.nn import layers as layers_module
 from pipeline.nn import losses as losses_module
 from pipeline.nn import saving_registry
@@ -227,11 +227,11 @@ def load_model(
         with saving_registry.load_scope(custom_objects, safe_mode, path, budget):
             if not isinstance(config, dict):
                 raise saving_registry.wrong_type("a model config (a dict)", config)
-            model = _built(
+            model = saving_registry.built(
                 "the model", layers_module.deserialize, config, custom_objects
             )
             weights = archive.arrays("model.weights.npz", _shapes(model))
-            _built("the model's weights", model.set_weights, weights)
+            saving_registry.built("the model's weights", model.set_weights, weights)
             compile_config = config.get("compile_config")
             if compile and compile_config is not None:
                 with saving_registry.at("compile_config"):
@@ -245,29 +245,6 @@ def _element_budget(weight_bytes: int) -> int:
     while it is built: its weights (2 bytes each at least) and stand-in inputs,
     generously, plus 4M for models with few weights."""
     return 16 * weight_bytes + (4 << 20)
-
-
-# What model code raises when a config read from a file has the wrong shape.
-_BUILD_ERRORS = (
-    TypeError,
-    ValueError,
-    KeyError,
-    IndexError,
-    AttributeError,
-    ArithmeticError,
-)
-
-
-def _built(what: str, step: Any, *args: Any) -> Any:
-    """``step(*args)``; inside ``load_model`` an error of model code on a
-    config of the wrong shape becomes a `ModelFormatError` naming the file,
-    member and config path (chained to the original)."""
-    try:
-        return step(*args)
-    except PipelineError:
-        raise
-    except _BUILD_ERRORS as e:
-        raise saving_registry.wrap(e, what) from e
 
 
 def _shapes(model: Any) -> list[tuple[int, ...]] | None:
@@ -295,7 +272,7 @@ def _load_optimizer_state(model: Any, archive: ModelArchive) -> None:
     state = archive.arrays("optimizer.npz", built, also=unbuilt)
     if len(state) == len(built) and len(built) != len(unbuilt):
         optimizer.build(model.trainable_weights)
-    _built(
+    saving_registry.built(
         "the optimizer state (member 'optimizer.npz')",
         optimizer.load_own_variables,
         {str(i): a for i, a in enumerate(state)},
@@ -328,12 +305,14 @@ def _recompile(model: Any, config: Any) -> None:
     if weights is not None and not isinstance(weights, dict | list | int | float):
         with saving_registry.at("loss_weights"):
             raise saving_registry.wrong_type("numbers", weights)
-    try:
-        model.compile(
-            optimizer=optimizer, loss=loss, loss_weights=weights, metrics=metrics
-        )
-    except (TypeError, ValueError, KeyError) as e:
-        raise saving_registry.wrap(e, "the compile arguments") from e
+    saving_registry.built(
+        "the compile arguments",
+        model.compile,
+        optimizer=optimizer,
+        loss=loss,
+        loss_weights=weights,
+        metrics=metrics,
+    )
 
 
 def _items(value: Any, what: str) -> list[tuple[tuple[str, ...], Any]]:
@@ -350,10 +329,7 @@ def _items(value: Any, what: str) -> list[tuple[tuple[str, ...], Any]]:
 
 
 def _checked(getter: Any, value: Any, what: str) -> Any:
-    try:
-        return getter(value)
-    except (TypeError, ValueError, KeyError) as e:
-        raise saving_registry.wrap(e, what) from e
+    return saving_registry.built(what, getter, value)
 
 
 def save_weights(model: Any, filepath: Any, overwrite: bool = True) -> None:

@@ -45,6 +45,7 @@ __all__ = [
     "LoadScope",
     "at",
     "build",
+    "built",
     "check_size",
     "child_segment",
     "current",
@@ -299,12 +300,10 @@ def build(kind: str, identifier: Any, builtin: Mapping[str, Any]) -> Any:
     with at("config"):
         if not isinstance(config, Mapping):
             raise wrong_type(f"the {kind}'s config (a dict)", config)
-        try:
-            if hasattr(cls, "from_config"):
-                return cls.from_config(dict(config))
-            return cls(**config)
-        except (TypeError, ValueError, KeyError) as e:
-            raise wrap(e, f"{kind} {identifier.get('class_name')!r}") from e
+        what = f"{kind} {identifier.get('class_name')!r}"
+        if hasattr(cls, "from_config"):
+            return built(what, cls.from_config, dict(config))
+        return built(what, cls, **config)
 
 
 def wrap(error: Exception, what: str) -> Exception:
@@ -329,3 +328,35 @@ def wrap(error: Exception, what: str) -> Exception:
         member="config.json" if archive else None,
         config_path=scope.where(),
     )
+
+
+# What model code raises when a config read from a file has the wrong shape.
+BUILD_ERRORS = (
+    TypeError,
+    ValueError,
+    KeyError,
+    IndexError,
+    AttributeError,
+    ArithmeticError,
+)
+
+
+def built(what: str, step: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+    """``step(*args, **kwargs)``, its errors on a bad config named by `wrap`.
+
+    Inside ``load_model`` an error of model code on a config of the wrong
+    shape (one of ``BUILD_ERRORS``) becomes a `ModelFormatError` naming
+    ``what`` and the config path, chained to the original. Our own errors, and
+    every error outside ``load_model``, propagate unchanged with their causes.
+
+    Example:
+        >>> built("a sum", sum, [1, 2])
+        3
+    """
+    try:
+        return step(*args, **kwargs)
+    except BUILD_ERRORS as e:
+        wrapped = wrap(e, what)
+        if wrapped is e:
+            raise
+        raise wrapped from e

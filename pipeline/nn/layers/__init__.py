@@ -12,7 +12,6 @@ import importlib
 import inspect
 from typing import Any
 
-from pipeline.errors import PipelineError
 from pipeline.nn import activations, initializers, saving_registry
 from pipeline.nn.layers._symbolic import KerasTensor
 from pipeline.nn.layers.activation_layers import ELU, LeakyReLU, PReLU, ReLU, Softmax
@@ -88,13 +87,10 @@ def deserialize(config: dict[str, Any], custom_objects: Any = None) -> Layer:
             if not isinstance(inner, dict):
                 raise saving_registry.wrong_type(f"the config of {name!r}", inner)
             _check_function_fields(inner)
-            try:
-                with saving_registry.parent(inner):
-                    return _from_config(cls, inner, custom_objects)
-            except PipelineError:
-                raise  # already names its path; keep its cause
-            except (TypeError, ValueError, KeyError) as e:
-                raise saving_registry.wrap(e, f"layer {name!r}") from e
+            with saving_registry.parent(inner):
+                return saving_registry.built(
+                    f"layer {name!r}", _from_config, cls, inner, custom_objects
+                )
 
 
 # Layers defined outside nn register themselves when their module is imported.
@@ -128,10 +124,7 @@ def _check_function_fields(config: dict[str, Any]) -> None:
         else:
             continue
         with saving_registry.at(key):
-            try:
-                getter(value)
-            except (TypeError, ValueError, KeyError) as e:
-                raise saving_registry.wrap(e, key) from e
+            saving_registry.built(key, getter, value)
 
 
 def _from_config(cls: Any, config: dict[str, Any], custom_objects: Any) -> Layer:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipeline.errors import PipelineError
 from pipeline.nn import layers as layers_module
 from pipeline.nn import saving_registry
 from pipeline.nn.layers._symbolic import KerasTensor, flatten
@@ -163,22 +162,9 @@ def _call(layer: Any, node: dict[str, Any], created: dict[Any, list[Any]]) -> An
     """Calls ``layer`` on a saved node; inside ``load_model`` an error of the
     layer on saved arguments of the wrong shape names the config path."""
     args = _decode(node["args"], created)
-    try:
-        return layer(args, **node["kwargs"])
-    except _CALL_ERRORS as e:
-        if isinstance(e, PipelineError):
-            raise
-        raise saving_registry.wrap(e, f"a call of layer {layer.name!r}") from e
-
-
-_CALL_ERRORS = (
-    TypeError,
-    ValueError,
-    KeyError,
-    IndexError,
-    AttributeError,
-    ArithmeticError,
-)
+    return saving_registry.built(
+        f"a call of layer {layer.name!r}", lambda: layer(args, **node["kwargs"])
+    )
 
 
 def _endpoints(config: dict[str, Any], key: str, created: Any) -> Any:
