@@ -231,7 +231,7 @@ _CLI = [
          5.0, "#6"),
 ]  # fmt: skip
 
-_torch_rates = _paired_rates("ours_rows_per_s", "theirs_rows_per_s", "workload")
+_theirs_rates = _paired_rates("ours_rows_per_s", "theirs_rows_per_s", "workload")
 _TORCH = [
     Spec("to_torch(), DataLoader(num_workers=2): taxi CSV shards",
          "pandas read_csv(chunksize=256) Dataset", "tf:csv", "ours:csv", "rows/s",
@@ -240,9 +240,13 @@ _TORCH = [
          "`tfrecord` package Dataset", "tf:tfrecord", "ours:tfrecord", "rows/s",
          3.0, "#12"),
 ]  # fmt: skip
-_GLOBAL_SHUFFLE = [
+_GLOBAL_SHUFFLE = [  # keyed by the workload bench_global_shuffle prints
     Spec("global_shuffle over indexed TFRecord shards", "sequential read, same files",
-         "tf:global_shuffle", "ours:global_shuffle", "rows/s", 0.5, "#12"),
+         "tf:global_shuffle-tfrecord", "ours:global_shuffle-tfrecord", "rows/s", 0.5,
+         "#12"),
+    Spec("global_shuffle over row-indexed CSV shards",
+         "sequential TextLineDataset, same files", "tf:global_shuffle-csv",
+         "ours:global_shuffle-csv", "rows/s", 0.5, "#12"),
 ]  # fmt: skip
 
 _ray_rates = _paired_rates("ours_per_s", "ray_per_s", "bench")
@@ -263,8 +267,8 @@ SCRIPTS: dict[str, tuple[_Rates, _Specs]] = {
     "nn": (_nn_rates, lambda lines: _NN),
     "optimizers": (_optimizer_rates, _optimizer_specs),
     "cli": (_cli_rates, lambda lines: _CLI),
-    "torch": (_torch_rates, lambda lines: _TORCH),
-    "global_shuffle": (_torch_rates, lambda lines: _GLOBAL_SHUFFLE),
+    "torch": (_theirs_rates, lambda lines: _TORCH),
+    "global_shuffle": (_theirs_rates, lambda lines: _GLOBAL_SHUFFLE),
     "ray": (_ray_rates, lambda lines: _RAY),
 }
 

@@ -8,6 +8,7 @@ ratios, goals and the RESULTS.md block are put together, not performance.
 from __future__ import annotations
 
 import doctest
+import json
 
 import pytest
 
@@ -179,3 +180,18 @@ def test_a_file_without_sections_gets_the_block_at_the_end():
 def test_docstring_examples(module):
     failures, tried = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert tried and not failures
+
+
+def test_global_shuffle_lines_as_the_script_prints_them_make_a_row(tmp_path, capsys):
+    from benchmarks import bench_global_shuffle
+
+    argv = ["--rows", "400", "--passes", "1", "--out", str(tmp_path)]
+    assert bench_global_shuffle.main(argv) == 0
+    lines = [
+        json.loads(s) for s in capsys.readouterr().out.splitlines() if s[:1] == "{"
+    ]
+    rows = _by_workload(summary.summary_rows({"global_shuffle": lines}))
+    row = rows["global_shuffle over indexed TFRecord shards"]
+    assert row.ours == lines[0]["ours_rows_per_s"] > 0
+    assert row.theirs == lines[0]["theirs_rows_per_s"] > 0
+    assert "global_shuffle over row-indexed CSV shards" not in rows  # not run
