@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 
 from pipeline.data.dataset import Dataset
-from pipeline.data.shuffle_reader import IndexedReader, indexed_count
+from pipeline.data.shuffle_reader import IndexedReader, file_runs, indexed_count
 from pipeline.data.text_dataset import file_names
 from pipeline.errors import FailedPreconditionError, InvalidArgumentError
 from pipeline.graph.permuting import GlobalShuffleNode, derive_key, feistel
@@ -150,12 +150,8 @@ class GlobalShuffleSource:
         for b in sorted(self.block_ids(window)):
             lo = b * self.block
             hi = min(lo + self.block, self.total)
-            f = int(np.searchsorted(self.starts, lo, side="right")) - 1
-            while lo < hi:
-                end = min(hi, int(self.starts[f + 1]))
-                first = lo - int(self.starts[f])
-                records += reader.read(f, first, first + end - lo)
-                lo, f = end, f + 1
+            for f, first, last in file_runs(self.starts, lo, hi):
+                records += reader.read(f, first, last)
         return records
 
 

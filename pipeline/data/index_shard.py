@@ -110,19 +110,15 @@ class IndexedRangeSource:
 
     def blocks(self, state: dict | None) -> Iterator[tuple[list, dict]]:
         """Yield ``(records or failures, state after them)`` from ``state`` on."""
-        from pipeline.data.shuffle_reader import IndexedReader
+        from pipeline.data.shuffle_reader import IndexedReader, file_runs
 
         starts = np.concatenate([[0], np.cumsum(self.counts)]).astype(np.int64)
         n = self.lo if state is None else int(state["next"])
         reader = IndexedReader(self.files, self.counts, self.sizes, "tfrecord")
         try:
-            while n < self.hi:
-                f = int(np.searchsorted(starts, n, side="right")) - 1
-                local = n - int(starts[f])
-                stop = min(local + _RUN, self.counts[f], local + self.hi - n)
-                for items, after in _run(reader, f, local, stop):
-                    yield items, {"next": n + after - local}
-                n += stop - local
+            for f, first, last in file_runs(starts, n, self.hi, _RUN):
+                for items, after in _run(reader, f, first, last):
+                    yield items, {"next": int(starts[f]) + after}
         finally:
             reader.close()
 

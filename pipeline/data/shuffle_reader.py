@@ -22,7 +22,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import IO
 
 import numpy as np
@@ -34,7 +34,7 @@ from pipeline.io.index import _HEAD, index_path_of  # magic, records, file bytes
 from pipeline.io.line_index import MAGICS
 from pipeline.io.tfrecord import _corruption
 
-__all__ = ["IndexedReader", "indexed_count"]
+__all__ = ["IndexedReader", "file_runs", "indexed_count"]
 
 
 def indexed_count(path: str, format: str) -> tuple[int, int]:
@@ -71,6 +71,28 @@ def indexed_count(path: str, format: str) -> tuple[int, int]:
             path=path,
         )
     return int(count), int(size)
+
+
+def file_runs(
+    starts: np.ndarray, lo: int, hi: int, limit: int = 0
+) -> Iterator[tuple[int, int, int]]:
+    """``(file, first, last)``: the runs of records ``[first, last)`` of each
+    file that make up records ``[lo, hi)`` of the global numbering (``starts``:
+    each file's first global record number, then the total), in order; each
+    at most ``limit`` records long when ``limit`` is set.
+
+    Example:
+        >>> list(file_runs(np.array([0, 3, 3, 5]), 1, 5, limit=2))
+        [(0, 1, 3), (2, 0, 2)]
+    """
+    f = int(np.searchsorted(starts, lo, side="right")) - 1
+    while lo < hi:
+        while lo >= int(starts[f + 1]):  # past the end of f (or f is empty)
+            f += 1
+        end = min(hi, int(starts[f + 1]), lo + limit if limit else hi)
+        first = lo - int(starts[f])
+        yield f, first, first + end - lo
+        lo = end
 
 
 def _mismatch(path: str, lo: int, what: str) -> DataLossError:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
+import numpy as np
 import pytest
 import support
 
 import pipeline as pl
 from pipeline.data import shuffle_reader
-from pipeline.data.shuffle_reader import IndexedReader, indexed_count
+from pipeline.data.shuffle_reader import IndexedReader, file_runs, indexed_count
 from pipeline.errors import DataLossError
 from pipeline.io import fs
 
@@ -102,3 +103,21 @@ def test_a_truncated_sidecar_is_data_loss(tmp_path):
     with pytest.raises(DataLossError, match=r"record index of .*part-0.* truncated"):
         reader.read(0, 2, 4)
     reader.close()
+
+
+@pytest.mark.parametrize(
+    ("lo", "hi", "limit", "runs"),
+    [
+        # files of 3, 0, 0, 2 records: global numbers 0-2 then 3-4
+        (0, 5, 0, [(0, 0, 3), (3, 0, 2)]),
+        (1, 5, 2, [(0, 1, 3), (3, 0, 2)]),
+        (3, 4, 0, [(3, 0, 1)]),
+        (2, 2, 0, []),
+        (0, 3, 1, [(0, 0, 1), (0, 1, 2), (0, 2, 3)]),
+    ],
+)
+def test_file_runs_split_at_file_ends_skip_empty_files_and_keep_the_limit(
+    lo, hi, limit, runs
+):
+    starts = np.array([0, 3, 3, 3, 5])
+    assert list(file_runs(starts, lo, hi, limit)) == runs
