@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from pipeline.io.fs_temp import final_name_of
+from pipeline.io.fs_temp import final_name_of, writer_running
 
 __all__ = ["final_name", "folder_of", "in_folders", "leftovers_of", "remove", "split"]
 
@@ -86,11 +86,16 @@ def in_folders(folders: Iterable[str]) -> list[str]:
 
 
 def remove(paths: Iterable[str]) -> list[str]:
-    """Delete each path (gone already: skipped); return those removed."""
+    """Delete each path (gone already: skipped); return those removed.
+
+    A local temporary file whose writer is still running is kept.
+    """
     import fsspec
 
     removed = []
     for p in paths:
+        if "://" not in p and writer_running(p):
+            continue
         try:
             fs, local = fsspec.core.url_to_fs(p)
             fs.rm(local)

@@ -104,6 +104,21 @@ def _running(pid: int) -> bool:
     return True
 
 
+def writer_running(name: str) -> bool:
+    """Whether the temporary name ``name`` was made by a process still running here.
+
+    Only meaningful for local files: the ``<pid>`` is of the writing machine.
+
+    Example:
+        >>> writer_running(f".a.csv.pipeline-tmp-{os.getpid()}-0123456789ab")
+        True
+        >>> writer_running("a.csv")
+        False
+    """
+    match = _TEMP_RE.fullmatch(os.path.basename(name))
+    return match is not None and _running(int(match["pid"]))
+
+
 def clean_stale_leftovers(path: str) -> list[str]:
     """Remove the leftovers for the local final ``path`` whose writer is gone.
 
@@ -118,7 +133,7 @@ def clean_stale_leftovers(path: str) -> list[str]:
     removed = []
     for leftover in find_temp_leftovers(folder or "."):
         match = _TEMP_RE.fullmatch(os.path.basename(leftover))
-        if match and match.group("final") == name and not _running(int(match["pid"])):
+        if match and match.group("final") == name and not writer_running(leftover):
             try:
                 os.remove(leftover)
             except OSError:

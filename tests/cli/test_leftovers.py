@@ -3,13 +3,27 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 from pipeline.cli import main
 from pipeline.cli._leftovers import final_name
 from pipeline.io import fs
 from pipeline.io.tfrecord_writer import TFRecordWriter
 
-_HIDDEN = ".a.tfrecord.pipeline-tmp-5-0123456789ab"  # fs_temp's form
+
+def _dead_pid() -> int:
+    done = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return int(done.stdout)
+
+
+_DEAD = _dead_pid()  # a writer that is gone (a process that has ended)
+_HIDDEN = f".a.tfrecord.pipeline-tmp-{_DEAD}-0123456789ab"  # fs_temp's form
 _OLD = "b.tfrecord.tmp-0123456789ab"  # the name older versions used
 
 
@@ -98,8 +112,8 @@ def test_leftovers_in_an_fsspec_folder(capsys):
 def test_convert_removes_stale_leftovers_of_its_outputs(data, tmp_path, capsys):
     out = tmp_path / "o"
     out.mkdir()
-    mine = ".in-00000-of-00001.tfrecord.pipeline-tmp-5-0a1b2c3d4e5f"
-    other = ".other.tfrecord.pipeline-tmp-5-0a1b2c3d4e5f"
+    mine = f".in-00000-of-00001.tfrecord.pipeline-tmp-{_DEAD}-0a1b2c3d4e5f"
+    other = f".other.tfrecord.pipeline-tmp-{_DEAD}-0a1b2c3d4e5f"
     for name in (mine, other):
         (out / name).write_bytes(b"half")
     (data / "in.csv").write_bytes((data / "a.csv").read_bytes())
@@ -132,5 +146,19 @@ def test_the_writers_own_temporary_file_is_recognised(tmp_path, capsys):
             "not data (--clean-temp removes it)",
             "1 file, 1 record, 0 problems",
         ]
+    finally:
+        writer.abort()
+
+
+def test_clean_temp_keeps_the_file_of_a_writer_still_running(tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    writer = fs.open_output(str(out / "c.txt"))
+    try:
+        writer.write(b"half a line")
+        writer.flush()
+        (temp,) = list(out.iterdir())
+        assert main(["verify", str(out / "*"), "--clean-temp"]) != 0
+        assert temp.exists()  # this process is still writing it
     finally:
         writer.abort()
