@@ -48,7 +48,7 @@ def to_arrow(column: Any) -> pa.Array:
     arr = np.asarray(column)
     if arr.dtype == object or arr.dtype.kind in "SU":
         if arr.ndim == 1:
-            return pa.array([_as_bytes(v) for v in arr], type=pa.binary())
+            return _binary(arr)
         n = arr.shape[0]
         flat = arr.reshape(n, -1)
         rows = np.repeat(np.arange(n), flat.shape[1])
@@ -58,6 +58,19 @@ def to_arrow(column: Any) -> pa.Array:
     from ray.data.extensions import ArrowTensorArray
 
     return ArrowTensorArray.from_numpy(np.ascontiguousarray(arr))
+
+
+def _binary(arr: np.ndarray) -> pa.Array:
+    """A 1-D object or ``S`` column as a ``binary`` array: Arrow converts
+    ``bytes`` and ``str`` (UTF-8) itself; anything else goes row by row."""
+    if arr.dtype.kind != "U":
+        try:
+            out = pa.array(arr, type=pa.binary())
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            out = None
+        if out is not None and not out.null_count:
+            return out
+    return pa.array([_as_bytes(v) for v in arr], type=pa.binary())
 
 
 def _as_bytes(value: Any) -> bytes:
