@@ -66,7 +66,8 @@ def _default(dtype):
     return 0 if np.dtype(dtype).kind == "i" else 0.0
 
 
-def our_pipelines(files):
+def example_spec() -> dict:
+    """The taxi Examples' features: ints as int64, an empty cell the default."""
     import pipeline as pl
 
     spec = {}
@@ -75,6 +76,13 @@ def our_pipelines(files):
         if dtype is np.int32:
             dtype = np.int64
         spec[name] = pl.io.FixedLenFeature([], dtype, _default(DTYPES[name]))
+    return spec
+
+
+def our_pipelines(files):
+    import pipeline as pl
+
+    spec = example_spec()
     ds = pl.data.TFRecordDataset(files)
     return {
         "batch_then_parse": ds.batch(_BATCH).map(

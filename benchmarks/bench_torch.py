@@ -24,7 +24,7 @@ import time
 
 import numpy as np
 
-from benchmarks.bench_tfrecord import write_shards
+from benchmarks.bench_tfrecord import example_spec, write_shards
 from benchmarks.taxi_data import COLUMNS, DTYPES, write_csv_shards
 
 _BATCH = 256
@@ -66,24 +66,10 @@ def theirs_csv(files):
     return PandasCsv()
 
 
-def _spec():
-    import pipeline as pl
-
-    spec = {}
-    for name in COLUMNS:
-        kind = DTYPES[name]
-        dtype = (
-            pl.string if kind is object else (np.int64 if kind is np.int32 else kind)
-        )
-        default = b"" if kind is object else (0 if dtype is np.int64 else 0.0)
-        spec[name] = pl.io.FixedLenFeature([], dtype, default)
-    return spec
-
-
 def ours_tfrecord(files):
     import pipeline as pl
 
-    spec = _spec()
+    spec = example_spec()
     ds = pl.data.TFRecordDataset(files).batch(_BATCH)
     return ds.map(lambda b: pl.io.parse_example(b, spec)).to_torch()
 
