@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 BENCH_VENV := .venv-bench
 BENCH_PY := $(BENCH_VENV)/bin/python
 
-.PHONY: demo test lint format install ext bench bench-quick clean fuzz
+.PHONY: demo test lint format install ext bench bench-quick clean fuzz conformance-tf
 
 $(STAMP): pyproject.toml setup.py $(wildcard _ext/*.pyx _ext/*.pxd)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -60,6 +60,11 @@ bench: $(BENCH_VENV)/.installed
 
 bench-quick: $(BENCH_VENV)/.installed
 	$(BENCH_PY) -m benchmarks.run_all --quick
+
+# The ported TensorFlow unit-test cases (tests/conformance), run against TF 2.21
+# to validate each translation, then against pipeline; prints the match rate.
+conformance-tf: $(BENCH_VENV)/.installed
+	$(BENCH_PY) -m tools.conformance_against_tf
 
 clean:
 	rm -rf build pipeline/_native/*.so _ext/*.c

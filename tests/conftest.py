@@ -49,3 +49,18 @@ def no_thread_leak():
         gc.collect()
         leaked = [t for t in pipeline_threads() if t not in before]
     assert not leaked, f"leaked threads: {[t.name for t in leaked]}"
+
+
+def pytest_addoption(parser):
+    """``--api``: which library the ported conformance cases run against.
+
+    ``pipeline`` (the default) is the library under test. ``tensorflow`` runs the
+    same translations against TensorFlow in .venv-bench, so a translation
+    mistake shows up as a failure there (``make conformance-tf``).
+    """
+    parser.addoption(
+        "--api",
+        default="pipeline",
+        choices=("pipeline", "tensorflow"),
+        help="library the tests/conformance cases run against",
+    )

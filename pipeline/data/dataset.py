@@ -22,7 +22,9 @@ from typing import Any
 
 import numpy as np
 
+from pipeline.data.dataset_grouping import Grouping
 from pipeline.data.dataset_integrations import Integrations
+from pipeline.data.dataset_sampling import Sampling
 from pipeline.data.dataset_transforms import Transforms
 from pipeline.errors import InvalidArgumentError
 from pipeline.executor import autotune
@@ -53,7 +55,7 @@ INFINITE_CARDINALITY = INFINITE
 UNKNOWN_CARDINALITY = UNKNOWN
 
 
-class Dataset(Transforms, Integrations):
+class Dataset(Transforms, Sampling, Grouping, Integrations):
     """A lazy sequence of elements (tf.data's ``Dataset``).
 
     Build one with a source (``from_tensor_slices``, ``range``, a file dataset),
