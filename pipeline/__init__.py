@@ -25,6 +25,16 @@ if TYPE_CHECKING:
 # Subpackages load on first use, so `import pipeline` (and the CLI's start-up)
 # does not pay for pyarrow, the NN core and the feature columns it may not need.
 _LAZY_SUBPACKAGES = ("data", "feature_column", "io", "nn", "strings")
+# TensorFlow's top-level tensor names (pl.reduce_mean, pl.GradientTape, ...) live
+# in pipeline.tensor_api, imported on first use; tests check this list is its __all__.
+_TENSOR_API_NAMES = frozenset(
+    """GradientTape Variable abs add argmax argmin bool cast clip_by_value concat
+    constant convert_to_tensor divide exp expand_dims float16 float32 float64 gather
+    int16 int32 int64 int8 log matmul maximum minimum multiply negative ones
+    ones_like pow range reduce_max reduce_mean reduce_min reduce_sum reshape shape
+    sigmoid sign sqrt square squeeze stack subtract tanh transpose uint16 uint32
+    uint64 uint8 where zeros zeros_like""".split()
+)
 
 __version__ = "0.1.0"
 
@@ -44,8 +54,10 @@ __all__ = [
 def __getattr__(name: str) -> object:
     if name in _LAZY_SUBPACKAGES:
         return importlib.import_module(f"pipeline.{name}")
+    if name in _TENSOR_API_NAMES:
+        return getattr(importlib.import_module("pipeline.tensor_api"), name)
     raise AttributeError(f"module 'pipeline' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    return sorted(set(globals()) | set(__all__) | _TENSOR_API_NAMES)

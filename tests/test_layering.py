@@ -26,6 +26,7 @@ RANKS = {
     "integrations": 7,
     "cli": 7,
     "demo": 8,
+    "tensor_api": 8,
     "__init__": 9,
     "__main__": 9,
 }
