@@ -200,7 +200,10 @@ def reduce_sum(
         >>> pl.reduce_sum([[1, 2], [3, 4]], axis=0).numpy().tolist()
         [4, 6]
     """
-    return _reduce(ops.sum, input_tensor, axis, keepdims)
+    x = convert_to_tensor(input_tensor)
+    total = _reduce(ops.sum, x, axis, keepdims)
+    # numpy widens int32 sums to int64; TF keeps the input's type
+    return total if total.dtype == x.dtype else ops.cast(total, x.dtype)
 
 
 def reduce_mean(
