@@ -17,6 +17,7 @@ import importlib
 from typing import TYPE_CHECKING
 
 from pipeline import errors
+from pipeline.ragged import RaggedTensor, RaggedTensorSpec
 from pipeline.types import SparseTensor, TensorSpec, string
 
 if TYPE_CHECKING:
@@ -39,6 +40,8 @@ _TENSOR_API_NAMES = frozenset(
 __version__ = "0.1.0"
 
 __all__ = [
+    "RaggedTensor",
+    "RaggedTensorSpec",
     "SparseTensor",
     "TensorSpec",
     "data",

@@ -13,6 +13,7 @@ RANKS = {
     "errors": 0,
     "_config": 0,
     "types": 1,
+    "ragged": 1,
     "_kernels": 1,
     "_native": 1,
     "_reference": 1,
