@@ -38,8 +38,8 @@ class ParallelInterleaveIterator(InterleaveIterator):
         super().__init__(ctx, node)
         self.buffer_size = buffer_size
 
-    def _open_slot(self, elem: Any) -> NodeIterator:
-        inner = self.node.open(self.ctx, elem)
+    def _open_slot(self, elem: Any, index: int) -> NodeIterator:
+        inner = self.node.open(self.ctx, elem, index)
         stage = PrefetchIterator(None, inner, f"{self.stage} input", self.buffer_size)
         stage.kind = f"interleave-{self.slot}"
         stage.prime()

@@ -285,13 +285,49 @@ class IterContext:
         return other
 
     def node_seed(self, node: Node, seed: int | None) -> int:
-        """``seed`` when given, else one derived from the root seed and node."""
+        """``seed`` when given, else one derived from the root seed and node.
+
+        Nodes are numbered in the order the run builds them, which follows the
+        graph's structure; ids only tell apart nodes alive together (a graph
+        holds its nodes for the whole run). Datasets that a function makes
+        (flat_map, interleave) get their own numbering through ``nested``.
+        """
         if seed is not None:
             return int(seed)
         key = id(node)
         if key not in self.ordinals:
             self.ordinals[key] = len(self.ordinals) + 1
-        return (self.seed * 1_000_003 + self.ordinals[key]) % (2**63)
+        return _mix(self.seed, self.ordinals[key])
+
+    def nested(self, owner: Node, index: int) -> IterContext:
+        """The context of the dataset ``owner``'s function made from its input
+        element number ``index``.
+
+        Its unseeded random stages derive their seeds from ``owner``'s seed and
+        ``index``, a stable path: two inner datasets never share one because
+        Python reused an object id, and a restored iterator gets the same seeds.
+
+        Example:
+            >>> from pipeline.graph.sources import RangeNode
+            >>> ctx, owner = IterContext(seed=3), RangeNode((), 0, 1, 1)
+            >>> ctx.nested(owner, 0).seed == ctx.nested(owner, 0).seed
+            True
+            >>> ctx.nested(owner, 0).seed != ctx.nested(owner, 1).seed
+            True
+        """
+        other = object.__new__(type(self))
+        other.__dict__.update(self.__dict__)
+        other.seed = _mix(self.node_seed(owner, None), index + 1)
+        other.ordinals = {}
+        return other
+
+
+def _mix(seed: int, ordinal: int) -> int:
+    """A seed for item ``ordinal`` under ``seed`` (splitmix64's finalizer)."""
+    z = (seed * 1_000_003 + ordinal * 0x9E3779B97F4A7C15) % (2**64)
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) % (2**64)
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) % (2**64)
+    return (z ^ (z >> 31)) % (2**63)
 
 
 def sample_input(node: Node) -> Any:

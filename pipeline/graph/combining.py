@@ -141,9 +141,11 @@ class InterleaveNode(Node):
         node = sample_output(self, lambda elem: node_of(call_fn(self.fn, elem), "fn"))
         return None if node is None else node.element_spec()
 
-    def open(self, ctx: IterContext, elem: Any) -> NodeIterator:
-        """Build the iterator of the dataset ``fn`` makes from ``elem``."""
-        return ctx.build(node_of(call_fn(self.fn, elem), self.op + " fn"))
+    def open(self, ctx: IterContext, elem: Any, index: int) -> NodeIterator:
+        """Build the iterator of the dataset ``fn`` makes from ``elem``, the
+        input element number ``index`` (its random stages' seeds derive from it)."""
+        inner = ctx.nested(self, index)
+        return inner.build(node_of(call_fn(self.fn, elem), self.op + " fn"))
 
     def args(self) -> dict[str, Any]:
         if self.op == "flat_map":
@@ -168,12 +170,13 @@ class InterleaveIterator(NodeIterator):
         super().__init__(self.input)
         self.ctx, self.node, self.stage = ctx, node, str(node)
         self.cycle = max(1, node.cycle_length)
-        self.slots: list[Any] = [None] * self.cycle  # (input element, iterator)
+        # (input element, iterator, input index)
+        self.slots: list[Any] = [None] * self.cycle
         self.slot, self.taken, self.opened = 0, 0, 0
         self.end_of_input = False
 
-    def _open_slot(self, elem: Any) -> NodeIterator:
-        return self.node.open(self.ctx, elem)
+    def _open_slot(self, elem: Any, index: int) -> NodeIterator:
+        return self.node.open(self.ctx, elem, index)
 
     def __next__(self) -> Any:
         while not self.end_of_input or any(self.slots):
@@ -227,7 +230,7 @@ class InterleaveIterator(NodeIterator):
         if isinstance(elem, ElementFailure):
             return elem
         try:
-            self.slots[self.slot] = (elem, self._open_slot(elem))
+            self.slots[self.slot] = (elem, self._open_slot(elem, index), index)
         except Exception as e:
             return failure_of(e, self.stage, index)
         return None
@@ -240,7 +243,8 @@ class InterleaveIterator(NodeIterator):
         return {
             "input": self.input.get_state(),
             "slots": [
-                None if s is None else (s[0], s[1].get_state()) for s in self.slots
+                None if s is None else (s[0], s[1].get_state(), s[2])
+                for s in self.slots
             ],
             "pos": (self.slot, self.taken, self.opened, self.end_of_input),
         }
@@ -251,9 +255,9 @@ class InterleaveIterator(NodeIterator):
         self.slot, self.taken, self.opened, self.end_of_input = state["pos"]
         for i, saved in enumerate(state["slots"]):
             if saved is not None:
-                it = self._open_slot(saved[0])
+                it = self._open_slot(saved[0], saved[2])
                 it.set_state(saved[1])
-                self.slots[i] = (saved[0], it)
+                self.slots[i] = (saved[0], it, saved[2])
 
     def close_slots(self) -> None:
         """Close the iterators of the open slots."""
