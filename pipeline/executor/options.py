@@ -8,6 +8,7 @@ Example:
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 from typing import Any
 
@@ -63,17 +64,45 @@ class Options:
     def experimental_deterministic(self, value: bool | None) -> None:
         self.deterministic = value
 
+    def __post_init__(self) -> None:
+        # dataclass __init__ has set every field; what counts as "set" for
+        # merge is what the caller named, recorded by Options.__init__ below.
+        object.__setattr__(self, "_set_fields", set())
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        object.__setattr__(self, name, value)
+        if name in _FIELD_NAMES and hasattr(self, "_set_fields"):
+            self._set_fields.add(name)
+
     def merge(self, other: Options) -> Options:
-        """These options with the fields ``other`` sets differently from default.
+        """These options with every field ``other`` sets, even back to its default.
+
+        As ``tf.data.Options.merge``: a field ``other`` never set leaves ours.
 
         Example:
             >>> Options(seed=1).merge(Options(optimize=False)).optimize
             False
+            >>> Options(optimize=False).merge(Options(optimize=True)).optimize
+            True
+            >>> Options(optimize=False).merge(Options(seed=2)).optimize
+            False
         """
-        default = Options()
-        changes: dict[str, Any] = {
-            f.name: getattr(other, f.name)
-            for f in dataclasses.fields(other)
-            if getattr(other, f.name) != getattr(default, f.name)
-        }
-        return dataclasses.replace(self, **changes)
+        merged = copy.copy(self)
+        object.__setattr__(merged, "_set_fields", set(self._set_fields))
+        for name in other._set_fields:
+            setattr(merged, name, getattr(other, name))
+        return merged
+
+
+_FIELD_NAMES = frozenset(f.name for f in dataclasses.fields(Options))
+_dataclass_init = Options.__init__
+
+
+def _init(self: Options, *args: Any, **kwargs: Any) -> None:
+    _dataclass_init(self, *args, **kwargs)
+    names = [f.name for f in dataclasses.fields(Options)]
+    self._set_fields.update(names[: len(args)], kwargs)
+
+
+_init.__doc__ = _dataclass_init.__doc__
+Options.__init__ = _init  # type: ignore[method-assign]
