@@ -107,13 +107,19 @@ def element_bytes(element: Any) -> int:
 
 
 def retune_prefetch(stats: Any, block: list, buf: Any, budget: int | None) -> None:
-    """Set an AUTOTUNE prefetch's block size and capacity from what it saw."""
-    if stats.produced < 16 or getattr(stats, "tuned", False) or not block:
+    """Set an AUTOTUNE prefetch's block size and capacity from what it saw.
+
+    ``stats`` is the stage's ``StageStats``; its lock guards the decision.
+    """
+    if stats.produced < 16 or stats.tuned or not block:
         return
-    stats.tuned = True
-    per_elem = stats.busy_s / max(stats.produced, 1)
-    size = element_bytes(block[0])
-    stats.block_size = block_for(per_elem, size)
+    with stats.lock:
+        if stats.tuned:
+            return
+        stats.tuned = True
+        per_elem = stats.busy_s / max(stats.produced, 1)
+        size = element_bytes(block[0])
+        stats.block_size = block_for(per_elem, size)
     share = (budget or _DEFAULT_BUDGET_BYTES) // _STAGE_SHARE
     blocks = share // max(1, size * stats.block_size)
     buf.capacity = int(max(2, min(_MAX_BUFFER_BLOCKS, blocks)))
@@ -121,9 +127,17 @@ def retune_prefetch(stats: Any, block: list, buf: Any, budget: int | None) -> No
 
 def retune_map(stats: Any, produced: list, busy_s: float) -> None:
     """Set a parallel map's block size from its workers' timings (averaged
-    over the first ``_TUNE_ELEMENTS`` elements)."""
-    if getattr(stats, "tuned", False) or not produced:
+    over the first ``_TUNE_ELEMENTS`` elements).
+
+    The map's workers call this concurrently: the stage's ``StageStats`` lock
+    makes each update whole.
+    """
+    if stats.tuned or not produced:
         return
-    stats.tuned = stats.produced >= _TUNE_ELEMENTS
-    per_element = stats.busy_s / max(stats.produced, 1)
-    stats.block_size = block_for(per_element, element_bytes(produced[0]))
+    size = element_bytes(produced[0])
+    with stats.lock:
+        if stats.tuned:
+            return
+        stats.tuned = stats.produced >= _TUNE_ELEMENTS
+        per_element = stats.busy_s / max(stats.produced, 1)
+        stats.block_size = block_for(per_element, size)

@@ -52,6 +52,7 @@ class StageStats:
         self.busy_s = 0.0
         self.wait_input_s = 0.0
         self.block_size = 0
+        self.tuned = False  # AUTOTUNE has settled (see autotune.retune_*)
         self.buffer: BoundedBuffer | None = None
         self.lock = threading.Lock()
         self.autotune: dict[str, int] | None = None
