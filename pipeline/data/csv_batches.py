@@ -6,7 +6,7 @@ decoded column blocks are concatenated and cut into batches of
 ``batch_size`` (across block, file and epoch boundaries, as TF's
 ``repeat().batch()`` does). A malformed row replaces the batch being built by
 its failure (as TF's batch does with an input error); with ``ignore_errors``
-it is skipped and counted in ``skipped``.
+it is skipped and logged (the source itself holds no run state).
 
 State: ``{"epoch", "file", "pos", "row"}``, the first row of the next batch:
 row ``row`` of the block read from position ``pos`` of file ``file``.
@@ -103,7 +103,6 @@ class CsvBatchSource:
         self.names, self.label, self.batch_size = names, label, int(batch_size)
         self.num_epochs, self.ignore = num_epochs, ignore_errors
         self.shuffle_buffer, self.seed = shuffle_buffer, seed
-        self.skipped = 0
         size = self.batch_size if num_epochs is None else None
         self.element_spec = self._element([TensorSpec((size,), s.dtype) for s in specs])
 
@@ -233,7 +232,6 @@ class CsvBatchSource:
             columns, raw = [c[keep] for c in columns], raw[keep]
         failures = [(r, f) for r, f in bad_row_failures(block, path) if r >= skip]
         if self.ignore and failures:
-            self.skipped += len(failures)
             _log.warning("skipped %d malformed CSV rows in %r", len(failures), path)
             failures = []
         lo = 0
