@@ -1,8 +1,11 @@
 """`DatasetIterator`: runs an optimized graph and hands out its elements.
 
 It is a context manager; ``close()`` is idempotent and stops every thread the
-run started (also on exhaustion, on failure and when the iterator is garbage
-collected: a finalizer holds no reference to the iterator itself).
+run started (also on exhaustion, on a fatal failure and when the iterator is
+garbage collected: a finalizer holds no reference to the iterator itself).
+An error of one element (a user function raising, a bad record) is raised at
+its position and the iterator stays usable: the next ``next()`` goes on with
+the following element, as tf.data's iterators do.
 ``get_state()``/``set_state()`` resume exactly after the last element.
 
 Example:
@@ -26,7 +29,7 @@ from typing import Any
 from pipeline.executor.options import Options
 from pipeline.executor.plan import RunContext
 from pipeline.graph.base import Node, NodeIterator
-from pipeline.graph.failures import ElementFailure
+from pipeline.graph.failures import ElementFailure, is_fatal
 from pipeline.graph.optimize import optimize
 
 
@@ -104,7 +107,10 @@ class DatasetIterator:
             self.close()
             raise
         if isinstance(elem, ElementFailure):
-            self.close()
+            if is_fatal(elem.exception):
+                self.close()
+            # as tf.data: the error is raised at its position and the next
+            # ``next()`` goes on with the following element
             raise elem.exception
         return elem
 

@@ -25,7 +25,7 @@ from pipeline.executor.guard import STALE, ParentGuard
 from pipeline.executor.stages import StageStats, ThreadedStage, read_block
 from pipeline.executor.tuning import Gate, ParallelismTuner
 from pipeline.graph.base import IterContext, NodeIterator, failure_of
-from pipeline.graph.failures import ElementFailure, is_fatal
+from pipeline.graph.failures import ElementFailure, is_fatal, user_error
 
 
 class Results:
@@ -164,7 +164,7 @@ def _apply(mapper: Callable[[Any, int], Any], elem: Any, index: int, stage: str)
     try:
         return mapper(elem, index)
     except BaseException as e:  # noqa: BLE001 - every kind reaches the consumer
-        return failure_of(e, stage, index)  # type: ignore[arg-type]
+        return failure_of(user_error(e, stage), stage, index)  # type: ignore[arg-type]
 
 
 class ParallelMapIterator(ThreadedStage):

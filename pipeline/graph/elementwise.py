@@ -26,7 +26,7 @@ from pipeline.graph.base import (
     guarded,
     sample_output,
 )
-from pipeline.graph.failures import ElementFailure
+from pipeline.graph.failures import ElementFailure, user_error
 from pipeline.graph.structure import spec_of
 from pipeline.types import TensorSpec
 
@@ -106,7 +106,7 @@ class MapIterator(NodeIterator):
         try:
             return self.mapper(elem, i)
         except Exception as e:
-            return failure_of(e, self.stage, i)
+            return failure_of(user_error(e, self.stage), self.stage, i)  # type: ignore[arg-type]
 
     def get_state(self) -> dict[str, Any]:
         return {"parent": self.parent.get_state(), "index": self.index}
@@ -164,13 +164,17 @@ class FilterIterator(NodeIterator):
             self.index += 1
             if isinstance(elem, ElementFailure):
                 return elem
-            keep = guarded(
-                self.stage, i, lambda e=elem: _truth(call_fn(self.pred, e), "predicate")
-            )
+            keep = guarded(self.stage, i, lambda e=elem: self._keep(e))
             if isinstance(keep, ElementFailure) or keep:
                 return elem if keep is True else keep
             self.done = self.stop
         raise StopIteration
+
+    def _keep(self, elem: Any) -> bool:
+        try:
+            return _truth(call_fn(self.pred, elem), "predicate")
+        except StopIteration as e:
+            raise user_error(e, self.stage) from e
 
     def get_state(self) -> dict[str, Any]:
         state = self.parent.get_state()

@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from pipeline.errors import InvalidArgumentError
+
 
 @dataclass
 class ElementFailure:
@@ -76,6 +78,31 @@ def is_fatal(exc: BaseException) -> bool:
         (True, False)
     """
     return not isinstance(exc, Exception)
+
+
+def user_error(exc: BaseException, stage: str) -> BaseException:
+    """The error to report for ``exc`` raised by a user function of ``stage``.
+
+    A ``StopIteration`` escaping a map or filter function would otherwise end
+    the iteration without a word; as tf.data does, it becomes an
+    `InvalidArgumentError` (caused by the original). Others are returned as
+    they are.
+
+    Example:
+        >>> type(user_error(StopIteration(), "map(f)")).__name__
+        'InvalidArgumentError'
+        >>> user_error(KeyError("k"), "map(f)").args
+        ('k',)
+    """
+    if not isinstance(exc, StopIteration):
+        return exc
+    err = InvalidArgumentError(
+        f"the function of stage {stage} raised StopIteration; a function "
+        "passed to a transformation must return a value (end a dataset with "
+        "take/take_while instead)"
+    )
+    err.__cause__ = exc
+    return err
 
 
 def with_note(exc: BaseException, note: str) -> BaseException:

@@ -32,21 +32,21 @@ Example:
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
 
 from pipeline.errors import InvalidArgumentError
-from pipeline.graph.base import UNKNOWN, IterContext, Node, NodeIterator, fn_label
-from pipeline.graph.failures import ElementFailure, with_note
+from pipeline.graph.base import IterContext, Node, NodeIterator
+from pipeline.graph.failures import ElementFailure
+from pipeline.graph.generator_source import GeneratorIterator as GeneratorIterator
+from pipeline.graph.generator_source import GeneratorNode as GeneratorNode
 from pipeline.graph.structure import (
     flatten,
-    leaf_spec,
     pack,
     packer,
     spec_of,
-    to_leaf,
 )
 from pipeline.types import TensorSpec
 
@@ -207,98 +207,6 @@ class RangeIterator(NodeIterator):
 
     def set_state(self, state: dict[str, Any]) -> None:
         self.next = state["next"]
-
-
-@dataclasses.dataclass(frozen=True, eq=False)
-class GeneratorNode(Node):
-    """``from_generator(generator, output_signature, args)``."""
-
-    generator: Callable[..., Any] | None = None
-    output_signature: Any = None
-    gen_args: tuple = ()
-    op = "from_generator"
-    consumable = True
-
-    def make_iterator(self, ctx: IterContext) -> NodeIterator:
-        return GeneratorIterator(self)
-
-    def cardinality(self) -> int:
-        return UNKNOWN
-
-    def compute_spec(self) -> Any:
-        return self.output_signature
-
-    def args(self) -> dict[str, Any]:
-        return {"generator": self.generator, "output_signature": self.output_signature}
-
-
-class GeneratorIterator(NodeIterator):
-    """Restores by re-running the generator and skipping what was consumed."""
-
-    def __init__(self, node: GeneratorNode) -> None:
-        super().__init__()
-        self.node = node
-        self.specs = flatten(node.output_signature)
-        self.gen: Iterator[Any] | None = None
-        self.count = 0
-        self.done = False
-
-    def __next__(self) -> Any:
-        if self.done:
-            raise StopIteration
-        if self.gen is None:
-            self.gen = iter(self.node.generator(*self.node.gen_args))
-        try:
-            value = next(self.gen)
-        except StopIteration:
-            self.done = True
-            raise
-        except Exception as e:
-            self.done = True
-            stage = f"from_generator({fn_label(self.node.generator)})"
-            with_note(e, f"raised in pipeline stage {stage} at element {self.count}")
-            return ElementFailure(e, where={"stage": stage, "index": self.count})
-        self.count += 1
-        return self._convert(value)
-
-    def _convert(self, value: Any) -> Any:
-        sig = self.node.output_signature
-        if not isinstance(value, (tuple, dict)) and isinstance(value, list):
-            value = tuple(value) if isinstance(sig, tuple) else value
-        leaves = flatten(value) if isinstance(sig, (tuple, dict)) else [value]
-        if len(leaves) != len(self.specs):
-            raise TypeError(
-                f"`generator` yielded an element that did not match the expected "
-                f"structure {sig}; got {value!r}."
-            )
-        return pack(sig, [_conform(v, s) for v, s in zip(leaves, self.specs)])
-
-    def get_state(self) -> dict[str, Any]:
-        return {"count": self.count, "done": self.done}
-
-    def set_state(self, state: dict[str, Any]) -> None:
-        self.gen = iter(self.node.generator(*self.node.gen_args))
-        self.count, self.done = 0, state["done"]
-        for _ in range(state["count"]):
-            next(self.gen)
-            self.count += 1
-
-
-def _conform(value: Any, spec: TensorSpec) -> Any:
-    if spec.dtype == object:
-        leaf = to_leaf(value)
-    else:
-        leaf = to_leaf(np.asarray(value, dtype=spec.dtype))
-    shape = leaf_spec(leaf).shape
-    want = spec.shape
-    if want is not None and (
-        len(shape) != len(want) or any(w not in (None, g) for w, g in zip(want, shape))
-    ):
-        raise TypeError(
-            f"`generator` yielded an element of shape {shape} where an element "
-            f"of shape {want} was expected."
-        )
-    return leaf
 
 
 @dataclasses.dataclass(frozen=True, eq=False)

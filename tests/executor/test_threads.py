@@ -54,7 +54,7 @@ def test_context_manager_and_exhaustion(no_thread_leak):
     assert not wait_no_pipeline_threads()
 
 
-def test_failure_stops_threads(no_thread_leak):
+def test_failure_keeps_iterating_then_close_stops_threads(no_thread_leak):
     def bad(x):
         if x == 500:
             raise KeyError("x")
@@ -64,6 +64,21 @@ def test_failure_stops_threads(no_thread_leak):
     with pytest.raises(KeyError):
         for _ in it:
             pass
+    assert int(next(it)) == 501  # as tf.data: the next element follows the error
+    it.close()
+    assert not wait_no_pipeline_threads()
+
+
+def test_failure_in_a_with_block_stops_threads(no_thread_leak):
+    def bad(x):
+        if x == 500:
+            raise KeyError("x")
+        return x
+
+    with pytest.raises(KeyError):
+        with iter(D.range(100_000).map(bad, num_parallel_calls=2).prefetch(8)) as it:
+            for _ in it:
+                pass
     assert not wait_no_pipeline_threads()
 
 

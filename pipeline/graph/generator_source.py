@@ -1,0 +1,187 @@
+"""The ``from_generator`` source: a Python generator typed by a signature.
+
+Each yielded value is converted to the signature's dtypes and checked against
+its structure and shapes. A value that does not fit becomes an
+`InvalidArgumentError` at its position and the generator goes on (as
+tf.data's); an exception raised by the generator itself ends it (a Python
+generator cannot resume after raising). The generator object is released when
+the iterator ends, fails for good or is closed.
+
+Example:
+    >>> from pipeline.types import TensorSpec
+    >>> def gen():
+    ...     yield from ([1, 2], [3])
+    >>> node = GeneratorNode((), gen, TensorSpec((None,), "int64"))
+    >>> [v.tolist() for v in IterContext().build(node)]
+    [[1, 2], [3]]
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import numpy as np
+
+from pipeline.errors import InvalidArgumentError
+from pipeline.graph.base import UNKNOWN, IterContext, Node, NodeIterator, fn_label
+from pipeline.graph.failures import ElementFailure, with_note
+from pipeline.graph.structure import flatten, leaf_spec, pack, to_leaf
+from pipeline.types import TensorSpec
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class GeneratorNode(Node):
+    """``from_generator(generator, output_signature, args)``."""
+
+    generator: Callable[..., Any] | None = None
+    output_signature: Any = None
+    gen_args: tuple = ()
+    op = "from_generator"
+    consumable = True
+
+    def make_iterator(self, ctx: IterContext) -> NodeIterator:
+        return GeneratorIterator(self)
+
+    def cardinality(self) -> int:
+        return UNKNOWN
+
+    def compute_spec(self) -> Any:
+        return self.output_signature
+
+    def args(self) -> dict[str, Any]:
+        return {"generator": self.generator, "output_signature": self.output_signature}
+
+
+class GeneratorIterator(NodeIterator):
+    """Restores by re-running the generator and skipping what was consumed."""
+
+    def __init__(self, node: GeneratorNode) -> None:
+        super().__init__()
+        self.node = node
+        self.specs = flatten(node.output_signature)
+        self.stage = f"from_generator({fn_label(node.generator)})"
+        self.gen: Iterator[Any] | None = None
+        self.count = 0
+        self.done = False
+
+    def __next__(self) -> Any:
+        if self.done:
+            raise StopIteration
+        if self.gen is None:
+            self.gen = iter(self.node.generator(*self.node.gen_args))
+        index = self.count
+        try:
+            value = next(self.gen)
+        except StopIteration:
+            self._finish()
+            raise
+        except Exception as e:
+            self._finish()
+            with_note(e, f"raised in pipeline stage {self.stage} at element {index}")
+            return ElementFailure(e, where={"stage": self.stage, "index": index})
+        self.count += 1
+        try:
+            return self._convert(value)
+        except InvalidArgumentError as e:
+            with_note(e, f"raised in pipeline stage {self.stage} at element {index}")
+            return ElementFailure(e, where={"stage": self.stage, "index": index})
+
+    def _convert(self, value: Any) -> Any:
+        sig = self.node.output_signature
+        if isinstance(sig, (tuple, dict)):
+            if isinstance(value, list) and isinstance(sig, tuple):
+                value = tuple(value)
+            leaves = _leaves_like(sig, value)
+        else:
+            leaves = [value]  # one tensor: a yielded tuple or list is its value
+        return pack(sig, [_conform(v, s) for v, s in zip(leaves, self.specs)])
+
+    def _finish(self) -> None:
+        self.done = True
+        self._release()
+
+    def _release(self) -> None:
+        gen, self.gen = self.gen, None
+        close = getattr(gen, "close", None)
+        if close is not None:
+            close()
+
+    def close(self) -> None:
+        """Release the generator (its ``finally`` blocks run now)."""
+        self._release()
+
+    def get_state(self) -> dict[str, Any]:
+        return {"count": self.count, "done": self.done}
+
+    def set_state(self, state: dict[str, Any]) -> None:
+        self._release()
+        self.count, self.done = 0, state["done"]
+        if self.done:
+            return
+        self.gen = iter(self.node.generator(*self.node.gen_args))
+        for _ in range(state["count"]):
+            next(self.gen)
+            self.count += 1
+
+
+def _leaves_like(sig: Any, value: Any) -> list[Any]:
+    """``value``'s leaves in ``sig``'s order; `InvalidArgumentError` when its
+    structure differs from ``sig``'s."""
+    try:
+        leaves = flatten(value)
+        same = len(leaves) == len(flatten(sig)) and _same_shape_of(sig, value)
+    except (TypeError, ValueError, KeyError):
+        same = False
+    if not same:
+        raise InvalidArgumentError(
+            f"`generator` yielded an element that did not match the expected "
+            f"structure. The expected structure was {_spec_text(sig)}, but the "
+            f"yielded element was {value!r}."
+        )
+    return leaves
+
+
+def _same_shape_of(sig: Any, value: Any) -> bool:
+    if isinstance(sig, dict):
+        return isinstance(value, dict) and sorted(sig) == sorted(value)
+    if isinstance(sig, tuple):
+        return (
+            isinstance(value, tuple)
+            and len(value) == len(sig)
+            and all(_same_shape_of(s, v) for s, v in zip(sig, value))
+        )
+    return True
+
+
+def _spec_text(sig: Any) -> str:
+    if isinstance(sig, dict):
+        return "{" + ", ".join(f"{k!r}: {_spec_text(v)}" for k, v in sig.items()) + "}"
+    if isinstance(sig, tuple):
+        return "(" + ", ".join(_spec_text(s) for s in sig) + ")"
+    return repr(sig)
+
+
+def _conform(value: Any, spec: TensorSpec) -> Any:
+    try:
+        if spec.dtype == object:
+            leaf = to_leaf(value)
+        else:
+            leaf = to_leaf(np.asarray(value, dtype=spec.dtype))
+    except (TypeError, ValueError, OverflowError) as e:
+        raise InvalidArgumentError(
+            f"TypeError: `generator` yielded an element that could not be "
+            f"converted to the expected type. The expected type was "
+            f"{np.dtype(spec.dtype).name}, but the yielded element was {value!r}."
+        ) from e
+    shape = leaf_spec(leaf).shape
+    want = spec.shape
+    if want is not None and (
+        len(shape) != len(want) or any(w not in (None, g) for w, g in zip(want, shape))
+    ):
+        raise InvalidArgumentError(
+            f"`generator` yielded an element of shape {shape} where an element "
+            f"of shape {tuple(want)} was expected."
+        )
+    return leaf
