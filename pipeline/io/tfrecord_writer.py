@@ -12,37 +12,21 @@ from __future__ import annotations
 
 import os
 import warnings
+import zlib
 from typing import Any
 
 from pipeline import _kernels
+from pipeline.errors import FailedPreconditionError
 from pipeline.io import fs
+from pipeline.io.tfrecord_options import TFRecordOptions
 
 __all__ = ["TFRecordOptions", "TFRecordWriter"]
 
 
-class TFRecordOptions:
-    """Options of a TFRecord file, as ``tf.io.TFRecordOptions``.
-
-    Args:
-        compression_type: None or ``""`` (none, the default), ``"GZIP"`` or
-            ``"ZLIB"``.
-
-    Example:
-        >>> TFRecordOptions("gzip").compression_type
-        'GZIP'
-    """
-
-    def __init__(self, compression_type: str | None = None) -> None:
-        self.compression_type = fs.compression_of("", compression_type or "")
-
-    def __repr__(self) -> str:
-        return f"TFRecordOptions(compression_type={self.compression_type!r})"
-
-
-def _compression(options: Any) -> str:
-    if options is None or isinstance(options, str):
-        return TFRecordOptions(options).compression_type
-    return TFRecordOptions(getattr(options, "compression_type", None)).compression_type
+def _options(options: Any) -> TFRecordOptions:
+    if isinstance(options, TFRecordOptions):
+        return options
+    return TFRecordOptions(options)
 
 
 class TFRecordWriter:
@@ -57,7 +41,11 @@ class TFRecordWriter:
     Args:
         path: local path or fsspec URL.
         options: None or ``""`` (uncompressed), ``"GZIP"``, ``"ZLIB"``, or a
-            `TFRecordOptions`.
+            `TFRecordOptions` (its zlib settings are used).
+
+    Raises:
+        ValueError: an unknown compression type.
+        FailedPreconditionError: ``write`` or ``flush`` after ``close``.
 
     Example:
         >>> with TFRecordWriter("memory://writer-doc/b", options="ZLIB") as w:
@@ -74,20 +62,53 @@ class TFRecordWriter:
     def __init__(self, path: str | os.PathLike, options: Any = None) -> None:
         self.path = os.fspath(path)
         self._kernel = _kernels.load("tfrecord")
-        self._out = fs.open_output(self.path, _compression(options))
+        self._options = _options(options)
+        self._zip = self._options.compressor()
+        self._out = fs.open_output(self.path, "")
+
+    def _check_open(self) -> None:
+        if self._out.closed:
+            raise FailedPreconditionError(
+                f"Writer is closed: {self.path!r}", path=self.path
+            )
 
     def write(self, record: bytes | str) -> None:
         """Append one record (bytes-like; a str is written as UTF-8)."""
+        self._check_open()
         record = record.encode() if isinstance(record, str) else bytes(record)
         k = self._kernel
-        self._out.write(k.header(len(record)) + record + k.footer(record))
+        data = k.header(len(record)) + record + k.footer(record)
+        if self._zip is not None:
+            data = self._compress(data)
+        self._out.write(data)
+
+    def _compress(self, data: bytes) -> bytes:
+        step = self._options.input_buffer_size or len(data) or 1
+        parts = [
+            self._zip.compress(data[i : i + step]) for i in range(0, len(data), step)
+        ]
+        mode = self._options.flush_mode
+        if mode:
+            parts.append(self._zip.flush(mode))
+        return b"".join(parts)
 
     def flush(self) -> None:
         """Push written records to the (temporary) file."""
+        self._check_open()
+        if self._zip is not None:
+            self._out.write(self._zip.flush(zlib.Z_SYNC_FLUSH))
         self._out.flush()
 
     def close(self) -> None:
         """Finish the file and move it to its final name (idempotent)."""
+        if self._out.closed:
+            return
+        if self._zip is not None:
+            try:
+                self._out.write(self._zip.flush())
+            except BaseException:
+                self._out.abort()
+                raise
         self._out.close()
 
     def abort(self) -> None:
@@ -106,7 +127,7 @@ class TFRecordWriter:
                 stacklevel=2,
             )
         finally:
-            out.close()
+            self.close()
 
     def __enter__(self) -> TFRecordWriter:
         return self
