@@ -138,18 +138,25 @@ class Dataset(Transforms, Sampling, Grouping, Integrations):
 
     @staticmethod
     def range(*args: int, output_type: Any = None, name: str | None = None) -> Dataset:
-        """``range(stop)`` or ``range(start, stop[, step])`` of int64 scalars.
+        """``range(stop)`` or ``range(start, stop[, step])`` of scalars.
+
+        ``output_type`` is int64 by default; int32, float32 and float64 (or
+        any numeric numpy dtype) cast the values. A zero ``step`` raises
+        `InvalidArgumentError`.
 
         Example:
             >>> [int(x) for x in Dataset.range(1, 8, 3)]
             [1, 4, 7]
+            >>> Dataset.range(2, output_type=np.float32).element_spec.dtype
+            dtype('float32')
         """
         if not 1 <= len(args) <= 3:
             raise TypeError(f"`range` takes 1 to 3 arguments; got {len(args)}.")
         start, stop, step = (0, args[0], 1) if len(args) == 1 else (*args, 1)[:3]
         if step == 0:
-            raise ValueError("`step` must not be 0. Received: step=0")
-        return Dataset(RangeNode((), int(start), int(stop), int(step)))
+            raise InvalidArgumentError("`step` must not be 0. Received: step=0")
+        dtype = _range_dtype(output_type)
+        return Dataset(RangeNode((), int(start), int(stop), int(step), dtype))
 
     @staticmethod
     def list_files(
@@ -378,3 +385,21 @@ def _signature(types: Any, shapes: Any) -> Any:
 
 
 base._dataset_wrapper[:] = [Dataset._from_node]
+
+
+def _range_dtype(output_type: Any) -> np.dtype:
+    """``range``'s numeric output dtype (int64 when None; a TF dtype works too)."""
+    if output_type is None:
+        return np.dtype(np.int64)
+    if hasattr(output_type, "as_numpy_dtype"):
+        output_type = output_type.as_numpy_dtype
+    try:
+        dtype = np.dtype(output_type)
+    except TypeError:
+        dtype = np.dtype(object)
+    if dtype.kind not in "iuf":
+        raise TypeError(
+            "`output_type` of `range` must be an integer or floating-point "
+            f"dtype. Received: output_type={output_type!r}"
+        )
+    return dtype

@@ -173,34 +173,36 @@ class SlicesIterator(NodeIterator):
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class RangeNode(Node):
-    """``range(start, stop, step)``: int64 scalars."""
+    """``range(start, stop, step)``: scalars of ``dtype`` (int64 by default)."""
 
     start: int = 0
     stop: int = 0
     step: int = 1
+    dtype: Any = dataclasses.field(default=np.int64, repr=False)
     op = "range"
 
     def make_iterator(self, ctx: IterContext) -> NodeIterator:
-        return RangeIterator(self.start, self.stop, self.step)
+        return RangeIterator(self.start, self.stop, self.step, self.dtype)
 
     def cardinality(self) -> int:
         return len(range(self.start, self.stop, self.step))
 
     def compute_spec(self) -> Any:
-        return TensorSpec((), np.int64)
+        return TensorSpec((), self.dtype)
 
 
 class RangeIterator(NodeIterator):
-    def __init__(self, start: int, stop: int, step: int) -> None:
+    def __init__(self, start: int, stop: int, step: int, dtype: Any = np.int64) -> None:
         super().__init__()
         self.next, self.stop, self.step = start, stop, step
+        self.cast = np.dtype(dtype).type
 
     def __next__(self) -> Any:
         v = self.next
         if (self.step > 0 and v >= self.stop) or (self.step < 0 and v <= self.stop):
             raise StopIteration
         self.next = v + self.step
-        return np.int64(v)
+        return self.cast(v)
 
     def get_state(self) -> dict[str, Any]:
         return {"next": self.next}
