@@ -46,10 +46,28 @@ def file_names(filenames: Any) -> tuple[str, ...]:
     for name in filenames:
         if isinstance(name, (bytes, np.bytes_)):
             name = bytes(name).decode()
+        elif not isinstance(name, (str, os.PathLike)):
+            raise TypeError(
+                "The `filenames` argument must contain `tf.string` elements. "
+                f"Got `tf.{_type_name(name)}` elements."
+            )
         names.append(os.fspath(name))
     if not names:
         raise InvalidArgumentError("`filenames` must not be empty.")
     return tuple(names)
+
+
+def _type_name(value: Any) -> str:
+    """The dtype TF would give ``value``: Python ints are int32, floats float32."""
+    if isinstance(value, (bool, np.bool_)):
+        return "bool"
+    if isinstance(value, int):
+        return "int32"
+    if isinstance(value, float):
+        return "float32"
+    if isinstance(value, np.generic):
+        return value.dtype.name
+    return type(value).__name__
 
 
 def _check_positive(name: str, value: int | None) -> None:

@@ -210,9 +210,9 @@ class TFRecordDataset(Dataset):
             )
             return
         files = file_names(filenames)
-        if buffer_size is not None and buffer_size <= 0:
+        if buffer_size is not None and buffer_size < 0:  # 0: TF's "no buffering"
             raise InvalidArgumentError(
-                f"`buffer_size` must be positive. Received: buffer_size={buffer_size}"
+                f"`buffer_size` must be >= 0. Received: buffer_size={buffer_size}"
             )
         kind = (compression_type or "").upper()
         if num_parallel_reads not in (None, 1) and len(files) > 1:

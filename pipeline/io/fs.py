@@ -32,7 +32,11 @@ import zlib
 from collections.abc import Iterable
 from typing import IO, Any
 
-from pipeline.errors import InvalidArgumentError, NotFoundError
+from pipeline.errors import (
+    FailedPreconditionError,
+    InvalidArgumentError,
+    NotFoundError,
+)
 from pipeline.io.fs_inflate import GZIP_WBITS, ZLIB_WBITS, InflateStream
 from pipeline.io.fs_temp import clean_stale_leftovers, is_temp_leftover, temp_path_for
 
@@ -197,6 +201,8 @@ def _open_raw(path: str, mode: str, buffer_size: int | None = None) -> IO[bytes]
         return fs.open(p, mode)
     except FileNotFoundError as e:
         raise NotFoundError(f"file not found: {path!r}", path=path) from e
+    except IsADirectoryError as e:  # TF's class and wording for a folder
+        raise FailedPreconditionError(f"{path}; Is a directory", path=path) from e
 
 
 def open_input(

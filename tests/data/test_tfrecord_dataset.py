@@ -142,7 +142,7 @@ def test_element_spec_and_str(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "kwargs", [{"compression_type": "LZ4"}, {"buffer_size": 0}, {"filenames": []}]
+    "kwargs", [{"compression_type": "LZ4"}, {"buffer_size": -1}, {"filenames": []}]
 )
 def test_argument_errors(kwargs):
     args = {"filenames": ["a"], **kwargs}
