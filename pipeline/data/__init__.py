@@ -10,6 +10,7 @@ Example:
 
 from __future__ import annotations
 
+from pipeline.data import experimental
 from pipeline.data.csv_dataset import CsvDataset, make_csv_dataset
 from pipeline.data.dataset import (
     INFINITE_CARDINALITY,
@@ -38,6 +39,7 @@ __all__ = [
     "TextLineDataset",
     "UNKNOWN_CARDINALITY",
     "distribute",
+    "experimental",
     "global_shuffle",
     "make_csv_dataset",
 ]

@@ -1,0 +1,365 @@
+"""``pl.data.experimental``: the ``tf.data.experimental`` names, over `Dataset`.
+
+The transformations return a function ``dataset -> dataset`` for
+``Dataset.apply``, as in TensorFlow; each resolves the `Dataset` method it
+stands for when it is applied.
+
+Example:
+    >>> import pipeline as pl
+    >>> ds = pl.data.Dataset.range(5).apply(
+    ...     pl.data.experimental.scan(np.int64(0), lambda s, x: (s + x, s)))
+    >>> [int(x) for x in ds]
+    [0, 0, 1, 3, 6]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from pipeline.data.csv_dataset import CsvDataset, make_csv_dataset
+from pipeline.data.dataset import INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Dataset
+from pipeline.graph.base import AUTOTUNE
+from pipeline.graph.checks import AssertCardinalityNode
+
+Transformation = Callable[[Dataset], Dataset]
+
+
+def _method(name: str, *args: Any, **kwargs: Any) -> Transformation:
+    """``dataset -> dataset.<name>(*args, **kwargs)``, looked up when applied."""
+
+    def apply(dataset: Dataset) -> Dataset:
+        method = getattr(dataset, name, None)
+        if method is None:
+            raise NotImplementedError(f"`Dataset.{name}` is not available.")
+        return method(*args, **kwargs)
+
+    apply.__name__ = name
+    return apply
+
+
+def sample_from_datasets(
+    datasets: Sequence[Dataset],
+    weights: Any = None,
+    seed: int | None = None,
+    stop_on_empty_dataset: bool = False,
+) -> Dataset:
+    """`Dataset.sample_from_datasets`.
+
+    Example:
+        >>> ds = sample_from_datasets([Dataset.range(2)], seed=1)
+        >>> [int(x) for x in ds]
+        [0, 1]
+    """
+    return Dataset.sample_from_datasets(datasets, weights, seed, stop_on_empty_dataset)
+
+
+def choose_from_datasets(
+    datasets: Sequence[Dataset],
+    choice_dataset: Dataset,
+    stop_on_empty_dataset: bool = True,
+) -> Dataset:
+    """`Dataset.choose_from_datasets`.
+
+    Example:
+        >>> choice = Dataset.from_tensor_slices(np.array([0, 0]))
+        >>> [int(x) for x in choose_from_datasets([Dataset.range(5)], choice)]
+        [0, 1]
+    """
+    return Dataset.choose_from_datasets(datasets, choice_dataset, stop_on_empty_dataset)
+
+
+def Counter(start: int = 0, step: int = 1, dtype: Any = np.int64) -> Dataset:  # noqa: N802
+    """`Dataset.counter`.
+
+    Example:
+        >>> [int(x) for x in Counter(5, -1).take(2)]
+        [5, 4]
+    """
+    return Dataset.counter(start, step, dtype)
+
+
+def RandomDataset(seed: int | None = None) -> Dataset:  # noqa: N802
+    """`Dataset.random`.
+
+    Example:
+        >>> len(list(RandomDataset(seed=3).take(2)))
+        2
+    """
+    return Dataset.random(seed=seed)
+
+
+def scan(initial_state: Any, scan_func: Callable[..., Any]) -> Transformation:
+    """`Dataset.scan` as a transformation (see the module example)."""
+    return _method("scan", initial_state, scan_func)
+
+
+def rejection_resample(
+    class_func: Callable[..., Any],
+    target_dist: Any,
+    initial_dist: Any = None,
+    seed: int | None = None,
+) -> Transformation:
+    """`Dataset.rejection_resample` as a transformation."""
+    return _method("rejection_resample", class_func, target_dist, initial_dist, seed)
+
+
+def ignore_errors(log_warning: bool = False) -> Transformation:
+    """`Dataset.ignore_errors` as a transformation."""
+    return _method("ignore_errors", log_warning)
+
+
+def unique() -> Transformation:
+    """`Dataset.unique` as a transformation.
+
+    Example:
+        >>> ds = Dataset.from_tensor_slices([1, 1, 2]).apply(unique())
+        >>> [int(x) for x in ds]
+        [1, 2]
+    """
+    return _method("unique")
+
+
+def unbatch() -> Transformation:
+    """`Dataset.unbatch` as a transformation."""
+    return _method("unbatch")
+
+
+def take_while(predicate: Callable[..., Any]) -> Transformation:
+    """`Dataset.take_while` as a transformation."""
+    return _method("take_while", predicate)
+
+
+def enumerate_dataset(start: int = 0) -> Transformation:
+    """`Dataset.enumerate` as a transformation.
+
+    Example:
+        >>> [tuple(map(int, e)) for e in Dataset.range(2).apply(enumerate_dataset(5))]
+        [(5, 0), (6, 1)]
+    """
+    return _method("enumerate", start)
+
+
+def dense_to_ragged_batch(
+    batch_size: int, drop_remainder: bool = False, row_splits_dtype: Any = np.int64
+) -> Transformation:
+    """`Dataset.ragged_batch` as a transformation."""
+    return _method("ragged_batch", batch_size, drop_remainder, row_splits_dtype)
+
+
+def dense_to_sparse_batch(batch_size: int, row_shape: Any) -> Transformation:
+    """`Dataset.sparse_batch` as a transformation."""
+    return _method("sparse_batch", batch_size, row_shape)
+
+
+def group_by_window(
+    key_func: Callable[..., Any],
+    reduce_func: Callable[..., Any],
+    window_size: int | None = None,
+    window_size_func: Callable[..., Any] | None = None,
+) -> Transformation:
+    """`Dataset.group_by_window` as a transformation."""
+    return _method(
+        "group_by_window",
+        key_func,
+        reduce_func,
+        window_size=window_size,
+        window_size_func=window_size_func,
+    )
+
+
+def bucket_by_sequence_length(
+    element_length_func: Callable[..., Any],
+    bucket_boundaries: Sequence[int],
+    bucket_batch_sizes: Sequence[int],
+    padded_shapes: Any = None,
+    padding_values: Any = None,
+    pad_to_bucket_boundary: bool = False,
+    no_padding: bool = False,
+    drop_remainder: bool = False,
+) -> Transformation:
+    """`Dataset.bucket_by_sequence_length` as a transformation."""
+    return _method(
+        "bucket_by_sequence_length",
+        element_length_func,
+        bucket_boundaries,
+        bucket_batch_sizes,
+        padded_shapes=padded_shapes,
+        padding_values=padding_values,
+        pad_to_bucket_boundary=pad_to_bucket_boundary,
+        no_padding=no_padding,
+        drop_remainder=drop_remainder,
+    )
+
+
+def parallel_interleave(
+    map_func: Callable[..., Any],
+    cycle_length: int,
+    block_length: int = 1,
+    sloppy: bool | None = False,
+    buffer_output_elements: int | None = None,
+    prefetch_input_elements: int | None = None,
+) -> Transformation:
+    """`Dataset.interleave` with ``cycle_length`` parallel calls, ordered
+    unless ``sloppy``.
+
+    Example:
+        >>> f = parallel_interleave(lambda x: Dataset.from_tensors(x).repeat(2), 2)
+        >>> [int(x) for x in Dataset.range(2).apply(f)]
+        [0, 1, 0, 1]
+    """
+    return _method(
+        "interleave",
+        map_func,
+        cycle_length=cycle_length,
+        block_length=block_length,
+        num_parallel_calls=cycle_length,
+        deterministic=not sloppy,
+    )
+
+
+def shuffle_and_repeat(
+    buffer_size: int, count: int | None = None, seed: int | None = None
+) -> Transformation:
+    """``shuffle(buffer_size, seed).repeat(count)`` as a transformation."""
+
+    def apply(dataset: Dataset) -> Dataset:
+        return dataset.shuffle(buffer_size, seed=seed).repeat(count)
+
+    return apply
+
+
+def map_and_batch(
+    map_func: Callable[..., Any],
+    batch_size: int,
+    num_parallel_batches: int | None = None,
+    drop_remainder: bool = False,
+    num_parallel_calls: int | None = None,
+) -> Transformation:
+    """``map(map_func).batch(batch_size)`` as a transformation."""
+    calls = num_parallel_calls or num_parallel_batches
+
+    def apply(dataset: Dataset) -> Dataset:
+        mapped = dataset.map(map_func, num_parallel_calls=calls)
+        return mapped.batch(batch_size, drop_remainder=drop_remainder)
+
+    return apply
+
+
+def snapshot(
+    path: str,
+    compression: str | None = "AUTO",
+    reader_func: Callable[..., Any] | None = None,
+    shard_func: Callable[..., Any] | None = None,
+) -> Transformation:
+    """`Dataset.snapshot` as a transformation."""
+    return _method(
+        "snapshot",
+        path,
+        compression=compression,
+        reader_func=reader_func,
+        shard_func=shard_func,
+    )
+
+
+def save(
+    dataset: Dataset,
+    path: str,
+    compression: str | None = None,
+    shard_func: Callable[..., Any] | None = None,
+    checkpoint_args: Any = None,
+) -> None:
+    """`Dataset.save`."""
+    _method("save", path, compression=compression, shard_func=shard_func)(dataset)
+
+
+def load(
+    path: str,
+    element_spec: Any = None,
+    compression: str | None = None,
+    reader_func: Callable[..., Any] | None = None,
+) -> Dataset:
+    """`Dataset.load`."""
+    load_method = getattr(Dataset, "load", None)
+    if load_method is None:
+        raise NotImplementedError("`Dataset.load` is not available.")
+    return load_method(
+        path,
+        element_spec=element_spec,
+        compression=compression,
+        reader_func=reader_func,
+    )
+
+
+def cardinality(dataset: Dataset) -> int:
+    """`Dataset.cardinality`: -1 when infinite, -2 when unknown.
+
+    Example:
+        >>> cardinality(Dataset.range(4)), cardinality(Dataset.range(1).repeat())
+        (4, -1)
+    """
+    return dataset.cardinality()
+
+
+def assert_cardinality(expected_cardinality: int) -> Transformation:
+    """A transformation that declares the cardinality and checks it while
+    reading: `FailedPreconditionError` when the input has fewer or more
+    elements.
+
+    Example:
+        >>> ds = Dataset.range(3).filter(lambda x: True)
+        >>> ds.apply(assert_cardinality(3)).cardinality()
+        3
+    """
+
+    def apply(dataset: Dataset) -> Dataset:
+        node = AssertCardinalityNode((dataset._node,), int(expected_cardinality))
+        return dataset._chain(node)
+
+    return apply
+
+
+def get_single_element(dataset: Dataset) -> Any:
+    """`Dataset.get_single_element`."""
+    return dataset.get_single_element()
+
+
+def get_structure(dataset: Dataset) -> Any:
+    """The element spec of ``dataset``."""
+    return dataset.element_spec
+
+
+__all__ = [
+    "AUTOTUNE",
+    "Counter",
+    "CsvDataset",
+    "INFINITE_CARDINALITY",
+    "RandomDataset",
+    "UNKNOWN_CARDINALITY",
+    "assert_cardinality",
+    "bucket_by_sequence_length",
+    "cardinality",
+    "choose_from_datasets",
+    "dense_to_ragged_batch",
+    "dense_to_sparse_batch",
+    "enumerate_dataset",
+    "get_single_element",
+    "get_structure",
+    "group_by_window",
+    "ignore_errors",
+    "load",
+    "make_csv_dataset",
+    "map_and_batch",
+    "parallel_interleave",
+    "rejection_resample",
+    "sample_from_datasets",
+    "save",
+    "scan",
+    "shuffle_and_repeat",
+    "snapshot",
+    "take_while",
+    "unbatch",
+    "unique",
+]
