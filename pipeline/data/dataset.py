@@ -310,8 +310,9 @@ class Dataset(Transforms, Sampling, Grouping, Integrations):
         return Dataset(self._node, self._options.merge(options))
 
     def options(self) -> Options:
-        """The run options of this dataset."""
-        return self._options
+        """The run options of this dataset: a frozen copy (changing it raises
+        ValueError, as in TF; use ``with_options``)."""
+        return self._options.frozen()
 
     def explain(self, print_plan: bool = True) -> str:
         """The plan before and after optimization (printed, and returned).
