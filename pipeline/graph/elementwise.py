@@ -27,6 +27,7 @@ from pipeline.graph.base import (
     sample_output,
 )
 from pipeline.graph.failures import ElementFailure, user_error
+from pipeline.graph.memo import SampleMemo, memo_apply, probing
 from pipeline.graph.structure import spec_of
 from pipeline.types import TensorSpec
 
@@ -49,12 +50,23 @@ class MapNode(Node):
 
     def mapper(self) -> Callable[[Any, int], Any]:
         """``(element, index) -> output`` as one worker applies it."""
-        fn = self.fn
-        return lambda elem, index: apply_fn(fn, elem)
+        fn, memo = self.fn, self.memo()
+        return lambda elem, index: memo_apply(memo, fn, elem)
+
+    def memo(self) -> SampleMemo | None:
+        """Outputs computed for the element spec, used by the first run that
+        meets their elements (None for maps whose output depends on the run)."""
+        if type(self).mapper_for is not MapNode.mapper_for:
+            return None
+        memo = self.__dict__.get("_memo")
+        if memo is None:
+            memo = self.__dict__.setdefault("_memo", SampleMemo())
+        return memo
 
     def compute_spec(self) -> Any:
         mapper = self.mapper_for(IterContext())
-        out = sample_output(self, lambda elem: mapper(elem, 0))
+        with probing():  # outputs made here are kept, not computed again
+            out = sample_output(self, lambda elem: mapper(elem, 0))
         return None if out is None else spec_of(out)
 
     def args(self) -> dict[str, Any]:

@@ -4,8 +4,9 @@
   ``shard(1, 0)``, ``prefetch(0)`` and identity maps go away;
 - **map fusion**: ``map(f).map(g)`` becomes one ``map(f -> g)``;
 - **map vectorization**: ``map(f) -> batch(n)`` becomes
-  ``batch(n) -> vectorized_map(f)`` when a dry run of ``f`` on a sample element
-  under ``tracing()`` calls a vectorizable parser (``pipeline.io.vectorized``);
+  ``batch(n) -> vectorized_map(f)`` when ``f``'s code shows it only calls
+  parsers that take batches and arranges their results (``graph.batchable``;
+  ``f`` is never called to find out);
 - **slice gathering**: ``from_tensor_slices [-> shuffle] -> batch`` shuffles
   row indices and gathers each batch column by column (``graph.gather``);
 - **final prefetch**: a ``prefetch(AUTOTUNE)`` is added at the end.
@@ -24,14 +25,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from pipeline.graph.base import AUTOTUNE, Node, apply_fn, fn_label, sample_input
+from pipeline.graph.base import AUTOTUNE, Node, fn_label
 from pipeline.graph.batching import BatchNode
 from pipeline.graph.caching import PrefetchNode
-from pipeline.graph.elementwise import MapNode
+from pipeline.graph.elementwise import MapNode, SampleMemo, memo_apply
 from pipeline.graph.gather import gather_rewrite
 from pipeline.graph.slicing import RepeatNode, ShardNode, SkipNode, TakeNode
-from pipeline.graph.vectorize import VectorizedMapNode
-from pipeline.io.vectorized import tracing
+from pipeline.graph.vectorize import VectorizedMapNode, batchable
 
 _IDENTITY_CODE = (lambda x: x).__code__.co_code
 
@@ -112,15 +112,25 @@ def _is_identity(fn: Any) -> bool:
 
 
 class Fused:
-    """``g`` after ``f`` with tf.data's calling convention for each."""
+    """``g`` after ``f`` with tf.data's calling convention for each.
 
-    def __init__(self, f: Callable[..., Any], g: Callable[..., Any]) -> None:
-        self.f, self.g = f, g
+    ``memos`` are the fused maps' `SampleMemo`s: an output computed for an
+    element spec is used, not computed again.
+    """
+
+    def __init__(
+        self,
+        f: Callable[..., Any],
+        g: Callable[..., Any],
+        memos: tuple[SampleMemo | None, SampleMemo | None] = (None, None),
+    ) -> None:
+        self.f, self.g, self.memos = f, g, memos
+        self.parts = (f, g)
         self._pipeline_label = f"{fn_label(f)} -> {fn_label(g)}"
 
     def __call__(self, *args: Any) -> Any:
-        mid = apply_fn(self.f, args if len(args) != 1 else args[0])
-        return apply_fn(self.g, mid)
+        mid = memo_apply(self.memos[0], self.f, args if len(args) != 1 else args[0])
+        return memo_apply(self.memos[1], self.g, mid)
 
 
 def _fuse_maps(node: Node) -> Node:
@@ -129,7 +139,7 @@ def _fuse_maps(node: Node) -> Node:
     inner: MapNode = node.parents[0]  # type: ignore[assignment]
     return MapNode(
         inner.parents,
-        fn=Fused(inner.fn, node.fn),
+        fn=Fused(inner.fn, node.fn, (inner.memo(), node.memo())),
         num_parallel_calls=_first(node.num_parallel_calls, inner.num_parallel_calls),
         deterministic=_first(node.deterministic, inner.deterministic),
     )
@@ -155,22 +165,15 @@ def _vectorize(node: Node) -> Node:
 
 
 def uses_vectorizable_parser(node: MapNode) -> bool:
-    """Dry-run ``node.fn`` on a sample input element under ``tracing()``.
+    """Whether ``node.fn`` may run over whole batches (`batchable`: read from
+    its code, never by calling it, so it still runs once per element).
 
     Example:
         >>> from pipeline.graph.sources import RangeNode
         >>> uses_vectorizable_parser(MapNode((RangeNode((), 0, 2, 1),), fn=abs))
         False
     """
-    try:
-        elem = sample_input(node)
-        if elem is None:
-            return False
-        with tracing() as calls:
-            apply_fn(node.fn, elem)
-    except Exception:
-        return False
-    return bool(calls)
+    return batchable(node.fn)
 
 
 def plan_text(node: Node, indent: int = 0) -> str:

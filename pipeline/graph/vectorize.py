@@ -1,9 +1,12 @@
 """The rewritten ``batch(n) -> map(f under batch_mode())`` stage.
 
-``VectorizedMapNode`` maps batches. On the first batch of a run it computes
-both the batch-mode result and the per-element results stacked; it keeps
-batch mode only when they are equal (and batch mode did not raise), else it
-runs ``f`` element by element for the rest of the run.
+``VectorizedMapNode`` maps batches, calling ``f`` once per batch: each
+element goes through ``f`` once. The optimizer rewrites only functions that
+`batchable` accepts by reading their code (never by calling them): a parser
+that handles batches itself, or a function that only calls such parsers and
+picks or arranges their results (subscripts, tuples, dicts, ``zip``,
+``dict.pop``...). Arithmetic, comparisons and other calls, which may not be
+element-wise over a batch, keep the per-element map.
 
 Example:
     >>> from pipeline.graph.sources import RangeNode
@@ -25,9 +28,11 @@ from typing import Any
 import numpy as np
 
 from pipeline.graph.base import apply_fn
+from pipeline.graph.batchable import batchable as batchable
 from pipeline.graph.elementwise import MapNode
+from pipeline.graph.memo import results_equal as results_equal
 from pipeline.graph.stacking import stack_elements, unstack_element
-from pipeline.graph.structure import flatten, same_structure
+from pipeline.graph.structure import flatten
 from pipeline.io.vectorized import batch_mode
 from pipeline.types import SparseTensor
 
@@ -43,10 +48,16 @@ class VectorizedMapNode(MapNode):
 
 
 class BatchMapper:
-    """Applies ``fn`` to a batch; decides batch vs per-element on first use.
+    """Applies ``fn`` once to each batch, under ``batch_mode()``.
+
+    ``fn`` passed `batchable`, so the batch-mode result is the per-element
+    results stacked. As a guard, the first batch's result must look like a
+    batch (every leaf with the batch's length first); if it does not, this
+    batch and the rest run element by element (the only case where ``fn``
+    sees elements twice).
 
     Example:
-        >>> m = BatchMapper(lambda x: x.sum())  # not element-wise: falls back
+        >>> m = BatchMapper(lambda x: x.sum())  # not a batch: falls back
         >>> m(np.array([1, 2]), 0).tolist(), m.vectorized
         ([1, 2], False)
     """
@@ -73,41 +84,21 @@ class BatchMapper:
         return stack_elements([apply_fn(self.fn, e) for e in unstack_element(batch)])
 
     def _decide(self, batch: Any) -> Any:
-        expected = self._per_element(batch)
-        try:
-            got = self._batched(batch)
-        except Exception:
-            got = None
-        self.vectorized = got is not None and results_equal(got, expected)
-        return expected
+        got = self._batched(batch)
+        self.vectorized = _looks_batched(got, _batch_length(batch))
+        return got if self.vectorized else self._per_element(batch)
 
 
-def results_equal(a: Any, b: Any) -> bool:
-    """Whether two element structures hold equal leaves (dtype, shape, NaN-aware).
-
-    Example:
-        >>> nan = np.array([1.0, np.nan])
-        >>> results_equal({"x": nan}, {"x": nan.copy()})
-        True
-        >>> results_equal(np.array([1], np.int32), np.array([1], np.int64))
-        False
-    """
-    if not same_structure(a, b):
-        return False
-    return all(_leaf_equal(x, y) for x, y in zip(flatten(a), flatten(b)))
+def _batch_length(batch: Any) -> int:
+    return _leading(flatten(batch)[0])
 
 
-def _leaf_equal(x: Any, y: Any) -> bool:
-    if isinstance(x, SparseTensor) or isinstance(y, SparseTensor):
-        return (
-            isinstance(x, SparseTensor)
-            and isinstance(y, SparseTensor)
-            and x.values.dtype == y.values.dtype
-            and x == y
-        )
-    x, y = np.asarray(x), np.asarray(y)
-    if x.dtype != y.dtype or x.shape != y.shape:
-        return False
-    if x.dtype.kind in "fc":
-        return bool(np.array_equal(x, y, equal_nan=True))
-    return bool(np.array_equal(x, y))
+def _leading(leaf: Any) -> int:
+    if isinstance(leaf, SparseTensor):
+        return int(leaf.dense_shape[0]) if len(leaf.dense_shape) else -1
+    shape = np.shape(leaf)
+    return shape[0] if shape else -1
+
+
+def _looks_batched(result: Any, n: int) -> bool:
+    return all(_leading(leaf) == n for leaf in flatten(result))
