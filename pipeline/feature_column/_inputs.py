@@ -154,7 +154,8 @@ def dense_input(value: Any, key: str) -> Any:
     arr = _as_values(value)
     if arr.ndim == 0:
         raise InvalidArgumentError(
-            f"feature {key!r} must have a batch dimension, got a scalar {arr!r}",
+            f"Feature (key: {key}) cannot have rank 0: it must have a batch "
+            f"dimension, got a scalar {arr!r}",
         )
     return arr.reshape(-1, 1) if arr.ndim == 1 else arr
 

@@ -20,7 +20,12 @@ from typing import Any
 import numpy as np
 
 from pipeline import _kernels
-from pipeline.feature_column._base import CategoricalColumn, TransformCache, check_key
+from pipeline.feature_column._base import (
+    CategoricalColumn,
+    TransformCache,
+    check_key,
+    example_feature,
+)
 from pipeline.feature_column._inputs import Ragged, as_dtype, is_string_dtype, to_ragged
 
 __all__ = [
@@ -37,14 +42,18 @@ _TABLES: dict[Any, Any] = {}
 def _var_len_spec(key: str, dtype: np.dtype) -> dict[str, Any]:
     from pipeline.io import VarLenFeature
 
-    return {key: VarLenFeature(dtype)}
+    return {key: example_feature(VarLenFeature, dtype)}
 
 
-def input_ids(cache: TransformCache, key: str, string_column: bool) -> Ragged:
+def input_ids(
+    cache: TransformCache, key: str, string_column: bool, identity: bool = False
+) -> Ragged:
     """The raw feature ``key`` as ragged values, its dtype checked for the column.
 
     Raises:
-        ValueError: strings fed to an integer column or the reverse.
+        ValueError: TF's checks, in its order: an identity column given
+            non-integers; values neither strings nor integers; strings fed to
+            an integer column or the reverse.
     """
     ragged = to_ragged(cache.raw(key), missing=True)
     values = ragged.values
@@ -53,6 +62,15 @@ def input_ids(cache: TransformCache, key: str, string_column: bool) -> Ragged:
         or values.size == 0
         or isinstance(values[0], (bytes, str))
     )
+    if values.size and identity and (is_text or values.dtype.kind not in "iub"):
+        raise ValueError(
+            f"Invalid input, not integer. key: {key} dtype: {values.dtype}"
+        )
+    if values.size and not is_text and values.dtype.kind not in "iub":
+        raise ValueError(
+            f"Input tensors dtype must be string or integer. dtype: "
+            f"{values.dtype}, column_name: {key}"
+        )
     if string_column != is_text and values.size:
         want = "string" if string_column else "integer"
         raise ValueError(
@@ -60,10 +78,6 @@ def input_ids(cache: TransformCache, key: str, string_column: bool) -> Ragged:
             f"column dtype: {want}, tensor dtype: {values.dtype}"
         )
     if not string_column:
-        if values.dtype.kind not in "iub":
-            raise ValueError(
-                f"Invalid input, not integer. key: {key} dtype: {values.dtype}"
-            )
         ragged = ragged.with_values(values.astype(np.int64, copy=False))
     return ragged
 
@@ -103,7 +117,7 @@ class IdentityCategoricalColumn(CategoricalColumn):
         return _var_len_spec(self.key, np.dtype(np.int64))
 
     def _ids(self, cache: TransformCache) -> Ragged:
-        ragged = input_ids(cache, self.key, string_column=False)
+        ragged = input_ids(cache, self.key, string_column=False, identity=True)
         if self.default_value is None:
             return ragged
         v = ragged.values
@@ -221,14 +235,17 @@ def categorical_column_with_hash_bucket(
         A `HashedCategoricalColumn`.
 
     Raises:
-        ValueError: ``hash_bucket_size < 1`` or a non string/integer dtype.
+        ValueError: ``hash_bucket_size`` None or < 1, or a non string/integer
+            dtype.
 
     Example:
         >>> categorical_column_with_hash_bucket("vendor", 1000).num_buckets
         1000
     """
     check_key(key)
-    if hash_bucket_size is None or hash_bucket_size < 1:
+    if hash_bucket_size is None:
+        raise ValueError(f"hash_bucket_size must be set. key: {key}")
+    if hash_bucket_size < 1:
         raise ValueError(
             f"hash_bucket_size must be at least 1. hash_bucket_size: "
             f"{hash_bucket_size}, key: {key}"
@@ -238,7 +255,6 @@ def categorical_column_with_hash_bucket(
         raise ValueError(
             f"dtype must be string or integer. dtype: {dtype}, column_name: {key}"
         )
-    dtype = np.dtype(object) if dtype.kind == "O" else np.dtype(np.int64)
     return HashedCategoricalColumn(
         key=key, hash_bucket_size=int(hash_bucket_size), dtype=dtype
     )

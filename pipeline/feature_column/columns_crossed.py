@@ -23,7 +23,13 @@ from typing import Any
 import numpy as np
 
 from pipeline import _kernels
-from pipeline.feature_column._base import CategoricalColumn, TransformCache, check_key
+from pipeline.errors import InvalidArgumentError
+from pipeline.feature_column._base import (
+    CategoricalColumn,
+    TransformCache,
+    check_key,
+    example_feature,
+)
 from pipeline.feature_column._inputs import Ragged, as_dtype, to_ragged
 from pipeline.feature_column.columns_categorical import HashedCategoricalColumn
 from pipeline.types import SparseTensor
@@ -58,9 +64,14 @@ def _as_uint64(values: np.ndarray) -> np.ndarray:
 class CrossedColumn(CategoricalColumn):
     """Hashed feature cross; see `crossed_column`.
 
+    The name joins the sorted names of the leaf keys (a nested cross's own
+    keys, not its name), as TensorFlow's does.
+
     Example:
         >>> crossed_column(["b", "a"], 5).name
         'a_X_b'
+        >>> crossed_column([crossed_column(["d2", "c"], 5), "d1"], 5).name
+        'c_X_d1_X_d2'
     """
 
     _FIELDS = ("keys", "hash_bucket_size", "hash_key")
@@ -68,7 +79,7 @@ class CrossedColumn(CategoricalColumn):
     @property
     def name(self) -> str:
         """The column name (DenseFeatures orders columns by it)."""
-        names = [k if isinstance(k, str) else k.name for k in self.keys]
+        names = [k if isinstance(k, str) else k.name for k in _leaf_keys(self.keys)]
         return "_X_".join(sorted(names))
 
     @property
@@ -97,15 +108,20 @@ class CrossedColumn(CategoricalColumn):
                 group = dense if isinstance(raw, np.ndarray) else sparse
                 group.append(to_ragged(raw, missing=False))
             else:
-                sparse.append(cache.ids(key))
+                ids = cache.ids(key)
+                if ids.weights is not None:
+                    raise ValueError(
+                        "crossed_column does not support weight_tensor, but the "
+                        f"given column populates weight_tensor. Given column: "
+                        f"{key.name}"
+                    )
+                sparse.append(ids)
         return sparse + dense
 
     def _ids(self, cache: TransformCache) -> Ragged:
         inputs = self._inputs(cache)
         rows = {r.rows for r in inputs}
         if len(rows) != 1:
-            from pipeline.errors import InvalidArgumentError
-
             raise InvalidArgumentError(
                 f"crossed_column {self.name!r}: inputs have different batch sizes "
                 f"{sorted(rows)}"
@@ -193,49 +209,59 @@ class WeightedCategoricalColumn(CategoricalColumn):
 
     @property
     def parse_example_spec(self) -> dict[str, Any]:
-        """The ids' spec plus ``{weight_feature_key: VarLenFeature(dtype)}``."""
+        """The ids' spec plus ``{weight_feature_key: VarLenFeature(dtype)}``.
+
+        Raises:
+            ValueError: the weight key is also a key of the ids (TF's check).
+        """
         from pipeline.io import VarLenFeature
 
         spec = dict(self.categorical_column.parse_example_spec)
-        spec[self.weight_feature_key] = VarLenFeature(self.dtype)
+        if self.weight_feature_key in spec:
+            raise ValueError(
+                f"Parse config {self.weight_feature_key} already exists for "
+                f"{self.categorical_column.name}: the weights need a feature key of "
+                "their own"
+            )
+        spec[self.weight_feature_key] = example_feature(VarLenFeature, self.dtype)
         return spec
 
     def _values(self) -> tuple[Any, ...]:
         return (self.categorical_column, self.weight_feature_key, self.dtype.str)
 
     def _ids(self, cache: TransformCache) -> Ragged:
+        weights = self._weights(cache)
         ids = cache.ids(self.categorical_column)
+        if weights.shape[0] != ids.values.shape[0]:
+            raise InvalidArgumentError(
+                f"weighted column {self.name!r}: Incompatible shapes: "
+                f"{weights.shape[0]} weights in {self.weight_feature_key!r} for "
+                f"{ids.values.shape[0]} ids (Dimensions {weights.shape[0]} and "
+                f"{ids.values.shape[0]} are not compatible; weights pair with the "
+                "ids in order)"
+            )
+        return Ragged(ids.splits, ids.values, weights)
+
+    def _weights(self, cache: TransformCache) -> np.ndarray:
+        """The weight values in order, as TF pairs them with the ids.
+
+        A SparseTensor or ragged input gives its values; a dense input gives its
+        non-zero cells, row-major (TF drops the 0.0 cells).
+        """
         raw = cache.raw(self.weight_feature_key)
         if isinstance(raw, (SparseTensor, Ragged)):
-            weights = to_ragged(raw, missing=False)
+            values = to_ragged(raw, missing=False).values
         else:
-            weights = self._dense_weights(cache, raw)
-        if weights.values.shape[0] != ids.values.shape[0] or not np.array_equal(
-            weights.splits, ids.splits
-        ):
+            values = raw.reshape(-1)
+            if values.dtype.kind in "iufb":
+                values = values[values != 0]
+        values = np.asarray(values)
+        if values.dtype.kind not in "iufb":
             raise ValueError(
-                f"weighted column {self.name!r}: the weights of "
-                f"{self.weight_feature_key!r} do not line up with the ids "
-                f"({weights.values.shape[0]} weights for {ids.values.shape[0]} ids)"
+                f"Bad dtype, expected {self.dtype}, but got {values.dtype}: the "
+                f"weights {self.weight_feature_key!r} of {self.name!r} must be numbers"
             )
-        return Ragged(ids.splits, ids.values, weights.values.astype(np.float32))
-
-    def _dense_weights(self, cache: TransformCache, raw: np.ndarray) -> Ragged:
-        ids_raw = cache.raw(self.categorical_column.key)
-        if not isinstance(ids_raw, np.ndarray) or ids_raw.shape != raw.shape:
-            raise ValueError(
-                f"dense weights {self.weight_feature_key!r} need dense ids of the "
-                "same shape"
-            )
-        kept = to_ragged(ids_raw, missing=True)
-        from pipeline.feature_column._inputs import missing_mask
-
-        return Ragged(
-            kept.splits,
-            raw.reshape(raw.shape[0], -1)[
-                missing_mask(ids_raw.reshape(ids_raw.shape[0], -1))
-            ],
-        )
+        return values.astype(np.float32)
 
     @classmethod
     def _from_fields(cls, fields: dict[str, Any]) -> CategoricalColumn:
@@ -249,9 +275,11 @@ def weighted_categorical_column(
 ) -> WeightedCategoricalColumn:
     """Attaches per-value weights (from another feature) to a categorical column.
 
-    The weights feature has the same indices as the ids (a SparseTensor, or a
-    dense array of the ids' shape). An indicator sums the weights per id; an
-    embedding uses them in its combiner.
+    The weights pair with the ids in order, as in TensorFlow: a SparseTensor
+    (or ragged) weights feature gives its values, a dense one its non-zero
+    cells row-major; there must be one weight per id (dense ids drop their
+    missing cells first, sparse ids keep all). An indicator sums the weights
+    per id; an embedding or `LinearModel` uses them in its combiner.
 
     Args:
         categorical_column: the ids.
@@ -262,7 +290,10 @@ def weighted_categorical_column(
         A `WeightedCategoricalColumn`.
 
     Raises:
-        ValueError: a non float/integer dtype, or a bad column.
+        ValueError: a missing or non float/integer dtype, or a bad column. A
+            weight key equal to the ids' key fails in ``parse_example_spec``;
+            a weight count unequal to the id count raises InvalidArgumentError
+            when the column is used.
 
     Example:
         >>> import pipeline as pl
@@ -276,9 +307,9 @@ def weighted_categorical_column(
             f"categorical_column must be a categorical column. Given: "
             f"{categorical_column}"
         )
-    dtype = as_dtype(dtype)
-    if dtype.kind not in "iuf":
+    if dtype is None or as_dtype(dtype).kind not in "iuf":
         raise ValueError(f"dtype {dtype} is not convertible to float.")
+    dtype = as_dtype(dtype)
     return WeightedCategoricalColumn(
         categorical_column=categorical_column,
         weight_feature_key=weight_feature_key,

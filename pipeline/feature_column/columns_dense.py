@@ -55,8 +55,8 @@ class IndicatorColumn(DenseColumn):
 
     @property
     def variable_shape(self) -> tuple[int, ...]:
-        """The per-example output shape."""
-        return (self.categorical_column.num_buckets,)
+        """``(1, num_buckets)``, as TensorFlow states it (the output is 2-D)."""
+        return (1, self.categorical_column.num_buckets)
 
     @property
     def parse_example_spec(self) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from pipeline.feature_column._base import (
     DenseColumn,
     TransformCache,
     check_key,
+    example_feature,
 )
 from pipeline.feature_column._inputs import Ragged, as_dtype
 from pipeline.types import SparseTensor
@@ -109,7 +110,13 @@ class NumericColumn(DenseColumn):
         """``{key: FixedLenFeature(shape, dtype, default_value)}``."""
         from pipeline.io import FixedLenFeature
 
-        return {self.key: FixedLenFeature(self.shape, self.dtype, self.default_value)}
+        spec = example_feature(
+            FixedLenFeature,
+            self.dtype,
+            shape=self.shape,
+            default_value=self.default_value,
+        )
+        return {self.key: spec}
 
     def _values(self) -> tuple[Any, ...]:
         return (
@@ -137,8 +144,9 @@ class NumericColumn(DenseColumn):
         rows, width = out.shape[0], self.width
         if out.size != rows * width:
             raise InvalidArgumentError(
-                f"numeric column {self.key!r}: cannot reshape a feature of shape "
-                f"{out.shape} to [{rows}, {width}] (shape={self.shape})"
+                f"numeric column {self.key!r} (shape={self.shape}) cannot reshape "
+                f"its feature of shape {out.shape}: Cannot reshape a tensor with "
+                f"{out.size} elements to shape [{rows},{width}]"
             )
         return out.reshape(rows, width)
 
@@ -160,10 +168,12 @@ def _shape(shape: Any) -> tuple[int, ...]:
 
 
 def _default(default_value: Any, shape: tuple[int, ...], dtype: np.dtype, key: str):
+    """The default as nested tuples of ``shape`` (TF keeps the nesting)."""
     if default_value is None:
         return None
     arr = np.asarray(default_value)
-    if arr.dtype.kind not in "biuf":
+    ints_wanted = dtype.kind in "iu"
+    if arr.dtype.kind not in "biuf" or (ints_wanted and arr.dtype.kind == "f"):
         raise TypeError(
             f"default_value must be compatible with dtype. default_value: "
             f"{default_value}, dtype: {dtype}, key: {key}"
@@ -175,8 +185,13 @@ def _default(default_value: Any, shape: tuple[int, ...], dtype: np.dtype, key: s
             f"The shape of default_value must be equal to given shape. "
             f"default_value: {default_value}, shape: {shape}, key: {key}"
         )
-    cast = float if dtype.kind == "f" else int
-    return tuple(cast(v) for v in arr.reshape(-1).tolist())
+    return _nested(arr.tolist(), int if ints_wanted else float)
+
+
+def _nested(value: Any, cast: Callable[[Any], Any]) -> Any:
+    if isinstance(value, list):
+        return tuple(_nested(v, cast) for v in value)
+    return cast(value)
 
 
 def numeric_column(
@@ -192,8 +207,9 @@ def numeric_column(
         key: the feature name.
         shape: the per-example shape. Defaults to ``(1,)``.
         default_value: fills examples that lack the feature when parsing
-            ``tf.train.Example`` (a number or a nested list of ``shape``).
-            Defaults to None (the feature is required).
+            ``tf.train.Example`` (a number or a nested list of ``shape``; kept
+            as nested tuples of ``shape``). Must hold integers for an integer
+            ``dtype``. Defaults to None (the feature is required).
         dtype: the feature's dtype when parsed. Defaults to float32.
         normalizer_fn: applied to the raw feature before the float32 cast.
             Defaults to None. Use a module-level function or `Normalization` to
@@ -209,6 +225,8 @@ def numeric_column(
     Example:
         >>> numeric_column("x", shape=2, default_value=0.0).default_value
         (0.0, 0.0)
+        >>> numeric_column("x", shape=[1, 2], default_value=[[3, 2.0]]).default_value
+        ((3.0, 2.0),)
     """
     check_key(key)
     shape = _shape(shape)

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from pipeline.feature_column._base import CategoricalColumn
+from pipeline.feature_column.columns_crossed import WeightedCategoricalColumn
 from pipeline.feature_column.columns_dense import _check_embedding_args, _EmbeddingBase
 
 __all__ = ["SharedEmbeddingColumn", "shared_embeddings"]
@@ -87,7 +88,9 @@ def shared_embeddings(
         A list of `SharedEmbeddingColumn`, in the input order.
 
     Raises:
-        ValueError: no columns, a non-categorical column, or differing sizes.
+        ValueError: no columns, a non-categorical column, columns of different
+            kinds (a weighted column counts as the kind it weighs), or
+            differing sizes.
 
     Example:
         >>> import pipeline as pl
@@ -104,6 +107,7 @@ def shared_embeddings(
         raise ValueError(
             f"categorical_columns must be categorical columns. Given: {columns}"
         )
+    _check_same_type(columns)
     sizes = {c.num_buckets for c in columns}
     if len(sizes) != 1:
         raise ValueError(
@@ -129,3 +133,25 @@ def shared_embeddings(
         )
         for c in columns
     ]
+
+
+def _base_column(column: CategoricalColumn) -> CategoricalColumn:
+    """The column under any weighting (TF compares those kinds)."""
+    while isinstance(column, WeightedCategoricalColumn):
+        column = column.categorical_column
+    return column
+
+
+def _check_same_type(columns: Sequence[CategoricalColumn]) -> None:
+    """TF's check: every column of one kind, in name order against the first."""
+    ordered = sorted(columns, key=lambda c: c.name)
+    first = _base_column(ordered[0])
+    for column in ordered[1:]:
+        base = _base_column(column)
+        if not isinstance(base, type(first)):
+            raise ValueError(
+                "To use shared_embedding_column, all categorical_columns must have "
+                "the same type, or be weighted_categorical_column of the same type. "
+                f"Column {first.name!r} is a {type(first).__name__} but column "
+                f"{column.name!r} is a {type(base).__name__}."
+            )

@@ -104,25 +104,30 @@ def _check_oov(num_oov_buckets: int, default_value: Any, unset: Any) -> None:
 
 
 def _vocab_dtype(vocab: Sequence[Any], dtype: Any, key: str) -> np.dtype:
+    """The column dtype, with TF's checks in TF's order."""
     text = all(isinstance(v, (str, bytes)) for v in vocab)
     ints = all(
         isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in vocab
     )
     if not text and not ints:
         raise ValueError(
-            f"vocabulary_list must be all strings or all integers: {vocab}"
+            f"vocabulary dtype must be string or integer (all strings or all "
+            f"integers). vocabulary_list: {vocab}, column_name: {key}"
         )
     if dtype is None:
         return np.dtype(object) if text else np.dtype(np.int64)
     dtype = as_dtype(dtype)
-    if dtype.kind not in "Oiu":
-        raise ValueError(f"dtype {dtype} must be string or integer. key: {key}")
-    if (dtype.kind == "O") != text:
+    if (dtype.kind in "iu") == text:
+        kind = "string" if text else "integer"
         raise ValueError(
-            f"dtype {dtype} is not compatible with vocabulary_list {list(vocab)}. "
-            f"key: {key}"
+            f"dtype {dtype} and vocabulary dtype {kind} do not match, column_name: "
+            f"{key}"
         )
-    return np.dtype(object) if text else np.dtype(np.int64)
+    if dtype.kind not in "Oiu":
+        raise ValueError(
+            f"column_name: {key} dtype must be string or integer. dtype: {dtype}"
+        )
+    return dtype
 
 
 def categorical_column_with_vocabulary_list(
@@ -291,8 +296,9 @@ def categorical_column_with_vocabulary_file(
     _check_oov(num_oov_buckets, default_value, None)
     dtype = as_dtype(dtype)
     if dtype.kind not in "Oiu":
-        raise ValueError(f"dtype {dtype} must be string or integer. key: {key}")
-    dtype = np.dtype(object) if dtype.kind == "O" else np.dtype(np.int64)
+        raise ValueError(
+            f"column_name: {key} dtype must be string or integer. dtype: {dtype}"
+        )
     return VocabularyFileCategoricalColumn(
         key=key,
         vocabulary_file=str(vocabulary_file),

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from pipeline.errors import InvalidArgumentError
 from pipeline.feature_column import _combine
 from pipeline.feature_column._base import (
     CategoricalColumn,
@@ -30,6 +31,7 @@ from pipeline.feature_column._base import (
     TransformCache,
     check_rows,
     deserialize_feature_column,
+    normalize_columns,
     serialize_feature_column,
 )
 from pipeline.feature_column.columns_dense import _EmbeddingBase
@@ -223,15 +225,22 @@ class LinearModel(Layer):
     categorical column (including bucketized and crossed ones) has a weight
     table ``[num_buckets, units]`` read per id, combined per row with
     ``sparse_combiner``; gradients are ``IndexedSlices``. No one-hot matrix is
-    materialized. Weights and bias start at zero, as in TensorFlow.
+    materialized. Weights and bias start at zero, as in TensorFlow. A weighted
+    categorical column's weights (sparse or dense) multiply its ids' weights.
 
     Args:
-        feature_columns: categorical and dense columns.
+        feature_columns: categorical and dense columns (a bare column counts
+            as a list of one).
         units: the output width. Defaults to 1.
         sparse_combiner: ``"sum"`` (default), ``"mean"`` or ``"sqrtn"``.
         trainable: whether the weights train. Defaults to True.
         name: the layer name. Defaults to ``"linear_model"``.
         **kwargs: passed to ``Layer``.
+
+    Raises:
+        ValueError: no columns, a dict, a non-column item, duplicate names or
+            an unknown combiner; when called, InvalidArgumentError (a
+            ValueError) if the columns disagree on the batch size.
 
     Example:
         >>> import pipeline as pl
@@ -251,11 +260,12 @@ class LinearModel(Layer):
         **kwargs: Any,
     ) -> None:
         super().__init__(trainable=trainable, name=name, **kwargs)
-        columns = list(feature_columns)
+        columns = normalize_columns(feature_columns)
         for c in columns:
             if not isinstance(c, (CategoricalColumn, DenseColumn)):
                 raise ValueError(
-                    f"Items of feature_columns must be a FeatureColumn. Given: {c}"
+                    "Items of feature_columns must be either a DenseColumn or "
+                    f"CategoricalColumn. Given: {c}"
                 )
         if sparse_combiner not in _combine.COMBINERS:
             raise ValueError(
@@ -297,16 +307,22 @@ class LinearModel(Layer):
     def call(self, features: dict[str, Any], training: Any = None) -> Any:
         """``[batch, units]``: the weighted sum of every column, plus the bias."""
         cache = TransformCache(features)
-        total = None
+        total, rows = None, None
         for column in self._columns:
             weights = self._weights_by_name[column.name]
             if isinstance(column, CategoricalColumn):
+                ids = cache.ids(column)
+                check_rows(ids.rows, rows, column.name, InvalidArgumentError)
+                rows = ids.rows
                 entries = _combine.embedding_entries(
-                    cache.ids(column), self.sparse_combiner, column.num_buckets
+                    ids, self.sparse_combiner, column.num_buckets
                 )
                 part = self._sparse_sum(entries, weights)
             else:
-                part = ops.matmul(column._dense(cache), weights)
+                dense = column._dense(cache)
+                check_rows(dense.shape[0], rows, column.name, InvalidArgumentError)
+                rows = dense.shape[0]
+                part = ops.matmul(dense, weights)
             total = part if total is None else ops.add(total, part)
         return ops.add(total, self.bias)
 

@@ -22,6 +22,7 @@ from pipeline.feature_column._base import (
     FeatureColumn,
     TransformCache,
     check_rows,
+    normalize_columns,
 )
 from pipeline.feature_column._inputs import Ragged
 
@@ -38,8 +39,10 @@ __all__ = [
 def sorted_dense_columns(feature_columns: Iterable[Any]) -> list[DenseColumn]:
     """The columns in DenseFeatures' order (by ``name``), checked.
 
+    A bare column counts as a list of one, as in TF.
+
     Raises:
-        ValueError: no columns, a non-dense column, or a duplicate name.
+        ValueError: no columns, a dict, a non-dense column, or a duplicate name.
 
     Example:
         >>> import pipeline as pl
@@ -47,9 +50,7 @@ def sorted_dense_columns(feature_columns: Iterable[Any]) -> list[DenseColumn]:
         >>> [c.name for c in sorted_dense_columns(cols)]
         ['B', '_a', 'b']
     """
-    columns = list(feature_columns)
-    if not columns:
-        raise ValueError("Expected feature_columns to be iterable, found empty.")
+    columns = normalize_columns(feature_columns)
     for column in columns:
         if not isinstance(column, DenseColumn):
             raise ValueError(
@@ -57,16 +58,7 @@ def sorted_dense_columns(feature_columns: Iterable[Any]) -> list[DenseColumn]:
                 "categorical column with an embedding_column or indicator_column. "
                 f"Given: {column}"
             )
-    ordered = sorted(columns, key=lambda c: c.name)
-    for a, b in zip(ordered, ordered[1:]):
-        if a.name == b.name:
-            raise ValueError(
-                f"Duplicate feature column name found for columns: {a} and {b}. "
-                "This usually means that these columns refer to same base feature. "
-                "Either one must be discarded or a duplicated but renamed item must "
-                "be inserted in features dict."
-            )
-    return ordered
+    return sorted(columns, key=lambda c: c.name)
 
 
 def transform_dense(column: DenseColumn, features: dict[str, Any]) -> np.ndarray:
@@ -137,7 +129,8 @@ def make_parse_example_spec(feature_columns: Iterable[FeatureColumn]) -> dict[st
     """The ``parse_example`` spec the columns need (merged by feature key).
 
     Raises:
-        ValueError: two columns need the same key with different specs.
+        ValueError: an item that is not a column, or two columns needing the
+            same key with different specs.
 
     Example:
         >>> import pipeline as pl
@@ -147,6 +140,10 @@ def make_parse_example_spec(feature_columns: Iterable[FeatureColumn]) -> dict[st
     """
     spec: dict[str, Any] = {}
     for column in feature_columns:
+        if not isinstance(column, FeatureColumn):
+            raise ValueError(
+                f"All feature_columns must be FeatureColumn instances. Given: {column}"
+            )
         for key, value in column.parse_example_spec.items():
             if key in spec and repr(spec[key]) != repr(value):
                 raise ValueError(

@@ -23,8 +23,8 @@ def ids_of(column, value):
     [
         ({"vocabulary_list": []}, "non-empty"),
         ({"vocabulary_list": ["a", "a"]}, "Duplicate keys"),
-        ({"vocabulary_list": ["a"], "dtype": np.int64}, "not compatible"),
-        ({"vocabulary_list": [1], "dtype": "string"}, "not compatible"),
+        ({"vocabulary_list": ["a"], "dtype": np.int64}, "do not match"),  # TF's
+        ({"vocabulary_list": [1], "dtype": "string"}, "do not match"),
         ({"vocabulary_list": ["a"], "num_oov_buckets": -1}, "num_oov_buckets"),
         ({"vocabulary_list": ["a"], "num_oov_buckets": 2, "default_value": 0}, "both"),
         ({"vocabulary_list": ["a"], "dtype": np.float32}, "string or integer"),

@@ -97,14 +97,18 @@ def test_weighted_column():
     assert w.name == "k_weighted_by_kw" and w.num_buckets == 2
     with pytest.raises(ValueError, match="convertible to float"):
         fc.weighted_categorical_column(ids, "kw", dtype="string")
+    # Dense weights pair with the ids in order after TF drops their 0.0 cells.
     feats = {
         "k": np.array([[b"a", b"b"], [b"", b"b"]], dtype=object),
-        "kw": np.array([[0.5, 2.0], [9.0, 3.0]], np.float32),
+        "kw": np.array([[0.5, 2.0], [0.0, 3.0]], np.float32),
     }
     r = fc.transform_ids(w, feats)
     assert r.values.tolist() == [0, 1, 1] and r.weights.tolist() == [0.5, 2.0, 3.0]
     out = fc.transform_dense(fc.indicator_column(w), feats)
     assert out.tolist() == [[0.5, 2.0], [0.0, 3.0]]
+    feats["kw"] = np.array([[0.5, 2.0], [9.0, 3.0]], np.float32)  # 4 weights, 3 ids
+    with pytest.raises(pl.errors.InvalidArgumentError, match="4 weights .* 3 ids"):
+        fc.transform_ids(w, feats)
     config = json.loads(json.dumps(fc.serialize_feature_column(w)))
     assert fc.deserialize_feature_column(config) == w
 
