@@ -191,3 +191,26 @@ def spec_shapes(spec: Any) -> Any:
     if hasattr(shape, "as_list"):
         return None if shape.rank is None else tuple(shape.as_list())
     return None if shape is None else tuple(shape)
+
+
+def fill(api: Any, dims: Any, value: Any) -> Any:
+    """``tf.fill(dims, value)`` inside a dataset function, in either library."""
+    if is_tensorflow(api):
+        return api.fill(dims, value)
+    return np.full([int(d) for d in dims], value)
+
+
+def as_string(api: Any, value: Any) -> Any:
+    """``tf.strings.as_string(value)`` of a scalar, in either library."""
+    if is_tensorflow(api):
+        return api.strings.as_string(value)
+    return str(value).encode()
+
+
+def length(api: Any, value: Any, out_type: Any = np.int32) -> Any:
+    """``tf.shape(value, out_type)[0]`` (dense or sparse), in either library."""
+    if is_tensorflow(api):
+        return api.shape(value, out_type=out_type)[0]
+    if hasattr(value, "dense_shape"):
+        return np.dtype(out_type).type(value.dense_shape[0])
+    return np.dtype(out_type).type(np.shape(value)[0])
