@@ -1,0 +1,54 @@
+"""``fingerprint``: stable across processes, sensitive to every argument."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+
+import pipeline as pl
+from pipeline.graph.fingerprint import fingerprint
+
+D = pl.data.Dataset
+
+
+def test_same_definition_same_value_different_definition_other():
+    assert D.range(5).map(lambda x: x * 2).fingerprint() == (
+        D.range(5).map(lambda x: x * 2).fingerprint()
+    )
+    values = {
+        int(ds.fingerprint())
+        for ds in [
+            D.range(5),
+            D.range(6),
+            D.range(5).map(lambda x: x * 2),
+            D.range(5).map(lambda x: x * 3),
+            D.range(5).shuffle(3, seed=1),
+            D.range(5).shuffle(3, seed=2),
+            D.from_tensor_slices(np.array([1, 2])),
+            D.from_tensor_slices(np.array([1, 3])),
+        ]
+    }
+    assert len(values) == 8
+
+
+def test_closure_values_count():
+    def make(k):
+        return D.range(3).map(lambda x: x + k)
+
+    assert make(1).fingerprint() != make(2).fingerprint()
+    assert make(1).fingerprint() == make(1).fingerprint()
+
+
+def test_value_is_uint64_and_stable_across_processes():
+    value = fingerprint(D.range(7).batch(2)._node)
+    assert isinstance(value, np.uint64)
+    code = (
+        "import pipeline as pl; "
+        "print(int(pl.data.Dataset.range(7).batch(2).fingerprint()))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert int(out.stdout) == int(value)
