@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = [
+    "AlreadyExistsError",
     "DataLossError",
     "FailedPreconditionError",
     "InvalidArgumentError",
@@ -107,6 +108,16 @@ class NotFoundError(PipelineError, FileNotFoundError):
 
     Example:
         >>> issubclass(NotFoundError, FileNotFoundError)
+        True
+    """
+
+
+class AlreadyExistsError(PipelineError, FileExistsError):
+    """What an operation would create already exists (a cache file another
+    iterator is writing).
+
+    Example:
+        >>> issubclass(AlreadyExistsError, FileExistsError)
         True
     """
 

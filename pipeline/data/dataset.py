@@ -26,7 +26,7 @@ from pipeline.data.dataset_grouping import Grouping
 from pipeline.data.dataset_integrations import Integrations
 from pipeline.data.dataset_sampling import Sampling
 from pipeline.data.dataset_transforms import Transforms
-from pipeline.errors import InvalidArgumentError
+from pipeline.errors import InvalidArgumentError, NotFoundError
 from pipeline.executor import autotune
 from pipeline.executor.options import Options
 from pipeline.executor.runner import DatasetIterator, optimized
@@ -38,6 +38,7 @@ from pipeline.graph.optimize import plan_text
 from pipeline.graph.sources import (
     BlockSourceNode,
     GeneratorNode,
+    ListNode,
     RangeNode,
     TensorSlicesNode,
     TensorsNode,
@@ -45,11 +46,13 @@ from pipeline.graph.sources import (
 from pipeline.graph.structure import (
     flatten,
     flatten_up_to,
+    is_dataset_array,
     pack,
     to_element,
     to_input_structure,
+    to_leaf,
 )
-from pipeline.types import TensorSpec
+from pipeline.types import SparseTensor, TensorSpec
 
 INFINITE_CARDINALITY = INFINITE
 UNKNOWN_CARDINALITY = UNKNOWN
@@ -65,6 +68,9 @@ class Dataset(Transforms, Sampling, Grouping, Integrations):
         >>> [int(x) for x in Dataset.range(5).filter(lambda x: x % 2 == 0)]
         [0, 2, 4]
     """
+
+    #: Marks datasets held as values inside elements (``structure.is_dataset``).
+    _is_dataset = True
 
     def __init__(self, node: Node, options: Options | None = None) -> None:
         self._node = node
@@ -106,7 +112,13 @@ class Dataset(Transforms, Sampling, Grouping, Integrations):
             >>> list(Dataset.from_tensor_slices((["a", "b"], [1, 2])))
             [(b'a', np.int32(1)), (b'b', np.int32(2))]
         """
-        return Dataset(TensorSlicesNode((), to_input_structure(tensors)))
+        value = to_input_structure(tensors)
+        if any(
+            is_dataset_array(leaf) or isinstance(leaf, SparseTensor)
+            for leaf in flatten(value)
+        ):
+            return Dataset(ListNode((), _slices(value)))
+        return Dataset(TensorSlicesNode((), value))
 
     @staticmethod
     def from_generator(
@@ -168,7 +180,8 @@ class Dataset(Transforms, Sampling, Grouping, Integrations):
         """The files matching ``file_pattern`` (a glob or a list), as bytes.
 
         Sorted, then shuffled unless ``shuffle=False`` (a new order each
-        iteration, as tf.data). Raises `NotFoundError` when nothing matches.
+        iteration, as tf.data). When nothing matches, raises an error that is
+        both `InvalidArgumentError` (as TF) and `NotFoundError`.
 
         Example:
             >>> import os, tempfile
@@ -187,7 +200,12 @@ class Dataset(Transforms, Sampling, Grouping, Integrations):
             ]
         else:
             patterns = [_text(file_pattern)]
-        files = fs.expand(patterns)
+        try:
+            files = fs.expand(patterns)
+        except NotFoundError as e:
+            raise _NoFilesMatched(
+                f"No files matched pattern: {', '.join(patterns)} ({e})", path=e.path
+            ) from e
         ds = Dataset.from_tensor_slices(np.array([f.encode() for f in files], object))
         if shuffle is None or shuffle:
             ds = ds.shuffle(len(files), seed=seed)
@@ -206,8 +224,13 @@ class Dataset(Transforms, Sampling, Grouping, Integrations):
         if datasets is None and len(args) == 1:
             structure = args[0]
         leaves = flatten(structure)
-        if not leaves or not all(isinstance(d, Dataset) for d in leaves):
-            raise TypeError("`zip` takes a (nested) structure of Datasets.")
+        bad = [d for d in leaves if not isinstance(d, Dataset)]
+        if not leaves or bad:
+            kind = type(bad[0]).__name__ if bad else "an empty structure"
+            raise TypeError(
+                "Invalid input to `zip`: expected a (nested) structure of "
+                f"Datasets, found {kind}."
+            )
         return Dataset(ZipNode(tuple(d._node for d in leaves), structure))
 
     # inspection and iteration -------------------------------------------------
@@ -367,6 +390,37 @@ def _autotune_lines(plan: Node, options: Options) -> list[str]:
                 f"timings within {options.memory_budget_bytes // 2**20} MiB"
             )
     return ["autotune:", *lines] if lines else []
+
+
+class _NoFilesMatched(NotFoundError, InvalidArgumentError):
+    """``list_files`` matched nothing: TF's InvalidArgumentError, our NotFoundError."""
+
+
+def _slices(value: Any) -> tuple[Any, ...]:
+    """The slices of a structure holding arrays of datasets, as elements."""
+    leaves = flatten(value)
+    sizes = {_rows(leaf) for leaf in leaves}
+    if len(sizes) != 1:
+        raise InvalidArgumentError(
+            "Dimensions of the components do not match: all must have the "
+            f"same size along axis 0; got sizes {sorted(sizes)}."
+        )
+    rows = range(sizes.pop())
+    return tuple(pack(value, [_row(leaf, i) for leaf in leaves]) for i in rows)
+
+
+def _rows(leaf: Any) -> int:
+    if isinstance(leaf, SparseTensor):
+        return int(leaf.dense_shape[0]) if leaf.dense_shape.size else 0
+    return len(leaf) if np.ndim(leaf) else 0
+
+
+def _row(leaf: Any, i: int) -> Any:
+    """Row ``i`` of a leaf; a sparse row keeps the entries whose first index is i."""
+    if not isinstance(leaf, SparseTensor):
+        return to_leaf(leaf[i])
+    keep = leaf.indices[:, 0] == i
+    return SparseTensor(leaf.indices[keep, 1:], leaf.values[keep], leaf.dense_shape[1:])
 
 
 def _text(value: Any) -> str:

@@ -16,13 +16,25 @@ from typing import Any
 
 from pipeline.data.dataset_batching import (
     BatchingTransforms,
-    _callable,
-    _count,
     _positive,
+    check_unique_spec,
 )
-from pipeline.graph.base import AUTOTUNE, Node
+from pipeline.data.transform_args import (
+    callable_arg,
+    default_cycle_length,
+    integer,
+    shard_args,
+    shuffle_buffer,
+)
+from pipeline.errors import InvalidArgumentError
+from pipeline.graph.base import AUTOTUNE, Node, node_of
 from pipeline.graph.caching import CacheNode, PrefetchNode
-from pipeline.graph.combining import ConcatenateNode, FlatMapNode, InterleaveNode
+from pipeline.graph.combining import (
+    ConcatenateNode,
+    FlatMapNode,
+    InterleaveNode,
+    check_compatible,
+)
 from pipeline.graph.elementwise import (
     EnumerateNode,
     FilterNode,
@@ -32,7 +44,7 @@ from pipeline.graph.elementwise import (
     UniqueNode,
 )
 from pipeline.graph.recovery import IgnoreErrorsNode
-from pipeline.graph.shuffling import ShuffleNode
+from pipeline.graph.shuffling import ShuffleNode, fixed_order_seed
 from pipeline.graph.slicing import RepeatNode, ShardNode, SkipNode, TakeNode
 
 
@@ -69,7 +81,7 @@ class Transforms(BatchingTransforms):
         return self._chain(
             MapNode(
                 (self._node,),
-                fn=_callable("map_func", map_func),
+                fn=callable_arg("map_func", map_func),
                 num_parallel_calls=_parallel(num_parallel_calls),
                 deterministic=deterministic,
             )
@@ -96,7 +108,7 @@ class Transforms(BatchingTransforms):
         return self._chain(
             RandomMapNode(
                 (self._node,),
-                fn=_callable("map_func", map_func),
+                fn=callable_arg("map_func", map_func),
                 num_parallel_calls=_parallel(num_parallel_calls),
                 seed=seed,
             )
@@ -110,7 +122,9 @@ class Transforms(BatchingTransforms):
             >>> [int(x) for x in Dataset.range(4).filter(lambda x: x > 1)]
             [2, 3]
         """
-        return self._chain(FilterNode((self._node,), _callable("predicate", predicate)))
+        return self._chain(
+            FilterNode((self._node,), callable_arg("predicate", predicate))
+        )
 
     def take_while(self, predicate: Callable[..., Any], name: str | None = None) -> Any:
         """Elements up to (not including) the first for which ``predicate`` fails.
@@ -120,7 +134,7 @@ class Transforms(BatchingTransforms):
             >>> [int(x) for x in Dataset.range(9).take_while(lambda x: x < 3)]
             [0, 1, 2]
         """
-        node = TakeWhileNode((self._node,), _callable("predicate", predicate))
+        node = TakeWhileNode((self._node,), callable_arg("predicate", predicate))
         return self._chain(node)
 
     def unique(self, name: str | None = None) -> Any:
@@ -131,6 +145,7 @@ class Transforms(BatchingTransforms):
             >>> [int(x) for x in Dataset.from_tensor_slices([1, 2, 1, 3]).unique()]
             [1, 2, 3]
         """
+        check_unique_spec(self._node.element_spec())
         return self._chain(UniqueNode((self._node,)))
 
     def enumerate(self, start: int = 0, name: str | None = None) -> Any:
@@ -152,7 +167,7 @@ class Transforms(BatchingTransforms):
             >>> [int(v) for v in ds]
             [0, 0, 1]
         """
-        fn = _callable("map_func", map_func)
+        fn = callable_arg("map_func", map_func)
         return self._chain(FlatMapNode((self._node,), fn=fn))
 
     def interleave(
@@ -166,7 +181,8 @@ class Transforms(BatchingTransforms):
     ) -> Any:
         """Map elements to datasets and interleave them (TF's order).
 
-        ``cycle_length`` datasets are open at once; ``block_length``
+        ``cycle_length`` datasets are open at once (default: the CPU count, or
+        ``num_parallel_calls`` when smaller, as TF); ``block_length``
         consecutive elements come from each in turn.
 
         Example:
@@ -176,14 +192,12 @@ class Transforms(BatchingTransforms):
             >>> [int(v) for v in ds]
             [1, 2, 1, 2, 3, 3]
         """
-        from pipeline import _config
-
         if cycle_length is None or cycle_length == AUTOTUNE:
-            cycle_length = _config.num_threads()
+            cycle_length = default_cycle_length(num_parallel_calls)
         return self._chain(
             InterleaveNode(
                 (self._node,),
-                fn=_callable("map_func", map_func),
+                fn=callable_arg("map_func", map_func),
                 cycle_length=_positive("cycle_length", cycle_length),
                 block_length=_positive("block_length", block_length or 1),
                 num_parallel_calls=_parallel(num_parallel_calls),
@@ -200,74 +214,85 @@ class Transforms(BatchingTransforms):
     ) -> Any:
         """Shuffle with a buffer of ``buffer_size`` elements (uniform draws).
 
+        ``buffer_size`` must be positive (-2, TF's unknown cardinality, buffers
+        the whole input); otherwise `InvalidArgumentError`. With
+        ``reshuffle_each_iteration=False`` and no seed, one order is drawn for
+        this dataset and kept by every epoch and iterator, as TF.
+
         Example:
             >>> from pipeline.data.dataset import Dataset
             >>> sorted(int(x) for x in Dataset.range(5).shuffle(5, seed=1))
             [0, 1, 2, 3, 4]
         """
-        size = _positive("buffer_size", buffer_size)
-        node = ShuffleNode((self._node,), size, seed, bool(reshuffle_each_iteration))
+        size = shuffle_buffer(buffer_size)
+        reshuffle = bool(reshuffle_each_iteration)
+        node = ShuffleNode(
+            (self._node,), size, seed, reshuffle, fixed_order_seed(seed, reshuffle)
+        )
         return self._chain(node)
 
     def repeat(self, count: int | None = None, name: str | None = None) -> Any:
-        """Repeat ``count`` times (None or -1: forever).
+        """Repeat ``count`` times (None or negative: forever).
 
         Example:
             >>> from pipeline.data.dataset import Dataset
             >>> [int(x) for x in Dataset.range(2).repeat(2)]
             [0, 1, 0, 1]
         """
-        count = None if count is None else _count("count", count)
-        return self._chain(RepeatNode((self._node,), None if count == -1 else count))
+        count = None if count is None else integer("count", count)
+        forever = count is None or count < 0
+        return self._chain(RepeatNode((self._node,), None if forever else count))
 
     def take(self, count: int, name: str | None = None) -> Any:
-        """The first ``count`` elements (-1: all).
+        """The first ``count`` elements (negative: all).
 
         Example:
             >>> from pipeline.data.dataset import Dataset
             >>> [int(x) for x in Dataset.range(9).take(2)]
             [0, 1]
         """
-        return self._chain(TakeNode((self._node,), _count("count", count)))
+        count = integer("count", count)
+        return self._chain(TakeNode((self._node,), -1 if count < 0 else count))
 
     def skip(self, count: int, name: str | None = None) -> Any:
-        """All but the first ``count`` elements (-1: none).
+        """All but the first ``count`` elements (negative: none).
 
         Example:
             >>> from pipeline.data.dataset import Dataset
             >>> [int(x) for x in Dataset.range(4).skip(2)]
             [2, 3]
         """
-        return self._chain(SkipNode((self._node,), _count("count", count)))
+        count = integer("count", count)
+        return self._chain(SkipNode((self._node,), -1 if count < 0 else count))
 
     def shard(self, num_shards: int, index: int, name: str | None = None) -> Any:
         """Every ``num_shards``-th element, starting at ``index``.
+
+        `InvalidArgumentError` unless ``num_shards > 0`` and
+        ``0 <= index < num_shards``.
 
         Example:
             >>> from pipeline.data.dataset import Dataset
             >>> [int(x) for x in Dataset.range(7).shard(3, 1)]
             [1, 4]
         """
-        num = _positive("num_shards", num_shards)
-        if (
-            isinstance(index, bool)
-            or not isinstance(index, int)
-            or not 0 <= index < num
-        ):
-            raise ValueError(
-                f"`index` must be in [0, num_shards={num}). Received: index={index!r}"
-            )
-        return self._chain(ShardNode((self._node,), num, int(index)))
+        num, index = shard_args(num_shards, index)
+        return self._chain(ShardNode((self._node,), num, index))
 
     def concatenate(self, dataset: Any, name: str | None = None) -> Any:
         """This dataset's elements, then ``dataset``'s.
+
+        The two must have the same structure and dtypes (`TypeError` naming
+        both specs otherwise); differing shapes relax to unknown dimensions.
 
         Example:
             >>> from pipeline.data.dataset import Dataset
             >>> [int(x) for x in Dataset.range(2).concatenate(Dataset.range(5, 6))]
             [0, 1, 5]
         """
-        return self._chain(ConcatenateNode((self._node, dataset._node)))
+        node = node_of(dataset, "concatenate")
+        check_compatible(self._node.element_spec(), node.element_spec())
+        return self._chain(ConcatenateNode((self._node, node)))
 
     def cache(self, filename: str = "", name: str | None = None) -> Any:
         """Keep the elements of the first full pass, in memory or in ``filename``.
@@ -282,14 +307,23 @@ class Transforms(BatchingTransforms):
     def prefetch(self, buffer_size: int, name: str | None = None) -> Any:
         """Produce up to ``buffer_size`` elements ahead in a background thread.
 
+        ``None`` or -1 (``AUTOTUNE``) sizes the buffer automatically; below -1
+        is an `InvalidArgumentError`.
+
         Example:
             >>> from pipeline.data.dataset import Dataset
             >>> [int(x) for x in Dataset.range(3).prefetch(2)]
             [0, 1, 2]
         """
-        if buffer_size != AUTOTUNE:
-            _count("buffer_size", buffer_size)
-        return self._chain(PrefetchNode((self._node,), int(buffer_size)))
+        if buffer_size is None:
+            buffer_size = AUTOTUNE
+        size = integer("buffer_size", buffer_size)
+        if size < AUTOTUNE:
+            raise InvalidArgumentError(
+                "`buffer_size` must be >= 0, or -1 (AUTOTUNE) to tune it. "
+                f"Received: buffer_size={buffer_size!r}"
+            )
+        return self._chain(PrefetchNode((self._node,), size))
 
     def ignore_errors(
         self,

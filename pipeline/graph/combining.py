@@ -13,6 +13,8 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from pipeline.graph.base import (
     INFINITE,
     UNKNOWN,
@@ -25,7 +27,7 @@ from pipeline.graph.base import (
     sample_output,
 )
 from pipeline.graph.failures import ElementFailure
-from pipeline.graph.structure import merge_specs, pack
+from pipeline.graph.structure import flatten, merge_specs, pack, same_structure
 from pipeline.types import TensorSpec
 
 
@@ -41,10 +43,10 @@ class ZipNode(Node):
 
     def cardinality(self) -> int:
         cards = [p.cardinality() for p in self.parents]
+        if UNKNOWN in cards:
+            return UNKNOWN  # as TF: one unknown input makes the zip unknown
         finite = [c for c in cards if c >= 0]
-        if finite:
-            return min(finite)
-        return UNKNOWN if UNKNOWN in cards else INFINITE
+        return min(finite) if finite else INFINITE
 
     def compute_spec(self) -> Any:
         return pack(self.template, [p.element_spec() for p in self.parents])
@@ -64,6 +66,33 @@ class ZipIterator(NodeIterator):
             if isinstance(item, ElementFailure):
                 return item
         return pack(self.template, items)
+
+
+def check_compatible(a: Any, b: Any) -> None:
+    """`TypeError` unless element specs ``a`` and ``b`` have the same structure
+    and dtypes (shapes may differ), as TF's ``concatenate`` requires.
+
+    Example:
+        >>> check_compatible(TensorSpec((2,), "int64"), TensorSpec((3,), "int64"))
+        >>> check_compatible((TensorSpec((), "int64"),), TensorSpec((), "int64"))
+        Traceback (most recent call last):
+        ...
+        TypeError: Incompatible dataset elements: ...
+    """
+    if not (same_structure(a, b) and _same_kinds(a, b)):
+        raise TypeError(
+            f"Incompatible dataset elements: {a!r} vs. {b!r}: they have different "
+            "structures or types (keys and dtypes must match)."
+        )
+
+
+def _same_kinds(a: Any, b: Any) -> bool:
+    for x, y in zip(flatten(a), flatten(b)):
+        if type(x) is not type(y):
+            return False
+        if isinstance(x, TensorSpec) and np.dtype(x.dtype) != np.dtype(y.dtype):
+            return False
+    return True
 
 
 @dataclasses.dataclass(frozen=True, eq=False)

@@ -6,7 +6,8 @@ come from a PCG64 Generator seeded by the stage seed (the given ``seed`` or
 one derived from the run's root seed) and, when ``reshuffle_each_iteration``
 is set, the run number and the epoch path: each ``repeat`` epoch, and each new
 iterator over the same Dataset, has its own order (as in tf.data), and the
-sequence of orders is the same in every program run.
+sequence of orders is the same in every program run. Without a seed and
+without reshuffling, one order is drawn when the dataset is built and kept.
 
 Example:
     >>> from pipeline.graph.sources import RangeNode
@@ -19,6 +20,7 @@ Example:
 from __future__ import annotations
 
 import dataclasses
+import secrets
 from typing import Any
 
 import numpy as np
@@ -36,14 +38,41 @@ class ShuffleNode(Node):
     buffer_size: int = 1
     seed: int | None = None
     reshuffle_each_iteration: bool = True
+    #: The seed of the one order an unseeded, non-reshuffling shuffle keeps
+    #: (drawn when the dataset is built; see `fixed_order_seed`).
+    order_seed: int | None = dataclasses.field(default=None, repr=False)
     op = "shuffle"
     passes_elements = True
 
     def make_iterator(self, ctx: IterContext) -> NodeIterator:
-        seed = [ctx.node_seed(self, self.seed)]
+        seed = [self._stage_seed(ctx)]
         if self.reshuffle_each_iteration:
             seed += [ctx.run, *ctx.epoch]
         return ShuffleIterator(ctx.build(self.parents[0]), self.buffer_size, seed)
+
+    def _stage_seed(self, ctx: IterContext) -> int:
+        run_seeded = getattr(getattr(ctx, "options", None), "seed", None) is not None
+        if self.seed is None and self.order_seed is not None and not run_seeded:
+            return self.order_seed
+        return ctx.node_seed(self, self.seed)
+
+
+def fixed_order_seed(seed: int | None, reshuffle_each_iteration: bool) -> int | None:
+    """A fresh seed for a shuffle without ``seed`` that must not reshuffle.
+
+    tf.data keeps one order for such a shuffle across epochs and iterators
+    but draws a new one for each ``shuffle`` call; a run seed
+    (``Options(seed=...)``), when set, still decides it instead.
+
+    Example:
+        >>> fixed_order_seed(3, False) is None, fixed_order_seed(None, True) is None
+        (True, True)
+        >>> isinstance(fixed_order_seed(None, False), int)
+        True
+    """
+    if seed is not None or reshuffle_each_iteration:
+        return None
+    return secrets.randbits(62)
 
 
 class ShuffleIterator(NodeIterator):

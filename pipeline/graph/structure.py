@@ -3,9 +3,11 @@
 An element is a leaf or a structure of leaves. Structures are tuples (named
 tuples included) and dicts (insertion order kept); a list given as *input* is
 an array-like (as ``tf.convert_to_tensor`` reads it), and a list *returned* by a
-user function becomes a tuple (as tf.data does). Leaves are numpy scalars
-(``np.int64(3)``), ``bytes`` for scalar strings, numpy arrays (object arrays of
-``bytes`` for strings) or `pl.SparseTensor`.
+user function becomes a tuple at the top and an array below it (as tf.data
+does). Leaves are numpy scalars (``np.int64(3)``), ``bytes`` for scalar
+strings, numpy arrays (object arrays of ``bytes`` for strings),
+`pl.SparseTensor`, ``None`` and datasets (a dataset of datasets, as tf.data
+allows; their spec is a `DatasetSpec`).
 
 Example:
     >>> elem = {"a": np.int64(1), "b": (np.float32(2.0), b"x")}
@@ -23,11 +25,46 @@ from typing import Any
 import numpy as np
 
 from pipeline.errors import InvalidArgumentError
+from pipeline.graph.element_specs import DatasetSpec, NoneTensorSpec, is_dataset
 from pipeline.types import SparseTensor, TensorSpec
 
 _INT32_MIN, _INT32_MAX = -(2**31), 2**31 - 1
 #: Types that already are element leaves (numpy scalars, bytes).
 LEAF_TYPES = frozenset([bytes] + [np.dtype(c).type for c in "?bhilqBHILQefdgFDG"])
+
+
+def _datasets_array(value: Any) -> np.ndarray | None:
+    """A 1-D+ object array of datasets when ``value`` is a list/tuple of them."""
+    if not isinstance(value, (list, tuple)) or not value:
+        return None
+    items = [_datasets_array(v) if isinstance(v, (list, tuple)) else v for v in value]
+    if all(is_dataset(v) for v in items):
+        out = np.empty(len(items), dtype=object)
+        out[:] = items
+        return out
+    if all(isinstance(v, np.ndarray) for v in items):
+        shapes = {v.shape for v in items}
+        if len(shapes) == 1:
+            out = np.empty((len(items), *items[0].shape), dtype=object)
+            for i, v in enumerate(items):
+                out[i] = v
+            return out
+    return None
+
+
+def is_dataset_array(value: Any) -> bool:
+    """Whether ``value`` is a numpy object array of datasets.
+
+    Example:
+        >>> is_dataset_array(np.array([b"x"], dtype=object))
+        False
+    """
+    return (
+        isinstance(value, np.ndarray)
+        and value.dtype.kind == "O"
+        and value.size > 0
+        and is_dataset(value.flat[0])
+    )
 
 
 def is_structure(value: Any) -> bool:
@@ -175,8 +212,11 @@ def to_array(value: Any) -> np.ndarray | SparseTensor:
         >>> to_array([1, 2]).dtype, to_array(1.5).dtype, to_array(["a"]).tolist()
         (dtype('int32'), dtype('float32'), [b'a'])
     """
-    if isinstance(value, SparseTensor):
+    if value is None or isinstance(value, SparseTensor) or is_dataset(value):
         return value
+    datasets = _datasets_array(value)
+    if datasets is not None:
+        return datasets
     if isinstance(value, (np.ndarray, np.generic)):
         arr = np.asarray(value)
         if arr.dtype.kind == "O":
@@ -206,7 +246,9 @@ def _strings_to_bytes(arr: np.ndarray) -> np.ndarray:
 
 def _objects_to_bytes(arr: np.ndarray) -> np.ndarray:
     flat = arr.reshape(-1)
-    if all(isinstance(v, bytes) for v in flat):
+    if all(isinstance(v, bytes) for v in flat) or (
+        flat.size and all(is_dataset(v) for v in flat)
+    ):
         return arr
     if all(isinstance(v, (str, bytes)) for v in flat):
         return _strings_to_bytes(arr)
@@ -223,7 +265,7 @@ def to_leaf(value: Any) -> Any:
         >>> to_leaf(3), to_leaf("s"), to_leaf(np.array(2.0))
         (np.int32(3), b's', np.float64(2.0))
     """
-    if isinstance(value, (np.generic, bytes)):
+    if isinstance(value, (np.generic, bytes)) or value is None or is_dataset(value):
         return value
     if isinstance(value, np.ndarray) and value.ndim:
         return value if value.dtype.kind not in "US" else _strings_to_bytes(value)
@@ -234,24 +276,31 @@ def to_leaf(value: Any) -> Any:
 
 
 def to_element(value: Any) -> Any:
-    """Normalize a user value into an element (lists returned become tuples).
+    """Normalize a user value into an element.
+
+    A list at the top becomes a tuple; a list below it is one array (as
+    tf.data treats what a function returns).
 
     Example:
-        >>> to_element([1, {"a": 2.0}])
-        (np.int32(1), {'a': np.float32(2.0)})
+        >>> to_element([1, {"a": [2.0, 3.0]}])
+        (np.int32(1), {'a': array([2., 3.], dtype=float32)})
     """
+    if type(value) is list:
+        value = tuple(value)
+    return _element(value)
+
+
+def _element(value: Any) -> Any:
     kind = type(value)
     if kind in LEAF_TYPES:
         return value
     if kind is np.ndarray and value.ndim and value.dtype.kind not in "US":
         return value
-    if kind is list:
-        value = tuple(value)
     if isinstance(value, tuple):
-        items = [to_element(v) for v in value]
+        items = [_element(v) for v in value]
         return type(value)(*items) if hasattr(value, "_fields") else tuple(items)
     if isinstance(value, dict):
-        return type(value)((k, to_element(v)) for k, v in value.items())
+        return type(value)((k, _element(v)) for k, v in value.items())
     return to_leaf(value)
 
 
@@ -281,7 +330,13 @@ TensorSpec(shape=(2, 3), dtype=int64, name=None))
     if isinstance(value, bytes):
         return TensorSpec((), object)
     if isinstance(value, SparseTensor):
-        return TensorSpec((None,) * value.dense_shape.shape[0], value.values.dtype)
+        return TensorSpec(value.shape, value.values.dtype)
+    if value is None:
+        return NoneTensorSpec()
+    if is_dataset(value):
+        return DatasetSpec(value.element_spec)
+    if is_dataset_array(value):
+        return DatasetSpec(value.flat[0].element_spec, value.shape)
     arr = np.asarray(value)
     return TensorSpec(arr.shape, arr.dtype)
 
@@ -304,6 +359,8 @@ def merge_specs(a: TensorSpec, b: TensorSpec) -> TensorSpec:
         >>> merge_specs(TensorSpec((2, 3)), TensorSpec((2, 4))).shape
         (2, None)
     """
+    if not isinstance(a, TensorSpec):
+        return a
     if a.shape is None or b.shape is None or len(a.shape) != len(b.shape):
         return TensorSpec(None, a.dtype)
     return TensorSpec(

@@ -1,0 +1,121 @@
+"""Cases of tensorflow/python/data/kernel_tests/interleave_test.py."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+from conformance_support import assert_produces
+
+
+def _interleave_order(lists, cycle_length, block_length):
+    """The order TF's test states: slots filled from a queue of inputs; each
+    slot gives up to ``block_length`` items, an exhausted slot refills."""
+    pending = [iter(x) for x in lists]
+    slots = [pending.pop(0) if pending else None for _ in range(cycle_length)]
+    out = []
+    while any(s is not None for s in slots) or pending:
+        for i in range(cycle_length):
+            if slots[i] is None:
+                if not pending:
+                    continue
+                slots[i] = pending.pop(0)
+            for _ in range(block_length):
+                try:
+                    out.append(next(slots[i]))
+                except StopIteration:
+                    slots[i] = None
+                    break
+    return out
+
+
+def _repeat(values, count):
+    return [[v] * v for v in np.tile(values, count)]
+
+
+@pytest.mark.parametrize(
+    ("values", "cycle", "block", "expected"),
+    [
+        ([4, 5, 6], 1, 1, [4] * 4 + [5] * 5 + [6] * 6 + [4] * 4 + [5] * 5 + [6] * 6),
+        (
+            [4, 5, 6],
+            2,
+            1,
+            [4, 5, 4, 5, 4, 5, 4, 5, 5, 6, 6, 4, 6, 4, 6, 4, 6, 4, 6, 5, 6, 5, 6]
+            + [5, 6, 5, 6, 5, 6, 6],
+        ),
+        (
+            [4, 5, 6],
+            2,
+            3,
+            [4, 4, 4, 5, 5, 5, 4, 5, 5, 6, 6, 6, 4, 4, 4, 6, 6, 6, 4, 5, 5, 5, 6]
+            + [6, 6, 5, 5, 6, 6, 6],
+        ),
+        (
+            [4, 5, 6],
+            7,
+            2,
+            [4, 4, 5, 5, 6, 6, 4, 4, 5, 5, 6, 6, 4, 4, 5, 5, 6, 6, 4, 4, 5, 5, 6]
+            + [6, 5, 6, 6, 5, 6, 6],
+        ),
+        ([4, 0, 6], 2, 1, [4, 4, 6, 4, 6, 4, 6, 6, 4, 6, 4, 6, 4, 4, 6, 6, 6, 6, 6, 6]),
+    ],
+)
+def test_reference_order_matches_the_stated_sequences(values, cycle, block, expected):
+    assert _interleave_order(_repeat(values, 2), cycle, block) == expected
+
+
+@pytest.mark.parametrize(
+    ("values", "cycle", "block", "calls"),
+    [
+        ([4, 5, 6], 1, 3, None),
+        ([4, 5, 6], 1, 3, 1),
+        ([4, 5, 6], 2, 1, None),
+        ([4, 5, 6], 2, 1, 1),
+        ([4, 5, 6], 2, 1, 2),
+        ([4, 5, 6], 2, 3, None),
+        ([4, 5, 6], 2, 3, 1),
+        ([4, 5, 6], 2, 3, 2),
+        ([4, 5, 6], 7, 2, None),
+        ([4, 5, 6], 7, 2, 1),
+        ([4, 5, 6], 7, 2, 3),
+        ([4, 5, 6], 7, 2, 5),
+        ([4, 5, 6], 7, 2, 7),
+        ([], 2, 3, None),
+        ([0, 0, 0], 2, 3, None),
+        ([4, 0, 6], 2, 3, None),
+        ([4, 0, 6], 2, 3, 1),
+        ([4, 0, 6], 2, 3, 2),
+    ],
+)
+def test_interleave_dataset(api, values, cycle, block, calls):
+    D = api.data.Dataset
+    ds = (
+        D.from_tensor_slices(np.array(values, np.int64))
+        .repeat(2)
+        .interleave(lambda x: D.from_tensors(x).repeat(x), cycle, block, calls)
+    )
+    assert_produces(ds, _interleave_order(_repeat(values, 2), cycle, block))
+
+
+def test_interleave_of_mapped_datasets(api):
+    D = api.data.Dataset
+    ds = D.range(10).interleave(lambda x: D.from_tensor_slices([x, -x]), cycle_length=1)
+    assert_produces(ds, [v for i in range(10) for v in (i, -i)])
+
+
+def _expected_cycle(calls):
+    cpus = os.cpu_count() or 1
+    return cpus if calls is None else min(calls, cpus)
+
+
+@pytest.mark.parametrize("calls", [None, 1, 2])
+def test_default_cycle_length(api, calls):
+    D = api.data.Dataset
+    ds = D.range(8).interleave(
+        lambda x: D.from_tensors(x).repeat(3), num_parallel_calls=calls
+    )
+    cycle = _expected_cycle(calls)
+    lists = [[i] * 3 for i in range(8)]
+    assert_produces(ds, _interleave_order(lists, cycle, 1))
