@@ -22,7 +22,7 @@ from pipeline.data.parquet_dataset import ParquetDataset
 from pipeline.data.replicas import distribute
 from pipeline.data.text_dataset import FixedLengthRecordDataset, TextLineDataset
 from pipeline.data.tfrecord_dataset import TFRecordDataset
-from pipeline.executor.options import Options
+from pipeline.executor.options import Options, ThreadingOptions
 from pipeline.graph.base import AUTOTUNE
 from pipeline.graph.failures import ElementFailure
 
@@ -37,6 +37,7 @@ __all__ = [
     "ParquetDataset",
     "TFRecordDataset",
     "TextLineDataset",
+    "ThreadingOptions",
     "UNKNOWN_CARDINALITY",
     "distribute",
     "experimental",

@@ -21,6 +21,13 @@ import numpy as np
 
 from pipeline.data.csv_dataset import CsvDataset, make_csv_dataset
 from pipeline.data.dataset import INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Dataset
+from pipeline.executor.optional import Optional
+from pipeline.executor.options import (
+    AutotuneOptions,
+    DistributeOptions,
+    OptimizationOptions,
+    ThreadingOptions,
+)
 from pipeline.graph.base import AUTOTUNE
 from pipeline.graph.checks import AssertCardinalityNode
 
@@ -59,9 +66,10 @@ def sample_from_datasets(
 def choose_from_datasets(
     datasets: Sequence[Dataset],
     choice_dataset: Dataset,
-    stop_on_empty_dataset: bool = True,
+    stop_on_empty_dataset: bool = False,
 ) -> Dataset:
-    """`Dataset.choose_from_datasets`.
+    """`Dataset.choose_from_datasets`; as TF's experimental endpoint, an
+    exhausted dataset is skipped by default (``stop_on_empty_dataset=False``).
 
     Example:
         >>> choice = Dataset.from_tensor_slices(np.array([0, 0]))
@@ -326,6 +334,17 @@ def get_single_element(dataset: Dataset) -> Any:
     return dataset.get_single_element()
 
 
+def get_next_as_optional(iterator: Any) -> Optional:
+    """``iterator.get_next_as_optional()``: the next element, or an empty Optional.
+
+    Example:
+        >>> it = iter(Dataset.range(1))
+        >>> [get_next_as_optional(it).has_value() for _ in range(2)]
+        [True, False]
+    """
+    return iterator.get_next_as_optional()
+
+
 def get_structure(dataset: Dataset) -> Any:
     """The element spec of ``dataset``."""
     return dataset.element_spec
@@ -333,10 +352,15 @@ def get_structure(dataset: Dataset) -> Any:
 
 __all__ = [
     "AUTOTUNE",
+    "AutotuneOptions",
     "Counter",
     "CsvDataset",
+    "DistributeOptions",
     "INFINITE_CARDINALITY",
+    "OptimizationOptions",
+    "Optional",
     "RandomDataset",
+    "ThreadingOptions",
     "UNKNOWN_CARDINALITY",
     "assert_cardinality",
     "bucket_by_sequence_length",
@@ -345,6 +369,7 @@ __all__ = [
     "dense_to_ragged_batch",
     "dense_to_sparse_batch",
     "enumerate_dataset",
+    "get_next_as_optional",
     "get_single_element",
     "get_structure",
     "group_by_window",

@@ -26,6 +26,8 @@ import secrets
 import weakref
 from typing import Any
 
+from pipeline.errors import OutOfRangeError
+from pipeline.executor.optional import Optional
 from pipeline.executor.options import Options
 from pipeline.executor.plan import RunContext
 from pipeline.graph.base import Node, NodeIterator
@@ -117,6 +119,43 @@ class DatasetIterator:
     def next(self) -> Any:
         """The next element (``next(it)``)."""
         return next(self)
+
+    def get_next(self) -> Any:
+        """The next element; `OutOfRangeError` at the end (TF's ``get_next``).
+
+        Example:
+            >>> from pipeline.graph.sources import RangeNode
+            >>> it = DatasetIterator(RangeNode((), 0, 1, 1))
+            >>> int(it.get_next())
+            0
+            >>> it.get_next()
+            Traceback (most recent call last):
+            ...
+            pipeline.errors.OutOfRangeError: End of sequence
+        """
+        try:
+            return next(self)
+        except StopIteration:
+            raise OutOfRangeError("End of sequence") from None
+
+    def get_next_as_optional(self) -> Optional:
+        """The next element as an `Optional`, empty at the end of the data.
+
+        Example:
+            >>> from pipeline.graph.sources import RangeNode
+            >>> it = DatasetIterator(RangeNode((), 0, 1, 1))
+            >>> [it.get_next_as_optional().has_value() for _ in range(2)]
+            [True, False]
+        """
+        try:
+            return Optional(next(self), self.element_spec)
+        except StopIteration:
+            return Optional.empty(self.element_spec)
+
+    @property
+    def element_spec(self) -> Any:
+        """The spec of the elements (the dataset's ``element_spec``)."""
+        return self._plan.element_spec()
 
     def close(self) -> None:
         """Stop the run's threads; safe to call more than once."""
