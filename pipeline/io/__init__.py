@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pipeline.io.csv import decode_csv
 from pipeline.io.example import parse_example, parse_single_example
+from pipeline.io.example_features import RaggedFeature, SparseFeature
 from pipeline.io.example_message import (
     BytesList,
     Example,
@@ -12,6 +13,10 @@ from pipeline.io.example_message import (
     FloatList,
     Int64List,
     serialize_example,
+)
+from pipeline.io.example_sequence import (
+    parse_sequence_example,
+    parse_single_sequence_example,
 )
 from pipeline.io.example_spec import (
     FixedLenFeature,
@@ -30,12 +35,16 @@ __all__ = [
     "FixedLenSequenceFeature",
     "FloatList",
     "Int64List",
+    "RaggedFeature",
+    "SparseFeature",
     "TFRecordOptions",
     "TFRecordWriter",
     "VarLenFeature",
     "decode_csv",
     "load_spec",
     "parse_example",
+    "parse_sequence_example",
     "parse_single_example",
+    "parse_single_sequence_example",
     "serialize_example",
 ]

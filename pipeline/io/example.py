@@ -34,16 +34,28 @@ from pipeline.io.example_columns import (
     fill_sequence,
     fill_sparse,
 )
+from pipeline.io.example_features import RaggedFeature, SparseFeature
+from pipeline.io.example_ragged import batch_ragged, batch_sparse
 from pipeline.io.example_spec import (
     FixedLenFeature,
     FixedLenSequenceFeature,
     VarLenFeature,
+    check_fixed_shape,
 )
+from pipeline.ragged import RaggedTensor
 from pipeline.types import SparseTensor
 
-__all__ = ["parse_example", "parse_single_example"]
+__all__ = ["parse_example", "parse_lists", "parse_single_example"]
 
-Feature = FixedLenFeature | VarLenFeature | FixedLenSequenceFeature
+Feature = (
+    FixedLenFeature
+    | VarLenFeature
+    | FixedLenSequenceFeature
+    | SparseFeature
+    | RaggedFeature
+)
+_BASE = (FixedLenFeature, VarLenFeature, FixedLenSequenceFeature)
+_COMPOSITE = (SparseFeature, RaggedFeature)
 
 
 def _as_batch(serialized: Any) -> list[bytes] | np.ndarray:
@@ -73,18 +85,36 @@ def _record_bytes(record: Any) -> bytes:
 
 
 def _check_features(features: Mapping[str, Feature]) -> None:
+    """TF's up-front checks of a parse spec (ValueError, as TF's Python layer)."""
     if not isinstance(features, Mapping):
         raise InvalidArgumentError(
             f"`features` must be a dict of feature specs. Received: {features!r}"
         )
     for key, spec in features.items():
-        if not isinstance(
-            spec, (FixedLenFeature, VarLenFeature, FixedLenSequenceFeature)
-        ):
+        if not isinstance(spec, _BASE + _COMPOSITE):
             raise InvalidArgumentError(
                 f"Feature {key!r}: unsupported spec {spec!r} (use FixedLenFeature, "
-                "VarLenFeature or FixedLenSequenceFeature)"
+                "VarLenFeature, FixedLenSequenceFeature, SparseFeature or "
+                "RaggedFeature)"
             )
+        if isinstance(spec, FixedLenFeature):
+            check_fixed_shape(key, spec)
+        elif isinstance(spec, FixedLenSequenceFeature):
+            if not spec.allow_missing:
+                raise ValueError(
+                    "Unsupported: FixedLenSequenceFeature requires allow_missing "
+                    "to be True."
+                )
+            check_item_shape(key, spec)
+
+
+def check_item_shape(key: str, spec: FixedLenSequenceFeature) -> None:
+    """Raise TF's ValueError for a FixedLenSequenceFeature with unknown dims."""
+    if spec.shape is None or any(d is None for d in spec.shape):
+        raise ValueError(
+            f"All dimensions of shape for feature {key} need to be known but "
+            f"received {spec.shape}."
+        )
 
 
 def _malformed(records: list[bytes], index: int, offset: int) -> InvalidArgumentError:
@@ -102,24 +132,28 @@ def parse_example(
     features: Mapping[str, Feature],
     example_names: Any = None,
     name: str | None = None,
-) -> dict[str, np.ndarray | SparseTensor]:
+) -> dict[str, np.ndarray | SparseTensor | RaggedTensor]:
     """Parse a batch of serialized Examples, as ``tf.io.parse_example``.
 
     Args:
         serialized: a list or 1-D array of serialized ``tf.train.Example``
             records (bytes).
-        features: maps each output key to a `FixedLenFeature`, `VarLenFeature`
-            or `FixedLenSequenceFeature`.
-        example_names: accepted for TF compatibility; unused.
+        features: maps each output key to a `FixedLenFeature`, `VarLenFeature`,
+            `FixedLenSequenceFeature`, `SparseFeature` or `RaggedFeature`.
+        example_names: optional names of the records, used in error messages
+            (``Name: in1, Key: a, Index: 0. ...``); default ``<unknown>``.
         name: accepted for TF compatibility; unused.
 
     Returns:
-        A dict from key to a numpy array (dense) or a `SparseTensor`.
+        A dict from key to a numpy array (dense), a `SparseTensor` or a
+        `pipeline.RaggedTensor`.
 
     Raises:
+        ValueError: a spec TF rejects (a FixedLenFeature shape with None, a
+            FixedLenSequenceFeature without ``allow_missing``).
         InvalidArgumentError: a malformed record, a missing required feature, a
-            list of the wrong type or length; the message names the feature,
-            the record index and what was expected.
+            list of the wrong type or length; the message names the record,
+            the feature, the record index and what was expected.
 
     Example:
         >>> from pipeline.io.example_message import serialize_example
@@ -127,8 +161,68 @@ def parse_example(
         >>> parse_example(recs, {"t": VarLenFeature("string")})["t"].values.tolist()
         [b'a', b'b']
     """
-    plan = _plan(features)
     records = _as_batch(serialized)
+    try:
+        return _parse(records, features)
+    except InvalidArgumentError as err:
+        raise _named(err, example_names) from err
+
+
+def _parse(records: list, features: Mapping[str, Feature]) -> dict[str, Any]:
+    if not isinstance(features, Mapping) or not any(
+        isinstance(spec, _COMPOSITE) for spec in features.values()
+    ):
+        return _parse_base(records, features)
+    _check_features(features)
+    base = {k: s for k, s in features.items() if isinstance(s, _BASE)}
+    out = _parse_base(records, base) if base else {}
+    lists = parse_lists(records, _list_needs(features))
+    batch = len(records)
+    for key, spec in features.items():
+        if isinstance(spec, SparseFeature):
+            out[key] = batch_sparse(spec, lists, batch)
+        elif isinstance(spec, RaggedFeature):
+            out[key] = batch_ragged(key, spec, lists, batch)
+    return {key: out[key] for key in features}
+
+
+def _list_needs(features: Mapping[str, Feature]) -> dict[str, np.dtype]:
+    """The plain lists composite features read, with the dtype of each."""
+    needs: dict[str, np.dtype] = {}
+    for key, spec in features.items():
+        if isinstance(spec, SparseFeature):
+            needs[spec.value_key] = spec.dtype
+            needs.update((k, np.dtype(np.int64)) for k in spec.index_keys)
+        elif isinstance(spec, RaggedFeature):
+            value_key, *partition_keys = spec.keys(key)
+            needs[value_key] = spec.dtype
+            needs.update((k, np.dtype(np.int64)) for k in partition_keys)
+    return needs
+
+
+def parse_lists(
+    records: list, needs: Mapping[str, np.dtype]
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Each needed list of every record as ``(flat values, per-record splits)``.
+
+    Example:
+        >>> from pipeline.io.example_message import serialize_example
+        >>> recs = [serialize_example({"x": np.array([4, 5])}), b""]
+        >>> values, splits = parse_lists(recs, {"x": np.dtype(np.int64)})["x"]
+        >>> values.tolist(), splits.tolist()
+        ([4, 5], [0, 2, 2])
+    """
+    parsed = _parse_base(records, {k: VarLenFeature(d) for k, d in needs.items()})
+    out = {}
+    for key, sparse in parsed.items():
+        counts = np.bincount(sparse.indices[:, 0], minlength=len(records))
+        splits = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        out[key] = (sparse.values, splits)
+    return out
+
+
+def _parse_base(records: list, features: Mapping[str, Feature]) -> dict[str, Any]:
+    plan = _plan(features)
     kernel = _kernels.load("example")
     kind, count, start, stop, status, bad, offset = kernel.index_features(
         records, plan.encoded
@@ -143,6 +237,24 @@ def parse_example(
         else:
             out[key] = fill_sequence(loc, spec)
     return {key: out[key] for key in plan.keys} if plan.others else out
+
+
+def _named(err: InvalidArgumentError, names: Any) -> InvalidArgumentError:
+    """``err`` with TF's ``Name: <record name>, `` prefix (batch parsing)."""
+    message = err.message
+    if err.record_index is None or not message.startswith(("Key: ", "Feature: ")):
+        return err
+    record_name = "<unknown>"
+    if names is not None:
+        names = np.asarray(names).reshape(-1)
+        if err.record_index < names.size:
+            record_name = _text(names[err.record_index])
+    where = {k: v for k, v in vars(err).items() if k not in ("message", "args")}
+    return InvalidArgumentError(f"Name: {record_name}, {message}", **where)
+
+
+def _text(value: Any) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
 
 
 class _Plan:
@@ -178,13 +290,21 @@ def _plan(features: Mapping[str, Feature]) -> _Plan:
     if (
         plan is None
         or plan.key_tuple != tuple(features)
-        or plan.spec_tuple != tuple(features.values())
+        or not _same_specs(plan.spec_tuple, tuple(features.values()))
     ):
         plan = _Plan(features)
         if len(_PLANS) >= _MAX_PLANS:
             _PLANS.clear()
         _PLANS[id(features)] = plan
     return plan
+
+
+def _same_specs(old: tuple, new: tuple) -> bool:
+    """Whether two spec tuples match (a numpy default compares as a whole)."""
+    try:
+        return all(a is b or bool(a == b) for a, b in zip(old, new))
+    except ValueError:  # == of array defaults with more than one element
+        return False
 
 
 def parse_single_example(
@@ -202,7 +322,8 @@ def parse_single_example(
     Args:
         serialized: one serialized ``tf.train.Example`` (bytes).
         features: as in :func:`parse_example`.
-        example_names: accepted for TF compatibility; unused.
+        example_names: accepted for TF compatibility; TF's single-record
+            messages do not name the record, and neither do ours.
         name: accepted for TF compatibility; unused.
 
     Returns:
@@ -222,11 +343,33 @@ def parse_single_example(
         return parse_example(serialized, features)
     if isinstance(serialized, np.ndarray) and serialized.ndim == 0:
         serialized = serialized.item()
-    parsed = parse_example([_record_bytes(serialized)], features)
+    try:
+        parsed = _parse([_record_bytes(serialized)], features)
+    except InvalidArgumentError as err:
+        raise _single(err) from err
     return {key: _unbatch(value) for key, value in parsed.items()}
 
 
-def _unbatch(value: np.ndarray | SparseTensor) -> np.ndarray | SparseTensor:
+def _single(err: InvalidArgumentError) -> InvalidArgumentError:
+    """``err`` worded as TF's single-record parser words it."""
+    message, key = err.message, getattr(err, "feature", None)
+    prefix = f"Key: {key}, Index: 0.  "
+    if key is None or not message.startswith(prefix):
+        return err
+    rest = message[len(prefix) :]
+    if "values != expected" in rest:
+        message = f"Key: {key}.  Can't parse serialized Example: {rest}"
+    elif "multiple of stride length" in rest:
+        message = f"Error while parsing feature with key {key}: {rest}"
+    else:
+        return err
+    where = {k: v for k, v in vars(err).items() if k not in ("message", "args")}
+    return InvalidArgumentError(message, **where)
+
+
+def _unbatch(value: Any) -> Any:
     if isinstance(value, SparseTensor):
         return SparseTensor(value.indices[:, 1:], value.values, value.dense_shape[1:])
+    if isinstance(value, RaggedTensor):
+        return value[0]
     return value[0, ...]

@@ -33,10 +33,28 @@ from pipeline.io.example_spec import (
 )
 from pipeline.types import SparseTensor
 
-__all__ = ["DensePlan", "Located", "fill_dense_all", "fill_sequence", "fill_sparse"]
+__all__ = [
+    "DensePlan",
+    "Located",
+    "fill_dense_all",
+    "fill_sequence",
+    "fill_sparse",
+    "shape_text",
+]
 
 _STRING = np.dtype(object)
 _KIND_NAMES = {1: "string", 2: "float", 3: "int64"}
+_LIST_NAMES = {"string": "bytes", "float": "float", "int64": "int64"}
+
+
+def shape_text(shape: tuple) -> str:
+    """A shape as TF's messages write it: ``[?,2,1]``.
+
+    Example:
+        >>> shape_text(("?", 2, 1))
+        '[?,2,1]'
+    """
+    return "[" + ",".join(str(d) for d in shape) + "]"
 
 
 @dataclass
@@ -198,7 +216,7 @@ def _dense_error(kernel, status, row, key, spec, index, f) -> InvalidArgumentErr
     else:
         what = (
             f"Number of {dtype} values != expected.  Values size: {count} but "
-            f"output shape: {list(spec.shape)}"
+            f"output shape: {shape_text(spec.shape)}"
         )
     return InvalidArgumentError(
         f"Key: {key}, Index: {row}.  {what}", record_index=row, feature=key
@@ -259,8 +277,9 @@ def fill_sequence(loc: Located, spec: FixedLenSequenceFeature) -> np.ndarray:
         spec.dtype,
         loc.count % size != 0,
         lambda row: (
-            f"Number of values is not a multiple of the item size {size}.  "
-            f"Values size: {int(loc.count[row])}, item shape: {list(spec.shape)}"
+            f"Number of {_LIST_NAMES[tf_dtype_name(spec.dtype)]} values is not a "
+            f"multiple of stride length. Saw {int(loc.count[row])} values but "
+            f"output shape is: {shape_text(('?', *spec.shape))}"
         ),
     )
     if not spec.allow_missing:

@@ -25,6 +25,7 @@ __all__ = [
     "FixedLenFeature",
     "FixedLenSequenceFeature",
     "VarLenFeature",
+    "check_fixed_shape",
     "normalize_dtype",
     "tf_dtype_name",
 ]
@@ -83,15 +84,45 @@ def tf_dtype_name(dtype: np.dtype) -> str:
     return "float" if dtype == np.float32 else "int64"
 
 
-def _shape(shape: Any) -> tuple[int, ...]:
+def _shape(shape: Any) -> tuple[int | None, ...] | None:
+    """``shape`` as a tuple; None (and None dimensions) kept for parse to reject."""
     if shape is None:
-        return ()
+        return None
     if isinstance(shape, (int, np.integer)):
         return (int(shape),)
-    dims = tuple(int(d) for d in shape)
-    if any(d < 0 for d in dims):
+    if hasattr(shape, "as_list"):  # a TensorShape-like object
+        shape = None if getattr(shape, "rank", 0) is None else shape.as_list()
+        if shape is None:
+            return None
+    dims = tuple(None if d is None else int(d) for d in shape)
+    if any(d is not None and d < 0 for d in dims):
         raise InvalidArgumentError(f"Feature shape must be fully defined: {shape!r}")
     return dims
+
+
+def check_fixed_shape(key: str, spec: Any) -> None:
+    """Raise TF's ValueError for a FixedLenFeature shape with unknown parts.
+
+    Example:
+        >>> try:
+        ...     check_fixed_shape("a", FixedLenFeature([None, 2], "float32"))
+        ... except ValueError as e:
+        ...     print(str(e)[:46])
+        First dimension of shape for feature a unknown
+    """
+    shape = spec.shape
+    if shape is None:
+        raise ValueError(f"Missing shape for feature {key}. Received feature={spec!r}.")
+    if shape and shape[0] is None:
+        raise ValueError(
+            f"First dimension of shape for feature {key} unknown. Consider using "
+            f"FixedLenSequenceFeature. Received feature={spec!r}."
+        )
+    if any(d is None for d in shape):
+        raise ValueError(
+            f"All dimensions of shape for feature {key} need to be known but "
+            f"received {shape}."
+        )
 
 
 @dataclass(frozen=True)
@@ -124,8 +155,8 @@ class FixedLenFeature:
             >>> FixedLenFeature([2], "int64", 7).flat_default("k").tolist()
             [7, 7]
         """
-        if self.default_value is None:
-            return None
+        if self.default_value is None or np.size(self.default_value) == 0:
+            return None  # as TF, an empty default leaves the feature required
         cached = self.__dict__.get("_flat_default")
         if cached is None:
             array = default_array(self.default_value, self.dtype, self.shape, key)
@@ -218,8 +249,9 @@ def default_array(value: Any, dtype: np.dtype, shape: tuple[int, ...], key: str)
         flat = np.repeat(flat, size)
     if flat.size != size:
         raise InvalidArgumentError(
-            f"Feature {key!r}: default_value has {flat.size} values but the "
-            f"feature shape {list(shape)} needs {size}",
+            f"Feature {key!r}: Cannot reshape a tensor with {flat.size} elements "
+            f"to shape {list(shape)} ({size} elements): default_value does not "
+            "fit the feature shape",
         )
     return flat.reshape(shape)
 

@@ -1,0 +1,308 @@
+"""Parsing serialized tf.train.SequenceExample records, as ``tf.io`` does.
+
+A SequenceExample holds ``context`` (field 1, laid out as an Example's
+features, so the Example parser reads it as it is) and ``feature_lists``
+(field 2): for each key a list of Features, one per time step. Each wanted
+feature list is cut out of the record here, its steps are wrapped as one-key
+Examples and parsed by the same kernel as :func:`parse_example`, one kernel
+call per key for the whole batch.
+
+Output per sequence feature, for a batch of B with ``T_b`` steps in record b:
+
+* `FixedLenSequenceFeature` (shape S): dense ``[B, max T] + S``, zero padded,
+  and ``lengths[key] = [T_b]``.
+* `VarLenFeature`: a `SparseTensor` with indices ``[b, t, j]``.
+* `RaggedFeature`: a `RaggedTensor` ``[B, (T), ...]``, partitions applied per step.
+
+Example:
+    >>> rec = bytes.fromhex("120e0a0c0a016112070a051a030a0101")  # lists {"a": [[1]]}
+    >>> seq = {"a": VarLenFeature("int64")}
+    >>> _, lists, _ = parse_sequence_example([rec], sequence_features=seq)
+    >>> lists["a"].indices.tolist()
+    [[0, 0, 0]]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from pipeline.errors import InvalidArgumentError
+from pipeline.io import example as _example
+from pipeline.io.example_columns import shape_text
+from pipeline.io.example_features import RaggedFeature
+from pipeline.io.example_ragged import stack_units, unit_values
+from pipeline.io.example_sequence_wire import Steps, feature_lists, step_records
+from pipeline.io.example_spec import (
+    FixedLenFeature,
+    FixedLenSequenceFeature,
+    VarLenFeature,
+    tf_dtype_name,
+)
+from pipeline.ragged import RaggedTensor
+from pipeline.types import SparseTensor
+
+__all__ = ["parse_sequence_example", "parse_single_sequence_example"]
+
+_CONTEXT = (FixedLenFeature, VarLenFeature, RaggedFeature)
+_SEQUENCE = (FixedLenSequenceFeature, VarLenFeature, RaggedFeature)
+
+
+def _check_specs(context: Mapping, sequence: Mapping) -> None:
+    if not context and not sequence:
+        raise ValueError(
+            "Both `context_features` and `sequence_features` argument are None, "
+            "but at least one should have values."
+        )
+    for specs, allowed in ((context, _CONTEXT), (sequence, _SEQUENCE)):
+        for key, spec in specs.items():
+            if not isinstance(spec, allowed):
+                raise ValueError(
+                    f"Unsupported {type(spec).__name__} {spec!r} for key {key!r}"
+                )
+    for key, spec in sequence.items():
+        if isinstance(spec, FixedLenSequenceFeature):
+            _example.check_item_shape(key, spec)
+            if spec.default_value is not None:
+                raise ValueError(
+                    f"Value feature_list.dense_defaults[{key}] must be None"
+                )
+
+
+def _names(example_names: Any, batch: int) -> list[str]:
+    if example_names is None:
+        return ["<unknown>"] * batch
+    names = np.asarray(example_names, dtype=object).reshape(-1).tolist()
+    names = [
+        n.decode("utf-8", "replace") if isinstance(n, bytes) else str(n) for n in names
+    ]
+    return names + ["<unknown>"] * (batch - len(names))
+
+
+class _Batch:
+    """One batch being parsed: records, their names and their feature lists."""
+
+    def __init__(self, records: list, names: list[str], keys: set[str]) -> None:
+        self.records, self.names = records, names
+        self.lists = [
+            feature_lists(rec, keys, name) for rec, name in zip(records, names)
+        ]
+
+    def steps(self, key: str) -> Steps:
+        """Every step of ``key`` in the batch, with per-record step splits."""
+        return step_records(self.lists, key)
+
+    def parse_steps(
+        self, key: str, dtype: np.dtype
+    ) -> tuple[Steps, np.ndarray, np.ndarray]:
+        """``(steps, values, per-step value splits)`` of the list ``key``."""
+        steps = self.steps(key)
+        try:
+            lists = _example.parse_lists(steps.records, {key: dtype})
+        except InvalidArgumentError as err:
+            raise self._step_error(err, steps, key, dtype) from err
+        values, splits = lists[key]
+        return steps, values, splits
+
+    def _step_error(self, err, steps: Steps, key: str, dtype) -> InvalidArgumentError:
+        if err.record_index is None or "Data types don't match" not in err.message:
+            return err
+        b, t = steps.locate(err.record_index)
+        return InvalidArgumentError(
+            f"Name: {self.names[b]}, Feature list: {key}, Index: {t}.  Data types "
+            f"don't match. Expected type: {tf_dtype_name(dtype)}",
+            record_index=b,
+            feature=key,
+        )
+
+
+def _var_len(batch: _Batch, key: str, spec: VarLenFeature) -> SparseTensor:
+    steps, values, splits = batch.parse_steps(key, spec.dtype)
+    counts = np.diff(splits)
+    step_ids = np.repeat(np.arange(counts.size), counts)
+    b, t = steps.locate_all(step_ids)
+    j = np.arange(values.size) - np.repeat(splits[:-1], counts)
+    shape = [len(batch.records), steps.max_steps(), int(counts.max(initial=0))]
+    indices = np.stack([b, t, j], axis=1).astype(np.int64).reshape(-1, 3)
+    return SparseTensor(indices, values, np.array(shape, np.int64))
+
+
+def _fixed_len(batch: _Batch, key: str, spec: FixedLenSequenceFeature):
+    steps, values, splits = batch.parse_steps(key, spec.dtype)
+    size = int(np.prod(spec.shape))
+    if not spec.allow_missing and not steps.present.all():
+        b = int(np.argmin(steps.present))
+        raise InvalidArgumentError(
+            f"Name: {batch.names[b]}, Feature list '{key}' is required but could "
+            "not be found.  Did you mean to include it in "
+            "feature_list_dense_missing_assumed_empty or feature_list_dense_defaults?",
+            record_index=b,
+            feature=key,
+        )
+    _check_counts(batch, steps, np.diff(splits), size, key, spec)
+    nrec, width = len(batch.records), steps.max_steps()
+    pad = b"" if spec.dtype.kind == "O" else 0
+    out = np.full((nrec, width * size), pad, dtype=spec.dtype)
+    lengths = np.diff(steps.splits)
+    out[np.arange(width * size)[None, :] < (lengths * size)[:, None]] = values
+    return out.reshape((nrec, width, *spec.shape)), lengths.astype(np.int64)
+
+
+def _check_counts(batch, steps, counts, size, key, spec) -> None:
+    """TF's errors for a record whose steps do not each hold ``size`` values."""
+    for b in range(len(batch.records)):
+        lo, hi = int(steps.splits[b]), int(steps.splits[b + 1])
+        total = int(counts[lo:hi].sum())
+        if size and total % size:
+            raise InvalidArgumentError(
+                f"Feature list '{key}' has an unexpected number of values.  Total "
+                f"values size: {total} is not consistent with output shape: "
+                f"{shape_text(('?', *spec.shape))}",
+                record_index=b,
+                feature=key,
+            )
+        bad = np.flatnonzero(counts[lo:hi] != size)
+        if bad.size:
+            t = int(bad[0])
+            raise InvalidArgumentError(
+                f"Name: {batch.names[b]}, Key: {key}, Index: {t}.  Number of values "
+                f"!= expected.  values size: {int(counts[lo + t])} but output "
+                f"shape: {shape_text(spec.shape)}",
+                record_index=b,
+                feature=key,
+            )
+
+
+def _ragged(batch: _Batch, key: str, spec: RaggedFeature) -> RaggedTensor:
+    keys = spec.keys(key)
+    lists, first = {}, None
+    for k in dict.fromkeys(keys):
+        dtype = spec.dtype if k == keys[0] else np.dtype(np.int64)
+        steps, values, splits = batch.parse_steps(k, dtype)
+        if first is None:
+            first = steps
+        elif not np.array_equal(steps.splits, first.splits):
+            raise InvalidArgumentError(
+                f"Feature {key}: values and partitions are not aligned", feature=key
+            )
+        lists[k] = (values, splits)
+    dtype = spec.row_splits_dtype
+    if not spec.partitions:
+        values, splits = lists[keys[0]]
+        inner = RaggedTensor(values, splits.astype(dtype))
+        return RaggedTensor(inner, first.splits.astype(dtype))
+    template = unit_values(spec, key, lists, None)
+    units = [unit_values(spec, key, lists, s) for s in range(first.count)]
+    records = [
+        stack_units(units[first.splits[b] : first.splits[b + 1]], template, dtype)
+        for b in range(len(batch.records))
+    ]
+    return stack_units(records, stack_units([], template, dtype), dtype)
+
+
+def _sequence(batch: _Batch, sequence: Mapping) -> tuple[dict, dict]:
+    lists: dict[str, Any] = {}
+    lengths: dict[str, np.ndarray] = {}
+    for key, spec in sequence.items():
+        if isinstance(spec, FixedLenSequenceFeature):
+            lists[key], lengths[key] = _fixed_len(batch, key, spec)
+        elif isinstance(spec, VarLenFeature):
+            lists[key] = _var_len(batch, key, spec)
+        else:
+            lists[key] = _ragged(batch, key, spec)
+    return lists, lengths
+
+
+def _wanted(sequence: Mapping) -> set[str]:
+    keys: set[str] = set()
+    for key, spec in sequence.items():
+        keys.update(spec.keys(key) if isinstance(spec, RaggedFeature) else [key])
+    return keys
+
+
+def _parse(records: list, context, sequence, names: list[str]):
+    context, sequence = dict(context or {}), dict(sequence or {})
+    _check_specs(context, sequence)
+    batch = _Batch(records, names, _wanted(sequence))
+    ctx = {}
+    if context:
+        try:
+            ctx = _example._parse(records, context)
+        except InvalidArgumentError as err:
+            raise _example._named(err, names) from err
+    lists, lengths = _sequence(batch, sequence)
+    return ctx, lists, lengths
+
+
+def parse_sequence_example(
+    serialized: Any,
+    context_features: Mapping[str, Any] | None = None,
+    sequence_features: Mapping[str, Any] | None = None,
+    example_names: Any = None,
+    name: str | None = None,
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, np.ndarray]]:
+    """Parse a batch of serialized SequenceExamples (``tf.io.parse_sequence_example``).
+
+    Args:
+        serialized: a list or 1-D array of serialized ``tf.train.SequenceExample``
+            records (bytes).
+        context_features: maps keys of the context to a `FixedLenFeature`,
+            `VarLenFeature` or `RaggedFeature`; default none.
+        sequence_features: maps keys of the feature lists to a
+            `FixedLenSequenceFeature`, `VarLenFeature` or `RaggedFeature`;
+            default none.
+        example_names: optional names of the records for error messages.
+        name: accepted for TF compatibility; unused.
+
+    Returns:
+        ``(context, feature_lists, lengths)``: dicts of parsed values, and the
+        number of steps of each `FixedLenSequenceFeature` in each record.
+
+    Raises:
+        ValueError: no features, or a spec of a kind TF does not allow there.
+        InvalidArgumentError: a malformed record, a missing required feature
+            list, a step of the wrong type or size; the message names the
+            record, the feature list and the step.
+
+    Example:
+        >>> rec = bytes.fromhex("120e0a0c0a016112070a051a030a0101")  # {"a": [[1]]}
+        >>> seq = {"a": FixedLenSequenceFeature([], "int64")}
+        >>> _, lists, lengths = parse_sequence_example([rec, rec], None, seq)
+        >>> lists["a"].tolist(), lengths["a"].tolist()
+        ([[1], [1]], [1, 1])
+    """
+    records = _example._as_batch(serialized)
+    names = _names(example_names, len(records))
+    return _parse(records, context_features, sequence_features, names)
+
+
+def parse_single_sequence_example(
+    serialized: Any,
+    context_features: Mapping[str, Any] | None = None,
+    sequence_features: Mapping[str, Any] | None = None,
+    example_name: Any = None,
+    name: str | None = None,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Parse one serialized SequenceExample (``tf.io.parse_single_sequence_example``).
+
+    As :func:`parse_sequence_example` without the batch dimension: a
+    `FixedLenSequenceFeature` gives ``[T] + shape``, a `VarLenFeature` a
+    `SparseTensor` with indices ``[t, j]``.
+
+    Example:
+        >>> rec = bytes.fromhex("120e0a0c0a016112070a051a030a0101")  # {"a": [[1]]}
+        >>> seq = {"a": VarLenFeature("int64")}
+        >>> parse_single_sequence_example(rec, sequence_features=seq)[1]["a"].shape
+        (1, 1)
+    """
+    if isinstance(serialized, np.ndarray) and serialized.ndim == 0:
+        serialized = serialized.item()
+    records = [_example._record_bytes(serialized)]
+    names = _names(None if example_name is None else [example_name], 1)
+    ctx, lists, _ = _parse(records, context_features, sequence_features, names)
+    return (
+        {k: _example._unbatch(v) for k, v in ctx.items()},
+        {k: _example._unbatch(v) for k, v in lists.items()},
+    )

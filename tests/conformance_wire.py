@@ -1,0 +1,96 @@
+"""Serialized tf.train.Example / SequenceExample bytes, written by hand.
+
+The ported parsing cases build their inputs with these, so one input works
+for both libraries with no protobuf class from either. Features are given as
+``("int64" | "float" | "bytes", values)`` pairs or ``None`` (a Feature with
+no list set).
+
+Example:
+    >>> example({"a": int64_feature([1])}).hex()
+    '0a0c0a0a0a016112051a030a0101'
+"""
+
+from __future__ import annotations
+
+import struct
+from typing import Any
+
+Feature = tuple[str, list] | None
+
+
+def _varint(value: int) -> bytes:
+    value &= (1 << 64) - 1
+    out = bytearray()
+    while value > 0x7F:
+        out.append((value & 0x7F) | 0x80)
+        value >>= 7
+    out.append(value)
+    return bytes(out)
+
+
+def _field(number: int, payload: bytes) -> bytes:
+    return _varint(number << 3 | 2) + _varint(len(payload)) + payload
+
+
+def int64_feature(values: list[int]) -> Feature:
+    """A Feature holding an Int64List."""
+    return ("int64", list(values))
+
+
+def float_feature(values: list[float]) -> Feature:
+    """A Feature holding a FloatList."""
+    return ("float", list(values))
+
+
+def bytes_feature(values: list[Any]) -> Feature:
+    """A Feature holding a BytesList (str values are UTF-8 encoded)."""
+    return ("bytes", [v.encode() if isinstance(v, str) else bytes(v) for v in values])
+
+
+def empty_feature() -> Feature:
+    """A Feature with no list set."""
+    return None
+
+
+def feature_bytes(feature: Feature) -> bytes:
+    """The wire bytes of one Feature message."""
+    if feature is None:
+        return b""
+    kind, values = feature
+    if kind == "bytes":
+        return _field(1, b"".join(_field(1, v) for v in values))
+    if kind == "float":
+        packed = struct.pack(f"<{len(values)}f", *values)
+        return _field(2, _field(1, packed) if values else b"")
+    packed = b"".join(_varint(int(v)) for v in values)
+    return _field(3, _field(1, packed) if values else b"")
+
+
+def features_bytes(features: dict[str, Feature]) -> bytes:
+    """The wire bytes of a Features message (a map of key to Feature)."""
+    return b"".join(
+        _field(1, _field(1, key.encode()) + _field(2, feature_bytes(f)))
+        for key, f in features.items()
+    )
+
+
+def example(features: dict[str, Feature] | None = None) -> bytes:
+    """A serialized Example."""
+    return _field(1, features_bytes(features or {}))
+
+
+def sequence_example(
+    context: dict[str, Feature] | None = None,
+    feature_lists: dict[str, list[Feature]] | None = None,
+) -> bytes:
+    """A serialized SequenceExample with ``context`` and ``feature_lists``."""
+    out = b""
+    if context is not None:
+        out += _field(1, features_bytes(context))
+    if feature_lists is not None:
+        entries = b""
+        for key, steps in feature_lists.items():
+            body = b"".join(_field(1, feature_bytes(f)) for f in steps)
+            entries += _field(1, _field(1, key.encode()) + _field(2, body))
+        out += _field(2, entries)
+    return out
