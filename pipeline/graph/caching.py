@@ -3,7 +3,9 @@
 The memory cache belongs to the dataset: the first pass that reads the input
 to the end fills it, later passes (a ``repeat`` epoch, another iterator) read
 it. A file cache is written to a temporary name and renamed when complete;
-when the file exists, it is read and the input is not touched.
+when the file exists, it is read and the input is not touched. The file is
+data only (see `pipeline.graph.cache_file`), and one writer at a time holds
+its lock file (`AlreadyExistsError` for a second).
 
 Example:
     >>> from pipeline.graph.sources import RangeNode
@@ -16,11 +18,16 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import pickle
 import threading
 from typing import Any
 
 from pipeline.graph.base import IterContext, Node, NodeIterator
+from pipeline.graph.cache_file import (
+    acquire_lock,
+    read_cache,
+    release_lock,
+    write_cache,
+)
 from pipeline.graph.failures import ElementFailure
 
 
@@ -51,7 +58,8 @@ class CacheNode(Node):
     def make_iterator(self, ctx: IterContext) -> NodeIterator:
         if self.filename:
             if os.path.exists(self.filename):
-                return CachedIterator(_read_file(self.filename))
+                spec = self.parents[0].element_spec()
+                return CachedIterator(read_cache(self.filename, spec))
         elif self.store.elements is not None:
             return CachedIterator(self.store.elements)
         return FillingIterator(ctx.build(self.parents[0]), self)
@@ -59,23 +67,11 @@ class CacheNode(Node):
     def complete(self, elements: list[Any]) -> None:
         """Record a full pass."""
         if self.filename:
-            _write_file(self.filename, elements)
+            write_cache(self.filename, elements)
         else:
             with self.store.lock:
                 if self.store.elements is None:
                     self.store.elements = elements
-
-
-def _read_file(path: str) -> list[Any]:
-    with open(path, "rb") as f:
-        return pickle.load(f)
-
-
-def _write_file(path: str, elements: list[Any]) -> None:
-    tmp = f"{path}.tmp-{os.getpid()}-{threading.get_ident()}"
-    with open(tmp, "wb") as f:
-        pickle.dump(elements, f, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)
 
 
 class CachedIterator(NodeIterator):
@@ -100,6 +96,8 @@ class FillingIterator(NodeIterator):
     """Reads the input and keeps what it saw; completes the cache at the end.
 
     A pass restored from a state (or with failures) does not complete it.
+    A file cache's filler holds the lock file from its first element until
+    it is closed.
     """
 
     def __init__(self, parent: NodeIterator, node: CacheNode) -> None:
@@ -108,14 +106,15 @@ class FillingIterator(NodeIterator):
         self.seen: list[Any] = []
         self.whole = True
         self.count = 0
+        self.lock: str | None = None
 
     def __next__(self) -> Any:
+        if self.node.filename and self.whole and self.lock is None:
+            self.lock = acquire_lock(self.node.filename)
         try:
             elem = next(self.parent)
         except StopIteration:
-            if self.whole:
-                self.whole = False
-                self.node.complete(self.seen)
+            self._finish()
             raise
         self.count += 1
         if isinstance(elem, ElementFailure):
@@ -124,12 +123,32 @@ class FillingIterator(NodeIterator):
             self.seen.append(elem)
         return elem
 
+    def _finish(self) -> None:
+        if self.whole:  # the lock stays until close: the consumer is not done
+            self.whole = False
+            self.node.complete(self.seen)
+
+    def _unlock(self) -> None:
+        if self.lock is not None:
+            release_lock(self.lock)
+            self.lock = None
+
+    def close(self) -> None:
+        self.whole = False
+        self._unlock()
+        super().close()
+
+    def __del__(self) -> None:
+        if getattr(self, "lock", None) is not None:
+            self._unlock()
+
     def get_state(self) -> dict[str, Any]:
         state = self.parent.get_state()
         return {"parent": state, "cached": False, "index": self.count}
 
     def set_state(self, state: dict[str, Any]) -> None:
         self.whole, self.count = False, state["index"]
+        self._unlock()
         if not state["cached"]:
             self.parent.set_state(state["parent"])
             return
