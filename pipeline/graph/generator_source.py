@@ -4,8 +4,9 @@ Each yielded value is converted to the signature's dtypes and checked against
 its structure and shapes. A value that does not fit becomes an
 `InvalidArgumentError` at its position and the generator goes on (as
 tf.data's); an exception raised by the generator itself ends it (a Python
-generator cannot resume after raising). The generator object is released when
-the iterator ends, fails for good or is closed.
+generator cannot resume after raising) and reaches the consumer as an
+`InvalidArgumentError` naming it, the original as its cause. The generator
+object is released when the iterator ends, fails for good or is closed.
 
 Example:
     >>> from pipeline.types import TensorSpec
@@ -78,15 +79,17 @@ class GeneratorIterator(NodeIterator):
             self._finish()
             raise
         except Exception as e:
-            self._finish()
-            with_note(e, f"raised in pipeline stage {self.stage} at element {index}")
-            return ElementFailure(e, where={"stage": self.stage, "index": index})
+            self._finish()  # a generator that raised cannot go on
+            return self._failure(_raised_error(e), index)
         self.count += 1
         try:
             return self._convert(value)
         except InvalidArgumentError as e:
-            with_note(e, f"raised in pipeline stage {self.stage} at element {index}")
-            return ElementFailure(e, where={"stage": self.stage, "index": index})
+            return self._failure(e, index)
+
+    def _failure(self, exc: BaseException, index: int) -> ElementFailure:
+        with_note(exc, f"raised in pipeline stage {self.stage} at element {index}")
+        return ElementFailure(exc, where={"stage": self.stage, "index": index})
 
     def _convert(self, value: Any) -> Any:
         sig = self.node.output_signature
@@ -124,6 +127,17 @@ class GeneratorIterator(NodeIterator):
         for _ in range(state["count"]):
             next(self.gen)
             self.count += 1
+
+
+def _raised_error(exc: Exception) -> Exception:
+    """What the consumer gets for an exception raised by the generator: as
+    tf.data, an `InvalidArgumentError` naming it, caused by it (its traceback
+    kept); our own errors as they are."""
+    if isinstance(exc, InvalidArgumentError):
+        return exc
+    err = InvalidArgumentError(f"{type(exc).__name__}: {exc}")
+    err.__cause__ = exc
+    return err
 
 
 def _leaves_like(sig: Any, value: Any) -> list[Any]:
