@@ -317,7 +317,7 @@ class Dataset(Transforms, Sampling, Grouping, Integrations):
             items = [elem for elem, _ in zip(it, range(2))]
         if len(items) != 1:
             raise InvalidArgumentError(
-                "Dataset had no elements."
+                "Dataset was empty."
                 if not items
                 else "Dataset had more than one element."
             )

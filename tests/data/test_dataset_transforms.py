@@ -197,5 +197,5 @@ def test_reduce_and_get_single_element():
     assert int(Dataset.range(3).skip(2).get_single_element()) == 2
     with pytest.raises(pl.errors.InvalidArgumentError, match="more than one"):
         Dataset.range(3).get_single_element()
-    with pytest.raises(pl.errors.InvalidArgumentError, match="no elements"):
+    with pytest.raises(pl.errors.InvalidArgumentError, match="Dataset was empty"):
         Dataset.range(0).get_single_element()
