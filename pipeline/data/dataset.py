@@ -95,11 +95,20 @@ class Dataset(Transforms, Sampling, Grouping, Integrations):
     def from_tensors(tensors: Any, name: str | None = None) -> Dataset:
         """A dataset of one element, ``tensors``.
 
+        Components may be ``None`` or datasets, but not all of them ``None``
+        (`InvalidArgumentError`, as TF).
+
         Example:
             >>> list(Dataset.from_tensors([1, 2]).as_numpy_iterator())
             [array([1, 2], dtype=int32)]
         """
-        return Dataset(TensorsNode((), to_element(to_input_structure(tensors))))
+        element = to_element(to_input_structure(tensors))
+        if all(leaf is None for leaf in flatten(element)):
+            raise InvalidArgumentError(
+                "`from_tensors` needs at least one tensor component; got only "
+                f"None: {tensors!r:.80}"
+            )
+        return Dataset(TensorsNode((), element))
 
     @staticmethod
     def from_tensor_slices(tensors: Any, name: str | None = None) -> Dataset:
@@ -231,7 +240,10 @@ class Dataset(Transforms, Sampling, Grouping, Integrations):
                 "Invalid input to `zip`: expected a (nested) structure of "
                 f"Datasets, found {kind}."
             )
-        return Dataset(ZipNode(tuple(d._node for d in leaves), structure))
+        options = leaves[0]._options
+        for other in leaves[1:]:  # as TF: the options of every input, merged
+            options = options.merge(other._options)
+        return Dataset(ZipNode(tuple(d._node for d in leaves), structure), options)
 
     # inspection and iteration -------------------------------------------------
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import collections
 
 import numpy as np
+import pytest
 from conformance_support import (
     assert_produces,
     elements,
@@ -98,3 +99,18 @@ def test_map_returning_a_list_gives_a_tuple_and_nested_lists_tensors(api):
     ds = api.data.Dataset.range(2).map(lambda x: {"a": [x, x]})
     assert spec_shapes(ds.element_spec) == {"a": (2,)}
     assert_produces(ds, [{"a": [0, 0]}, {"a": [1, 1]}])
+
+
+def test_from_tensors_of_only_none_is_invalid(api):
+    with pytest.raises(api.errors.InvalidArgumentError):
+        list(api.data.Dataset.from_tensors(None))
+
+
+@pytest.mark.parametrize("buffer_size", [None, -1, 0, 1, 5])
+def test_prefetch_buffer_sizes(api, buffer_size):
+    assert_produces(api.data.Dataset.range(3).prefetch(buffer_size), [0, 1, 2])
+
+
+def test_prefetch_below_autotune_is_invalid(api):
+    with pytest.raises(api.errors.InvalidArgumentError):
+        list(api.data.Dataset.range(3).prefetch(-2))
