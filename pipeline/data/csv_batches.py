@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from pipeline.errors import DataLossError, NotFoundError
+from pipeline.errors import DataLossError, InvalidArgumentError, NotFoundError
 from pipeline.executor.autotune import decode_workers
 from pipeline.executor.readahead import ordered_map
 from pipeline.graph.base import UNKNOWN
@@ -215,12 +215,13 @@ class CsvBatchSource:
             records = read_records(
                 path, self.opts.use_quote_delim, self.header, self.compression,
                 None, None if before is None else tuple(before),
+                delim=self.opts.delim,
             )  # fmt: skip
             for block in decoded_blocks(records, self.specs, self.opts, path):
                 where = (epoch, fi, before)
                 yield from self._split(block, where, path, skip)
                 before, skip = block.position, 0
-        except (NotFoundError, DataLossError) as e:
+        except (NotFoundError, DataLossError, InvalidArgumentError) as e:
             nxt = {"epoch": epoch, "file": fi + 1, "pos": None, "row": 0}
             yield ElementFailure(e, where={"path": path}), nxt
 

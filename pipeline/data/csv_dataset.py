@@ -72,13 +72,14 @@ class CsvSource:
             records = read_records(
                 path, self.opts.use_quote_delim, self.header, self.compression,
                 self.buffer_size, None if pos is None else tuple(pos),
+                delim=self.opts.delim,
             )  # fmt: skip
             for block in decoded_blocks(records, self.specs, self.opts, path):
                 rows = list(zip(*block.columns))
                 if block.errors:
                     rows = _merge(rows, block, path)
                 yield rows, {"file": i, "pos": block.position}
-        except (NotFoundError, DataLossError) as e:
+        except (NotFoundError, DataLossError, InvalidArgumentError) as e:
             yield (
                 [ElementFailure(e, where={"path": path})],
                 {"file": i + 1, "pos": None},
@@ -142,6 +143,10 @@ class CsvDataset(Dataset):
         name: str | None = None,
     ) -> None:
         specs = column_specs(record_defaults)
+        if buffer_size is not None and buffer_size <= 0:
+            raise InvalidArgumentError(
+                f"buffer_size should be positive. Received: buffer_size={buffer_size}"
+            )
         if select_cols is not None and exclude_cols is not None:
             raise InvalidArgumentError(
                 "Either select_cols or exclude_cols should be empty"

@@ -35,6 +35,7 @@ from pipeline.io import fs
 from pipeline.io.csv_fast import decode_batch, decode_buffer
 from pipeline.io.csv_records import decode_records
 from pipeline.io.csv_spec import ColumnSpec, CsvOptions
+from pipeline.io.csv_wording import dataset_error
 
 __all__ = [
     "DecodedBlock",
@@ -64,6 +65,9 @@ class RecordBlock:
     position: tuple[int, int, int, int]
     #: The records, each ended by a newline, with no quote or CR in them.
     text: bytes | memoryview | None = None
+    #: Index of a last record the end of the file cut off inside a quoted
+    #: field (-1: none).
+    cut_off_at: int = -1
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -89,33 +93,59 @@ class DecodedBlock:
     position: tuple[int, int, int, int]
 
 
+def _open_at_end(line: bytes, delim: bytes, quoted: bool) -> bool:
+    """Whether a quoted field is still open at the end of ``line``.
+
+    ``quoted``: the line starts inside a quoted field (else it starts a
+    record). A quote opens a field only at the field's first byte, as TF's
+    CsvDataset reads: elsewhere it is a bad byte of an unquoted field, and the
+    line break still ends the record, so one bad row never swallows the rows
+    after it. Inside a quoted field ``""`` is a quote; any other quote ends
+    the quoting.
+    """
+    pos = 0
+    while True:
+        q = line.find(b'"', pos)
+        if q < 0:
+            return quoted
+        if quoted:
+            if line[q + 1 : q + 2] == b'"':
+                pos = q + 2
+                continue
+            quoted, pos = False, q + 1
+        else:
+            quoted = q == 0 or line[q - 1 : q] == delim
+            pos = q + 1
+
+
 def _group_quoted(
-    lines: list[bytes], seps: list[bytes]
+    lines: list[bytes], seps: list[bytes], delim: bytes
 ) -> tuple[list[bytes], list[int], int]:
-    """Join lines whose quotes are unbalanced (with their own line breaks).
+    """Join the lines of records whose quoted fields span lines.
 
     Returns the records, the index in ``lines`` of each record's first line,
     and the index of the first line of an unterminated record (or
-    ``len(lines)``). Only lines holding a quote are looked at: a record spans
-    from a line with an odd number of quotes to the next such line.
+    ``len(lines)``). Only lines holding a quote are scanned.
     """
     records: list[bytes] = []
     starts: list[int] = []
     pos, open_at = 0, -1
     for i in [k for k, line in enumerate(lines) if b'"' in line]:
-        if not lines[i].count(b'"') % 2:
+        if i < pos:
+            continue
+        if not _open_at_end(lines[i], delim, open_at >= 0):
+            if open_at >= 0:
+                parts = [lines[open_at]]
+                for k in range(open_at + 1, i + 1):
+                    parts += [seps[k - 1], lines[k]]
+                records.append(b"".join(parts))
+                starts.append(open_at)
+                pos, open_at = i + 1, -1
             continue
         if open_at < 0:
             records.extend(lines[pos:i])
             starts.extend(range(pos, i))
             open_at = i
-        else:
-            parts = [lines[open_at]]
-            for k in range(open_at + 1, i + 1):
-                parts += [seps[k - 1], lines[k]]
-            records.append(b"".join(parts))
-            starts.append(open_at)
-            pos, open_at = i + 1, -1
     if open_at >= 0:
         return records, starts, open_at
     records.extend(lines[pos:])
@@ -124,13 +154,15 @@ def _group_quoted(
 
 
 def _records_of(
-    data: bytes, quotes: bool, final: bool
-) -> tuple[list[bytes], list[int], bytes, int]:
+    data: bytes, quotes: bool, final: bool, delim: bytes = b","
+) -> tuple[list[bytes], list[int], bytes, int, bool]:
     """Records of ``data`` as CsvDataset splits them, and the unfinished rest.
 
     A record ends at ``\\n``, ``\\r\\n`` or ``\\r`` outside quotes; quoted
     fields keep their line breaks. Returns ``(records, first line index of
-    each, rest, line breaks consumed)``. With ``final`` the rest is a record.
+    each, rest, line breaks consumed, whether the last record is cut off by
+    the end of the file inside a quoted field)``. With ``final`` the rest is
+    a record.
     """
     if b"\r" in data:
         parts = _BREAKS.split(data)
@@ -149,7 +181,7 @@ def _records_of(
             lines.pop()
     cut = len(lines) - 1 if not final else len(lines)
     if quotes and b'"' in data:
-        records, starts, open_at = _group_quoted(lines[:cut], seps)
+        records, starts, open_at = _group_quoted(lines[:cut], seps, delim)
     else:
         records, starts, open_at = lines[:cut], list(range(cut)), cut
     rest_parts = []
@@ -157,11 +189,12 @@ def _records_of(
         rest_parts.append(lines[k])
         if k < len(seps) and k < len(lines) - 1:
             rest_parts.append(seps[k])
-    if final and open_at < len(lines):  # an unterminated quote ends the file
+    cut_off = final and open_at < len(lines)
+    if cut_off:  # an unterminated quote ends the file
         records.append(b"".join(rest_parts))
         starts.append(open_at)
         rest_parts = []
-    return records, starts, b"".join(rest_parts), open_at
+    return records, starts, b"".join(rest_parts), open_at, cut_off
 
 
 def read_records(
@@ -171,17 +204,23 @@ def read_records(
     compression_type: str | None = None,
     buffer_size: int | None = None,
     position: tuple[int, int, int, int] | None = None,
+    delim: bytes = b",",
 ) -> Iterator[RecordBlock]:
     """Blocks of CSV records of ``path`` from ``position`` (None: the start).
 
     With ``header``, the first record of the file is skipped when reading from
     the start. Record indices count data records from 0.
+
+    Raises:
+        InvalidArgumentError: ``header`` and the file is empty (TF's "Can't
+            read header of file").
     """
     base, skip, line_no, rec_no = position or (0, 0, 1, 0)
     if position is None and header:
         skip, rec_no = 1, -1
     size = max(int(buffer_size or 0), _DEFAULT_BUFFER_BYTES)
-    with fs.open_input(path, compression_type, buffer_size) as stream:
+    opened = buffer_size if buffer_size and buffer_size > 1 else None  # 1: a line
+    with fs.open_input(path, compression_type, opened) as stream:
         if base:
             _skip_bytes(stream, base)
         rest = b""
@@ -202,8 +241,11 @@ def read_records(
                 rest = bytes(buf[end:])
                 continue
             if not got and not rest:
+                _check_header_read(path, position is None and header, skip)
                 return
-            records, starts, new_rest, breaks = _records_of(bytes(buf), quotes, not got)
+            records, starts, new_rest, breaks, cut_off = _records_of(
+                bytes(buf), quotes, not got, delim
+            )
             lines = line_no + np.asarray(starts, dtype=np.int64)
             done = min(skip, len(records))
             skip -= done
@@ -211,13 +253,24 @@ def read_records(
             for lo in range(done, len(records), _BLOCK_RECORDS):
                 hi = min(lo + _BLOCK_RECORDS, len(records))
                 where = (base, hi, at_base[1], at_base[2])
-                yield RecordBlock(records[lo:hi], lines[lo:hi], rec_no + lo, where)
+                last = hi - lo - 1 if cut_off and hi == len(records) else -1
+                yield RecordBlock(
+                    records[lo:hi], lines[lo:hi], rec_no + lo, where, cut_off_at=last
+                )
             rec_no += len(records)
             line_no += breaks
             base += len(buf) - len(new_rest)
             rest = new_rest
             if not got:
+                _check_header_read(path, position is None and header, skip)
                 return
+
+
+def _check_header_read(path: str, header: bool, skip: int) -> None:
+    if header and skip:
+        raise InvalidArgumentError(
+            f"Can't read header of file {path!r}: it is empty", path=path
+        )
 
 
 def _read_after(stream, rest: bytes, size: int) -> tuple[bytearray, int]:
@@ -316,7 +369,7 @@ def _row_by_row(
             )  # fmt: skip
             good.append(i)
         except InvalidArgumentError as e:
-            errors.append((i, e))
+            errors.append((i, dataset_error(e, i == block.cut_off_at)))
     columns = [
         np.concatenate([p[j] for p in parts]) if parts else np.empty(0, s.dtype)
         for j, s in enumerate(specs)

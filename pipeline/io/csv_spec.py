@@ -200,6 +200,8 @@ def column_specs(record_defaults: Sequence[Any]) -> list[ColumnSpec]:
 def _spec(entry: Any, index: int) -> ColumnSpec:
     if isinstance(entry, (type, np.dtype)) and not isinstance(entry, np.ndarray):
         return ColumnSpec(_check_dtype(np.dtype(entry), index))
+    if hasattr(entry, "numpy") and not isinstance(entry, np.ndarray):
+        entry = np.asarray(entry.numpy())  # a tensor (pl.constant)
     if isinstance(entry, np.ndarray):
         return _from_array(entry, index)
     if isinstance(entry, (list, tuple)):
@@ -208,16 +210,24 @@ def _spec(entry: Any, index: int) -> ColumnSpec:
                 f"record_defaults[{index}] must have at most one element. "
                 f"Received: {entry!r}"
             )
-        if not entry:
-            raise InvalidArgumentError(
-                f"record_defaults[{index}] is an empty list without a dtype: pass "
-                "np.array([], dtype) or a dtype to make a required column"
-            )
+        if not entry:  # TF: [] is an empty float32 tensor, a required float
+            return ColumnSpec(np.dtype(np.float32))
         entry = entry[0]
+        if isinstance(entry, (list, tuple)):
+            raise _rank_error(index, 2)
     return _from_scalar(entry, index)
 
 
+def _rank_error(index: int, rank: int) -> InvalidArgumentError:
+    return InvalidArgumentError(
+        f"Each record default should be at most rank 1: record_defaults[{index}] "
+        f"has rank {rank}"
+    )
+
+
 def _from_array(arr: np.ndarray, index: int) -> ColumnSpec:
+    if arr.ndim > 1:
+        raise _rank_error(index, arr.ndim)
     if arr.size > 1:
         raise InvalidArgumentError(
             f"record_defaults[{index}] must have at most one element. "

@@ -128,9 +128,11 @@ def test_big_python_int_default_is_int64():
     assert col.dtype == np.int64
 
 
-def test_empty_list_default_is_rejected():
-    with pytest.raises(errors.InvalidArgumentError, match="dtype"):
-        pl.io.decode_csv(["1"], [[]])
+def test_empty_list_default_is_a_required_float32_column():
+    (col,) = pl.io.decode_csv(["1.5"], [[]])  # TF: [] is an empty float32 tensor
+    assert col.dtype == np.float32 and col.tolist() == [1.5]
+    with pytest.raises(errors.InvalidArgumentError, match="required but missing"):
+        pl.io.decode_csv(["1,"], [[], []])
 
 
 def test_bad_delimiter():
