@@ -30,10 +30,10 @@ from pipeline.errors import InvalidArgumentError
 from pipeline.graph.base import AUTOTUNE, Node, node_of
 from pipeline.graph.caching import CacheNode, PrefetchNode
 from pipeline.graph.combining import (
-    ConcatenateNode,
     FlatMapNode,
     InterleaveNode,
     check_compatible,
+    concatenated,
 )
 from pipeline.graph.elementwise import (
     EnumerateNode,
@@ -292,7 +292,11 @@ class Transforms(BatchingTransforms):
         """
         node = node_of(dataset, "concatenate")
         check_compatible(self._node.element_spec(), node.element_spec())
-        return self._chain(ConcatenateNode((self._node, node)))
+        out = self._chain(concatenated(self._node, node))
+        other = getattr(dataset, "_options", None)
+        if other is not None:  # as TF: the options of both inputs, merged
+            out._options = self._options.merge(other)
+        return out
 
     def cache(self, filename: str = "", name: str | None = None) -> Any:
         """Keep the elements of the first full pass, in memory or in ``filename``.

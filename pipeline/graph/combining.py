@@ -97,7 +97,11 @@ def _same_kinds(a: Any, b: Any) -> bool:
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class ConcatenateNode(Node):
-    """``a.concatenate(b)``."""
+    """``a.concatenate(b).concatenate(c)...``: the parents' elements in turn.
+
+    A chain of concatenations is one node with many parents (see
+    ``concatenated``), so a thousand of them do not nest a thousand deep.
+    """
 
     op = "concatenate"
 
@@ -105,18 +109,39 @@ class ConcatenateNode(Node):
         return ConcatIterator(ctx, self.parents)
 
     def cardinality(self) -> int:
-        a, b = (p.cardinality() for p in self.parents)
-        if INFINITE in (a, b):
+        cards = [p.cardinality() for p in self.parents]
+        if INFINITE in cards:
             return INFINITE
-        return UNKNOWN if UNKNOWN in (a, b) else a + b
+        return UNKNOWN if UNKNOWN in cards else sum(cards)
 
     def compute_spec(self) -> Any:
-        a, b = (p.element_spec() for p in self.parents)
-        if not isinstance(a, TensorSpec):
-            from pipeline.graph.structure import map_structure
+        specs = [p.element_spec() for p in self.parents]
+        merged = specs[0]
+        for spec in specs[1:]:
+            merged = _merge_element_specs(merged, spec)
+        return merged
 
-            return map_structure(merge_specs, a, b)
-        return merge_specs(a, b)
+
+def _merge_element_specs(a: Any, b: Any) -> Any:
+    if not isinstance(a, TensorSpec):
+        from pipeline.graph.structure import map_structure
+
+        return map_structure(merge_specs, a, b)
+    return merge_specs(a, b)
+
+
+def concatenated(first: Node, second: Node) -> ConcatenateNode:
+    """The node of ``first.concatenate(second)``, flattening a chain.
+
+    Example:
+        >>> from pipeline.graph.sources import RangeNode
+        >>> a = RangeNode((), 0, 1, 1)
+        >>> len(concatenated(concatenated(a, a), a).parents)
+        3
+    """
+    if type(first) is ConcatenateNode:
+        return ConcatenateNode((*first.parents, second))
+    return ConcatenateNode((first, second))
 
 
 class ConcatIterator(NodeIterator):

@@ -44,6 +44,18 @@ def test_options_twice_same_option(api):
     assert ds.options().autotune.enabled is True
 
 
+def test_options_merge_options_from_multiple_inputs(api):
+    options1 = api.data.Options()
+    options1.autotune.enabled = True
+    options2 = api.data.Options()
+    options2.experimental_deterministic = True
+    ds1 = api.data.Dataset.range(0).with_options(options1)
+    ds2 = api.data.Dataset.range(0).with_options(options2)
+    options = api.data.Dataset.zip((ds1, ds2)).options()
+    assert options.autotune.enabled is True
+    assert options.experimental_deterministic is True
+
+
 def test_options_have_defaults(api):
     options1 = api.data.Options()
     options2 = api.data.Options()
@@ -71,6 +83,14 @@ def test_unknown_option_name_raises(api):
     options = api.data.Options()
     with pytest.raises(AttributeError):
         options.no_such_option = 1  # noqa: B018
+
+
+def test_nested_dataset_of_a_thousand_concatenations(api):
+    ds = api.data.Dataset.from_tensors(0)
+    result = ds
+    for _ in range(999):
+        result = result.concatenate(ds)
+    assert_produces(result, [0] * 1000)
 
 
 def test_threading_and_autotune_groups(api):
