@@ -11,55 +11,23 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conformance_support import SparseValue, assert_same, numpy_dtype, to_numpy
-from conformance_wire import (
+from conformance_parsing import (
     bytes_feature,
+    check,
     empty_feature,
     example,
     float_feature,
     int64_feature,
+    random_bytes,
+    sparse,
 )
+from conformance_support import numpy_dtype
 
 RNG = np.random.default_rng(1234)
 
 
 def _random_bytes(shape):
-    return np.array(
-        [str(v).encode() for v in RNG.random(int(np.prod(shape)))], dtype=object
-    ).reshape(shape)
-
-
-def sparse(indices, values, shape, dtype=None):
-    """An expected sparse value (indices, values, dense_shape)."""
-    rank = len(shape)
-    return SparseValue(
-        np.array(indices, np.int64).reshape(-1, rank),
-        np.array(values, dtype=dtype),
-        np.array(shape, np.int64),
-    )
-
-
-def check(out, expected):
-    """``out`` (a parse result dict) equals ``expected``: values, dtypes, shapes."""
-    assert sorted(out) == sorted(expected)
-    for key, want in expected.items():
-        got = to_numpy(out[key])
-        if isinstance(want, SparseValue):
-            assert isinstance(got, SparseValue), key
-            assert got.indices.shape[1:] == want.indices.shape[1:], key
-            if want.values.dtype != object:
-                assert got.values.dtype == want.values.dtype, key
-            assert_same(got, want)
-        elif isinstance(want, np.ndarray):
-            got = np.asarray(got)
-            assert got.shape == want.shape, (key, got.shape, want.shape)
-            if want.dtype.kind in "SO":
-                assert got.dtype == object, key
-            else:
-                assert got.dtype == want.dtype, (key, got.dtype)
-            assert_same(got, want)
-        else:
-            assert_same(got, want)
+    return random_bytes(RNG, shape)
 
 
 def _raises(api, match):
@@ -450,7 +418,9 @@ VAR_LEN_NAMES = ["in1", "in2", "in3", "in4"]
 def _var_len_specs(api, a_default=None, b_shape=(1, 1, 1)):
     seq = api.io.FixedLenSequenceFeature
     return {
-        "a": seq((2, 1), dtype=api.float32, allow_missing=True, default_value=a_default),
+        "a": seq(
+            (2, 1), dtype=api.float32, allow_missing=True, default_value=a_default
+        ),
         "b": seq(b_shape, dtype=api.string, allow_missing=True),
         "c": seq(shape=[], dtype=api.int64, allow_missing=True),
         "d": seq(shape=[], dtype=api.string, allow_missing=True),
@@ -624,9 +594,7 @@ def test_serialized_containing_ragged_feature(api):
             "rt4": _ragged(api, rf.RowLimits("rt_limits")),
             "rt5": _ragged(api, rf.ValueRowIds("rt_rowids")),
             "uniform1": _ragged(api, rf.UniformRowLength(2)),
-            "uniform2": _ragged(
-                api, rf.UniformRowLength(2), rf.RowSplits("rt_splits")
-            ),
+            "uniform2": _ragged(api, rf.UniformRowLength(2), rf.RowSplits("rt_splits")),
         },
     )
     rt = [[[3], [4, 5, 6]], [], [], [[1, 2, -1], [], [8, 9], [5]]]
@@ -755,7 +723,9 @@ def test_single_example_with_all_feature_types(api):
             "rt_2d_with_limits": _ragged(api, rf.RowLimits("rt_limits")),
             "rt_2d_with_rowids": _ragged(api, rf.ValueRowIds("rt_rowids")),
             "rt_2d_with_uniform_row_length": _ragged(api, rf.UniformRowLength(1)),
-            "rt_3d": _ragged(api, rf.RowSplits("rt_splits2"), rf.RowSplits("rt_splits")),
+            "rt_3d": _ragged(
+                api, rf.RowSplits("rt_splits2"), rf.RowSplits("rt_splits")
+            ),
             "rt_3d_with_uniform_row_length": _ragged(
                 api, rf.UniformRowLength(1), rf.RowSplits("rt_splits")
             ),

@@ -1,9 +1,10 @@
-"""Serialized tf.train.Example / SequenceExample bytes, written by hand.
+"""Helpers of the ported parsing cases: wire bytes written by hand, checks.
 
-The ported parsing cases build their inputs with these, so one input works
-for both libraries with no protobuf class from either. Features are given as
-``("int64" | "float" | "bytes", values)`` pairs or ``None`` (a Feature with
-no list set).
+The cases build their inputs as serialized tf.train.Example / SequenceExample
+bytes with these, so one input works for both libraries with no protobuf
+class from either. Features are given as ``("int64" | "float" | "bytes",
+values)`` pairs or ``None`` (a Feature with no list set). `check` compares a
+parse result with expected values, dtypes and shapes.
 
 Example:
     >>> example({"a": int64_feature([1])}).hex()
@@ -14,6 +15,9 @@ from __future__ import annotations
 
 import struct
 from typing import Any
+
+import numpy as np
+from conformance_support import SparseValue, assert_same, to_numpy
 
 Feature = tuple[str, list] | None
 
@@ -94,3 +98,45 @@ def sequence_example(
             entries += _field(1, _field(1, key.encode()) + _field(2, body))
         out += _field(2, entries)
     return out
+
+
+def sparse(indices, values, shape) -> SparseValue:
+    """An expected sparse value (indices, values, dense_shape)."""
+    rank = len(shape)
+    return SparseValue(
+        np.array(indices, np.int64).reshape(-1, rank),
+        np.asarray(values),
+        np.array(shape, np.int64),
+    )
+
+
+def random_bytes(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
+    """An object array of random byte strings (TF's ``rand().astype(bytes)``)."""
+    size = int(np.prod(shape))
+    return np.array([str(v).encode() for v in rng.random(size)], dtype=object).reshape(
+        shape
+    )
+
+
+def check(out: dict, expected: dict) -> None:
+    """``out`` (a parse result dict) equals ``expected``: values, dtypes, shapes.
+
+    Expected sparse values are `SparseValue`; ragged ones nested lists; dense
+    ones numpy arrays, whose shape and dtype must match too.
+    """
+    assert sorted(out) == sorted(expected)
+    for key, want in expected.items():
+        got = to_numpy(out[key])
+        if isinstance(want, SparseValue):
+            assert isinstance(got, SparseValue), key
+            assert got.indices.shape[1:] == want.indices.shape[1:], key
+            if want.values.dtype != object:
+                assert got.values.dtype == want.values.dtype, key
+        elif isinstance(want, np.ndarray):
+            got = np.asarray(got)
+            assert got.shape == want.shape, (key, got.shape, want.shape)
+            kind = "O" if want.dtype.kind in "SO" else want.dtype.kind
+            assert (got.dtype.kind if kind == "O" else got.dtype) == (
+                kind if kind == "O" else want.dtype
+            ), (key, got.dtype)
+        assert_same(got, want)
