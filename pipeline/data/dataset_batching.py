@@ -12,17 +12,40 @@ import numbers
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
+from pipeline.errors import InvalidArgumentError
 from pipeline.graph.base import Node
-from pipeline.graph.batching import BatchNode, PaddedBatchNode, RebatchNode, UnbatchNode
+from pipeline.graph.batching import (
+    BatchNode,
+    PaddedBatchNode,
+    RebatchNode,
+    UnbatchNode,
+    leading_dim,
+)
+from pipeline.graph.padding import padding_args
 from pipeline.graph.windowing import WindowNode
+from pipeline.types import TensorSpec
+
+
+def _integer(name: str, value: Any) -> int:
+    if hasattr(value, "numpy"):
+        value = value.numpy()
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value.item()
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"`{name}` must be an integer. Received: {name}={value!r}")
+    return int(value)
 
 
 def _positive(name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
-        raise ValueError(
+    """A positive int; TF's InvalidArgumentError for zero or less."""
+    value = _integer(name, value)
+    if value <= 0:
+        raise InvalidArgumentError(
             f"`{name}` must be a positive integer. Received: {name}={value!r}"
         )
-    return int(value)
+    return value
 
 
 def _count(name: str, value: Any) -> int:
@@ -37,6 +60,21 @@ def _callable(name: str, fn: Any) -> Callable[..., Any]:
     if not callable(fn):
         raise TypeError(f"`{name}` must be callable. Received: {name}={fn!r}")
     return fn
+
+
+def _batch_sizes(value: Any) -> tuple[int, ...]:
+    """``rebatch``'s sizes: one positive int, or a list of ints >= 0."""
+    if hasattr(value, "numpy"):
+        value = value.numpy()
+    if np.ndim(value) == 0:
+        return (_positive("batch_size", value),)
+    sizes = tuple(_integer("batch_size", v) for v in np.asarray(value).ravel())
+    if not sizes or min(sizes) < 0 or max(sizes) == 0:
+        raise InvalidArgumentError(
+            "`batch_size` must be a non-empty list of sizes >= 0, at least one "
+            f"positive. Received: batch_size={list(sizes)}"
+        )
+    return sizes
 
 
 class BatchingTransforms:
@@ -75,7 +113,10 @@ class BatchingTransforms:
     ) -> Any:
         """Batch elements padded to ``padded_shapes`` (default: the longest in batch).
 
-        Padding values default to 0 for numbers and ``b""`` for strings.
+        Padding values default to 0 for numbers and ``b""`` for strings; one
+        scalar pads every component, and ``None`` inside a structure keeps
+        the default. Bad shapes raise TF's errors at build time; an element
+        larger than its padded shape raises `DataLossError` when read.
 
         Example:
             >>> from pipeline.data.dataset import Dataset
@@ -85,13 +126,17 @@ class BatchingTransforms:
             [[[1, 0], [2, 2]], [[3, 3, 3]]]
         """
         size = _positive("batch_size", batch_size)
+        shapes, values = padding_args(
+            self._node.element_spec(), padded_shapes, padding_values
+        )
         return self._chain(
             PaddedBatchNode(
                 (self._node,),
                 size,
                 bool(drop_remainder),
-                padded_shapes=padded_shapes,
-                padding_values=padding_values,
+                padded_shapes=tuple(shapes),
+                padding_values=tuple(values),
+                to_longest=padded_shapes is None,
             )
         )
 
@@ -103,6 +148,7 @@ class BatchingTransforms:
             >>> [int(x) for x in Dataset.from_tensors([1, 2]).unbatch()]
             [1, 2]
         """
+        leading_dim(self._node.element_spec())  # TF's ValueError at build time
         return self._chain(UnbatchNode((self._node,)))
 
     def rebatch(
@@ -110,13 +156,18 @@ class BatchingTransforms:
     ) -> Any:
         """Re-cut batched elements into batches of ``batch_size``.
 
+        ``batch_size`` may be a list: the output batches take its sizes in
+        turn, and a size of 0 gives an empty batch.
+
         Example:
             >>> from pipeline.data.dataset import Dataset
             >>> [b.tolist() for b in Dataset.range(6).batch(4).rebatch(3)]
             [[0, 1, 2], [3, 4, 5]]
+            >>> [b.tolist() for b in Dataset.range(5).batch(4).rebatch([2, 0, 1])]
+            [[0, 1], [], [2], [3, 4], []]
         """
-        size = _positive("batch_size", batch_size)
-        return self._chain(RebatchNode((self._node,), size, bool(drop_remainder)))
+        sizes = _batch_sizes(batch_size)
+        return self._chain(RebatchNode((self._node,), sizes, bool(drop_remainder)))
 
     def window(
         self,
@@ -142,4 +193,28 @@ class BatchingTransforms:
                 _positive("stride", stride),
                 bool(drop_remainder),
             )
+        )
+
+
+_UNIQUE_DTYPES = (np.dtype(np.int32), np.dtype(np.int64), np.dtype(object))
+
+
+def check_unique_spec(spec: Any) -> None:
+    """TF's build-time check of ``unique``: one int32, int64 or string component.
+
+    Example:
+        >>> check_unique_spec(TensorSpec((), np.float32))  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        TypeError: `Dataset.unique` does not support type float32: ...
+    """
+    if not isinstance(spec, TensorSpec):
+        raise TypeError(
+            "`Dataset.unique` supports only datasets with a single int32, "
+            f"int64 or string component; got element spec {spec!r}."
+        )
+    if spec.dtype not in _UNIQUE_DTYPES:
+        raise TypeError(
+            f"`Dataset.unique` does not support type {spec.dtype.name}: only "
+            "int32, int64 and string elements."
         )

@@ -12,6 +12,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+import numpy as np
+
 from pipeline.graph.base import INFINITE, UNKNOWN, IterContext, Node, NodeIterator
 from pipeline.graph.elementwise import MapNode
 from pipeline.graph.failures import ElementFailure
@@ -20,7 +22,7 @@ from pipeline.graph.stacking import (
     stack_elements,
     unstack_element,
 )
-from pipeline.graph.structure import flatten, flatten_up_to, pack
+from pipeline.graph.structure import flatten, pack
 from pipeline.types import TensorSpec
 
 
@@ -28,6 +30,41 @@ def _batched_cardinality(n: int, size: int, drop: bool) -> int:
     if n < 0:
         return n
     return n // size if drop else -(-n // size)
+
+
+def leading_dim(spec: Any) -> int | None:
+    """The static first dimension all leaves share (None when unknown).
+
+    Raises ValueError, as TF's ``unbatch`` does, when a leaf is a scalar or
+    two leaves have different known first dimensions.
+
+    Example:
+        >>> leading_dim((TensorSpec((3, 2), "int64"), TensorSpec((None,), "int64")))
+        3
+    """
+    dims = set()
+    for s in flatten(spec):
+        if not isinstance(s, TensorSpec) or s.shape is None:
+            continue
+        if not s.shape:
+            raise ValueError("Cannot unbatch an input with scalar components.")
+        if s.shape[0] is not None:
+            dims.add(s.shape[0])
+    if len(dims) > 1:
+        raise ValueError(
+            "Cannot unbatch an input whose components have different batch "
+            f"sizes: {sorted(dims)}."
+        )
+    return dims.pop() if dims else None
+
+
+def _unbatched_leaf(s: Any) -> Any:
+    if isinstance(s, TensorSpec):
+        return TensorSpec(None if s.shape is None else s.shape[1:], s.dtype)
+    shape = getattr(s, "shape", None)
+    if shape and hasattr(s, "element_spec"):  # an array of datasets
+        return type(s)(s.element_spec, shape[1:])
+    return s
 
 
 def _batch_spec(spec: Any, size: int | None) -> Any:
@@ -112,10 +149,19 @@ class BatchIterator(NodeIterator):
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class PaddedBatchNode(BatchNode):
-    """``padded_batch(batch_size, padded_shapes, padding_values, drop_remainder)``."""
+    """``padded_batch``: one padded shape and padding value per leaf.
 
-    padded_shapes: Any = None
-    padding_values: Any = None
+    ``padded_shapes`` and ``padding_values`` are flat tuples, one entry per
+    leaf of the element (``graph.padding.padding_args`` builds them); a
+    ``None`` dim pads to the longest in the batch, a ``None`` value is 0/b"".
+    """
+
+    padded_shapes: tuple = ()
+    padding_values: tuple = ()
+    #: No ``padded_shapes`` given: every dim pads to the longest in the batch
+    #: and is unknown in the spec (static dims may come from a sample element,
+    #: so they are not trusted).
+    to_longest: bool = False
     op = "padded_batch"
 
     def make_iterator(self, ctx: IterContext) -> NodeIterator:
@@ -124,31 +170,24 @@ class PaddedBatchNode(BatchNode):
     def _pad(self, items: list[Any]) -> Any:
         template = items[0]
         columns = list(zip(*[flatten(e) for e in items]))
-        shapes = self._per_leaf(self.padded_shapes, template, len(columns))
-        values = self._per_leaf(self.padding_values, template, len(columns))
+        shapes = [None] * len(columns) if self.to_longest else self.padded_shapes
         return pack(
             template,
-            [pad_leaves(list(c), s, v) for c, s, v in zip(columns, shapes, values)],
+            [
+                pad_leaves(list(c), s, v)
+                for c, s, v in zip(columns, shapes, self.padding_values)
+            ],
         )
-
-    @staticmethod
-    def _per_leaf(arg: Any, template: Any, n: int) -> list[Any]:
-        if arg is None:
-            return [None] * n
-        if isinstance(template, (tuple, dict)):
-            return flatten_up_to(template, arg)
-        return [arg]
 
     def compute_spec(self) -> Any:
         size = self.batch_size if self.drop_remainder else None
         spec = self.parents[0].element_spec()
-        leaves = flatten(spec)
-        shapes = self._per_leaf(self.padded_shapes, spec, len(leaves))
-        out = []
-        for s, shape in zip(leaves, shapes):
-            dims = s.shape if shape is None else tuple(shape)
-            dims = tuple(None if d in (None, -1) or shape is None else d for d in dims)
-            out.append(TensorSpec((size, *dims), s.dtype))
+        out = [
+            TensorSpec(
+                (size, *[None if self.to_longest else d for d in shape]), s.dtype
+            )
+            for s, shape in zip(flatten(spec), self.padded_shapes)
+        ]
         return pack(spec, out)
 
 
@@ -163,17 +202,15 @@ class UnbatchNode(Node):
 
     def cardinality(self) -> int:
         n = self.parents[0].cardinality()
-        return INFINITE if n == INFINITE else UNKNOWN
+        if n in (0, INFINITE):
+            return n
+        rows = leading_dim(self.parents[0].element_spec())
+        return UNKNOWN if n == UNKNOWN or rows is None else n * rows
 
     def compute_spec(self) -> Any:
         spec = self.parents[0].element_spec()
-        return pack(
-            spec,
-            [
-                TensorSpec(None if s.shape is None else s.shape[1:], s.dtype)
-                for s in flatten(spec)
-            ],
-        )
+        leading_dim(spec)
+        return pack(spec, [_unbatched_leaf(s) for s in flatten(spec)])
 
 
 class UnbatchIterator(NodeIterator):
@@ -213,23 +250,33 @@ class UnbatchIterator(NodeIterator):
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class RebatchNode(Node):
-    """``rebatch(batch_size, drop_remainder)``: unbatch then batch, as one stage."""
+    """``rebatch(batch_size, drop_remainder)``: unbatch then batch, as one stage.
 
-    batch_size: int = 1
+    ``batch_sizes`` cycles: output ``k`` holds ``batch_sizes[k % len]`` rows,
+    read across input batches; a size of 0 gives an empty batch without
+    reading input (tf.data's ``rebatch`` with a list of sizes).
+    """
+
+    batch_sizes: tuple[int, ...] = (1,)
     drop_remainder: bool = False
     op = "rebatch"
 
+    @property
+    def batch_size(self) -> int:
+        """The first size of the cycle (what `BatchIterator` starts with)."""
+        return self.batch_sizes[0]
+
     def make_iterator(self, ctx: IterContext) -> NodeIterator:
         rows = UnbatchIterator(ctx.build(self.parents[0]), str(self))
-        return BatchIterator(rows, self, stack_elements)
+        return RebatchIterator(rows, self)
 
     def cardinality(self) -> int:
         n = self.parents[0].cardinality()
         return INFINITE if n == INFINITE else UNKNOWN
 
     def compute_spec(self) -> Any:
-        size = self.batch_size if self.drop_remainder else None
         spec = self.parents[0].element_spec()
+        size = self._static_size(leading_dim(spec))
         return pack(
             spec,
             [
@@ -237,3 +284,50 @@ class RebatchNode(Node):
                 for s in flatten(spec)
             ],
         )
+
+    def _static_size(self, rows: int | None) -> int | None:
+        sizes = set(self.batch_sizes)
+        if len(sizes) != 1:
+            return None
+        size = sizes.pop()
+        if self.drop_remainder or (rows is not None and size and rows % size == 0):
+            return size
+        return None
+
+
+class RebatchIterator(BatchIterator):
+    """A `BatchIterator` whose size follows the node's cycle of sizes."""
+
+    def __init__(self, rows: NodeIterator, node: RebatchNode) -> None:
+        super().__init__(rows, node, stack_elements)
+        self.sizes, self.k, self.done = node.batch_sizes, 0, False
+        self.spec = node.element_spec()
+
+    def __next__(self) -> Any:
+        if self.done:
+            raise StopIteration
+        self.size = self.sizes[self.k % len(self.sizes)]
+        self.k += 1
+        if self.size == 0:
+            return _empty_batch(self.spec)
+        try:
+            return super().__next__()
+        except StopIteration:
+            self.done = True
+            raise
+
+    def get_state(self) -> dict[str, Any]:
+        return {**super().get_state(), "k": self.k, "done": self.done}
+
+    def set_state(self, state: dict[str, Any]) -> None:
+        super().set_state(state)
+        self.k, self.done = state["k"], state["done"]
+
+
+def _empty_batch(spec: Any) -> Any:
+    """A batch of no rows: each leaf of shape ``(0, *dims)`` (unknown dims 0)."""
+    leaves = [
+        np.zeros((0, *[d or 0 for d in (s.shape or (None,))[1:]]), dtype=s.dtype)
+        for s in flatten(spec)
+    ]
+    return pack(spec, leaves)

@@ -236,11 +236,13 @@ class UniqueIterator(NodeIterator):
 
 
 def _scalar_key(elem: Any) -> Any:
+    """A hashable key of an int or string tensor (a vector compares whole)."""
     if isinstance(elem, np.generic) and elem.dtype.kind in "iu":
         return int(elem)
+    if isinstance(elem, np.ndarray) and elem.dtype.kind in "iuO":
+        return (elem.shape, tuple(elem.ravel().tolist()))
     raise TypeError(
-        "`unique` supports only elements that are scalars of type int32, int64 "
-        f"or string; got {elem!r}."
+        f"`unique` supports only elements of type int32, int64 or string; got {elem!r}."
     )
 
 

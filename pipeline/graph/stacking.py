@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from pipeline.errors import InvalidArgumentError
+from pipeline.errors import DataLossError, InvalidArgumentError
 from pipeline.graph.structure import flatten, flattener, pack, packer
 from pipeline.types import SparseTensor
 
@@ -119,8 +119,11 @@ def unstack_element(batch: Any) -> list[Any]:
     """
     if not isinstance(batch, (tuple, dict)):
         return unstack_leaf(batch)
-    columns = [unstack_leaf(leaf) for leaf in flatten(batch)]
-    n = len(columns[0])
+    leaves = flatten(batch)
+    columns = [None if leaf is None else unstack_leaf(leaf) for leaf in leaves]
+    present = [c for c in columns if c is not None]
+    n = len(present[0]) if present else 0
+    columns = [[None] * n if c is None else c for c in columns]
     if any(len(c) != n for c in columns):
         raise InvalidArgumentError(
             "Input elements must have the same leading dimension; got "
@@ -138,6 +141,12 @@ def pad_leaves(values: Sequence[Any], shape: Any, pad_value: Any) -> np.ndarray:
     """
     arrays = [np.asarray(v) if not isinstance(v, bytes) else _obj(v) for v in values]
     rank = arrays[0].ndim
+    for i, a in enumerate(arrays):
+        if a.ndim != rank:
+            raise InvalidArgumentError(
+                f"Cannot pad tensors of different ranks: element 0 has rank {rank} "
+                f"and element {i} has rank {a.ndim}."
+            )
     longest = [max(a.shape[d] for a in arrays) for d in range(rank)]
     target = longest if shape is None else _resolve(shape, longest, arrays)
     dtype = arrays[0].dtype
@@ -167,7 +176,7 @@ def _resolve(shape: Any, longest: list[int], arrays: list[np.ndarray]) -> list[i
         if want is None or want == -1:
             target.append(longest[d])
         elif longest[d] > want:
-            raise InvalidArgumentError(
+            raise DataLossError(
                 f"Attempted to pad to a smaller size than the input element: "
                 f"dimension {d} has size {longest[d]} > padded size {want}."
             )

@@ -69,32 +69,24 @@ class WindowIterator(NodeIterator):
 
     def __next__(self) -> Any:
         span = (self.size - 1) * self.stride + 1
-        while not self.end and len(self.buffer) < span:
-            try:
-                elem = next(self.parent)
-            except StopIteration:
-                self.end = True
-                break
-            if isinstance(elem, ElementFailure):
-                return elem
-            self.buffer.append(elem)
+        self._fill(span)
         if not self.buffer or (self.drop and len(self.buffer) < span):
             raise StopIteration
         window = self.buffer[: span : self.stride]
-        self._drop_front()
+        self._fill(self.shift)
+        self.buffer = self.buffer[self.shift :]
+        for elem in window:
+            if isinstance(elem, ElementFailure):
+                return elem  # a failure the stride skips is dropped, as in TF
         return _as_datasets(window)
 
-    def _drop_front(self) -> None:
-        skip = self.shift
-        while len(self.buffer) < skip and not self.end:
+    def _fill(self, n: int) -> None:
+        """Read until the buffer holds ``n`` inputs (failures included)."""
+        while not self.end and len(self.buffer) < n:
             try:
-                elem = next(self.parent)
+                self.buffer.append(next(self.parent))
             except StopIteration:
                 self.end = True
-                break
-            if not isinstance(elem, ElementFailure):
-                self.buffer.append(elem)
-        self.buffer = self.buffer[skip:]
 
     def get_state(self) -> dict[str, Any]:
         state = self.parent.get_state()

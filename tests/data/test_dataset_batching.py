@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 import pipeline as pl
-from pipeline.errors import InvalidArgumentError
+from pipeline.errors import DataLossError, InvalidArgumentError
+from pipeline.types import TensorSpec
 
 Dataset = pl.data.Dataset
 
@@ -53,8 +54,16 @@ def test_padded_batch_shapes_and_values():
     )
     assert out[0].tolist() == [[0, -1, -1, -1], [0, 1, -1, -1]]
     assert out[1].tolist() == [1, 2]
-    with pytest.raises(InvalidArgumentError, match="smaller"):
-        list(Dataset.range(5, 6).map(lambda x: np.arange(x)).padded_batch(1, [2]))
+    # A known dimension larger than the padded shape fails at build time (as
+    # TF's ValueError); a longer element of an unknown dimension when read
+    # (TF's DataLossError).
+    with pytest.raises(ValueError, match="not compatible"):
+        Dataset.range(5, 6).map(lambda x: np.arange(x)).padded_batch(1, [2])
+    rows = Dataset.from_generator(
+        lambda: iter([np.arange(5)]), output_signature=TensorSpec((None,), np.int64)
+    )
+    with pytest.raises(DataLossError, match="smaller"):
+        list(rows.padded_batch(1, [2]))
 
 
 def test_unbatch_and_rebatch():
