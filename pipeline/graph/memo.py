@@ -20,13 +20,14 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import threading
+import types
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
 
-from pipeline.graph.base import apply_fn
-from pipeline.graph.structure import flatten, same_structure
+from pipeline.graph.base import call_fn
+from pipeline.graph.structure import LEAF_TYPES, flatten, same_structure, to_element
 from pipeline.types import SparseTensor
 
 #: Kept outputs per map, and elements compared before the rest is dropped.
@@ -107,15 +108,41 @@ def memo_apply(memo: SampleMemo | None, fn: Callable[..., Any], elem: Any) -> An
         2
     """
     if memo is None:
-        return apply_fn(fn, elem)
+        return map_output(call_fn(fn, elem))
     if memo.entries:
         hit, out = memo.take(elem)
         if hit:
             return out
-    out = apply_fn(fn, elem)
+    out = map_output(call_fn(fn, elem))
     if _PROBING.get():
         memo.put(elem, out)
     return out
+
+
+def map_output(out: Any) -> Any:
+    """A map function's return value as an element.
+
+    Raises:
+        TypeError: a leaf is a class, a function or a module (TF's message).
+
+    Example:
+        >>> map_output([1, 2.0])
+        (np.int32(1), np.float32(2.0))
+        >>> try:
+        ...     map_output(int)
+        ... except TypeError as e:
+        ...     print(str(e).split(":")[0])
+        Unsupported return value from function passed to Dataset.map()
+    """
+    if type(out) in LEAF_TYPES:
+        return out
+    for leaf in flatten(out) if isinstance(out, (tuple, list, dict)) else [out]:
+        if isinstance(leaf, (type, types.FunctionType, types.ModuleType)):
+            raise TypeError(
+                "Unsupported return value from function passed to "
+                f"Dataset.map(): {leaf!r}."
+            )
+    return to_element(out)
 
 
 def results_equal(a: Any, b: Any) -> bool:
