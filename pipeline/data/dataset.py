@@ -16,7 +16,6 @@ Example:
 from __future__ import annotations
 
 import itertools
-import os
 from collections.abc import Callable
 from typing import Any
 
@@ -26,7 +25,12 @@ from pipeline.data.dataset_grouping import Grouping
 from pipeline.data.dataset_integrations import Integrations
 from pipeline.data.dataset_sampling import Sampling
 from pipeline.data.dataset_transforms import Transforms
-from pipeline.errors import InvalidArgumentError, NotFoundError
+from pipeline.data.source_values import (
+    listed_slices,
+    matching_files,
+    needs_listed_slices,
+)
+from pipeline.errors import InvalidArgumentError
 from pipeline.executor import autotune
 from pipeline.executor.options import Options
 from pipeline.executor.runner import DatasetIterator, optimized
@@ -46,13 +50,11 @@ from pipeline.graph.sources import (
 from pipeline.graph.structure import (
     flatten,
     flatten_up_to,
-    is_dataset_array,
     pack,
     to_element,
     to_input_structure,
-    to_leaf,
 )
-from pipeline.types import SparseTensor, TensorSpec
+from pipeline.types import TensorSpec
 
 INFINITE_CARDINALITY = INFINITE
 UNKNOWN_CARDINALITY = UNKNOWN
@@ -122,11 +124,8 @@ class Dataset(Transforms, Sampling, Grouping, Integrations):
             [(b'a', np.int32(1)), (b'b', np.int32(2))]
         """
         value = to_input_structure(tensors)
-        if any(
-            is_dataset_array(leaf) or isinstance(leaf, SparseTensor)
-            for leaf in flatten(value)
-        ):
-            return Dataset(ListNode((), _slices(value)))
+        if needs_listed_slices(value):
+            return Dataset(ListNode((), listed_slices(value)))
         return Dataset(TensorSlicesNode((), value))
 
     @staticmethod
@@ -201,20 +200,7 @@ class Dataset(Transforms, Sampling, Grouping, Integrations):
             >>> [os.path.basename(f) for f in ds]
             [b'a.txt', b'b.txt']
         """
-        from pipeline.io import fs
-
-        if isinstance(file_pattern, (list, tuple)) or hasattr(file_pattern, "tolist"):
-            patterns = [
-                _text(p) for p in np.asarray(file_pattern, dtype=object).ravel()
-            ]
-        else:
-            patterns = [_text(file_pattern)]
-        try:
-            files = fs.expand(patterns)
-        except NotFoundError as e:
-            raise _NoFilesMatched(
-                f"No files matched pattern: {', '.join(patterns)} ({e})", path=e.path
-            ) from e
+        files = matching_files(file_pattern)
         ds = Dataset.from_tensor_slices(np.array([f.encode() for f in files], object))
         if shuffle is None or shuffle:
             ds = ds.shuffle(len(files), seed=seed)
@@ -402,41 +388,6 @@ def _autotune_lines(plan: Node, options: Options) -> list[str]:
                 f"timings within {options.memory_budget_bytes // 2**20} MiB"
             )
     return ["autotune:", *lines] if lines else []
-
-
-class _NoFilesMatched(NotFoundError, InvalidArgumentError):
-    """``list_files`` matched nothing: TF's InvalidArgumentError, our NotFoundError."""
-
-
-def _slices(value: Any) -> tuple[Any, ...]:
-    """The slices of a structure holding arrays of datasets, as elements."""
-    leaves = flatten(value)
-    sizes = {_rows(leaf) for leaf in leaves}
-    if len(sizes) != 1:
-        raise InvalidArgumentError(
-            "Dimensions of the components do not match: all must have the "
-            f"same size along axis 0; got sizes {sorted(sizes)}."
-        )
-    rows = range(sizes.pop())
-    return tuple(pack(value, [_row(leaf, i) for leaf in leaves]) for i in rows)
-
-
-def _rows(leaf: Any) -> int:
-    if isinstance(leaf, SparseTensor):
-        return int(leaf.dense_shape[0]) if leaf.dense_shape.size else 0
-    return len(leaf) if np.ndim(leaf) else 0
-
-
-def _row(leaf: Any, i: int) -> Any:
-    """Row ``i`` of a leaf; a sparse row keeps the entries whose first index is i."""
-    if not isinstance(leaf, SparseTensor):
-        return to_leaf(leaf[i])
-    keep = leaf.indices[:, 0] == i
-    return SparseTensor(leaf.indices[keep, 1:], leaf.values[keep], leaf.dense_shape[1:])
-
-
-def _text(value: Any) -> str:
-    return value.decode() if isinstance(value, bytes) else str(os.fspath(value))
 
 
 def _indent(text: str) -> str:
