@@ -246,7 +246,10 @@ def make_csv_dataset(
         use_quote_delim, na_value, header, num_rows_for_inference, kind, encoding,
     )  # fmt: skip
     if label_name is not None and label_name not in names:
-        raise ValueError("`label_name` provided must be one of the columns.")
+        raise ValueError(
+            f"`label_name` provided must be one of the columns: {names}. "
+            f"Received: {label_name}."
+        )
     opts = _file_options(field_delim, use_quote_delim, na_value, select, specs)
     if num_parallel_reads in (None, 1):
         source = CsvBatchSource(
