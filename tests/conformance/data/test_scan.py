@@ -119,3 +119,29 @@ def test_checkpoint(api, tmp_path):
         )
 
     verify_restore(api, make, 10, tmp_path, breaks=(0, 3, 7, 10))
+
+
+def _sparse(api, i):
+    return api.SparseTensor(
+        indices=np.array([[0, 0]]),
+        values=i * np.array([1]),
+        dense_shape=np.array([1, 1]),
+    )
+
+
+@pytest.mark.parametrize(
+    ("start", "step", "take"),
+    [(0, 1, 10), (0, 1, 0), (10, 1, 10), (10, 2, 10), (10, -1, 10), (10, -2, 10)],
+)
+def test_sparse_count(api, start, step, take):
+    def scan_fn(state, _):
+        return _sparse(api, state.values[0] + step), state
+
+    ds = (
+        api.data.Dataset.from_tensors(0)
+        .repeat()
+        .scan(initial_state=_sparse(api, start), scan_func=scan_fn)
+        .take(take)
+    )
+    got = [int(s.values[0]) for s in elements(ds)]
+    assert got == [v for v, _ in zip(itertools.count(start, step), range(take))]
