@@ -196,7 +196,12 @@ def to_hash_bucket_strong(x: Any, num_buckets: int, key: Any) -> np.ndarray:
     """
     n = _check_buckets(num_buckets)
     key = list(key)
-    if len(key) != 2 or not all(0 <= int(k) <= _U64_MAX for k in key):
+    if len(key) != 2:
+        raise InvalidArgumentError(
+            f"Key must have 2 elements: `key` is two unsigned 64-bit integers. "
+            f"Received: key={key}"
+        )
+    if not all(0 <= int(k) <= _U64_MAX for k in key):
         raise InvalidArgumentError(
             f"`key` must be two unsigned 64-bit integers. Received: key={key}"
         )

@@ -146,7 +146,9 @@ class NumericColumn(DenseColumn):
             raise InvalidArgumentError(
                 f"numeric column {self.key!r} (shape={self.shape}) cannot reshape "
                 f"its feature of shape {out.shape}: Cannot reshape a tensor with "
-                f"{out.size} elements to shape [{rows},{width}]"
+                f"{out.size} elements to shape [{rows},{width}] (the input to "
+                f"reshape is a tensor with {out.size} values, but the requested "
+                f"shape has {rows * width})"
             )
         return out.reshape(rows, width)
 

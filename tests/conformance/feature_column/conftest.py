@@ -36,10 +36,13 @@ class FeatureColumnRunner:
             indices=indices, values=values, dense_shape=dense_shape
         )
 
+    def dense_layer(self, columns: Any) -> Any:
+        """A DenseFeatures layer of ``api`` over ``columns``."""
+        return dense_features(self.api)(columns)
+
     def dense(self, columns: Any, features: dict[str, Any]) -> np.ndarray:
         """DenseFeatures(columns)(features) as numpy (eager)."""
-        layer = dense_features(self.api)(columns)
-        return np.asarray(to_numpy(layer(features)))
+        return np.asarray(to_numpy(self.dense_layer(columns)(features)))
 
     def dense_graph(
         self, make_columns: Callable[[], Any], make_features: Callable[[], Any]
