@@ -281,7 +281,8 @@ class Grouping:
             compression: ignored: the saved metadata says how shards are stored.
             reader_func: dataset of shard datasets -> dataset (default: one
                 element from each shard in turn, the saved order).
-            wait: only for distributed snapshots; must be False.
+            wait: accepted for tf.data compatibility: the metadata file is
+                written last, so a loadable save is always a finished one.
 
         Raises:
             NotFoundError: ``path`` holds no saved dataset.
@@ -297,10 +298,6 @@ class Grouping:
         """
         from pipeline.data.dataset import Dataset
 
-        if wait:
-            raise ValueError(
-                "`wait` is only supported for distributed tf.data snapshot."
-            )
         folder = _folder(path)
         files.compression_name(compression)
         meta = files.read_metadata(files.join(folder, _METADATA))
