@@ -5,6 +5,7 @@ from __future__ import annotations
 from pipeline.io.csv import decode_csv
 from pipeline.io.example import parse_example, parse_single_example
 from pipeline.io.example_features import RaggedFeature, SparseFeature
+from pipeline.io.example_json import decode_json_example
 from pipeline.io.example_message import (
     BytesList,
     Example,
@@ -23,6 +24,7 @@ from pipeline.io.example_spec import (
     FixedLenSequenceFeature,
     VarLenFeature,
 )
+from pipeline.io.raw import decode_raw
 from pipeline.io.schema import load_spec
 from pipeline.io.tfrecord_writer import TFRecordOptions, TFRecordWriter
 
@@ -41,6 +43,8 @@ __all__ = [
     "TFRecordWriter",
     "VarLenFeature",
     "decode_csv",
+    "decode_json_example",
+    "decode_raw",
     "load_spec",
     "parse_example",
     "parse_sequence_example",
