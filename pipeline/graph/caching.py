@@ -95,7 +95,8 @@ class CachedIterator(NodeIterator):
 class FillingIterator(NodeIterator):
     """Reads the input and keeps what it saw; completes the cache at the end.
 
-    A pass restored from a state (or with failures) does not complete it.
+    A pass restored from a state does not complete it. Elements that failed
+    are raised in that pass and left out of the cache, as tf.data does.
     A file cache's filler holds the lock file from its first element until
     it is closed.
     """
@@ -117,9 +118,7 @@ class FillingIterator(NodeIterator):
             self._finish()
             raise
         self.count += 1
-        if isinstance(elem, ElementFailure):
-            self.whole = False
-        else:
+        if not isinstance(elem, ElementFailure):  # a failed element is not kept
             self.seen.append(elem)
         return elem
 

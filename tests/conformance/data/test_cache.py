@@ -135,3 +135,21 @@ def test_cache_repeat_checkpoint_case_values(api, tmp_path, memory):
     ds = api.data.Dataset.range(10).cache(filename).repeat(3)
     assert_produces(ds, list(range(10)) * 3)
     assert_produces(ds, list(range(10)) * 3)
+
+
+@pytest.mark.parametrize("epochs", ["repeat", "iterators"])
+def test_cache_runs_the_map_once(api, epochs):
+    counter = api.Variable(0)
+
+    def count(x):
+        counter.assign_add(1)
+        return x
+
+    ds = api.data.Dataset.range(10).map(count).cache()
+    if epochs == "repeat":
+        assert_produces(ds.repeat(2), list(range(10)) * 2)
+    else:
+        assert_produces(ds, list(range(10)))
+        assert int(counter.numpy()) == 10
+        assert_produces(ds, list(range(10)))
+    assert int(counter.numpy()) == 10

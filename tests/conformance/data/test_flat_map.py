@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from conformance_support import assert_produces
+from conformance_support import assert_produces, is_tensorflow
 
 
 def test_flat_map(api):
@@ -48,3 +48,17 @@ def test_flat_map_of_datasets_in_elements(api):
     D = api.data.Dataset
     ds = D.from_tensors(D.range(3)).flat_map(lambda d: d)
     assert_produces(ds, [0, 1, 2])
+
+
+def test_flat_map_of_sparse_elements(api):
+    def make(i):
+        return api.SparseTensor(
+            indices=[[0, 0], [1, 1]], values=i * np.array([1, -1]), dense_shape=[2, 2]
+        )
+
+    def dense(st):
+        return api.sparse.to_dense(st) if is_tensorflow(api) else st.to_dense()
+
+    ds = api.data.Dataset.range(10).map(make)
+    ds = ds.flat_map(lambda x: api.data.Dataset.from_tensor_slices(dense(x)))
+    assert_produces(ds, [row for i in range(10) for row in ([i, 0], [0, -i])])

@@ -6,7 +6,7 @@ import os
 
 import numpy as np
 import pytest
-from conformance_support import assert_produces
+from conformance_support import assert_produces, is_tensorflow
 
 
 def _interleave_order(lists, cycle_length, block_length):
@@ -119,3 +119,77 @@ def test_default_cycle_length(api, calls):
     cycle = _expected_cycle(calls)
     lists = [[i] * 3 for i in range(8)]
     assert_produces(ds, _interleave_order(lists, cycle, 1))
+
+
+def _check_numerics(api):
+    """TF's ``check_numerics`` for TF; for pipeline the same check in Python."""
+    if is_tensorflow(api):
+        return lambda x: api.debugging.check_numerics(x, "message")
+
+    def check(x):
+        if np.isnan(x):
+            raise api.errors.InvalidArgumentError("message: Tensor had NaN values")
+        return x
+
+    return check
+
+
+@pytest.mark.parametrize(
+    ("cycle", "block", "calls"),
+    [
+        (1, 3, None),
+        (1, 3, 1),
+        (2, 1, None),
+        (2, 1, 1),
+        (2, 1, 2),
+        (2, 3, None),
+        (2, 3, 1),
+        (2, 3, 2),
+        (7, 2, None),
+        (7, 2, 1),
+        (7, 2, 3),
+        (7, 2, 5),
+        (7, 2, 7),
+    ],
+)
+def test_interleave_error_then_next_elements(api, cycle, block, calls):
+    values = np.float32([1.0, np.nan, 2.0, np.nan, 3.0])
+    D = api.data.Dataset
+    ds = (
+        D.from_tensor_slices(values)
+        .map(_check_numerics(api))
+        .interleave(D.from_tensors, cycle, block, calls)
+    )
+    it = iter(ds)
+    for value in values:
+        if np.isnan(value):
+            with pytest.raises(api.errors.InvalidArgumentError):
+                next(it)
+        else:
+            assert float(next(it)) == value
+    with pytest.raises(StopIteration):
+        next(it)
+
+
+def _to_dense(api, st):
+    return api.sparse.to_dense(st) if is_tensorflow(api) else st.to_dense()
+
+
+def test_interleave_of_sparse_elements(api):
+    def make(i):
+        return api.SparseTensor(
+            indices=[[0, 0], [1, 1]], values=i * np.array([1, -1]), dense_shape=[2, 2]
+        )
+
+    ds = api.data.Dataset.range(10).map(make)
+    ds = ds.interleave(
+        lambda x: api.data.Dataset.from_tensor_slices(_to_dense(api, x)),
+        cycle_length=1,
+    )
+    it = iter(ds)
+    for i in range(10):
+        assert np.asarray(next(it)).tolist() == [i, 0]
+        assert np.asarray(next(it)).tolist() == [0, -i]
+    for _ in range(2):
+        with pytest.raises(StopIteration):
+            next(it)

@@ -7,7 +7,7 @@ import functools
 
 import numpy as np
 import pytest
-from conformance_support import elements, spec_shapes
+from conformance_support import elements, is_tensorflow, spec_shapes
 
 _COMPONENTS = (
     np.array([1, 2, 3, 4]),
@@ -116,3 +116,29 @@ def test_shuffle_checkpoint_case_counts(api, buffer_size, reshuffle):
 def test_shuffle_buffer_size_must_be_positive(api, buffer_size):
     with pytest.raises(api.errors.InvalidArgumentError):
         list(api.data.Dataset.range(3).shuffle(buffer_size))
+
+
+def _must_be_zero(api):
+    if is_tensorflow(api):
+
+        def check(x):
+            with api.control_dependencies([api.debugging.assert_equal(x, 0)]):
+                return api.identity(x)
+
+        return check
+
+    def fail_unless_zero(x):
+        if x != 0:
+            raise api.errors.InvalidArgumentError(f"assertion failed: {x} != 0")
+        return x
+
+    return fail_unless_zero
+
+
+def test_shuffle_of_a_failed_then_empty_cache(api):
+    ds = api.data.Dataset.from_tensors(1).map(_must_be_zero(api)).cache()
+    it = iter(ds.shuffle(buffer_size=10).repeat())
+    with pytest.raises(api.errors.InvalidArgumentError):
+        next(it)
+    with pytest.raises(StopIteration):
+        next(it)
