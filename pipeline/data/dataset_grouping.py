@@ -322,7 +322,9 @@ class Grouping:
 
         Args:
             path: the snapshot folder.
-            compression: ``"AUTO"`` (none), None or ``"GZIP"``.
+            compression: ``"AUTO"`` (none), None or ``"GZIP"``. A finished
+                run is read as its metadata says; ``"SNAPPY"`` can read one,
+                but writing a new run with it raises `UnimplementedError`.
             reader_func: as in `load`.
             shard_func: element -> int64 shard number (default round robin).
             name: unused (tf.data's op name).
@@ -335,8 +337,11 @@ class Grouping:
             ([0, 1, 2], [0, 1, 2])
         """
         folder = _folder(path)
-        auto = isinstance(compression, str) and compression.upper() == "AUTO"
-        kind = "" if auto else files.compression_name(compression)
+        kind = compression.upper() if isinstance(compression, str) else ""
+        if kind == "AUTO":
+            kind = ""
+        elif kind != "SNAPPY":  # SNAPPY can read a finished run; writing raises
+            kind = files.compression_name(compression)
         _check_reader(reader_func, self.element_spec)
         if shard_func is not None and not callable(shard_func):
             raise TypeError(f"`shard_func` must be callable. Received: {shard_func!r}")

@@ -236,6 +236,7 @@ class SnapshotIterator(NodeIterator):
         self.it = self.ctx.build(node.parents[0])
         self.mode = mode or "write"
         if self.mode == "write":
+            files.compression_name(node.compression)  # raises for SNAPPY
             self.run = secrets.token_hex(8)
             folder = files.join(node.folder(), self.run)
             files.make_folder(folder)
