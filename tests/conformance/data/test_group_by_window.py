@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conformance_checkpoint import verify_restore
 from conformance_support import as_string, assert_same, elements, fill, length
 
 
@@ -256,3 +257,18 @@ def test_checkpoint_pattern_first_outputs(api):
     )
     got = elements(ds, limit=12)
     assert [int(b[0]) for b in got] == [0, 1, 2, 0] * 3
+
+
+def test_checkpoint_restore(api, tmp_path):
+    components = np.array([0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 0, 0, 2, 2, 0, 0], np.int64)
+
+    def make():
+        ds = api.data.Dataset.from_tensor_slices(components).repeat(-1)
+        ds = ds.group_by_window(
+            key_func=lambda x: x % 3,
+            reduce_func=lambda _, xs: xs.batch(4),
+            window_size=4,
+        )
+        return ds.take(12)
+
+    verify_restore(api, make, 12, str(tmp_path), breaks=(0, 3, 5, 12))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conformance_checkpoint import verify_restore
 from conformance_support import assert_produces, assert_same, elements
 
 
@@ -100,3 +101,12 @@ def test_strings_and_matrices_round_trip(api, tmp_path):
     ds.save(str(tmp_path), compression="GZIP")
     loaded = api.data.Dataset.load(str(tmp_path), compression="GZIP")
     assert_same(elements(loaded), elements(ds))
+
+
+def test_load_checkpoint_restore(api, tmp_path):
+    api.data.Dataset.range(42).save(str(tmp_path / "save"))
+
+    def make():
+        return api.data.Dataset.load(str(tmp_path / "save"))
+
+    verify_restore(api, make, 42, str(tmp_path), breaks=(0, 21, 42))

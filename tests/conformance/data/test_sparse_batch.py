@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conformance_checkpoint import verify_restore
 from conformance_support import elements, fill
 
 
@@ -82,3 +83,13 @@ def test_checkpoint_pattern_outputs(api):
     got = elements(ds)
     assert len(got) == 10
     assert sum(len(st.values) for st in got) == int(components.sum())
+
+
+def test_checkpoint_restore(api, tmp_path):
+    components = np.random.default_rng(4).integers(5, size=40).astype(np.int32)
+
+    def make():
+        ds = api.data.Dataset.from_tensor_slices(components)
+        return ds.map(lambda x: fill(api, [x], x)).sparse_batch(4, [12])
+
+    verify_restore(api, make, 10, str(tmp_path), breaks=(0, 4, 10))
