@@ -33,7 +33,7 @@ from pipeline.data.source_values import (
 from pipeline.errors import InvalidArgumentError
 from pipeline.executor import autotune
 from pipeline.executor.options import Options
-from pipeline.executor.runner import DatasetIterator, optimized
+from pipeline.executor.runner import DatasetIterator, numpy_iterator, optimized
 from pipeline.graph import base
 from pipeline.graph.base import AUTOTUNE, INFINITE, UNKNOWN, Node, apply_fn
 from pipeline.graph.caching import PrefetchNode
@@ -219,12 +219,13 @@ class Dataset(Transforms, Sampling, Grouping, Integrations):
         if datasets is None and len(args) == 1:
             structure = args[0]
         leaves = flatten(structure)
+        if not leaves:
+            raise InvalidArgumentError("`zip` needs at least one dataset.")
         bad = [d for d in leaves if not isinstance(d, Dataset)]
-        if not leaves or bad:
-            kind = type(bad[0]).__name__ if bad else "an empty structure"
+        if bad:
             raise TypeError(
                 "Invalid input to `zip`: expected a (nested) structure of "
-                f"Datasets, found {kind}."
+                f"Datasets, found {type(bad[0]).__name__}."
             )
         options = leaves[0]._options
         for other in leaves[1:]:  # as TF: the options of every input, merged
@@ -262,13 +263,13 @@ class Dataset(Transforms, Sampling, Grouping, Integrations):
         return DatasetIterator(self._node, self._options, next(self._runs))
 
     def as_numpy_iterator(self) -> DatasetIterator:
-        """An iterator of numpy elements (they already are numpy values).
+        """An iterator of numpy elements (sparse ones as dense arrays, as TF).
 
         Example:
             >>> list(Dataset.from_tensor_slices(["x"]).as_numpy_iterator())
             [b'x']
         """
-        return iter(self)
+        return numpy_iterator(self._node, self._options, next(self._runs))
 
     def to_torch(self, device: Any = None) -> Any:
         """This dataset as a ``torch.utils.data.IterableDataset``.

@@ -31,8 +31,11 @@ from pipeline.executor.optional import Optional
 from pipeline.executor.options import Options
 from pipeline.executor.plan import RunContext
 from pipeline.graph.base import Node, NodeIterator
+from pipeline.graph.element_specs import DatasetSpec
 from pipeline.graph.failures import ElementFailure, is_fatal
 from pipeline.graph.optimize import optimize
+from pipeline.graph.structure import flatten
+from pipeline.types import SparseTensor
 
 
 def optimized(node: Node, options: Options) -> Node:
@@ -209,3 +212,56 @@ class DatasetIterator:
     def plan(self) -> Node:
         """The optimized graph this iterator runs."""
         return self._plan
+
+
+class NumpyIterator(DatasetIterator):
+    """``as_numpy_iterator()``: as `DatasetIterator`, with sparse leaves given as
+    dense arrays, as TF's ``as_numpy_iterator`` gives them.
+
+    Example:
+        >>> from pipeline.graph.sources import TensorsNode
+        >>> from pipeline.types import SparseTensor
+        >>> node = TensorsNode((), SparseTensor([[1]], [7], [3]))
+        >>> next(NumpyIterator(node)).tolist()
+        [0, 7, 0]
+    """
+
+    _sparse: bool | None = None
+
+    def __next__(self) -> Any:
+        elem = super().__next__()
+        if self._sparse is None:  # elements share one structure: look once
+            self._sparse = any(isinstance(v, SparseTensor) for v in flatten(elem))
+        return _dense(elem) if self._sparse else elem
+
+
+def numpy_iterator(node: Node, options: Options | None = None, run: int = 0) -> Any:
+    """A `NumpyIterator` over ``node``.
+
+    Raises:
+        TypeError: an element holds a dataset (TF's message).
+
+    Example:
+        >>> from pipeline.graph.sources import RangeNode
+        >>> [int(x) for x in numpy_iterator(RangeNode((), 0, 2, 1))]
+        [0, 1]
+    """
+    for spec in flatten(node.element_spec()):
+        if isinstance(spec, DatasetSpec):
+            raise TypeError(
+                "`tf.data.Dataset.as_numpy_iterator()` is not supported for "
+                "datasets that produce values of type Dataset."
+            )
+    return NumpyIterator(node, options, run)
+
+
+def _dense(value: Any) -> Any:
+    if isinstance(value, SparseTensor):
+        return value.to_dense()
+    if isinstance(value, dict):
+        return {k: _dense(v) for k, v in value.items()}
+    if isinstance(value, tuple) and hasattr(value, "_fields"):
+        return type(value)(*(_dense(v) for v in value))
+    if isinstance(value, (tuple, list)):
+        return type(value)(_dense(v) for v in value)
+    return value

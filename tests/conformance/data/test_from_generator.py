@@ -85,9 +85,7 @@ def test_from_generator_string(api):
         yield b"bar"
         yield "baz"
 
-    ds = api.data.Dataset.from_generator(
-        gen, output_types=api.string, output_shapes=[]
-    )
+    ds = api.data.Dataset.from_generator(gen, output_types=api.string, output_shapes=[])
     assert_produces(ds, [b"foo", b"bar", b"baz"])
 
 
@@ -112,9 +110,7 @@ def test_from_generator_type_error_then_goes_on(api):
         yield "ERROR"
         yield np.array([7, 8, 9], dtype=np.int64)
 
-    ds = api.data.Dataset.from_generator(
-        gen, output_types=api.int64, output_shapes=[3]
-    )
+    ds = api.data.Dataset.from_generator(gen, output_types=api.int64, output_shapes=[3])
     got = _steps(iter(ds), 6)
     assert got == [[1, 2, 3], [4, 5, 6], "InvalidArgumentError", [7, 8, 9], "END"]
 
@@ -126,9 +122,7 @@ def test_from_generator_shape_error_then_goes_on(api):
         yield np.array([7, 8, 9, 10], dtype=np.int64)
         yield np.array([11, 12, 13], dtype=np.int64)
 
-    ds = api.data.Dataset.from_generator(
-        gen, output_types=api.int64, output_shapes=[3]
-    )
+    ds = api.data.Dataset.from_generator(gen, output_types=api.int64, output_shapes=[3])
     got = _steps(iter(ds), 6)
     assert got == [[1, 2, 3], [4, 5, 6], "InvalidArgumentError", [11, 12, 13], "END"]
 
