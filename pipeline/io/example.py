@@ -33,6 +33,8 @@ from pipeline.io.example_columns import (
     fill_dense_all,
     fill_sequence,
     fill_sparse,
+    single_record_message,
+    with_record_name,
 )
 from pipeline.io.example_features import RaggedFeature, SparseFeature
 from pipeline.io.example_ragged import batch_ragged, batch_sparse
@@ -45,7 +47,16 @@ from pipeline.io.example_spec import (
 from pipeline.ragged import RaggedTensor
 from pipeline.types import SparseTensor
 
-__all__ = ["parse_example", "parse_lists", "parse_single_example"]
+__all__ = [
+    "as_batch",
+    "check_item_shape",
+    "parse_example",
+    "parse_features",
+    "parse_lists",
+    "parse_single_example",
+    "record_bytes",
+    "unbatch",
+]
 
 Feature = (
     FixedLenFeature
@@ -58,7 +69,13 @@ _BASE = (FixedLenFeature, VarLenFeature, FixedLenSequenceFeature)
 _COMPOSITE = (SparseFeature, RaggedFeature)
 
 
-def _as_batch(serialized: Any) -> list[bytes] | np.ndarray:
+def as_batch(serialized: Any) -> list[bytes] | np.ndarray:
+    """``serialized`` as a list of record bytes (a single record is an error).
+
+    Example:
+        >>> as_batch(np.array([b"a", "b"], dtype=object))
+        [b'a', b'b']
+    """
     if isinstance(serialized, (bytes, bytearray, memoryview, str)):
         raise InvalidArgumentError(
             "`serialized` must be a batch (a list or 1-D array of bytes). Received a "
@@ -72,11 +89,17 @@ def _as_batch(serialized: Any) -> list[bytes] | np.ndarray:
         serialized = serialized.tolist()
     records = serialized if isinstance(serialized, list) else list(serialized)
     if not _kernels.load("example").all_bytes(records):
-        records = [_record_bytes(r) for r in records]
+        records = [record_bytes(r) for r in records]
     return records
 
 
-def _record_bytes(record: Any) -> bytes:
+def record_bytes(record: Any) -> bytes:
+    """One serialized record as ``bytes`` (str is UTF-8 encoded).
+
+    Example:
+        >>> record_bytes("ab")
+        b'ab'
+    """
     if isinstance(record, str):
         return record.encode()
     if isinstance(record, (bytes, bytearray, memoryview, np.bytes_)):
@@ -109,7 +132,11 @@ def _check_features(features: Mapping[str, Feature]) -> None:
 
 
 def check_item_shape(key: str, spec: FixedLenSequenceFeature) -> None:
-    """Raise TF's ValueError for a FixedLenSequenceFeature with unknown dims."""
+    """Raise TF's ValueError for a FixedLenSequenceFeature with unknown dims.
+
+    Example:
+        >>> check_item_shape("s", FixedLenSequenceFeature([2], "int64"))
+    """
     if spec.shape is None or any(d is None for d in spec.shape):
         raise ValueError(
             f"All dimensions of shape for feature {key} need to be known but "
@@ -161,14 +188,20 @@ def parse_example(
         >>> parse_example(recs, {"t": VarLenFeature("string")})["t"].values.tolist()
         [b'a', b'b']
     """
-    records = _as_batch(serialized)
+    records = as_batch(serialized)
     try:
-        return _parse(records, features)
+        return parse_features(records, features)
     except InvalidArgumentError as err:
-        raise _named(err, example_names) from err
+        raise with_record_name(err, example_names) from err
 
 
-def _parse(records: list, features: Mapping[str, Feature]) -> dict[str, Any]:
+def parse_features(records: list, features: Mapping[str, Feature]) -> dict[str, Any]:
+    """:func:`parse_example` of a list of record bytes, without record names.
+
+    Example:
+        >>> parse_features([b""], {"x": FixedLenFeature([], "int64", 3)})["x"]
+        array([3])
+    """
     if not isinstance(features, Mapping) or not any(
         isinstance(spec, _COMPOSITE) for spec in features.values()
     ):
@@ -237,24 +270,6 @@ def _parse_base(records: list, features: Mapping[str, Feature]) -> dict[str, Any
         else:
             out[key] = fill_sequence(loc, spec)
     return {key: out[key] for key in plan.keys} if plan.others else out
-
-
-def _named(err: InvalidArgumentError, names: Any) -> InvalidArgumentError:
-    """``err`` with TF's ``Name: <record name>, `` prefix (batch parsing)."""
-    message = err.message
-    if err.record_index is None or not message.startswith(("Key: ", "Feature: ")):
-        return err
-    record_name = "<unknown>"
-    if names is not None:
-        names = np.asarray(names).reshape(-1)
-        if err.record_index < names.size:
-            record_name = _text(names[err.record_index])
-    where = {k: v for k, v in vars(err).items() if k not in ("message", "args")}
-    return InvalidArgumentError(f"Name: {record_name}, {message}", **where)
-
-
-def _text(value: Any) -> str:
-    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
 
 
 class _Plan:
@@ -344,30 +359,19 @@ def parse_single_example(
     if isinstance(serialized, np.ndarray) and serialized.ndim == 0:
         serialized = serialized.item()
     try:
-        parsed = _parse([_record_bytes(serialized)], features)
+        parsed = parse_features([record_bytes(serialized)], features)
     except InvalidArgumentError as err:
-        raise _single(err) from err
-    return {key: _unbatch(value) for key, value in parsed.items()}
+        raise single_record_message(err) from err
+    return {key: unbatch(value) for key, value in parsed.items()}
 
 
-def _single(err: InvalidArgumentError) -> InvalidArgumentError:
-    """``err`` worded as TF's single-record parser words it."""
-    message, key = err.message, getattr(err, "feature", None)
-    prefix = f"Key: {key}, Index: 0.  "
-    if key is None or not message.startswith(prefix):
-        return err
-    rest = message[len(prefix) :]
-    if "values != expected" in rest:
-        message = f"Key: {key}.  Can't parse serialized Example: {rest}"
-    elif "multiple of stride length" in rest:
-        message = f"Error while parsing feature with key {key}: {rest}"
-    else:
-        return err
-    where = {k: v for k, v in vars(err).items() if k not in ("message", "args")}
-    return InvalidArgumentError(message, **where)
+def unbatch(value: Any) -> Any:
+    """Record 0 of a parsed batch value (dense, sparse or ragged).
 
-
-def _unbatch(value: Any) -> Any:
+    Example:
+        >>> unbatch(np.array([[1, 2]])).tolist()
+        [1, 2]
+    """
     if isinstance(value, SparseTensor):
         return SparseTensor(value.indices[:, 1:], value.values, value.dense_shape[1:])
     if isinstance(value, RaggedTensor):

@@ -40,6 +40,8 @@ __all__ = [
     "fill_sequence",
     "fill_sparse",
     "shape_text",
+    "single_record_message",
+    "with_record_name",
 ]
 
 _STRING = np.dtype(object)
@@ -299,3 +301,51 @@ def _padding(spec: FixedLenSequenceFeature, key: str) -> np.ndarray:
     if value is None:
         value = b"" if spec.dtype == _STRING else 0
     return default_array(value, spec.dtype, spec.shape, key).reshape(-1)
+
+
+def with_record_name(err: InvalidArgumentError, names: Any) -> InvalidArgumentError:
+    """``err`` with TF's ``Name: <record name>, `` prefix (batch parsing).
+
+    Example:
+        >>> err = InvalidArgumentError("Key: a, Index: 1.  bad", record_index=1)
+        >>> with_record_name(err, ["r0", "r1"]).message
+        'Name: r1, Key: a, Index: 1.  bad'
+    """
+    message = err.message
+    if err.record_index is None or not message.startswith(("Key: ", "Feature: ")):
+        return err
+    record_name = "<unknown>"
+    if names is not None:
+        names = np.asarray(names).reshape(-1)
+        if err.record_index < names.size:
+            record_name = _text(names[err.record_index])
+    where = {k: v for k, v in vars(err).items() if k not in ("message", "args")}
+    return InvalidArgumentError(f"Name: {record_name}, {message}", **where)
+
+
+def _text(value: Any) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+def single_record_message(err: InvalidArgumentError) -> InvalidArgumentError:
+    """``err`` worded as TF's single-record parser words it.
+
+    Example:
+        >>> err = InvalidArgumentError(
+        ...     "Key: a, Index: 0.  Number of float values != expected.", feature="a")
+        >>> single_record_message(err).message[:42]
+        "Key: a.  Can't parse serialized Example: N"
+    """
+    message, key = err.message, getattr(err, "feature", None)
+    prefix = f"Key: {key}, Index: 0.  "
+    if key is None or not message.startswith(prefix):
+        return err
+    rest = message[len(prefix) :]
+    if "values != expected" in rest:
+        message = f"Key: {key}.  Can't parse serialized Example: {rest}"
+    elif "multiple of stride length" in rest:
+        message = f"Error while parsing feature with key {key}: {rest}"
+    else:
+        return err
+    where = {k: v for k, v in vars(err).items() if k not in ("message", "args")}
+    return InvalidArgumentError(message, **where)

@@ -31,7 +31,7 @@ import numpy as np
 
 from pipeline.errors import InvalidArgumentError
 from pipeline.io import example as _example
-from pipeline.io.example_columns import shape_text
+from pipeline.io.example_columns import shape_text, with_record_name
 from pipeline.io.example_features import RaggedFeature
 from pipeline.io.example_ragged import stack_units, unit_values
 from pipeline.io.example_sequence_wire import Steps, feature_lists, step_records
@@ -222,16 +222,16 @@ def _wanted(sequence: Mapping) -> set[str]:
     return keys
 
 
-def _parse(records: list, context, sequence, names: list[str]):
+def _parse_batch(records: list, context, sequence, names: list[str]):
     context, sequence = dict(context or {}), dict(sequence or {})
     _check_specs(context, sequence)
     batch = _Batch(records, names, _wanted(sequence))
     ctx = {}
     if context:
         try:
-            ctx = _example._parse(records, context)
+            ctx = _example.parse_features(records, context)
         except InvalidArgumentError as err:
-            raise _example._named(err, names) from err
+            raise with_record_name(err, names) from err
     lists, lengths = _sequence(batch, sequence)
     return ctx, lists, lengths
 
@@ -273,9 +273,9 @@ def parse_sequence_example(
         >>> lists["a"].tolist(), lengths["a"].tolist()
         ([[1], [1]], [1, 1])
     """
-    records = _example._as_batch(serialized)
+    records = _example.as_batch(serialized)
     names = _names(example_names, len(records))
-    return _parse(records, context_features, sequence_features, names)
+    return _parse_batch(records, context_features, sequence_features, names)
 
 
 def parse_single_sequence_example(
@@ -299,10 +299,10 @@ def parse_single_sequence_example(
     """
     if isinstance(serialized, np.ndarray) and serialized.ndim == 0:
         serialized = serialized.item()
-    records = [_example._record_bytes(serialized)]
+    records = [_example.record_bytes(serialized)]
     names = _names(None if example_name is None else [example_name], 1)
-    ctx, lists, _ = _parse(records, context_features, sequence_features, names)
+    ctx, lists, _ = _parse_batch(records, context_features, sequence_features, names)
     return (
-        {k: _example._unbatch(v) for k, v in ctx.items()},
-        {k: _example._unbatch(v) for k, v in lists.items()},
+        {k: _example.unbatch(v) for k, v in ctx.items()},
+        {k: _example.unbatch(v) for k, v in lists.items()},
     )
