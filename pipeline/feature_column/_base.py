@@ -78,6 +78,19 @@ class FeatureColumn:
         args = ", ".join(f"{f}={getattr(self, f)!r}" for f in self._FIELDS)
         return f"{type(self).__name__}({args})"
 
+    def __lt__(self, other: object) -> bool:
+        """Columns (and strings) sort by their text, as TF's do.
+
+        Example:
+            >>> Toy = type("Toy", (FeatureColumn,), {"_FIELDS": ("key",)})
+            >>> sorted([Toy(key="b"), "0", Toy(key="a")])
+            ['0', Toy(key='a'), Toy(key='b')]
+        """
+        return str(self) < str(other)
+
+    def __gt__(self, other: object) -> bool:
+        return str(self) > str(other)
+
     @property
     def name(self) -> str:
         """The column's name, TensorFlow's (DenseFeatures sorts by it)."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conformance_support import to_numpy
 
 
 def test_dense_features_needs_columns(api, fcx):
@@ -189,3 +190,51 @@ def test_parse_spec_refuses_two_specs_for_a_key(api):
         ValueError, match="feature_columns contain different parse_spec for key key1"
     ):
         fc.make_parse_example_spec((key1, other))
+
+
+def test_columns_sort_by_their_text(api):
+    fc = api.feature_column
+    a, b = fc.numeric_column("first"), fc.numeric_column("second")
+    assert sorted(["d", b, a, "0"], key=lambda x: x) == ["0", a, b, "d"]
+    assert a < b and not b < a
+    assert "0" < a and a < "d"
+
+
+def test_dense_features_fills_cols_to_output_tensors(api, fcx):
+    fc = api.feature_column
+    apple = fc.numeric_column("apple_numeric_column")
+    banana = fc.bucketized_column(fc.numeric_column("banana_dense_feature"), [0.0])
+    cherry = fc.embedding_column(
+        fc.categorical_column_with_hash_bucket("cherry_sparse_feature", 5), dimension=10
+    )
+    features = {
+        "apple_numeric_column": [[3.0], [4.0]],
+        "banana_dense_feature": [[-1.0], [4.0]],
+        "cherry_sparse_feature": [["a"], ["x"]],
+    }
+    outputs = {}
+    layer = fcx.dense_layer([apple, banana, cherry])
+    net = np.asarray(to_numpy(layer(features, cols_to_output_tensors=outputs)))
+    assert sorted(c.name for c in outputs) == sorted(
+        c.name for c in (apple, banana, cherry)
+    )
+    parts = {c.name: np.asarray(to_numpy(v)) for c, v in outputs.items()}
+    assert parts[apple.name].tolist() == [[3.0], [4.0]]
+    assert parts[banana.name].tolist() == [[1.0, 0.0], [0.0, 1.0]]
+    assert parts[cherry.name].shape == (2, 10)
+    # DenseFeatures concatenates them in name order.
+    order = sorted(parts)
+    np.testing.assert_array_equal(net, np.concatenate([parts[n] for n in order], 1))
+
+
+def test_two_dense_features_layers_have_their_own_tables(api, fcx):
+    fc = api.feature_column
+    column = fc.embedding_column(
+        fc.categorical_column_with_hash_bucket("sparse_feature", 5), dimension=10
+    )
+    features = {"sparse_feature": [["a"], ["x"]]}
+    first, second = fcx.dense_layer([column]), fcx.dense_layer([column])
+    first(features), second(features)
+    assert len(first.weights) == len(second.weights) == 1
+    assert first.weights[0] is not second.weights[0]
+    assert tuple(first.weights[0].shape) == (5, 10)

@@ -21,6 +21,12 @@ def test_linear_model_needs_columns(api, fcx):
         fcx.linear([], lambda: {})
 
 
+def test_linear_model_takes_a_bare_column(api, fcx):
+    price = api.feature_column.numeric_column("price")
+    out = fcx.linear(price, lambda: {"price": [[1.0], [5.0]]}, {"price": [[2.0]]})
+    assert out.tolist() == [[2.0], [10.0]]
+
+
 def test_linear_model_refuses_a_dict_of_columns(api, fcx):
     columns = {"a": api.feature_column.numeric_column("a")}
     with pytest.raises(
