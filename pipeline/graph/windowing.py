@@ -5,6 +5,7 @@ Window ``k`` holds the input elements at ``k * shift + j * stride`` for
 per component (as tf.data does).
 
 Example:
+    >>> import pipeline.data  # windows are Datasets once the data layer is loaded
     >>> from pipeline.graph.sources import RangeNode
     >>> node = WindowNode((RangeNode((), 0, 7, 1),), size=3, shift=2)
     >>> [[int(x) for x in w] for w in IterContext().build(node)]
@@ -24,6 +25,7 @@ from pipeline.graph.base import (
     NodeIterator,
     wrap_dataset,
 )
+from pipeline.graph.element_specs import DatasetSpec
 from pipeline.graph.failures import ElementFailure
 from pipeline.graph.sources import ListNode
 from pipeline.graph.structure import flatten, pack
@@ -53,7 +55,25 @@ class WindowNode(Node):
         return -(-n // shift)
 
     def compute_spec(self) -> Any:
-        return self.parents[0].element_spec()
+        spec = self.parents[0].element_spec()
+        return pack(spec, [DatasetSpec(s) for s in flatten(spec)])
+
+    def stand_in(self) -> Any:
+        """A window of empty datasets: what a function over windows is traced
+        with when the input has no window (the element spec still follows)."""
+        spec = self.parents[0].element_spec()
+        return _as_datasets([], spec)
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class WindowContentNode(ListNode):
+    """One window's elements; its spec is the input's element spec."""
+
+    spec: Any = dataclasses.field(default=None, repr=False)
+    op = "window_content"
+
+    def compute_spec(self) -> Any:
+        return self.spec if self.spec is not None else super().compute_spec()
 
 
 class WindowIterator(NodeIterator):
@@ -62,6 +82,7 @@ class WindowIterator(NodeIterator):
     def __init__(self, parent: NodeIterator, node: WindowNode) -> None:
         super().__init__(parent)
         self.parent, self.size = parent, node.size
+        self.spec = node.parents[0].element_spec()
         self.shift, self.stride = node.shift or node.size, node.stride
         self.drop = node.drop_remainder
         self.buffer: list[Any] = []
@@ -78,7 +99,7 @@ class WindowIterator(NodeIterator):
         for elem in window:
             if isinstance(elem, ElementFailure):
                 return elem  # a failure the stride skips is dropped, as in TF
-        return _as_datasets(window)
+        return _as_datasets(window, self.spec)
 
     def _fill(self, n: int) -> None:
         """Read until the buffer holds ``n`` inputs (failures included)."""
@@ -97,9 +118,15 @@ class WindowIterator(NodeIterator):
         self.buffer, self.end = list(state["buffer"]), state["end"]
 
 
-def _as_datasets(window: list[Any]) -> Any:
-    first = window[0]
-    if not isinstance(first, (tuple, dict)):
-        return wrap_dataset(ListNode((), tuple(window)))
-    columns = zip(*[flatten(e) for e in window])
-    return pack(first, [wrap_dataset(ListNode((), tuple(c))) for c in columns])
+def _as_datasets(window: list[Any], spec: Any) -> Any:
+    """The window as a dataset, or a structure of datasets (one per leaf)."""
+    if not isinstance(spec, (tuple, dict)):
+        return wrap_dataset(WindowContentNode((), tuple(window), spec=spec))
+    columns = list(zip(*[flatten(e) for e in window])) or [()] * len(flatten(spec))
+    return pack(
+        spec,
+        [
+            wrap_dataset(WindowContentNode((), tuple(c), spec=s))
+            for c, s in zip(columns, flatten(spec))
+        ],
+    )
