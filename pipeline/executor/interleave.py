@@ -32,6 +32,8 @@ class ParallelInterleaveIterator(InterleaveIterator):
         buffer_size: elements read ahead per open input.
     """
 
+    failure_is_turn = True  # TF's parallel interleave counts an error as an element
+
     def __init__(
         self, ctx: IterContext, node: InterleaveNode, buffer_size: int
     ) -> None:

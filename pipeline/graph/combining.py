@@ -217,7 +217,12 @@ class FlatMapNode(InterleaveNode):
 
 class InterleaveIterator(NodeIterator):
     """TF's order: fill an empty slot from the input and continue at that slot;
-    take ``block_length`` elements from a slot, then move to the next slot."""
+    take ``block_length`` elements from a slot, then move to the next slot.
+    An input's error is raised where it comes and, as in TF's sequential
+    interleave, does not count in the block (``failure_is_turn``: it does in
+    TF's parallel one)."""
+
+    failure_is_turn = False
 
     def __init__(self, ctx: IterContext, node: InterleaveNode) -> None:
         self.input = ctx.build(node.parents[0])
@@ -243,6 +248,8 @@ class InterleaveIterator(NodeIterator):
                     self.slots[self.slot] = None
                     self._advance_slot()
                     continue
+                if isinstance(item, ElementFailure) and not self.failure_is_turn:
+                    return item  # as TF: an input's error does not use its turn
                 self.taken += 1
                 if self.taken >= self.node.block_length:
                     self._advance_slot()

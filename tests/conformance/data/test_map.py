@@ -226,3 +226,77 @@ def test_stop_iteration_in_map_is_invalid_argument(api, num_parallel_calls):
 def test_map_element_spec(api):
     ds = api.data.Dataset.range(3).map(lambda x: (x, [1.5, 2.5], "s"))
     assert spec_shapes(ds.element_spec) == ((), (2,), ())
+
+
+def _outcomes(it, limit=12):
+    out = []
+    for _ in range(limit):
+        try:
+            value = to_numpy(next(it))
+        except StopIteration:
+            out.append("END")
+            break
+        except Exception as e:  # noqa: BLE001 - the class is the outcome
+            out.append(type(e).__name__)
+            continue
+        if isinstance(value, tuple):
+            out.append(tuple(np.asarray(v).tolist() for v in value))
+        else:
+            out.append(np.asarray(value).tolist())
+    return out
+
+
+def _parsed(api, records):
+    parse = _parse(api)
+    return api.data.Dataset.from_tensor_slices(records).map(parse)
+
+
+@pytest.mark.parametrize(
+    ("build", "want"),
+    [
+        (lambda p: p([b"1", b"2", b"?", b"4", b"5"]).batch(2), [[1, 2], "E", [5]]),
+        (lambda p: p([b"1", b"?", b"3", b"4"]).take(3), [1, "E", 3, 4]),
+        (lambda p: p([b"1", b"?", b"3"]).cache(), [1, "E", 3]),
+        (lambda p: p([b"1", b"?"]).repeat(2), [1, "E", 1, "E"]),
+        (lambda p: p([b"1", b"?", b"3"]).filter(lambda v: v > 0), [1, "E", 3]),
+    ],
+    ids=["batch", "take", "cache", "repeat", "filter"],
+)
+def test_map_error_through_other_transformations(api, build, want):
+    got = _outcomes(iter(build(lambda records: _parsed(api, records))))
+    want = [w if w != "E" else "InvalidArgumentError" for w in want] + ["END"]
+    assert got == want
+
+
+def test_map_error_through_zip(api):
+    ds = api.data.Dataset.zip(
+        (_parsed(api, [b"1", b"?", b"3"]), api.data.Dataset.range(3))
+    )
+    got = _outcomes(iter(ds))
+    assert got == [(1.0, 0), "InvalidArgumentError", (3.0, 2), "END"]
+
+
+@pytest.mark.parametrize(
+    ("num_parallel_calls", "want"),
+    [
+        (None, [1, 1, "E", 3, "E", 3]),  # an error does not use up its turn
+        (2, [1, 1, "E", "E", 3, 3]),  # in the parallel interleave it does
+    ],
+)
+def test_map_error_inside_interleave(api, num_parallel_calls, want):
+    def inner(_):
+        return _parsed(api, [b"1", b"?", b"3"])
+
+    ds = api.data.Dataset.range(2).interleave(
+        inner, cycle_length=2, num_parallel_calls=num_parallel_calls
+    )
+    got = _outcomes(iter(ds))
+    want = [w if w != "E" else "InvalidArgumentError" for w in want] + ["END"]
+    assert got == want
+
+
+def test_map_error_inside_flat_map(api):
+    ds = api.data.Dataset.range(2).flat_map(lambda _: _parsed(api, [b"1", b"?", b"3"]))
+    got = _outcomes(iter(ds))
+    want = [1, "InvalidArgumentError", 3, 1, "InvalidArgumentError", 3, "END"]
+    assert got == want
