@@ -36,7 +36,6 @@ from pipeline.graph.base import (
     Node,
     NodeIterator,
     call_fn,
-    fn_label,
     node_of,
     wrap_dataset,
 )
@@ -290,7 +289,8 @@ class SnapshotIterator(NodeIterator):
 
 
 def fingerprint(node: Node) -> str:
-    """A stable hash of a graph: its ops, arguments, data and functions' code.
+    """A stable hash of a graph: its ops, arguments, data and functions' code
+    (bytecode, names, constants and closure values; not where it is written).
 
     Example:
         >>> from pipeline.graph.sources import RangeNode
@@ -323,7 +323,12 @@ def _feed(h: Any, value: Any, seen: set[int]) -> None:
     elif hasattr(value, "_node"):
         _feed(h, value._node, seen)
     elif callable(value) and hasattr(value, "__code__"):
-        _feed_code(h, value.__code__, fn_label(value))
+        if id(value) in seen:  # a function that refers to itself
+            return
+        seen.add(id(value))
+        _feed_code(h, value.__code__)
+        for cell in value.__closure__ or ():
+            _feed(h, _cell_value(cell), seen)
     elif hasattr(value, "__dict__") and id(value) not in seen:
         seen.add(id(value))
         h.update(type(value).__qualname__.encode())
@@ -332,11 +337,19 @@ def _feed(h: Any, value: Any, seen: set[int]) -> None:
         h.update(repr(value).encode())
 
 
-def _feed_code(h: Any, code: Any, label: str) -> None:
-    h.update(label.encode())
+def _cell_value(cell: Any) -> Any:
+    try:
+        return cell.cell_contents
+    except ValueError:  # an empty cell
+        return None
+
+
+def _feed_code(h: Any, code: Any) -> None:
+    """The code's bytes, the names it uses and its constants (not its line)."""
     h.update(code.co_code)
+    h.update(repr(code.co_names).encode())
     for const in code.co_consts:
         if hasattr(const, "co_code"):
-            _feed_code(h, const, "")
+            _feed_code(h, const)
         else:
             h.update(repr(const).encode())

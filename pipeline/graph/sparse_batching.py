@@ -59,7 +59,7 @@ class SparseBatchNode(Node):
         ]
         indices, values = [], []
         for row, a in enumerate(arrays):
-            where = np.indices(a.shape).reshape(a.ndim, -1).T
+            where = np.argwhere(np.ones(a.shape, dtype=bool))
             lead = np.full((where.shape[0], 1), row, dtype=np.int64)
             indices.append(np.concatenate([lead, where.astype(np.int64)], axis=1))
             values.append(a.reshape(-1))

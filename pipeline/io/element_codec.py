@@ -71,9 +71,19 @@ def _encode_dense(value: Any, out: list[bytes]) -> None:
     if name != "string":
         out.append(np.ascontiguousarray(arr, dtype=arr.dtype.newbyteorder("<")).data)
         return
-    items = [v if isinstance(v, bytes) else str(v).encode() for v in arr.ravel()]
+    items = [_as_bytes(v) for v in arr.ravel()]
     out.append(np.asarray([len(v) for v in items], dtype="<u8").tobytes())
     out.extend(items)
+
+
+def _as_bytes(value: Any) -> bytes:
+    if isinstance(value, bytes):
+        return bytes(value)
+    if isinstance(value, str):
+        return value.encode()
+    raise TypeError(
+        f"Can't save a string tensor holding {type(value).__name__} values."
+    )
 
 
 def _encode_leaf(value: Any, out: list[bytes]) -> None:
