@@ -21,13 +21,13 @@ from pipeline.data.dataset_batching import (
 )
 from pipeline.data.transform_args import (
     callable_arg,
-    default_cycle_length,
     integer,
+    interleave_args,
     shard_args,
     shuffle_buffer,
 )
 from pipeline.errors import InvalidArgumentError
-from pipeline.graph.base import AUTOTUNE, Node, node_of
+from pipeline.graph.base import AUTOTUNE, Node
 from pipeline.graph.caching import CacheNode, PrefetchNode
 from pipeline.graph.combining import (
     FlatMapNode,
@@ -183,7 +183,9 @@ class Transforms(BatchingTransforms):
 
         ``cycle_length`` datasets are open at once (default: the CPU count, or
         ``num_parallel_calls`` when smaller, as TF); ``block_length``
-        consecutive elements come from each in turn.
+        consecutive elements come from each in turn. Non-positive lengths, or
+        more parallel calls than a fixed ``cycle_length``, raise
+        `InvalidArgumentError`.
 
         Example:
             >>> from pipeline.data.dataset import Dataset
@@ -192,15 +194,16 @@ class Transforms(BatchingTransforms):
             >>> [int(v) for v in ds]
             [1, 2, 1, 2, 3, 3]
         """
-        if cycle_length is None or cycle_length == AUTOTUNE:
-            cycle_length = default_cycle_length(num_parallel_calls)
+        cycle, block, calls = interleave_args(
+            cycle_length, block_length, num_parallel_calls
+        )
         return self._chain(
             InterleaveNode(
                 (self._node,),
                 fn=callable_arg("map_func", map_func),
-                cycle_length=_positive("cycle_length", cycle_length),
-                block_length=_positive("block_length", block_length or 1),
-                num_parallel_calls=_parallel(num_parallel_calls),
+                cycle_length=cycle,
+                block_length=block,
+                num_parallel_calls=calls,
                 deterministic=deterministic,
             )
         )
@@ -290,7 +293,12 @@ class Transforms(BatchingTransforms):
             >>> [int(x) for x in Dataset.range(2).concatenate(Dataset.range(5, 6))]
             [0, 1, 5]
         """
-        node = node_of(dataset, "concatenate")
+        if not isinstance(getattr(dataset, "_node", None), Node):
+            raise TypeError(
+                "`dataset` must be a Dataset. Received: "
+                f"dataset of type {type(dataset).__name__}"
+            )
+        node = dataset._node
         check_compatible(self._node.element_spec(), node.element_spec())
         out = self._chain(concatenated(self._node, node))
         other = getattr(dataset, "_options", None)

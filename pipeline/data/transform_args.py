@@ -20,6 +20,7 @@ __all__ = [
     "callable_arg",
     "default_cycle_length",
     "integer",
+    "interleave_args",
     "shard_args",
     "shuffle_buffer",
 ]
@@ -27,7 +28,7 @@ __all__ = [
 
 def integer(name: str, value: Any) -> int:
     """``value`` as an int; `TypeError` when it is not an integer."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+    if not isinstance(value, numbers.Integral):  # bools count, as in TF
         raise TypeError(f"`{name}` must be an integer. Received: {name}={value!r}")
     return int(value)
 
@@ -72,3 +73,44 @@ def callable_arg(name: str, fn: Any) -> Callable[..., Any]:
     if not callable(fn):
         raise TypeError(f"`{name}` must be callable. Received: {name}={fn!r}")
     return fn
+
+
+def interleave_args(
+    cycle_length: Any, block_length: Any, num_parallel_calls: Any
+) -> tuple[int, int, int | None]:
+    """``interleave``'s ``(cycle_length, block_length, num_parallel_calls)``.
+
+    None or AUTOTUNE ``cycle_length`` becomes `default_cycle_length`; a None
+    ``block_length`` is 1. `InvalidArgumentError` for non-positive values and
+    for more parallel calls than a fixed cycle length, as TF.
+
+    Example:
+        >>> interleave_args(4, None, 2)
+        (4, 1, 2)
+    """
+    calls = num_parallel_calls
+    if calls is not None and integer("num_parallel_calls", calls) != AUTOTUNE:
+        _greater_than_zero("num_parallel_calls", calls)
+    if cycle_length is None or cycle_length == AUTOTUNE:
+        cycle = default_cycle_length(calls)
+    else:
+        cycle = _greater_than_zero(
+            "cycle_length", integer("cycle_length", cycle_length)
+        )
+        if calls is not None and calls != AUTOTUNE and calls > cycle:
+            raise InvalidArgumentError(
+                "If `cycle_length` is set to a fixed value, `num_parallel_calls` "
+                f"must be at most it. Received: cycle_length={cycle}, "
+                f"num_parallel_calls={calls}"
+            )
+    block = 1 if block_length is None else integer("block_length", block_length)
+    _greater_than_zero("block_length", block)
+    return cycle, block, None if calls is None else int(calls)
+
+
+def _greater_than_zero(name: str, value: int) -> int:
+    if value <= 0:
+        raise InvalidArgumentError(
+            f"`{name}` must be greater than zero. Received: {name}={value}"
+        )
+    return int(value)

@@ -79,11 +79,32 @@ def check_compatible(a: Any, b: Any) -> None:
         ...
         TypeError: Incompatible dataset elements: ...
     """
+    a, b = _sorted_keys(a), _sorted_keys(b)
     if not (same_structure(a, b) and _same_kinds(a, b)):
         raise TypeError(
             f"Incompatible dataset elements: {a!r} vs. {b!r}: they have different "
             "structures or types (keys and dtypes must match)."
         )
+
+
+def _sorted_keys(spec: Any) -> Any:
+    """``spec`` with dict keys sorted (TF's order: key order does not matter)."""
+    if isinstance(spec, dict):
+        return {k: _sorted_keys(spec[k]) for k in sorted(spec, key=repr)}
+    if isinstance(spec, tuple):
+        items = [_sorted_keys(s) for s in spec]
+        return type(spec)(*items) if hasattr(spec, "_fields") else tuple(items)
+    return spec
+
+
+def _aligned(b: Any, a: Any) -> Any:
+    """``b`` with its dicts' keys in ``a``'s order."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return {k: _aligned(b[k], a[k]) for k in a}
+    if isinstance(a, tuple) and isinstance(b, tuple):
+        items = [_aligned(x, y) for x, y in zip(b, a)]
+        return type(b)(*items) if hasattr(b, "_fields") else tuple(items)
+    return b
 
 
 def _same_kinds(a: Any, b: Any) -> bool:
@@ -118,7 +139,7 @@ class ConcatenateNode(Node):
         specs = [p.element_spec() for p in self.parents]
         merged = specs[0]
         for spec in specs[1:]:
-            merged = _merge_element_specs(merged, spec)
+            merged = _merge_element_specs(merged, _aligned(spec, merged))
         return merged
 
 

@@ -91,3 +91,31 @@ def test_concatenate_checkpoint_case_values(api):
     assert len(got) == 9
     assert got[3] == ([4] * 20, [15] * 4)
     assert got[8] == ([9] * 20, [20] * 15)
+
+
+def test_concatenate_dicts_with_keys_in_another_order(api):
+    a = api.data.Dataset.from_tensors({"a": 1, "b": 2.0})
+    b = api.data.Dataset.from_tensors({"b": 3.0, "a": 4})
+    assert_produces(a.concatenate(b), [{"a": 1, "b": 2.0}, {"a": 4, "b": 3.0}])
+
+
+def test_concatenate_of_a_non_dataset_fails(api):
+    with pytest.raises((TypeError, AttributeError)):
+        api.data.Dataset.range(3).concatenate([1, 2])
+
+
+@pytest.mark.parametrize(
+    ("build", "expected"),
+    [
+        (lambda D: D.range(3).concatenate(D.range(2)), 5),
+        (
+            lambda D: (
+                D.range(10).repeat().concatenate(D.range(2).filter(lambda x: True))
+            ),
+            -1,
+        ),
+        (lambda D: D.range(3).concatenate(D.range(2).filter(lambda x: True)), -2),
+    ],
+)
+def test_concatenate_cardinality(api, build, expected):
+    assert int(build(api.data.Dataset).cardinality()) == expected

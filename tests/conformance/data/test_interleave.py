@@ -193,3 +193,28 @@ def test_interleave_of_sparse_elements(api):
     for _ in range(2):
         with pytest.raises(StopIteration):
             next(it)
+
+
+@pytest.mark.parametrize(
+    ("kwargs"),
+    [
+        {"cycle_length": 0},
+        {"cycle_length": -2},
+        {"cycle_length": 1, "block_length": 0},
+        {"cycle_length": 1, "num_parallel_calls": 0},
+        {"cycle_length": 1, "num_parallel_calls": -2},
+        {"cycle_length": 1, "num_parallel_calls": 4},
+    ],
+)
+def test_interleave_invalid_arguments(api, kwargs):
+    D = api.data.Dataset
+    with pytest.raises(api.errors.InvalidArgumentError):
+        list(D.range(3).interleave(D.from_tensors, **kwargs))
+
+
+def test_interleave_cardinality_is_unknown(api):
+    D = api.data.Dataset
+    assert (
+        int(D.range(3).interleave(D.from_tensors, cycle_length=1).cardinality()) == -2
+    )
+    assert int(D.range(3).flat_map(D.from_tensors).cardinality()) == -2

@@ -49,3 +49,14 @@ def test_shard_random_access_combinations(api, elements, num_shards, index):
     expected = list(range(index, elements, num_shards))
     assert int(ds.cardinality()) == len(expected)
     assert_produces(ds, expected)
+
+
+@pytest.mark.parametrize(
+    ("build", "expected"),
+    [
+        (lambda D: D.range(10).filter(lambda x: True).shard(3, 1), -2),
+        (lambda D: D.range(10).repeat().shard(3, 1), -1),
+    ],
+)
+def test_shard_cardinality_of_unknown_and_infinite_inputs(api, build, expected):
+    assert int(build(api.data.Dataset).cardinality()) == expected

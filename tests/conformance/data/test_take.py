@@ -30,3 +30,14 @@ def test_take_checkpoint_case_values(api, count, n):
 
 def test_take_negative_below_minus_one_takes_all(api):
     assert_produces(api.data.Dataset.range(3).take(-2), [0, 1, 2])
+
+
+@pytest.mark.parametrize(
+    ("build", "expected"),
+    [
+        (lambda D: D.range(10).repeat().take(3), 3),
+        (lambda D: D.range(10).filter(lambda x: True).take(3), -2),
+    ],
+)
+def test_take_cardinality(api, build, expected):
+    assert int(build(api.data.Dataset).cardinality()) == expected

@@ -95,3 +95,14 @@ def test_zip_checkpoint_case_values(api, arr):
         for i in range(len(arr))
     ]
     assert_produces(zipped, expected)
+
+
+def test_zip_of_dicts_keeps_keys(api):
+    D = api.data.Dataset
+    ds = D.zip({"b": D.range(2), "a": D.range(3, 5)})
+    assert_produces(ds, [{"b": 0, "a": 3}, {"b": 1, "a": 4}])
+
+
+def test_zip_of_nothing_is_invalid(api):
+    with pytest.raises(api.errors.InvalidArgumentError):
+        api.data.Dataset.zip(())
