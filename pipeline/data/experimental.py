@@ -30,6 +30,7 @@ from pipeline.executor.options import (
 )
 from pipeline.graph.base import AUTOTUNE
 from pipeline.graph.checks import AssertCardinalityNode
+from pipeline.graph.legacy_interleave import ParallelInterleaveNode
 
 Transformation = Callable[[Dataset], Dataset]
 
@@ -210,22 +211,34 @@ def parallel_interleave(
     buffer_output_elements: int | None = None,
     prefetch_input_elements: int | None = None,
 ) -> Transformation:
-    """`Dataset.interleave` with ``cycle_length`` parallel calls, ordered
-    unless ``sloppy``.
+    """Interleave as TF's legacy ``parallel_interleave``: ``interleave``'s
+    order, and an input that fails to open takes its slot's turn (see
+    `pipeline.graph.legacy_interleave`). The order never depends on thread
+    timing, so ``sloppy`` and the buffer sizes change nothing.
 
     Example:
         >>> f = parallel_interleave(lambda x: Dataset.from_tensors(x).repeat(2), 2)
         >>> [int(x) for x in Dataset.range(2).apply(f)]
         [0, 1, 0, 1]
     """
-    return _method(
-        "interleave",
-        map_func,
-        cycle_length=cycle_length,
-        block_length=block_length,
-        num_parallel_calls=cycle_length,
-        deterministic=not sloppy,
-    )
+    if not callable(map_func):
+        raise TypeError(f"`map_func` must be callable. Received: {map_func!r}")
+    for name, value in (("cycle_length", cycle_length), ("block_length", block_length)):
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            raise ValueError(
+                f"`{name}` must be a positive integer. Received: {name}={value!r}"
+            )
+
+    def apply(dataset: Dataset) -> Dataset:
+        node = ParallelInterleaveNode(
+            (dataset._node,),
+            fn=map_func,
+            cycle_length=cycle_length,
+            block_length=block_length,
+        )
+        return dataset._chain(node)
+
+    return apply
 
 
 def shuffle_and_repeat(
