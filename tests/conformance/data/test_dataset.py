@@ -114,3 +114,40 @@ def test_prefetch_buffer_sizes(api, buffer_size):
 def test_prefetch_below_autotune_is_invalid(api):
     with pytest.raises(api.errors.InvalidArgumentError):
         list(api.data.Dataset.range(3).prefetch(-2))
+
+
+def test_map_to_a_sparse_value(api):
+    def value(_):
+        return api.SparseTensor(
+            indices=[[0]], values=np.array([0], np.int32), dense_shape=[1]
+        )
+
+    ds = api.data.Dataset.from_tensors(0).map(value)
+    assert spec_shapes(ds.element_spec) == (1,)
+    assert numpy_dtype(ds.element_spec.dtype) == np.int32
+    (got,) = elements(ds)
+    assert (got.indices.tolist(), got.values.tolist()) == ([[0]], [0])
+    assert got.dense_shape.tolist() == [1]
+
+
+def test_map_to_a_nested_value(api):
+    ds = api.data.Dataset.from_tensors(0).map(
+        lambda _: {"a": 37.0, "b": (["Foo"], "Bar")}
+    )
+    assert spec_shapes(ds.element_spec) == {"a": (), "b": ((1,), ())}
+    assert spec_dtypes(ds.element_spec) == {
+        "a": np.dtype(np.float32),
+        "b": (np.dtype(object), np.dtype(object)),
+    }
+    assert_produces(ds, [{"a": 37.0, "b": ([b"Foo"], b"Bar")}])
+
+
+def test_dataset_of_datasets_spec_and_cardinality(api):
+    D = api.data.Dataset
+    ds = D.from_tensor_slices([D.range(3)] * 4)
+    assert int(ds.cardinality()) == 4
+    assert spec_shapes(ds.element_spec.element_spec) == ()
+    assert_produces(ds.flat_map(lambda d: d), [0, 1, 2] * 4)
+    pair = D.from_tensors((D.range(2), np.int64(1)))
+    assert spec_shapes(pair.element_spec[1]) == ()
+    assert_produces(pair.flat_map(lambda d, x: d.map(lambda v: v + x)), [1, 2])
