@@ -96,13 +96,35 @@ class FeatureColumn:
         """The column's name, TensorFlow's (DenseFeatures sorts by it)."""
         raise NotImplementedError
 
+    @property
+    def parents(self) -> list[Any]:
+        """What the column is built on, as TF lists it: feature keys and columns.
+
+        Example:
+            >>> import pipeline as pl
+            >>> fc = pl.feature_column
+            >>> ids = fc.categorical_column_with_identity("ids", 3)
+            >>> fc.weighted_categorical_column(ids, "w").parents == [ids, "w"]
+            True
+        """
+        out: list[Any] = []
+        for field in self._FIELDS:
+            value = getattr(self, field)
+            if field == "keys":
+                out.extend(value)
+            elif field in ("key", "weight_feature_key"):
+                out.append(value)
+            elif isinstance(value, FeatureColumn):
+                out.append(value)
+        return out
+
     def get_config(self) -> dict[str, Any]:
         """The fields as JSON-compatible data (nested columns as configs).
 
         Example:
             >>> import pipeline as pl
             >>> pl.feature_column.numeric_column("x").get_config()["shape"]
-            [1]
+            (1,)
         """
         return {
             f: _to_config(getattr(self, f), f in self._FUNCTION_FIELDS)
@@ -281,7 +303,9 @@ def _to_config(value: Any, is_function: bool) -> Any:
         return serialize_function(value)
     if isinstance(value, FeatureColumn):
         return serialize_feature_column(value)
-    if isinstance(value, tuple | list):
+    if isinstance(value, tuple):  # tuples stay tuples, as in TF's configs
+        return tuple(_to_config(v, False) for v in value)
+    if isinstance(value, list):
         return [_to_config(v, False) for v in value]
     if isinstance(value, bytes):
         return {"bytes": value.decode("latin-1")}
@@ -299,7 +323,7 @@ def _from_config(value: Any, is_function: bool) -> Any:
         if not isinstance(value["bytes"], str):
             raise saving_registry.wrong_type("a latin-1 string", value["bytes"])
         return value["bytes"].encode("latin-1")
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         out = []
         for i, v in enumerate(value):
             with saving_registry.at(f"[{i}]"):

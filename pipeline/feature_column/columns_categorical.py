@@ -125,16 +125,19 @@ class IdentityCategoricalColumn(CategoricalColumn):
         return ragged.with_values(np.where(ok, v, np.int64(self.default_value)))
 
     def get_config(self) -> dict[str, Any]:
-        """``{"key", "num_buckets", "default_value"}``."""
+        """``{"key", "number_buckets", "default_value"}``, TF's names."""
         return {
             "key": self.key,
-            "num_buckets": self.number_buckets,
+            "number_buckets": self.number_buckets,
             "default_value": self.default_value,
         }
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> CategoricalColumn:
-        """Inverse of `get_config`."""
+        """Inverse of `get_config` (an older ``num_buckets`` key is read too)."""
+        config = dict(config)
+        if "number_buckets" in config:
+            config["num_buckets"] = config.pop("number_buckets")
         return categorical_column_with_identity(**config)
 
 
