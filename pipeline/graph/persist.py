@@ -40,6 +40,7 @@ from pipeline.graph.base import (
     wrap_dataset,
 )
 from pipeline.graph.combining import InterleaveNode
+from pipeline.graph.element_specs import DatasetSpec
 from pipeline.graph.failures import ElementFailure
 from pipeline.graph.sources import ListIterator
 from pipeline.io import dataset_files as files
@@ -112,7 +113,7 @@ class DatasetsNode(Node):
         return len(self.datasets)
 
     def compute_spec(self) -> Any:
-        return self.spec
+        return DatasetSpec(self.spec)
 
     def args(self) -> dict[str, Any]:
         return {"shards": len(self.datasets)}
