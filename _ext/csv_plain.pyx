@@ -21,7 +21,11 @@ from cpython.buffer cimport (
     PyBuffer_Release,
     PyObject_GetBuffer,
 )
-from cpython.bytes cimport PyBytes_FromStringAndSize
+from cpython.bytes cimport (
+    PyBytes_AS_STRING,
+    PyBytes_FromStringAndSize,
+    PyBytes_GET_SIZE,
+)
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint64_t
 from libc.stdlib cimport calloc, free, malloc
 from libc.string cimport memchr, memcmp, memcpy, memset
@@ -412,3 +416,39 @@ def count_lines(const uint8_t[::1] buf, int64_t start=0):
             count += 1
             p += 1
     return count
+
+
+def open_at_end(bytes line not None, int delim, bint quoted):
+    """Whether a quoted field is still open at the end of ``line``.
+
+    CsvDataset's rule: a quote opens a field only at the field's first byte
+    (``quoted`` False: ``line`` starts a record); elsewhere it is a byte of
+    an unquoted field. Inside a quoted field ``""`` is a quote and any other
+    quote ends the quoting.
+
+    Example:
+        >>> open_at_end(b'1,"a', 44, False), open_at_end(b'1,2"3', 44, False)
+        (True, False)
+    """
+    cdef const uint8_t *p = <const uint8_t *>PyBytes_AS_STRING(line)
+    cdef Py_ssize_t n = PyBytes_GET_SIZE(line), i = 0
+    cdef bint first = True  # at the first byte of a field
+    cdef uint8_t c
+    if delim < 0 or delim > 255:
+        raise ValueError(f"delim {delim} is not a byte")
+    while i < n:
+        c = p[i]
+        i += 1
+        if quoted:
+            if c == 34:
+                if i < n and p[i] == 34:
+                    i += 1
+                else:
+                    quoted = False
+            continue
+        if c == 34 and first:
+            quoted = True
+            first = False
+        else:
+            first = c == delim
+    return quoted

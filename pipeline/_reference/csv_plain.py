@@ -180,3 +180,33 @@ def count_lines(buf: bytes, start: int = 0) -> int:
     if not 0 <= start <= len(buf):
         raise ValueError(f"start {start} is outside the buffer of {len(buf)} bytes")
     return bytes(buf).count(b"\n", start)
+
+
+def open_at_end(line: bytes, delim: int, quoted: bool) -> bool:
+    """Whether a quoted field is still open at the end of ``line``.
+
+    CsvDataset's rule: a quote opens a field only at the field's first byte
+    (``quoted`` False: ``line`` starts a record); elsewhere it is a byte of
+    an unquoted field. Inside a quoted field ``""`` is a quote and any other
+    quote ends the quoting.
+
+    Example:
+        >>> open_at_end(b'1,"a', 44, False), open_at_end(b'1,2"3', 44, False)
+        (True, False)
+    """
+    if not 0 <= delim <= 255:
+        raise ValueError(f"delim {delim} is not a byte")
+    sep = bytes([delim])
+    pos = 0
+    while True:
+        q = line.find(b'"', pos)
+        if q < 0:
+            return bool(quoted)
+        if quoted:
+            if line[q + 1 : q + 2] == b'"':
+                pos = q + 2
+                continue
+            quoted = False
+        else:
+            quoted = q == 0 or line[q - 1 : q] == sep
+        pos = q + 1

@@ -93,31 +93,6 @@ class DecodedBlock:
     position: tuple[int, int, int, int]
 
 
-def _open_at_end(line: bytes, delim: bytes, quoted: bool) -> bool:
-    """Whether a quoted field is still open at the end of ``line``.
-
-    ``quoted``: the line starts inside a quoted field (else it starts a
-    record). A quote opens a field only at the field's first byte, as TF's
-    CsvDataset reads: elsewhere it is a bad byte of an unquoted field, and the
-    line break still ends the record, so one bad row never swallows the rows
-    after it. Inside a quoted field ``""`` is a quote; any other quote ends
-    the quoting.
-    """
-    pos = 0
-    while True:
-        q = line.find(b'"', pos)
-        if q < 0:
-            return quoted
-        if quoted:
-            if line[q + 1 : q + 2] == b'"':
-                pos = q + 2
-                continue
-            quoted, pos = False, q + 1
-        else:
-            quoted = q == 0 or line[q - 1 : q] == delim
-            pos = q + 1
-
-
 def _group_quoted(
     lines: list[bytes], seps: list[bytes], delim: bytes
 ) -> tuple[list[bytes], list[int], int]:
@@ -125,15 +100,19 @@ def _group_quoted(
 
     Returns the records, the index in ``lines`` of each record's first line,
     and the index of the first line of an unterminated record (or
-    ``len(lines)``). Only lines holding a quote are scanned.
+    ``len(lines)``). Only lines holding a quote are scanned: a quote opens a
+    field only at the field's first byte, as TF's CsvDataset reads (elsewhere
+    it is a bad byte of an unquoted field, and the line break still ends the
+    record), so one bad row never swallows the rows after it.
     """
+    open_at_end = _kernels.load("csv_plain").open_at_end
     records: list[bytes] = []
     starts: list[int] = []
     pos, open_at = 0, -1
     for i in [k for k, line in enumerate(lines) if b'"' in line]:
         if i < pos:
             continue
-        if not _open_at_end(lines[i], delim, open_at >= 0):
+        if not open_at_end(lines[i], delim[0], open_at >= 0):
             if open_at >= 0:
                 parts = [lines[open_at]]
                 for k in range(open_at + 1, i + 1):

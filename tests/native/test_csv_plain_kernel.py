@@ -139,3 +139,31 @@ def test_count_lines_agrees(buf, data):
     assert nat.count_lines(buf, start) == buf.count(b"\n", start)
     with pytest.raises(ValueError):
         nat.count_lines(buf, len(buf) + 1)
+
+
+@given(
+    st.lists(st.sampled_from([b'"', b",", b";", b"a", b"\n", b'""']), max_size=12),
+    st.sampled_from([44, 59]),
+    st.booleans(),
+)
+def test_open_at_end_matches_reference(parts, delim, quoted):
+    line = b"".join(parts)
+    assert nat.open_at_end(line, delim, quoted) == ref.open_at_end(line, delim, quoted)
+
+
+@pytest.mark.parametrize(
+    ("line", "quoted", "expected"),
+    [
+        (b'1,2"3,4', False, False),  # a quote inside an unquoted field
+        (b'a,b,"c', False, True),
+        (b'"a""b",c', False, False),
+        (b'x"', True, False),  # the end of a field opened on an earlier line
+        (b'x"",y', True, True),
+        (b'"a"b,"c', False, True),  # closed at the 2nd quote, opened again
+    ],
+)
+def test_open_at_end_rules(line, quoted, expected):
+    for kernel in (nat, ref):
+        assert kernel.open_at_end(line, 44, quoted) is expected
+    with pytest.raises(ValueError, match="not a byte"):
+        kernel.open_at_end(line, 256, quoted)
