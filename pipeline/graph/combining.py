@@ -27,6 +27,7 @@ from pipeline.graph.base import (
     sample_output,
 )
 from pipeline.graph.failures import ElementFailure
+from pipeline.graph.memo import node_memo, probing
 from pipeline.graph.structure import flatten, merge_specs, pack, same_structure
 from pipeline.types import TensorSpec
 
@@ -213,14 +214,26 @@ class InterleaveNode(Node):
         return INFINITE if self.parents[0].cardinality() == INFINITE else UNKNOWN
 
     def compute_spec(self) -> Any:
-        node = sample_output(self, lambda elem: node_of(call_fn(self.fn, elem), "fn"))
+        memo = node_memo(self)  # the dataset made here is used by the run
+
+        def probe(elem: Any) -> Node:
+            node = node_of(call_fn(self.fn, elem), "fn")
+            memo.put(elem, node)
+            return node
+
+        with probing():
+            node = sample_output(self, probe)
         return None if node is None else node.element_spec()
 
     def open(self, ctx: IterContext, elem: Any, index: int) -> NodeIterator:
         """Build the iterator of the dataset ``fn`` makes from ``elem``, the
         input element number ``index`` (its random stages' seeds derive from it)."""
         inner = ctx.nested(self, index)
-        return inner.build(node_of(call_fn(self.fn, elem), self.op + " fn"))
+        memo = node_memo(self)
+        hit, node = memo.take(elem) if memo.entries else (False, None)
+        if not hit:  # ``fn`` runs once per element: a spec's dataset is reused
+            node = node_of(call_fn(self.fn, elem), self.op + " fn")
+        return inner.build(node)
 
     def args(self) -> dict[str, Any]:
         if self.op == "flat_map":

@@ -27,7 +27,7 @@ from pipeline.graph.base import (
     sample_output,
 )
 from pipeline.graph.failures import ElementFailure, user_error
-from pipeline.graph.memo import SampleMemo, memo_apply, probing
+from pipeline.graph.memo import SampleMemo, memo_apply, node_memo, probing
 from pipeline.graph.structure import spec_of
 from pipeline.types import TensorSpec
 
@@ -58,10 +58,7 @@ class MapNode(Node):
         meets their elements (None for maps whose output depends on the run)."""
         if type(self).mapper_for is not MapNode.mapper_for:
             return None
-        memo = self.__dict__.get("_memo")
-        if memo is None:
-            memo = self.__dict__.setdefault("_memo", SampleMemo())
-        return memo
+        return node_memo(self)
 
     def compute_spec(self) -> Any:
         mapper = self.mapper_for(IterContext())

@@ -99,6 +99,21 @@ class SampleMemo:
             return False, None
 
 
+def node_memo(node: Any) -> SampleMemo:
+    """The `SampleMemo` of a graph node (made on first use; a node is
+    immutable, its memo is a cache of its function's outputs).
+
+    Example:
+        >>> class N: pass
+        >>> n = N(); node_memo(n) is node_memo(n)
+        True
+    """
+    memo = node.__dict__.get("_memo")
+    if memo is None:
+        memo = node.__dict__.setdefault("_memo", SampleMemo())
+    return memo
+
+
 def memo_apply(memo: SampleMemo | None, fn: Callable[..., Any], elem: Any) -> Any:
     """``apply_fn(fn, elem)``, or the output kept in ``memo`` for ``elem``;
     while `probing`, the output is kept.
@@ -162,6 +177,9 @@ def results_equal(a: Any, b: Any) -> bool:
     return all(_leaf_equal(x, y) for x, y in zip(flatten(a), flatten(b)))
 
 
+_ARRAY_LIKE = (np.ndarray, np.generic, bytes, str, int, float, complex)
+
+
 def _leaf_equal(x: Any, y: Any) -> bool:
     if isinstance(x, SparseTensor) or isinstance(y, SparseTensor):
         return (
@@ -170,15 +188,9 @@ def _leaf_equal(x: Any, y: Any) -> bool:
             and x.values.dtype == y.values.dtype
             and x == y
         )
-    if type(x) is not type(y) and not (
-        isinstance(x, (np.ndarray, np.generic, bytes))
-        and isinstance(y, (np.ndarray, np.generic, bytes))
-    ):
-        return False
-    try:
-        x, y = np.asarray(x), np.asarray(y)
-    except Exception:  # noqa: BLE001 - a leaf numpy cannot hold: not equal
-        return False
+    if not (isinstance(x, _ARRAY_LIKE) and isinstance(y, _ARRAY_LIKE)):
+        return x is y  # a dataset, None, a ragged value: the same object only
+    x, y = np.asarray(x), np.asarray(y)
     if x.dtype != y.dtype or x.shape != y.shape:
         return False
     if x.dtype.kind in "fc":

@@ -130,3 +130,25 @@ def test_memo_compares_dtype_and_structure():
     assert memo.take((np.int64(1), b"a")) == (True, "kept")
     assert results_equal({"a": np.array([np.nan])}, {"a": np.array([np.nan])})
     assert not results_equal({"a": 1}, {"b": 1})
+
+
+@pytest.mark.parametrize("npc", [None, 2])
+def test_flat_map_and_interleave_specs_reuse_their_datasets(no_thread_leak, npc):
+    fm, il = Counter(), Counter()
+    flat = D.range(5).flat_map(lambda x: D.from_tensors(fm(x)))
+    assert flat.element_spec == pl.TensorSpec((), np.int64)
+    assert [int(x) for x in flat] == [0, 2, 4, 6, 8] and fm.once_each(5)
+    inter = D.range(6).interleave(
+        lambda x: D.from_tensors(x).map(il), cycle_length=2, num_parallel_calls=npc
+    )
+    assert inter.element_spec == pl.TensorSpec((), np.int64)
+    assert sorted(int(x) for x in inter) == [0, 2, 4, 6, 8, 10]
+    assert il.once_each(6)
+
+
+def test_dataset_elements_are_compared_by_identity_not_iterated():
+    seen = []
+    inner = D.range(3).map(lambda x: seen.append(int(x)) or x)
+    assert results_equal((1, inner), (1, inner))
+    assert not results_equal((1, inner), (1, D.range(3)))
+    assert seen == []
