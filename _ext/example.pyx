@@ -341,3 +341,212 @@ def all_bytes(list records):
         if type(records[i]) is not bytes:
             return False
     return True
+
+
+cdef bint _lists_record(const uint8_t *p, int64_t n, int64_t b, int64_t batch,
+                        const uint8_t **keys, const int64_t *key_lens,
+                        int64_t n_keys, int8_t *present, int64_t *start,
+                        int64_t *stop, int64_t *err_offset,
+                        int *hints) noexcept nogil:
+    """Record where the last FeatureList of each wanted key lies (SequenceExample)."""
+    cdef Cursor c, lists, entry, key, value
+    cdef uint64_t field
+    cdef uint32_t wire
+    cdef int64_t e = 0
+    cdef int f
+    c.p = p
+    c.pos = 0
+    c.end = n
+    while c.pos < c.end:
+        err_offset[0] = c.pos
+        if not _tag(&c, &field, &wire):
+            return False
+        if not (field == 2 and wire == 2):
+            if not _skip(&c, wire):
+                return False
+            continue
+        if not _sub(&c, &lists):
+            return False
+        while lists.pos < lists.end:
+            err_offset[0] = lists.pos
+            if not _tag(&lists, &field, &wire):
+                return False
+            if not (field == 1 and wire == 2):
+                if not _skip(&lists, wire):
+                    return False
+                continue
+            if not _sub(&lists, &entry):
+                return False
+            key.pos = 0
+            key.end = 0
+            value.pos = 0
+            value.end = 0
+            while entry.pos < entry.end:
+                if not _tag(&entry, &field, &wire):
+                    return False
+                if field == 1 and wire == 2:
+                    if not _sub(&entry, &key):
+                        return False
+                elif field == 2 and wire == 2:
+                    if not _sub(&entry, &value):
+                        return False
+                elif not _skip(&entry, wire):
+                    return False
+            f = _find(p + key.pos, key.end - key.pos, keys, key_lens, n_keys,
+                      &hints[e if e < _HINTS else _HINTS])
+            e += 1
+            if f >= 0:
+                present[f * batch + b] = 1
+                start[f * batch + b] = value.pos
+                stop[f * batch + b] = value.end
+    return True
+
+
+def index_feature_lists(records, keys):
+    """Locate each requested feature list in each serialized SequenceExample.
+
+    Returns ``(present, start, stop, status, err_record, err_offset)``: an int8
+    and two int64 ``[len(keys), len(records)]`` arrays (whether the last map
+    entry with the key exists, and where its FeatureList body lies) and the
+    ``STATUS_*`` code with the first malformed record and byte offset.
+    """
+    cdef int64_t batch = len(records), n_keys = len(keys)
+    present = np.zeros((n_keys, batch), dtype=np.int8)
+    start = np.zeros((n_keys, batch), dtype=np.int64)
+    stop = np.zeros((n_keys, batch), dtype=np.int64)
+    cdef int8_t[:, ::1] present_v = present
+    cdef int64_t[:, ::1] start_v = start, stop_v = stop
+    cdef int64_t *lens_p = NULL
+    cdef int64_t *key_lens_p = NULL
+    cdef const uint8_t **ptrs = _pointers(records, &lens_p)
+    cdef const uint8_t **key_ptrs = NULL
+    cdef int64_t b, err_offset = 0, err_record = -1
+    cdef int hints[_HINTS + 1]
+    for b in range(_HINTS + 1):
+        hints[b] = -1
+    try:
+        key_ptrs = _pointers(keys, &key_lens_p)
+        if batch and n_keys:
+            with nogil:
+                for b in range(batch):
+                    if not _lists_record(ptrs[b], lens_p[b], b, batch, key_ptrs,
+                                         key_lens_p, n_keys, &present_v[0, 0],
+                                         &start_v[0, 0], &stop_v[0, 0],
+                                         &err_offset, hints):
+                        err_record = b
+                        break
+    finally:
+        free(ptrs)
+        free(key_ptrs)
+    if err_record >= 0:
+        return present, start, stop, STATUS_MALFORMED, err_record, err_offset
+    return present, start, stop, STATUS_OK, -1, -1
+
+
+cdef bint _count_steps(Cursor c, int64_t *n, int64_t *err_offset) noexcept nogil:
+    cdef uint64_t field
+    cdef uint32_t wire
+    cdef Cursor sub
+    n[0] = 0
+    while c.pos < c.end:
+        err_offset[0] = c.pos
+        if not _tag(&c, &field, &wire):
+            return False
+        if field == 1 and wire == 2:
+            if not _sub(&c, &sub):
+                return False
+            n[0] += 1
+        elif not _skip(&c, wire):
+            return False
+    return True
+
+
+cdef bint _fill_steps(Cursor c, int64_t first, int64_t total, int8_t *kind,
+                      int64_t *count, int64_t *start, int64_t *stop,
+                      int64_t *err_offset) noexcept nogil:
+    cdef uint64_t field
+    cdef uint32_t wire
+    cdef Cursor sub
+    cdef int64_t s = first
+    while c.pos < c.end:
+        err_offset[0] = c.pos
+        if not _tag(&c, &field, &wire):
+            return False
+        if field == 1 and wire == 2:
+            if not _sub(&c, &sub):
+                return False
+            if not _feature(&sub, 0, s, total, kind, count, start, stop):
+                return False
+            s += 1
+        elif not _skip(&c, wire):
+            return False
+    return True
+
+
+def index_steps(records, start, stop):
+    """Locate every Feature (time step) of one FeatureList body per record.
+
+    ``records[b][start[b]:stop[b]]`` is a FeatureList body (``start == stop``:
+    none). Returns ``(splits, kind, count, fstart, fstop, status, err_record,
+    err_offset)``: record ``b`` owns steps ``splits[b]:splits[b + 1]`` of the
+    per-step arrays, which are as :func:`index_features` gives them. A first
+    pass counts the steps of every record, a second locates them.
+    """
+    cdef int64_t batch = len(records), b, n = 0, total = 0
+    cdef int64_t err_offset = 0, err_record = -1
+    starts = np.ascontiguousarray(start, dtype=np.int64)
+    stops = np.ascontiguousarray(stop, dtype=np.int64)
+    if starts.shape != (batch,) or stops.shape != (batch,):
+        raise ValueError("start and stop need one entry per record")
+    cdef const int64_t[::1] s_v = starts
+    cdef const int64_t[::1] e_v = stops
+    splits = np.zeros(batch + 1, dtype=np.int64)
+    cdef int64_t[::1] splits_v = splits
+    cdef int64_t *lens_p = NULL
+    cdef const uint8_t **ptrs = _pointers(records, &lens_p)
+    cdef Cursor c
+    cdef int8_t[::1] kind_v
+    cdef int64_t[::1] count_v, fstart_v, fstop_v
+    try:
+        for b in range(batch):
+            if not 0 <= s_v[b] <= e_v[b] <= lens_p[b]:
+                raise ValueError(f"start/stop of record {b} lie outside it")
+        with nogil:
+            for b in range(batch):
+                c.p = ptrs[b]
+                c.pos = s_v[b]
+                c.end = e_v[b]
+                if not _count_steps(c, &n, &err_offset):
+                    err_record = b
+                    break
+                splits_v[b + 1] = splits_v[b] + n
+        if err_record >= 0:
+            none = np.zeros(0, dtype=np.int64)
+            return (splits[:err_record + 1], np.zeros(0, dtype=np.int8), none,
+                    none, none, STATUS_MALFORMED, err_record, err_offset)
+        total = splits_v[batch]
+        kind = np.zeros(total, dtype=np.int8)
+        count = np.zeros(total, dtype=np.int64)
+        fstart = np.zeros(total, dtype=np.int64)
+        fstop = np.zeros(total, dtype=np.int64)
+        if total:
+            kind_v = kind
+            count_v = count
+            fstart_v = fstart
+            fstop_v = fstop
+            with nogil:
+                for b in range(batch):
+                    c.p = ptrs[b]
+                    c.pos = s_v[b]
+                    c.end = e_v[b]
+                    if not _fill_steps(c, splits_v[b], total, &kind_v[0],
+                                       &count_v[0], &fstart_v[0], &fstop_v[0],
+                                       &err_offset):
+                        err_record = b
+                        break
+    finally:
+        free(ptrs)
+    if err_record >= 0:
+        return (splits, kind, count, fstart, fstop, STATUS_MALFORMED, err_record,
+                err_offset)
+    return splits, kind, count, fstart, fstop, STATUS_OK, -1, -1

@@ -252,3 +252,105 @@ def all_bytes(records: list) -> bool:
         False
     """
     return all(type(r) is bytes for r in records)
+
+
+def _list_entries(buf: bytes, where: list[int]):
+    """Yield ``(key, body_start, body_stop)`` of each feature-list map entry of a
+    SequenceExample (field 2, FeatureLists)."""
+    for field, wire, s, e in _fields(buf, 0, len(buf), where):
+        if field != 2 or wire != 2:
+            continue
+        for f2, w2, s2, e2 in _fields(buf, s, e, where):
+            if f2 != 1 or w2 != 2:
+                continue
+            key, value = b"", (0, 0)
+            for f3, w3, s3, e3 in _fields(buf, s2, e2):
+                if f3 == 1 and w3 == 2:
+                    key = bytes(buf[s3:e3])
+                elif f3 == 2 and w3 == 2:
+                    value = (s3, e3)
+            yield key, value[0], value[1]
+
+
+def index_feature_lists(records, keys) -> tuple:
+    """Locate each requested feature list in each serialized SequenceExample.
+
+    Returns ``(present, start, stop, status, err_record, err_offset)``: an int8
+    and two int64 ``[len(keys), len(records)]`` arrays (whether the last map
+    entry with the key exists, and where its FeatureList body lies) and the
+    ``STATUS_*`` code with the first malformed record and byte offset.
+
+    Example:
+        >>> rec = bytes.fromhex("120e0a0c0a016112070a051a030a0101")  # {"a": [[1]]}
+        >>> present, start, stop, status, _, _ = index_feature_lists([rec], [b"a"])
+        >>> int(present[0, 0]), int(start[0, 0]), int(stop[0, 0]), status == STATUS_OK
+        (1, 9, 16, True)
+    """
+    shape = (len(keys), len(records))
+    present = np.zeros(shape, dtype=np.int8)
+    start, stop = np.zeros(shape, dtype=np.int64), np.zeros(shape, dtype=np.int64)
+    column = {bytes(k): f for f, k in reversed(list(enumerate(keys)))}
+    for b, rec in enumerate(records):
+        if not isinstance(rec, bytes):
+            raise TypeError(f"record {b} is {type(rec).__name__}, expected bytes")
+        where = [0]
+        try:
+            for key, s, e in _list_entries(rec, where):
+                f = column.get(key)
+                if f is not None:
+                    present[f, b], start[f, b], stop[f, b] = 1, s, e
+        except _Malformed:
+            return present, start, stop, STATUS_MALFORMED, b, where[0]
+    return present, start, stop, STATUS_OK, -1, -1
+
+
+def index_steps(records, start, stop) -> tuple:
+    """Locate every Feature (time step) of one FeatureList body per record.
+
+    ``records[b][start[b]:stop[b]]`` is a FeatureList body (``start == stop``:
+    none). Returns ``(splits, kind, count, fstart, fstop, status, err_record,
+    err_offset)``: record ``b`` owns steps ``splits[b]:splits[b + 1]`` of the
+    per-step arrays, which are as :func:`index_features` gives them. A first
+    pass counts the steps of every record, a second locates them.
+
+    Example:
+        >>> rec = bytes.fromhex("120e0a0c0a016112070a051a030a0101")  # {"a": [[1]]}
+        >>> out = index_steps([rec], [9], [16])
+        >>> out[0].tolist(), out[1].tolist(), out[2].tolist(), out[5] == STATUS_OK
+        ([0, 1], [3], [1], True)
+    """
+    start, stop = np.asarray(start, np.int64), np.asarray(stop, np.int64)
+    if start.shape != (len(records),) or stop.shape != (len(records),):
+        raise ValueError("start and stop need one entry per record")
+    for b, rec in enumerate(records):
+        if not isinstance(rec, bytes):
+            raise TypeError(f"record {b} is {type(rec).__name__}, expected bytes")
+        if not 0 <= int(start[b]) <= int(stop[b]) <= len(rec):
+            raise ValueError(f"start/stop of record {b} lie outside it")
+    splits = [0]
+    for b, rec in enumerate(records):
+        where = [int(start[b])]
+        try:
+            fields = _fields(rec, int(start[b]), int(stop[b]), where)
+            splits.append(splits[-1] + sum(f == 1 and w == 2 for f, w, _, _ in fields))
+        except _Malformed:
+            none = np.zeros(0, np.int64)
+            return (np.array(splits, np.int64), np.zeros(0, np.int8), none, none,
+                    none, STATUS_MALFORMED, b, where[0])  # fmt: skip
+    return _locate_steps(records, start, stop, np.array(splits, np.int64))
+
+
+def _locate_steps(records, start, stop, splits: np.ndarray) -> tuple:
+    total = int(splits[-1])
+    kind = np.zeros(total, np.int8)
+    count, fstart, fstop = (np.zeros(total, np.int64) for _ in range(3))
+    for b, rec in enumerate(records):
+        where, s = [int(start[b])], int(splits[b])
+        try:
+            for field, wire, fs, fe in _fields(rec, int(start[b]), int(stop[b]), where):
+                if field == 1 and wire == 2:
+                    kind[s], count[s], fstart[s], fstop[s] = _feature(rec, fs, fe)
+                    s += 1
+        except _Malformed:
+            return splits, kind, count, fstart, fstop, STATUS_MALFORMED, b, where[0]
+    return splits, kind, count, fstart, fstop, STATUS_OK, -1, -1

@@ -2,10 +2,9 @@
 
 A SequenceExample holds ``context`` (field 1, laid out as an Example's
 features, so the Example parser reads it as it is) and ``feature_lists``
-(field 2): for each key a list of Features, one per time step. Each wanted
-feature list is cut out of the record here, its steps are wrapped as one-key
-Examples and parsed by the same kernel as :func:`parse_example`, one kernel
-call per key for the whole batch.
+(field 2): for each key a list of Features, one per time step. The Example
+kernel locates the wanted feature lists and their steps, and decodes the
+values of every step of the batch at once (one call per key).
 
 Output per sequence feature, for a batch of B with ``T_b`` steps in record b:
 
@@ -34,12 +33,11 @@ from pipeline.io import example as _example
 from pipeline.io.example_columns import shape_text, with_record_name
 from pipeline.io.example_features import RaggedFeature
 from pipeline.io.example_ragged import stack_units, unit_values
-from pipeline.io.example_sequence_wire import Steps, feature_lists, step_records
+from pipeline.io.example_sequence_wire import FeatureLists, Steps
 from pipeline.io.example_spec import (
     FixedLenFeature,
     FixedLenSequenceFeature,
     VarLenFeature,
-    tf_dtype_name,
 )
 from pipeline.ragged import RaggedTensor
 from pipeline.types import SparseTensor
@@ -86,43 +84,17 @@ class _Batch:
 
     def __init__(self, records: list, names: list[str], keys: set[str]) -> None:
         self.records, self.names = records, names
-        self.lists = [
-            feature_lists(rec, keys, name) for rec, name in zip(records, names)
-        ]
+        self.lists = FeatureLists(records, names, sorted(keys))
 
-    def steps(self, key: str) -> Steps:
-        """Every step of ``key`` in the batch, with per-record step splits."""
-        return step_records(self.lists, key)
-
-    def parse_steps(
-        self, key: str, dtype: np.dtype
-    ) -> tuple[Steps, np.ndarray, np.ndarray]:
+    def parse_steps(self, key: str, dtype: np.dtype) -> tuple[Steps, Any, Any]:
         """``(steps, values, per-step value splits)`` of the list ``key``."""
-        steps = self.steps(key)
-        try:
-            lists = _example.parse_lists(steps.records, {key: dtype})
-        except InvalidArgumentError as err:
-            raise self._step_error(err, steps, key, dtype) from err
-        values, splits = lists[key]
-        return steps, values, splits
-
-    def _step_error(self, err, steps: Steps, key: str, dtype) -> InvalidArgumentError:
-        if err.record_index is None or "Data types don't match" not in err.message:
-            return err
-        b, t = steps.locate(err.record_index)
-        return InvalidArgumentError(
-            f"Name: {self.names[b]}, Feature list: {key}, Index: {t}.  Data types "
-            f"don't match. Expected type: {tf_dtype_name(dtype)}",
-            record_index=b,
-            feature=key,
-        )
+        return self.lists.read(key, dtype)
 
 
 def _var_len(batch: _Batch, key: str, spec: VarLenFeature) -> SparseTensor:
     steps, values, splits = batch.parse_steps(key, spec.dtype)
     counts = np.diff(splits)
-    step_ids = np.repeat(np.arange(counts.size), counts)
-    b, t = steps.locate_all(step_ids)
+    b, t = steps.locate(np.repeat(np.arange(counts.size), counts))
     j = np.arange(values.size) - np.repeat(splits[:-1], counts)
     shape = [len(batch.records), steps.max_steps(), int(counts.max(initial=0))]
     indices = np.stack([b, t, j], axis=1).astype(np.int64).reshape(-1, 3)

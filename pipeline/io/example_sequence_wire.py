@@ -1,141 +1,46 @@
-"""Cutting the feature lists out of serialized SequenceExamples (wire format).
+"""The feature lists of serialized SequenceExamples, read by the Example kernel.
 
 ``SequenceExample{1: Features context, 2: FeatureLists}``; ``FeatureLists{1:
 map entry {1: key, 2: FeatureList}}``; ``FeatureList{1: repeated Feature}``.
-Each step (one Feature) is re-wrapped as a one-key Example, so the Example
-kernel decodes and checks the values of every step of a batch in one call.
+The kernel's ``index_feature_lists`` finds each wanted FeatureList in each
+record, ``index_steps`` locates its Features (the time steps), and the
+``decode_*`` kernels copy the values of every step of the batch at once.
 
 Example:
-    >>> rec = bytes.fromhex("120e0a0c0a016112070a051a030a0101")  # lists {"a": [[1]]}
-    >>> lists = feature_lists(rec, {"a"}, "in1")
-    >>> steps = step_records([lists], "a")
-    >>> steps.count, steps.splits.tolist(), steps.present.tolist()
-    (1, [0, 1], [True])
+    >>> rec = bytes.fromhex("120e0a0c0a016112070a051a030a0101")  # {"a": [[1]]}
+    >>> lists = FeatureLists([rec], ["in1"], ["a"])
+    >>> steps, values, splits = lists.read("a", np.dtype(np.int64))
+    >>> steps.splits.tolist(), values.tolist(), splits.tolist()
+    ([0, 1], [1], [0, 1])
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from pipeline import _kernels
 from pipeline.errors import InvalidArgumentError
+from pipeline.io.example_spec import tf_dtype_name
 
-__all__ = ["Steps", "feature_lists", "step_records"]
+__all__ = ["FeatureLists", "Steps"]
 
-#: Each wanted key's steps in one record: ``(start, stop)`` of each Feature.
-RecordLists = tuple[bytes, dict[str, list[tuple[int, int]]]]
-
-
-class _Malformed(Exception):
-    pass
-
-
-def _varint(buf: bytes, pos: int, end: int) -> tuple[int, int]:
-    value, shift = 0, 0
-    while True:
-        if pos >= end or shift > 63:
-            raise _Malformed
-        byte = buf[pos]
-        pos += 1
-        value |= (byte & 0x7F) << shift
-        if byte < 0x80:
-            return value, pos
-        shift += 7
-
-
-def _fields(buf: bytes, pos: int, end: int):
-    """Yield ``(field, wire, start, stop)`` of each field of a message."""
-    while pos < end:
-        tag, pos = _varint(buf, pos, end)
-        field, wire = tag >> 3, tag & 7
-        start = pos
-        if field == 0:
-            raise _Malformed
-        if wire == 0:
-            _, pos = _varint(buf, pos, end)
-        elif wire in (1, 5):
-            pos += 8 if wire == 1 else 4
-        elif wire == 2:
-            size, start = _varint(buf, pos, end)
-            pos = start + size
-        else:
-            raise _Malformed
-        if pos > end:
-            raise _Malformed
-        yield field, wire, start, pos
-
-
-def _entry(buf: bytes, start: int, stop: int) -> tuple[bytes, int, int]:
-    key, value = b"", (stop, stop)
-    for field, wire, s, e in _fields(buf, start, stop):
-        if field == 1 and wire == 2:
-            key = bytes(buf[s:e])
-        elif field == 2 and wire == 2:
-            value = (s, e)
-    return key, value[0], value[1]
-
-
-def _steps(buf: bytes, start: int, stop: int) -> list[tuple[int, int]]:
-    return [(s, e) for f, w, s, e in _fields(buf, start, stop) if f == 1 and w == 2]
-
-
-def feature_lists(record: bytes, keys: set[str], name: str) -> RecordLists:
-    """The steps of each wanted feature list of ``record`` (absent keys left out).
-
-    Raises:
-        InvalidArgumentError: ``record`` is not a valid SequenceExample.
-    """
-    wanted = {k.encode(): k for k in keys}
-    found: dict[str, list[tuple[int, int]]] = {}
-    try:
-        for field, wire, s, e in _fields(record, 0, len(record)):
-            if field != 2 or wire != 2:
-                continue
-            for f2, w2, s2, e2 in _fields(record, s, e):
-                if f2 != 1 or w2 != 2:
-                    continue
-                key, vs, ve = _entry(record, s2, e2)
-                if key in wanted:
-                    found[wanted[key]] = _steps(record, vs, ve)
-    except _Malformed:
-        raise InvalidArgumentError(
-            f"Invalid protocol message input, example id: {name}"
-        ) from None
-    return record, found
-
-
-def _length(n: int) -> bytes:
-    out = bytearray()
-    while n > 0x7F:
-        out.append((n & 0x7F) | 0x80)
-        n >>= 7
-    out.append(n)
-    return bytes(out)
-
-
-def _wrap(field_tag: int, payload: bytes) -> bytes:
-    return bytes([field_tag]) + _length(len(payload)) + payload
+_KINDS = {"string": 1, "float": 2, "int64": 3}
 
 
 class Steps:
-    """Every step of one feature list across a batch, as one-key Examples.
+    """The steps of one feature list across a batch.
 
-    ``records[s]`` is step ``s``; record ``b`` owns steps
-    ``splits[b]:splits[b + 1]``; ``present[b]`` says whether record ``b`` has
-    the feature list at all.
+    Record ``b`` owns steps ``splits[b]:splits[b + 1]``; ``present[b]`` says
+    whether record ``b`` has the feature list at all.
     """
 
-    def __init__(self, records: list[bytes], splits: np.ndarray, present) -> None:
-        self.records, self.splits = records, splits
-        self.present = np.asarray(present, dtype=bool)
-        self.count = len(records)
+    def __init__(self, splits: np.ndarray, present: np.ndarray) -> None:
+        self.splits = splits
+        self.present = present.astype(bool)
+        self.count = int(splits[-1])
 
-    def locate(self, step: int) -> tuple[int, int]:
-        """``(record, step within it)`` of batch step ``step``."""
-        b = int(np.searchsorted(self.splits, step, side="right")) - 1
-        return b, step - int(self.splits[b])
-
-    def locate_all(self, steps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """:meth:`locate` for an array of steps."""
+    def locate(self, steps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(record, step within it)`` of batch steps ``steps``."""
         b = np.searchsorted(self.splits, steps, side="right") - 1
         return b, steps - self.splits[b]
 
@@ -144,17 +49,71 @@ class Steps:
         return int(np.diff(self.splits).max(initial=0))
 
 
-def step_records(lists: list[RecordLists], key: str) -> Steps:
-    """The `Steps` of ``key`` over a batch of :func:`feature_lists` results."""
-    head = _wrap(0x0A, key.encode())
-    records: list[bytes] = []
-    counts, present = [], []
-    for record, found in lists:
-        steps = found.get(key, [])
-        present.append(key in found)
-        counts.append(len(steps))
-        for s, e in steps:
-            entry = head + _wrap(0x12, record[s:e])
-            records.append(_wrap(0x0A, _wrap(0x0A, entry)))
-    splits = np.concatenate([[0], np.cumsum(counts, dtype=np.int64)]).astype(np.int64)
-    return Steps(records, splits, present)
+class FeatureLists:
+    """The wanted feature lists of a batch of SequenceExamples, located once.
+
+    Raises:
+        InvalidArgumentError: a record that is not a valid SequenceExample
+            (TF's message, naming the record).
+    """
+
+    def __init__(self, records: list, names: list[str], keys: list[str]) -> None:
+        self.kernel = _kernels.load("example")
+        self.records, self.names = records, names
+        self.column = {key: f for f, key in enumerate(keys)}
+        located = self.kernel.index_feature_lists(records, [k.encode() for k in keys])
+        self._check(located[3:])
+        self.present, self.start, self.stop = located[:3]
+
+    def _check(self, status: tuple) -> None:
+        if status[0] != self.kernel.STATUS_OK:
+            raise InvalidArgumentError(
+                "Invalid protocol message input, example id: "
+                f"{self.names[status[1]]} (byte {status[2]})",
+                record_index=status[1],
+                offset=status[2],
+            )
+
+    def read(self, key: str, dtype: np.dtype) -> tuple[Steps, np.ndarray, np.ndarray]:
+        """``(steps, flat values, per-step value splits)`` of feature list ``key``.
+
+        Raises:
+            InvalidArgumentError: a malformed step, or a step whose list type
+                is not ``dtype`` (TF's "Feature list: key, Index: t" message).
+        """
+        f = self.column[key]
+        splits, kind, count, start, stop, *status = self.kernel.index_steps(
+            self.records, self.start[f], self.stop[f]
+        )
+        self._check(tuple(status))
+        steps = Steps(splits, self.present[f])
+        self._check_kinds(steps, kind, key, dtype)
+        counts = np.where(kind != 0, count, 0)
+        value_splits = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        values = np.empty(int(value_splits[-1]), dtype=dtype)
+        rows = np.flatnonzero(counts)
+        if rows.size:
+            owner = np.repeat(np.arange(len(self.records)), np.diff(splits))[rows]
+            args = (start[rows], stop[rows], value_splits[rows], counts[rows], values)
+            self._decoder(dtype)(self.records, owner, *args)
+        return steps, values, value_splits
+
+    def _check_kinds(self, steps: Steps, kind, key: str, dtype: np.dtype) -> None:
+        name = tf_dtype_name(dtype)
+        wrong = np.flatnonzero((kind != 0) & (kind != _KINDS[name]))
+        if wrong.size:
+            rec, step = steps.locate(wrong[:1])
+            b, t = int(rec[0]), int(step[0])
+            raise InvalidArgumentError(
+                f"Name: {self.names[b]}, Feature list: {key}, Index: {t}.  Data "
+                f"types don't match. Expected type: {name}",
+                record_index=b,
+                feature=key,
+            )
+
+    def _decoder(self, dtype: np.dtype):
+        if dtype.kind == "O":
+            return self.kernel.decode_bytes
+        if dtype == np.int64:
+            return self.kernel.decode_int64
+        return self.kernel.decode_float32
