@@ -96,8 +96,8 @@ class Sampling:
         """An endless dataset of random int64 values in ``[0, 2**32)``.
 
         Args:
-            seed: the seed (default None: a new one for each run unless
-                `Options.seed` is set).
+            seed: the seed (default None: one drawn now, so each iteration
+                repeats the draws; or derived from `Options.seed` when set).
             rerandomize_each_iteration: when True, each iteration over the
                 dataset (and each ``repeat`` epoch) draws new values; otherwise
                 they repeat (default None, the same as False).
@@ -110,7 +110,9 @@ class Sampling:
             True
         """
         seed = sampling_args.seed_value(seed)
-        return wrap_dataset(RandomNode((), seed, bool(rerandomize_each_iteration)))
+        rerandomize = bool(rerandomize_each_iteration)
+        salt = sampling_args.build_seed(seed)
+        return wrap_dataset(RandomNode((), seed, rerandomize, salt))
 
     @staticmethod
     def choose_from_datasets(
@@ -158,7 +160,7 @@ class Sampling:
             datasets: datasets with compatible elements.
             weights: one float per dataset, or a dataset of such weight
                 vectors (one draw each); default None: uniform.
-            seed: the seed of the draws (default None).
+            seed: the seed of the draws (default None: as for `random`).
             stop_on_empty_dataset: end when a drawn dataset is exhausted;
                 when False (the default), skip it and end once all are.
             rerandomize_each_iteration: new draws for each iteration and
@@ -187,7 +189,8 @@ class Sampling:
             parents, fixed = (), tuple(sampling_args.weight_list(weights, len(nodes)))
             if not stop:  # never drawn: they do not keep the sampling going
                 skip = tuple(i for i, w in enumerate(fixed) if w == 0)
-        selector = CategoricalNode(parents, fixed, seed, rerandomize)
+        salt = sampling_args.build_seed(seed)
+        selector = CategoricalNode(parents, fixed, seed, rerandomize, salt)
         return wrap_dataset(DirectedInterleaveNode((selector, *nodes), stop, skip))
 
     def rejection_resample(

@@ -13,6 +13,7 @@ Example:
 from __future__ import annotations
 
 import numbers
+import secrets
 from collections.abc import Sequence
 from typing import Any
 
@@ -137,6 +138,16 @@ def seed_value(seed: Any) -> int | None:
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
         raise TypeError(f"`seed` must be an integer or None. Received: seed={seed!r}")
     return int(seed)
+
+
+def build_seed(seed: int | None) -> int | None:
+    """A seed drawn now for a stage built without one (None when seeded).
+
+    Example:
+        >>> build_seed(3) is None, isinstance(build_seed(None), int)
+        (True, True)
+    """
+    return secrets.randbits(62) if seed is None else None
 
 
 def numpy_type(dtype: Any) -> type:

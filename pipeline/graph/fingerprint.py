@@ -4,7 +4,9 @@ The graph is written out as a canonical byte description: each node's class,
 its arguments and its parents. Arrays contribute dtype, shape and bytes;
 user functions their code (bytecode, constants, names, nested code), default
 arguments and closure values, so the same definition gives the same value in
-every process. BLAKE2b of that description, cut to 64 bits, is the result.
+every process. Fields marked ``metadata={"fingerprint": False}`` (a seed drawn
+at build time) are left out, as TF leaves out the seeds it draws itself.
+BLAKE2b of that description, cut to 64 bits, is the result.
 
 Example:
     >>> from pipeline.graph.sources import RangeNode
@@ -72,7 +74,7 @@ def _write_node(digest: Any, node: Node, seen: dict[int, int], depth: int) -> No
     seen[id(node)] = len(seen)
     digest.update(f"node:{type(node).__qualname__}(".encode())
     for field in dataclasses.fields(node):
-        if field.name != "parents":
+        if field.name != "parents" and field.metadata.get("fingerprint", True):
             digest.update(field.name.encode() + b"=")
             _write(digest, getattr(node, field.name), seen, depth + 1)
     source = getattr(node, "source", None)

@@ -4,9 +4,12 @@
 selector) yields int64 indices into the other parents, one element taken from
 the named input per index. ``sample_from_datasets`` puts a `CategoricalNode`
 (seeded draws by weight) in the selector's place. Random draws come from a
-PCG64 Generator seeded by the stage seed (the given ``seed`` or one derived
-from the run's root seed) and, when re-randomizing, the run number and the
-epoch path, so two runs with the same seeds yield the same elements.
+PCG64 Generator seeded by the stage seed and, when re-randomizing, the run
+number and the epoch path, so two runs with the same seeds yield the same
+elements. The stage seed is the given ``seed``; else, when the run sets
+`Options.seed`, one derived from it; else the node's ``salt``, drawn when the
+dataset was built (as tf.data: an unseeded random dataset repeats its draws
+in each iteration, and another dataset built the same way draws others).
 
 Example:
     >>> from pipeline.graph.sources import ListNode, RangeNode
@@ -62,8 +65,17 @@ def stage_seed(
         >>> stage_seed(IterContext(run=3, epoch=(1,)), node, 5, True)
         [5, 3, 1]
     """
+    salt = getattr(node, "salt", None)
+    options = getattr(ctx, "options", None)
+    if seed is None and salt is not None and getattr(options, "seed", None) is None:
+        seed = salt
     words = [ctx.node_seed(node, seed) % 2**63]
     return words + [ctx.run, *ctx.epoch] if rerandomize else words
+
+
+def _salt() -> Any:
+    """A field for the seed drawn at build time (not part of the fingerprint)."""
+    return dataclasses.field(default=None, repr=False, metadata={"fingerprint": False})
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -126,6 +138,7 @@ class RandomNode(Node):
 
     seed: int | None = None
     rerandomize: bool = False
+    salt: int | None = _salt()
     op = "random"
 
     def make_iterator(self, ctx: IterContext) -> NodeIterator:
@@ -151,6 +164,7 @@ class CategoricalNode(Node):
     weights: tuple[float, ...] | None = None
     seed: int | None = None
     rerandomize: bool = False
+    salt: int | None = _salt()
     op = "categorical"
 
     def make_iterator(self, ctx: IterContext) -> NodeIterator:

@@ -31,6 +31,15 @@ def test_sample_from_datasets_seeded_runs_agree_and_keep_every_element():
     assert _ints(_sampler(seed=4)) != first
 
 
+def test_unseeded_sampling_repeats_per_dataset_and_differs_between_builds():
+    ds = _sampler()
+    assert _ints(ds) == _ints(ds)
+    assert _ints(_sampler()) != _ints(_sampler())
+    rand = D.random().take(8)
+    assert _ints(rand) == _ints(rand)
+    assert _ints(D.random().take(8)) != _ints(D.random().take(8))
+
+
 def test_unseeded_sampling_follows_the_options_seed():
     opts = pl.data.Options(seed=11)
     a = _ints(_sampler().with_options(opts))

@@ -52,3 +52,13 @@ def test_value_is_uint64_and_stable_across_processes():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert int(out.stdout) == int(value)
+
+
+def test_seeds_drawn_at_build_time_are_left_out():
+    assert D.random().fingerprint() == D.random().fingerprint()
+    assert D.random(seed=1).fingerprint() != D.random(seed=2).fingerprint()
+    pair = [D.range(2), D.range(3)]
+    assert (
+        D.sample_from_datasets(pair).fingerprint()
+        == D.sample_from_datasets(pair).fingerprint()
+    )
