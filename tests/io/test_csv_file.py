@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pipeline.errors import InvalidArgumentError
 from pipeline.io import csv_file
 from pipeline.io.csv_spec import ColumnSpec, CsvOptions
 
@@ -80,3 +82,46 @@ def test_decode_file_block_isolates_bad_rows(tmp_path):
         (3, 4, None),
     ]
     assert "record 1" in str(block.errors[0][1]) and "d.csv" in str(block.errors[0][1])
+
+
+def test_a_quote_inside_an_unquoted_field_does_not_join_lines(tmp_path):
+    path = tmp_path / "q.csv"
+    path.write_bytes(b'1,2"3,4\na,b,c"d\n9,8"7,6,5\ne,f,g\n')
+    assert [r for r, _ in _records(str(path))] == [
+        b'1,2"3,4',
+        b'a,b,c"d',
+        b'9,8"7,6,5',
+        b"e,f,g",
+    ]
+
+
+def test_a_quote_opening_a_field_joins_lines_with_another_delimiter(tmp_path):
+    path = tmp_path / "q.csv"
+    path.write_bytes(b'1;"a\nb";2\n3;x"y\n')
+    records = _records(str(path), delim=b";")
+    assert records == [(b'1;"a\nb";2', 1), (b'3;x"y', 3)]
+
+
+def test_header_of_an_empty_file_is_an_error(tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_bytes(b"")
+    with pytest.raises(InvalidArgumentError, match="Can't read header of file") as e:
+        _records(str(path), header=True)
+    assert e.value.path == str(path)
+    assert _records(str(path)) == []
+
+
+def test_a_record_cut_off_by_the_end_of_file_says_so(tmp_path):
+    path = tmp_path / "cut.csv"
+    path.write_bytes(b'1,a\n2,"b\n')
+    blocks = list(csv_file.read_records(str(path)))
+    assert [b.cut_off_at for b in blocks] == [-1] * (len(blocks) - 1) + [
+        len(blocks[-1]) - 1
+    ]
+    specs = [ColumnSpec(np.dtype(np.int32)), ColumnSpec(np.dtype(object))]
+    out = csv_file.decode_file_block(blocks[-1], specs, CsvOptions(), str(path))
+    ((row, err),) = out.errors
+    assert row == len(blocks[-1]) - 1 and err.line == 2
+    assert str(err).startswith(
+        "Reached end of file without closing quoted field in record (file "
+    )
