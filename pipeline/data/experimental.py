@@ -21,6 +21,17 @@ import numpy as np
 
 from pipeline.data.csv_dataset import CsvDataset, make_csv_dataset
 from pipeline.data.dataset import INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Dataset
+from pipeline.data.experimental_grouping import (
+    Transformation,
+    _method,
+    bucket_by_sequence_length,
+    dense_to_ragged_batch,
+    dense_to_sparse_batch,
+    group_by_window,
+    load,
+    save,
+    snapshot,
+)
 from pipeline.executor.optional import Optional
 from pipeline.executor.options import (
     AutotuneOptions,
@@ -31,21 +42,6 @@ from pipeline.executor.options import (
 from pipeline.graph.base import AUTOTUNE
 from pipeline.graph.checks import AssertCardinalityNode
 from pipeline.graph.legacy_interleave import ParallelInterleaveNode
-
-Transformation = Callable[[Dataset], Dataset]
-
-
-def _method(name: str, *args: Any, **kwargs: Any) -> Transformation:
-    """``dataset -> dataset.<name>(*args, **kwargs)``, looked up when applied."""
-
-    def apply(dataset: Dataset) -> Dataset:
-        method = getattr(dataset, name, None)
-        if method is None:
-            raise NotImplementedError(f"`Dataset.{name}` is not available.")
-        return method(*args, **kwargs)
-
-    apply.__name__ = name
-    return apply
 
 
 def sample_from_datasets(
@@ -151,58 +147,6 @@ def enumerate_dataset(start: int = 0) -> Transformation:
     return _method("enumerate", start)
 
 
-def dense_to_ragged_batch(
-    batch_size: int, drop_remainder: bool = False, row_splits_dtype: Any = np.int64
-) -> Transformation:
-    """`Dataset.ragged_batch` as a transformation."""
-    return _method("ragged_batch", batch_size, drop_remainder, row_splits_dtype)
-
-
-def dense_to_sparse_batch(batch_size: int, row_shape: Any) -> Transformation:
-    """`Dataset.sparse_batch` as a transformation."""
-    return _method("sparse_batch", batch_size, row_shape)
-
-
-def group_by_window(
-    key_func: Callable[..., Any],
-    reduce_func: Callable[..., Any],
-    window_size: int | None = None,
-    window_size_func: Callable[..., Any] | None = None,
-) -> Transformation:
-    """`Dataset.group_by_window` as a transformation."""
-    return _method(
-        "group_by_window",
-        key_func,
-        reduce_func,
-        window_size=window_size,
-        window_size_func=window_size_func,
-    )
-
-
-def bucket_by_sequence_length(
-    element_length_func: Callable[..., Any],
-    bucket_boundaries: Sequence[int],
-    bucket_batch_sizes: Sequence[int],
-    padded_shapes: Any = None,
-    padding_values: Any = None,
-    pad_to_bucket_boundary: bool = False,
-    no_padding: bool = False,
-    drop_remainder: bool = False,
-) -> Transformation:
-    """`Dataset.bucket_by_sequence_length` as a transformation."""
-    return _method(
-        "bucket_by_sequence_length",
-        element_length_func,
-        bucket_boundaries,
-        bucket_batch_sizes,
-        padded_shapes=padded_shapes,
-        padding_values=padding_values,
-        pad_to_bucket_boundary=pad_to_bucket_boundary,
-        no_padding=no_padding,
-        drop_remainder=drop_remainder,
-    )
-
-
 def parallel_interleave(
     map_func: Callable[..., Any],
     cycle_length: int,
@@ -267,51 +211,6 @@ def map_and_batch(
         return mapped.batch(batch_size, drop_remainder=drop_remainder)
 
     return apply
-
-
-def snapshot(
-    path: str,
-    compression: str | None = "AUTO",
-    reader_func: Callable[..., Any] | None = None,
-    shard_func: Callable[..., Any] | None = None,
-) -> Transformation:
-    """`Dataset.snapshot` as a transformation."""
-    return _method(
-        "snapshot",
-        path,
-        compression=compression,
-        reader_func=reader_func,
-        shard_func=shard_func,
-    )
-
-
-def save(
-    dataset: Dataset,
-    path: str,
-    compression: str | None = None,
-    shard_func: Callable[..., Any] | None = None,
-    checkpoint_args: Any = None,
-) -> None:
-    """`Dataset.save`."""
-    _method("save", path, compression=compression, shard_func=shard_func)(dataset)
-
-
-def load(
-    path: str,
-    element_spec: Any = None,
-    compression: str | None = None,
-    reader_func: Callable[..., Any] | None = None,
-) -> Dataset:
-    """`Dataset.load`."""
-    load_method = getattr(Dataset, "load", None)
-    if load_method is None:
-        raise NotImplementedError("`Dataset.load` is not available.")
-    return load_method(
-        path,
-        element_spec=element_spec,
-        compression=compression,
-        reader_func=reader_func,
-    )
 
 
 def cardinality(dataset: Dataset) -> int:
