@@ -32,7 +32,7 @@ from pipeline.errors import InvalidArgumentError
 from pipeline.io import example as _example
 from pipeline.io.example_columns import shape_text, with_record_name
 from pipeline.io.example_features import RaggedFeature
-from pipeline.io.example_ragged import stack_units, unit_values
+from pipeline.io.example_ragged import batched_levels, stack_units, unit_values
 from pipeline.io.example_sequence_wire import FeatureLists, Steps
 from pipeline.io.example_spec import (
     FixedLenFeature,
@@ -161,17 +161,17 @@ def _ragged(batch: _Batch, key: str, spec: RaggedFeature) -> RaggedTensor:
             )
         lists[k] = (values, splits)
     dtype = spec.row_splits_dtype
-    if not spec.partitions:
-        values, splits = lists[keys[0]]
-        inner = RaggedTensor(values, splits.astype(dtype))
-        return RaggedTensor(inner, first.splits.astype(dtype))
-    template = unit_values(spec, key, lists, None)
-    units = [unit_values(spec, key, lists, s) for s in range(first.count)]
-    records = [
-        stack_units(units[first.splits[b] : first.splits[b + 1]], template, dtype)
-        for b in range(len(batch.records))
-    ]
-    return stack_units(records, stack_units([], template, dtype), dtype)
+    if spec.validate:  # step by step, so each partition is checked on its own
+        template = unit_values(spec, key, lists, None)
+        units = [unit_values(spec, key, lists, s) for s in range(first.count)]
+        records = [
+            stack_units(units[first.splits[b] : first.splits[b + 1]], template, dtype)
+            for b in range(len(batch.records))
+        ]
+        return stack_units(records, stack_units([], template, dtype), dtype)
+    inner, rows = batched_levels(spec, key, lists)
+    steps = RaggedTensor(inner, np.concatenate([[0], np.cumsum(rows)]).astype(dtype))
+    return RaggedTensor(steps, first.splits.astype(dtype))
 
 
 def _sequence(batch: _Batch, sequence: Mapping) -> tuple[dict, dict]:
