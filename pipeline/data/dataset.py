@@ -38,10 +38,10 @@ from pipeline.graph import base
 from pipeline.graph.base import AUTOTUNE, INFINITE, UNKNOWN, Node, apply_fn
 from pipeline.graph.caching import PrefetchNode
 from pipeline.graph.combining import ZipNode
+from pipeline.graph.generator_source import generator_node
 from pipeline.graph.optimize import plan_text
 from pipeline.graph.sources import (
     BlockSourceNode,
-    GeneratorNode,
     ListNode,
     RangeNode,
     TensorSlicesNode,
@@ -49,12 +49,10 @@ from pipeline.graph.sources import (
 )
 from pipeline.graph.structure import (
     flatten,
-    flatten_up_to,
-    pack,
     to_element,
     to_input_structure,
 )
-from pipeline.types import TensorSpec
+from pipeline.types import TensorSpec as TensorSpec  # doctests and re-export
 
 INFINITE_CARDINALITY = INFINITE
 UNKNOWN_CARDINALITY = UNKNOWN
@@ -147,14 +145,10 @@ class Dataset(Transforms, Sampling, Grouping, Integrations):
             >>> [int(x) for x in ds]
             [0, 1, 2]
         """
-        if output_signature is None:
-            if output_types is None:
-                raise TypeError("`from_generator` needs `output_signature`.")
-            output_signature = _signature(output_types, output_shapes)
-        if not callable(generator):
-            raise TypeError("`generator` must be a Python callable.")
-        gen_args = tuple(to_element(a) for a in (args or ()))
-        return Dataset(GeneratorNode((), generator, output_signature, gen_args))
+        node = generator_node(
+            generator, output_types, output_shapes, args, output_signature
+        )
+        return Dataset(node)
 
     @staticmethod
     def range(*args: int, output_type: Any = None, name: str | None = None) -> Dataset:
@@ -393,14 +387,6 @@ def _autotune_lines(plan: Node, options: Options) -> list[str]:
 
 def _indent(text: str) -> str:
     return "\n".join("  " + line for line in text.splitlines())
-
-
-def _signature(types: Any, shapes: Any) -> Any:
-    flat_types = flatten(types)
-    flat_shapes = (
-        flatten_up_to(types, shapes) if shapes is not None else [None] * len(flat_types)
-    )
-    return pack(types, [TensorSpec(s, t) for t, s in zip(flat_types, flat_shapes)])
 
 
 base._dataset_wrapper[:] = [Dataset._from_node]

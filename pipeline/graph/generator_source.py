@@ -28,7 +28,14 @@ import numpy as np
 from pipeline.errors import InvalidArgumentError
 from pipeline.graph.base import UNKNOWN, IterContext, Node, NodeIterator, fn_label
 from pipeline.graph.failures import ElementFailure, with_note
-from pipeline.graph.structure import flatten, leaf_spec, pack, to_leaf
+from pipeline.graph.structure import (
+    flatten,
+    flatten_up_to,
+    leaf_spec,
+    pack,
+    to_element,
+    to_leaf,
+)
 from pipeline.types import TensorSpec
 
 
@@ -178,17 +185,34 @@ def _spec_text(sig: Any) -> str:
 
 
 def _conform(value: Any, spec: TensorSpec) -> Any:
+    """``value`` as a leaf of ``spec``'s dtype. As TF's, the conversion keeps
+    the kind: ints widen or narrow to ints (300 in int8 wraps), ints and
+    floats to floats, strings to bytes; a float is never an int, an int never
+    a bool or a string."""
     try:
+        arr = np.asarray(value)
+        if arr.size == 0:  # an empty list has no kind of its own
+            arr = arr.astype(spec.dtype)
         if spec.dtype == object:
-            leaf = to_leaf(value)
+            ok = arr.dtype.kind in "SU" or (
+                arr.dtype.kind == "O"
+                and all(isinstance(v, (bytes, str)) for v in arr.ravel())
+            )
+            leaf = to_leaf(arr if arr.size == 0 else value) if ok else None
+        elif arr.dtype.kind in "biufc" and np.can_cast(
+            arr.dtype, spec.dtype, casting="same_kind"
+        ):
+            leaf = to_leaf(arr.astype(spec.dtype))
         else:
-            leaf = to_leaf(np.asarray(value, dtype=spec.dtype))
-    except (TypeError, ValueError, OverflowError) as e:
+            leaf = None
+    except (TypeError, ValueError, OverflowError):
+        leaf = None
+    if leaf is None:
         raise InvalidArgumentError(
             f"TypeError: `generator` yielded an element that could not be "
             f"converted to the expected type. The expected type was "
             f"{np.dtype(spec.dtype).name}, but the yielded element was {value!r}."
-        ) from e
+        )
     shape = leaf_spec(leaf).shape
     want = spec.shape
     if want is not None and (
@@ -199,3 +223,87 @@ def _conform(value: Any, spec: TensorSpec) -> Any:
             f"of shape {tuple(want)} was expected."
         )
     return leaf
+
+
+def generator_node(
+    generator: Any,
+    output_types: Any = None,
+    output_shapes: Any = None,
+    args: Any = None,
+    output_signature: Any = None,
+) -> GeneratorNode:
+    """The `GeneratorNode` of ``Dataset.from_generator``, with TF's checks.
+
+    Raises:
+        TypeError: ``generator`` is not callable, both or neither of
+            ``output_signature`` and ``output_types`` are given, the signature
+            holds something that is not a spec, or ``args`` is not a sequence.
+        ValueError: ``output_shapes`` does not have ``output_types``' structure.
+
+    Example:
+        >>> generator_node(lambda: iter([1]), output_types=np.int64).output_signature
+        TensorSpec(shape=None, dtype=int64, name=None)
+    """
+    if not callable(generator):
+        raise TypeError("`generator` must be a Python callable.")
+    if output_signature is not None:
+        if output_types is not None:
+            raise TypeError(
+                "The `output_types` argument can not be used together with the "
+                "`output_signature` argument."
+            )
+        _check_specs(output_signature)
+    elif output_types is None:
+        raise TypeError(
+            "To specify the output signature you need to provide either the "
+            "`output_signature` argument or the `output_types` argument."
+        )
+    else:
+        output_signature = _legacy_signature(output_types, output_shapes)
+    if args is not None and not isinstance(args, (tuple, list)):
+        raise TypeError("`args` must be a sequence: values must be a sequence.")
+    gen_args = tuple(to_element(a) for a in (args or ()))
+    return GeneratorNode((), generator, output_signature, gen_args)
+
+
+def _check_specs(signature: Any) -> None:
+    for spec in flatten(signature):
+        if (
+            not hasattr(spec, "shape")
+            or not hasattr(spec, "dtype")
+            or (isinstance(spec, type) or isinstance(spec, np.dtype))
+        ):
+            raise TypeError(
+                "`output_signature` must contain objects that are subclass of "
+                f"`tf.TypeSpec` but found {type(spec)} which is not."
+            )
+
+
+def _legacy_signature(types: Any, shapes: Any) -> Any:
+    flat_types = flatten(types)
+    if shapes is None:
+        flat_shapes: list[Any] = [None] * len(flat_types)
+    else:
+        if not _shapes_fit(types, shapes):
+            raise ValueError(
+                "The two structures don't have the same sequence length: "
+                f"`output_shapes` {shapes!r} does not match `output_types` {types!r}."
+            )
+        flat_shapes = flatten_up_to(types, shapes)
+    return pack(types, [TensorSpec(s, t) for t, s in zip(flat_types, flat_shapes)])
+
+
+def _shapes_fit(types: Any, shapes: Any) -> bool:
+    if isinstance(types, dict):
+        return (
+            isinstance(shapes, dict)
+            and sorted(types) == sorted(shapes)
+            and all(_shapes_fit(types[k], shapes[k]) for k in types)
+        )
+    if isinstance(types, tuple):
+        return (
+            isinstance(shapes, (tuple, list))
+            and len(shapes) == len(types)
+            and all(_shapes_fit(t, s) for t, s in zip(types, shapes))
+        )
+    return True

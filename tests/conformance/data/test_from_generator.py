@@ -263,3 +263,68 @@ def test_from_generator_output_signature_dict(api):
     }
     ds = api.data.Dataset.from_generator(gen, output_signature=sig)
     assert_produces(ds, [{"a": 1, "b": [1.0, 2.0]}, {"a": 2, "b": [3.0]}])
+
+
+def _gen():
+    yield 1
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"output_types": "int64", "generator": [1, 2]}, TypeError, "callable"),
+        ({}, TypeError, "either the `output_signature` argument or"),
+        ({"output_shapes": []}, TypeError, "either the `output_signature`"),
+        (
+            {"output_types": "int64", "output_signature": "spec"},
+            TypeError,
+            "can not be used together",
+        ),
+        ({"output_signature": "int64"}, TypeError, "must contain objects"),
+        ({"output_signature": ("spec", 3)}, TypeError, "must contain objects"),
+        (
+            {"output_types": ("int64", "int64"), "output_shapes": ([],)},
+            ValueError,
+            "same sequence length",
+        ),
+    ],
+)
+def test_from_generator_argument_errors(api, kwargs, error, match):
+    def resolve(value):
+        if value == "spec":
+            return api.TensorSpec(shape=(), dtype=api.int64)
+        if isinstance(value, str):
+            return getattr(api, value)
+        if isinstance(value, tuple):
+            return tuple(resolve(v) for v in value)
+        return value
+
+    args = {k: resolve(v) if k != "output_shapes" else v for k, v in kwargs.items()}
+    generator = args.pop("generator", _gen)
+    with pytest.raises(error, match=match):
+        api.data.Dataset.from_generator(generator, **args)
+
+
+@pytest.mark.parametrize(
+    ("values", "dtype", "want"),
+    [
+        ([[], [1]], "int64", [[], [1]]),
+        ([np.float32(1.5)], "float64", [1.5]),
+        ([np.int64(5)], "float32", [5.0]),
+        ([[True, False]], "int32", [[1, 0]]),
+        ([1.7, 2], "int64", ["InvalidArgumentError", 2]),
+        ([True, 1], "bool", [True, "InvalidArgumentError"]),
+        ([b"a", 1, "c"], "string", [b"a", "InvalidArgumentError", b"c"]),
+    ],
+)
+def test_from_generator_conversions(api, values, dtype, want):
+    ds = api.data.Dataset.from_generator(
+        lambda: iter(values), output_types=getattr(api, dtype)
+    )
+    got = []
+    for outcome in _steps(iter(ds), len(values) + 1):
+        got.append(outcome)
+    assert got == want + ["END"]
+    if dtype != "string":
+        for value in elements(ds.ignore_errors()):
+            assert value.dtype == np.dtype(dtype)
