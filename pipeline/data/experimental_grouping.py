@@ -112,7 +112,13 @@ def save(
     checkpoint_args: Any = None,
 ) -> None:
     """`Dataset.save`."""
-    _method("save", path, compression=compression, shard_func=shard_func)(dataset)
+    _method(
+        "save",
+        path,
+        compression=compression,
+        shard_func=shard_func,
+        checkpoint_args=checkpoint_args,
+    )(dataset)
 
 
 def load(

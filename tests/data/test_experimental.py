@@ -75,3 +75,38 @@ def test_missing_method_is_reported_when_applied():
     transform = X._method("no_such_method")
     with pytest.raises(NotImplementedError, match="Dataset.no_such_method"):
         D.range(1).apply(transform)
+
+
+def test_grouping_and_batching_wrappers():
+    grouped = D.range(6).apply(
+        X.group_by_window(lambda x: x % 2, lambda k, w: w.batch(3), window_size=3)
+    )
+    assert [b.tolist() for b in grouped] == [[0, 2, 4], [1, 3, 5]]
+    bucketed = D.from_tensor_slices(np.array([[1, 0], [2, 2]])).apply(
+        X.bucket_by_sequence_length(lambda x: 2, [5], [2, 2])
+    )
+    assert [b.tolist() for b in bucketed] == [[[1, 0], [2, 2]]]
+    sparse = next(
+        iter(
+            D.range(1, 3)
+            .map(lambda x: np.full([x], x))
+            .apply(X.dense_to_sparse_batch(2, [3]))
+        )
+    )
+    assert sparse.values.tolist() == [1, 2, 2]
+    ragged = next(
+        iter(
+            D.range(1, 3)
+            .map(lambda x: np.full([x], x))
+            .apply(X.dense_to_ragged_batch(2))
+        )
+    )
+    assert ragged.to_list() == [[1], [2, 2]]
+
+
+def test_save_load_and_snapshot_wrappers(tmp_path):
+    X.save(D.range(4), str(tmp_path / "saved"))
+    assert _ints(X.load(str(tmp_path / "saved"))) == [0, 1, 2, 3]
+    snap = D.range(3).apply(X.snapshot(str(tmp_path / "snap")))
+    assert _ints(snap) == [0, 1, 2]
+    assert _ints(snap) == [0, 1, 2]
