@@ -38,6 +38,7 @@ from pipeline.io.example_spec import (
     FixedLenFeature,
     FixedLenSequenceFeature,
     VarLenFeature,
+    tf_dtype_name,
 )
 from pipeline.ragged import RaggedTensor
 from pipeline.types import SparseTensor
@@ -187,6 +188,21 @@ def _sequence(batch: _Batch, sequence: Mapping) -> tuple[dict, dict]:
     return lists, lengths
 
 
+def _context_error(err: InvalidArgumentError, names: list[str], context: Mapping):
+    """A context error in TF's SequenceExample wording where it has one."""
+    key = getattr(err, "feature", None)
+    if key in context and "Data types don't match" in err.message:
+        b = err.record_index
+        dtype = tf_dtype_name(context[key].dtype)
+        return InvalidArgumentError(
+            f"Name: {names[b]}, Context feature: {key}.  Data types don't match. "
+            f"Expected type: {dtype}",
+            record_index=b,
+            feature=key,
+        )
+    return with_record_name(err, names)
+
+
 def _wanted(sequence: Mapping) -> set[str]:
     keys: set[str] = set()
     for key, spec in sequence.items():
@@ -203,7 +219,7 @@ def _parse_batch(records: list, context, sequence, names: list[str]):
         try:
             ctx = _example.parse_features(records, context)
         except InvalidArgumentError as err:
-            raise with_record_name(err, names) from err
+            raise _context_error(err, names, context) from err
     lists, lengths = _sequence(batch, sequence)
     return ctx, lists, lengths
 

@@ -76,7 +76,7 @@ def _pad_value(dtype: np.dtype, default_value: Any) -> Any:
 
 
 def _dense_shape(rt: Any, shape: Any) -> list[int]:
-    natural = _natural_shape(rt)
+    natural = natural_shape(rt)
     if shape is None:
         return natural
     shape = list(shape)
@@ -85,12 +85,12 @@ def _dense_shape(rt: Any, shape: Any) -> list[int]:
     return [n if s is None or s == -1 else int(s) for s, n in zip(shape, natural)]
 
 
-def _natural_shape(rt: Any) -> list[int]:
+def natural_shape(rt: Any) -> list[int]:
     if not is_ragged(rt):
         return list(rt.shape[1:])
     lengths = rt.row_lengths()
     width = int(lengths.max()) if lengths.size else 0
-    inner = _natural_shape(rt.values)
+    inner = natural_shape(rt.values)
     if is_ragged(rt.values):
         return [rt.nrows(), width, *inner[1:]]
     return [rt.nrows(), width, *inner]

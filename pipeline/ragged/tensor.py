@@ -25,6 +25,7 @@ from pipeline.ragged.convert import (
     count_values,
     from_tensor,
     index_array,
+    natural_shape,
     to_tensor,
     values_array,
 )
@@ -311,6 +312,15 @@ class RaggedTensor:
         if not isinstance(self.values, RaggedTensor):
             raise ValueError(f"axis={axis} is out of bounds for ragged_rank 1")
         return RaggedTensor(self.values.row_lengths(axis - 1), self.row_splits)
+
+    def bounding_shape(self) -> np.ndarray:
+        """The smallest dense shape that holds every row (int64), as TF's.
+
+        Example:
+            >>> RaggedTensor.from_row_lengths([1, 2, 3], [1, 2]).bounding_shape()
+            array([2, 2])
+        """
+        return np.array(natural_shape(self), dtype=np.int64)
 
     def row_starts(self) -> np.ndarray:
         """Where each row starts in ``values``."""

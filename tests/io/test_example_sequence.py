@@ -123,3 +123,18 @@ def test_misaligned_partition_lists():
     )
     with pytest.raises(InvalidArgumentError, match="not aligned"):
         parse_sequence_example([rec], None, {"r": spec})
+
+
+def test_context_type_error_in_tf_wording():
+    with pytest.raises(
+        InvalidArgumentError,
+        match=r"^Name: in1, Context feature: c\.  Data types don't match\. "
+        "Expected type: int64",
+    ):
+        parse_sequence_example(
+            [REC], {"c": FixedLenFeature([], np.int64)}, example_names=["in1"]
+        )
+    with pytest.raises(InvalidArgumentError, match="^Name: <unknown>, Feature: c"):
+        parse_sequence_example(
+            [sequence_example()], {"c": FixedLenFeature([], np.int64)}
+        )
