@@ -6,7 +6,9 @@ the run: the function is called on stand-in values (zeros of the state's and
 the element's spec, never on real data) and every state dimension that
 changes becomes unknown, until the spec stops changing. The function must
 return a pair, and the new state keeps the initial state's structure and
-dtypes (`TypeError` otherwise).
+dtypes (`TypeError` otherwise). When the function fails on stand-ins (it
+needs real values), the spec comes from its output for the first real
+element, which the run then uses instead of calling it again.
 
 Example:
     >>> from pipeline.graph.sources import RangeNode
@@ -34,6 +36,7 @@ from pipeline.graph.base import (
     zeros_like_spec,
 )
 from pipeline.graph.failures import ElementFailure
+from pipeline.graph.memo import node_memo, probing
 from pipeline.graph.structure import (
     flatten,
     map_structure,
@@ -177,16 +180,28 @@ class ScanNode(Node):
     def make_iterator(self, ctx: IterContext) -> NodeIterator:
         return ScanIterator(ctx.build(self.parents[0]), self)
 
+    def replace(self, **changes: Any) -> Node:
+        """A copy (the optimizer's rewrite) sharing the kept first output."""
+        out = super().replace(**changes)
+        out.__dict__["_memo"] = node_memo(self)
+        return out
+
     def compute_spec(self) -> Any:
         elem_spec = self.parents[0].element_spec()
         try:
             return scan_specs(self.fn, spec_of(self.initial_state), elem_spec)[1]
         except StandInError:
             pass
+        memo = node_memo(self)
+
+        def first(elem: Any) -> Any:  # kept: the run does not call fn again
+            result = scan_step(self.fn, self.initial_state, elem)
+            memo.put(elem, result)
+            return result[1]
+
         try:  # the function needs real values: the first output's spec
-            out = sample_output(
-                self, lambda elem: scan_step(self.fn, self.initial_state, elem)[1]
-            )
+            with probing():
+                out = sample_output(self, first)
         except Exception:
             return None
         return None if out is None else spec_of(out)
@@ -197,12 +212,18 @@ class ScanIterator(NodeIterator):
         super().__init__(parent)
         self.parent, self.fn, self.stage = parent, node.fn, str(node)
         self.state, self.index = node.initial_state, 0
+        self.memo = node_memo(node)
 
     def __next__(self) -> Any:
         elem = next(self.parent)
         index, self.index = self.index, self.index + 1
         if isinstance(elem, ElementFailure):
             return elem
+        if index == 0 and self.memo.entries:
+            hit, result = self.memo.take(elem)
+            if hit:
+                self.state, out = result
+                return out
         try:
             self.state, out = scan_step(self.fn, self.state, elem)
         except StopIteration as e:

@@ -73,3 +73,21 @@ def test_state_resumes_the_running_state():
         again = IterContext().build(node)
         again.set_state(it.get_state())
         assert [int(v) for v in again] == full[k:]
+
+
+def test_function_needing_real_values_sees_each_element_once():
+    import pipeline as pl
+
+    calls = []
+
+    def fn(state, x):
+        calls.append(int(x))
+        total = state.values[0] + x  # a SparseTensor: stand-ins (dense) fail
+        return pl.SparseTensor([[0]], np.array([total]), [1]), total
+
+    start = pl.SparseTensor([[0]], np.array([0], np.int64), [1])
+    ds = pl.data.Dataset.range(5).map(lambda x: x).scan(start, fn)
+    assert ds.element_spec == TensorSpec((), np.int64)
+    assert [int(v) for v in ds] == [0, 1, 3, 6, 10]
+    # one call on the stand-in (a zero, it fails), then each element once
+    assert calls == [0, 0, 1, 2, 3, 4]
