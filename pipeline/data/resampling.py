@@ -108,21 +108,18 @@ def _class_of(class_func: Callable[..., Any], x: tuple) -> Any:
 def _accepted(
     dataset: Any, class_func: Callable[..., Any], accept_ds: Any, seed: Any
 ) -> Any:
-    """The elements kept with their class's acceptance probability."""
+    """``(class, element)`` of the elements kept with their class's acceptance
+    probability (``class_func`` runs once per element)."""
     draws = type(dataset).random(seed=seed)
     zipped = type(dataset).zip((accept_ds, dataset, draws))
 
-    def keep(accept: Any, elem: Any, draw: Any) -> Any:
+    def with_class(accept: Any, elem: Any, draw: Any) -> tuple:
         cls = _class_of(class_func, elem if isinstance(elem, tuple) else (elem,))
-        return draw / _UNIFORM_SCALE < float(np.asarray(accept)[cls])
+        keep = draw / _UNIFORM_SCALE < float(np.asarray(accept)[cls])
+        return cls, np.bool_(keep), elem
 
-    kept = zipped.filter(keep)
-    return kept.map(
-        lambda _a, elem, _d: (
-            _class_of(class_func, elem if isinstance(elem, tuple) else (elem,)),
-            elem,
-        )
-    )
+    kept = zipped.map(with_class).filter(lambda _c, keep, _e: keep)
+    return kept.map(lambda cls, _k, elem: (cls, elem))
 
 
 def _estimated_dist(dataset: Any, class_func: Callable[..., Any], classes: int) -> Any:
