@@ -23,6 +23,7 @@ Example:
 from __future__ import annotations
 
 import secrets
+import threading
 import weakref
 from typing import Any
 
@@ -85,6 +86,7 @@ class DatasetIterator:
     ) -> None:
         self._options = options or Options()
         self._run = run
+        self._lock = threading.Lock()  # one ``next`` at a time, as TF's iterators
         self._plan = optimized(node, self._options)
         seed = self._options.seed
         self._seed = secrets.randbits(62) if seed is None else int(seed)
@@ -101,16 +103,14 @@ class DatasetIterator:
         return self
 
     def __next__(self) -> Any:
-        if self._done:
-            raise StopIteration
-        try:
-            elem = next(self._it)
-        except StopIteration:
-            self.close()
-            raise
-        except BaseException:
-            self.close()
-            raise
+        with self._lock:  # threads may share an iterator: each gets its own
+            if self._done:
+                raise StopIteration
+            try:
+                elem = next(self._it)
+            except BaseException:  # the end, or a failure of the run itself
+                self.close()
+                raise
         if isinstance(elem, ElementFailure):
             if is_fatal(elem.exception):
                 self.close()
@@ -182,11 +182,12 @@ class DatasetIterator:
 
     def set_state(self, state: dict[str, Any]) -> None:
         """Resume from ``get_state()`` of an iterator over the same dataset."""
-        self.close()
-        self._seed, self._run = state["seed"], state["run"]
-        self._start(self._seed)
-        self._it.set_state(state["iterator"])
-        self._done = state["done"]
+        with self._lock:
+            self.close()
+            self._seed, self._run = state["seed"], state["run"]
+            self._start(self._seed)
+            self._it.set_state(state["iterator"])
+            self._done = state["done"]
 
     def stats(self) -> list[dict[str, Any]]:
         """Per threaded stage: elements produced, busy/waiting seconds, buffer

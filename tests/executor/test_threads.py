@@ -123,3 +123,42 @@ def test_blocked_producer_unblocks_on_close(no_thread_leak):
     it.close()
     assert time.monotonic() - start < 2.0
     assert not [t for t in threading.enumerate() if t.name.startswith("pipeline-")]
+
+
+def test_threads_sharing_one_iterator_each_get_their_own_elements():
+    from pipeline.executor.runner import DatasetIterator
+    from pipeline.graph.base import Node, NodeIterator
+
+    class Racy(NodeIterator):
+        """Reads, waits, then writes its position: unsafe unless serialized."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.i = 0
+
+        def __next__(self):
+            v = self.i
+            time.sleep(0.0005)
+            self.i = v + 1
+            if v >= 60:
+                raise StopIteration
+            return v
+
+    class RacyNode(Node):
+        def make_iterator(self, ctx):
+            return Racy()
+
+    it = DatasetIterator(RacyNode(()), pl.data.Options(optimize=False))
+    got, lock = [], threading.Lock()
+
+    def consume():
+        for v in it:
+            with lock:
+                got.append(v)
+
+    threads = [threading.Thread(target=consume) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(got) == list(range(60))

@@ -300,3 +300,35 @@ def test_map_error_inside_flat_map(api):
     got = _outcomes(iter(ds))
     want = [1, "InvalidArgumentError", 3, 1, "InvalidArgumentError", 3, "END"]
     assert got == want
+
+
+@pytest.mark.parametrize(
+    ("num_parallel_calls", "buffer_size"), [(None, None), (2, 2), (8, 16)]
+)
+def test_map_dataset_multithreaded_access(api, num_parallel_calls, buffer_size):
+    import threading
+
+    ds = api.data.Dataset.from_tensor_slices(COMPONENTS)
+    ds = ds.map(_square, num_parallel_calls=num_parallel_calls)
+    if buffer_size:
+        ds = ds.prefetch(buffer_size)
+    it = iter(ds.repeat(18))
+    results, lock = [], threading.Lock()
+
+    def consume():
+        while True:
+            try:
+                value = to_numpy(next(it))
+            except StopIteration:
+                return
+            with lock:
+                results.append(value)
+
+    threads = [threading.Thread(target=consume) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    results.sort(key=lambda r: int(r[0]))
+    _check_squares([results[i * 18] for i in range(7)], 1)
+    assert [int(r[0]) for r in results] == sorted([i * i for i in range(7)] * 18)
