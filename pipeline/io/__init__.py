@@ -19,6 +19,11 @@ from pipeline.io.example_sequence import (
     parse_sequence_example,
     parse_single_sequence_example,
 )
+from pipeline.io.example_sequence_message import (
+    FeatureList,
+    FeatureLists,
+    SequenceExample,
+)
 from pipeline.io.example_spec import (
     FixedLenFeature,
     FixedLenSequenceFeature,
@@ -32,12 +37,15 @@ __all__ = [
     "BytesList",
     "Example",
     "Feature",
+    "FeatureList",
+    "FeatureLists",
     "Features",
     "FixedLenFeature",
     "FixedLenSequenceFeature",
     "FloatList",
     "Int64List",
     "RaggedFeature",
+    "SequenceExample",
     "SparseFeature",
     "TFRecordOptions",
     "TFRecordWriter",

@@ -27,8 +27,11 @@ __all__ = [
     "decode_example",
     "encode_dict",
     "encode_example",
+    "encode_feature",
+    "encode_features",
     "key_bytes",
     "key_order",
+    "length_field",
 ]
 
 _KIND_FIELDS = {"bytes_list": 1, "float_list": 2, "int64_list": 3}
@@ -58,7 +61,13 @@ def _encode_list(kind: str, values) -> bytes:
     return _len_field(1, b"".join(_varint(int(v)) for v in values.tolist()))
 
 
-def _encode_feature(feature: Feature) -> bytes:
+def encode_feature(feature: Feature) -> bytes:
+    """The wire bytes of one ``Feature`` message.
+
+    Example:
+        >>> encode_feature(Feature()) == b""
+        True
+    """
     kind = feature.WhichOneof("kind")
     if kind is None:
         return b""
@@ -108,13 +117,32 @@ def encode_example(example: Example) -> bytes:
     """
     if not example.HasField("features"):
         return b""
-    items = [(key_bytes(k), f) for k, f in example.features.feature.items()]
+    return _len_field(1, encode_features(example.features))
+
+
+def encode_features(features: Features) -> bytes:
+    """The body of a ``Features`` message (its map entries, in TF's order).
+
+    Example:
+        >>> encode_features(Features({"a": Feature()})).hex()
+        '0a050a01611200'
+    """
+    items = [(key_bytes(k), f) for k, f in features.feature.items()]
     items.sort(key=lambda item: key_order(item[0]))
-    entries = b"".join(
-        _len_field(1, _len_field(1, k) + _len_field(2, _encode_feature(f)))
+    return b"".join(
+        _len_field(1, _len_field(1, k) + _len_field(2, encode_feature(f)))
         for k, f in items
     )
-    return _len_field(1, entries)
+
+
+def length_field(field: int, payload: bytes) -> bytes:
+    """A length-delimited field: tag, size and ``payload``.
+
+    Example:
+        >>> length_field(1, b"ab")
+        b'\\n\\x02ab'
+    """
+    return _len_field(field, payload)
 
 
 def _fast_feature(value: Any) -> bytes | None:
@@ -151,7 +179,7 @@ def encode_dict(values: Mapping[str, Any], to_feature: Callable) -> bytes:
     for key, value in values.items():
         body = _fast_feature(value)
         if body is None:
-            body = _encode_feature(to_feature(key, value))
+            body = encode_feature(to_feature(key, value))
         items.append((key_bytes(key), body))
     items.sort(key=lambda item: key_order(item[0]))
     entries = b"".join(
