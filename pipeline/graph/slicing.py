@@ -173,7 +173,7 @@ class RepeatNode(Node):
         if count == 0 or n == 0:
             return 0
         if count < 0:
-            return INFINITE if n != UNKNOWN else UNKNOWN
+            return INFINITE  # as TF: even an input of unknown size
         return n if n < 0 else n * count
 
 

@@ -66,7 +66,8 @@ def test_take_skip_cardinality_rules():
     assert ds.repeat().take(4).cardinality() == 4
     assert ds.repeat().cardinality() == INF
     assert ds.repeat(3).cardinality() == 30
-    assert ds.filter(lambda x: True).repeat().cardinality() == UNK
+    assert ds.filter(lambda x: True).repeat().cardinality() == INF  # as TF
+    assert ds.filter(lambda x: True).repeat(2).cardinality() == UNK
 
 
 def test_shard_takes_every_nth_from_index():
