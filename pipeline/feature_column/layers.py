@@ -206,6 +206,22 @@ class DenseFeatures(Layer):
         return cls(columns, **config)
 
 
+def _lookup(column: _EmbeddingBase, ids: Any, table: Variable) -> Any:
+    """One embedding column's combined rows, with a sparse gradient to ``table``."""
+    value = _combine.combine_ragged(
+        ids, _host(table.value), column.combiner, column.max_norm
+    )
+    if not table.trainable:
+        return apply(value, [], None)
+
+    def vjp(upstream: Any) -> list[Any]:
+        entries = _combine.embedding_entries(ids, column.combiner, table.shape[0])
+        coef = _combine.coefficients(entries, column.combiner)
+        return [_sparse_rows_grad(entries, coef, _host(upstream), table.shape)]
+
+    return apply(value, [table], vjp)
+
+
 def _merge(slices: list[IndexedSlices]) -> IndexedSlices:
     if len(slices) == 1:
         return slices[0]
@@ -224,7 +240,9 @@ class LinearModel(Layer):
     ``output = Σ dense_column @ W_c + Σ_ids weight·W_c[id] + bias``. Each
     categorical column (including bucketized and crossed ones) has a weight
     table ``[num_buckets, units]`` read per id, combined per row with
-    ``sparse_combiner``; gradients are ``IndexedSlices``. No one-hot matrix is
+    ``sparse_combiner``; gradients are ``IndexedSlices``. An embedding column
+    owns its table here too (``<column>/embedding_weights``, trained with
+    sparse gradients) and is weighted as a dense column. No one-hot matrix is
     materialized. Weights and bias start at zero, as in TensorFlow. A weighted
     categorical column's weights (sparse or dense) multiply its ids' weights.
 
@@ -276,6 +294,7 @@ class LinearModel(Layer):
         self.units = int(units)
         self.sparse_combiner = sparse_combiner
         self._weights_by_name: dict[str, Variable] = {}
+        self._tables: dict[str, Variable] = {}
 
     def build(self, input_shape: Any = None) -> None:
         """Creates a zero weight per column and a zero bias."""
@@ -290,6 +309,14 @@ class LinearModel(Layer):
                 initializer="zeros",
                 name=f"{column.name}/weights",
             )
+            if isinstance(column, _EmbeddingBase):  # its table trains here too
+                value = column.initial_table()
+                self._tables[column.name] = self.add_weight(
+                    shape=value.shape,
+                    initializer=_as_constant_initializer(value),
+                    trainable=column.trainable,
+                    name=column.table_name,
+                )
         self.bias = self.add_weight(
             shape=(self.units,), initializer="zeros", name="bias_weights"
         )
@@ -309,22 +336,27 @@ class LinearModel(Layer):
         cache = TransformCache(features)
         total, rows = None, None
         for column in self._columns:
-            weights = self._weights_by_name[column.name]
-            if isinstance(column, CategoricalColumn):
-                ids = cache.ids(column)
-                check_rows(ids.rows, rows, column.name, InvalidArgumentError)
-                rows = ids.rows
-                entries = _combine.embedding_entries(
-                    ids, self.sparse_combiner, column.num_buckets
-                )
-                part = self._sparse_sum(entries, weights)
-            else:
-                dense = column._dense(cache)
-                check_rows(dense.shape[0], rows, column.name, InvalidArgumentError)
-                rows = dense.shape[0]
-                part = ops.matmul(dense, weights)
+            batch, part = self._part(column, cache)
+            check_rows(batch, rows, column.name, InvalidArgumentError)
+            rows = batch
             total = part if total is None else ops.add(total, part)
         return ops.add(total, self.bias)
+
+    def _part(self, column: Any, cache: TransformCache) -> tuple[int, Any]:
+        """(batch size, ``[batch, units]`` contribution) of one column."""
+        weights = self._weights_by_name[column.name]
+        if isinstance(column, CategoricalColumn):
+            ids = cache.ids(column)
+            entries = _combine.embedding_entries(
+                ids, self.sparse_combiner, column.num_buckets
+            )
+            return ids.rows, self._sparse_sum(entries, weights)
+        if isinstance(column, _EmbeddingBase):
+            ids = cache.ids(column.categorical_column)
+            dense = _lookup(column, ids, self._tables[column.name])
+            return ids.rows, ops.matmul(dense, weights)
+        dense = column._dense(cache)
+        return dense.shape[0], ops.matmul(dense, weights)
 
     def _sparse_sum(self, entries: _combine.Entries, weights: Variable) -> Any:
         value = _combine.combine(

@@ -174,3 +174,25 @@ def test_cols_to_output_tensors_receives_each_part():
     out = fc.DenseFeatures([y, x])({"x": [[1.0]], "y": [[2.0, 3.0]]}, parts)
     assert out.numpy().tolist() == [[1.0, 2.0, 3.0]]
     assert parts[x].tolist() == [[1.0]] and parts[y].tolist() == [[2.0, 3.0]]
+
+
+def test_linear_model_trains_an_embedding_table_sparsely():
+    ids = fc.categorical_column_with_identity("aaa", 3)
+    table = np.array([[1.0, 2.0], [3.0, 5.0], [7.0, 11.0]], np.float32)
+    col = fc.embedding_column(ids, 2, initializer=lambda shape, dtype=None: table)
+    model = fc.LinearModel([col])
+    model.build()
+    weights = {w.name: w for w in model.weights}
+    weights["aaa_embedding/weights"].assign(np.array([[4.0], [6.0]], np.float32))
+    feats = {
+        "aaa": pl.SparseTensor([[0, 0], [1, 0], [1, 4], [3, 0]], [2, 0, 1, 1], [4, 5])
+    }
+    with pl.nn.GradientTape() as tape:
+        out = model(feats)
+        total = pl.nn.ops.sum(out)
+    assert out.numpy().tolist() == [[94.0], [29.0], [0.0], [42.0]]
+    table_var = weights["aaa_embedding/embedding_weights"]
+    (grad,) = tape.gradient(total, [table_var])
+    # mean combiner: each id of a row weighs 1/len(row); d/dE[id] = coef * [4, 6].
+    assert grad.indices.tolist() == [2, 0, 1, 1]
+    assert grad.values.tolist() == [[4.0, 6.0], [2.0, 3.0], [2.0, 3.0], [4.0, 6.0]]

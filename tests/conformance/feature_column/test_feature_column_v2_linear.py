@@ -240,3 +240,20 @@ def test_rank_0_feature(api, fcx):
     price = api.feature_column.numeric_column("price")
     with pytest.raises(ValueError, match="Feature .* cannot have rank 0"):
         fcx.linear([price], lambda: {"price": np.array(0.0, np.float32)})
+
+
+def test_embedding_column_trains_its_table(api, fcx):
+    fc = api.feature_column
+    ids = fc.categorical_column_with_identity("aaa", 3)
+    embedded = fc.embedding_column(ids, dimension=2)
+
+    def feats():
+        return {
+            "aaa": fcx.sparse([[0, 0], [1, 0], [1, 4], [3, 0]], [2, 0, 1, 1], [4, 5])
+        }
+
+    assert fcx.linear_weight_names([embedded], feats) == [
+        "aaa_embedding/embedding_weights",
+        "aaa_embedding/weights",
+        "bias_weights",
+    ]
