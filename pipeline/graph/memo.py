@@ -26,7 +26,6 @@ from typing import Any
 
 import numpy as np
 
-from pipeline.graph.base import call_fn
 from pipeline.graph.structure import LEAF_TYPES, flatten, same_structure, to_element
 from pipeline.types import SparseTensor
 
@@ -37,6 +36,7 @@ _MAX_MISSES = 256
 _PROBING: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "pipeline_spec_probing", default=False
 )
+_probing_get = _PROBING.get
 
 
 @contextlib.contextmanager
@@ -122,14 +122,14 @@ def memo_apply(memo: SampleMemo | None, fn: Callable[..., Any], elem: Any) -> An
         >>> int(memo_apply(None, abs, -2))
         2
     """
-    if memo is None:
-        return map_output(call_fn(fn, elem))
-    if memo.entries:
+    if memo is not None and memo.entries:
         hit, out = memo.take(elem)
         if hit:
             return out
-    out = map_output(call_fn(fn, elem))
-    if _PROBING.get():
+    out = fn(*elem) if type(elem) is tuple else fn(elem)  # tf.data's convention
+    if type(out) not in LEAF_TYPES:
+        out = map_output(out)
+    if memo is not None and _probing_get():
         memo.put(elem, out)
     return out
 
@@ -151,13 +151,17 @@ def map_output(out: Any) -> Any:
     """
     if type(out) in LEAF_TYPES:
         return out
-    for leaf in flatten(out) if isinstance(out, (tuple, list, dict)) else [out]:
-        if isinstance(leaf, (type, types.FunctionType, types.ModuleType)):
-            raise TypeError(
-                "Unsupported return value from function passed to "
-                f"Dataset.map(): {leaf!r}."
-            )
-    return to_element(out)
+    try:
+        return to_element(out)
+    except (TypeError, ValueError) as e:
+        leaves = flatten(out) if isinstance(out, (tuple, list, dict)) else [out]
+        for leaf in leaves:
+            if isinstance(leaf, (type, types.FunctionType, types.ModuleType)):
+                raise TypeError(
+                    "Unsupported return value from function passed to "
+                    f"Dataset.map(): {leaf!r}."
+                ) from e
+        raise
 
 
 def results_equal(a: Any, b: Any) -> bool:
