@@ -150,9 +150,9 @@ def _raised_error(exc: Exception) -> Exception:
 def _leaves_like(sig: Any, value: Any) -> list[Any]:
     """``value``'s leaves in ``sig``'s order; `InvalidArgumentError` when its
     structure differs from ``sig``'s."""
-    try:
-        leaves = flatten(value)
-        same = len(leaves) == len(flatten(sig)) and _same_shape_of(sig, value)
+    try:  # down to the signature's leaves only: a tuple there is a value
+        same = _same_shape_of(sig, value)
+        leaves = flatten_up_to(sig, value) if same else []
     except (TypeError, ValueError, KeyError):
         same = False
     if not same:
