@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from pipeline import errors
 from pipeline.ragged import RaggedTensor, RaggedTensorSpec
-from pipeline.types import SparseTensor, TensorSpec, string
+from pipeline.types import SparseTensor, SparseTensorSpec, TensorSpec, string
 
 if TYPE_CHECKING:
     from pipeline import data, feature_column, io, nn, strings
@@ -43,6 +43,7 @@ __all__ = [
     "RaggedTensor",
     "RaggedTensorSpec",
     "SparseTensor",
+    "SparseTensorSpec",
     "TensorSpec",
     "data",
     "errors",

@@ -1,4 +1,5 @@
-"""Value types shared across the package: `SparseTensor`, `TensorSpec`, `string`.
+"""Value types shared across the package: `SparseTensor`, `TensorSpec`,
+`SparseTensorSpec`, `string`.
 
 Elements are numpy arrays; strings are numpy object arrays of ``bytes`` (as TF's
 ``.numpy()`` gives them); a sparse value is a `SparseTensor` of numpy fields.
@@ -16,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["SparseTensor", "TensorSpec", "string"]
+__all__ = ["SparseTensor", "SparseTensorSpec", "TensorSpec", "string"]
 
 #: The dtype that names byte-string columns (numpy object arrays of ``bytes``).
 string = np.dtype(object)
@@ -136,3 +137,21 @@ class TensorSpec:
     def __repr__(self) -> str:
         dtype = "string" if self.dtype == object else self.dtype.name
         return f"TensorSpec(shape={self.shape}, dtype={dtype}, name={self.name!r})"
+
+
+class SparseTensorSpec(TensorSpec):
+    """The spec of a `SparseTensor` component: its dense shape and values' dtype.
+
+    A `TensorSpec` subclass, so code reading ``shape`` and ``dtype`` works on
+    both; ``isinstance(spec, SparseTensorSpec)`` tells the sparse ones apart
+    (``padded_batch`` rejects them, as TF does).
+
+    Example:
+        >>> SparseTensorSpec((None, 3), np.int64)
+        SparseTensorSpec(shape=(None, 3), dtype=int64, name=None)
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "Sparse" + super().__repr__()

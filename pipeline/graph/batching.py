@@ -59,19 +59,23 @@ def leading_dim(spec: Any) -> int | None:
 
 
 def _unbatched_leaf(s: Any) -> Any:
-    if isinstance(s, TensorSpec):
-        return TensorSpec(None if s.shape is None else s.shape[1:], s.dtype)
+    if isinstance(s, TensorSpec):  # type(s): a SparseTensorSpec stays sparse
+        return type(s)(None if s.shape is None else s.shape[1:], s.dtype)
     shape = getattr(s, "shape", None)
     if shape and hasattr(s, "element_spec"):  # an array of datasets
         return type(s)(s.element_spec, shape[1:])
     return s
 
 
+def _kind(s: Any) -> type:
+    """The spec class a batch of ``s`` keeps (sparse stays sparse)."""
+    return type(s) if isinstance(s, TensorSpec) else TensorSpec
+
+
 def _batch_spec(spec: Any, size: int | None) -> Any:
     leaves = flatten(spec)
     out = [
-        TensorSpec(None if s.shape is None else (size, *s.shape), s.dtype)
-        for s in leaves
+        _kind(s)(None if s.shape is None else (size, *s.shape), s.dtype) for s in leaves
     ]
     return pack(spec, out)
 
@@ -280,7 +284,7 @@ class RebatchNode(Node):
         return pack(
             spec,
             [
-                TensorSpec(None if s.shape is None else (size, *s.shape[1:]), s.dtype)
+                _kind(s)(None if s.shape is None else (size, *s.shape[1:]), s.dtype)
                 for s in flatten(spec)
             ],
         )

@@ -9,7 +9,7 @@ unknown rank; `TypeError` for a shape that is not integers or a padding value
 of the wrong kind.
 
 Example:
-    >>> from pipeline.types import TensorSpec
+    >>> from pipeline.types import SparseTensorSpec, TensorSpec
     >>> spec = (TensorSpec((None,), np.int32), TensorSpec((), object))
     >>> padding_args(spec, None, (-1, "<end>"))
     ([(None,), ()], [np.int32(-1), b'<end>'])
@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from pipeline.graph.structure import flatten, flatten_up_to
-from pipeline.types import TensorSpec
+from pipeline.types import SparseTensorSpec, TensorSpec
 
 
 def padding_args(
@@ -84,7 +84,7 @@ def _per_leaf(spec: Any, arg: Any, name: str) -> list[Any]:
 
 
 def _dense(spec: Any) -> None:
-    if not isinstance(spec, TensorSpec):
+    if not isinstance(spec, TensorSpec) or isinstance(spec, SparseTensorSpec):
         raise TypeError(
             f"`padded_batch` is only supported for dense tensors; got a "
             f"component of spec {spec!r}."

@@ -139,6 +139,8 @@ def pad_leaves(values: Sequence[Any], shape: Any, pad_value: Any) -> np.ndarray:
         >>> pad_leaves([np.array([1]), np.array([2, 3])], None, 0).tolist()
         [[1, 0], [2, 3]]
     """
+    if any(isinstance(v, SparseTensor) for v in values):
+        raise TypeError("`padded_batch` is only supported for dense tensors.")
     arrays = [np.asarray(v) if not isinstance(v, bytes) else _obj(v) for v in values]
     rank = arrays[0].ndim
     for i, a in enumerate(arrays):

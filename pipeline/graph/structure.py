@@ -26,7 +26,7 @@ import numpy as np
 
 from pipeline.errors import InvalidArgumentError
 from pipeline.graph.element_specs import DatasetSpec, NoneTensorSpec, is_dataset
-from pipeline.types import SparseTensor, TensorSpec
+from pipeline.types import SparseTensor, SparseTensorSpec, TensorSpec
 
 _INT32_MIN, _INT32_MAX = -(2**31), 2**31 - 1
 #: Types that already are element leaves (numpy scalars, bytes).
@@ -330,7 +330,7 @@ TensorSpec(shape=(2, 3), dtype=int64, name=None))
     if isinstance(value, bytes):
         return TensorSpec((), object)
     if isinstance(value, SparseTensor):
-        return TensorSpec(value.shape, value.values.dtype)
+        return SparseTensorSpec(value.shape, value.values.dtype)
     if value is None:
         return NoneTensorSpec()
     if is_dataset(value):
@@ -361,8 +361,7 @@ def merge_specs(a: TensorSpec, b: TensorSpec) -> TensorSpec:
     """
     if not isinstance(a, TensorSpec):
         return a
+    kind = type(a)  # a SparseTensorSpec stays one
     if a.shape is None or b.shape is None or len(a.shape) != len(b.shape):
-        return TensorSpec(None, a.dtype)
-    return TensorSpec(
-        tuple(x if x == y else None for x, y in zip(a.shape, b.shape)), a.dtype
-    )
+        return kind(None, a.dtype)
+    return kind(tuple(x if x == y else None for x, y in zip(a.shape, b.shape)), a.dtype)
