@@ -2,11 +2,13 @@
 
 The file holds data only, never code: a magic line, a JSON header (the element
 spec as `pipeline.io.element_codec` describes it, and the element count),
-then one length-prefixed record per element in the codec's typed binary form
-(numpy buffers with a dtype from a fixed table; strings as a length table and
-bytes). Reading checks every length and the structure; a file that does not
-parse, or was tampered with, raises `DataLossError` naming the file and the
-record. It is written under a temporary name and renamed when complete.
+then length-prefixed blocks of up to 1024 elements
+(`pipeline.graph.cache_blocks`: columns of numpy buffers when the elements
+stack, in the codec's typed form with dtypes from a fixed table; strings as a
+length table and bytes). Reading checks every length and the structure; a
+file that does not parse, or was tampered with, raises `DataLossError` naming
+the file and the record. It is written under a temporary name and renamed
+when complete.
 
 From its first element until it is closed, the iterator that fills the
 cache holds ``<filename>.lockfile`` (with its process id): a second writer
@@ -29,19 +31,15 @@ import struct
 from typing import Any
 
 from pipeline.errors import AlreadyExistsError, DataLossError
-from pipeline.io.element_codec import (
-    decode_element,
-    encode_element,
-    spec_from_json,
-    spec_of,
-    spec_to_json,
-)
+from pipeline.graph.cache_blocks import decode_block, encode_block
+from pipeline.io.element_codec import spec_from_json, spec_of, spec_to_json
 
 __all__ = ["acquire_lock", "lock_path", "read_cache", "release_lock", "write_cache"]
 
 _MAGIC = b"PIPELINE-CACHE-1\n"
 _U64 = struct.Struct("<Q")
 _MAX_HEADER_BYTES = 1 << 24
+_BLOCK = 1024  # elements per block
 #: Lock files held by live iterators of this process.
 _HELD: set[str] = set()
 
@@ -54,10 +52,10 @@ def write_cache(path: str, elements: list[Any]) -> None:
     try:
         with open(tmp, "wb") as f:
             f.write(_MAGIC + _U64.pack(len(header)) + header)
-            for element in elements:
-                record = encode_element(element)
-                f.write(_U64.pack(len(record)))
-                f.write(record)
+            for start in range(0, len(elements), _BLOCK):
+                block = encode_block(elements[start : start + _BLOCK])
+                f.write(_U64.pack(len(block)))
+                f.write(block)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
@@ -87,20 +85,25 @@ def read_cache(path: str, template: Any) -> list[Any]:
     spec, count = _header(bytes(_take(view, pos, size, path, "header")), path)
     pos += size
     shape = _structure(spec, template, path)
-    out = []
-    for index in range(count):
-        size, pos = _length(view, pos, path, f"length of record {index}")
-        record = _take(view, pos, size, path, f"record {index}")
+    out: list[Any] = []
+    while len(out) < count:
+        first = len(out)
+        size, pos = _length(view, pos, path, f"length of the block at record {first}")
+        block = _take(view, pos, size, path, f"the block at record {first}")
         try:
-            out.append(decode_element(bytes(record), shape))
+            out += decode_block(bytes(block), shape)
         except DataLossError as e:
             raise DataLossError(
-                f"bad cache record {index} in {path!r}: {e}", path=path, offset=pos
+                f"bad cache block at record {first} in {path!r}: {e}",
+                path=path,
+                offset=pos,
+                record_index=first,
             ) from e
         pos += size
-    if pos != len(data):
+    if len(out) != count or pos != len(data):
         raise DataLossError(
-            f"{len(data) - pos} stray bytes after {count} records in {path!r}",
+            f"cache file {path!r} holds {len(out)} records and "
+            f"{len(data) - pos} more bytes; its header says {count} records",
             path=path,
             offset=pos,
         )

@@ -206,7 +206,8 @@ def to_array(value: Any) -> np.ndarray | SparseTensor:
     """Convert an input leaf to a numpy array the way TensorFlow types it.
 
     Python ints become int32 (int64 when they do not fit), floats float32,
-    str/bytes an object array of bytes; numpy values keep their dtype.
+    str/bytes an object array of bytes; numpy values (also in a list) keep
+    their dtype. A non-rectangular list raises `InvalidArgumentError`.
 
     Example:
         >>> to_array([1, 2]).dtype, to_array(1.5).dtype, to_array(["a"]).tolist()
@@ -222,18 +223,33 @@ def to_array(value: Any) -> np.ndarray | SparseTensor:
         if arr.dtype.kind == "O":
             return _objects_to_bytes(arr)
         return _strings_to_bytes(arr) if arr.dtype.kind in "US" else arr
-    arr = np.asarray(value)
+    try:
+        arr = np.asarray(value)
+    except ValueError as e:
+        raise InvalidArgumentError(
+            f"Can't convert a non-rectangular Python sequence to a tensor: {e}"
+        ) from e
     kind = arr.dtype.kind
     if kind in "US":
         return _strings_to_bytes(arr)
     if kind == "O":
         return _objects_to_bytes(arr)
+    if _holds_numpy(value):
+        return arr  # a list of numpy values keeps their dtype (TF stacks them)
     if kind == "f":
         return arr.astype(np.float32)
     if kind in "iu":
         fits = arr.size == 0 or (arr.min() >= _INT32_MIN and arr.max() <= _INT32_MAX)
         return arr.astype(np.int32 if fits else np.int64)
     return arr
+
+
+def _holds_numpy(value: Any) -> bool:
+    if not isinstance(value, (list, tuple)):
+        return False
+    return any(
+        isinstance(v, (np.generic, np.ndarray)) or _holds_numpy(v) for v in value
+    )
 
 
 def _strings_to_bytes(arr: np.ndarray) -> np.ndarray:

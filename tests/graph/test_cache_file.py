@@ -89,9 +89,9 @@ def test_a_flipped_dtype_code_is_data_loss(tmp_path):
     path = str(tmp_path / "c")
     cache_file.write_cache(path, [np.int64(7)])
     data = bytearray(Path(path).read_bytes())
-    data[-8 - 2 - 1] = 250  # the record's dtype code
+    data[-8 - 8 - 2 - 1] = 250  # the dtype code of the block's only column
     Path(path).write_bytes(bytes(data))
-    with pytest.raises(DataLossError, match="record 0"):
+    with pytest.raises(DataLossError, match="block at record 0"):
         cache_file.read_cache(path, None)
 
 
@@ -149,3 +149,37 @@ def test_a_lock_of_a_running_process_is_respected(tmp_path):
         f.write(str(os.getppid()))
     with pytest.raises(AlreadyExistsError):
         list(pl.data.Dataset.range(3).cache(path))
+
+
+def test_blocks_span_many_elements_and_keep_values(tmp_path):
+    path = str(tmp_path / "c")
+    elements = [
+        {"i": np.int64(i), "v": np.full(3, i, np.float32), "s": b"%d" % i}
+        for i in range(2500)
+    ]
+    cache_file.write_cache(path, elements)
+    got = cache_file.read_cache(path, None)
+    assert len(got) == 2500
+    assert type(got[1234]["i"]) is np.int64 and int(got[1234]["i"]) == 1234
+    assert got[2499]["v"].tolist() == [2499.0] * 3 and got[7]["s"] == b"7"
+
+
+def test_elements_that_do_not_stack_are_stored_one_by_one(tmp_path):
+    path = str(tmp_path / "c")
+    elements = [np.arange(n, dtype=np.int16) for n in range(5)]
+    cache_file.write_cache(path, elements)
+    got = cache_file.read_cache(path, None)
+    assert [g.tolist() for g in got] == [list(range(n)) for n in range(5)]
+    assert all(g.dtype == np.int16 for g in got)
+
+
+@pytest.mark.parametrize(
+    ("count", "message"), [(b"3", "ends early"), (b"1", "header says 1")]
+)
+def test_a_wrong_element_count_in_the_header_is_data_loss(tmp_path, count, message):
+    path = str(tmp_path / "c")
+    cache_file.write_cache(path, [np.int64(1), np.int64(2)])
+    data = Path(path).read_bytes().replace(b'"count": 2', b'"count": ' + count)
+    Path(path).write_bytes(data)
+    with pytest.raises(DataLossError, match=message):
+        cache_file.read_cache(path, None)
