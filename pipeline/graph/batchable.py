@@ -31,6 +31,7 @@ from __future__ import annotations
 import builtins
 import dis
 import functools
+import inspect
 import types
 from typing import Any
 
@@ -59,8 +60,8 @@ def is_parser(fn: Any) -> bool:
         >>> is_parser(len)
         False
     """
-    while isinstance(fn, functools.partial):
-        fn = fn.func
+    while isinstance(fn, (functools.partial, staticmethod)):
+        fn = fn.func if isinstance(fn, functools.partial) else fn.__func__
     code = getattr(fn, "__code__", None)
     return code is not None and _MARK in code.co_names
 
@@ -127,8 +128,8 @@ def _resolve(op: str, name: str, obj: Any, fn: Any, cells: dict[str, Any]) -> An
         return scope[name] if name in scope else getattr(builtins, name, None)
     if op == "LOAD_DEREF":
         return cells.get(name)
-    if isinstance(obj, types.ModuleType):  # pl.io.decode_csv
-        return getattr(obj, name, None)
+    if obj is not None:  # pl.io.decode_csv, lib.decode_csv: read, run nothing
+        return inspect.getattr_static(obj, name, None)
     return None if name in _SAFE_METHODS else _REJECT  # x.T, x.sum(): not safe
 
 
