@@ -21,14 +21,13 @@ from typing import Any
 
 import numpy as np
 
-from pipeline import types
 from pipeline.errors import DataLossError, InvalidArgumentError
 from pipeline.graph.base import IterContext, Node, NodeIterator
 from pipeline.graph.batching import BatchIterator, _batched_cardinality
 from pipeline.graph.stacking import stack_leaves
 from pipeline.graph.structure import flatten, pack
 from pipeline.ragged import RaggedTensor, RaggedTensorSpec
-from pipeline.types import SparseTensor, TensorSpec
+from pipeline.types import SparseTensor, SparseTensorSpec, TensorSpec
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -50,7 +49,7 @@ class SparseBatchNode(Node):
     def compute_spec(self) -> Any:
         spec = self.parents[0].element_spec()
         dims = tuple(None if d < 0 else d for d in self.row_shape)
-        return _sparse_spec((None, *dims), spec.dtype)
+        return SparseTensorSpec((None, *dims), spec.dtype)
 
     def _combine(self, items: list[Any]) -> SparseTensor:
         arrays = [self._check(np.asarray(x)) for x in items]
@@ -109,8 +108,10 @@ class RaggedBatchNode(Node):
 
     def _leaf_spec(self, s: Any, size: int | None) -> Any:
         splits = np.dtype(self.row_splits_dtype)
-        if type(s).__name__ == "SparseTensorSpec":
-            return _sparse_spec(None if s.shape is None else (size, *s.shape), s.dtype)
+        if isinstance(s, SparseTensorSpec):
+            return SparseTensorSpec(
+                None if s.shape is None else (size, *s.shape), s.dtype
+            )
         if isinstance(s, RaggedTensorSpec):
             shape = None if s.shape is None else (size, *s.shape)
             return RaggedTensorSpec(shape, s.dtype, s.ragged_rank + 1, splits)
@@ -140,11 +141,6 @@ class RaggedBatchNode(Node):
         if rank == 0:
             return stack_leaves(values, component)
         return _ragged_from_dense(arrays, rank, splits)
-
-
-def _sparse_spec(shape: Any, dtype: Any) -> TensorSpec:
-    """A ``SparseTensorSpec`` (a plain `TensorSpec` where types has none)."""
-    return getattr(types, "SparseTensorSpec", TensorSpec)(shape, dtype)
 
 
 def _ragged_rank(s: Any) -> int:

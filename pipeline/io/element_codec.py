@@ -22,10 +22,9 @@ from typing import Any
 
 import numpy as np
 
-from pipeline import types
 from pipeline.errors import DataLossError
 from pipeline.ragged import RaggedTensor, RaggedTensorSpec
-from pipeline.types import SparseTensor, TensorSpec
+from pipeline.types import SparseTensor, SparseTensorSpec, TensorSpec
 
 __all__ = [
     "decode_element",
@@ -206,7 +205,7 @@ def spec_of(element: Any) -> Any:
     if isinstance(element, (tuple, dict)):
         return _pack(element, iter([spec_of(v) for v in _flatten(element)]))
     if isinstance(element, SparseTensor):
-        return _sparse_spec_class()(element.shape, element.dtype)
+        return SparseTensorSpec(element.shape, element.dtype)
     if isinstance(element, RaggedTensor):
         rank = len(element.nested_row_splits)
         shape = (None,) * (rank + 1) + element.flat_values.shape[1:]
@@ -223,7 +222,7 @@ def spec_to_json(spec: Any) -> Any:
         return {"dict": [[_key(k), spec_to_json(s)] for k, s in spec.items()]}
     shape = None if spec.shape is None else list(spec.shape)
     out = {"shape": shape, "dtype": _dtype_name(np.dtype(spec.dtype))}
-    if type(spec).__name__ == "SparseTensorSpec":
+    if isinstance(spec, SparseTensorSpec):
         out["sparse"] = True
     if isinstance(spec, RaggedTensorSpec):
         out["ragged_rank"] = spec.ragged_rank
@@ -262,12 +261,8 @@ def spec_from_json(obj: Any) -> Any:
             raise DataLossError(f"bad ragged spec: {obj!r:.120}")
         return RaggedTensorSpec(shape, _numpy_dtype(dtype), rank, np.dtype(splits))
     if obj.get("sparse") is True:
-        return _sparse_spec_class()(shape, _numpy_dtype(dtype))
+        return SparseTensorSpec(shape, _numpy_dtype(dtype))
     return TensorSpec(shape, _numpy_dtype(dtype))
-
-
-def _sparse_spec_class() -> type:
-    return getattr(types, "SparseTensorSpec", TensorSpec)
 
 
 def _checked_key(key: Any) -> Any:

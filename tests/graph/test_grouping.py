@@ -125,3 +125,12 @@ def test_ragged_batch_of_ragged_values_adds_a_dimension():
 def test_ragged_batch_rejects_other_row_splits_dtypes():
     with pytest.raises(ValueError, match="row_splits_dtype"):
         Dataset.range(3).ragged_batch(2, row_splits_dtype=np.float32)
+
+
+def test_sparse_batch_spec_is_sparse_and_ragged_batch_keeps_sparse_components():
+    ds = Dataset.range(3).map(lambda x: np.full(2, x)).sparse_batch(2, [None])
+    assert ds.element_spec == pl.SparseTensorSpec((None, None), np.int64)
+    assert isinstance(ds.element_spec, pl.SparseTensorSpec)
+    again = ds.ragged_batch(2)
+    assert isinstance(again.element_spec, pl.SparseTensorSpec)
+    assert again.element_spec.shape == (None, None, None)

@@ -20,7 +20,7 @@ from pipeline.io.element_codec import (
     spec_to_json,
 )
 from pipeline.ragged import RaggedTensor, RaggedTensorSpec
-from pipeline.types import SparseTensor, TensorSpec
+from pipeline.types import SparseTensor, SparseTensorSpec, TensorSpec
 
 _DTYPES = st.sampled_from(
     [np.bool_, np.int8, np.int32, np.int64, np.uint16, np.float32, np.float64]
@@ -127,3 +127,9 @@ def test_arbitrary_bytes_decode_or_raise_data_loss(blob):
         decode_element(blob, spec)
     except DataLossError:
         pass
+
+
+def test_a_sparse_spec_stays_sparse_through_json():
+    spec = {"s": SparseTensorSpec((None, 4), np.float32)}
+    back = spec_from_json(json.loads(json.dumps(spec_to_json(spec))))
+    assert isinstance(back["s"], SparseTensorSpec) and back == spec
