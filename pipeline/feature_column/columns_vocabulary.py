@@ -30,7 +30,11 @@ from pipeline.feature_column.columns_categorical import (
     _var_len_spec,
     input_ids,
 )
-from pipeline.feature_column.vocabulary import load_vocabulary, vocabulary_file_size
+from pipeline.feature_column.vocabulary import (
+    check_file_format,
+    load_vocabulary,
+    vocabulary_file_size,
+)
 
 __all__ = [
     "VocabularyFileCategoricalColumn",
@@ -204,6 +208,7 @@ class VocabularyFileCategoricalColumn(CategoricalColumn):
         "num_oov_buckets",
         "dtype",
         "default_value",
+        "file_format",
     )
 
     @property
@@ -229,6 +234,7 @@ class VocabularyFileCategoricalColumn(CategoricalColumn):
             self.num_oov_buckets,
             self.dtype.str,
             self.default_value,
+            self.file_format,
         )
 
     def _ids(self, cache: TransformCache) -> Ragged:
@@ -236,7 +242,7 @@ class VocabularyFileCategoricalColumn(CategoricalColumn):
         table = _TABLES.get(self)
         if table is None:
             entries = load_vocabulary(
-                self.vocabulary_file, self.vocabulary_size, string
+                self.vocabulary_file, self.vocabulary_size, string, self.file_format
             )
             table = _TABLES[self] = _table("string" if string else "int", entries)
         default = -1 if self.default_value is None else self.default_value
@@ -245,7 +251,14 @@ class VocabularyFileCategoricalColumn(CategoricalColumn):
         )
 
     @classmethod
+    def from_config(cls, config: dict[str, Any]) -> CategoricalColumn:
+        """Inverse of `get_config` (a config saved before ``file_format`` loads)."""
+        return super().from_config({"file_format": None, **config})
+
+    @classmethod
     def _from_fields(cls, fields: dict[str, Any]) -> CategoricalColumn:
+        if fields.get("default_value") == -1:  # the stored form of "none given"
+            fields = {**fields, "default_value": None}
         return categorical_column_with_vocabulary_file(**fields)
 
 
@@ -256,6 +269,7 @@ def categorical_column_with_vocabulary_file(
     dtype: Any = "string",
     default_value: int | None = None,
     num_oov_buckets: int = 0,
+    file_format: str | None = None,
 ) -> VocabularyFileCategoricalColumn:
     """Ids by line number in a vocabulary file (one entry per line).
 
@@ -269,15 +283,20 @@ def categorical_column_with_vocabulary_file(
         vocabulary_file: path or URL of the file.
         vocabulary_size: keep the first n lines; None counts the file's lines.
         dtype: string (default) or an integer dtype (lines parsed as int64).
-        default_value: the OOV id; None means -1 (no id).
+        default_value: the OOV id; None means -1 (no id), stored as -1 as TF.
         num_oov_buckets: OOV hash buckets, as in the list version. Defaults to 0.
+        file_format: None or ``"text"`` for one entry a line, or
+            ``"tfrecord_gzip"`` for one entry a record of a GZIP TFRecord file
+            (too few records then raise FailedPreconditionError, as in TF).
+            None means ``"tfrecord_gzip"`` for a name ending in
+            ``tfrecord.gz``, as in TF.
 
     Returns:
         A `VocabularyFileCategoricalColumn`.
 
     Raises:
         ValueError: no file, a missing file when counting, a size < 1, bad
-            dtype, or both OOV options.
+            dtype, both OOV options, or an unknown ``file_format``.
 
     Example:
         >>> import pathlib, tempfile
@@ -289,8 +308,11 @@ def categorical_column_with_vocabulary_file(
     check_key(key)
     if not vocabulary_file:
         raise ValueError(f"Missing vocabulary_file in {key}.")
+    if file_format is None and str(vocabulary_file).endswith("tfrecord.gz"):
+        file_format = "tfrecord_gzip"  # as TF infers it
+    check_file_format(file_format)
     if vocabulary_size is None:
-        vocabulary_size = vocabulary_file_size(vocabulary_file, key)
+        vocabulary_size = vocabulary_file_size(vocabulary_file, key, file_format)
     if vocabulary_size < 1:
         raise ValueError(f"Invalid vocabulary_size in {key}.")
     _check_oov(num_oov_buckets, default_value, None)
@@ -305,5 +327,6 @@ def categorical_column_with_vocabulary_file(
         vocabulary_size=int(vocabulary_size),
         num_oov_buckets=int(num_oov_buckets),
         dtype=dtype,
-        default_value=default_value,
+        default_value=-1 if default_value is None else default_value,
+        file_format=file_format,
     )

@@ -1,7 +1,9 @@
 """Vocabulary files: one entry per line, read and written through ``pipeline.io.fs``.
 
 A final ``\\r`` on a line is stripped, other whitespace is kept, and a last line
-without a final newline counts, as TensorFlow's lookup tables read them.
+without a final newline counts, as TensorFlow's lookup tables read them. A
+``"tfrecord_gzip"`` vocabulary holds one entry per record of a GZIP TFRecord
+file, as TF's ``file_format="tfrecord_gzip"``.
 
 Example:
     >>> import os, tempfile
@@ -19,10 +21,40 @@ from typing import Any
 from pipeline.errors import FailedPreconditionError, InvalidArgumentError
 from pipeline.io import fs
 
-__all__ = ["load_vocabulary", "vocabulary_file_size", "write_vocabulary"]
+__all__ = [
+    "check_file_format",
+    "load_vocabulary",
+    "vocabulary_file_size",
+    "write_vocabulary",
+]
 
 
-def _lines(path: str) -> list[bytes]:
+FILE_FORMATS = (None, "text", "tfrecord_gzip")
+
+
+def check_file_format(file_format: Any) -> None:
+    """``None``/``"text"`` (one entry a line) or ``"tfrecord_gzip"`` (a record each).
+
+    Raises:
+        ValueError: another format.
+    """
+    if file_format not in FILE_FORMATS:
+        raise ValueError(
+            f"file_format must be None, 'text' or 'tfrecord_gzip'. Given: "
+            f"{file_format!r}"
+        )
+
+
+def _records(path: str) -> list[bytes]:
+    """The records of a GZIP TFRecord vocabulary, one entry each."""
+    from pipeline.data import TFRecordDataset
+
+    return [bytes(r) for r in TFRecordDataset(str(path), compression_type="GZIP")]
+
+
+def _lines(path: str, file_format: Any = None) -> list[bytes]:
+    if file_format == "tfrecord_gzip":
+        return _records(path)
     with fs.open_input(path) as f:
         data = f.read()
     lines = data.split(b"\n")
@@ -31,8 +63,8 @@ def _lines(path: str) -> list[bytes]:
     return [line[:-1] if line.endswith(b"\r") else line for line in lines]
 
 
-def vocabulary_file_size(path: str, key: str = "") -> int:
-    """The number of lines of a vocabulary file.
+def vocabulary_file_size(path: str, key: str = "", file_format: Any = None) -> int:
+    """The number of entries of a vocabulary file (lines, or records).
 
     Raises:
         ValueError: the file does not exist (as TF says at column creation).
@@ -46,7 +78,7 @@ def vocabulary_file_size(path: str, key: str = "") -> int:
     """
     if not fs.exists(path):
         raise ValueError(f"vocabulary_file {path} in {key} does not exist.")
-    return len(_lines(path))
+    return len(_lines(path, file_format))
 
 
 def _parse_int(entry: bytes, path: str, line: int) -> int:
@@ -60,13 +92,22 @@ def _parse_int(entry: bytes, path: str, line: int) -> int:
         ) from None
 
 
-def load_vocabulary(path: str, size: int | None, string: bool) -> list[Any]:
+def load_vocabulary(
+    path: str, size: int | None, string: bool, file_format: Any = None
+) -> list[Any]:
     """The first ``size`` entries of a vocabulary file (bytes, or ints).
+
+    Args:
+        path: the file.
+        size: how many entries to keep; None keeps them all.
+        string: bytes entries, else integers.
+        file_format: None or ``"text"`` (lines), or ``"tfrecord_gzip"``.
 
     Raises:
         InvalidArgumentError: an empty line, a non-integer entry in an integer
             vocabulary, or fewer lines than ``size``.
-        FailedPreconditionError: a duplicate entry.
+        FailedPreconditionError: a duplicate entry, or fewer records than
+            ``size`` (as TF says for a TFRecord vocabulary).
 
     Example:
         >>> import pathlib, tempfile
@@ -75,7 +116,13 @@ def load_vocabulary(path: str, size: int | None, string: bool) -> list[Any]:
         >>> load_vocabulary(path, None, string=False)
         [3, -4]
     """
-    lines = _lines(path)
+    lines = _lines(path, file_format)
+    if size is not None and file_format == "tfrecord_gzip" and len(lines) < size:
+        raise FailedPreconditionError(
+            f"Input dataset was expected to contain {size} elements but contained "
+            f"only {len(lines)} elements: vocabulary {path}",
+            path=path,
+        )
     if size is not None:
         if len(lines) < size:
             raise InvalidArgumentError(

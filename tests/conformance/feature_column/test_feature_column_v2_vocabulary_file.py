@@ -1,7 +1,7 @@
 """Cases of tensorflow/python/feature_column/feature_column_v2_test.py:
-VocabularyFileCategoricalColumnTest (text files; the files are written here
-with the contents TF's testdata holds: wire_vocabulary.txt and
-warriors_vocabulary.txt).
+VocabularyFileCategoricalColumnTest and VocabularyTfrecordGzipFileCategoricalColumnTest
+(the files are written here with the entries TF's testdata holds: wire and
+warriors vocabularies, as text and as GZIP TFRecord files).
 """
 
 from __future__ import annotations
@@ -20,18 +20,50 @@ INT_SPEC = (
 )
 
 
-@pytest.fixture
-def wire(tmp_path):
-    path = tmp_path / "wire_vocabulary.txt"
-    path.write_text("omar\nstringer\nmarlo\n")
-    return str(path)
+class Vocabularies:
+    """TF's two vocabulary files in one format, and that format's size error."""
+
+    def __init__(self, api, tmp_path, file_format):
+        self.api, self.tmp_path, self.file_format = api, tmp_path, file_format
+        self.wire = self._write("wire_vocabulary", ["omar", "stringer", "marlo"])
+        self.warriors = self._write(
+            "warriors_vocabulary", ["30", "35", "11", "23", "22"]
+        )
+        if file_format is None:
+            self.size_error = (api.errors.InvalidArgumentError, "Invalid vocab_size")
+        else:
+            self.size_error = (
+                api.errors.FailedPreconditionError,
+                "Input dataset was expected to contain 4 elements",
+            )
+
+    def _write(self, stem, entries):
+        if self.file_format is None:
+            path = self.tmp_path / f"{stem}.txt"
+            path.write_text("".join(e + "\n" for e in entries))
+            return str(path)
+        path = str(self.tmp_path / f"{stem}.tfrecord.gz")
+        options = self.api.io.TFRecordOptions(compression_type="GZIP")
+        with self.api.io.TFRecordWriter(path, options) as writer:
+            for entry in entries:
+                writer.write(entry.encode())
+        return path
+
+
+@pytest.fixture(params=[None, "tfrecord_gzip"], ids=["text", "tfrecord_gzip"])
+def vocab(request, api, tmp_path):
+    """VocabularyFileCategoricalColumnTest, then its TFRecord-GZIP subclass."""
+    return Vocabularies(api, tmp_path, request.param)
 
 
 @pytest.fixture
-def warriors(tmp_path):
-    path = tmp_path / "warriors_vocabulary.txt"
-    path.write_text("30\n35\n11\n23\n22\n")
-    return str(path)
+def wire(vocab):
+    return vocab.wire
+
+
+@pytest.fixture
+def warriors(vocab):
+    return vocab.warriors
 
 
 def _rows(rows: list[list[int]], depth: int) -> list[list[float]]:
@@ -109,9 +141,10 @@ def test_invalid_vocabulary_size(api, wire, size):
         _column(api, wire, vocabulary_size=size)
 
 
-def test_vocabulary_size_beyond_the_file(api, fcx, wire):
-    column = _column(api, wire, vocabulary_size=WIRE_SIZE + 1)
-    with pytest.raises(api.errors.InvalidArgumentError, match="Invalid vocab_size"):
+def test_vocabulary_size_beyond_the_file(api, fcx, vocab):
+    column = _column(api, vocab.wire, vocabulary_size=WIRE_SIZE + 1)
+    error, match = vocab.size_error
+    with pytest.raises(error, match=match):
         _indicator(api, fcx, column, _wire_input(fcx))
 
 
@@ -228,6 +261,21 @@ def test_linear_model(api, fcx, wire):
     assert out.tolist() == [[3.0], [5.0]]
 
 
-def test_config_round_trip(api, wire):
-    column = _column(api, wire, vocabulary_size=WIRE_SIZE, num_oov_buckets=1)
+def test_config(api, vocab):
+    column = api.feature_column.categorical_column_with_vocabulary_file(
+        key="wire",
+        vocabulary_file=vocab.wire,
+        vocabulary_size=WIRE_SIZE,
+        num_oov_buckets=1,
+    )
+    assert column.parents == ["wire"]
+    assert column.get_config() == {
+        "default_value": -1,
+        "dtype": "string",
+        "key": "wire",
+        "num_oov_buckets": 1,
+        "vocabulary_file": vocab.wire,
+        "vocabulary_size": 3,
+        "file_format": vocab.file_format,
+    }
     assert type(column).from_config(column.get_config()) == column
