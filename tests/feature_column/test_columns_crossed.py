@@ -127,3 +127,22 @@ def test_weights_of_another_float_dtype_are_cast_like_tf():
     feats = {"k": np.array([[1]]), "kw": np.array([[0.5]], np.float64)}
     ids = fc.transform_ids(w, feats)
     assert ids.weights.dtype == np.float32 and ids.weights.tolist() == [0.5]
+
+
+@pytest.mark.parametrize(
+    ("combiner", "denominator"), [("mean", 1.1), ("sqrtn", np.sqrt(1.01))]
+)
+def test_linear_model_sparse_ids_dense_weights_with_combiner(combiner, denominator):
+    col = fc.weighted_categorical_column(
+        fc.categorical_column_with_identity("ids", 3), "values"
+    )
+    model = fc.LinearModel([col], sparse_combiner=combiner)
+    model.build()
+    weights = {w.name: w for w in model.weights}
+    weights["ids_weighted_by_values/weights"].assign(
+        np.array([[1.0], [2.0], [3.0]], np.float32)
+    )
+    ids = pl.SparseTensor([[0, 0], [1, 0], [1, 1]], np.array([0, 2, 1]), [2, 2])
+    out = model({"ids": ids, "values": [[0.5], [1.0], [0.1]]}).numpy()
+    # Row 0: id 0 weighs .5 alone -> 1. Row 1: (3 * 1 + 2 * .1) / denominator.
+    np.testing.assert_allclose(out, [[1.0], [3.2 / denominator]], rtol=1e-6)
