@@ -8,7 +8,8 @@ Example:
 
 from __future__ import annotations
 
+from pipeline.ragged.factory import constant
 from pipeline.ragged.spec import RaggedTensorSpec
 from pipeline.ragged.tensor import RaggedTensor
 
-__all__ = ["RaggedTensor", "RaggedTensorSpec"]
+__all__ = ["RaggedTensor", "RaggedTensorSpec", "constant"]
