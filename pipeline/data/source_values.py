@@ -1,6 +1,7 @@
 """What the source constructors of `Dataset` need: slices and file matches.
 
-``from_tensor_slices`` of arrays of datasets, or of `SparseTensor`s, lists its
+``from_tensor_slices`` of arrays of datasets, `SparseTensor`s or
+`RaggedTensor`s lists its
 elements (`listed_slices`); ``list_files`` expands its patterns with
 `matching_files`, which raises TF's error when nothing matches.
 
@@ -20,6 +21,7 @@ import numpy as np
 
 from pipeline.errors import InvalidArgumentError, NotFoundError
 from pipeline.graph.structure import flatten, is_dataset_array, pack, to_leaf
+from pipeline.ragged import RaggedTensor
 from pipeline.types import SparseTensor
 
 __all__ = ["NoFilesMatched", "listed_slices", "matching_files", "needs_listed_slices"]
@@ -59,7 +61,7 @@ def matching_files(file_pattern: Any) -> list[str]:
 def needs_listed_slices(value: Any) -> bool:
     """Whether ``from_tensor_slices(value)`` must list its elements one by one."""
     return any(
-        is_dataset_array(leaf) or isinstance(leaf, SparseTensor)
+        is_dataset_array(leaf) or isinstance(leaf, (SparseTensor, RaggedTensor))
         for leaf in flatten(value)
     )
 
@@ -80,11 +82,15 @@ def listed_slices(value: Any) -> tuple[Any, ...]:
 def _rows(leaf: Any) -> int:
     if isinstance(leaf, SparseTensor):
         return int(leaf.dense_shape[0]) if leaf.dense_shape.size else 0
+    if isinstance(leaf, RaggedTensor):
+        return int(leaf.nrows())
     return len(leaf) if np.ndim(leaf) else 0
 
 
 def _row(leaf: Any, i: int) -> Any:
     """Row ``i`` of a leaf; a sparse row keeps the entries whose first index is i."""
+    if isinstance(leaf, RaggedTensor):
+        return leaf[i]  # a RaggedTensor, or an array when the row is dense
     if not isinstance(leaf, SparseTensor):
         return to_leaf(leaf[i])
     keep = leaf.indices[:, 0] == i

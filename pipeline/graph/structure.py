@@ -26,6 +26,7 @@ import numpy as np
 
 from pipeline.errors import InvalidArgumentError
 from pipeline.graph.element_specs import DatasetSpec, NoneTensorSpec, is_dataset
+from pipeline.ragged import RaggedTensor, RaggedTensorSpec
 from pipeline.types import SparseTensor, SparseTensorSpec, TensorSpec
 
 _INT32_MIN, _INT32_MAX = -(2**31), 2**31 - 1
@@ -213,7 +214,9 @@ def to_array(value: Any) -> np.ndarray | SparseTensor:
         >>> to_array([1, 2]).dtype, to_array(1.5).dtype, to_array(["a"]).tolist()
         (dtype('int32'), dtype('float32'), [b'a'])
     """
-    if value is None or isinstance(value, SparseTensor) or is_dataset(value):
+    if value is None or isinstance(value, (SparseTensor, RaggedTensor)):
+        return value
+    if is_dataset(value):
         return value
     datasets = _datasets_array(value)
     if datasets is not None:
@@ -281,7 +284,9 @@ def to_leaf(value: Any) -> Any:
         >>> to_leaf(3), to_leaf("s"), to_leaf(np.array(2.0))
         (np.int32(3), b's', np.float64(2.0))
     """
-    if isinstance(value, (np.generic, bytes)) or value is None or is_dataset(value):
+    if isinstance(value, (np.generic, bytes, RaggedTensor)) or value is None:
+        return value
+    if is_dataset(value):
         return value
     if isinstance(value, np.ndarray) and value.ndim:
         return value if value.dtype.kind not in "US" else _strings_to_bytes(value)
@@ -347,6 +352,10 @@ TensorSpec(shape=(2, 3), dtype=int64, name=None))
         return TensorSpec((), object)
     if isinstance(value, SparseTensor):
         return SparseTensorSpec(value.shape, value.values.dtype)
+    if isinstance(value, RaggedTensor):
+        return RaggedTensorSpec(
+            value.shape, value.dtype, value.ragged_rank, value.row_splits_dtype
+        )
     if value is None:
         return NoneTensorSpec()
     if is_dataset(value):

@@ -69,3 +69,12 @@ def test_from_tensor_slices_of_sparse_rows_drop_the_first_dimension():
 def test_from_tensor_slices_of_datasets_with_unequal_sizes_is_refused():
     with pytest.raises(InvalidArgumentError, match="do not match"):
         D.from_tensor_slices(([D.range(1)] * 2, [D.range(1)] * 3))
+
+
+def test_ragged_values_are_leaves_with_a_ragged_spec():
+    rt = pl.RaggedTensor.from_row_splits(np.array([1, 2, 3]), [0, 2, 3])
+    assert to_element((rt,))[0] is rt
+    spec = leaf_spec(rt)
+    assert isinstance(spec, pl.RaggedTensorSpec) and spec.ragged_rank == 1
+    rows = list(D.from_tensor_slices(rt))
+    assert [r.tolist() for r in rows] == [[1, 2], [3]]

@@ -62,3 +62,12 @@ def test_flat_map_of_sparse_elements(api):
     ds = api.data.Dataset.range(10).map(make)
     ds = ds.flat_map(lambda x: api.data.Dataset.from_tensor_slices(dense(x)))
     assert_produces(ds, [row for i in range(10) for row in ([i, 0], [0, -i])])
+
+
+def test_flat_map_of_ragged_elements(api):
+    def make(i):
+        return api.RaggedTensor.from_tensor(i * np.array([[1], [-1]]))
+
+    ds = api.data.Dataset.range(10).map(make)
+    ds = ds.flat_map(lambda x: api.data.Dataset.from_tensor_slices(x.to_tensor()))
+    assert_produces(ds, [row for i in range(10) for row in ([i], [-i])])

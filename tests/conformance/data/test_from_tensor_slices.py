@@ -12,6 +12,7 @@ from conformance_support import (
     elements,
     numpy_dtype,
     spec_shapes,
+    to_numpy,
 )
 
 
@@ -148,3 +149,45 @@ def test_from_tensor_slices_name(api):
 )
 def test_from_tensor_slices_random_access_values(api, tensor, expected):
     assert_produces(api.data.Dataset.from_tensor_slices(tensor), expected)
+
+
+def _ragged(api, values):
+    """TF's ``ragged_factory_ops.constant_value([[[v]] for v in values])``."""
+    splits = np.arange(len(values) + 1)
+    return api.RaggedTensor.from_nested_row_splits(
+        np.array(values, np.int64), [splits, splits]
+    )
+
+
+def _lists(value):
+    return value.to_list() if hasattr(value, "to_list") else np.asarray(value).tolist()
+
+
+def test_from_tensor_slices_ragged(api):
+    ds = api.data.Dataset.from_tensor_slices(
+        (_ragged(api, [0, 1, 2]), _ragged(api, [3, 4, 5]))
+    )
+    assert [s.ragged_rank for s in ds.element_spec] == [1, 1]
+    got = [tuple(_lists(v) for v in e) for e in ds]
+    assert got == [([[0]], [[3]]), ([[1]], [[4]]), ([[2]], [[5]])]
+
+
+def test_from_tensor_slices_mixed_ragged(api):
+    dense = (
+        np.tile(np.array([[1], [2], [3]]), 20),
+        np.tile(np.array([[12], [13], [14]]), 22),
+        np.array([37.0, 38.0, 39.0]),
+    )
+    sparse = (
+        _sparse(api, [[0, 0], [1, 0], [2, 0]], [0, 0, 0], [3, 1]),
+        _sparse(api, [[0, 0], [1, 1], [2, 2]], [1, 2, 3], [3, 3]),
+    )
+    ds = api.data.Dataset.from_tensor_slices(
+        dense + sparse + (_ragged(api, [0, 1, 2]),)
+    )
+    got = list(ds)
+    assert len(got) == 3
+    for i, e in enumerate(got):
+        assert [np.asarray(v).tolist() for v in e[:3]] == [c[i].tolist() for c in dense]
+        assert _lists(e[5]) == [[i]]
+    _check_sparse_rows([tuple(to_numpy(v) for v in e[3:5]) for e in got])
