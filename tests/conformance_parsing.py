@@ -140,3 +140,8 @@ def check(out: dict, expected: dict) -> None:
                 kind if kind == "O" else want.dtype
             ), (key, got.dtype)
         assert_same(got, want)
+
+
+def train_module(api: Any) -> Any:
+    """Where the Example message classes live: ``tf.train`` or ``pl.io``."""
+    return api.train if getattr(api, "__name__", "") == "tensorflow" else api.io

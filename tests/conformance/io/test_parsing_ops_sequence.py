@@ -19,6 +19,7 @@ from conformance_parsing import (
     random_bytes,
     sequence_example,
     sparse,
+    train_module,
 )
 from conformance_support import SparseValue, numpy_dtype
 
@@ -84,6 +85,50 @@ def both_fail(api, serialized, sequence, match, name="in1"):
         api.io.parse_sequence_example(
             [serialized], sequence_features=sequence, example_names=[name]
         )
+
+
+def test_create_sequence_example(api):
+    train = train_module(api)
+    value = train.SequenceExample(
+        context=train.Features(
+            feature={
+                "global_feature": train.Feature(
+                    float_list=train.FloatList(value=[1, 2, 3])
+                )
+            }
+        ),
+        feature_lists=train.FeatureLists(
+            feature_list={
+                "repeated_feature_2_frames": train.FeatureList(
+                    feature=[
+                        train.Feature(
+                            bytes_list=train.BytesList(value=[b"a", b"b", b"c"])
+                        ),
+                        train.Feature(
+                            bytes_list=train.BytesList(value=[b"a", b"d", b"e"])
+                        ),
+                    ]
+                ),
+                "repeated_feature_3_frames": train.FeatureList(
+                    feature=[
+                        train.Feature(int64_list=train.Int64List(value=v))
+                        for v in ([3, 4, 5, 6, 7], [-1, 0, 0, 0, 0], [1, 2, 3, 4, 5])
+                    ]
+                ),
+            }
+        ),
+    )
+    serialized = value.SerializeToString()  # the TF case is this smoke test
+    ctx, lists = api.io.parse_single_sequence_example(
+        serialized,
+        context_features={"global_feature": api.io.FixedLenFeature([3], api.float32)},
+        sequence_features={
+            "repeated_feature_3_frames": api.io.FixedLenSequenceFeature([5], api.int64)
+        },
+    )
+    check(ctx, {"global_feature": np.array([1, 2, 3], np.float32)})
+    frames = [[3, 4, 5, 6, 7], [-1, 0, 0, 0, 0], [1, 2, 3, 4, 5]]
+    check(lists, {"repeated_feature_3_frames": np.array(frames, np.int64)})
 
 
 def test_sequence_example_with_sparse_and_dense_context(api):
