@@ -264,9 +264,9 @@ class EnumerateIterator(NodeIterator):
 
     def __next__(self) -> Any:
         elem = next(self.parent)
+        self.next += 1  # as TF's (a zip with a counter): an error uses its index
         if isinstance(elem, ElementFailure):
             return elem
-        self.next += 1
         return (np.int64(self.next - 1), elem)
 
     def get_state(self) -> dict[str, Any]:

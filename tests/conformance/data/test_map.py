@@ -259,13 +259,52 @@ def _parsed(api, records):
         (lambda p: p([b"1", b"?", b"3"]).cache(), [1, "E", 3]),
         (lambda p: p([b"1", b"?"]).repeat(2), [1, "E", 1, "E"]),
         (lambda p: p([b"1", b"?", b"3"]).filter(lambda v: v > 0), [1, "E", 3]),
+        (lambda p: p([b"1", b"?", b"3", b"4"]).shard(2, 1), ["E", 3]),
+        (
+            lambda p: p([b"1", b"?", b"3", b"4"]).take_while(lambda v: v < 4),
+            [1, "E", 3],
+        ),
+        (lambda p: p([b"1", b"?", b"3", b"4"]).padded_batch(2), ["E", [3, 4]]),
+        (
+            lambda p: (
+                p([b"1", b"?", b"3", b"4"]).window(2).flat_map(lambda w: w.batch(2))
+            ),
+            ["E", [3, 4]],
+        ),
     ],
-    ids=["batch", "take", "cache", "repeat", "filter"],
+    ids=[
+        "batch",
+        "take",
+        "cache",
+        "repeat",
+        "filter",
+        "shard",
+        "take_while",
+        "padded_batch",
+        "window",
+    ],
 )
 def test_map_error_through_other_transformations(api, build, want):
     got = _outcomes(iter(build(lambda records: _parsed(api, records))))
     want = [w if w != "E" else "InvalidArgumentError" for w in want] + ["END"]
     assert got == want
+
+
+def test_map_error_through_enumerate_uses_its_index(api):
+    ds = _parsed(api, [b"1", b"?", b"3"]).enumerate()
+    got = _outcomes(iter(ds))
+    assert got == [(0, 1.0), "InvalidArgumentError", (2, 3.0), "END"]
+
+
+def test_map_error_through_unique(api):
+    ds = api.data.Dataset.from_tensor_slices([b"1", b"?", b"1", b"3"])
+    ds = ds.map(lambda r: api.io.decode_csv(r, [[0]])[0]).unique()
+    assert _outcomes(iter(ds)) == [1, "InvalidArgumentError", 3, "END"]
+
+
+def test_map_error_through_concatenate(api):
+    ds = _parsed(api, [b"1", b"?"]).concatenate(api.data.Dataset.from_tensors(9.0))
+    assert _outcomes(iter(ds)) == [1.0, "InvalidArgumentError", 9.0, "END"]
 
 
 def test_map_error_through_zip(api):
