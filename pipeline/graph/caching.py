@@ -108,6 +108,9 @@ class FillingIterator(NodeIterator):
         self.whole = True
         self.count = 0
         self.lock: str | None = None
+        #: A known input size completes the cache at its last element, before
+        #: the end is seen (as tf.data).
+        self.expected = node.parents[0].cardinality()
 
     def __next__(self) -> Any:
         if self.node.filename and self.whole and self.lock is None:
@@ -120,6 +123,8 @@ class FillingIterator(NodeIterator):
         self.count += 1
         if not isinstance(elem, ElementFailure):  # a failed element is not kept
             self.seen.append(elem)
+        if self.count == self.expected and not self.node.filename:
+            self._finish()
         return elem
 
     def _finish(self) -> None:

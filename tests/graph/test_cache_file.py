@@ -183,3 +183,12 @@ def test_a_wrong_element_count_in_the_header_is_data_loss(tmp_path, count, messa
     Path(path).write_bytes(data)
     with pytest.raises(DataLossError, match=message):
         cache_file.read_cache(path, None)
+
+
+def test_memory_cache_of_a_known_size_completes_at_its_last_element():
+    opts = pl.data.Options(optimize=False)
+    ds = pl.data.Dataset.range(10).shuffle(10).cache().with_options(opts)
+    it = iter(ds)
+    first = [int(next(it)) for _ in range(10)]
+    it = iter(ds)
+    assert [int(next(it)) for _ in range(10)] == first
