@@ -116,3 +116,13 @@ def test_spec():
     spec = pl.RaggedTensorSpec([None, None], np.int32)
     assert spec.ragged_rank == 1 and spec.row_splits_dtype == np.int64
     assert spec == pl.RaggedTensorSpec((None, None), np.int32, 1)
+
+
+def test_tf_signatures_accept_name_and_splits_dtype():
+    rt = RT.from_row_splits([1, 2], [0, 1, 2], "rt", False)
+    assert rt.to_list() == [[1], [2]]
+    assert RT.from_value_rowids([1, 2], [0, 1], 3, "ids").to_list() == [[1], [2], []]
+    assert rt.to_tensor(0, "dense", [2, 2]).tolist() == [[1, 0], [2, 0]]
+    narrow = RT.from_tensor([[1, 0]], padding=0, row_splits_dtype=np.int32)
+    assert narrow.row_splits.dtype == np.int32 and narrow.to_list() == [[1]]
+    assert RT.from_tensor([[1, 0]]).row_splits.dtype == np.int64

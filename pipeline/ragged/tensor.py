@@ -62,7 +62,11 @@ class RaggedTensor:
 
     @classmethod
     def from_row_splits(
-        cls, values: Any, row_splits: Any, validate: bool = True
+        cls,
+        values: Any,
+        row_splits: Any,
+        name: str | None = None,
+        validate: bool = True,
     ) -> RaggedTensor:
         """Rows ``values[row_splits[i]:row_splits[i + 1]]``.
 
@@ -89,7 +93,11 @@ class RaggedTensor:
 
     @classmethod
     def from_row_lengths(
-        cls, values: Any, row_lengths: Any, validate: bool = True
+        cls,
+        values: Any,
+        row_lengths: Any,
+        name: str | None = None,
+        validate: bool = True,
     ) -> RaggedTensor:
         """Rows of the given lengths, taken from ``values`` in order.
 
@@ -105,7 +113,11 @@ class RaggedTensor:
 
     @classmethod
     def from_row_starts(
-        cls, values: Any, row_starts: Any, validate: bool = True
+        cls,
+        values: Any,
+        row_starts: Any,
+        name: str | None = None,
+        validate: bool = True,
     ) -> RaggedTensor:
         """Rows starting at ``row_starts`` (the last one ends at ``len(values)``).
 
@@ -116,11 +128,17 @@ class RaggedTensor:
         starts = index_array(row_starts, "row_starts")
         values = values_array(values)
         end = np.array([count_values(values)], dtype=starts.dtype)
-        return cls.from_row_splits(values, np.concatenate([starts, end]), validate)
+        return cls.from_row_splits(
+            values, np.concatenate([starts, end]), validate=validate
+        )
 
     @classmethod
     def from_row_limits(
-        cls, values: Any, row_limits: Any, validate: bool = True
+        cls,
+        values: Any,
+        row_limits: Any,
+        name: str | None = None,
+        validate: bool = True,
     ) -> RaggedTensor:
         """Rows ending at ``row_limits`` (the first one starts at 0).
 
@@ -138,6 +156,7 @@ class RaggedTensor:
         values: Any,
         value_rowids: Any,
         nrows: int | None = None,
+        name: str | None = None,
         validate: bool = True,
     ) -> RaggedTensor:
         """``values[j]`` goes to row ``value_rowids[j]`` (sorted ascending).
@@ -164,11 +183,16 @@ class RaggedTensor:
         counts = np.bincount(ids, minlength=nrows)[:nrows] if ids.size else None
         if counts is None:
             counts = np.zeros(nrows, dtype=np.int64)
-        return cls.from_row_lengths(values, counts.astype(ids.dtype), validate)
+        return cls.from_row_lengths(values, counts.astype(ids.dtype), validate=validate)
 
     @classmethod
     def from_uniform_row_length(
-        cls, values: Any, uniform_row_length: int, nrows: int | None = None
+        cls,
+        values: Any,
+        uniform_row_length: int,
+        nrows: int | None = None,
+        validate: bool = True,
+        name: str | None = None,
     ) -> RaggedTensor:
         """Rows all of length ``uniform_row_length`` (a dimension that is uniform).
 
@@ -191,7 +215,11 @@ class RaggedTensor:
 
     @classmethod
     def from_nested_row_splits(
-        cls, flat_values: Any, nested_row_splits: Any, validate: bool = True
+        cls,
+        flat_values: Any,
+        nested_row_splits: Any,
+        name: str | None = None,
+        validate: bool = True,
     ) -> RaggedTensor:
         """Several ragged dimensions at once, outermost splits first.
 
@@ -209,7 +237,11 @@ class RaggedTensor:
 
     @classmethod
     def from_nested_row_lengths(
-        cls, flat_values: Any, nested_row_lengths: Any, validate: bool = True
+        cls,
+        flat_values: Any,
+        nested_row_lengths: Any,
+        name: str | None = None,
+        validate: bool = True,
     ) -> RaggedTensor:
         """Several ragged dimensions from row lengths, outermost first.
 
@@ -229,6 +261,8 @@ class RaggedTensor:
         lengths: Any = None,
         padding: Any = None,
         ragged_rank: int = 1,
+        name: str | None = None,
+        row_splits_dtype: Any = np.int64,
     ) -> RaggedTensor:
         """A ragged tensor from a dense one, optionally trimming each row.
 
@@ -242,7 +276,12 @@ class RaggedTensor:
             >>> RaggedTensor.from_tensor([[1, 0], [2, 3]], padding=0).to_list()
             [[1], [2, 3]]
         """
-        return from_tensor(cls, values_array(tensor), lengths, padding, ragged_rank)
+        rt = from_tensor(cls, values_array(tensor), lengths, padding, ragged_rank)
+        dtype = np.dtype(getattr(row_splits_dtype, "as_numpy_dtype", row_splits_dtype))
+        if dtype == np.int64:
+            return rt
+        splits = [s.astype(dtype) for s in rt.nested_row_splits]
+        return cls.from_nested_row_splits(rt.flat_values, splits, validate=False)
 
     # -- properties ------------------------------------------------------
 
@@ -360,7 +399,9 @@ class RaggedTensor:
         splits = self.row_splits.tolist()
         return [items[a:b] for a, b in zip(splits[:-1], splits[1:])]
 
-    def to_tensor(self, default_value: Any = None, shape: Any = None) -> np.ndarray:
+    def to_tensor(
+        self, default_value: Any = None, name: str | None = None, shape: Any = None
+    ) -> np.ndarray:
         """A dense array, each row padded with ``default_value`` (0 or b"").
 
         Args:
