@@ -253,6 +253,7 @@ class Grouping:
         if unknown:
             raise TypeError(f"Unknown `checkpoint_args`: {sorted(unknown)}")
         files.make_folder(folder)
+        files.discard(files.join(folder, _METADATA))  # an old save stops loading
         writer = files.ShardWriter(folder, kind)
         try:
             with iter(self) as it:

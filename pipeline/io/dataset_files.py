@@ -43,6 +43,7 @@ from pipeline.io.tfrecord_writer import TFRecordWriter
 __all__ = [
     "ShardWriter",
     "compression_name",
+    "discard",
     "join",
     "make_folder",
     "new_metadata",
@@ -67,6 +68,18 @@ def make_folder(folder: str) -> None:
     local = fs._local_path(os.fspath(folder))
     if local is not None:
         os.makedirs(local, exist_ok=True)
+
+
+def discard(path: str) -> None:
+    """Remove the file ``path`` if it exists (a metadata file a new save replaces)."""
+    local = fs._local_path(os.fspath(path))
+    if local is not None:
+        if os.path.exists(local):
+            os.remove(local)
+        return
+    store, p = fs._fs(path)
+    if store.exists(p):
+        store.rm(p)
 
 
 def compression_name(compression: str | None, *, what: str = "compression") -> str:

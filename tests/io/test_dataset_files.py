@@ -162,3 +162,22 @@ def test_shard_writer_abort_leaves_no_file(tmp_path):
     w.write(0, np.int64(1))
     w.abort()
     assert os.listdir(tmp_path) == []
+
+
+def test_a_failed_save_over_an_old_one_leaves_nothing_loadable(tmp_path):
+    folder = _save(tmp_path)
+
+    def boom(x):
+        if int(x) == 3:
+            raise RuntimeError("stop")
+        return x
+
+    with pytest.raises(RuntimeError, match="stop"):
+        pl.data.Dataset.range(10).map(boom).save(folder)
+    with pytest.raises(NotFoundError):
+        pl.data.Dataset.load(folder)
+
+
+def test_discard_of_a_missing_file_is_quiet(tmp_path):
+    files.discard(str(tmp_path / "nothing"))
+    files.discard("memory://dataset-files-test/nothing")
