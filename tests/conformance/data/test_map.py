@@ -371,3 +371,64 @@ def test_map_dataset_multithreaded_access(api, num_parallel_calls, buffer_size):
     results.sort(key=lambda r: int(r[0]))
     _check_squares([results[i * 18] for i in range(7)], 1)
     assert [int(r[0]) for r in results] == sorted([i * i for i in range(7)] * 18)
+
+
+def _counted(api, build):
+    """``build(count)`` over a counting function: the dataset and the counter."""
+    counter = api.Variable(0)
+
+    def count(x):
+        counter.assign_add(1)
+        return x
+
+    return build(count), counter
+
+
+def _range(api, n):
+    return api.data.Dataset.range(n)
+
+
+@pytest.mark.parametrize(
+    ("build", "want", "calls"),
+    [
+        (lambda api, c: _range(api, 10).map(c), list(range(10)), 10),
+        (
+            lambda api, c: _range(api, 10).map(c).batch(4),
+            [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]],
+            10,
+        ),
+        (
+            lambda api, c: _range(api, 10).filter(lambda x: c(x) % 3 == 0),
+            [0, 3, 6, 9],
+            10,
+        ),
+        (
+            lambda api, c: _range(api, 4).flat_map(
+                lambda x: api.data.Dataset.from_tensors(c(x))
+            ),
+            [0, 1, 2, 3],
+            4,
+        ),
+        (
+            lambda api, c: _range(api, 4).interleave(
+                lambda x: api.data.Dataset.from_tensors(x).map(c), cycle_length=2
+            ),
+            [0, 1, 2, 3],
+            4,
+        ),
+    ],
+    ids=["map", "map_batch", "filter", "flat_map", "interleave"],
+)
+@pytest.mark.parametrize("ask_spec", [False, True])
+def test_side_effect_sees_each_element_once(api, build, want, calls, ask_spec):
+    ds, counter = _counted(api, lambda count: build(api, count))
+    if ask_spec:
+        assert ds.element_spec is not None
+    assert_produces(ds, want)
+    assert int(to_numpy(counter.numpy())) == calls
+
+
+def test_side_effect_get_single_element_once(api):
+    ds, counter = _counted(api, lambda count: _range(api, 1).map(count))
+    assert int(to_numpy(ds.get_single_element())) == 0
+    assert int(to_numpy(counter.numpy())) == 1
