@@ -181,3 +181,11 @@ def test_a_failed_save_over_an_old_one_leaves_nothing_loadable(tmp_path):
 def test_discard_of_a_missing_file_is_quiet(tmp_path):
     files.discard(str(tmp_path / "nothing"))
     files.discard("memory://dataset-files-test/nothing")
+
+
+def test_a_missing_shard_is_not_found_naming_it(tmp_path):
+    folder = _save(tmp_path)
+    victim = os.path.join(folder, _shards(folder)[0])
+    os.remove(victim)
+    with pytest.raises(NotFoundError, match="00000000.shard"):
+        _read_all(folder)
