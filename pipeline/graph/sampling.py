@@ -262,10 +262,11 @@ class DirectedInterleaveIterator(NodeIterator):
                 return index
             i = int(index)
             if not 0 <= i < len(self.inputs):
-                raise InvalidArgumentError(
+                error = InvalidArgumentError(
                     f"selector index out of range: got {i}, expected an index "
                     f"in [0, {len(self.inputs)})"
                 )
+                return ElementFailure(error, where={"stage": "choose_from_datasets"})
             if not self.active[i]:
                 continue
             try:

@@ -131,3 +131,9 @@ def test_rejection_resample_argument_checks():
 def test_seed_must_be_an_integer():
     with pytest.raises(TypeError, match="`seed` must be an integer"):
         D.random(seed=1.5)
+
+
+def test_out_of_range_choice_is_skipped_by_ignore_errors():
+    choice = D.from_tensor_slices(np.array([0, 5, 1], np.int64))
+    ds = D.choose_from_datasets([D.range(3), D.range(10, 13)], choice)
+    assert _ints(ds.ignore_errors()) == [0, 10]

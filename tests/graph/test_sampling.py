@@ -7,6 +7,7 @@ import pytest
 
 from pipeline.errors import InvalidArgumentError
 from pipeline.graph.base import INFINITE, UNKNOWN, IterContext
+from pipeline.graph.failures import ElementFailure
 from pipeline.graph.sampling import (
     CategoricalNode,
     CounterNode,
@@ -99,9 +100,12 @@ def test_directed_interleave_ends_when_every_input_is_exhausted():
     assert list(IterContext().build(never)) == []
 
 
-def test_directed_interleave_index_out_of_range():
-    with pytest.raises(InvalidArgumentError, match=r"got 2, expected an index in"):
-        list(IterContext().build(_choose([2], RangeNode((), 0, 2, 1))))
+def test_directed_interleave_index_out_of_range_is_a_failure_in_place():
+    items = list(IterContext().build(_choose([2, 0], RangeNode((), 0, 2, 1))))
+    assert isinstance(items[0], ElementFailure)
+    assert isinstance(items[0].exception, InvalidArgumentError)
+    assert "got 2, expected an index in [0, 1)" in str(items[0].exception)
+    assert int(items[1]) == 0
 
 
 def test_directed_interleave_cardinality_and_state():
