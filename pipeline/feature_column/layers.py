@@ -104,6 +104,18 @@ class DenseFeatures(Layer):
         """The columns, in output order."""
         return list(self._columns)
 
+    def compute_output_shape(self, input_shape: Any) -> tuple[Any, int]:
+        """``(batch, total width)``: the batch is ``input_shape``'s first entry.
+
+        Example:
+            >>> import pipeline as pl
+            >>> fc = pl.feature_column
+            >>> cols = [fc.numeric_column("a", shape=2), fc.numeric_column("b")]
+            >>> DenseFeatures(cols).compute_output_shape((None,))
+            (None, 3)
+        """
+        return (input_shape[0], sum(column.width for column in self._columns))
+
     def build(self, input_shape: Any = None) -> None:
         """Creates one table per embedding column (or shared collection)."""
         for column in self._columns:

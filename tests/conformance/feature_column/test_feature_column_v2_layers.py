@@ -1,6 +1,7 @@
 """Cases of tensorflow/python/feature_column/feature_column_v2_test.py:
 FunctionalInputLayerTest and InputLayerTest (TF's input layer is DenseFeatures
-in TF 2), LazyColumnTest's missing feature, and MakeParseExampleSpecTest.
+in TF 2), LazyColumnTest's missing feature, and MakeParseExampleSpecTest; and
+the cases of dense_features_v2_test.py that those do not already hold.
 """
 
 from __future__ import annotations
@@ -57,6 +58,38 @@ def test_dense_features_multi_dimension(api, fcx):
     price = api.feature_column.numeric_column("price", shape=2)
     out = fcx.dense([price], {"price": [[1.0, 2.0], [5.0, 6.0]]})
     assert out.tolist() == [[1.0, 2.0], [5.0, 6.0]]
+
+
+def test_dense_features_compute_output_shape(api, fcx):
+    # dense_features_v2_test.py's case.
+    fc = api.feature_column
+    columns = [
+        fc.numeric_column("price1", shape=2),
+        fc.numeric_column("price2", shape=4),
+    ]
+    layer = fcx.dense_layer(columns)
+    assert tuple(layer.compute_output_shape((None,))) == (None, 6)
+    features = {
+        "price1": [[1.0, 2.0], [5.0, 6.0]],
+        "price2": [[3.0, 4.0, 5.0, 6.0], [7.0, 8.0, 9.0, 10.0]],
+    }
+    out = np.asarray(to_numpy(layer(features)))
+    assert out.tolist() == [
+        [1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
+        [5.0, 6.0, 7.0, 8.0, 9.0, 10.0],
+    ]
+
+
+def test_dense_features_cols_to_output_tensors_positional(api, fcx):
+    # dense_features_v2_test.py's case: the dict as the second argument.
+    fc = api.feature_column
+    price1, price2 = fc.numeric_column("price1", shape=2), fc.numeric_column("price2")
+    outputs = {}
+    features = {"price1": [[1.0, 2.0], [5.0, 6.0]], "price2": [[3.0], [4.0]]}
+    net = fcx.dense_layer([price1, price2])(features, outputs)
+    assert np.asarray(to_numpy(outputs[price1])).tolist() == [[1.0, 2.0], [5.0, 6.0]]
+    assert np.asarray(to_numpy(outputs[price2])).tolist() == [[3.0], [4.0]]
+    assert np.asarray(to_numpy(net)).tolist() == [[1.0, 2.0, 3.0], [5.0, 6.0, 4.0]]
 
 
 def test_dense_features_shape_mismatch(api, fcx):
