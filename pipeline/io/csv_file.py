@@ -329,26 +329,69 @@ def decode_file_block(
                 block.records, specs, opts, path=path, lines=block.lines
             )
         return DecodedBlock(columns, np.arange(n), [], [], block.position)
-    except InvalidArgumentError:
-        return _row_by_row(block, specs, opts, path)
+    except InvalidArgumentError as e:
+        return _row_by_row(block, specs, opts, path, e)
+
+
+#: Below this many records a failed span is decoded record by record.
+_ISOLATE_ROWS = 64
 
 
 def _row_by_row(
-    block: RecordBlock, specs: Sequence[ColumnSpec], opts: CsvOptions, path: str
+    block: RecordBlock,
+    specs: Sequence[ColumnSpec],
+    opts: CsvOptions,
+    path: str,
+    failed: InvalidArgumentError,
 ) -> DecodedBlock:
-    good, errors, parts = [], [], []
+    """Good rows and each bad row's error, from a block that failed to decode.
+
+    A failed span is cut at the record its error names (``failed`` for the
+    whole block), and what follows is halved and decoded vectorized
+    again; small spans, and all once errors are dense, go record by record.
+    One bad row costs about one more block decode, not a decode per record.
+    """
+    good: list[int] = []
+    errors: list[tuple[int, InvalidArgumentError]] = []
+    parts: list[list[np.ndarray]] = []
     records = block.get_records()
-    for i, record in enumerate(records):
+
+    def one(i: int) -> None:
         try:
             parts.append(
                 decode_records(
-                    [record], specs, opts, path=path, lines=block.lines[i : i + 1],
-                    first_record=block.first_record + i,
+                    [records[i]], specs, opts, path=path,
+                    lines=block.lines[i : i + 1], first_record=block.first_record + i,
                 )
             )  # fmt: skip
             good.append(i)
         except InvalidArgumentError as e:
             errors.append((i, dataset_error(e, i == block.cut_off_at)))
+
+    def span(lo: int, hi: int, err: InvalidArgumentError | None = None) -> None:
+        dense = len(errors) * _ISOLATE_ROWS > len(good) + len(errors)
+        if hi - lo <= _ISOLATE_ROWS or dense:  # (many errors: no more retries)
+            for i in range(lo, hi):
+                one(i)
+            return
+        if err is None:
+            try:
+                parts.append(decode_batch(records[lo:hi], specs, opts))
+                good.extend(range(lo, hi))
+                return
+            except InvalidArgumentError as e:
+                err = e
+        bad, cut = err.record_index, lo
+        if bad is not None and 0 <= bad < hi - lo:  # the record its error names
+            cut = lo + bad
+            span(lo, cut)
+            one(cut)
+            cut += 1
+        mid = (cut + hi) // 2
+        span(cut, mid)
+        span(mid, hi)
+
+    span(0, len(records), failed)
     columns = [
         np.concatenate([p[j] for p in parts]) if parts else np.empty(0, s.dtype)
         for j, s in enumerate(specs)

@@ -125,3 +125,34 @@ def test_a_record_cut_off_by_the_end_of_file_says_so(tmp_path):
     assert str(err).startswith(
         "Reached end of file without closing quoted field in record (file "
     )
+
+
+@given(
+    st.lists(
+        st.sampled_from([b"1,2.5,a", b"7,,b", b"x,1,c", b"1,2", b"1,2,3,4", b"3,y,"]),
+        min_size=65,  # past _ISOLATE_ROWS: spans are cut and halved
+        max_size=400,
+    )
+)
+def test_bad_rows_are_found_as_record_by_record_decoding_finds_them(records):
+    from pipeline.io.csv_records import decode_records
+    from pipeline.io.csv_spec import column_specs
+
+    specs = column_specs([[0], [0.0], [""]])
+    opts = CsvOptions(empty_is_field=True, scan_all=True)
+    lines = np.arange(1, len(records) + 1)
+    block = csv_file.RecordBlock(list(records), lines, 10, (0, 0, 1, 10))
+    out = csv_file.decode_file_block(block, specs, opts, "f.csv")
+    want_rows, want_values, want_errors = [], [], []
+    for i, record in enumerate(records):
+        try:
+            cols = decode_records([record], specs, opts, first_record=10 + i)
+            want_rows.append(i)
+            want_values.append(tuple(c[0] for c in cols))
+        except InvalidArgumentError as e:
+            want_errors.append((i, e.message.split(" in record")[0]))
+    assert out.rows.tolist() == want_rows
+    assert list(zip(*[c.tolist() for c in out.columns])) == want_values
+    got_errors = [(i, e.message.split(" in record")[0]) for i, e in out.errors]
+    assert got_errors == [(i, m.replace("have 4", "have more")) for i, m in want_errors]
+    assert all(e.record_index == 10 + i for i, e in out.errors)
