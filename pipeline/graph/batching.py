@@ -23,6 +23,7 @@ from pipeline.graph.stacking import (
     unstack_element,
 )
 from pipeline.graph.structure import flatten, pack
+from pipeline.ragged import RaggedTensorSpec
 from pipeline.types import TensorSpec
 
 
@@ -44,7 +45,7 @@ def leading_dim(spec: Any) -> int | None:
     """
     dims = set()
     for s in flatten(spec):
-        if not isinstance(s, TensorSpec) or s.shape is None:
+        if not isinstance(s, (TensorSpec, RaggedTensorSpec)) or s.shape is None:
             continue
         if not s.shape:
             raise ValueError("Cannot unbatch an input with scalar components.")
@@ -61,6 +62,11 @@ def leading_dim(spec: Any) -> int | None:
 def _unbatched_leaf(s: Any) -> Any:
     if isinstance(s, TensorSpec):  # type(s): a SparseTensorSpec stays sparse
         return type(s)(None if s.shape is None else s.shape[1:], s.dtype)
+    if isinstance(s, RaggedTensorSpec):  # rows of a rank-1 ragged are dense
+        shape = None if s.shape is None else s.shape[1:]
+        if s.ragged_rank <= 1:
+            return TensorSpec(shape, s.dtype)
+        return RaggedTensorSpec(shape, s.dtype, s.ragged_rank - 1, s.row_splits_dtype)
     shape = getattr(s, "shape", None)
     if shape and hasattr(s, "element_spec"):  # an array of datasets
         return type(s)(s.element_spec, shape[1:])
@@ -74,10 +80,15 @@ def _kind(s: Any) -> type:
 
 def _batch_spec(spec: Any, size: int | None) -> Any:
     leaves = flatten(spec)
-    out = [
-        _kind(s)(None if s.shape is None else (size, *s.shape), s.dtype) for s in leaves
-    ]
+    out = [_batched_leaf(s, size) for s in leaves]
     return pack(spec, out)
+
+
+def _batched_leaf(s: Any, size: int | None) -> Any:
+    if isinstance(s, RaggedTensorSpec):  # one more ragged dimension in front
+        shape = None if s.shape is None else (size, *s.shape)
+        return RaggedTensorSpec(shape, s.dtype, s.ragged_rank + 1, s.row_splits_dtype)
+    return _kind(s)(None if s.shape is None else (size, *s.shape), s.dtype)
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -281,13 +292,7 @@ class RebatchNode(Node):
     def compute_spec(self) -> Any:
         spec = self.parents[0].element_spec()
         size = self._static_size(leading_dim(spec))
-        return pack(
-            spec,
-            [
-                _kind(s)(None if s.shape is None else (size, *s.shape[1:]), s.dtype)
-                for s in flatten(spec)
-            ],
-        )
+        return pack(spec, [_rebatched_leaf(s, size) for s in flatten(spec)])
 
     def _static_size(self, rows: int | None) -> int | None:
         sizes = set(self.batch_sizes)
@@ -297,6 +302,13 @@ class RebatchNode(Node):
         if self.drop_remainder or (rows is not None and size and rows % size == 0):
             return size
         return None
+
+
+def _rebatched_leaf(s: Any, size: int | None) -> Any:
+    shape = None if s.shape is None else (size, *s.shape[1:])
+    if isinstance(s, RaggedTensorSpec):
+        return RaggedTensorSpec(shape, s.dtype, s.ragged_rank, s.row_splits_dtype)
+    return _kind(s)(shape, s.dtype)
 
 
 class RebatchIterator(BatchIterator):

@@ -17,6 +17,7 @@ import numpy as np
 
 from pipeline.errors import DataLossError, InvalidArgumentError
 from pipeline.graph.structure import flatten, flattener, pack, packer
+from pipeline.ragged import RaggedTensor
 from pipeline.types import SparseTensor
 
 
@@ -36,6 +37,8 @@ def stack_leaves(values: Sequence[Any], component: int = 0) -> Any:
         return np.stack(values)
     if isinstance(first, SparseTensor):
         return _stack_sparse(values)
+    if isinstance(first, RaggedTensor):
+        return _stack_ragged(values, component)
     if isinstance(first, (bytes, str)) or not isinstance(first, np.generic):
         out = np.empty(len(values), dtype=object)
         out[:] = values
@@ -65,6 +68,28 @@ def _stack_sparse(values: Sequence[SparseTensor]) -> SparseTensor:
     )
 
 
+def _stack_ragged(values: Sequence[Any], component: int) -> RaggedTensor:
+    """Ragged values as one ragged value with a ragged batch dimension in front."""
+    depth = values[0].ragged_rank
+    if any(not isinstance(v, RaggedTensor) or v.ragged_rank != depth for v in values):
+        raise InvalidArgumentError(
+            f"Cannot batch ragged tensors of different ragged ranks in component "
+            f"{component}."
+        )
+    dtype = values[0].row_splits_dtype
+    outer = np.cumsum([0] + [v.nrows() for v in values]).astype(dtype)
+    levels = []
+    for d in range(depth):
+        parts, offset = [np.zeros(1, dtype)], 0
+        for v in values:
+            splits = np.asarray(v.nested_row_splits[d])
+            parts.append(splits[1:] + offset)
+            offset += int(splits[-1])
+        levels.append(np.concatenate(parts).astype(dtype))
+    flat = np.concatenate([np.asarray(v.flat_values) for v in values])
+    return RaggedTensor.from_nested_row_splits(flat, [outer, *levels], validate=False)
+
+
 def stack_elements(elements: Sequence[Any]) -> Any:
     """Batch a list of same-structure elements leaf by leaf.
 
@@ -89,6 +114,8 @@ def unstack_leaf(value: Any) -> list[Any]:
     """
     if isinstance(value, SparseTensor):
         return _unstack_sparse(value)
+    if isinstance(value, RaggedTensor):
+        return [value[i] for i in range(value.nrows())]
     if not isinstance(value, np.ndarray) or value.ndim == 0:
         raise InvalidArgumentError(
             "Input element must have a non-scalar value in each component."

@@ -170,3 +170,42 @@ def test_checkpoint_dataset_values(api, tensor_slice_len):
     for i, batch in enumerate(got):
         for component, column in zip(components, batch):
             np.testing.assert_array_equal(column, component[2 * i : 2 * i + 2])
+
+
+def _ragged_scalar_matrix(api, i):
+    return api.RaggedTensor.from_tensor([[i]])
+
+
+def test_batch_ragged(api):
+    ds = api.data.Dataset.range(10).map(lambda i: _ragged_scalar_matrix(api, i))
+    assert_produces(
+        ds.batch(5),
+        [[[[i]] for i in range(5)], [[[i]] for i in range(5, 10)]],
+    )
+
+
+def test_batch_ragged_with_different_shapes(api):
+    parts = [
+        api.data.Dataset.from_tensors(
+            api.RaggedTensor.from_row_lengths(np.arange(i, dtype=np.int64), [i])
+        )
+        for i in range(10)
+    ]
+    ds = parts[0]
+    for p in parts[1:]:
+        ds = ds.concatenate(p)
+    assert_produces(
+        ds.batch(5),
+        [
+            [[list(range(i))] for i in range(5)],
+            [[list(range(i))] for i in range(5, 10)],
+        ],
+    )
+
+
+def test_batch_ragged_nested(api):
+    ds = api.data.Dataset.range(10).map(lambda i: _ragged_scalar_matrix(api, i))
+    assert_produces(
+        ds.batch(5).batch(2),
+        [[[[[i]] for i in range(5)], [[[i]] for i in range(5, 10)]]],
+    )

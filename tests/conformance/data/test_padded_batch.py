@@ -270,3 +270,9 @@ def test_checkpoint_pipeline_values(api):
         assert strs[:, -1].tolist() == [
             str(n).encode() if n == max(lens) else b"<end>" for n in lens
         ]
+
+
+def test_padded_batch_ragged_error(api):
+    rt = api.RaggedTensor.from_row_splits(np.array([0, 42]), np.array([0, 2], np.int64))
+    with pytest.raises(TypeError):
+        api.data.Dataset.from_tensors(rt).repeat(10).padded_batch(10)

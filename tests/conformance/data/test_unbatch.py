@@ -60,13 +60,6 @@ def test_unbatch_dataset_with_sparse_tensor(api):
     assert_produces(ds, [_row(i) for i in range(10)])
 
 
-def test_unbatch_dataset_with_dense_and_sparse_tensor(api):
-    # testUnbatchDatasetWithDenseSparseAndRaggedTensor without its ragged part.
-    ds = api.data.Dataset.from_tensors((list(range(10)), _diagonal(api)))
-    ds = ds.unbatch().batch(5).unbatch()
-    assert_produces(ds, [(i, _row(i)) for i in range(10)])
-
-
 def test_unbatch_single_element_tuple_dataset(api):
     data = tuple((np.arange(10, dtype=np.int32),) for _ in range(3))
     ds = api.data.Dataset.from_tensor_slices(data).batch(2)
@@ -173,3 +166,27 @@ def test_checkpoint_pipeline_values(api):
     for i, element in enumerate(got):
         for value, component in zip(element, components):
             assert value.tolist() == component[i].tolist()
+
+
+def _ragged_rows(api):
+    return api.RaggedTensor.from_nested_row_splits(
+        np.arange(10, dtype=np.int64),
+        [np.arange(11, dtype=np.int64), np.arange(11, dtype=np.int64)],
+    )
+
+
+def test_unbatch_dataset_with_ragged_tensor(api):
+    ds = api.data.Dataset.from_tensors(_ragged_rows(api))
+    ds = ds.unbatch().batch(5).batch(2).unbatch()
+    assert_produces(ds, [[[[i]] for i in range(5)], [[[i]] for i in range(5, 10)]])
+
+
+def test_unbatch_dataset_with_dense_sparse_and_ragged_tensor(api):
+    st = api.SparseTensor(
+        indices=[[i, i] for i in range(10)],
+        values=list(range(10)),
+        dense_shape=[10, 10],
+    )
+    ds = api.data.Dataset.from_tensors((list(range(10)), st, _ragged_rows(api)))
+    ds = ds.unbatch().batch(5).unbatch()
+    assert_produces(ds, [(i, _row(i), [[i]]) for i in range(10)])
