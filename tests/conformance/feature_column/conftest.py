@@ -91,17 +91,25 @@ class FeatureColumnRunner:
             by_name[target].assign(np.asarray(value, np.float32))
         return np.asarray(to_numpy(model(make_features())))
 
-    def linear_weight_names(self, columns: Any, make_features: Callable) -> list:
-        """The linear model's weight names, without TF's scope and ``:0``."""
+    def linear_weight_names(
+        self, columns: Any, make_features: Callable, trainable_only: bool = False, **kw
+    ) -> list:
+        """The linear model's (trainable) weight names, without scope and ``:0``."""
         if self.is_tf:
             tf = self.api
             with tf.Graph().as_default():
-                tf.compat.v1.feature_column.linear_model(make_features(), columns)
-                names = [v.name for v in tf.compat.v1.global_variables()]
+                tf.compat.v1.feature_column.linear_model(make_features(), columns, **kw)
+                found = (
+                    tf.compat.v1.trainable_variables()
+                    if trainable_only
+                    else tf.compat.v1.global_variables()
+                )
+                names = [v.name for v in found]
             return sorted(n[len("linear_model/") : -len(":0")] for n in names)
-        model = self.fc.LinearModel(columns)
+        model = self.fc.LinearModel(columns, **kw)
         model.build()
-        return sorted(w.name for w in model.weights)
+        found = model.trainable_weights if trainable_only else model.weights
+        return sorted(w.name for w in found)
 
     def _tf_linear(self, columns, make_features, weights, kwargs) -> np.ndarray:
         tf = self.api

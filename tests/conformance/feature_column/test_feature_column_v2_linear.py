@@ -257,3 +257,21 @@ def test_embedding_column_trains_its_table(api, fcx):
         "aaa_embedding/weights",
         "bias_weights",
     ]
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("trainable", [None, False])
+def test_trainable(api, fcx, sparse, trainable):
+    fc = api.feature_column
+    if sparse:
+        column = fc.categorical_column_with_hash_bucket("wire_cast", 4)
+        feats = lambda: {"wire_cast": fcx.sparse([[0, 0]], ["omar"], [1, 1])}  # noqa: E731
+    else:
+        column = fc.numeric_column("price")
+        feats = lambda: {"price": [[1.0], [5.0]]}  # noqa: E731
+    kwargs = {} if trainable is None else {"trainable": trainable}
+    names = fcx.linear_weight_names([column], feats, trainable_only=True, **kwargs)
+    if trainable is False:
+        assert names == []
+    else:
+        assert names == ["bias_weights", f"{column.name}/weights"]
