@@ -183,7 +183,7 @@ class Sampling:
         stop = bool(stop_on_empty_dataset)
         skip: tuple[int, ...] = ()
         if hasattr(weights, "_node"):
-            parents: tuple[Node, ...] = (weights._node,)
+            parents: tuple[Node, ...] = (sampling_args.weights_node(weights),)
             fixed = None
         else:
             parents, fixed = (), tuple(sampling_args.weight_list(weights, len(nodes)))

@@ -126,6 +126,36 @@ def weight_list(weights: Any, count: int) -> list[float]:
     return [float(w) for w in flat]
 
 
+def weights_node(weights: Any) -> Node:
+    """The node of a dataset of weight vectors: float values of rank 1.
+
+    Raises:
+        TypeError: weights that are not floats.
+        ValueError: weight elements that are not vectors.
+
+    Example:
+        >>> from pipeline.data.dataset import Dataset
+        >>> try:
+        ...     weights_node(Dataset.from_tensors([[0.5, 0.5]]))
+        ... except ValueError as e:
+        ...     print(str(e).split(";")[0])
+        Invalid `weights`: each element of a weights dataset must be a vector
+    """
+    node: Node = weights._node
+    spec = node.element_spec()
+    if not isinstance(spec, TensorSpec) or spec.dtype.kind != "f":
+        raise TypeError(
+            "Invalid `weights`: the weights must be `tf.float32` or `tf.float64` "
+            f"values; got a dataset of {spec}."
+        )
+    if spec.shape is not None and len(spec.shape) != 1:
+        raise ValueError(
+            "Invalid `weights`: each element of a weights dataset must be a "
+            f"vector; got shape {spec.shape}."
+        )
+    return node
+
+
 def seed_value(seed: Any) -> int | None:
     """``seed`` as an int, or None.
 

@@ -137,3 +137,11 @@ def test_out_of_range_choice_is_skipped_by_ignore_errors():
     choice = D.from_tensor_slices(np.array([0, 5, 1], np.int64))
     ds = D.choose_from_datasets([D.range(3), D.range(10, 13)], choice)
     assert _ints(ds.ignore_errors()) == [0, 10]
+
+
+def test_weights_dataset_checks():
+    pair = [D.range(3), D.range(10, 13)]
+    with pytest.raises(TypeError, match="`tf.float32` or `tf.float64`"):
+        D.sample_from_datasets(pair, D.from_tensors(np.array([1, 1])).repeat())
+    with pytest.raises(ValueError, match="must be a vector"):
+        D.sample_from_datasets(pair, D.from_tensors(np.array([[0.5, 0.5]])).repeat())
