@@ -11,7 +11,13 @@ import os
 
 import numpy as np
 import pytest
-from conformance_support import assert_produces, assert_produces_unordered, elements
+from conformance_checkpoint import restored_after
+from conformance_support import (
+    assert_produces,
+    assert_produces_unordered,
+    assert_same,
+    elements,
+)
 
 EXPECTED = [b"Record %d of file %d" % (r, f) for f in range(10) for r in range(100)]
 
@@ -224,3 +230,32 @@ def test_repeat_and_prefetch(api, snapshot_dir):
 def test_name(api, snapshot_dir):
     ds = api.data.Dataset.from_tensors(42).snapshot(path=snapshot_dir, name="snapshot")
     assert_produces(ds, [42])
+
+
+def _snapshot_range(api, path, repeat):
+    def make():
+        ds = api.data.Dataset.range(100).snapshot(path=path)
+        return ds.repeat(2) if repeat else ds
+
+    return make
+
+
+def test_checkpoint_before_epoch_end_no_repeat(api, snapshot_dir, tmp_path):
+    make = _snapshot_range(api, snapshot_dir, repeat=False)
+    assert_same(restored_after(api, make, 50, str(tmp_path)), list(range(50, 100)))
+
+
+def test_checkpoint_before_one_epoch_with_reading(api, snapshot_dir, tmp_path):
+    make = _snapshot_range(api, snapshot_dir, repeat=True)
+    got = restored_after(api, make, 50, str(tmp_path))
+    assert_same(got, list(range(50, 100)) + list(range(100)))
+
+
+def test_checkpoint_before_one_epoch_then_run_a_few_steps(api, snapshot_dir, tmp_path):
+    make = _snapshot_range(api, snapshot_dir, repeat=False)
+    assert_same(restored_after(api, make, 10, str(tmp_path)), list(range(10, 100)))
+
+
+def test_checkpoint_after_one_epoch(api, snapshot_dir, tmp_path):
+    make = _snapshot_range(api, snapshot_dir, repeat=True)
+    assert_same(restored_after(api, make, 110, str(tmp_path)), list(range(10, 100)))
