@@ -71,13 +71,16 @@ class Sampling:
         return self._chain(node)
 
     @staticmethod
-    def counter(start: int = 0, step: int = 1, dtype: Any = np.int64) -> Any:
+    def counter(
+        start: int = 0, step: int = 1, dtype: Any = np.int64, name: str | None = None
+    ) -> Any:
         """An endless dataset of ``start, start + step, ...``.
 
         Args:
             start: the first value (default 0).
             step: the increment (default 1).
             dtype: the dtype of the values (default int64).
+            name: unused (tf.data's op name).
 
         Example:
             >>> from pipeline.data.dataset import Dataset

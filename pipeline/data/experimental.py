@@ -86,14 +86,18 @@ def Counter(start: int = 0, step: int = 1, dtype: Any = np.int64) -> Dataset:  #
     return Dataset.counter(start, step, dtype)
 
 
-def RandomDataset(seed: int | None = None) -> Dataset:  # noqa: N802
+def RandomDataset(  # noqa: N802
+    seed: int | None = None,
+    rerandomize_each_iteration: bool | None = None,
+    name: str | None = None,
+) -> Dataset:
     """`Dataset.random`.
 
     Example:
         >>> len(list(RandomDataset(seed=3).take(2)))
         2
     """
-    return Dataset.random(seed=seed)
+    return Dataset.random(seed, rerandomize_each_iteration, name)
 
 
 def scan(initial_state: Any, scan_func: Callable[..., Any]) -> Transformation:
