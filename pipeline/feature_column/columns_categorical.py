@@ -24,8 +24,8 @@ from pipeline.feature_column._base import (
     CategoricalColumn,
     TransformCache,
     check_key,
-    example_feature,
 )
+from pipeline.feature_column._checks import example_feature
 from pipeline.feature_column._inputs import Ragged, as_dtype, is_string_dtype, to_ragged
 
 __all__ = [

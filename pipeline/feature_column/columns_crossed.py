@@ -28,8 +28,8 @@ from pipeline.feature_column._base import (
     CategoricalColumn,
     TransformCache,
     check_key,
-    example_feature,
 )
+from pipeline.feature_column._checks import example_feature
 from pipeline.feature_column._inputs import Ragged, as_dtype, to_ragged
 from pipeline.feature_column.columns_categorical import HashedCategoricalColumn
 from pipeline.types import SparseTensor

@@ -26,8 +26,8 @@ from pipeline.feature_column._base import (
     DenseColumn,
     TransformCache,
     check_key,
-    example_feature,
 )
+from pipeline.feature_column._checks import example_feature
 from pipeline.feature_column._inputs import Ragged, as_dtype
 from pipeline.types import SparseTensor
 

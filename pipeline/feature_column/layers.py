@@ -29,11 +29,10 @@ from pipeline.feature_column._base import (
     CategoricalColumn,
     DenseColumn,
     TransformCache,
-    check_rows,
     deserialize_feature_column,
-    normalize_columns,
     serialize_feature_column,
 )
+from pipeline.feature_column._checks import check_rows, normalize_columns
 from pipeline.feature_column.columns_dense import _EmbeddingBase
 from pipeline.feature_column.transform import sorted_dense_columns
 from pipeline.nn import backend, ops

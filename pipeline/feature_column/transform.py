@@ -21,9 +21,8 @@ from pipeline.feature_column._base import (
     DenseColumn,
     FeatureColumn,
     TransformCache,
-    check_rows,
-    normalize_columns,
 )
+from pipeline.feature_column._checks import check_rows, normalize_columns
 from pipeline.feature_column._inputs import Ragged
 
 __all__ = [
