@@ -32,6 +32,7 @@ from pipeline.data.experimental_grouping import (
     save,
     snapshot,
 )
+from pipeline.data.random_access import at
 from pipeline.executor.optional import Optional
 from pipeline.executor.options import (
     AutotuneOptions,
@@ -279,6 +280,7 @@ __all__ = [
     "ThreadingOptions",
     "UNKNOWN_CARDINALITY",
     "assert_cardinality",
+    "at",
     "bucket_by_sequence_length",
     "cardinality",
     "choose_from_datasets",

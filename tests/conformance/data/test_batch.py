@@ -209,3 +209,41 @@ def test_batch_ragged_nested(api):
         ds.batch(5).batch(2),
         [[[[[i]] for i in range(5)], [[[i]] for i in range(5, 10)]]],
     )
+
+
+# BatchRandomAccessTest (tf.data.experimental.at) -----------------------------
+
+
+@pytest.mark.parametrize("index", [-1, 2, 3, 4])
+def test_random_access_invalid_index(api, index):
+    ds = api.data.Dataset.from_tensor_slices([1, 2, 3, 4]).batch(2)
+    with pytest.raises(api.errors.OutOfRangeError):
+        api.data.experimental.at(ds, index=index)
+
+
+def test_random_access_empty_dataset(api):
+    ds = api.data.Dataset.from_tensor_slices([]).batch(2)
+    with pytest.raises(api.errors.OutOfRangeError):
+        api.data.experimental.at(ds, 0)
+
+
+@pytest.mark.parametrize("drop_remainder", [True, False])
+@pytest.mark.parametrize("batch_size", [1, 3, 5, 7, 10, 20])
+@pytest.mark.parametrize("count", [0, 10, 20, 30, 40, 50])
+def test_random_access_basic(api, count, batch_size, drop_remainder):
+    at = api.data.experimental.at
+    ds = api.data.Dataset.from_tensor_slices(list(range(count))).batch(
+        batch_size=batch_size, drop_remainder=drop_remainder
+    )
+    full = count // batch_size
+    for i in range(full):
+        got = np.asarray(at(ds, i))
+        assert got.dtype == np.int32
+        assert got.tolist() == list(range(i * batch_size, (i + 1) * batch_size))
+    remainder = not drop_remainder and count % batch_size != 0
+    if remainder:
+        assert np.asarray(at(ds, full)).tolist() == list(
+            range(full * batch_size, count)
+        )
+    with pytest.raises(api.errors.OutOfRangeError):
+        at(ds, index=full + (1 if remainder else 0))

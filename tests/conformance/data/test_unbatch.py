@@ -190,3 +190,24 @@ def test_unbatch_dataset_with_dense_sparse_and_ragged_tensor(api):
     ds = api.data.Dataset.from_tensors((list(range(10)), st, _ragged_rows(api)))
     ds = ds.unbatch().batch(5).unbatch()
     assert_produces(ds, [(i, _row(i), [[i]]) for i in range(10)])
+
+
+# UnbatchRandomAccessTest (tf.data.experimental.at) ---------------------------
+
+
+def test_random_access(api):
+    ds = api.data.Dataset.range(10).batch(4, drop_remainder=True).unbatch()
+    assert [int(api.data.experimental.at(ds, i)) for i in range(8)] == list(range(8))
+
+
+def test_random_access_not_drop_remainder(api):
+    ds = api.data.Dataset.range(10).batch(4, drop_remainder=False).unbatch()
+    with pytest.raises(api.errors.FailedPreconditionError):
+        api.data.experimental.at(ds, 0)
+
+
+@pytest.mark.parametrize("index", [-1, 100])
+def test_random_access_invalid_index(api, index):
+    ds = api.data.Dataset.range(10).batch(4, drop_remainder=True).unbatch()
+    with pytest.raises(api.errors.OutOfRangeError):
+        api.data.experimental.at(ds, index=index)
