@@ -8,6 +8,7 @@ name and are not ported.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import os
 import random
@@ -116,14 +117,15 @@ def test_zlib_compression_type(api):
     assert options.get_compression_type_string(options(options("ZLIB"))) == "ZLIB"
 
 
+@functools.cache
 def _compression_records():
     rnd = random.Random(123)
     random_record = "".join(rnd.choice(string.digits) for _ in range(10000)).encode()
-    repeated = _TEXT
+    pieces = [_TEXT]
     for _ in range(10000):
         start = rnd.randint(0, len(_TEXT))
-        repeated += _TEXT[start : start + rnd.randint(10, 200)]
-    return [random_record, repeated, random_record]
+        pieces.append(_TEXT[start : start + rnd.randint(10, 200)])
+    return [random_record, b"".join(pieces), random_record]
 
 
 @pytest.mark.parametrize(
