@@ -98,6 +98,21 @@ def test_defaults(api, fcx):
     }
 
 
+def test_unicode_vocabulary(api, fcx, vocab):
+    # TF's unicode_vocabulary holds 165 non-ASCII entries; ours are CJK ones.
+    entries = [chr(0x4E00 + 7 * i) + "\u00e9" for i in range(165)]
+    path = vocab._write("unicode_vocabulary", entries)
+    column = api.feature_column.categorical_column_with_vocabulary_file(
+        key="aaa", vocabulary_file=path
+    )
+    assert (column.name, column.key, column.num_buckets) == ("aaa", "aaa", 165)
+    assert fcx.spec(column.parse_example_spec) == {
+        "aaa": ("VarLenFeature", None, np.dtype(object), None)
+    }
+    feats = {"aaa": [[entries[164], ""], [entries[0], "x"]]}
+    assert _indicator(api, fcx, column, feats) == _rows([[164], [0]], 165)
+
+
 def test_key_must_be_a_string(api):
     with pytest.raises(ValueError, match="key must be a string."):
         api.feature_column.categorical_column_with_vocabulary_file(
