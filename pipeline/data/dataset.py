@@ -39,13 +39,12 @@ from pipeline.graph.base import AUTOTUNE, INFINITE, UNKNOWN, Node, apply_fn
 from pipeline.graph.caching import PrefetchNode
 from pipeline.graph.combining import ZipNode
 from pipeline.graph.generator_source import generator_node
+from pipeline.graph.given_values import GivenListNode, GivenTensorsNode
 from pipeline.graph.optimize import plan_text
 from pipeline.graph.sources import (
     BlockSourceNode,
-    ListNode,
     RangeNode,
     TensorSlicesNode,
-    TensorsNode,
 )
 from pipeline.graph.structure import (
     flatten,
@@ -108,7 +107,7 @@ class Dataset(Transforms, Sampling, Grouping, Integrations):
                 "`from_tensors` needs at least one tensor component; got only "
                 f"None: {tensors!r:.80}"
             )
-        return Dataset(TensorsNode((), element))
+        return Dataset(GivenTensorsNode((), element))
 
     @staticmethod
     def from_tensor_slices(tensors: Any, name: str | None = None) -> Dataset:
@@ -123,7 +122,7 @@ class Dataset(Transforms, Sampling, Grouping, Integrations):
         """
         value = to_input_structure(tensors)
         if needs_listed_slices(value):
-            return Dataset(ListNode((), listed_slices(value)))
+            return Dataset(GivenListNode((), listed_slices(value)))
         return Dataset(TensorSlicesNode((), value))
 
     @staticmethod

@@ -340,8 +340,12 @@ def to_input_structure(value: Any) -> Any:
     return to_array(value)
 
 
-def leaf_spec(value: Any) -> TensorSpec:
+def leaf_spec(value: Any, static_sparse: bool = False) -> TensorSpec:
     """The `TensorSpec` of one leaf.
+
+    A sparse leaf's dims are unknown (its dense shape is data, as in a TF
+    function), or its ``dense_shape`` when ``static_sparse`` (a value the
+    user gave, as ``from_tensors`` takes it).
 
     Example:
         >>> leaf_spec(b"x"), leaf_spec(np.zeros((2, 3), np.int64))
@@ -351,7 +355,8 @@ TensorSpec(shape=(2, 3), dtype=int64, name=None))
     if isinstance(value, bytes):
         return TensorSpec((), object)
     if isinstance(value, SparseTensor):
-        return SparseTensorSpec(value.shape, value.values.dtype)
+        shape = value.shape if static_sparse else (None,) * len(value.shape)
+        return SparseTensorSpec(shape, value.values.dtype)
     if isinstance(value, RaggedTensor):
         return RaggedTensorSpec(
             value.shape, value.dtype, value.ragged_rank, value.row_splits_dtype
@@ -366,15 +371,15 @@ TensorSpec(shape=(2, 3), dtype=int64, name=None))
     return TensorSpec(arr.shape, arr.dtype)
 
 
-def spec_of(element: Any) -> Any:
-    """The `TensorSpec` structure of an element.
+def spec_of(element: Any, static_sparse: bool = False) -> Any:
+    """The `TensorSpec` structure of an element (see `leaf_spec`).
 
     Example:
         >>> spec_of((np.int64(1), {"s": b"a"}))
         (TensorSpec(shape=(), dtype=int64, name=None), \
 {'s': TensorSpec(shape=(), dtype=string, name=None)})
     """
-    return pack(element, [leaf_spec(v) for v in flatten(element)])
+    return pack(element, [leaf_spec(v, static_sparse) for v in flatten(element)])
 
 
 def merge_specs(a: TensorSpec, b: TensorSpec) -> TensorSpec:
