@@ -4,8 +4,9 @@ The graph is written out as a canonical byte description: each node's class,
 its arguments and its parents. Arrays contribute dtype, shape and bytes;
 user functions their code (bytecode, constants, names, nested code), default
 arguments and closure values, so the same definition gives the same value in
-every process. Fields marked ``metadata={"fingerprint": False}`` (a seed drawn
-at build time) are left out, as TF leaves out the seeds it draws itself.
+every process. Run-time state (fields with ``compare=False``) and fields
+marked ``metadata={"fingerprint": False}`` (a seed drawn at build time) are
+left out, as TF leaves out the seeds it draws itself.
 BLAKE2b of that description, cut to 64 bits, is the result.
 
 Example:
@@ -64,7 +65,7 @@ def _write(digest: Any, value: Any, seen: dict[int, int], depth: int) -> None:
     elif callable(value):
         _write_function(digest, value, seen, depth)
     else:
-        put(f"{type(value).__qualname__}:{value};".encode())
+        _write_object(digest, value, seen, depth)
 
 
 def _write_node(digest: Any, node: Node, seen: dict[int, int], depth: int) -> None:
@@ -74,7 +75,7 @@ def _write_node(digest: Any, node: Node, seen: dict[int, int], depth: int) -> No
     seen[id(node)] = len(seen)
     digest.update(f"node:{type(node).__qualname__}(".encode())
     for field in dataclasses.fields(node):
-        if field.name != "parents" and field.metadata.get("fingerprint", True):
+        if _defines(field):
             digest.update(field.name.encode() + b"=")
             _write(digest, getattr(node, field.name), seen, depth + 1)
     source = getattr(node, "source", None)
@@ -83,6 +84,26 @@ def _write_node(digest: Any, node: Node, seen: dict[int, int], depth: int) -> No
     for parent in node.parents:
         _write(digest, parent, seen, depth + 1)
     digest.update(b")")
+
+
+def _defines(field: dataclasses.Field) -> bool:
+    """Whether a node field is part of the definition: not the parents, not
+    run-time state (``compare=False``), not a seed drawn at build time."""
+    return (
+        field.name != "parents"
+        and field.compare
+        and field.metadata.get("fingerprint", True)
+    )
+
+
+def _write_object(digest: Any, value: Any, seen: dict[int, int], depth: int) -> None:
+    text = str(value)
+    if " at 0x" in text and hasattr(value, "__dict__"):  # default repr: an id
+        digest.update(f"{type(value).__qualname__}(".encode())
+        _write(digest, dict(sorted(vars(value).items())), seen, depth + 1)
+        digest.update(b")")
+    else:
+        digest.update(f"{type(value).__qualname__}:{text};".encode())
 
 
 def _write_function(digest: Any, fn: Any, seen: dict[int, int], depth: int) -> None:

@@ -62,3 +62,22 @@ def test_seeds_drawn_at_build_time_are_left_out():
         D.sample_from_datasets(pair).fingerprint()
         == D.sample_from_datasets(pair).fingerprint()
     )
+
+
+def test_run_time_state_is_left_out():
+    assert D.range(3).cache().fingerprint() == D.range(3).cache().fingerprint()
+    assert D.range(3).cache().fingerprint() != D.range(3).cache("f").fingerprint()
+
+
+class _Box:
+    def __init__(self, v):
+        self.v = v
+
+
+def _mapped_with(box):
+    return D.from_tensors(0).map(lambda x: (x, box.v))._node
+
+
+def test_objects_with_default_repr_count_by_their_attributes():
+    assert fingerprint(_mapped_with(_Box(1))) == fingerprint(_mapped_with(_Box(1)))
+    assert fingerprint(_mapped_with(_Box(1))) != fingerprint(_mapped_with(_Box(2)))
