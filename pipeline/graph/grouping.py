@@ -122,6 +122,7 @@ class GroupByWindowIterator(NodeIterator):
         self.groups: dict[int, list[Any]] = {}
         self.current: Any = None  # (key, elements, iterator)
         self.end, self.index = False, 0
+        self.sizes: dict[int, int] = {}
 
     def __next__(self) -> Any:
         while True:
@@ -153,7 +154,9 @@ class GroupByWindowIterator(NodeIterator):
             key = int(int64_scalar(call_fn(self.node.key_func, elem), "key_func"))
             group = self.groups.setdefault(key, [])
             group.append(elem)
-            if len(group) < self.node.window_size(np.int64(key)):
+            if key not in self.sizes:  # asked once per key, as tf.data does
+                self.sizes[key] = self.node.window_size(np.int64(key))
+            if len(group) < self.sizes[key]:
                 return None
         except Exception as e:
             return failure_of(e, self.stage, index)
@@ -187,6 +190,7 @@ class GroupByWindowIterator(NodeIterator):
             "groups": {k: list(v) for k, v in self.groups.items()},
             "current": current,
             "pos": (self.end, self.index),
+            "sizes": dict(self.sizes),
         }
 
     def set_state(self, state: dict[str, Any]) -> None:
@@ -195,6 +199,7 @@ class GroupByWindowIterator(NodeIterator):
         self.input.set_state(state["input"])
         self.groups = {k: list(v) for k, v in state["groups"].items()}
         self.end, self.index = state["pos"]
+        self.sizes = dict(state["sizes"])
         if state["current"] is not None:
             key, elements, it_state = state["current"]
             self._open(key, elements).set_state(it_state)

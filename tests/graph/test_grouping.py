@@ -134,3 +134,17 @@ def test_sparse_batch_spec_is_sparse_and_ragged_batch_keeps_sparse_components():
     again = ds.ragged_batch(2)
     assert isinstance(again.element_spec, pl.SparseTensorSpec)
     assert again.element_spec.shape == (None, None, None)
+
+
+def test_window_size_func_is_asked_once_per_key():
+    asked = []
+
+    def size(key):
+        asked.append(int(key))
+        return np.int64(2)
+
+    ds = Dataset.range(9).group_by_window(
+        lambda x: x % 3, lambda k, w: w.batch(2), window_size_func=size
+    )
+    assert [b.tolist() for b in ds][:3] == [[0, 3], [1, 4], [2, 5]]
+    assert sorted(asked) == [0, 1, 2]
