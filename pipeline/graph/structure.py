@@ -36,8 +36,11 @@ LEAF_TYPES = frozenset([bytes] + [np.dtype(c).type for c in "?bhilqBHILQefdgFDG"
 
 def _datasets_array(value: Any) -> np.ndarray | None:
     """A 1-D+ object array of datasets when ``value`` is a list/tuple of them."""
-    if not isinstance(value, (list, tuple)) or not value:
-        return None
+    first = value
+    while isinstance(first, (list, tuple)) and first:
+        first = first[0]
+    if first is value or not is_dataset(first):
+        return None  # the usual case, decided by one leaf: no list walk
     items = [_datasets_array(v) if isinstance(v, (list, tuple)) else v for v in value]
     if all(is_dataset(v) for v in items):
         out = np.empty(len(items), dtype=object)
@@ -248,11 +251,11 @@ def to_array(value: Any) -> np.ndarray | SparseTensor:
 
 
 def _holds_numpy(value: Any) -> bool:
-    if not isinstance(value, (list, tuple)):
-        return False
-    return any(
-        isinstance(v, (np.generic, np.ndarray)) or _holds_numpy(v) for v in value
-    )
+    """Whether a list's first leaf is a numpy value (one leaf decides: no walk)."""
+    first = value
+    while isinstance(first, (list, tuple)) and first:
+        first = first[0]
+    return first is not value and isinstance(first, (np.generic, np.ndarray))
 
 
 def _strings_to_bytes(arr: np.ndarray) -> np.ndarray:
