@@ -17,11 +17,6 @@ from conformance_support import numpy_dtype
 
 WIRE = ("omar", "stringer", "marlo")
 
-INT_SPEC = (
-    "an int32 column keeps its dtype but its parse spec reads int64: pl.io features "
-    "take only the three Example dtypes when built (TF takes any, fails at parse)"
-)
-
 
 def _ids_to_rows(rows: list[list[int]], depth: int) -> list[list[float]]:
     """Indicator rows of the ids TF's test states (ids outside the range drop)."""
@@ -85,14 +80,13 @@ def test_hash_parse_spec(api, fcx):
     }
 
 
-@pytest.mark.departure(INT_SPEC)
 def test_hash_parse_spec_int32(api, fcx):
     b = api.feature_column.categorical_column_with_hash_bucket(
         "aaa", 10, dtype=api.int32
     )
     assert numpy_dtype(b.dtype) == np.int32
     assert fcx.spec(b.parse_example_spec) == {
-        "aaa": ("VarLenFeature", None, np.dtype(np.int64), None)  # TF: int32
+        "aaa": ("VarLenFeature", None, np.dtype(np.int32), None)
     }
 
 
@@ -277,14 +271,13 @@ def test_vocabulary_list_all_arguments(api, fcx):
         assert (c.name, c.num_buckets) == ("aaa", 3)
 
 
-@pytest.mark.departure(INT_SPEC)
 def test_vocabulary_list_int32_parse_spec(api, fcx):
     column = api.feature_column.categorical_column_with_vocabulary_list(
         "aaa", (12, 24, 36), dtype=api.int32, default_value=-99
     )
     assert numpy_dtype(column.dtype) == np.int32
     assert fcx.spec(column.parse_example_spec) == {
-        "aaa": ("VarLenFeature", None, np.dtype(np.int64), None)  # TF: int32
+        "aaa": ("VarLenFeature", None, np.dtype(np.int32), None)
     }
 
 

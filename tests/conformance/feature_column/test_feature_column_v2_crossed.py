@@ -13,11 +13,6 @@ import copy
 import numpy as np
 import pytest
 
-INT_SPEC = (
-    "an int32 column keeps its dtype but its parse spec reads int64: pl.io features "
-    "take only the three Example dtypes when built (TF takes any, fails at parse)"
-)
-
 
 def _counts(rows: list[list[int]], depth: int) -> list[list[float]]:
     out = np.zeros((len(rows), depth))
@@ -83,12 +78,11 @@ def test_crossed_buckets(api):
     assert crossed.num_buckets == 15
 
 
-@pytest.mark.departure(INT_SPEC)
 def test_crossed_parse_spec(api, fcx):
     fc = api.feature_column
     crossed = fc.crossed_column([_bucketized_a(fc, api, (2,)), "c"], 15)
     assert fcx.spec(crossed.parse_example_spec) == {
-        "a": ("FixedLenFeature", (2,), np.dtype(np.int64), None),  # TF: int32
+        "a": ("FixedLenFeature", (2,), np.dtype(np.int32), None),
         "c": ("VarLenFeature", None, np.dtype(object), None),
     }
 

@@ -13,11 +13,6 @@ import numpy as np
 import pytest
 from conformance_support import numpy_dtype
 
-INT_SPEC = (
-    "an int32 column keeps its dtype but its parse spec reads int64: pl.io features "
-    "take only the three Example dtypes when built (TF takes any, fails at parse)"
-)
-
 
 def _plus_two(x):
     return x + 2.0
@@ -102,12 +97,11 @@ def test_numeric_scalar_default_fills_the_shape(api):
     assert a.default_value == ((2.0, 2.0, 2.0), (2.0, 2.0, 2.0))
 
 
-@pytest.mark.departure(INT_SPEC)
 def test_numeric_parse_spec(api, fcx):
     a = api.feature_column.numeric_column("aaa", shape=[2, 3], dtype=api.int32)
     assert numpy_dtype(a.dtype) == np.int32
     assert fcx.spec(a.parse_example_spec) == {
-        "aaa": ("FixedLenFeature", (2, 3), np.dtype(np.int64), None)  # TF: int32
+        "aaa": ("FixedLenFeature", (2, 3), np.dtype(np.int32), None)
     }
 
 
@@ -226,14 +220,13 @@ def test_bucketized_name_spec_shape_and_buckets(api, fcx):
     assert b.num_buckets == 6
 
 
-@pytest.mark.departure(INT_SPEC)
 def test_bucketized_parse_spec(api, fcx):
     fc = api.feature_column
     b = fc.bucketized_column(
         fc.numeric_column("aaa", shape=[2], dtype=api.int32), boundaries=[0, 1]
     )
     assert fcx.spec(b.parse_example_spec) == {
-        "aaa": ("FixedLenFeature", (2,), np.dtype(np.int64), None)  # TF: int32
+        "aaa": ("FixedLenFeature", (2,), np.dtype(np.int32), None)
     }
 
 

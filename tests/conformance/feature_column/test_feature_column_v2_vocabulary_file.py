@@ -14,11 +14,6 @@ import pytest
 WIRE_SIZE, WARRIORS_SIZE = 3, 5
 _INT_INDICES = [[0, 0], [1, 0], [1, 1], [2, 2]]
 
-INT_SPEC = (
-    "an int32 column keeps its dtype but its parse spec reads int64: pl.io features "
-    "take only the three Example dtypes when built (TF takes any, fails at parse)"
-)
-
 
 class Vocabularies:
     """TF's two vocabulary files in one format, and that format's size error."""
@@ -128,13 +123,12 @@ def test_all_constructor_args(api, fcx):
         assert (c.name, c.num_buckets) == ("aaa", 7)
 
 
-@pytest.mark.departure(INT_SPEC)
 def test_int32_parse_spec(api, fcx):
     column = _column(
         api, "path_to_file", vocabulary_size=3, num_oov_buckets=4, dtype=api.int32
     )
     assert fcx.spec(column.parse_example_spec) == {
-        "aaa": ("VarLenFeature", None, np.dtype(np.int64), None)  # TF: int32
+        "aaa": ("VarLenFeature", None, np.dtype(np.int32), None)
     }
 
 
