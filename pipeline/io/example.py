@@ -43,6 +43,7 @@ from pipeline.io.example_spec import (
     FixedLenSequenceFeature,
     VarLenFeature,
     check_fixed_shape,
+    check_parse_dtype,
 )
 from pipeline.ragged import RaggedTensor
 from pipeline.types import SparseTensor
@@ -120,6 +121,9 @@ def _check_features(features: Mapping[str, Feature]) -> None:
                 "VarLenFeature, FixedLenSequenceFeature, SparseFeature or "
                 "RaggedFeature)"
             )
+        if isinstance(spec, _BASE):
+            attr = "sparse_types" if isinstance(spec, VarLenFeature) else "Tdense"
+            check_parse_dtype(key, spec, attr)
         if isinstance(spec, FixedLenFeature):
             check_fixed_shape(key, spec)
         elif isinstance(spec, FixedLenSequenceFeature):

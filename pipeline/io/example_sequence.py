@@ -38,6 +38,7 @@ from pipeline.io.example_spec import (
     FixedLenFeature,
     FixedLenSequenceFeature,
     VarLenFeature,
+    check_parse_dtype,
     tf_dtype_name,
 )
 from pipeline.ragged import RaggedTensor
@@ -61,6 +62,14 @@ def _check_specs(context: Mapping, sequence: Mapping) -> None:
                 raise ValueError(
                     f"Unsupported {type(spec).__name__} {spec!r} for key {key!r}"
                 )
+    for key, spec in (*context.items(), *sequence.items()):
+        if isinstance(spec, (FixedLenFeature, VarLenFeature, FixedLenSequenceFeature)):
+            kind = "sparse_types" if isinstance(spec, VarLenFeature) else "Tdense"
+            check_parse_dtype(key, spec, kind)
+    for key, spec in (*context.items(), *sequence.items()):
+        if isinstance(spec, (FixedLenFeature, VarLenFeature, FixedLenSequenceFeature)):
+            kind = "sparse_types" if isinstance(spec, VarLenFeature) else "Tdense"
+            check_parse_dtype(key, spec, kind)
     for key, spec in sequence.items():
         if isinstance(spec, FixedLenSequenceFeature):
             _example.check_item_shape(key, spec)

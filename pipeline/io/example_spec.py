@@ -26,6 +26,8 @@ __all__ = [
     "FixedLenSequenceFeature",
     "VarLenFeature",
     "check_fixed_shape",
+    "check_parse_dtype",
+    "feature_dtype",
     "normalize_dtype",
     "tf_dtype_name",
 ]
@@ -69,6 +71,54 @@ def normalize_dtype(dtype: Any) -> np.dtype:
         return result
     raise InvalidArgumentError(
         f"Feature dtype must be int64, float32 or string. Received: dtype={dtype!r}"
+    )
+
+
+def feature_dtype(dtype: Any) -> np.dtype:
+    """The numpy dtype a feature spec holds: any numpy dtype, strings as object.
+
+    As TF, a spec may name a dtype that no Example holds (``int32``); parsing
+    with it raises (`check_parse_dtype`), building it does not.
+
+    Example:
+        >>> feature_dtype("string"), feature_dtype(np.int32)
+        (dtype('O'), dtype('int32'))
+    """
+    try:
+        return normalize_dtype(dtype)
+    except InvalidArgumentError:
+        pass
+    try:
+        return np.dtype(getattr(dtype, "as_numpy_dtype", dtype))
+    except TypeError:
+        raise InvalidArgumentError(
+            f"Feature dtype must be a dtype (int64, float32 or string to parse). "
+            f"Received: dtype={dtype!r}"
+        ) from None
+
+
+_TF_NAMES = {"float64": "double", "float16": "half", "float32": "float"}
+
+
+def check_parse_dtype(key: str, spec: Any, attr: str) -> None:
+    """Raise TF's InvalidArgumentError when ``spec``'s dtype cannot be parsed.
+
+    ``attr`` is TF's name of the op attribute (``Tdense``, ``sparse_types``).
+
+    Example:
+        >>> try:
+        ...     check_parse_dtype("a", VarLenFeature(np.int32), "sparse_types")
+        ... except InvalidArgumentError as e:
+        ...     print(str(e)[:48])
+        Value for attr 'sparse_types' of int32 is not in
+    """
+    dtype = spec.dtype
+    if dtype == _STRING or dtype in (np.dtype(np.int64), np.dtype(np.float32)):
+        return
+    name = _TF_NAMES.get(dtype.name, dtype.name)
+    raise InvalidArgumentError(
+        f"Value for attr '{attr}' of {name} is not in the list of allowed values: "
+        f"float, int64, string (feature {key!r})"
     )
 
 
@@ -146,7 +196,7 @@ class FixedLenFeature:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "shape", _shape(self.shape))
-        object.__setattr__(self, "dtype", normalize_dtype(self.dtype))
+        object.__setattr__(self, "dtype", feature_dtype(self.dtype))
 
     def flat_default(self, key: str) -> np.ndarray | None:
         """The default as a flat array of ``prod(shape)`` values (cached), or None.
@@ -187,7 +237,7 @@ class VarLenFeature:
     dtype: Any
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "dtype", normalize_dtype(self.dtype))
+        object.__setattr__(self, "dtype", feature_dtype(self.dtype))
 
     def __repr__(self) -> str:
         return f"VarLenFeature(dtype={_name(self.dtype)})"
@@ -215,7 +265,7 @@ class FixedLenSequenceFeature:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "shape", _shape(self.shape))
-        object.__setattr__(self, "dtype", normalize_dtype(self.dtype))
+        object.__setattr__(self, "dtype", feature_dtype(self.dtype))
         object.__setattr__(self, "allow_missing", bool(self.allow_missing))
 
     def __repr__(self) -> str:

@@ -169,13 +169,12 @@ def _best_time_s(fn, repeat: int = 3) -> float:
 )
 @pytest.mark.timeout(60)  # a quadratic scan of 1 MB takes hours
 def test_number_recognition_is_linear_in_field_length(make):
-    small, big = make(100_000), make(1_000_000)
-    t_small = _best_time_s(lambda: parse_float(small, 64))
+    big = make(1_000_000)
     t_big = _best_time_s(lambda: parse_float(big, 64))
     assert parse_float(big, 64) is None
-    assert t_big < 1.0, f"1 MB field took {t_big:.2f} s"
-    # linear: about 10x for 10x the bytes (quadratic would be 100x)
-    assert t_big < 30 * max(t_small, 1e-3), (t_small, t_big)
+    # a linear scan of 1 MB takes milliseconds, a quadratic one hours: the bound
+    # is loose enough for a loaded machine and no ratio of two timings is taken
+    assert t_big < 2.0, f"1 MB field took {t_big:.2f} s"
 
 
 @pytest.mark.timeout(60)

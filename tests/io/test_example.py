@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from support import all_kernels, fixture_path, load_fixture_json
 
+import pipeline as pl
 from pipeline import errors as pl_errors
 from pipeline.io import vectorized
 from pipeline.io.example import parse_example, parse_single_example
@@ -188,6 +189,16 @@ def test_duplicate_keys_last_wins_and_unpacked_values(kernel):
     assert out["k"].values.tolist() == [5, 6]
 
 
-def test_unsupported_dtype():
-    with pytest.raises(pl_errors.InvalidArgumentError, match="dtype"):
-        FixedLenFeature([], np.int32)
+def test_unsupported_dtype_is_refused_when_parsing_not_when_built():
+    # as TF: the spec holds int32; the parse op takes only Example's three dtypes
+    spec = FixedLenFeature([], np.int32)
+    assert spec.dtype == np.int32
+    record = pl.io.serialize_example({"a": np.array([1], np.int64)})
+    with pytest.raises(pl_errors.InvalidArgumentError, match="'Tdense' of int32.*'a'"):
+        pl.io.parse_example([record], {"a": spec})
+    with pytest.raises(
+        pl_errors.InvalidArgumentError, match="'sparse_types' of double"
+    ):
+        pl.io.parse_single_example(record, {"a": pl.io.VarLenFeature(np.float64)})
+    with pytest.raises(pl_errors.InvalidArgumentError, match="must be a dtype"):
+        FixedLenFeature([], "no such dtype")
