@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from pipeline.errors import DataLossError, InvalidArgumentError
+from pipeline.errors import DataLossError, InvalidArgumentError, NotFoundError
 from pipeline.graph.base import (
     IterContext,
     Node,
@@ -225,9 +225,16 @@ class SnapshotIterator(NodeIterator):
         self.writer: files.ShardWriter | None = None
         self.mode, self.run, self.count = "", "", 0
 
-    def _start(self, mode: str | None = None) -> None:
+    def _start(self, mode: str | None = None, run: str = "") -> None:
         node = self.node
-        meta = finished_run(files.join(node.folder(), SNAPSHOT_METADATA))
+        path = files.join(node.folder(), SNAPSHOT_METADATA)
+        meta = finished_run(path)
+        if mode == "read" and (meta is None or meta["run"] != run):
+            raise NotFoundError(
+                f"the snapshot run {run!r} this state reads is no longer the "
+                f"finished run in {path!r}",
+                path=path,
+            )
         if meta is not None and mode in (None, "read"):
             self.mode, self.run = "read", meta["run"]
             folder = files.join(node.folder(), self.run)
@@ -270,14 +277,14 @@ class SnapshotIterator(NodeIterator):
         if self.it is None:
             return {"mode": "", "it": None}
         mode = "read" if self.mode == "read" else "pass"
-        return {"mode": mode, "it": self.it.get_state()}
+        return {"mode": mode, "run": self.run, "it": self.it.get_state()}
 
     def set_state(self, state: dict[str, Any]) -> None:
         """Resume reading a finished run, or pass the input through: a partial
         run is not resumed (a later iteration writes a new one)."""
         self.close()
         if state["it"] is not None:
-            self._start(state["mode"])
+            self._start(state["mode"], state.get("run", ""))
             self.it.set_state(state["it"])
 
     def close(self) -> None:

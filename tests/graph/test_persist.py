@@ -10,6 +10,7 @@ from testing_state import check_state
 
 import pipeline as pl
 from pipeline.errors import DataLossError, UnimplementedError
+from pipeline.graph.base import IterContext
 from pipeline.graph.persist import fingerprint
 from pipeline.io import dataset_files as files
 
@@ -120,3 +121,21 @@ def test_fingerprint_of_a_self_referring_function_ends():
 
     node = Dataset.range(2).map(outer())._node
     assert fingerprint(node) == fingerprint(node)
+
+
+def test_a_state_reading_a_run_that_was_replaced_is_not_found(tmp_path):
+    ds = Dataset.range(6).snapshot(str(tmp_path))
+    list(ds)
+    it = IterContext().build(ds._node)
+    next(it)
+    state = it.get_state()
+    it.close()
+    folder, _ = _runs(tmp_path)
+    path = os.path.join(folder, "snapshot.metadata")
+    meta = files.read_metadata(path)
+    meta["run"] = "0" * 16
+    meta["element_spec"] = {"shape": [], "dtype": "int64"}
+    files.write_metadata(path, meta)
+    again = IterContext().build(ds._node)
+    with pytest.raises(pl.errors.NotFoundError, match="no longer the finished run"):
+        again.set_state(state)
