@@ -23,7 +23,7 @@ from pipeline.graph.batching import (
     UnbatchNode,
     leading_dim,
 )
-from pipeline.graph.padding import padding_args
+from pipeline.graph.padding import declared_spec, padding_args
 from pipeline.graph.windowing import WindowNode
 from pipeline.types import TensorSpec
 
@@ -127,7 +127,10 @@ class BatchingTransforms:
         """
         size = _positive("batch_size", batch_size)
         shapes, values = padding_args(
-            self._node.element_spec(), padded_shapes, padding_values
+            self._node.element_spec(),
+            padded_shapes,
+            padding_values,
+            static_dims=declared_spec(self._node),
         )
         return self._chain(
             PaddedBatchNode(

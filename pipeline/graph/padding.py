@@ -22,14 +22,19 @@ from typing import Any
 
 import numpy as np
 
+from pipeline.errors import InvalidArgumentError
 from pipeline.graph.structure import flatten, flatten_up_to
 from pipeline.types import SparseTensorSpec, TensorSpec
 
 
 def padding_args(
-    spec: Any, padded_shapes: Any, padding_values: Any
+    spec: Any, padded_shapes: Any, padding_values: Any, static_dims: bool = True
 ) -> tuple[list, list]:
     """Per-leaf padded shapes and padding values for ``spec``'s leaves.
+
+    With ``static_dims=False`` (a spec read off a sample element, see
+    `declared_spec`) only ranks are checked here; a dimension longer than its
+    padded size then fails when read.
 
     Example:
         >>> padding_args(TensorSpec((3,), np.int64), [-1], None)
@@ -40,7 +45,7 @@ def padding_args(
         shapes = [_default_shape(s, i) for i, s in enumerate(leaves)]
     else:
         given = _per_leaf(spec, padded_shapes, "padded_shapes")
-        shapes = [_checked_shape(g, s) for g, s in zip(given, leaves)]
+        shapes = [_checked_shape(g, s, static_dims) for g, s in zip(given, leaves)]
     given = _spread(spec, padding_values)
     values = [_checked_value(v, s) for v, s in zip(given, leaves)]
     return shapes, values
@@ -64,6 +69,54 @@ def _spread(spec: Any, value: Any) -> list[Any]:
             "the elements do."
         )
     return [x for s, v in zip(spec, value) for x in _spread(s, v)]
+
+
+#: Stages whose element spec is declared (by the source or by arithmetic on
+#: the input's), not read off a sample output of a user function.
+DECLARED_SPEC_OPS = frozenset(
+    {
+        "range",
+        "from_tensors",
+        "from_tensor_slices",
+        "from_generator",
+        "batch",
+        "gather_batch",
+        "padded_batch",
+        "unbatch",
+        "rebatch",
+        "take",
+        "skip",
+        "repeat",
+        "shuffle",
+        "global_shuffle",
+        "prefetch",
+        "cache",
+        "shard",
+        "enumerate",
+        "zip",
+        "concatenate",
+        "filter",
+        "unique",
+        "ignore_errors",
+        "assert_cardinality",
+    }
+)
+
+
+def declared_spec(node: Any) -> bool:
+    """Whether ``node``'s static dims are declared rather than sampled.
+
+    A ``map``'s spec comes from one sample output here (TF traces the function
+    instead), so its known dims may be more specific than the data.
+
+    Example:
+        >>> from pipeline.graph.sources import RangeNode
+        >>> declared_spec(RangeNode((), 0, 3, 1))
+        True
+    """
+    if node.op not in DECLARED_SPEC_OPS:
+        return False
+    return all(declared_spec(p) for p in node.parents)
 
 
 def _per_leaf(spec: Any, arg: Any, name: str) -> list[Any]:
@@ -101,10 +154,13 @@ def _default_shape(spec: Any, index: int) -> tuple:
     return spec.shape
 
 
-def _checked_shape(value: Any, spec: Any) -> tuple:
+def _checked_shape(value: Any, spec: Any, static_dims: bool) -> tuple:
     _dense(spec)
     dims = _as_dims(value)
-    if spec.shape is not None and not _compatible(dims, spec.shape):
+    static = spec.shape
+    if static is not None and not static_dims:
+        static = (None,) * len(static)
+    if static is not None and not _compatible(dims, static):
         raise ValueError(
             f"The padded shape {dims} is not compatible with the shape "
             f"{spec.shape} of the corresponding input component."
@@ -117,7 +173,7 @@ def _as_dims(value: Any) -> tuple:
     if hasattr(value, "as_list"):
         value = value.as_list()
     if isinstance(value, (list, tuple)) and all(_is_dim(d) for d in value):
-        return tuple(None if d is None or int(d) == -1 else int(d) for d in value)
+        return _nonnegative(value, [None if d is None else int(d) for d in value])
     arr = np.asarray(value.numpy() if hasattr(value, "numpy") else value)
     if arr.ndim != 1:
         raise ValueError(
@@ -130,7 +186,17 @@ def _as_dims(value: Any) -> tuple:
             f"Padded shape {value} must be a `tf.int64` vector tensor, but its "
             f"element type was {kind}."
         )
-    return tuple(None if int(d) == -1 else int(d) for d in arr)
+    return _nonnegative(value, [int(d) for d in arr])
+
+
+def _nonnegative(value: Any, dims: list) -> tuple:
+    """``dims`` with -1 as None; any other negative size is an error."""
+    if any(d is not None and d < -1 for d in dims):
+        raise InvalidArgumentError(
+            f"Padded shape {value} has a negative dimension other than -1; each "
+            "must be -1 (or None) or a size >= 0."
+        )
+    return tuple(None if d == -1 else d for d in dims)
 
 
 def _is_dim(d: Any) -> bool:

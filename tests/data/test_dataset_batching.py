@@ -54,11 +54,13 @@ def test_padded_batch_shapes_and_values():
     )
     assert out[0].tolist() == [[0, -1, -1, -1], [0, 1, -1, -1]]
     assert out[1].tolist() == [1, 2]
-    # A known dimension larger than the padded shape fails at build time (as
-    # TF's ValueError); a longer element of an unknown dimension when read
-    # (TF's DataLossError).
+    # A declared dimension larger than the padded shape fails at build time
+    # (TF's ValueError); a longer element of an unknown dimension, or of a
+    # map's sampled one, when read (TF's DataLossError).
     with pytest.raises(ValueError, match="not compatible"):
-        Dataset.range(5, 6).map(lambda x: np.arange(x)).padded_batch(1, [2])
+        Dataset.from_tensors(np.arange(5)).padded_batch(1, [2])
+    with pytest.raises(DataLossError, match="smaller"):
+        list(Dataset.range(5, 6).map(lambda x: np.arange(x)).padded_batch(1, [2]))
     rows = Dataset.from_generator(
         lambda: iter([np.arange(5)]), output_signature=TensorSpec((None,), np.int64)
     )
