@@ -97,24 +97,50 @@ def _flat_values(arr: pa.Array, kind: str | None) -> tuple[str, np.ndarray]:
     return kind, arr.cast(target).to_numpy(zero_copy_only=False)
 
 
+def _is_list(t: pa.DataType) -> bool:
+    return (
+        pa.types.is_list(t)
+        or pa.types.is_large_list(t)
+        or (pa.types.is_fixed_size_list(t))
+    )
+
+
+def _steps_column(arr: pa.Array) -> Column | None:
+    """A ``list<list<...>>`` column (``pipeline convert``'s feature lists) as a
+    feature-list `Column`; None when a step is null (not a feature list)."""
+    steps = pc.fill_null(pc.list_value_length(arr), -1)
+    inner = arr.filter(pc.is_valid(arr)).flatten()
+    if inner.null_count:
+        return None
+    col = arrow_to_column(inner)
+    if col.sequence or len(col.lengths) != len(inner):
+        return None
+    steps_np = steps.to_numpy(zero_copy_only=False).astype(np.int64)
+    return Column(col.kind, col.values, col.lengths, col.invalid, steps=steps_np)
+
+
 def arrow_to_column(arr: pa.Array | pa.ChunkedArray) -> Column:
     """A typed Arrow column (scalars or lists) as a `Column`; nulls are missing.
+    A list of lists is a feature list (values per time step).
 
     Example:
         >>> c = arrow_to_column(pa.array([[1, 2], None, []]))
         >>> c.kind, c.values.tolist(), c.lengths.tolist()
         ('int64', [1, 2], [2, -1, 0])
+        >>> s = arrow_to_column(pa.array([[[1], []], None]))
+        >>> s.steps.tolist(), s.lengths.tolist(), s.values.tolist()
+        ([2, -1], [1, 0], [1])
     """
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
     if pa.types.is_dictionary(arr.type):
         arr = arr.dictionary_decode()
     t = arr.type
-    if (
-        pa.types.is_list(t)
-        or pa.types.is_large_list(t)
-        or pa.types.is_fixed_size_list(t)
-    ):
+    if _is_list(t) and _is_list(t.value_type):
+        col = _steps_column(arr)
+        if col is not None:
+            return col
+    if _is_list(t):
         lengths = pc.fill_null(pc.list_value_length(arr), -1)
         flat = arr.filter(pc.is_valid(arr)).flatten()
         if pa.types.is_dictionary(flat.type):

@@ -23,6 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from pipeline import _kernels
+from pipeline.cli._sequence_wire import has_feature_lists
 from pipeline.errors import InvalidArgumentError
 from pipeline.io.example_wire import decode_example
 from pipeline.io.schema import Column, merge_kinds
@@ -53,15 +54,37 @@ def _wire_lengths(key_lens: np.ndarray, kind, start, stop) -> np.ndarray:
 
 def _decode_error(path: str, index: int, e: InvalidArgumentError):
     return InvalidArgumentError(
-        f"record {index} of {path!r} is not a tf.train.Example: {e.message}",
+        f"record {index} of {path!r}: {e.message}",
         path=path,
         record_index=index,
     )
 
 
-def _python_features(record: bytes, path: str, index: int) -> dict:
+def check_example(record: bytes) -> dict:
+    """The features of one serialized Example.
+
+    Raises:
+        InvalidArgumentError: the bytes are not an Example, or are a
+            SequenceExample (a field 2, ``feature_lists``, that reading them
+            as an Example would drop).
+    """
+    if has_feature_lists(record):
+        raise InvalidArgumentError(
+            "a tf.train.SequenceExample (it has feature_lists) in a file of "
+            "tf.train.Example records (the file's first record has none): the "
+            "file mixes the two kinds"
+        )
     try:
         return decode_example(record).features.feature
+    except InvalidArgumentError as e:
+        raise InvalidArgumentError(
+            f"not an Example: {e.message}", offset=e.offset
+        ) from None
+
+
+def _python_features(record: bytes, path: str, index: int) -> dict:
+    try:
+        return check_example(record)
     except InvalidArgumentError as e:
         raise _decode_error(path, index, e) from e
 
@@ -87,12 +110,26 @@ def decode_block(
     Raises:
         InvalidArgumentError: a record is not an Example (names file and record).
     """
-    n = len(records)
+    return feature_columns(
+        [_python_features(r, path, first_index + i) for i, r in enumerate(records)]
+    )
+
+
+def feature_columns(per_record: list[dict]) -> dict[str, Column]:
+    """One `Column` per feature name from each record's ``{name: Feature}``.
+
+    Example:
+        >>> from pipeline.io.example_message import Feature, Int64List
+        >>> c = feature_columns([{}, {"n": Feature(int64_list=Int64List([4]))}])["n"]
+        >>> c.values.tolist(), c.lengths.tolist()
+        ([4], [-1, 1])
+    """
+    n = len(per_record)
     lengths: dict[str, np.ndarray] = {}
     parts: dict[str, list] = {}
     kinds: dict[str, str | None] = {}
-    for i, record in enumerate(records):
-        for name, feature in _python_features(record, path, first_index + i).items():
+    for i, features in enumerate(per_record):
+        for name, feature in features.items():
             if name not in lengths:
                 lengths[name] = np.full(n, -1, dtype=np.int64)
                 parts[name], kinds[name] = [], None
@@ -105,11 +142,16 @@ def decode_block(
             parts[name].append((_KINDS[which], values))
             lengths[name][i] = len(values)
     return {
-        name: Column(
-            kinds[name] or "string", _values(kinds[name] or "string", parts[name]), lens
-        )
+        name: Column(kind, values_of(kinds[name], parts[name]), lens)
         for name, lens in lengths.items()
+        for kind in [kinds[name] or "string"]
     }
+
+
+def values_of(kind: str | None, parts: list[tuple[str, object]]) -> np.ndarray:
+    """The values of ``parts`` (``(kind, values)`` pairs) as one array of
+    ``kind`` (``"string"`` when None)."""
+    return _values(kind or "string", parts)
 
 
 class ExampleColumns:
@@ -126,6 +168,11 @@ class ExampleColumns:
     def __init__(self) -> None:
         self.keys: list[str] = []
         self._kernel = _kernels.load("example")
+
+    @staticmethod
+    def check(record: bytes) -> None:
+        """Raise `InvalidArgumentError` when ``record`` is not an Example."""
+        check_example(record)
 
     def _locate(self, records: list[bytes]):
         k = self._kernel

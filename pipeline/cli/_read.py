@@ -22,11 +22,11 @@ import pyarrow as pa
 from pipeline.cli import _examples
 from pipeline.cli._columns import arrow_to_column, strings_to_column
 from pipeline.cli._csv_chunks import csv_tables
+from pipeline.cli._sequence_columns import SequenceColumns, is_sequence_block
 from pipeline.cli._unreadable import Unreadable
 from pipeline.errors import DataLossError, InvalidArgumentError, PipelineError
 from pipeline.io import fs, tfrecord
 from pipeline.io.detect import Detected
-from pipeline.io.example_wire import decode_example
 from pipeline.io.schema import Column
 
 _BATCH_RECORDS = 4096
@@ -132,10 +132,19 @@ def _text_batches(d: Detected) -> Iterator[Batch]:
             yield {"line": _bytes_column(lines)}
 
 
+def record_decoder(records: list[bytes]):
+    """The decoder of a file of Examples or SequenceExamples, by its first
+    block: `SequenceColumns` when the first record has feature lists, else
+    `ExampleColumns` (which refuses a later record with feature lists)."""
+    if is_sequence_block(records):
+        return SequenceColumns()
+    return _examples.ExampleColumns()
+
+
 def _tfrecord_batches(
     d: Detected, raw: bool, skipped: Unreadable | None = None
 ) -> Iterator[Batch]:
-    decoder = _examples.ExampleColumns()
+    decoder = None
     for block in tfrecord.iter_blocks(
         d.path,
         d.compression,
@@ -148,21 +157,24 @@ def _tfrecord_batches(
             skipped.skip(d.path)  # type: ignore[union-attr]
         elif raw:
             yield {"record": _bytes_column(block.records)}
-        elif skipped is None:
+        elif (decoder := decoder or record_decoder(block.records)) and (
+            skipped is None
+        ):
             yield decoder.decode(block.records, d.path, block.first_index)
         else:
             yield _decode_readable(decoder, block, d.path, skipped)
 
 
 def _decode_readable(decoder, block, path: str, skipped: Unreadable) -> Batch:
-    """Decode a block's Examples, skipping (and counting) those that are not."""
+    """Decode a block's records, skipping (and counting) those that are not
+    of the file's kind."""
     try:
         return decoder.decode(block.records, path, block.first_index)
     except (InvalidArgumentError, ValueError):
         good = []
         for record in block.records:
             try:
-                decode_example(record)
+                decoder.check(record)
                 good.append(record)
             except InvalidArgumentError:
                 skipped.skip(path)
@@ -228,22 +240,43 @@ def batch_size(batch: Batch) -> int:
 def rows(batch: Batch, limit: int | None = None) -> list[dict[str, Any]]:
     """The records of a batch as dicts (missing features left out).
 
-    A scalar column gives its value, any other a list of values.
+    A scalar column gives its value, a feature list one list of values per
+    time step, any other a list of values.
 
     Example:
         >>> b = {"x": Column("int64", np.array([5, 6, 7]), np.array([2, -1, 1]))}
         >>> rows(b)
         [{'x': [5, 6]}, {}, {'x': [7]}]
+        >>> steps = np.array([-1, 3])
+        >>> s = Column("int64", np.array([5, 6, 7]), np.array([2, 0, 1]), steps=steps)
+        >>> rows({"s": s})
+        [{}, {'s': [[5, 6], [], [7]]}]
     """
     n = batch_size(batch) if limit is None else min(limit, batch_size(batch))
     out: list[dict[str, Any]] = [{} for _ in range(n)]
     for name, col in batch.items():
+        if col.sequence:
+            _sequence_rows(name, col, out)
+            continue
         ends = np.cumsum(np.maximum(col.lengths, 0))
         for i in range(n):
             if col.lengths[i] >= 0:
                 values = col.values[ends[i] - col.lengths[i] : ends[i]].tolist()
                 out[i][name] = values[0] if col.scalar else values
     return out
+
+
+def _sequence_rows(name: str, col: Column, out: list[dict[str, Any]]) -> None:
+    steps = np.maximum(col.steps, 0)  # type: ignore[arg-type]
+    step_ends = np.cumsum(steps)
+    value_ends = np.concatenate([[0], np.cumsum(col.lengths)])
+    for i in range(len(out)):
+        if col.steps[i] >= 0:  # type: ignore[index]
+            first = int(step_ends[i] - steps[i])
+            bounds = value_ends[first : first + steps[i] + 1]
+            out[i][name] = [
+                col.values[a:b].tolist() for a, b in zip(bounds[:-1], bounds[1:])
+            ]
 
 
 def head(batch: Batch, n: int) -> Batch:
@@ -268,9 +301,23 @@ def take(batch: Batch, start: int, stop: int) -> Batch:
     """
     out = {}
     for name, col in batch.items():
+        if col.sequence:
+            out[name] = _take_steps(col, start, stop)
+            continue
         used = np.concatenate([[0], np.cumsum(np.maximum(col.lengths, 0))])
         lengths = col.lengths[start:stop]
         lo, hi = used[min(start, len(col.lengths))], used[min(stop, len(col.lengths))]
         values = col.values[lo:hi]
         out[name] = Column(col.kind, values, lengths, col.invalid, col.scalar)
     return out
+
+
+def _take_steps(col: Column, start: int, stop: int) -> Column:
+    """Records ``start:stop`` of a feature-list column."""
+    n = len(col.steps)  # type: ignore[arg-type]
+    steps_at = np.concatenate([[0], np.cumsum(np.maximum(col.steps, 0))])
+    values_at = np.concatenate([[0], np.cumsum(col.lengths)])
+    s0, s1 = steps_at[min(start, n)], steps_at[min(stop, n)]
+    values = col.values[values_at[s0] : values_at[s1]]
+    steps = col.steps[start:stop]  # type: ignore[index]
+    return Column(col.kind, values, col.lengths[s0:s1], col.invalid, steps=steps)

@@ -80,13 +80,29 @@ class _TFRecordSink:
 
 def _arrow_type(f: FeatureSchema) -> pa.DataType:
     t = _ARROW[f.kind]
+    if f.sequence:  # a feature list: one list of values per time step
+        return pa.list_(pa.list_(t))
     return t if f.max_length <= 1 else pa.list_(t)
+
+
+def _steps_to_arrow(col: Column, f: FeatureSchema) -> pa.Array:
+    """A feature list as ``list<list<kind>>``: records of steps of values."""
+    values = _checked(lambda: pa.array(_as_kind(col.values, f.kind), _ARROW[f.kind]), f)
+    value_at = np.concatenate([[0], np.cumsum(col.lengths)])
+    steps = pa.ListArray.from_arrays(pa.array(value_at, pa.int32()), values)
+    step_at = np.concatenate([[0], np.cumsum(np.maximum(col.steps, 0))])  # type: ignore[arg-type]
+    missing = pa.array(col.steps < 0)  # type: ignore[operator]
+    return pa.ListArray.from_arrays(
+        pa.array(step_at, pa.int32()), steps, type=_arrow_type(f), mask=missing
+    )
 
 
 def _to_arrow(col: Column | None, f: FeatureSchema, n: int) -> pa.Array:
     t = _arrow_type(f)
     if col is None:
         return pa.nulls(n, t)
+    if f.sequence:
+        return _steps_to_arrow(col, f)
     values = _as_kind(col.values, f.kind)
     base = _ARROW[f.kind]
     missing = col.lengths < 0

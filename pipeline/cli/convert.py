@@ -2,6 +2,11 @@
 
 The schema (features, kinds, one value or a list per record) is inferred from
 the input, or read from ``--schema spec.json`` (``pipeline schema --json``).
+SequenceExamples convert to Parquet only: context features as an Example's
+features, each feature list as a ``list<list<kind>>`` column (a list of
+time steps, each a list of values; null when a record lacks the list). CSV
+has no such column and ``--to tfrecord`` writes Examples, which have no
+feature lists: those are refused, as the lists would be lost.
 Records keep their order: shard ``k`` of ``N`` holds the ``k``-th contiguous
 slice, and shards are named ``NAME-0000k-of-0000N.EXT``; each is written
 under a temporary name and renamed when complete. Temporary files that an
@@ -104,6 +109,22 @@ def _check(args: argparse.Namespace) -> None:
         raise InvalidArgumentError("Parquet output takes --compression GZIP or NONE")
 
 
+def _check_lists(args: argparse.Namespace, schema: Schema) -> None:
+    """Refuse a conversion that would drop SequenceExample feature lists."""
+    lists = [n for n, f in schema.features.items() if f.sequence]
+    if lists and args.to != "parquet":
+        why = (
+            "CSV has no column for a list of time steps"
+            if args.to == "csv"
+            else "--to tfrecord writes tf.train.Example records, which have none"
+        )
+        raise InvalidArgumentError(
+            "cannot convert SequenceExample feature lists "
+            f"{', '.join(map(repr, lists))} "
+            f"to {args.to}: {why}; use --to parquet (a list<list<...>> column each)"
+        )
+
+
 def _make_folder(out: str) -> None:
     local = out.removeprefix("file://")
     if "://" not in local:
@@ -121,6 +142,7 @@ def run(args: argparse.Namespace) -> int:
     _check(args)
     files = _common.resolve(args)
     schema = _schema(args, files)
+    _check_lists(args, schema)
     total = sum(count_file(d)[0] for d in files)
     compression = "" if args.compression == "NONE" else args.compression
     paths = shard_paths(

@@ -1,7 +1,10 @@
 """``pipeline head``: the first records, decoded.
 
 Examples show as ``feature: kind [values]``; CSV, Parquet and text as a table;
-``--json`` prints one JSON object per record.
+``--json`` prints one JSON object per record. SequenceExamples show their
+context features as Examples do, and each feature list as
+``name: kind feature list, T steps [[step 0 values], [step 1 values], ...]``
+(in JSON: a list of per-step lists).
 
 Example:
     >>> from pipeline.cli import main
@@ -77,7 +80,11 @@ def _print_records(records: list[dict[str, Any]], kinds: dict[str, Any]) -> None
     for i, r in enumerate(records):
         print(f"record {i}:")
         for name, value in r.items():
-            _display.say(f"  {name}: {kinds[name].kind} {_show(value)}")
+            col = kinds[name]
+            what = col.kind
+            if col.sequence:
+                what += f" feature list, {len(value)} step{'s' * (len(value) != 1)}"
+            _display.say(f"  {name}: {what} {_show(value)}")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -5,6 +5,12 @@ variable lengths min..max), presence (% of records that have it) and example
 values. ``--json PATH`` writes the schema as a spec that ``pl.io.load_spec``
 reads (``--json`` alone prints it).
 
+For SequenceExamples, context features show as an Example's features, and
+each feature list as a row of its own: ``steps`` gives the fewest..most time
+steps of the records that have it, and valency the values per step. The
+spec's ``context_features`` and ``sequence_features`` are the arguments of
+``pl.io.parse_single_sequence_example``.
+
 Example:
     >>> from pipeline.cli import main
     >>> from pipeline.io import fs
@@ -36,6 +42,8 @@ EPILOG = """examples:
 then in Python:
   spec = pl.io.load_spec("spec.json")
   pl.io.parse_example(serialized, spec)          # TFRecord of Examples
+  pl.io.parse_single_sequence_example(           # TFRecord of SequenceExamples
+      serialized, spec.context_features, spec.sequence_features)
   pl.data.CsvDataset(files, spec.record_defaults, header=True)   # CSV"""
 
 
@@ -86,22 +94,30 @@ def infer(
 
 
 def _valency(f) -> str:
+    per = " per step" if f.sequence else ""
     if f.min_length == f.max_length:
-        return f"fixed {f.min_length}"
-    return f"variable {f.min_length}..{f.max_length}"
+        return f"fixed {f.min_length}{per}"
+    return f"variable {f.min_length}..{f.max_length}{per}"
 
 
 def _print(schema: Schema) -> None:
     from pipeline.cli.head import _show
 
-    table = _display.table(["feature", "kind", "valency", "presence", "examples"])
+    lists = sum(f.sequence for f in schema.features.values())
+    names = ["feature", "kind", "valency", "presence", "examples"]
+    table = _display.table(names[:2] + ["steps"] + names[2:] if lists else names)
     for f in schema.features.values():
         examples = ", ".join(_show(v) for v in f.examples)
-        row = (f.name, f.kind, _valency(f), f"{100 * f.presence:.1f}%", examples)
+        row = [f.name, f.kind, _valency(f), f"{100 * f.presence:.1f}%", examples]
+        if lists:
+            kind = f"{f.kind} list" if f.sequence else f"{f.kind} context"
+            steps = f"{f.min_steps}..{f.max_steps}" if f.sequence else ""
+            row[1:2] = [kind, steps]
         table.add_row(*map(_display.cell, row))
     con = _common.console()
     con.print(table)
-    con.print(f"{schema.records} records, {len(schema.features)} features")
+    tail = f" ({lists} feature lists)" if lists else ""
+    con.print(f"{schema.records} records, {len(schema.features)} features{tail}")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -113,21 +113,23 @@ _STRING_COLUMNS = ("feature", "count", "missing", "distinct", "top values",
 
 def _number_row(s: FeatureStats) -> list[str]:
     n = s.numbers
-    return [s.name, s.kind, str(n.count), f"{s.missing_pct:.1f}%", _fmt(n.min),
+    kind = f"{s.kind} list" if s.sequence else s.kind
+    return [s.name, kind, str(n.count), f"{s.missing_pct:.1f}%", _fmt(n.min),
             _fmt(n.max), _fmt(n.mean), _fmt(n.std), f"{n.zeros_pct:.1f}%",
             spark(n.histogram.get("counts", []))]  # fmt: skip
 
 
 def _string_row(s: FeatureStats) -> list[str]:
     t, miss = s.strings, f"{s.missing_pct:.1f}%"
+    name = f"{s.name} (feature list)" if s.sequence else s.name
     if t is None:
-        return [s.name, "0", miss, "0", "", ""]
+        return [name, "0", miss, "0", "", ""]
     approx = "" if t.distinct_exact else "~"
     top = ", ".join(
         f"{v.decode('utf-8', 'backslashreplace')[:24]} ({c})" for v, c in t.top[:5]
     )
     lengths = f"{t.min_bytes}/{t.mean_bytes:.1f}/{t.max_bytes}"
-    return [s.name, str(t.count), miss, f"{approx}{t.distinct}", top, lengths]
+    return [name, str(t.count), miss, f"{approx}{t.distinct}", top, lengths]
 
 
 def _print(stats: dict[str, FeatureStats], records: int) -> None:

@@ -1,13 +1,19 @@
 """``pipeline verify``: check every record; exit 0 only when all is sound.
 
 TFRecord: every length and data CRC (reading goes on past a bad data CRC),
-and for Examples that every record decodes. CSV/TSV: every row has the
-header's field count. Parquet and text: every byte reads. Each problem is
-printed with its file, record and byte offset; a file with unreadable data
-gets a line saying how many records were read, how many could not be, and
-where reading stopped. Records counted are records read. Temporary files
-left by interrupted writes (``.NAME.pipeline-tmp-*``) in the folders read are
-named in a warning, never read as data; ``--clean-temp`` removes them.
+and for Examples that every record decodes. A file whose first record has
+feature lists holds SequenceExamples: every record must then parse as one
+(context, and each feature list's steps); in a file of Examples a record
+with feature lists is reported (reading it as an Example would drop them).
+A record without feature lists is a valid SequenceExample too (context
+only), so it is never reported in a file of SequenceExamples. CSV/TSV: every
+row has the header's field count. Parquet and text: every byte reads. Each
+problem is printed with its file, record and byte offset; a file with
+unreadable data gets a line saying how many records were read, how many
+could not be, and where reading stopped. Records counted are records read.
+Temporary files left by interrupted writes (``.NAME.pipeline-tmp-*``) in the
+folders read are named in a warning, never read as data; ``--clean-temp``
+removes them.
 
 Example:
     >>> from pipeline.cli import main
@@ -29,11 +35,10 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 
 from pipeline.cli import _common, _display, _leftovers, _read
-from pipeline.cli._examples import ExampleColumns
+from pipeline.cli._sequence_columns import SequenceColumns
 from pipeline.errors import DataLossError, InvalidArgumentError, PipelineError
 from pipeline.io import fs, tfrecord
 from pipeline.io.detect import Detected
-from pipeline.io.example_wire import decode_example
 
 HELP = "check CRCs, that records parse, and CSV field counts"
 EPILOG = """examples:
@@ -86,27 +91,30 @@ def _from_error(d: Detected, e: PipelineError) -> Problem:
     return Problem(d.path, e.record_index, e.offset, e.message, e.line, lost)
 
 
-def _bad_examples(d: Detected, block: tfrecord.RecordBlock) -> Iterator[Problem]:
+def _bad_records(d: Detected, block, decoder) -> Iterator[Problem]:
+    sequence = isinstance(decoder, SequenceColumns)
     for i, record in enumerate(block.records):
         try:
-            decode_example(record)
+            decoder.check(record)
         except InvalidArgumentError as e:
             index, offset = block.first_index + i, int(block.offsets[i])
-            message = f"not an Example: {e.message}"
+            message = f"not a SequenceExample: {e.message}" if sequence else e.message
             yield Problem(d.path, index, offset, message, unreadable="record")
 
 
 def _check_tfrecord(d: Detected, bar: _common.Progress) -> Iterator[Problem | int]:
-    decoder = ExampleColumns() if d.format == "tfrecord" else None
+    decoder = None
     for item in tfrecord.iter_blocks(d.path, d.compression, skip_corrupt=True):
         if isinstance(item, DataLossError):
             yield _from_error(d, item)
             continue
+        if d.format == "tfrecord" and decoder is None:
+            decoder = _read.record_decoder(item.records)
         if decoder is not None:
             try:  # the kernel checks a whole block at once
                 decoder.decode(item.records, d.path, item.first_index)
             except (InvalidArgumentError, ValueError):
-                bad = list(_bad_examples(d, item))  # find every bad record
+                bad = list(_bad_records(d, item, decoder))  # find every bad one
                 yield from bad
                 bar.advance(len(item))
                 yield len(item) - len(bad)

@@ -63,11 +63,19 @@ class Column:
             missing).
         scalar: every record holds at most one value by construction (a CSV
             field, a Parquet scalar column), not a list.
+        steps: None, or for a SequenceExample feature list one entry per
+            record: its number of time steps, or ``-1`` when the record lacks
+            the list. ``lengths`` then has one entry per step (the values of
+            that step), not per record.
 
     Example:
         >>> c = Column("float", np.array([0.5]), np.array([-1, 1]))
         >>> c.num_records, c.present.tolist()
         (2, [False, True])
+        >>> steps = np.array([2, -1])
+        >>> s = Column("int64", np.array([1, 2, 3]), np.array([2, 1]), steps=steps)
+        >>> s.num_records, s.present.tolist(), s.sequence
+        (2, [True, False], True)
     """
 
     kind: str
@@ -75,16 +83,22 @@ class Column:
     lengths: np.ndarray
     invalid: int = 0
     scalar: bool = False
+    steps: np.ndarray | None = None
+
+    @property
+    def sequence(self) -> bool:
+        """Whether this is a feature list (values per time step)."""
+        return self.steps is not None
 
     @property
     def num_records(self) -> int:
         """The number of records in the batch."""
-        return len(self.lengths)
+        return len(self.lengths if self.steps is None else self.steps)
 
     @property
     def present(self) -> np.ndarray:
         """Boolean mask of the records that have the feature."""
-        return self.lengths >= 0
+        return (self.lengths if self.steps is None else self.steps) >= 0
 
 
 def merge_kinds(a: str | None, b: str) -> str:
@@ -108,9 +122,15 @@ class FeatureSchema:
         kind: ``"int64"``, ``"float"`` or ``"string"``.
         present: records that have the feature.
         records: records seen.
-        min_length: fewest values in a record that has it.
-        max_length: most values in a record that has it.
+        min_length: fewest values in a record that has it (for a feature
+            list: in one time step).
+        max_length: most values in a record that has it (for a feature list:
+            in one time step).
         examples: a few values, as JSON-able Python values.
+        sequence: a SequenceExample feature list (else a feature, or a
+            SequenceExample's context feature).
+        min_steps: for a feature list, fewest steps in a record that has it.
+        max_steps: for a feature list, most steps in a record that has it.
     """
 
     name: str
@@ -120,6 +140,9 @@ class FeatureSchema:
     min_length: int = 0
     max_length: int = 0
     examples: list[Any] = field(default_factory=list)
+    sequence: bool = False
+    min_steps: int = 0
+    max_steps: int = 0
 
     @property
     def presence(self) -> float:
@@ -128,7 +151,11 @@ class FeatureSchema:
 
     @property
     def fixed_length(self) -> int | None:
-        """The length when every record has the feature with the same length."""
+        """The length when every record has the feature with the same length
+        (for a feature list: when every step has the same, nonzero length)."""
+        if self.sequence:
+            same = self.min_length == self.max_length and self.max_steps > 0
+            return self.min_length if same and self.min_length > 0 else None
         if self.present == self.records and self.min_length == self.max_length:
             return self.min_length
         return None
@@ -165,7 +192,7 @@ class Schema:
 
     def to_json(self) -> str:
         """The schema as a JSON document that :func:`load_spec` reads."""
-        feats = {}
+        feats: dict[str, dict] = {}
         for name, f in self.features.items():
             feats[name] = {
                 "kind": f.kind,
@@ -176,6 +203,10 @@ class Schema:
                 "present": f.present,
                 "examples": [_jsonable(v) for v in f.examples],
             }
+            if f.sequence:
+                feats[name].update(
+                    sequence=True, min_steps=f.min_steps, max_steps=f.max_steps
+                )
         doc = {"format": self.format, "records": self.records, "features": feats}
         return json.dumps(doc, indent=2)
 
@@ -195,7 +226,8 @@ class Schema:
             features[name] = FeatureSchema(
                 name, f["kind"], present, records,
                 int(f.get("min_length", 1)), int(f.get("max_length", 1)),
-                list(f.get("examples", [])),
+                list(f.get("examples", [])), bool(f.get("sequence", False)),
+                int(f.get("min_steps", 0)), int(f.get("max_steps", 0)),
             )  # fmt: skip
         return cls(features, records, doc.get("format", ""))
 
@@ -221,23 +253,43 @@ class SchemaBuilder:
         return self._records
 
     def update(self, batch: dict[str, Column]) -> None:
-        """Fold in one batch (every column has the same number of records)."""
+        """Fold in one batch (every column has the same number of records).
+
+        Raises:
+            InvalidArgumentError: a name was a feature list in one batch and
+                a (context) feature in another.
+        """
         n = max((c.num_records for c in batch.values()), default=0)
         for name, col in batch.items():
             f = self._features.get(name)
             if f is None:
-                f = self._features[name] = FeatureSchema(name, col.kind)
+                f = self._features[name] = FeatureSchema(
+                    name, col.kind, sequence=col.sequence, min_steps=1 << 62
+                )
                 f.min_length = 1 << 62
+            if f.sequence != col.sequence:
+                raise InvalidArgumentError(
+                    f"{name!r} is both a context feature and a feature list"
+                )
             self._fold(f, col)
         self._records += n
 
     @staticmethod
     def _fold(f: FeatureSchema, col: Column) -> None:
-        lengths = col.lengths[col.lengths >= 0]
+        if col.sequence:
+            steps = col.steps[col.steps >= 0]  # type: ignore[index]
+            if len(steps):
+                f.min_steps = min(f.min_steps, int(steps.min()))
+                f.max_steps = max(f.max_steps, int(steps.max()))
+            f.present += len(steps)
+            lengths = col.lengths
+        else:
+            lengths = col.lengths[col.lengths >= 0]
+            f.present += len(lengths)
         if len(lengths) == 0:
             return
-        f.kind = merge_kinds(f.kind if f.present else None, col.kind)
-        f.present += len(lengths)
+        first = f.min_length > f.max_length  # nothing folded in yet
+        f.kind = merge_kinds(None if first else f.kind, col.kind)
         f.min_length = min(f.min_length, int(lengths.min()))
         f.max_length = max(f.max_length, int(lengths.max()))
         need = _MAX_EXAMPLES - len(f.examples)
@@ -251,6 +303,8 @@ class SchemaBuilder:
         for f in self._features.values():
             f.records = self._records
             if not f.present:
+                f.min_steps = f.max_steps = 0
+            if f.min_length > f.max_length:  # no values seen
                 f.min_length = f.max_length = 0
                 f.kind = "string"
         return Schema(dict(self._features), self._records, self._format)
@@ -260,7 +314,11 @@ class ParseSpec(dict):
     """The ``features`` argument of ``parse_example``, with CSV settings attached.
 
     A dict from feature name to ``FixedLenFeature`` (the feature is in every
-    record with the same length) or ``VarLenFeature``.
+    record with the same length) or ``VarLenFeature``. For a schema of
+    SequenceExamples the dict holds the context features only (the context
+    of a SequenceExample reads as an Example's features), and
+    ``parse_single_sequence_example(serialized, spec.context_features,
+    spec.sequence_features)`` parses the whole record.
 
     Attributes:
         record_defaults: one entry per column for ``decode_csv``/``CsvDataset``:
@@ -269,9 +327,16 @@ class ParseSpec(dict):
             or b"").
         column_names: the feature names in column order.
         schema: the `Schema` the spec was made from.
+        context_features: the (context) features, as in the dict.
+        sequence_features: the feature lists: ``FixedLenSequenceFeature``
+            when every step holds the same number of values (with
+            ``allow_missing`` when some records lack the list), else
+            ``VarLenFeature``; empty for Examples, CSV and Parquet.
     """
 
     record_defaults: list[np.ndarray]
+    context_features: dict
+    sequence_features: dict
     column_names: list[str]
     schema: Schema
 
@@ -283,20 +348,35 @@ def _record_default(f: FeatureSchema) -> np.ndarray:
     return np.array([b"" if f.kind == "string" else 0], dtype=dtype)
 
 
+def _sequence_feature(f: FeatureSchema):
+    from pipeline.io.example_spec import FixedLenSequenceFeature, VarLenFeature
+
+    shape, dtype = f.shape(), _DTYPES[f.kind]
+    if shape is None:
+        return VarLenFeature(dtype)
+    missing = f.present < f.records
+    return FixedLenSequenceFeature(shape, dtype, allow_missing=missing)
+
+
 def spec_from_schema(schema: Schema) -> ParseSpec:
     """Build a `ParseSpec` from a `Schema` (see :func:`load_spec`)."""
     from pipeline.io.example import FixedLenFeature, VarLenFeature
 
     spec = ParseSpec()
+    spec.sequence_features = {}
     for name, f in schema.features.items():
         shape = f.shape()
         dtype = _DTYPES[f.kind]
-        if shape is None:
+        if f.sequence:
+            spec.sequence_features[name] = _sequence_feature(f)
+        elif shape is None:
             spec[name] = VarLenFeature(dtype)
         else:
             spec[name] = FixedLenFeature(shape, dtype)
-    spec.record_defaults = [_record_default(f) for f in schema.features.values()]
-    spec.column_names = list(schema.features)
+    context = [f for f in schema.features.values() if not f.sequence]
+    spec.context_features = dict(spec)
+    spec.record_defaults = [_record_default(f) for f in context]
+    spec.column_names = [f.name for f in context]
     spec.schema = schema
     return spec
 

@@ -105,9 +105,14 @@ class FeatureStats:
         name: the feature. kind: ``int64``, ``float`` or ``string``.
         records: records seen. present: records that have the feature.
         invalid: values that did not convert to the kind (counted missing).
-        min_length, max_length, mean_length: values per present record.
+        min_length, max_length, mean_length: values per present record (for
+            a feature list: per time step).
         numbers: `NumberStats` for numeric features, else None.
         strings: `StringStats` for string features, else None.
+        sequence: a SequenceExample feature list: the figures cover the
+            values of every time step.
+        min_steps, max_steps, mean_steps: for a feature list, time steps per
+            record that has it.
     """
 
     name: str
@@ -120,6 +125,10 @@ class FeatureStats:
     mean_length: float = 0.0
     numbers: NumberStats | None = None
     strings: StringStats | None = None
+    sequence: bool = False
+    min_steps: int = 0
+    max_steps: int = 0
+    mean_steps: float = 0.0
 
     @property
     def missing(self) -> int:
@@ -135,6 +144,9 @@ class FeatureStats:
         """A JSON-able dict (byte strings decoded as UTF-8 with escapes)."""
         doc = asdict(self)
         doc["missing"], doc["missing_pct"] = self.missing, self.missing_pct
+        if not self.sequence:
+            for key in ("min_steps", "max_steps", "mean_steps"):
+                del doc[key]
         if self.strings is not None:
             doc["strings"]["top"] = [
                 [v.decode("utf-8", "backslashreplace"), n] for v, n in self.strings.top
@@ -223,19 +235,37 @@ class _StringAccumulator:
 
 class _FeatureAccumulator:
     def __init__(self, name: str, kind: str, options: tuple[int, int, int]) -> None:
-        self.stats = FeatureStats(name, kind, min_length=1 << 62)
+        self.stats = FeatureStats(name, kind, min_length=1 << 62, min_steps=1 << 62)
         self.options = options
         self.values_total = 0
+        self.steps_total = 0
+        self.lengths_seen = 0
         self.numbers: _NumberAccumulator | None = None
         self.strings: _StringAccumulator | None = None
+
+    def _steps(self, col: Column) -> np.ndarray:
+        """Fold in a feature list's steps; its per-step lengths."""
+        s = self.stats
+        s.sequence = True
+        steps = col.steps[col.steps >= 0]  # type: ignore[index]
+        s.present += len(steps)
+        if len(steps):
+            s.min_steps = min(s.min_steps, int(steps.min()))
+            s.max_steps = max(s.max_steps, int(steps.max()))
+            self.steps_total += int(steps.sum())
+        return col.lengths
 
     def update(self, col: Column) -> None:
         s = self.stats
         s.invalid += col.invalid
-        lengths = col.lengths[col.lengths >= 0]
+        if col.sequence:
+            lengths = self._steps(col)
+        else:
+            lengths = col.lengths[col.lengths >= 0]
+            s.present += len(lengths)
         if len(lengths) == 0:
             return
-        s.present += len(lengths)
+        self.lengths_seen += len(lengths)
         s.min_length = min(s.min_length, int(lengths.min()))
         s.max_length = max(s.max_length, int(lengths.max()))
         self.values_total += int(lengths.sum())
@@ -252,9 +282,13 @@ class _FeatureAccumulator:
     def result(self, records: int) -> FeatureStats:
         s = self.stats
         s.records = records
-        if not s.present:
+        if not self.lengths_seen:
             s.min_length = 0
-        s.mean_length = self.values_total / s.present if s.present else 0.0
+        if not s.present or not s.sequence:
+            s.min_steps = 0
+        seen = self.lengths_seen
+        s.mean_length = self.values_total / seen if seen else 0.0
+        s.mean_steps = self.steps_total / s.present if s.present and s.sequence else 0.0
         s.numbers = self.numbers.result() if self.numbers is not None else None
         s.strings = self.strings.result() if self.strings is not None else None
         return s
