@@ -151,7 +151,8 @@ class BatchingTransforms:
             >>> [int(x) for x in Dataset.from_tensors([1, 2]).unbatch()]
             [1, 2]
         """
-        leading_dim(self._node.element_spec())  # TF's ValueError at build time
+        if declared_spec(self._node):  # TF's ValueError at build time
+            leading_dim(self._node.element_spec())
         return self._chain(UnbatchNode((self._node,)))
 
     def rebatch(

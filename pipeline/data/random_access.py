@@ -24,7 +24,7 @@ from pipeline.errors import (
     UnimplementedError,
 )
 from pipeline.graph.base import INFINITE, Node
-from pipeline.graph.batching import UnbatchNode, leading_dim
+from pipeline.graph.batching import UnbatchNode, static_rows
 
 __all__ = ["at"]
 
@@ -84,10 +84,7 @@ def _check_random_access(node: Node) -> None:
             f"`at` does not support the `{node.op}` stage of the dataset: it "
             "cannot address an element by index."
         )
-    if (
-        isinstance(node, UnbatchNode)
-        and leading_dim(node.parents[0].element_spec()) is None
-    ):
+    if isinstance(node, UnbatchNode) and static_rows(node.parents[0]) is None:
         raise FailedPreconditionError(
             "`at` needs `unbatch` to have a known batch size (batch with "
             "drop_remainder=True before it)."

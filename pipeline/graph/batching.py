@@ -17,6 +17,7 @@ import numpy as np
 from pipeline.graph.base import INFINITE, UNKNOWN, IterContext, Node, NodeIterator
 from pipeline.graph.elementwise import MapNode
 from pipeline.graph.failures import ElementFailure
+from pipeline.graph.padding import declared_spec
 from pipeline.graph.stacking import (
     pad_leaves,
     stack_elements,
@@ -57,6 +58,48 @@ def leading_dim(spec: Any) -> int | None:
             f"sizes: {sorted(dims)}."
         )
     return dims.pop() if dims else None
+
+
+def static_rows(node: Node) -> int | None:
+    """The batch size ``node``'s elements declare (None: unknown or sampled).
+
+    Only a declared spec counts (`padding.declared_spec`): a map's spec read
+    off one sample may give a first dimension the other elements do not have.
+
+    Example:
+        >>> from pipeline.graph.sources import RangeNode
+        >>> static_rows(BatchNode((RangeNode((), 0, 8, 1),), 4, True))
+        4
+    """
+    if isinstance(node, BatchNode):  # padded and gathered batches too
+        return node.batch_size if node.drop_remainder else None
+    if node.op in _SAME_ELEMENTS:
+        return static_rows(node.parents[0])
+    if not declared_spec(node):
+        return None
+    try:
+        return leading_dim(node.element_spec())
+    except ValueError:
+        return None
+
+
+#: Stages whose elements are their input's (same shapes).
+_SAME_ELEMENTS = frozenset(
+    {
+        "take",
+        "skip",
+        "repeat",
+        "shuffle",
+        "global_shuffle",
+        "prefetch",
+        "cache",
+        "shard",
+        "filter",
+        "unique",
+        "ignore_errors",
+        "assert_cardinality",
+    }
+)
 
 
 def _unbatched_leaf(s: Any) -> Any:
@@ -219,12 +262,11 @@ class UnbatchNode(Node):
         n = self.parents[0].cardinality()
         if n in (0, INFINITE):
             return n
-        rows = leading_dim(self.parents[0].element_spec())
+        rows = static_rows(self.parents[0])
         return UNKNOWN if n == UNKNOWN or rows is None else n * rows
 
     def compute_spec(self) -> Any:
         spec = self.parents[0].element_spec()
-        leading_dim(spec)
         return pack(spec, [_unbatched_leaf(s) for s in flatten(spec)])
 
 
@@ -291,7 +333,7 @@ class RebatchNode(Node):
 
     def compute_spec(self) -> Any:
         spec = self.parents[0].element_spec()
-        size = self._static_size(leading_dim(spec))
+        size = self._static_size(static_rows(self.parents[0]))
         return pack(spec, [_rebatched_leaf(s, size) for s in flatten(spec)])
 
     def _static_size(self, rows: int | None) -> int | None:

@@ -107,3 +107,17 @@ def test_window_of_tuples_is_a_tuple_of_datasets():
     assert [int(x) for x in ws[0][0]] == [1, 2] and list(ws[0][1]) == [b"a", b"b"]
     flat = ds.flat_map(lambda a, b: Dataset.zip(a, b).batch(2))
     assert [b[1].tolist() for b in flat] == [[b"a", b"b"], [b"c"]]
+
+
+def test_unbatch_trusts_only_declared_batch_sizes():
+    # A map's spec comes from one sample: its first dimension (1 here) is not
+    # the others', so neither the cardinality nor a build-time check uses it.
+    ds = Dataset.range(1, 5).map(lambda x: (np.arange(x), np.arange(x)))
+    assert ds.unbatch().cardinality() == pl.data.UNKNOWN_CARDINALITY
+    assert len(list(ds.unbatch())) == 10
+    uneven = Dataset.range(1, 3).map(lambda x: (np.arange(x), np.arange(x + 1)))
+    with pytest.raises(InvalidArgumentError, match="same leading dimension"):
+        list(uneven.unbatch())
+    assert Dataset.range(10).batch(4, drop_remainder=True).unbatch().cardinality() == 8
+    with pytest.raises(ValueError, match="different batch sizes"):
+        Dataset.from_tensors((np.arange(2), np.arange(3))).unbatch()
