@@ -22,6 +22,7 @@ Example:
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 from typing import Any
 
@@ -118,18 +119,35 @@ class CounterIterator(NodeIterator):
 
 
 class DrawIterator(NodeIterator):
-    """Base of iterators drawing from a seeded Generator: state keeps its state."""
+    """Base of iterators drawing from a seeded Generator, ``_DRAWS_PER_REFILL``
+    uniform values at a time (``draw()``); the state keeps the Generator's
+    state and the draws not used yet."""
 
     def __init__(self, seed: list[int], *parents: NodeIterator) -> None:
         super().__init__(*parents)
         self.rng = seeded_rng(seed)
+        self.draws: list[float] = []
+        self.pos = 0
+
+    def draw(self) -> float:
+        """The next uniform value in [0, 1)."""
+        if self.pos >= len(self.draws):
+            self.draws = self.rng.random(_DRAWS_PER_REFILL).tolist()
+            self.pos = 0
+        self.pos += 1
+        return self.draws[self.pos - 1]
 
     def get_state(self) -> dict[str, Any]:
-        return {**super().get_state(), "rng": self.rng.bit_generator.state}
+        return {
+            **super().get_state(),
+            "rng": self.rng.bit_generator.state,
+            "draws": self.draws[self.pos :],
+        }
 
     def set_state(self, state: dict[str, Any]) -> None:
         super().set_state(state)
         self.rng.bit_generator.state = state["rng"]
+        self.draws, self.pos = list(state["draws"]), 0
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -153,7 +171,7 @@ class RandomNode(Node):
 
 class RandomIterator(DrawIterator):
     def __next__(self) -> Any:
-        return np.int64(self.rng.integers(0, 2**32, dtype=np.int64))
+        return np.int64(int(self.draw() * 2**32))
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -193,11 +211,11 @@ class CategoricalIterator(DrawIterator):
             if isinstance(weights, ElementFailure):
                 return weights
             cdf = _cdf(weights)
-        u = self.rng.random()
-        return np.int64(min(np.searchsorted(cdf, u, side="right"), len(cdf) - 1))
+        index = bisect.bisect_right(cdf, self.draw())
+        return np.int64(min(index, len(cdf) - 1))
 
 
-def _cdf(weights: Any) -> np.ndarray:
+def _cdf(weights: Any) -> list[float]:
     w = np.asarray(weights, dtype=np.float64).reshape(-1)
     total = w.sum()
     if not np.isfinite(total) or total <= 0 or (w < 0).any():
@@ -205,7 +223,7 @@ def _cdf(weights: Any) -> np.ndarray:
             "sampling weights must be non-negative with a positive sum; "
             f"got {w.tolist()}"
         )
-    return np.cumsum(w / total)
+    return np.cumsum(w / total).tolist()
 
 
 @dataclasses.dataclass(frozen=True, eq=False)

@@ -38,6 +38,7 @@ from pipeline.graph.base import (
 from pipeline.graph.failures import ElementFailure
 from pipeline.graph.memo import node_memo, probing
 from pipeline.graph.structure import (
+    LEAF_TYPES,
     flatten,
     map_structure,
     merge_specs,
@@ -79,6 +80,9 @@ def as_value(value: Any) -> Any:
         >>> as_value(([np.int64(1), np.int64(2)], [0, 1]))
         (array([1, 2]), array([0, 1], dtype=int32))
     """
+    kind = type(value)
+    if kind in LEAF_TYPES or (kind is np.ndarray and value.dtype.kind not in "OUS"):
+        return value
     if isinstance(value, tuple):
         items = [as_value(v) for v in value]
         return type(value)(*items) if hasattr(value, "_fields") else tuple(items)

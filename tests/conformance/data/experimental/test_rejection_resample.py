@@ -11,6 +11,15 @@ import pytest
 from conformance_support import as_string, elements
 
 
+def sampling_tolerance(target, n):
+    """TF's atol (1e-2) or 4 standard errors of the class frequencies, the
+    larger: TF's bound holds for TF's own random stream at this seed; with
+    another generator the same seed is another draw (about 1 in 12 seeds
+    misses 1e-2 with 2000 samples here)."""
+    p = np.asarray(target)
+    return np.maximum(1e-2, 4 * np.sqrt(p * (1 - p) / n))
+
+
 @pytest.mark.parametrize("initial_known", [True, False])
 def test_distribution(api, initial_known):
     classes = np.random.RandomState(8).randint(5, size=(20000,)).astype(np.int64)
@@ -33,4 +42,4 @@ def test_distribution(api, initial_known):
     got_classes = [int(c) for c, _ in got]
     assert [d[1] for _, d in got] == [str(c).encode() for c in got_classes]
     dist = np.bincount(got_classes, minlength=5) / len(got_classes)
-    np.testing.assert_allclose(dist, target, atol=1e-2)
+    assert np.all(np.abs(dist - target) <= sampling_tolerance(target, len(got)))
