@@ -10,6 +10,7 @@ from conformance_support import (
     SparseValue,
     assert_produces,
     elements,
+    numpy_dtype,
     spec_shapes,
 )
 
@@ -244,3 +245,13 @@ def test_element_spec_when_flat_map_yields_nothing(api):
     ds = api.data.Dataset.range(0).window(3).flat_map(lambda w: w.batch(3))
     assert spec_shapes(ds.element_spec) == (None,)
     assert_produces(ds, [])
+
+
+def test_window_element_spec_is_a_dataset_spec(api):
+    # From issue 13: a window is a dataset, and the spec says so.
+    spec = api.data.Dataset.range(3).window(2).element_spec
+    assert spec.element_spec.shape == ()
+    assert numpy_dtype(spec.element_spec.dtype) == np.dtype(np.int64)
+    pair = api.data.Dataset.zip((api.data.Dataset.range(3), api.data.Dataset.range(3)))
+    first, second = pair.window(2).element_spec
+    assert numpy_dtype(second.element_spec.dtype) == np.dtype(np.int64)
