@@ -62,7 +62,7 @@ def shard_args(num_shards: Any, index: Any) -> tuple[int, int]:
 
 def default_cycle_length(num_parallel_calls: Any) -> int:
     """TF's ``cycle_length=None``: the CPU count, capped by a set parallelism."""
-    cpus = os.cpu_count() or 1
+    cpus = _schedulable_cpus()
     if num_parallel_calls is None or num_parallel_calls == AUTOTUNE:
         return cpus
     return max(1, min(int(num_parallel_calls), cpus))
@@ -114,3 +114,9 @@ def _greater_than_zero(name: str, value: int) -> int:
             f"`{name}` must be greater than zero. Received: {name}={value}"
         )
     return int(value)
+
+
+def _schedulable_cpus() -> int:
+    """The CPUs this process may run on (TF's ``MaxParallelism``)."""
+    getaffinity = getattr(os, "sched_getaffinity", None)
+    return len(getaffinity(0)) if getaffinity else os.cpu_count() or 1
