@@ -102,7 +102,13 @@ def RandomDataset(  # noqa: N802
 
 
 def scan(initial_state: Any, scan_func: Callable[..., Any]) -> Transformation:
-    """`Dataset.scan` as a transformation (see the module example)."""
+    """`Dataset.scan` as a transformation.
+
+    Example:
+        >>> ds = Dataset.range(3).apply(scan(np.int64(10), lambda s, x: (s + x, s)))
+        >>> [int(x) for x in ds]
+        [10, 10, 11]
+    """
     return _method("scan", initial_state, scan_func)
 
 
@@ -112,12 +118,24 @@ def rejection_resample(
     initial_dist: Any = None,
     seed: int | None = None,
 ) -> Transformation:
-    """`Dataset.rejection_resample` as a transformation."""
+    """`Dataset.rejection_resample` as a transformation.
+
+    Example:
+        >>> f = rejection_resample(lambda x: x % 2, [0.0, 1.0], [0.5, 0.5], seed=1)
+        >>> sorted({int(c) for c, _ in Dataset.range(10).apply(f)})
+        [1]
+    """
     return _method("rejection_resample", class_func, target_dist, initial_dist, seed)
 
 
 def ignore_errors(log_warning: bool = False) -> Transformation:
-    """`Dataset.ignore_errors` as a transformation."""
+    """`Dataset.ignore_errors` as a transformation.
+
+    Example:
+        >>> ds = Dataset.from_tensor_slices([1.0, 0.0]).map(lambda x: 1 / int(x))
+        >>> [float(x) for x in ds.apply(ignore_errors())]
+        [1.0]
+    """
     return _method("ignore_errors", log_warning)
 
 
@@ -133,12 +151,22 @@ def unique() -> Transformation:
 
 
 def unbatch() -> Transformation:
-    """`Dataset.unbatch` as a transformation."""
+    """`Dataset.unbatch` as a transformation.
+
+    Example:
+        >>> [int(x) for x in Dataset.range(3).batch(2).apply(unbatch())]
+        [0, 1, 2]
+    """
     return _method("unbatch")
 
 
 def take_while(predicate: Callable[..., Any]) -> Transformation:
-    """`Dataset.take_while` as a transformation."""
+    """`Dataset.take_while` as a transformation.
+
+    Example:
+        >>> [int(x) for x in Dataset.range(5).apply(take_while(lambda x: x < 2))]
+        [0, 1]
+    """
     return _method("take_while", predicate)
 
 
@@ -193,7 +221,13 @@ def parallel_interleave(
 def shuffle_and_repeat(
     buffer_size: int, count: int | None = None, seed: int | None = None
 ) -> Transformation:
-    """``shuffle(buffer_size, seed).repeat(count)`` as a transformation."""
+    """``shuffle(buffer_size, seed).repeat(count)`` as a transformation.
+
+    Example:
+        >>> ds = Dataset.range(3).apply(shuffle_and_repeat(3, count=2, seed=1))
+        >>> sorted(int(x) for x in ds)
+        [0, 0, 1, 1, 2, 2]
+    """
 
     def apply(dataset: Dataset) -> Dataset:
         return dataset.shuffle(buffer_size, seed=seed).repeat(count)
@@ -208,7 +242,12 @@ def map_and_batch(
     drop_remainder: bool = False,
     num_parallel_calls: int | None = None,
 ) -> Transformation:
-    """``map(map_func).batch(batch_size)`` as a transformation."""
+    """``map(map_func).batch(batch_size)`` as a transformation.
+
+    Example:
+        >>> [b.tolist() for b in Dataset.range(3).apply(map_and_batch(lambda x: -x, 2))]
+        [[0, -1], [-2]]
+    """
     calls = num_parallel_calls or num_parallel_batches
 
     def apply(dataset: Dataset) -> Dataset:
@@ -247,7 +286,12 @@ def assert_cardinality(expected_cardinality: int) -> Transformation:
 
 
 def get_single_element(dataset: Dataset) -> Any:
-    """`Dataset.get_single_element`."""
+    """`Dataset.get_single_element`.
+
+    Example:
+        >>> get_single_element(Dataset.from_tensors(b"x"))
+        b'x'
+    """
     return dataset.get_single_element()
 
 
@@ -263,7 +307,12 @@ def get_next_as_optional(iterator: Any) -> Optional:
 
 
 def get_structure(dataset: Dataset) -> Any:
-    """The element spec of ``dataset``."""
+    """The element spec of ``dataset``.
+
+    Example:
+        >>> get_structure(Dataset.range(2))
+        TensorSpec(shape=(), dtype=int64, name=None)
+    """
     return dataset.element_spec
 
 

@@ -39,12 +39,24 @@ def _method(name: str, *args: Any, **kwargs: Any) -> Transformation:
 def dense_to_ragged_batch(
     batch_size: int, drop_remainder: bool = False, row_splits_dtype: Any = np.int64
 ) -> Transformation:
-    """`Dataset.ragged_batch` as a transformation."""
+    """`Dataset.ragged_batch` as a transformation.
+
+    Example:
+        >>> ds = Dataset.range(1, 3).map(lambda x: np.full([x], x))
+        >>> next(iter(ds.apply(dense_to_ragged_batch(2)))).to_list()
+        [[1], [2, 2]]
+    """
     return _method("ragged_batch", batch_size, drop_remainder, row_splits_dtype)
 
 
 def dense_to_sparse_batch(batch_size: int, row_shape: Any) -> Transformation:
-    """`Dataset.sparse_batch` as a transformation."""
+    """`Dataset.sparse_batch` as a transformation.
+
+    Example:
+        >>> ds = Dataset.range(1, 3).map(lambda x: np.full([x], x))
+        >>> next(iter(ds.apply(dense_to_sparse_batch(2, [2])))).values.tolist()
+        [1, 2, 2]
+    """
     return _method("sparse_batch", batch_size, row_shape)
 
 
@@ -54,7 +66,7 @@ def group_by_window(
     window_size: int | None = None,
     window_size_func: Callable[..., Any] | None = None,
 ) -> Transformation:
-    """`Dataset.group_by_window` as a transformation."""
+    """`Dataset.group_by_window` as a transformation (see the module example)."""
     return _method(
         "group_by_window",
         key_func,
@@ -74,7 +86,14 @@ def bucket_by_sequence_length(
     no_padding: bool = False,
     drop_remainder: bool = False,
 ) -> Transformation:
-    """`Dataset.bucket_by_sequence_length` as a transformation."""
+    """`Dataset.bucket_by_sequence_length` as a transformation.
+
+    Example:
+        >>> ds = Dataset.from_tensor_slices(np.array([[1, 0], [2, 2]]))
+        >>> f = bucket_by_sequence_length(lambda x: 2, [5], [2, 2])
+        >>> [b.tolist() for b in ds.apply(f)]
+        [[[1, 0], [2, 2]]]
+    """
     return _method(
         "bucket_by_sequence_length",
         element_length_func,
@@ -94,7 +113,14 @@ def snapshot(
     reader_func: Callable[..., Any] | None = None,
     shard_func: Callable[..., Any] | None = None,
 ) -> Transformation:
-    """`Dataset.snapshot` as a transformation."""
+    """`Dataset.snapshot` as a transformation.
+
+    Example:
+        >>> import tempfile
+        >>> ds = Dataset.range(3).apply(snapshot(tempfile.mkdtemp()))
+        >>> [int(x) for x in ds]
+        [0, 1, 2]
+    """
     return _method(
         "snapshot",
         path,
@@ -111,7 +137,15 @@ def save(
     shard_func: Callable[..., Any] | None = None,
     checkpoint_args: Any = None,
 ) -> None:
-    """`Dataset.save`."""
+    """`Dataset.save`; `load` reads it back.
+
+    Example:
+        >>> import os, tempfile
+        >>> path = os.path.join(tempfile.mkdtemp(), "saved")
+        >>> save(Dataset.range(3), path)
+        >>> [int(x) for x in load(path)]
+        [0, 1, 2]
+    """
     _method(
         "save",
         path,
@@ -127,7 +161,7 @@ def load(
     compression: str | None = None,
     reader_func: Callable[..., Any] | None = None,
 ) -> Dataset:
-    """`Dataset.load`."""
+    """`Dataset.load` (see `save` for an example)."""
     load_method = getattr(Dataset, "load", None)
     if load_method is None:
         raise NotImplementedError("`Dataset.load` is not available.")

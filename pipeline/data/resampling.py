@@ -37,7 +37,7 @@ def rejection_resample(
     initial_dist: Any,
     seed: int | None,
 ) -> Any:
-    """See `Dataset.rejection_resample`."""
+    """See `Dataset.rejection_resample` (and the module example)."""
     if not callable(class_func):
         raise TypeError(f"`class_func` must be callable. Received: {class_func!r}")
     target = _distribution("target_dist", target_dist)

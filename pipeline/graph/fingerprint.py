@@ -31,7 +31,13 @@ _MAX_DEPTH = 64
 
 
 def fingerprint(node: Node) -> np.uint64:
-    """The fingerprint of the graph ending at ``node``."""
+    """The fingerprint of the graph ending at ``node``.
+
+    Example:
+        >>> from pipeline.graph.sources import RangeNode
+        >>> fingerprint(RangeNode((), 0, 3, 1)) != fingerprint(RangeNode((), 0, 4, 1))
+        np.True_
+    """
     digest = hashlib.blake2b(digest_size=8)
     _write(digest, node, {}, 0)
     return np.uint64(int.from_bytes(digest.digest(), "little"))
