@@ -6,6 +6,13 @@ when the record lacks the list) and ``lengths`` per step. A name that is
 both a context feature and a feature list is refused: the CLI's output keys
 features by name.
 
+A block is read by the kernels: each record's context bytes (its field 1,
+an Example as it is) go to `ExampleColumns`, a walk of its map entries
+gives the feature list keys, and ``FeatureLists`` (the parser's reader)
+locates and decodes every step of a key across the block at once. When that
+fails, the block is decoded record by record in Python (exact, slow), which
+names the record at fault.
+
 Example:
     >>> rec = bytes.fromhex("120e0a0c0a016112070a051a030a0101")  # lists {"a": [[1]]}
     >>> c = SequenceColumns().decode([rec, b""], "f", 0)["a"]
@@ -17,10 +24,24 @@ from __future__ import annotations
 
 import numpy as np
 
-from pipeline.cli._examples import _KINDS, feature_columns, values_of
-from pipeline.cli._sequence_wire import decode_sequence, has_feature_lists
+from pipeline.cli._examples import (
+    _KERNEL_KINDS,
+    _KINDS,
+    ExampleColumns,
+    feature_columns,
+    values_of,
+)
+from pipeline.cli._sequence_wire import (
+    decode_sequence,
+    has_feature_lists,
+    split_record,
+)
 from pipeline.errors import InvalidArgumentError
+from pipeline.io.example_sequence_wire import FeatureLists
 from pipeline.io.schema import Column, merge_kinds
+
+_DTYPES = {"string": np.dtype(object), "float": np.dtype(np.float32),
+           "int64": np.dtype(np.int64)}  # fmt: skip
 
 __all__ = ["SequenceColumns", "is_sequence_block"]
 
@@ -65,6 +86,23 @@ class _ListColumn:
         return Column(kind, values_of(kind, self.parts), lengths, steps=self.steps)
 
 
+def _list_column(lists: FeatureLists, key: str) -> Column:
+    """Feature list ``key`` of a located block, or `InvalidArgumentError`
+    (a malformed step, or steps of different list types)."""
+    f, k = lists.column[key], lists.kernel
+    located = k.index_steps(lists.records, lists.start[f], lists.stop[f])
+    if located[5] != k.STATUS_OK:
+        raise InvalidArgumentError(f"malformed feature list {key!r}")
+    kinds = np.unique(located[1][located[1] != 0])
+    if len(kinds) > 1:
+        raise InvalidArgumentError(f"feature list {key!r} mixes list types")
+    kind = _KERNEL_KINDS[int(kinds[0])] if len(kinds) else "string"
+    steps, values, value_splits = lists.read(key, _DTYPES[kind])
+    per_record = np.where(steps.present, np.diff(steps.splits), -1).astype(np.int64)
+    lengths = np.diff(value_splits).astype(np.int64)
+    return Column(kind, values, lengths, steps=per_record)
+
+
 class SequenceColumns:
     """Decodes blocks of SequenceExamples into context and feature-list columns.
 
@@ -74,6 +112,9 @@ class SequenceColumns:
         ...
         pipeline.errors.InvalidArgumentError: malformed feature_lists near byte 2
     """
+
+    def __init__(self) -> None:
+        self._context = ExampleColumns()
 
     @staticmethod
     def check(record: bytes) -> None:
@@ -90,6 +131,29 @@ class SequenceColumns:
                 a name both as a context feature and as a feature list (names
                 file and record).
         """
+        try:
+            return self._located(records, path, first_index)
+        except InvalidArgumentError:
+            return self._exact(records, path, first_index)  # names the record
+
+    def _located(self, records, path: str, first_index: int) -> dict[str, Column]:
+        contexts, keys = [], {}
+        for record in records:
+            context, names = split_record(record)
+            contexts.append(context)
+            keys.update(dict.fromkeys(names))
+        out = self._context.decode(contexts, path, first_index)
+        if not keys:
+            return out
+        names = [str(first_index + i) for i in range(len(records))]
+        lists = FeatureLists(records, names, list(keys))
+        for key in keys:
+            if key in out:
+                raise InvalidArgumentError(f"{key!r} is context and feature list")
+            out[key] = _list_column(lists, key)
+        return out
+
+    def _exact(self, records, path: str, first_index: int) -> dict[str, Column]:
         contexts: list[dict] = []
         lists: dict[str, _ListColumn] = {}
         for i, record in enumerate(records):

@@ -25,7 +25,7 @@ from pipeline.errors import InvalidArgumentError
 from pipeline.io.example_message import Feature
 from pipeline.io.example_wire import decode_example, length_field
 
-__all__ = ["decode_sequence", "has_feature_lists"]
+__all__ = ["decode_sequence", "has_feature_lists", "split_record"]
 
 
 class _Malformed(Exception):
@@ -71,6 +71,45 @@ def has_feature_lists(record: bytes) -> bool:
         return any(f == 2 for f, _, _, _ in _fields(record, 0, len(record)))
     except _Malformed:
         return False
+
+
+def split_record(record: bytes) -> tuple[bytes, list[str]]:
+    """``(context as a serialized Example, feature list keys)`` of a record:
+    the context is the record's field-1 bytes as they are (an Example is
+    ``{1: Features}``); the lists themselves are not read.
+
+    Raises:
+        InvalidArgumentError: the framing of the record or of its feature
+            lists' map entries is broken.
+
+    Example:
+        >>> split_record(bytes.fromhex("120e0a0c0a016112070a051a030a0101"))
+        (b'', ['a'])
+    """
+    context, keys = [], []
+    try:
+        pos = 0
+        for f, w, s, e in _fields(record, 0, len(record)):
+            if f == 1 and w == 2:
+                context.append(record[pos:e])
+            elif f == 2 and w == 2:
+                for f1, w1, s1, e1 in _fields(record, s, e):
+                    if f1 == 1 and w1 == 2:
+                        keys.extend(_entry_key(record, s1, e1))
+            pos = e
+    except _Malformed as err:
+        raise InvalidArgumentError(
+            f"malformed record near byte {err.args[0]}", offset=err.args[0]
+        ) from None
+    return b"".join(context), keys
+
+
+def _entry_key(record: bytes, start: int, stop: int) -> list[str]:
+    key = b""
+    for f, w, s, e in _fields(record, start, stop):
+        if f == 1 and w == 2:
+            key = record[s:e]
+    return [key.decode("utf-8", "surrogateescape")]
 
 
 def _step(record: bytes, start: int, stop: int) -> Feature:

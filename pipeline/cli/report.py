@@ -143,6 +143,7 @@ def _rows(s: FeatureStats) -> list[tuple[str, str]]:
 
 def _section(s: FeatureStats) -> str:
     numeric = s.numbers is not None and s.strings is None
+    kind = f"{s.kind} feature list" if s.sequence else s.kind
     chart = _numeric_chart(s) if numeric else _string_chart(s)
     table = "".join(
         f'<tr><td class="k">{escape(k)}</td><td>{escape(v)}</td></tr>'
@@ -150,7 +151,7 @@ def _section(s: FeatureStats) -> str:
     )
     return (
         f'<section class="feature" data-feature="{escape(s.name)}">'
-        f'<h2>{escape(s.name)} <span class="kind">{escape(s.kind)}</span></h2>'
+        f'<h2>{escape(s.name)} <span class="kind">{escape(kind)}</span></h2>'
         f"<table>{table}</table>{chart}</section>"
     )
 

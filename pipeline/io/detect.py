@@ -6,7 +6,8 @@
   that inflates), or ``""``; the extension (``.gz``, ``.zz``, ``.zlib``)
   decides only when the file is too short to tell;
 * format, one of `FORMATS`: ``"parquet"`` (magic ``PAR1``), ``"tfrecord"``
-  (a TFRecord whose first record is a ``tf.train.Example``), ``"tfrecord-raw"``
+  (a TFRecord whose first record is a ``tf.train.Example`` or a
+  ``tf.train.SequenceExample``), ``"tfrecord-raw"``
   (any other TFRecord: the first header's length CRC matches), ``"csv"`` /
   ``"tsv"`` (lines that split into the same number of fields, two or more;
   a header row is sniffed), or ``"text"`` (any other UTF-8 text).
@@ -139,12 +140,13 @@ def _first_record(sample: bytes) -> bytes | None:
 
 
 def _looks_like_example(record: bytes | None) -> bool:
-    """Whether a TFRecord payload is a ``tf.train.Example`` (field 1, bytes)."""
+    """Whether a TFRecord payload is a ``tf.train.Example`` (field 1, bytes)
+    or a ``SequenceExample`` (field 1 context and/or field 2 feature_lists)."""
     if record is None:
         return True  # too long to sample; TFRecord files almost always hold Examples
     if not record:
         return True
-    if record[0] != 0x0A:  # an Example's first field is 1 (features), a message
+    if record[0] not in (0x0A, 0x12):  # field 1 or 2 (feature_lists), a message
         return False
     from pipeline.io.example_wire import decode_example
 

@@ -15,6 +15,7 @@ import pytest
 
 import pipeline as pl
 from pipeline.cli import main
+from pipeline.io.detect import detect
 from pipeline.io.tfrecord_writer import TFRecordWriter
 
 # context: {name: values}; lists: {name: [values of step 0, of step 1, ...]}
@@ -332,3 +333,18 @@ def test_verify_reports_a_feature_list_with_mixed_step_types(tmp_path, capsys):
         "feature list 'a': step 1 is float_list, step 0 is int64_list (a feature list "
         "holds one list type)"
     )
+
+
+def test_lists_without_context_are_detected_and_shown(tmp_path, capsys):
+    only_lists = {"context": {}, "lists": {"tok": [[1], [2, 3]]}}
+    path = _write(tmp_path / "lists.tfrecord", [serialize(only_lists)] * 2)
+    assert detect(path).format == "tfrecord"  # starts with field 2, not field 1
+    assert _head_json(path, capsys) == [{"tok": [[1], [2, 3]]}] * 2
+
+
+def test_html_report_names_feature_lists(seq_file, tmp_path, capsys):
+    page = tmp_path / "r.html"
+    assert main(["stats", seq_file, "--html", str(page), "-q"]) == 0
+    html = page.read_text()
+    assert '<span class="kind">int64 feature list</span>' in html
+    assert '<span class="kind">int64</span>' in html  # the context feature id
