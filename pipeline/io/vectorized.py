@@ -3,8 +3,9 @@
 The optimizer rewrites ``map(f) -> batch(n)`` into ``batch(n) -> map(f)`` when
 ``f`` calls a parser that can take a batch (``decode_csv``,
 ``parse_single_example``). Parsers mark themselves with
-:func:`note_vectorizable_call`, so a dry run of ``f`` under :func:`tracing` tells
-whether ``f`` uses one; under :func:`batch_mode` a per-element parser receives
+:func:`note_vectorizable_call`: the optimizer finds that call in their code
+(``pipeline.graph.batchable``, never calling ``f``), and :func:`tracing` records
+the calls at run time; under :func:`batch_mode` a per-element parser receives
 a batch (a 1-D object array of records) and must return the batched result
 (``parse_single_example`` then behaves as ``parse_example``).
 
