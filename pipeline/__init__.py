@@ -25,7 +25,15 @@ if TYPE_CHECKING:
 
 # Subpackages load on first use, so `import pipeline` (and the CLI's start-up)
 # does not pay for pyarrow, the NN core and the feature columns it may not need.
-_LAZY_SUBPACKAGES = ("data", "feature_column", "io", "nn", "strings")
+_LAZY_SUBPACKAGES = (
+    "data",
+    "debugging",
+    "feature_column",
+    "io",
+    "nn",
+    "sparse",
+    "strings",
+)
 # TensorFlow's top-level tensor names (pl.reduce_mean, pl.GradientTape, ...) live
 # in pipeline.tensor_api, imported on first use; tests check this list is its __all__.
 _TENSOR_API_NAMES = frozenset(
@@ -46,10 +54,12 @@ __all__ = [
     "SparseTensorSpec",
     "TensorSpec",
     "data",
+    "debugging",
     "errors",
     "feature_column",
     "io",
     "nn",
+    "sparse",
     "string",
     "strings",
 ]

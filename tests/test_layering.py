@@ -28,6 +28,8 @@ RANKS = {
     "cli": 7,
     "demo": 8,
     "tensor_api": 8,
+    "sparse": 2,
+    "debugging": 1,
     "__init__": 9,
     "__main__": 9,
 }
