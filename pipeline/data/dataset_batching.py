@@ -16,12 +16,12 @@ import numpy as np
 
 from pipeline.errors import InvalidArgumentError
 from pipeline.graph.base import Node
+from pipeline.graph.batch_specs import leading_dim
 from pipeline.graph.batching import (
     BatchNode,
     PaddedBatchNode,
     RebatchNode,
     UnbatchNode,
-    leading_dim,
 )
 from pipeline.graph.padding import declared_spec, padding_args
 from pipeline.graph.windowing import WindowNode

@@ -24,7 +24,8 @@ from pipeline.errors import (
     UnimplementedError,
 )
 from pipeline.graph.base import INFINITE, Node
-from pipeline.graph.batching import UnbatchNode, static_rows
+from pipeline.graph.batch_specs import static_rows
+from pipeline.graph.batching import UnbatchNode
 
 __all__ = ["at"]
 

@@ -12,19 +12,22 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-import numpy as np
-
 from pipeline.graph.base import INFINITE, UNKNOWN, IterContext, Node, NodeIterator
+from pipeline.graph.batch_specs import (
+    _batch_spec,
+    _empty_batch,
+    _rebatched_leaf,
+    _unbatched_leaf,
+    static_rows,
+)
 from pipeline.graph.elementwise import MapNode
 from pipeline.graph.failures import ElementFailure
-from pipeline.graph.padding import declared_spec
 from pipeline.graph.stacking import (
     pad_leaves,
     stack_elements,
     unstack_element,
 )
 from pipeline.graph.structure import flatten, pack
-from pipeline.ragged import RaggedTensorSpec
 from pipeline.types import TensorSpec
 
 
@@ -32,106 +35,6 @@ def _batched_cardinality(n: int, size: int, drop: bool) -> int:
     if n < 0:
         return n
     return n // size if drop else -(-n // size)
-
-
-def leading_dim(spec: Any) -> int | None:
-    """The static first dimension all leaves share (None when unknown).
-
-    Raises ValueError, as TF's ``unbatch`` does, when a leaf is a scalar or
-    two leaves have different known first dimensions.
-
-    Example:
-        >>> leading_dim((TensorSpec((3, 2), "int64"), TensorSpec((None,), "int64")))
-        3
-    """
-    dims = set()
-    for s in flatten(spec):
-        if not isinstance(s, (TensorSpec, RaggedTensorSpec)) or s.shape is None:
-            continue
-        if not s.shape:
-            raise ValueError("Cannot unbatch an input with scalar components.")
-        if s.shape[0] is not None:
-            dims.add(s.shape[0])
-    if len(dims) > 1:
-        raise ValueError(
-            "Cannot unbatch an input whose components have different batch "
-            f"sizes: {sorted(dims)}."
-        )
-    return dims.pop() if dims else None
-
-
-def static_rows(node: Node) -> int | None:
-    """The batch size ``node``'s elements declare (None: unknown or sampled).
-
-    Only a declared spec counts (`padding.declared_spec`): a map's spec read
-    off one sample may give a first dimension the other elements do not have.
-
-    Example:
-        >>> from pipeline.graph.sources import RangeNode
-        >>> static_rows(BatchNode((RangeNode((), 0, 8, 1),), 4, True))
-        4
-    """
-    if isinstance(node, BatchNode):  # padded and gathered batches too
-        return node.batch_size if node.drop_remainder else None
-    if node.op in _SAME_ELEMENTS:
-        return static_rows(node.parents[0])
-    if not declared_spec(node):
-        return None
-    try:
-        return leading_dim(node.element_spec())
-    except ValueError:
-        return None
-
-
-#: Stages whose elements are their input's (same shapes).
-_SAME_ELEMENTS = frozenset(
-    {
-        "take",
-        "skip",
-        "repeat",
-        "shuffle",
-        "global_shuffle",
-        "prefetch",
-        "cache",
-        "shard",
-        "filter",
-        "unique",
-        "ignore_errors",
-        "assert_cardinality",
-    }
-)
-
-
-def _unbatched_leaf(s: Any) -> Any:
-    if isinstance(s, TensorSpec):  # type(s): a SparseTensorSpec stays sparse
-        return type(s)(None if s.shape is None else s.shape[1:], s.dtype)
-    if isinstance(s, RaggedTensorSpec):  # rows of a rank-1 ragged are dense
-        shape = None if s.shape is None else s.shape[1:]
-        if s.ragged_rank <= 1:
-            return TensorSpec(shape, s.dtype)
-        return RaggedTensorSpec(shape, s.dtype, s.ragged_rank - 1, s.row_splits_dtype)
-    shape = getattr(s, "shape", None)
-    if shape and hasattr(s, "element_spec"):  # an array of datasets
-        return type(s)(s.element_spec, shape[1:])
-    return s
-
-
-def _kind(s: Any) -> type:
-    """The spec class a batch of ``s`` keeps (sparse stays sparse)."""
-    return type(s) if isinstance(s, TensorSpec) else TensorSpec
-
-
-def _batch_spec(spec: Any, size: int | None) -> Any:
-    leaves = flatten(spec)
-    out = [_batched_leaf(s, size) for s in leaves]
-    return pack(spec, out)
-
-
-def _batched_leaf(s: Any, size: int | None) -> Any:
-    if isinstance(s, RaggedTensorSpec):  # one more ragged dimension in front
-        shape = None if s.shape is None else (size, *s.shape)
-        return RaggedTensorSpec(shape, s.dtype, s.ragged_rank + 1, s.row_splits_dtype)
-    return _kind(s)(None if s.shape is None else (size, *s.shape), s.dtype)
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -240,6 +143,8 @@ class PaddedBatchNode(BatchNode):
     def compute_spec(self) -> Any:
         size = self.batch_size if self.drop_remainder else None
         spec = self.parents[0].element_spec()
+        if spec is None:  # no element to learn it from
+            return None
         out = [
             TensorSpec(
                 (size, *[None if self.to_longest else d for d in shape]), s.dtype
@@ -346,20 +251,13 @@ class RebatchNode(Node):
         return None
 
 
-def _rebatched_leaf(s: Any, size: int | None) -> Any:
-    shape = None if s.shape is None else (size, *s.shape[1:])
-    if isinstance(s, RaggedTensorSpec):
-        return RaggedTensorSpec(shape, s.dtype, s.ragged_rank, s.row_splits_dtype)
-    return _kind(s)(shape, s.dtype)
-
-
 class RebatchIterator(BatchIterator):
     """A `BatchIterator` whose size follows the node's cycle of sizes."""
 
     def __init__(self, rows: NodeIterator, node: RebatchNode) -> None:
         super().__init__(rows, node, stack_elements)
         self.sizes, self.k, self.done = node.batch_sizes, 0, False
-        self.spec = node.element_spec()
+        self.node = node
 
     def __next__(self) -> Any:
         if self.done:
@@ -367,7 +265,7 @@ class RebatchIterator(BatchIterator):
         self.size = self.sizes[self.k % len(self.sizes)]
         self.k += 1
         if self.size == 0:
-            return _empty_batch(self.spec)
+            return _empty_batch(self.node.element_spec())
         try:
             return super().__next__()
         except StopIteration:
@@ -380,12 +278,3 @@ class RebatchIterator(BatchIterator):
     def set_state(self, state: dict[str, Any]) -> None:
         super().set_state(state)
         self.k, self.done = state["k"], state["done"]
-
-
-def _empty_batch(spec: Any) -> Any:
-    """A batch of no rows: each leaf of shape ``(0, *dims)`` (unknown dims 0)."""
-    leaves = [
-        np.zeros((0, *[d or 0 for d in (s.shape or (None,))[1:]]), dtype=s.dtype)
-        for s in flatten(spec)
-    ]
-    return pack(spec, leaves)

@@ -40,6 +40,8 @@ def padding_args(
         >>> padding_args(TensorSpec((3,), np.int64), [-1], None)
         ([(None,)], [None])
     """
+    if spec is None:  # an input with no element to learn its spec from
+        return [None], [None]
     leaves = flatten(spec)
     if padded_shapes is None:
         shapes = [_default_shape(s, i) for i, s in enumerate(leaves)]
