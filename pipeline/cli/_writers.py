@@ -28,7 +28,19 @@ import pyarrow as pa
 from pipeline.cli._read import rows
 from pipeline.errors import InvalidArgumentError
 from pipeline.io import fs
-from pipeline.io.example_message import serialize_example
+from pipeline.io.example_message import (
+    BytesList,
+    Feature,
+    Features,
+    FloatList,
+    Int64List,
+    serialize_example,
+)
+from pipeline.io.example_sequence_message import (
+    FeatureList,
+    FeatureLists,
+    SequenceExample,
+)
 from pipeline.io.schema import Column, FeatureSchema, Schema
 from pipeline.io.tfrecord_writer import TFRecordWriter
 
@@ -46,12 +58,46 @@ def _as_kind(values: np.ndarray, kind: str) -> np.ndarray:
     return np.asarray(values, dtype=_DTYPES[kind])
 
 
+_LISTS = {"int64": ("int64_list", Int64List), "float": ("float_list", FloatList),
+          "string": ("bytes_list", BytesList)}  # fmt: skip
+
+
+def _feature(kind: str, values: list) -> Feature:
+    field, cls = _LISTS[kind]
+    if kind == "string":
+        values = [v if isinstance(v, bytes) else str(v).encode() for v in values]
+    else:
+        values = np.asarray(values, dtype=_DTYPES[kind]).tolist()
+    return Feature(**{field: cls(values)})
+
+
+def _sequence_example(record: dict, schema: Schema) -> bytes:
+    """One row as a SequenceExample: context features and feature lists."""
+    context, lists = {}, {}
+    for name, value in record.items():
+        f = schema.features[name]
+        if f.sequence:
+            steps = [_feature(f.kind, step) for step in value]
+            lists[name] = FeatureList(steps)
+        else:
+            values = value if isinstance(value, list) else [value]
+            context[name] = _feature(f.kind, values)
+    return SequenceExample(Features(context), FeatureLists(lists)).SerializeToString()
+
+
 class _TFRecordSink:
+    """Examples, or SequenceExamples when the schema has feature lists."""
+
     def __init__(self, path: str, schema: Schema, compression: str) -> None:
         self.schema = schema
         self.writer = TFRecordWriter(path, compression or None)
+        self.sequence = any(f.sequence for f in schema.features.values())
 
     def write(self, batch: dict[str, Column]) -> None:
+        if self.sequence:
+            for record in rows(batch):
+                self.writer.write(_sequence_example(record, self.schema))
+            return
         kinds = {n: f.kind for n, f in self.schema.features.items()}
         for record in rows(batch):
             features = {}

@@ -2,11 +2,12 @@
 
 The schema (features, kinds, one value or a list per record) is inferred from
 the input, or read from ``--schema spec.json`` (``pipeline schema --json``).
-SequenceExamples convert to Parquet only: context features as an Example's
-features, each feature list as a ``list<list<kind>>`` column (a list of
-time steps, each a list of values; null when a record lacks the list). CSV
-has no such column and ``--to tfrecord`` writes Examples, which have no
-feature lists: those are refused, as the lists would be lost.
+SequenceExamples convert to TFRecord (SequenceExamples again: context
+features and feature lists) or to Parquet: context features as an Example's
+features, each feature list as a ``list<list<kind>>`` column (a list of time
+steps, each a list of values; null when a record lacks the list), which
+converts back. CSV has no such column: it is refused, as the lists would be
+lost.
 Records keep their order: shard ``k`` of ``N`` holds the ``k``-th contiguous
 slice, and shards are named ``NAME-0000k-of-0000N.EXT``; each is written
 under a temporary name and renamed when complete. Temporary files that an
@@ -38,7 +39,7 @@ from pipeline.errors import InvalidArgumentError
 from pipeline.io.detect import Detected
 from pipeline.io.schema import Schema, load_spec
 
-HELP = "convert to TFRecord (Examples), CSV or Parquet shards"
+HELP = "convert to TFRecord (Examples or SequenceExamples), CSV or Parquet shards"
 EPILOG = """examples:
   pipeline convert 'data/*.csv.gz' --to tfrecord --out out/ --shards 8
   pipeline convert data/train.tfrecord-* --to parquet --out out/ --name train
@@ -112,16 +113,12 @@ def _check(args: argparse.Namespace) -> None:
 def _check_lists(args: argparse.Namespace, schema: Schema) -> None:
     """Refuse a conversion that would drop SequenceExample feature lists."""
     lists = [n for n, f in schema.features.items() if f.sequence]
-    if lists and args.to != "parquet":
-        why = (
-            "CSV has no column for a list of time steps"
-            if args.to == "csv"
-            else "--to tfrecord writes tf.train.Example records, which have none"
-        )
+    if lists and args.to == "csv":
         raise InvalidArgumentError(
             "cannot convert SequenceExample feature lists "
-            f"{', '.join(map(repr, lists))} "
-            f"to {args.to}: {why}; use --to parquet (a list<list<...>> column each)"
+            f"{', '.join(map(repr, lists))} to csv: CSV has no column for a list "
+            "of time steps; use --to parquet (a list<list<...>> column each) or "
+            "--to tfrecord (SequenceExamples)"
         )
 
 
