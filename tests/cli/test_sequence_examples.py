@@ -359,3 +359,39 @@ def test_html_report_names_feature_lists(seq_file, tmp_path, capsys):
     html = page.read_text()
     assert '<span class="kind">int64 feature list</span>' in html
     assert '<span class="kind">int64</span>' in html  # the context feature id
+
+
+# Made by TensorFlow 2.21 (tf.train.SequenceExample, deterministic
+# serialization): context {len: [3], who: [b"bob"]}, feature lists
+# {ids: [[1, 2], [], [7]], w: [[0.5], [1.5], [2.5]]}. TF's
+# parse_single_sequence_example gave ids (VarLen) indices
+# [[0, 0], [0, 1], [2, 0]], values [1, 2, 7], dense_shape [3, 2], and w
+# (FixedLenSequenceFeature([], float32)) [0.5, 1.5, 2.5].
+TF_RECORD = bytes.fromhex(
+    "0a1e0a0c0a036c656e12051a030a01030a0e0a0377686f12070a050a03626f6212410a1a0a03"
+    "69647312130a061a040a0201020a021a000a051a030a01070a230a0177121e0a0812060a0400"
+    "00003f0a0812060a040000c03f0a0812060a0400002040"
+)
+
+
+def test_a_tensorflow_made_record(tmp_path, capsys):
+    path = _write(tmp_path / "tf.tfrecord", [TF_RECORD])
+    (row,) = _head_json(path, capsys)
+    assert row == {
+        "len": [3],
+        "who": ["bob"],
+        "ids": [[1, 2], [], [7]],
+        "w": [[0.5], [1.5], [2.5]],
+    }
+    spec_path = str(tmp_path / "spec.json")
+    assert main(["schema", path, "--json", spec_path, "-q"]) == 0
+    spec = pl.io.load_spec(spec_path)
+    context, lists = pl.io.parse_single_sequence_example(
+        TF_RECORD, spec.context_features, spec.sequence_features
+    )
+    assert int(context["len"]) == 3 and context["who"].tolist() == b"bob"
+    assert lists["w"].tolist() == [0.5, 1.5, 2.5]  # TF's FixedLenSequenceFeature
+    assert np.asarray(lists["ids"].indices).tolist() == [[0, 0], [0, 1], [2, 0]]
+    assert lists["ids"].values.tolist() == [1, 2, 7]
+    assert np.asarray(lists["ids"].dense_shape).tolist() == [3, 2]
+    assert main(["verify", path]) == 0
