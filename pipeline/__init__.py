@@ -31,6 +31,7 @@ _LAZY_SUBPACKAGES = (
     "feature_column",
     "io",
     "nn",
+    "random",
     "sparse",
     "strings",
 )
@@ -59,6 +60,7 @@ __all__ = [
     "feature_column",
     "io",
     "nn",
+    "random",
     "sparse",
     "string",
     "strings",

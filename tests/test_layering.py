@@ -30,6 +30,8 @@ RANKS = {
     "tensor_api": 8,
     "sparse": 2,
     "debugging": 1,
+    "seeding": 0,
+    "random": 8,
     "__init__": 9,
     "__main__": 9,
 }

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from pipeline import seeding
 from pipeline.errors import DataLossError, InvalidArgumentError, NotFoundError
 from pipeline.executor.autotune import decode_workers
 from pipeline.executor.readahead import ordered_map
@@ -174,7 +175,7 @@ class CsvBatchSource:
         if state is None:
             seed = self.seed
             if seed is None:
-                seed = int(np.random.default_rng().integers(2**62))
+                seed = seeding.fresh_seed()
             state = {"seed": seed, "window": 0, "start": None, "skip": 0}
         seed, window, start = state["seed"], state["window"], state["start"]
         skip, parts, count = state["skip"], [], 0

@@ -13,12 +13,12 @@ Example:
 from __future__ import annotations
 
 import numbers
-import secrets
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
+from pipeline import seeding
 from pipeline.graph.base import Node
 from pipeline.graph.structure import flatten, same_structure
 from pipeline.types import TensorSpec
@@ -177,7 +177,7 @@ def build_seed(seed: int | None) -> int | None:
         >>> build_seed(3) is None, isinstance(build_seed(None), int)
         (True, True)
     """
-    return secrets.randbits(62) if seed is None else None
+    return seeding.fresh_seed() if seed is None else None
 
 
 def numpy_type(dtype: Any) -> type:

@@ -22,11 +22,11 @@ Example:
 
 from __future__ import annotations
 
-import secrets
 import threading
 import weakref
 from typing import Any
 
+from pipeline import seeding
 from pipeline.errors import OutOfRangeError
 from pipeline.executor.optional import Optional
 from pipeline.executor.options import Options
@@ -89,7 +89,7 @@ class DatasetIterator:
         self._lock = threading.Lock()  # one ``next`` at a time, as TF's iterators
         self._plan = optimized(node, self._options)
         seed = self._options.seed
-        self._seed = secrets.randbits(62) if seed is None else int(seed)
+        self._seed = seeding.fresh_seed() if seed is None else int(seed)
         self._start(self._seed)
 
     def _start(self, seed: int) -> None:

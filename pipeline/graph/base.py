@@ -23,6 +23,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from pipeline import seeding
 from pipeline.graph.failures import ElementFailure, with_note
 from pipeline.graph.structure import LEAF_TYPES, to_element
 
@@ -292,8 +293,9 @@ class IterContext:
         holds its nodes for the whole run). Datasets that a function makes
         (flat_map, interleave) get their own numbering through ``nested``.
         """
-        if seed is not None:
-            return int(seed)
+        if seed is not None:  # as TF, a global seed, when set, goes with it
+            base = seeding.global_seed()
+            return int(seed) if base is None else _mix(base, int(seed))
         key = id(node)
         if key not in self.ordinals:
             self.ordinals[key] = len(self.ordinals) + 1

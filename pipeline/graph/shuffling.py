@@ -20,11 +20,11 @@ Example:
 from __future__ import annotations
 
 import dataclasses
-import secrets
 from typing import Any
 
 import numpy as np
 
+from pipeline import seeding
 from pipeline.graph.base import IterContext, Node, NodeIterator
 from pipeline.graph.failures import ElementFailure
 
@@ -72,7 +72,7 @@ def fixed_order_seed(seed: int | None, reshuffle_each_iteration: bool) -> int | 
     """
     if seed is not None or reshuffle_each_iteration:
         return None
-    return secrets.randbits(62)
+    return seeding.fresh_seed()
 
 
 class ShuffleIterator(NodeIterator):
