@@ -1,7 +1,8 @@
 """``pipeline bench``: read and parse through the real pipeline; report speed.
 
 Builds the `pipeline.data` pipeline a training job would use for the format
-(TFRecord -> batch -> ``parse_example`` with the inferred spec; CSV ->
+(TFRecord -> batch -> ``parse_example`` with the inferred spec, or
+``parse_sequence_example`` for SequenceExamples; CSV ->
 ``CsvDataset`` with the inferred ``record_defaults`` -> batch; Parquet ->
 ``ParquetDataset(batch_size=...)``; text -> ``TextLineDataset`` -> batch),
 then reports records/s, MB/s (stored bytes) and the per-stage counters of the
@@ -91,9 +92,21 @@ def build(files: list[Detected], batch_size: int, parallelism: int) -> Any:
         return ds.batch(batch_size)
     ds = data.TFRecordDataset(paths, compression, num_parallel_reads=parallelism)
     ds = ds.batch(batch_size)
-    if d.format == "tfrecord":
+    if d.format == "tfrecord" and spec.sequence_features:
+        ds = ds.map(lambda x: _parse_sequences(x, spec), num_parallel_calls=parallelism)
+    elif d.format == "tfrecord":
         ds = ds.map(lambda x: parse_example(x, spec), num_parallel_calls=parallelism)
     return ds.prefetch(data.AUTOTUNE)
+
+
+def _parse_sequences(serialized: Any, spec: Any) -> dict[str, Any]:
+    """Context features and feature lists of a batch, in one dict."""
+    from pipeline.io.example_sequence import parse_sequence_example
+
+    context, lists, _ = parse_sequence_example(
+        serialized, spec.context_features, spec.sequence_features
+    )
+    return {**context, **lists}
 
 
 def _batch_len(batch: Any) -> int:

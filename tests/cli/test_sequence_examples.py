@@ -395,3 +395,17 @@ def test_a_tensorflow_made_record(tmp_path, capsys):
     assert lists["ids"].values.tolist() == [1, 2, 7]
     assert np.asarray(lists["ids"].dense_shape).tolist() == [3, 2]
     assert main(["verify", path]) == 0
+
+
+def test_bench_parses_feature_lists(seq_file, capsys, no_thread_leak):
+    from pipeline.cli.bench import build
+
+    ds = build([detect(seq_file)], 4, 1)
+    with iter(ds) as it:
+        batches = list(it)
+    assert [b["tok"].dense_shape[0] for b in batches] == [4, 2]
+    want = [v for r in RECORDS[:4] for step in r["lists"]["tok"] for v in step]
+    assert batches[0]["tok"].values.tolist() == want == [20, 30, 30, 31]
+    assert batches[0]["emb"].shape == (4, 3, 2)  # [batch, most steps, 2]
+    assert main(["bench", seq_file, "--json", "-q"]) == 0
+    assert json.loads(capsys.readouterr().out)["records"] == 6
