@@ -214,3 +214,21 @@ def length(api: Any, value: Any, out_type: Any = np.int32) -> Any:
     if hasattr(value, "dense_shape"):
         return np.dtype(out_type).type(value.dense_shape[0])
     return np.dtype(out_type).type(np.shape(value)[0])
+
+
+def outcomes(dataset: Any, error: type, limit: int = 12) -> list[Any]:
+    """What successive ``next()`` calls give: a plain value, ``"error"`` when
+    one raises ``error`` (iteration goes on), ``"end"`` at the end.
+
+    At most ``limit`` calls, so a dataset that never ends still returns.
+    """
+    iterator, out = iter(dataset), []
+    for _ in range(limit):
+        try:
+            out.append(_plain(to_numpy(next(iterator))))
+        except StopIteration:
+            out.append("end")
+            break
+        except error:
+            out.append("error")
+    return out

@@ -93,22 +93,35 @@ class SkipNode(Node):
 
 
 class SkipIterator(_CountdownIterator):
+    """Skips ``count`` elements, then passes the rest through.
+
+    As TF: ``count < 0`` yields nothing without reading the input, and an
+    error met while skipping is raised and forgets what this call skipped
+    (the next call skips ``count`` elements again).
+    """
+
     def __next__(self) -> Any:
-        while self.left != 0:
+        if self.left < 0:
+            raise StopIteration
+        start = self.left
+        while self.left > 0:
             elem = next(self.parent)
             if isinstance(elem, ElementFailure):
+                self.left = start
                 return elem
-            if self.left > 0:
-                self.left -= 1
+            self.left -= 1
         return next(self.parent)
 
     def next_many(self, limit: int) -> list[Any]:
-        while self.left != 0:
-            items = self.parent.next_many(self.left if self.left > 0 else 1 << 30)
+        if self.left < 0:
+            raise StopIteration
+        start = self.left
+        while self.left > 0:
+            items = self.parent.next_many(self.left)
             if isinstance(items[0], ElementFailure):
+                self.left = start
                 return items
-            if self.left > 0:
-                self.left -= len(items)
+            self.left -= len(items)
         return self.parent.next_many(limit)
 
 
@@ -138,14 +151,18 @@ class ShardIterator(NodeIterator):
         self.pos = 0
 
     def __next__(self) -> Any:
-        while True:
+        # As TF: skip to the next position of this shard, then read one
+        # element; an error met while skipping forgets this call's skips.
+        skip = (self.index - self.pos) % self.num
+        for _ in range(skip):
             elem = next(self.parent)
             if isinstance(elem, ElementFailure):
                 return elem
-            pos = self.pos
-            self.pos = pos + 1
-            if pos % self.num == self.index:
-                return elem
+        self.pos += skip
+        elem = next(self.parent)
+        if not isinstance(elem, ElementFailure):
+            self.pos += 1
+        return elem
 
     def get_state(self) -> dict[str, Any]:
         return {"parent": self.parent.get_state(), "pos": self.pos}
@@ -183,8 +200,18 @@ class RepeatIterator(NodeIterator):
     def __init__(self, ctx: IterContext, node: Node, count: int) -> None:
         super().__init__()
         self.ctx, self.node, self.count = ctx, node, count
-        self.epoch, self.seen = 0, 0
+        self.epoch, self.seen, self.failed = 0, 0, False
         self.child: NodeIterator | None = None
+
+    def _empty_epoch(self) -> bool:
+        """True when the epoch just ended yielded nothing to repeat.
+
+        ``seen`` counts elements, not errors: a forever repeat also ends
+        when the epoch yielded only errors (TF stops there too, where it
+        would otherwise raise them forever); a finite repeat raises them
+        ``count`` times.
+        """
+        return self.seen == 0 and (self.count < 0 or not self.failed)
 
     def _open(self) -> NodeIterator:
         ctx = self.ctx.child(epoch=(*self.ctx.epoch, self.epoch))
@@ -199,23 +226,33 @@ class RepeatIterator(NodeIterator):
                 elem = next(child)
             except StopIteration:
                 child.close()
-                empty = self.seen == 0
+                empty = self._empty_epoch()
                 self.child, self.epoch, self.seen = None, self.epoch + 1, 0
+                self.failed = False
                 if empty:
                     break
                 continue
-            self.seen += 1
+            if isinstance(elem, ElementFailure):
+                self.failed = True
+            else:
+                self.seen += 1
             return elem
         raise StopIteration
 
     def get_state(self) -> dict[str, Any]:
         child = None if self.child is None else self.child.get_state()
-        return {"epoch": self.epoch, "seen": self.seen, "child": child}
+        return {
+            "epoch": self.epoch,
+            "seen": self.seen,
+            "failed": self.failed,
+            "child": child,
+        }
 
     def set_state(self, state: dict[str, Any]) -> None:
         if self.child is not None:
             self.child.close()
             self.child = None
         self.epoch, self.seen = state["epoch"], state["seen"]
+        self.failed = state.get("failed", False)
         if state["child"] is not None:
             self._open().set_state(state["child"])
