@@ -27,6 +27,7 @@ from pipeline.errors import DataLossError, InvalidArgumentError, NotFoundError
 from pipeline.executor.autotune import decode_workers
 from pipeline.executor.readahead import ordered_map
 from pipeline.graph.base import UNKNOWN
+from pipeline.graph.batch_cutting import BatchCutter
 from pipeline.graph.failures import ElementFailure
 from pipeline.io.csv_file import (
     DecodedBlock,
@@ -121,29 +122,25 @@ class CsvBatchSource:
         return features, features.pop(self.label)
 
     def blocks(self, state: dict | None) -> Iterator[tuple[list, dict]]:
-        """Yield ``([batch or failure], state after it)`` from ``state`` on."""
-        pending: list[_Segment] = []
-        count, last = 0, None
+        """Yield ``([batch or failure], state after it)`` from ``state`` on.
+
+        Cut by `graph.batch_cutting.BatchCutter`; a run is a `_Segment`.
+        """
+        cutter = BatchCutter(self.batch_size)
         items = (
             self._segments(state) if not self.shuffle_buffer else self._windows(state)
         )
         for item, after in items:
-            if not isinstance(item, ElementFailure) and not len(item):
-                continue
             if isinstance(item, ElementFailure):
-                pending, count = [], 0
+                cutter.drop_pending()
                 yield [item], after
                 continue
-            pending.append(item)
-            count += len(item)
-            last = item
-            while count >= self.batch_size:
-                columns, pending, last = _cut(pending, self.batch_size, last)
-                count -= self.batch_size
-                yield [self._element(columns)], _next_state(pending, last)
-        if count and self.num_epochs is not None:
-            columns, pending, last = _cut(pending, count, last)
-            yield [self._element(columns)], _next_state(pending, last)
+            cutter.add(item, len(item))
+            for pieces in cutter.cuts():
+                yield [self._element(_columns(pieces))], _next_state(cutter, pieces)
+        pieces = cutter.rest(drop_remainder=self.num_epochs is None)
+        if pieces:
+            yield [self._element(_columns(pieces))], _next_state(cutter, pieces)
 
     def _segments(
         self, state: dict | None, seed: int | None = None
@@ -248,26 +245,19 @@ class CsvBatchSource:
             yield _Segment([c[lo:] for c in columns], raw[lo:], where), None
 
 
-def _cut(pending: list[_Segment], size: int, last: _Segment):
-    """The first ``size`` pending rows as columns, the rest, the last segment used."""
-    parts, need = [], size
-    while need:
-        seg = pending[0]
-        if len(seg) <= need:
-            parts.append(seg.columns)
-            need -= len(seg)
-            last = pending.pop(0)
-        else:
-            parts.append([c[:need] for c in seg.columns])
-            pending[0] = seg.tail(need)
-            need = 0
-    if len(parts) == 1:
-        return list(parts[0]), pending, last
-    columns = [np.concatenate([p[j] for p in parts]) for j in range(len(parts[0]))]
-    return columns, pending, last
+def _columns(pieces: list) -> list[np.ndarray]:
+    """One batch's columns from its cut pieces (views when one piece)."""
+    if len(pieces) == 1:
+        seg, lo, hi = pieces[0]
+        return [c[lo:hi] for c in seg.columns]
+    parts = [[c[lo:hi] for c in seg.columns] for seg, lo, hi in pieces]
+    return [np.concatenate([p[j] for p in parts]) for j in range(len(parts[0]))]
 
 
-def _next_state(pending: list[_Segment], last: _Segment) -> dict:
-    if pending:
-        return pending[0].state_at(0)
-    return last.state_at(len(last))
+def _next_state(cutter: BatchCutter, pieces: list) -> dict:
+    """The state naming the next batch's first row."""
+    start = cutter.next_start()
+    if start is not None:
+        return start[0].state_at(start[1])
+    seg, _, hi = pieces[-1]
+    return seg.state_at(hi)

@@ -27,6 +27,7 @@ from pipeline.data.dataset import Dataset
 from pipeline.data.text_dataset import file_names
 from pipeline.errors import InvalidArgumentError, NotFoundError
 from pipeline.graph.base import AUTOTUNE, UNKNOWN
+from pipeline.graph.batch_cutting import BatchCutter
 from pipeline.graph.failures import ElementFailure
 from pipeline.graph.sources import BlockSourceNode
 from pipeline.io import fs
@@ -133,26 +134,39 @@ class TFRecordBatchSource:
         return f"{self.source}.batch({self.batch_size}{drop})"
 
     def blocks(self, state: dict | None) -> Iterator[tuple[list, dict]]:
-        """Yield ``([batch or failure], state after it)`` from ``state`` on."""
-        size, pending = self.batch_size, []
+        """Yield ``([batch or failure], state after it)`` from ``state`` on.
+
+        Cut by `graph.batch_cutting.BatchCutter`; a run is ``(block, file)``.
+        """
+        cutter = BatchCutter(self.batch_size)
         for items, after, block, i in self.source.walk(state):
             if block is None:  # a failure replaces the partial batch
-                pending = []
+                cutter.drop_pending()
                 yield items, after
                 continue
-            records, k = block.records, 0
-            while k < len(records):
-                take = min(size - len(pending), len(records) - k)
-                pending.extend(records[k : k + take])
-                k += take
-                if len(pending) == size:
-                    end = int(block.offsets[k - 1]) + _FRAME_BYTES + len(records[k - 1])
-                    after = {"file": i, "offset": end, "index": block.first_index + k}
-                    yield [np.array(pending, dtype=object)], after
-                    pending = []
-        if pending and not self.drop_remainder:
+            cutter.add((block, i), len(block.records))
+            for pieces in cutter.cuts():
+                (block, i), _, k = pieces[-1]
+                end = (
+                    int(block.offsets[k - 1]) + _FRAME_BYTES + len(block.records[k - 1])
+                )
+                after = {"file": i, "offset": end, "index": block.first_index + k}
+                yield [_joined(pieces)], after
+        pieces = cutter.rest(self.drop_remainder)
+        if pieces:
             end_state = {"file": len(self.source.files), "offset": 0, "index": 0}
-            yield [np.array(pending, dtype=object)], end_state
+            yield [_joined(pieces)], end_state
+
+
+def _joined(pieces: list) -> np.ndarray:
+    """One batch of records (a 1-D object array) from its cut pieces."""
+    if len(pieces) == 1:
+        (block, _), lo, hi = pieces[0]
+        return np.array(block.records[lo:hi], dtype=object)
+    records: list = []
+    for (block, _), lo, hi in pieces:
+        records += block.records[lo:hi]
+    return np.array(records, dtype=object)
 
 
 def _failure(i: int, path: str, err: Any) -> tuple[list, dict]:

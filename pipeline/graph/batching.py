@@ -13,6 +13,7 @@ import dataclasses
 from typing import Any
 
 from pipeline.graph.base import INFINITE, UNKNOWN, IterContext, Node, NodeIterator
+from pipeline.graph.batch_cutting import gather, keeps_batch
 from pipeline.graph.batch_specs import (
     _batch_spec,
     _empty_batch,
@@ -62,8 +63,9 @@ class BatchNode(Node):
 class BatchIterator(NodeIterator):
     """Collects ``batch_size`` inputs; a failure replaces the partial batch.
 
-    After a map (which tf.data fuses with the batch) a failure still uses up
-    the whole batch's inputs, as TF's map-and-batch does.
+    The rules are `graph.batch_cutting`'s (`gather`, `keeps_batch`); after a
+    map (which tf.data fuses with the batch) a failure still uses up the
+    whole batch's inputs, as TF's map-and-batch does.
     """
 
     fill_on_failure = False
@@ -74,32 +76,15 @@ class BatchIterator(NodeIterator):
         self.drop, self.combine, self.stage = node.drop_remainder, combine, str(node)
 
     def __next__(self) -> Any:
-        items = self._gather()
+        items = gather(self.parent.next_many, self.size, self.fill_on_failure)
         if items and isinstance(items[-1], ElementFailure):
             return items[-1]
-        if not items or (self.drop and len(items) < self.size):
+        if not keeps_batch(len(items), self.size, self.drop):
             raise StopIteration
         try:
             return self.combine(items)
         except Exception as e:
             return ElementFailure(e, where={"stage": self.stage})
-
-    def _gather(self) -> list[Any]:
-        items: list[Any] = []
-        failure = None
-        while len(items) < self.size:
-            try:
-                run = self.parent.next_many(self.size - len(items))
-            except StopIteration:
-                break
-            if isinstance(run[0], ElementFailure):
-                failure = failure or run[0]
-                if not self.fill_on_failure:
-                    break
-            items += run
-        if failure is not None:
-            items.append(failure)
-        return items
 
     def get_state(self) -> dict[str, Any]:
         return {"parent": self.parent.get_state()}

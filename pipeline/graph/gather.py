@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from pipeline.graph.base import IterContext, Node, NodeIterator
+from pipeline.graph.batch_cutting import gather, keeps_batch
 from pipeline.graph.batching import BatchNode, _batch_spec
 from pipeline.graph.failures import ElementFailure
 from pipeline.graph.sources import TensorSlicesNode
@@ -52,17 +53,10 @@ class SliceBatchIterator(NodeIterator):
         self.leaves = flatten(self.template)
 
     def __next__(self) -> Any:
-        rows: list[Any] = []
-        parent = self.parent
-        for _ in range(self.size):
-            try:
-                row = next(parent)
-            except StopIteration:
-                break
-            if isinstance(row, ElementFailure):  # not from a slices source; kept safe
-                return row
-            rows.append(row)
-        if not rows or (self.drop and len(rows) < self.size):
+        rows = gather(self.parent.next_many, self.size)
+        if rows and isinstance(rows[-1], ElementFailure):  # not from slices; kept safe
+            return rows[-1]
+        if not keeps_batch(len(rows), self.size, self.drop):
             raise StopIteration
         idx = np.array(rows, dtype=np.intp)
         out = [leaf[idx] for leaf in self.leaves]
