@@ -39,7 +39,7 @@ from pipeline.graph.base import AUTOTUNE, INFINITE, UNKNOWN, Node, apply_fn
 from pipeline.graph.caching import PrefetchNode
 from pipeline.graph.combining import ZipNode
 from pipeline.graph.generator_source import generator_node
-from pipeline.graph.given_values import GivenListNode, GivenTensorsNode
+from pipeline.graph.given_values import GivenListNode, GivenTensorsNode, sliced_spec
 from pipeline.graph.optimize import plan_text
 from pipeline.graph.sources import (
     BlockSourceNode,
@@ -122,7 +122,8 @@ class Dataset(Transforms, Sampling, Grouping, Integrations):
         """
         value = to_input_structure(tensors)
         if needs_listed_slices(value):
-            return Dataset(GivenListNode((), listed_slices(value)))
+            rows = listed_slices(value)
+            return Dataset(GivenListNode((), rows, sliced_spec(value, rows)))
         return Dataset(TensorSlicesNode((), value))
 
     @staticmethod

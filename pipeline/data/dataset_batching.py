@@ -20,10 +20,14 @@ from pipeline.graph.batch_specs import leading_dim
 from pipeline.graph.batching import (
     BatchNode,
     PaddedBatchNode,
-    RebatchNode,
     UnbatchNode,
 )
 from pipeline.graph.padding import declared_spec, padding_args
+from pipeline.graph.ragged_rows import (
+    RaggedRebatchNode,
+    RaggedRowsBatchNode,
+    batches_ragged_rows,
+)
 from pipeline.graph.windowing import WindowNode
 from pipeline.types import TensorSpec
 
@@ -101,7 +105,8 @@ class BatchingTransforms:
             {'a': array([1, 2], dtype=int32)}
         """
         size = _positive("batch_size", batch_size)
-        return self._chain(BatchNode((self._node,), size, bool(drop_remainder)))
+        kind = RaggedRowsBatchNode if batches_ragged_rows(self._node) else BatchNode
+        return self._chain(kind((self._node,), size, bool(drop_remainder)))
 
     def padded_batch(
         self,
@@ -171,7 +176,8 @@ class BatchingTransforms:
             [[0, 1], [], [2], [3, 4], []]
         """
         sizes = _batch_sizes(batch_size)
-        return self._chain(RebatchNode((self._node,), sizes, bool(drop_remainder)))
+        node = RaggedRebatchNode((self._node,), sizes, bool(drop_remainder))
+        return self._chain(node)
 
     def window(
         self,

@@ -191,3 +191,67 @@ def test_from_tensor_slices_mixed_ragged(api):
         assert [np.asarray(v).tolist() for v in e[:3]] == [c[i].tolist() for c in dense]
         assert _lists(e[5]) == [[i]]
     _check_sparse_rows([tuple(to_numpy(v) for v in e[3:5]) for e in got])
+
+
+def _ragged_2d(api):
+    values = np.array([1, 2, 3, 4, 5, 6], np.int32)
+    return api.RaggedTensor.from_row_splits(values, np.array([0, 2, 2, 5, 6]))
+
+
+def test_slices_of_a_2d_ragged_are_dense_rows_typed_ragged(api):
+    ds = api.data.Dataset.from_tensor_slices(_ragged_2d(api))
+    spec = ds.element_spec
+    assert type(spec).__name__ == "RaggedTensorSpec"
+    assert (tuple(spec.shape), spec.ragged_rank) == ((None,), 0)
+    assert np.dtype(numpy_dtype(spec.dtype)) == np.int32
+    rows = list(ds)
+    assert all(type(r).__name__ != "RaggedTensor" for r in rows)
+    assert [np.asarray(to_numpy(r)).tolist() for r in rows] == [
+        [1, 2],
+        [],
+        [3, 4, 5],
+        [6],
+    ]
+
+
+def test_slices_of_a_3d_ragged_are_ragged(api):
+    rt = api.RaggedTensor.from_row_splits(_ragged_2d(api), np.array([0, 1, 4]))
+    ds = api.data.Dataset.from_tensor_slices(rt)
+    spec = ds.element_spec
+    assert (tuple(spec.shape), spec.ragged_rank) == ((None, None), 1)
+    assert [r.to_list() for r in ds] == [[[1, 2]], [[], [3, 4, 5], [6]]]
+
+
+def test_batch_of_ragged_rows_is_ragged_again(api):
+    ds = api.data.Dataset.from_tensor_slices(_ragged_2d(api)).batch(3)
+    spec = ds.element_spec
+    assert (tuple(spec.shape), spec.ragged_rank) == ((None, None), 1)
+    assert [b.to_list() for b in ds] == [[[1, 2], [], [3, 4, 5]], [[6]]]
+    ds = api.data.Dataset.from_tensor_slices(_ragged_2d(api)).batch(2, True)
+    assert tuple(ds.element_spec.shape) == (2, None)
+    assert [b.to_list() for b in ds] == [[[1, 2], []], [[3, 4, 5], [6]]]
+
+
+def test_ragged_rows_in_a_dict_batch_with_dense_parts(api):
+    value = {"a": _ragged_2d(api), "b": np.arange(4, dtype=np.int64)}
+    ds = api.data.Dataset.from_tensor_slices(value)
+    assert ds.element_spec["a"].ragged_rank == 0
+    assert tuple(ds.element_spec["b"].shape) == ()
+    got = [(b["a"].to_list(), to_numpy(b["b"]).tolist()) for b in ds.skip(1).batch(2)]
+    assert got == [([[], [3, 4, 5]], [1, 2]), ([[6]], [3])]
+
+
+def test_padded_batch_of_ragged_rows_is_a_type_error(api):
+    ds = api.data.Dataset.from_tensor_slices(_ragged_2d(api))
+    with pytest.raises(TypeError, match="padded_batch"):
+        ds.padded_batch(2)
+
+
+def test_map_over_ragged_rows_gets_dense_rows(api):
+    ds = api.data.Dataset.from_tensor_slices(_ragged_2d(api)).map(lambda x: x * 2)
+    assert [np.asarray(to_numpy(r)).tolist() for r in ds] == [
+        [2, 4],
+        [],
+        [6, 8, 10],
+        [12],
+    ]

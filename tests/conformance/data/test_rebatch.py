@@ -190,3 +190,27 @@ def test_checkpoint_pipeline_values(api):
     ds = api.data.Dataset.range(64).batch(16, drop_remainder=True)
     ds = ds.rebatch(batch_size=[8, 8])
     assert_produces(ds, [list(range(8 * i, 8 * i + 8)) for i in range(8)])
+
+
+@pytest.mark.parametrize("with_map", [False, True])
+def test_rebatch_ragged_tensor_dataset(api, with_map):
+    # TF's case: 128 ragged rows, batches of 32, a no-op map, rebatched to 4.
+    rng = np.random.default_rng(7)
+    row_lengths = rng.integers(0, 8, size=128)
+    values = rng.normal(size=int(row_lengths.sum())).astype(np.float32)
+    rows = api.RaggedTensor.from_row_lengths(values, row_lengths)
+    ds = api.data.Dataset.from_tensor_slices(rows).batch(32, drop_remainder=True)
+    if with_map:
+        ds = ds.map(lambda x: x)
+    ds = ds.rebatch(4)
+    got = [x.to_list() for x in ds]
+    starts = np.concatenate([[0], np.cumsum(row_lengths)])
+    want = [
+        [values[starts[i] : starts[i + 1]].tolist() for i in range(j, j + 4)]
+        for j in range(0, 128, 4)
+    ]
+    assert len(got) == 32
+    for g, w in zip(got, want):
+        assert len(g) == len(w)
+        for a, b in zip(g, w):
+            np.testing.assert_allclose(a, b, rtol=1e-6)
