@@ -99,9 +99,9 @@ _SAME_ELEMENTS = frozenset(
 def _unbatched_leaf(s: Any) -> Any:
     if isinstance(s, TensorSpec):  # type(s): a SparseTensorSpec stays sparse
         return type(s)(None if s.shape is None else s.shape[1:], s.dtype)
-    if isinstance(s, RaggedTensorSpec):  # rows of a rank-1 ragged are dense
-        shape = None if s.shape is None else s.shape[1:]
-        if s.ragged_rank <= 1:
+    if isinstance(s, RaggedTensorSpec):  # rows of a rank-1 ragged are dense,
+        shape = None if s.shape is None else s.shape[1:]  # typed ragged rank 0
+        if s.ragged_rank < 1:
             return TensorSpec(shape, s.dtype)
         return RaggedTensorSpec(shape, s.dtype, s.ragged_rank - 1, s.row_splits_dtype)
     if isinstance(s, DatasetSpec) and s.shape:  # an array of datasets

@@ -53,14 +53,16 @@ def batches_ragged_rows(node: Node) -> bool:
     """Whether ``batch`` of ``node`` needs `RaggedRowsBatchNode`.
 
     Looks only through stages that pass elements on unchanged, down to a
-    ``from_tensor_slices`` of ragged values, so no user function is called
-    to learn a spec.
+    ``from_tensor_slices`` of ragged values (its spec is known without
+    calling a user function) or an ``unbatch`` (whose spec is read when the
+    batch is iterated; the node then batches as `BatchNode` unless it has
+    ragged rows).
     """
     while getattr(node, "passes_elements", False) and node.parents:
         node = node.parents[0]
-    if getattr(node, "given_spec", None) is None:
-        return False
-    return has_dense_ragged_rows(node.element_spec())
+    if getattr(node, "given_spec", None) is not None:
+        return has_dense_ragged_rows(node.element_spec())
+    return node.op == "unbatch"  # its rows' spec is known when iterated
 
 
 def stack_rows(rows: Sequence[Any], spec: RaggedTensorSpec) -> RaggedTensor:
@@ -98,7 +100,9 @@ class RaggedRowsBatchNode(BatchNode):
 
     def make_iterator(self, ctx: IterContext) -> NodeIterator:
         it = super().make_iterator(ctx)
-        it.combine = _combiner(self.parents[0].element_spec())
+        spec = self.parents[0].element_spec()
+        if has_dense_ragged_rows(spec):
+            it.combine = _combiner(spec)
         return it
 
 

@@ -211,3 +211,33 @@ def test_random_access_invalid_index(api, index):
     ds = api.data.Dataset.range(10).batch(4, drop_remainder=True).unbatch()
     with pytest.raises(api.errors.OutOfRangeError):
         api.data.experimental.at(ds, index=index)
+
+
+def _ragged_2d(api):
+    values = np.array([1, 2, 3, 4, 5, 6], np.int32)
+    return api.RaggedTensor.from_row_splits(values, np.array([0, 2, 2, 5, 6]))
+
+
+def test_unbatch_of_a_2d_ragged_types_dense_rows_ragged(api):
+    ds = api.data.Dataset.from_tensors(_ragged_2d(api)).unbatch()
+    spec = ds.element_spec
+    assert type(spec).__name__ == "RaggedTensorSpec"
+    assert (tuple(spec.shape), spec.ragged_rank) == ((None,), 0)
+    assert [np.asarray(r).tolist() for r in ds.as_numpy_iterator()] == [
+        [1, 2],
+        [],
+        [3, 4, 5],
+        [6],
+    ]
+
+
+def test_batch_after_unbatch_of_ragged_is_ragged(api):
+    ds = api.data.Dataset.from_tensors(_ragged_2d(api)).unbatch().batch(3)
+    assert (tuple(ds.element_spec.shape), ds.element_spec.ragged_rank) == (
+        (None, None),
+        1,
+    )
+    assert [b.to_list() for b in ds] == [[[1, 2], [], [3, 4, 5]], [[6]]]
+    rows = api.data.Dataset.from_tensor_slices(_ragged_2d(api))
+    ds = rows.batch(2).unbatch().prefetch(1).batch(4)
+    assert [b.to_list() for b in ds] == [[[1, 2], [], [3, 4, 5], [6]]]
