@@ -39,7 +39,8 @@ _LAZY_SUBPACKAGES = (
 # in pipeline.tensor_api, imported on first use; tests check this list is its __all__.
 _TENSOR_API_NAMES = frozenset(
     """GradientTape Variable abs add argmax argmin bool cast clip_by_value concat
-    constant convert_to_tensor divide exp expand_dims float16 float32 float64 gather
+    constant convert_to_tensor divide exp expand_dims fingerprint float16 float32
+    float64 gather
     int16 int32 int64 int8 log matmul maximum minimum multiply negative ones
     ones_like pow range reduce_max reduce_mean reduce_min reduce_sum reshape shape
     sigmoid sign sqrt square squeeze stack subtract tanh transpose uint16 uint32

@@ -21,9 +21,18 @@ from typing import Any
 
 import numpy as np
 
+from pipeline.errors import InvalidArgumentError
 from pipeline.nn import ops
 from pipeline.nn.tape import GradientTape
 from pipeline.nn.tensor import Tensor, Variable
+from pipeline.tensor_reductions import (
+    argmax,
+    argmin,
+    reduce_max,
+    reduce_mean,
+    reduce_min,
+    reduce_sum,
+)
 
 float16, float32, float64 = np.float16, np.float32, np.float64
 int8, int16, int32, int64 = np.int8, np.int16, np.int32, np.int64
@@ -46,6 +55,7 @@ __all__ = [
     "divide",
     "exp",
     "expand_dims",
+    "fingerprint",
     "float16",
     "float32",
     "float64",
@@ -182,110 +192,6 @@ def _swap_last_two(x: Any) -> Tensor:
     axes = list(builtins.range(x.ndim))
     axes[-2], axes[-1] = axes[-1], axes[-2]
     return ops.transpose(x, axes)
-
-
-def _reduce(op: Any, x: Any, axis: Any, keepdims: builtins.bool) -> Tensor:
-    if isinstance(axis, (list, tuple, np.ndarray)):
-        axis = tuple(int(a) for a in axis)
-    return op(x, axis=axis, keepdims=keepdims)
-
-
-def reduce_sum(
-    input_tensor: Any, axis: Any = None, keepdims: builtins.bool = False, name=None
-) -> Tensor:
-    """``tf.reduce_sum`` over ``axis`` (None: all axes).
-
-    Example:
-        >>> import pipeline as pl
-        >>> pl.reduce_sum([[1, 2], [3, 4]], axis=0).numpy().tolist()
-        [4, 6]
-    """
-    x = convert_to_tensor(input_tensor)
-    total = _reduce(ops.sum, x, axis, keepdims)
-    # numpy widens int32 sums to int64; TF keeps the input's type
-    return total if total.dtype == x.dtype else ops.cast(total, x.dtype)
-
-
-def reduce_mean(
-    input_tensor: Any, axis: Any = None, keepdims: builtins.bool = False, name=None
-) -> Tensor:
-    """``tf.reduce_mean``; an integer input gives TF's truncated integer mean.
-
-    Example:
-        >>> import pipeline as pl
-        >>> pl.reduce_mean([1.0, 2.0]).numpy().tolist(), pl.reduce_mean([1, 2]).numpy()
-        (1.5, array(1, dtype=int32))
-    """
-    x = convert_to_tensor(input_tensor)
-    if np.issubdtype(x.dtype, np.integer):
-        total = np.sum(x.numpy(), axis=_axis(axis), keepdims=keepdims)
-        count = x.numpy().size // builtins.max(np.asarray(total).size, 1)
-        return Tensor(np.asarray(np.trunc(total / count), dtype=x.dtype))
-    return _reduce(ops.mean, x, axis, keepdims)
-
-
-def _axis(axis: Any) -> Any:
-    if isinstance(axis, (list, tuple, np.ndarray)):
-        return tuple(int(a) for a in axis)
-    return axis
-
-
-def reduce_max(
-    input_tensor: Any, axis: Any = None, keepdims: builtins.bool = False, name=None
-) -> Tensor:
-    """``tf.reduce_max``.
-
-    Example:
-        >>> import pipeline as pl
-        >>> pl.reduce_max([[1, 5], [3, 4]], axis=1).numpy().tolist()
-        [5, 4]
-    """
-    return _reduce(ops.max, input_tensor, axis, keepdims)
-
-
-def reduce_min(
-    input_tensor: Any, axis: Any = None, keepdims: builtins.bool = False, name=None
-) -> Tensor:
-    """``tf.reduce_min``.
-
-    Example:
-        >>> import pipeline as pl
-        >>> pl.reduce_min([[1, 5], [3, 4]]).numpy().tolist()
-        1
-    """
-    return _reduce(ops.min, input_tensor, axis, keepdims)
-
-
-def argmax(
-    input: Any,  # noqa: A002  (TensorFlow's name)
-    axis: int | None = None,
-    output_type: Any = np.int64,
-    name: str | None = None,
-) -> Tensor:
-    """``tf.math.argmax``: ``axis=None`` means axis 0, as in TF; int64 by default.
-
-    Example:
-        >>> import pipeline as pl
-        >>> pl.argmax([[1, 9], [7, 2]]).numpy().tolist()
-        [1, 0]
-    """
-    return ops.cast(ops.argmax(input, axis=0 if axis is None else axis), output_type)
-
-
-def argmin(
-    input: Any,  # noqa: A002
-    axis: int | None = None,
-    output_type: Any = np.int64,
-    name: str | None = None,
-) -> Tensor:
-    """``tf.math.argmin``: ``axis=None`` means axis 0, as in TF.
-
-    Example:
-        >>> import pipeline as pl
-        >>> pl.argmin([3, 1, 2]).numpy().tolist()
-        1
-    """
-    return ops.cast(ops.argmin(input, axis=0 if axis is None else axis), output_type)
 
 
 def concat(values: Sequence[Any], axis: int, name: str | None = None) -> Tensor:
@@ -434,3 +340,38 @@ def range(  # noqa: A001  (TensorFlow's name)
         is_float = builtins.any(isinstance(a, float) for a in args)
         dtype = np.float32 if is_float else np.int32
     return Tensor(np.arange(start, limit, delta).astype(dtype))
+
+
+def fingerprint(data: Any, method: str = "farmhash64", name=None) -> np.ndarray:
+    """``tf.fingerprint``: one 8-byte FarmHash fingerprint per row (uint8 [n, 8]).
+
+    A numeric row is fingerprinted by its little-endian bytes; a string row of
+    one string by the string, of several by their fingerprints' bytes, as TF.
+
+    Example:
+        >>> import pipeline as pl
+        >>> pl.fingerprint([b"abc", b"de"]).shape
+        (2, 8)
+    """
+    if method != "farmhash64":
+        raise InvalidArgumentError(f"Unsupported fingerprint method: {method}")
+    from pipeline.strings import fingerprint64
+
+    array = np.asarray(data)
+    if array.ndim == 0:
+        raise InvalidArgumentError("`data` should have at least one dimension")
+    rows = array.reshape(array.shape[0], int(np.prod(array.shape[1:])))
+    if array.dtype.kind in "OSU":
+        rows = rows.astype(object)
+        if rows.shape[1] != 1:
+            prints = fingerprint64(rows.reshape(-1)).astype("<u8").reshape(rows.shape)
+            keys = np.empty(rows.shape[0], dtype=object)
+            keys[:] = [p.tobytes() for p in prints]
+        else:
+            keys = rows[:, 0]
+    else:
+        little = rows.astype(rows.dtype.newbyteorder("<"))
+        keys = np.empty(rows.shape[0], dtype=object)
+        keys[:] = [row.tobytes() for row in little]
+    out = fingerprint64(keys).astype("<u8") if keys.size else np.zeros(0, "<u8")
+    return out.view(np.uint8).reshape(-1, 8)

@@ -28,6 +28,7 @@ RANKS = {
     "cli": 7,
     "demo": 8,
     "tensor_api": 8,
+    "tensor_reductions": 8,
     "sparse": 2,
     "debugging": 1,
     "seeding": 0,

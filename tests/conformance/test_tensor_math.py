@@ -85,3 +85,29 @@ def test_shape_concat_stack_where(api):
     assert to_numpy(api.stack([[1, 2], [3, 4]], axis=1)).tolist() == [[1, 3], [2, 4]]
     assert to_numpy(api.where([True, False, True])).tolist() == [[0], [2]]
     assert to_numpy(api.where([True, False], [1, 2], [3, 4])).tolist() == [1, 4]
+
+
+def test_fingerprint_default_values(api):
+    # fingerprint_op_test.py: a row's fingerprint changes with its content
+    data = np.expand_dims(np.arange(10), axis=0)
+    fingerprint0 = to_numpy(api.fingerprint(data))
+    fingerprint1 = to_numpy(api.fingerprint(data[:, 1:]))
+    assert fingerprint0.ndim == 2
+    assert fingerprint0.shape == fingerprint1.shape == (1, 8)
+    assert (fingerprint0 != fingerprint1).any()
+
+
+def test_fingerprint_empty(api):
+    assert to_numpy(api.fingerprint(np.zeros(0))).shape == (0, 8)
+
+
+def test_fingerprint_values(api):
+    # the same bytes as TF for numbers, strings and rows of strings
+    numbers = to_numpy(api.fingerprint(np.arange(10).reshape(1, 10)))
+    assert numbers.tolist() == [[54, 187, 147, 162, 180, 40, 37, 24]]
+    words = np.array([[b"abc", b"de"], [b"x", b"y"]], dtype=object)
+    assert to_numpy(api.fingerprint(words))[0].tolist() == [
+        233, 237, 232, 132, 79, 140, 59, 169,
+    ]  # fmt: skip
+    single = to_numpy(api.fingerprint(np.array([b"abc"], dtype=object)))
+    assert single.tolist() == [[105, 243, 231, 116, 160, 179, 165, 36]]
