@@ -1,15 +1,31 @@
-"""The vectorized CSV decoder: a whole batch of records in a few calls.
+"""The vectorized CSV decoder, and the one description of CSV's decode tiers.
 
-An unquoted batch (no ``"`` to honour, no CR, no empty record) goes through
-the ``csv_plain`` kernel: one pass, typed columns, numbers in the plain
-decimal syntax converted exactly without the GIL; the few fields it leaves
-(``" 7"``, ``+5``, hex, inf/nan, long mantissas) are converted with TF's rules
-(`csv_values`). A quoted batch is read by ``pyarrow.csv`` with every selected
-column typed, values pyarrow will not convert going column by column through
-the same rules. The rest (CR/LF inside records, empty records, quotes TF's
-splitter rejects, differing field counts, any error) goes to the exact
-per-record decoder (`csv_records`), which raises TF's error for the first bad
-record.
+Every CSV path (``decode_csv``, ``CsvDataset``, ``make_csv_dataset``) decodes
+a batch of records through the same tiers, fastest first; each tier hands
+the batch on when it cannot decode it exactly, so all give the same columns
+and TF's error for the first bad record:
+
+1. ``csv_plain`` kernel (`_plain`): an unquoted batch (no ``"`` to honour,
+   no CR, no empty record) in one pass, typed columns, plain decimal numbers
+   converted exactly without the GIL; the few fields it leaves (``" 7"``,
+   ``+5``, hex, inf/nan, long mantissas) go through TF's rules
+   (`csv_values`).
+2. ``pyarrow.csv`` (`_read`): a quoted batch of at least
+   ``_MIN_VECTOR_RECORDS``, every selected column typed; values pyarrow will
+   not convert go column by column through the same rules, which name the
+   first bad record.
+3. The exact per-record decoder (`csv_records.decode_records`): what neither
+   can take (CR/LF inside records, empty records, quotes TF's splitter
+   rejects, differing field counts, errors tier 2 cannot place). With
+   ``exact=False`` this tier is not run over the batch: `decode_buffer`
+   returns None and the caller splits the batch instead.
+4. Bad records inside a file block (`csv_split`, called by
+   `csv_file.decode_file_block`): a block that fails is cut at the record
+   an error names and the rest halved and decoded again through tiers 1-2
+   (``exact=False``); tier 3 runs only on spans of at most
+   ``csv_split._ISOLATE_ROWS`` records, and record by record only where such
+   a span holds a bad record, so each bad record becomes its own error
+   (file, line, column) while the good rows around it are kept.
 
 Example:
     >>> import numpy as np
@@ -67,10 +83,12 @@ def decode_batch(
     *,
     path: str | None = None,
     lines: Sequence[int] | None = None,
-) -> list[np.ndarray]:
+    exact: bool = True,
+) -> list[np.ndarray] | None:
     """Decode ``records`` into one 1-D array per column, vectorized where possible.
 
-    Same results and errors as `csv_records.decode_records`.
+    Same results and errors as `csv_records.decode_records` (tiers 1-3 of the
+    module docstring); with ``exact=False``, None where only tier 3 could.
 
     Example:
         >>> from pipeline.io.csv_spec import column_specs
@@ -79,8 +97,9 @@ def decode_batch(
     """
     buf = b"\n".join(records) + b"\n"
     return decode_buffer(
-        buf, len(records), specs, opts, path=path, lines=lines, records=lambda: records
-    )
+        buf, len(records), specs, opts, path=path, lines=lines,
+        records=lambda: records, exact=exact,
+    )  # fmt: skip
 
 
 def decode_buffer(
@@ -93,11 +112,13 @@ def decode_buffer(
     path: str | None = None,
     lines: Sequence[int] | None = None,
     plain: bool = False,
-) -> list[np.ndarray]:
+    exact: bool = True,
+) -> list[np.ndarray] | None:
     """`decode_batch` of the ``n`` records of ``buf`` (each ended by ``\\n``).
 
     ``records`` gives the records as a list, for the per-record path only.
-    ``plain`` says ``buf`` is known to hold no quote and no CR.
+    ``plain`` says ``buf`` is known to hold no quote and no CR; ``exact=False``
+    returns None instead of running the per-record tier.
     """
     columns = _plain(buf, n, specs, opts, plain) if n else None
     if columns is not None:
@@ -106,6 +127,8 @@ def decode_buffer(
     ncols = _arrow_columns(n, buf, specs, opts) if n >= _MIN_VECTOR_RECORDS else 0
     arrays = _read(buf, n, ncols, specs, opts) if ncols else None
     if arrays is None:
+        if not exact:
+            return None
         return decode_records(records(), specs, opts, path=path, lines=lines)
     return _columns(arrays, specs, path, lines)
 

@@ -3,9 +3,9 @@
 `read_records` splits a file into CSV records the way ``CsvDataset`` does: a
 record ends at ``\\n`` or ``\\r\\n`` outside quotes; a quoted field may span
 lines. `decode_file_block` decodes a block of records into typed numpy
-columns in one vectorized call; a block holding bad rows is decoded row by
-row, so each bad row comes out as its own error (file, line, column) while the
-good rows around it are kept.
+columns in one vectorized call; a block holding bad rows is split around
+them, so each bad row comes out as its own error (file, line, column) while
+the good rows around it are kept (tier 4 of `csv_fast`'s decode tiers).
 
 Positions are ``(offset, skip, line, record)``: ``skip`` records after the
 decompressed byte ``offset``, where ``line`` and ``record`` are the line
@@ -33,9 +33,8 @@ from pipeline import _kernels
 from pipeline.errors import InvalidArgumentError
 from pipeline.io import fs
 from pipeline.io.csv_fast import decode_batch, decode_buffer
-from pipeline.io.csv_records import decode_records
 from pipeline.io.csv_spec import ColumnSpec, CsvOptions
-from pipeline.io.csv_wording import dataset_error
+from pipeline.io.csv_split import split_decode
 
 __all__ = [
     "DecodedBlock",
@@ -307,8 +306,8 @@ def _skip_bytes(stream, count: int) -> None:
 def decode_file_block(
     block: RecordBlock, specs: Sequence[ColumnSpec], opts: CsvOptions, path: str
 ) -> DecodedBlock:
-    """One block's columns in one vectorized call, or row by row when it
-    holds bad rows (each then an ``(row, error)`` entry).
+    """One block's columns in one vectorized call, or split around its bad
+    rows when it holds some (each then an ``(row, error)`` entry).
 
     Example:
         >>> from pipeline.io.csv_spec import column_specs
@@ -322,79 +321,23 @@ def decode_file_block(
         if block.text is not None:
             columns = decode_buffer(
                 block.text, n, specs, opts, path=path, lines=block.lines,
-                records=block.get_records, plain=True,
+                records=block.get_records, plain=True, exact=False,
             )  # fmt: skip
         else:
             columns = decode_batch(
-                block.records, specs, opts, path=path, lines=block.lines
+                block.records, specs, opts, path=path, lines=block.lines, exact=False
             )
-        return DecodedBlock(columns, np.arange(n), [], [], block.position)
     except InvalidArgumentError as e:
-        return _row_by_row(block, specs, opts, path, e)
+        return _split(block, specs, opts, path, e)
+    if columns is None:  # only the per-record tier can: done in spans
+        return _split(block, specs, opts, path, None)
+    return DecodedBlock(columns, np.arange(n), [], [], block.position)
 
 
-#: Below this many records a failed span is decoded record by record.
-_ISOLATE_ROWS = 64
-
-
-def _row_by_row(
-    block: RecordBlock,
-    specs: Sequence[ColumnSpec],
-    opts: CsvOptions,
-    path: str,
-    failed: InvalidArgumentError,
-) -> DecodedBlock:
-    """Good rows and each bad row's error, from a block that failed to decode.
-
-    A failed span is cut at the record its error names (``failed`` for the
-    whole block), and what follows is halved and decoded vectorized
-    again; small spans, and all once errors are dense, go record by record.
-    One bad row costs about one more block decode, not a decode per record.
-    """
-    good: list[int] = []
-    errors: list[tuple[int, InvalidArgumentError]] = []
-    parts: list[list[np.ndarray]] = []
+def _split(block: RecordBlock, specs, opts, path, failed) -> DecodedBlock:
     records = block.get_records()
-
-    def one(i: int) -> None:
-        try:
-            parts.append(
-                decode_records(
-                    [records[i]], specs, opts, path=path,
-                    lines=block.lines[i : i + 1], first_record=block.first_record + i,
-                )
-            )  # fmt: skip
-            good.append(i)
-        except InvalidArgumentError as e:
-            errors.append((i, dataset_error(e, i == block.cut_off_at)))
-
-    def span(lo: int, hi: int, err: InvalidArgumentError | None = None) -> None:
-        dense = len(errors) * _ISOLATE_ROWS > len(good) + len(errors)
-        if hi - lo <= _ISOLATE_ROWS or dense:  # (many errors: no more retries)
-            for i in range(lo, hi):
-                one(i)
-            return
-        if err is None:
-            try:
-                parts.append(decode_batch(records[lo:hi], specs, opts))
-                good.extend(range(lo, hi))
-                return
-            except InvalidArgumentError as e:
-                err = e
-        bad, cut = err.record_index, lo
-        if bad is not None and 0 <= bad < hi - lo:  # the record its error names
-            cut = lo + bad
-            span(lo, cut)
-            one(cut)
-            cut += 1
-        mid = (cut + hi) // 2
-        span(cut, mid)
-        span(mid, hi)
-
-    span(0, len(records), failed)
-    columns = [
-        np.concatenate([p[j] for p in parts]) if parts else np.empty(0, s.dtype)
-        for j, s in enumerate(specs)
-    ]
-    rows = np.asarray(good, dtype=np.int64)
+    columns, rows, errors = split_decode(
+        records, specs, opts, path=path, lines=block.lines,
+        first_record=block.first_record, cut_off_at=block.cut_off_at, failed=failed,
+    )  # fmt: skip
     return DecodedBlock(columns, rows, errors, records, block.position)

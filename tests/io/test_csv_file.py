@@ -130,7 +130,7 @@ def test_a_record_cut_off_by_the_end_of_file_says_so(tmp_path):
 @given(
     st.lists(
         st.sampled_from([b"1,2.5,a", b"7,,b", b"x,1,c", b"1,2", b"1,2,3,4", b"3,y,"]),
-        min_size=65,  # past _ISOLATE_ROWS: spans are cut and halved
+        min_size=65,  # past csv_split._ISOLATE_ROWS: spans are cut and halved
         max_size=160,
     )
 )
