@@ -334,10 +334,18 @@ def decode_file_block(
     return DecodedBlock(columns, np.arange(n), [], [], block.position)
 
 
-def _split(block: RecordBlock, specs, opts, path, failed) -> DecodedBlock:
+def _split(
+    block: RecordBlock,
+    specs: Sequence[ColumnSpec],
+    opts: CsvOptions,
+    path: str,
+    failed: InvalidArgumentError | None,
+) -> DecodedBlock:
+    """`csv_split.split_decode` of a block the fast tiers refused."""
     records = block.get_records()
     columns, rows, errors = split_decode(
         records, specs, opts, path=path, lines=block.lines,
         first_record=block.first_record, cut_off_at=block.cut_off_at, failed=failed,
     )  # fmt: skip
-    return DecodedBlock(columns, rows, errors, records, block.position)
+    raw = records if errors else []  # kept for the bad rows' raw bytes only
+    return DecodedBlock(columns, rows, errors, raw, block.position)
