@@ -28,7 +28,8 @@ from pipeline.graph.base import (
 )
 from pipeline.graph.failures import ElementFailure, user_error
 from pipeline.graph.memo import SampleMemo, memo_apply, node_memo, probing
-from pipeline.graph.structure import spec_of
+from pipeline.graph.structure import flatten, pack, spec_of
+from pipeline.io import output_shapes
 from pipeline.types import TensorSpec
 
 
@@ -62,9 +63,10 @@ class MapNode(Node):
 
     def compute_spec(self) -> Any:
         mapper = self.mapper_for(IterContext())
-        with probing():  # outputs made here are kept, not computed again
+        with probing(), output_shapes.collecting() as shapes:
+            # outputs made here are kept, not computed again
             out = sample_output(self, lambda elem: mapper(elem, 0))
-        return None if out is None else spec_of(out)
+        return None if out is None else _declared_spec(out, shapes)
 
     def args(self) -> dict[str, Any]:
         out: dict[str, Any] = {"fn": self.fn}
@@ -73,6 +75,22 @@ class MapNode(Node):
         if self.deterministic is not None:
             out["deterministic"] = self.deterministic
         return out
+
+
+def _declared_spec(out: Any, shapes: output_shapes.DeclaredShapes) -> Any:
+    """``spec_of(out)``, with the static shape a parsing function declared
+    for a leaf it returned (see `pipeline.io.output_shapes`)."""
+    spec = spec_of(out)
+    leaves, specs = flatten(out), flatten(spec)
+    if len(leaves) != len(specs):
+        return spec
+    fixed = []
+    for leaf, s in zip(leaves, specs):
+        shape = shapes.shape_of(leaf)
+        if shape is not None and type(s) is TensorSpec and len(shape) == len(s.shape):
+            s = TensorSpec(shape, s.dtype)
+        fixed.append(s)
+    return pack(spec, fixed)
 
 
 @dataclasses.dataclass(frozen=True, eq=False)

@@ -26,7 +26,7 @@ import numpy as np
 
 from pipeline import _kernels
 from pipeline.errors import InvalidArgumentError
-from pipeline.io import vectorized
+from pipeline.io import output_shapes, vectorized
 from pipeline.io.example_columns import (
     DensePlan,
     Located,
@@ -366,7 +366,22 @@ def parse_single_example(
         parsed = parse_features([record_bytes(serialized)], features)
     except InvalidArgumentError as err:
         raise single_record_message(err) from err
-    return {key: unbatch(value) for key, value in parsed.items()}
+    out = {key: unbatch(value) for key, value in parsed.items()}
+    for key, value in out.items():
+        shape = _static_shape(features.get(key))
+        if shape is not None:
+            output_shapes.declare(value, shape)
+    return out
+
+
+def _static_shape(feature: Any) -> tuple[int | None, ...] | None:
+    """The static shape of one record's dense output where the data sets a
+    dim (TF's: None there); None where the sample's shape is already TF's."""
+    if isinstance(feature, FixedLenSequenceFeature):
+        return (None, *(int(d) for d in feature.shape))
+    if isinstance(feature, RaggedFeature) and not feature.partitions:
+        return (None,)
+    return None
 
 
 def unbatch(value: Any) -> Any:
