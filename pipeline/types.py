@@ -45,6 +45,7 @@ class SparseTensor:
         indices = np.asarray(indices, dtype=np.int64)
         if indices.size == 0:
             indices = indices.reshape(0, dense_shape.shape[0])
+        _check_sparse_parts(indices, self.values, dense_shape)
         self.indices = indices
         self.dense_shape = dense_shape
 
@@ -87,6 +88,22 @@ class SparseTensor:
         return (
             f"SparseTensor(indices={self.indices.tolist()}, "
             f"values={self.values.tolist()}, dense_shape={self.dense_shape.tolist()})"
+        )
+
+
+def _check_sparse_parts(indices: np.ndarray, values: Any, shape: np.ndarray) -> None:
+    """ValueError (as TF) unless indices are ``[nnz, rank]`` and values ``[nnz]``."""
+    rank = shape.shape[0]
+    if indices.ndim != 2 or indices.shape[1] != rank:
+        raise ValueError(
+            f"SparseTensor indices must have shape [nnz, {rank}] for a dense_shape "
+            f"of rank {rank}; got indices of shape {list(indices.shape)}"
+        )
+    count = np.shape(values)[0] if np.ndim(values) else -1
+    if np.ndim(values) != 1 or count != indices.shape[0]:
+        raise ValueError(
+            f"SparseTensor values must be a vector of {indices.shape[0]} values, one "
+            f"per index; got shape {list(np.shape(values))}"
         )
 
 
