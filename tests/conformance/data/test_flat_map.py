@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from conformance_support import assert_produces, is_tensorflow
+from conformance_support import assert_produces
 
 
 def test_flat_map(api):
@@ -57,7 +57,7 @@ def test_flat_map_of_sparse_elements(api):
         )
 
     def dense(st):
-        return api.sparse.to_dense(st) if is_tensorflow(api) else st.to_dense()
+        return api.sparse.to_dense(st)
 
     ds = api.data.Dataset.range(10).map(make)
     ds = ds.flat_map(lambda x: api.data.Dataset.from_tensor_slices(dense(x)))

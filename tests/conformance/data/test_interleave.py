@@ -6,7 +6,7 @@ import os
 
 import numpy as np
 import pytest
-from conformance_support import assert_produces, is_tensorflow
+from conformance_support import assert_produces
 
 
 def _interleave_order(lists, cycle_length, block_length):
@@ -124,16 +124,8 @@ def test_default_cycle_length(api, calls):
 
 
 def _check_numerics(api):
-    """TF's ``check_numerics`` for TF; for pipeline the same check in Python."""
-    if is_tensorflow(api):
-        return lambda x: api.debugging.check_numerics(x, "message")
-
-    def check(x):
-        if np.isnan(x):
-            raise api.errors.InvalidArgumentError("message: Tensor had NaN values")
-        return x
-
-    return check
+    """TF's ``check_numerics`` (``pl.debugging`` has the same)."""
+    return lambda x: api.debugging.check_numerics(x, "message")
 
 
 @pytest.mark.parametrize(
@@ -174,7 +166,7 @@ def test_interleave_error_then_next_elements(api, cycle, block, calls):
 
 
 def _to_dense(api, st):
-    return api.sparse.to_dense(st) if is_tensorflow(api) else st.to_dense()
+    return api.sparse.to_dense(st)
 
 
 def test_interleave_of_sparse_elements(api):
