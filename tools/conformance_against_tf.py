@@ -35,7 +35,7 @@ TF_WARNINGS = [
 ]
 
 
-def _run(api: str, extra: list[str]) -> Counter:
+def _run(api: str, extra: list[str], by_area: Counter) -> Counter:
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "report.xml"
         cmd = [
@@ -55,33 +55,62 @@ def _run(api: str, extra: list[str]) -> Counter:
         if api == "tensorflow":
             cmd[3:3] = TF_WARNINGS
         subprocess.run(cmd, cwd=ROOT, check=False)
-        return _outcomes(report)
+        return _outcomes(report, by_area)
 
 
-def _outcomes(report: Path) -> Counter:
+def _outcomes(report: Path, by_area: Counter | None = None) -> Counter:
+    """Counts of passed/failed/xfailed/skipped cases in a junit report; with
+    ``by_area``, also ``(area, outcome)`` counts, the area being the folder
+    under tests/conformance (``data``, ``io``, ...; ``.`` for its top)."""
     counts: Counter = Counter()
     for case in ET.parse(report).getroot().iter("testcase"):
         tags = {child.tag for child in case}
         skipped = case.find("skipped")
         if "failure" in tags or "error" in tags:
-            counts["failed"] += 1
+            outcome = "failed"
         elif skipped is not None and "xfail" in (skipped.get("type") or ""):
-            counts["xfailed"] += 1
+            outcome = "xfailed"
         elif skipped is not None:
-            counts["skipped"] += 1
+            outcome = "skipped"
         else:
-            counts["passed"] += 1
+            outcome = "passed"
+        counts[outcome] += 1
+        if by_area is not None:
+            by_area[(_area(case.get("classname") or ""), outcome)] += 1
     return counts
+
+
+def _area(classname: str) -> str:
+    parts = classname.split(".")
+    if "conformance" not in parts:
+        return "."
+    inner = parts[parts.index("conformance") + 1 : -1]
+    return "/".join(inner) or "."
+
+
+def _area_table(tf: Counter, ours: Counter) -> list[str]:
+    areas = sorted({area for area, _ in ours} | {area for area, _ in tf})
+    lines = ["area                 cases  TF passed  ours passed"]
+    for area in areas:
+        total = sum(n for (a, _), n in ours.items() if a == area)
+        lines.append(
+            f"{area:<20} {total:>5}  {tf[(area, 'passed')]:>9}  "
+            f"{ours[(area, 'passed')]:>11}"
+        )
+    return lines
 
 
 def main(argv: list[str]) -> int:
     if not any(not a.startswith("-") for a in argv):
         argv = [*argv, "tests/conformance"]
-    tf = _run("tensorflow", argv)
-    ours = _run("pipeline", argv)
+    tf_areas: Counter = Counter()
+    our_areas: Counter = Counter()
+    tf = _run("tensorflow", argv, tf_areas)
+    ours = _run("pipeline", argv, our_areas)
     total = sum(ours.values())
     departures = tf["xfailed"]
     matched = ours["passed"] - departures
+    print("\n" + "\n".join(_area_table(tf_areas, our_areas)))
     print(f"\nagainst TensorFlow: {dict(tf)}  (departures must be xfailed)")
     print(f"against pipeline:   {dict(ours)}")
     if total:
