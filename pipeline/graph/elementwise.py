@@ -26,10 +26,12 @@ from pipeline.graph.base import (
     guarded,
     sample_output,
 )
+from pipeline.graph.batch_specs import static_rows
 from pipeline.graph.failures import ElementFailure, user_error
 from pipeline.graph.memo import SampleMemo, memo_apply, node_memo, probing
 from pipeline.graph.structure import flatten, pack, spec_of
 from pipeline.io import output_shapes
+from pipeline.ragged import RaggedTensorSpec
 from pipeline.types import TensorSpec
 
 
@@ -63,10 +65,22 @@ class MapNode(Node):
 
     def compute_spec(self) -> Any:
         mapper = self.mapper_for(IterContext())
+        seen: list[Any] = []
+
+        def apply(elem: Any) -> Any:
+            seen.append(elem)
+            return mapper(elem, 0)
+
         with probing(), output_shapes.collecting() as shapes:
-            # outputs made here are kept, not computed again
-            out = sample_output(self, lambda elem: mapper(elem, 0))
-        return None if out is None else _declared_spec(out, shapes)
+            # outputs made here (and by upstream specs) are kept, not
+            # computed again
+            out = sample_output(self, apply)
+            if out is None:
+                return None
+            inputs = {}
+            if shapes.refers_to_inputs():
+                inputs = _input_shapes(seen[-1], self.parents[0])
+        return _declared_spec(out, shapes, inputs)
 
     def args(self) -> dict[str, Any]:
         out: dict[str, Any] = {"fn": self.fn}
@@ -77,7 +91,19 @@ class MapNode(Node):
         return out
 
 
-def _declared_spec(out: Any, shapes: output_shapes.DeclaredShapes) -> Any:
+def _input_shapes(elem: Any, parent: Node) -> dict[int, tuple[Any, tuple]]:
+    """The static shape of each 1-D leaf of a sample input, by identity: the
+    batch size its input declares (`static_rows`, None when unknown or only
+    sampled; no user function is called for it)."""
+    rows = static_rows(parent)
+    return {
+        id(leaf): (leaf, (rows,))
+        for leaf in flatten(elem)
+        if isinstance(leaf, np.ndarray) and leaf.ndim == 1
+    }
+
+
+def _declared_spec(out: Any, shapes: Any, inputs: dict[int, tuple]) -> Any:
     """``spec_of(out)``, with the static shape a parsing function declared
     for a leaf it returned (see `pipeline.io.output_shapes`)."""
     spec = spec_of(out)
@@ -86,11 +112,24 @@ def _declared_spec(out: Any, shapes: output_shapes.DeclaredShapes) -> Any:
         return spec
     fixed = []
     for leaf, s in zip(leaves, specs):
-        shape = shapes.shape_of(leaf)
-        if shape is not None and type(s) is TensorSpec and len(shape) == len(s.shape):
-            s = TensorSpec(shape, s.dtype)
+        shape = _resolve(shapes.declared(leaf), inputs)
+        if shape is not None and s is not None and len(shape) == len(s.shape or ()):
+            if type(s) is TensorSpec:
+                s = TensorSpec(shape, s.dtype)
+            elif isinstance(s, RaggedTensorSpec):
+                s = RaggedTensorSpec(shape, s.dtype, s.ragged_rank, s.row_splits_dtype)
         fixed.append(s)
     return pack(spec, fixed)
+
+
+def _resolve(declared: Any, inputs: dict[int, tuple]) -> tuple | None:
+    if declared is None:
+        return None
+    shape, like = declared
+    if like is None:
+        return shape
+    held = inputs.get(id(like))
+    return None if held is None or held[0] is not like else (*held[1], *shape)
 
 
 @dataclasses.dataclass(frozen=True, eq=False)

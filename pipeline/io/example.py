@@ -194,9 +194,11 @@ def parse_example(
     """
     records = as_batch(serialized)
     try:
-        return parse_features(records, features)
+        out = parse_features(records, features)
     except InvalidArgumentError as err:
         raise with_record_name(err, example_names) from err
+    output_shapes.declare_parsed(out, features, like=serialized)
+    return out
 
 
 def parse_features(records: list, features: Mapping[str, Feature]) -> dict[str, Any]:
@@ -367,21 +369,8 @@ def parse_single_example(
     except InvalidArgumentError as err:
         raise single_record_message(err) from err
     out = {key: unbatch(value) for key, value in parsed.items()}
-    for key, value in out.items():
-        shape = _static_shape(features.get(key))
-        if shape is not None:
-            output_shapes.declare(value, shape)
+    output_shapes.declare_parsed(out, features)
     return out
-
-
-def _static_shape(feature: Any) -> tuple[int | None, ...] | None:
-    """The static shape of one record's dense output where the data sets a
-    dim (TF's: None there); None where the sample's shape is already TF's."""
-    if isinstance(feature, FixedLenSequenceFeature):
-        return (None, *(int(d) for d in feature.shape))
-    if isinstance(feature, RaggedFeature) and not feature.partitions:
-        return (None,)
-    return None
 
 
 def unbatch(value: Any) -> Any:

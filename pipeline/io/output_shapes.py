@@ -27,23 +27,35 @@ from typing import Any
 
 import numpy as np  # noqa: F401 (the doctest's namespace)
 
-__all__ = ["DeclaredShapes", "collecting", "declare"]
+from pipeline.io.example_features import RaggedFeature
+from pipeline.io.example_spec import FixedLenFeature, FixedLenSequenceFeature
+
+__all__ = ["DeclaredShapes", "collecting", "declare", "declare_parsed"]
 
 
 class DeclaredShapes:
     """Shapes declared for output objects, by identity (objects are held)."""
 
     def __init__(self) -> None:
-        self._by_id: dict[int, tuple[Any, tuple[int | None, ...]]] = {}
+        self._by_id: dict[int, tuple[Any, tuple[int | None, ...], Any]] = {}
 
-    def add(self, value: Any, shape: tuple[int | None, ...]) -> None:
+    def add(self, value: Any, shape: tuple[int | None, ...], like: Any = None) -> None:
         """Record ``shape`` for ``value`` (kept alive so its id stays its own)."""
-        self._by_id[id(value)] = (value, tuple(shape))
+        self._by_id[id(value)] = (value, tuple(shape), like)
 
     def shape_of(self, value: Any) -> tuple[int | None, ...] | None:
-        """The shape declared for this very object, or None."""
+        """The shape declared for this very object, or None (see `declared`)."""
+        held = self.declared(value)
+        return held[0] if held is not None and held[1] is None else None
+
+    def refers_to_inputs(self) -> bool:
+        """Whether some declared shape depends on the input's (``like``)."""
+        return any(held[2] is not None for held in self._by_id.values())
+
+    def declared(self, value: Any) -> tuple[tuple[int | None, ...], Any] | None:
+        """``(shape, like)`` declared for this very object, or None."""
         held = self._by_id.get(id(value))
-        return held[1] if held is not None and held[0] is value else None
+        return held[1:] if held is not None and held[0] is value else None
 
 
 _CURRENT: contextvars.ContextVar[DeclaredShapes | None] = contextvars.ContextVar(
@@ -62,9 +74,41 @@ def collecting() -> Iterator[DeclaredShapes]:
         _CURRENT.reset(token)
 
 
-def declare(value: Any, shape: tuple[int | None, ...]) -> None:
+def declare(value: Any, shape: tuple[int | None, ...], like: Any = None) -> None:
     """Declare ``value``'s static shape (unknown dims None); a no-op outside
-    `collecting`."""
+    `collecting`.
+
+    With ``like`` (the function's input, e.g. a batch of records), the
+    shape is ``like``'s static shape followed by ``shape``: the map knows
+    its input's spec, the function does not.
+    """
     shapes = _CURRENT.get()
     if shapes is not None:
-        shapes.add(value, shape)
+        shapes.add(value, shape, like)
+
+
+def declare_parsed(out: dict[str, Any], features: Any, like: Any = None) -> None:
+    """Declare the static shapes of a parsed Example's dense outputs.
+
+    ``like`` is the batch of records for `parse_example` (its size is the
+    input's); None for one record. A no-op outside `collecting`.
+    """
+    if _CURRENT.get() is None:
+        return
+    for key, value in out.items():
+        shape = _feature_shape(features.get(key), batched=like is not None)
+        if shape is not None:
+            declare(value, shape, like)
+
+
+def _feature_shape(feature: Any, batched: bool) -> tuple[int | None, ...] | None:
+    """One record's static shape where the data sets a dim (TF's None);
+    None where the sample's shape is already TF's (a batch's size comes from
+    the input's spec, so a batched fixed shape is declared too)."""
+    if batched and isinstance(feature, FixedLenFeature):
+        return tuple(int(d) for d in feature.shape)
+    if isinstance(feature, FixedLenSequenceFeature):
+        return (None, *(int(d) for d in feature.shape))
+    if isinstance(feature, RaggedFeature) and not feature.partitions:
+        return (None,)
+    return None

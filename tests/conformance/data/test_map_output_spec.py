@@ -69,3 +69,24 @@ def test_fixed_shapes_stay_known(api):
     ds = ds.map(lambda r: api.io.parse_single_example(r, features)["b"])
     assert spec_shapes(ds.element_spec) == (2,)
     assert np.asarray(elements(ds)).tolist() == [[1.0, 2.0], [3.0, 4.0]]
+
+
+def test_parse_example_in_map_takes_the_batch_dim_from_its_input(api):
+    features = _features(api)
+    ds = api.data.Dataset.from_tensor_slices(_records())
+    parsed = ds.batch(2).map(lambda r: api.io.parse_example(r, features))
+    spec = parsed.element_spec
+    assert spec_shapes(spec) == {
+        "a": (None, None),
+        "b": (None, 2),
+        "r": (None, None),
+        "s": (None, None),
+    }
+    assert spec["r"].ragged_rank == 1
+    parsed = ds.batch(2, drop_remainder=True)
+    parsed = parsed.map(lambda r: api.io.parse_example(r, features))
+    assert spec_shapes(parsed.element_spec)["b"] == (2, 2)
+    assert spec_shapes(parsed.element_spec)["s"] == (2, None)
+    (got,) = elements(parsed)
+    assert got["r"] == [[1, 2, 3], [4]]
+    assert got["s"].tolist() == [[b"x"] * 3, [b"x", b"", b""]]
