@@ -22,6 +22,7 @@ import numpy as np
 
 from pipeline.graph.base import IterContext, Node, NodeIterator
 from pipeline.graph.batching import BatchNode, RebatchNode
+from pipeline.graph.padding import declared_spec
 from pipeline.graph.stacking import stack_leaves
 from pipeline.graph.structure import flatten, flatten_up_to, pack
 from pipeline.ragged import RaggedTensor, RaggedTensorSpec
@@ -52,16 +53,17 @@ def has_dense_ragged_rows(spec: Any) -> bool:
 def batches_ragged_rows(node: Node) -> bool:
     """Whether ``batch`` of ``node`` needs `RaggedRowsBatchNode`.
 
-    Looks only through stages that pass elements on unchanged, down to a
-    ``from_tensor_slices`` of ragged values (its spec is known without
-    calling a user function) or an ``unbatch`` (whose spec is read when the
-    batch is iterated; the node then batches as `BatchNode` unless it has
-    ragged rows).
+    Reads the spec only where it is declared (`padding.declared_spec`:
+    sources such as ``from_tensor_slices`` of ragged values, ``zip``,
+    ``concatenate``, ...), so no user function is called; otherwise looks
+    through stages that pass elements on for an ``unbatch`` (whose spec is
+    read when the batch is iterated; the node then batches as `BatchNode`
+    unless it has ragged rows).
     """
+    if declared_spec(node):  # no user function gives this spec
+        return has_dense_ragged_rows(node.element_spec())
     while getattr(node, "passes_elements", False) and node.parents:
         node = node.parents[0]
-    if getattr(node, "given_spec", None) is not None:
-        return has_dense_ragged_rows(node.element_spec())
     return node.op == "unbatch"  # its rows' spec is known when iterated
 
 

@@ -255,3 +255,18 @@ def test_map_over_ragged_rows_gets_dense_rows(api):
         [6, 8, 10],
         [12],
     ]
+
+
+def test_ragged_rows_batch_after_zip_concatenate_and_filter(api):
+    ds = api.data.Dataset.from_tensor_slices(_ragged_2d(api))
+    zipped = api.data.Dataset.zip((ds, api.data.Dataset.range(4))).batch(3)
+    got = [(a.to_list(), to_numpy(b).tolist()) for a, b in zipped]
+    assert got == [([[1, 2], [], [3, 4, 5]], [0, 1, 2]), ([[6]], [3])]
+    both = ds.concatenate(ds).batch(5)
+    assert [a.to_list() for a in both] == [
+        [[1, 2], [], [3, 4, 5], [6], [1, 2]],
+        [[], [3, 4, 5], [6]],
+    ]
+    kept = ds.enumerate().filter(lambda i, x: i > 0).batch(2)
+    got = [(to_numpy(i).tolist(), x.to_list()) for i, x in kept]
+    assert got == [([1, 2], [[], [3, 4, 5]]), ([3], [[6]])]
