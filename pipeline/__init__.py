@@ -18,7 +18,13 @@ from typing import TYPE_CHECKING
 
 from pipeline import errors
 from pipeline.ragged import RaggedTensor, RaggedTensorSpec
-from pipeline.types import SparseTensor, SparseTensorSpec, TensorSpec, string
+from pipeline.types import (
+    SparseTensor,
+    SparseTensorSpec,
+    TensorShape,
+    TensorSpec,
+    string,
+)
 
 if TYPE_CHECKING:
     from pipeline import data, feature_column, io, nn, strings
@@ -54,6 +60,7 @@ __all__ = [
     "RaggedTensorSpec",
     "SparseTensor",
     "SparseTensorSpec",
+    "TensorShape",
     "TensorSpec",
     "data",
     "debugging",

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["SparseTensor", "SparseTensorSpec", "TensorSpec", "string"]
+__all__ = ["SparseTensor", "SparseTensorSpec", "TensorShape", "TensorSpec", "string"]
 
 #: The dtype that names byte-string columns (numpy object arrays of ``bytes``).
 string = np.dtype(object)
@@ -117,6 +117,74 @@ def _as_values(values: Any) -> np.ndarray:
     return arr
 
 
+class TensorShape(tuple):
+    """A shape: a tuple of ints and ``None`` (unknown) dimensions, with
+    TensorFlow's ``TensorShape`` methods, equal to the same dims as a list too.
+
+    Example:
+        >>> shape = TensorShape([None, 3])
+        >>> shape == [None, 3], shape == (None, 3), shape.as_list(), shape.rank
+        (True, True, [None, 3], 2)
+        >>> shape.is_compatible_with([7, 3]), shape.is_fully_defined()
+        (True, False)
+    """
+
+    def __new__(cls, dims: Any) -> TensorShape:
+        if hasattr(dims, "as_list"):
+            dims = dims.as_list()
+        if isinstance(dims, (int, np.integer)):
+            dims = (dims,)
+        return super().__new__(cls, (None if d is None else int(d) for d in dims))
+
+    @property
+    def rank(self) -> int:
+        """The number of dimensions."""
+        return len(self)
+
+    ndims = rank
+
+    @property
+    def dims(self) -> list[int | None]:
+        """The dimensions as a list."""
+        return list(self)
+
+    def as_list(self) -> list[int | None]:
+        """The dimensions as a list (``None`` where unknown)."""
+        return list(self)
+
+    def is_fully_defined(self) -> bool:
+        """Whether every dimension is known."""
+        return all(d is not None for d in self)
+
+    def num_elements(self) -> int | None:
+        """The number of elements, or None when a dimension is unknown."""
+        return int(np.prod(self, dtype=np.int64)) if self.is_fully_defined() else None
+
+    def is_compatible_with(self, other: Any) -> bool:
+        """Whether ``other`` (a shape, or None for unknown rank) could be the
+        same shape: same rank, and equal dims where both are known."""
+        if other is None:
+            return True
+        other = TensorShape(other)
+        return len(other) == len(self) and all(
+            a is None or b is None or a == b for a, b in zip(self, other)
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, list) or hasattr(other, "as_list"):
+            try:
+                other = TensorShape(other)
+            except (TypeError, ValueError):
+                return False
+        return tuple.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        result = self.__eq__(other)
+        return result if result is NotImplemented else not result
+
+    __hash__ = tuple.__hash__
+
+
 class TensorSpec:
     """The shape and dtype of one leaf of a dataset element.
 
@@ -135,13 +203,28 @@ class TensorSpec:
     __slots__ = ("shape", "dtype", "name")
 
     def __init__(self, shape: Any, dtype: Any = np.float32, name: str | None = None):
-        self.shape = (
-            None
-            if shape is None
-            else tuple(None if d is None else int(d) for d in shape)
-        )
-        self.dtype = np.dtype(dtype)
+        if hasattr(shape, "as_list") and getattr(shape, "rank", 0) is None:
+            shape = None  # a TF TensorShape of unknown rank
+        self.shape = None if shape is None else TensorShape(shape)
+        self.dtype = np.dtype(getattr(dtype, "as_numpy_dtype", dtype))
         self.name = name
+
+    def is_compatible_with(self, spec_or_value: Any) -> bool:
+        """Whether ``spec_or_value`` (a spec or an array) fits this spec: same
+        dtype, and a shape this one's unknown parts allow (TF's method).
+
+        Example:
+            >>> spec = TensorSpec((None, 2), np.int64)
+            >>> spec.is_compatible_with(np.zeros((5, 2), np.int64))
+            True
+        """
+        other = spec_or_value
+        if not isinstance(other, TensorSpec):
+            array = np.asarray(other)
+            other = TensorSpec(array.shape, array.dtype)
+        if other.dtype != self.dtype:
+            return False
+        return self.shape is None or self.shape.is_compatible_with(other.shape)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, TensorSpec):

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from pipeline.io import vectorized
+from pipeline.io import output_shapes, vectorized
 from pipeline.io.csv_fast import decode_batch
 from pipeline.io.csv_spec import ColumnSpec, CsvOptions, column_specs
 
@@ -81,8 +81,10 @@ def decode_csv(
         field_delim, use_quote_delim, na_value, select_cols, len(specs)
     )
     flat, shape = _flat_records(records)
-    columns = decode_lines(flat, specs, opts)
-    return [c.reshape(shape) for c in columns]
+    columns = [c.reshape(shape) for c in decode_lines(flat, specs, opts)]
+    for column in columns:  # each has the records' static shape (for map's spec)
+        output_shapes.declare(column, (), like=records)
+    return columns
 
 
 def decode_lines(

@@ -90,3 +90,12 @@ def test_parse_example_in_map_takes_the_batch_dim_from_its_input(api):
     (got,) = elements(parsed)
     assert got["r"] == [[1, 2, 3], [4]]
     assert got["s"].tolist() == [[b"x"] * 3, [b"x", b"", b""]]
+
+
+def test_decode_csv_in_map_keeps_the_input_batch_dim(api):
+    ds = api.data.Dataset.from_tensor_slices([b"1,a", b"3,b", b"5,c"]).batch(2)
+    ds = ds.map(lambda x: api.io.decode_csv(x, [[0], [""]]))
+    spec = ds.element_spec
+    assert [tuple(s.shape) for s in spec] == [(None,), (None,)]
+    rows = [[v.tolist() for v in element] for element in ds.as_numpy_iterator()]
+    assert rows == [[[1, 3], [b"a", b"b"]], [[5], [b"c"]]]
