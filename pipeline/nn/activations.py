@@ -21,7 +21,7 @@ def relu(
     max_value: float | None = None,
     threshold: float = 0.0,
 ) -> Tensor:
-    """``max(x, 0)``; with Keras 3's options, ``x`` below ``threshold`` becomes
+    """``max(x, 0)``; with Keras 3's options, ``x`` up to ``threshold`` becomes
     ``negative_slope * (x - threshold)`` and the output is capped at ``max_value``.
 
     Example:
@@ -35,7 +35,7 @@ def relu(
     else:
         x = ops.convert_to_tensor(x)
         below = ops.multiply(ops.subtract(x, threshold), negative_slope)
-        out = ops.where(x._array >= threshold, x, below)
+        out = ops.where(x._array > threshold, x, below)  # Keras keeps x > t only
     return out if max_value is None else ops.minimum(out, max_value)
 
 

@@ -292,12 +292,28 @@ def get(identifier: Any) -> Any:
     """
     if identifier is None:
         return None
+    if isinstance(identifier, np.ndarray) or hasattr(identifier, "__array__"):
+        return _from_array(np.asarray(identifier))
     if isinstance(identifier, dict):
         return saving_registry.build("initializer", identifier, _CLASSES)
     if callable(identifier):
         return identifier
     found = saving_registry.resolve("initializer", identifier, _CLASSES)
     return found() if isinstance(found, type) else found
+
+
+def _from_array(value: np.ndarray) -> Any:
+    """An initializer giving ``value`` itself (Keras's ``get(array)``)."""
+
+    def initialize(shape: Any, dtype: Any = None) -> Tensor:
+        if tuple(shape) != value.shape:
+            raise ValueError(
+                f"Expected `shape` to be {value.shape} for direct tensor as "
+                f"initializer. Received shape={tuple(shape)}"
+            )
+        return _out(value.copy(), dtype)
+
+    return initialize
 
 
 def serialize(initializer: Any) -> Any:

@@ -153,6 +153,7 @@ _BY_NAME: dict[str, type[Regularizer]] = {
     "l2": L2,
     "L2": L2,
     "l1_l2": L1L2,
+    "l1l2": L1L2,
     "L1L2": L1L2,
     "Regularizer": Regularizer,
 }

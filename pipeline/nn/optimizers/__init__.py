@@ -69,7 +69,7 @@ def deserialize(config: dict[str, Any]) -> Optimizer:
     return saving_registry.build("optimizer", config, _BY_NAME)
 
 
-def get(identifier: Any) -> Optimizer:
+def get(identifier: Any) -> Optimizer | None:
     """An optimizer from a name ("adam", "SGD", ...), a config dict or an instance.
 
     Args:
@@ -86,8 +86,8 @@ def get(identifier: Any) -> Optimizer:
         >>> type(get("rmsprop")).__name__
         'RMSprop'
     """
-    if isinstance(identifier, Optimizer):
-        return identifier
+    if identifier is None or isinstance(identifier, Optimizer):
+        return identifier  # None stays None, as keras.optimizers.get(None)
     if isinstance(identifier, dict):
         return deserialize(identifier)
     if isinstance(identifier, str) and identifier.lower() in _CLASSES:
