@@ -32,3 +32,54 @@ def test_initializers_get_of_an_array_gives_that_array():
     assert init(shape=(2,), dtype="float32").numpy().dtype == np.float32
     with pytest.raises(ValueError, match=r"Expected `shape` to be \(2,\)"):
         init((3,))
+
+
+def test_callback_hooks_get_an_empty_dict_not_none():
+    # Keras 3.15 passes logs={} to these hooks (checked with keras.callbacks)
+    import pipeline as pl
+
+    seen = []
+
+    class Recorder(pl.nn.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            seen.append(("train_begin", logs))
+
+        def on_epoch_begin(self, epoch, logs=None):
+            seen.append(("epoch_begin", logs))
+
+        def on_train_batch_begin(self, batch, logs=None):
+            seen.append(("train_batch_begin", logs))
+
+        def on_test_begin(self, logs=None):
+            seen.append(("test_begin", logs))
+
+        def on_test_batch_begin(self, batch, logs=None):
+            seen.append(("test_batch_begin", logs))
+
+        def on_predict_begin(self, logs=None):
+            seen.append(("predict_begin", logs))
+
+        def on_predict_batch_begin(self, batch, logs=None):
+            seen.append(("predict_batch_begin", logs))
+
+        def on_predict_end(self, logs=None):
+            seen.append(("predict_end", logs))
+
+    model = pl.nn.Sequential([pl.nn.layers.Input((2,)), pl.nn.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    x, y = np.ones((4, 2)), np.ones((4, 1))
+    model.fit(x, y, epochs=1, verbose=0, callbacks=[Recorder()])
+    model.evaluate(x, y, verbose=0, callbacks=[Recorder()])
+    model.predict(x, verbose=0, callbacks=[Recorder()])
+    names = [name for name, _ in seen]
+    assert names == [
+        "train_begin",
+        "epoch_begin",
+        "train_batch_begin",
+        "test_begin",
+        "test_batch_begin",
+        "predict_begin",
+        "predict_batch_begin",
+        "predict_end",
+    ]
+    assert all(logs == {} for _, logs in seen)

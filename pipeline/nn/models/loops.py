@@ -100,7 +100,7 @@ def run_fit(model: Any, args: dict[str, Any]) -> Any:
     )
     model.stop_training = False
     rng = np.random.default_rng()
-    callbacks.on_train_begin()
+    callbacks.on_train_begin({})
     try:
         return _epochs(model, args, train, val, callbacks, rng)
     finally:
@@ -114,7 +114,7 @@ def _epochs(
     model._fit_variables = model.trainable_weights
     for epoch in range(args["initial_epoch"], args["epochs"]):
         model.reset_metrics()
-        callbacks.on_epoch_begin(epoch)
+        callbacks.on_epoch_begin(epoch, {})
         with loop_threads(model, "train") as threads:
             logs = _train_epoch(model, args, train, callbacks, rng, threads)
         epoch_logs = dict(logs)
@@ -136,7 +136,7 @@ def _train_epoch(
 ) -> dict[str, float]:
     logs: dict[str, float] = {}
     for step, (x, y, sw) in enumerate(train.batches(args["shuffle"] is True, rng)):
-        callbacks.on_train_batch_begin(step)
+        callbacks.on_train_batch_begin(step, {})
         logs = timed_step(threads, model.train_step, x, y, sw)
         callbacks.on_train_batch_end(step, dict(logs))
         if model.stop_training or step + 1 == args["steps_per_epoch"]:
@@ -150,7 +150,7 @@ def _evaluate_loop(model: Any, data: Any, callbacks: Any) -> dict[str, float]:
     with loop_threads(model, "test") as threads:
         for step, (x, y, sw) in enumerate(data.batches(False)):
             if callbacks is not None:
-                callbacks.on_test_batch_begin(step)
+                callbacks.on_test_batch_begin(step, {})
             logs = timed_step(threads, model.test_step, x, y, sw)
             if callbacks is not None:
                 callbacks.on_test_batch_end(step, dict(logs))
@@ -178,7 +178,7 @@ def run_evaluate(
     cbs = model._callbacks(
         callbacks, verbose, steps=steps or getattr(data, "steps", None)
     )
-    cbs.on_test_begin()
+    cbs.on_test_begin({})
     logs = _evaluate_loop(model, data, cbs)
     cbs.on_test_end(dict(logs))
     return logs
@@ -198,16 +198,18 @@ def run_predict(
     cbs = None
     if callbacks is not None or verbose:
         cbs = model._callbacks(callbacks, verbose, steps=getattr(data, "steps", None))
-        cbs.on_predict_begin()
+        cbs.on_predict_begin({})
     chunks: list[list[np.ndarray]] = []
     with loop_threads(model, "predict") as threads:
         for step, (xb, _, _) in enumerate(data.batches(False)):
+            if cbs is not None:
+                cbs.on_predict_batch_begin(step, {})
             out = timed_step(threads, model.predict_on_batch, xb)
             chunks.append(out if isinstance(out, list) else [out])
             if cbs is not None:
                 cbs.on_predict_batch_end(step, {"outputs": out})
     if cbs is not None:
-        cbs.on_predict_end()
+        cbs.on_predict_end({})
     if not chunks:
         raise ValueError("Expected input data to be non-empty.")
     merged = [np.concatenate([c[i] for c in chunks]) for i in range(len(chunks[0]))]
