@@ -51,8 +51,7 @@ class _Group:
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self) and other._values == self._values
 
-    def __hash__(self) -> int:
-        return hash(tuple(sorted(self._values.items(), key=lambda kv: kv[0])))
+    __hash__ = None  # type: ignore[assignment]  (mutable, as Options)
 
     def __repr__(self) -> str:
         set_ = {k: v for k, v in self._values.items() if v is not None}
