@@ -78,12 +78,15 @@ class Tensor:
         ((1, 2), dtype('float32'), [[1.0, 2.0]])
     """
 
-    __slots__ = ("_array", "_keras_logits", "__weakref__")
+    __slots__ = ("_array", "_keras_logits", "_keras_mask", "__weakref__")
     __array_priority__ = 100
 
     def __init__(self, value: Any, dtype: Any = None) -> None:
         self._array = to_array(value, dtype)
         self._keras_logits: Tensor | None = None
+        # Keras 3's mask metadata: a boolean array (batch, steps) or None,
+        # set by masking layers and read by the layers and losses after them.
+        self._keras_mask: Any = None
 
     @property
     def shape(self) -> tuple[int, ...]:

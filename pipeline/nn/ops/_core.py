@@ -84,6 +84,7 @@ def apply(
     out = Tensor.__new__(Tensor)
     out._array = value if backend.get().is_array(value) else to_array(value)
     out._keras_logits = None
+    out._keras_mask = None
     if vjp is not None and tape.recording():
         tape.record(out, inputs, vjp, rule)
     return out
