@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline.nn import saving_registry
+from pipeline.nn.optimizers import schedules
 from pipeline.nn.optimizers.adagrad import Adadelta, Adagrad
 from pipeline.nn.optimizers.adam import Adam, AdamW
 from pipeline.nn.optimizers.base import Optimizer
@@ -31,6 +32,7 @@ __all__ = [
     "RMSprop",
     "deserialize",
     "get",
+    "schedules",
     "serialize",
 ]
 
