@@ -209,7 +209,7 @@ class Variable(Tensor):
         ('kernel', (1, 2), True)
     """
 
-    __slots__ = ("trainable", "name", "_uid")
+    __slots__ = ("trainable", "name", "_uid", "constraint")
 
     def __init__(
         self,
@@ -225,6 +225,9 @@ class Variable(Tensor):
         self.trainable = bool(trainable)
         self.name = name or "variable"
         self._uid = next(_variable_ids)
+        # Keras's ``variable.constraint``: a projection layers attach
+        # (``kernel_constraint=``), applied after each optimizer update.
+        self.constraint: Any = None
 
     @property
     def value(self) -> Any:
