@@ -12,7 +12,38 @@ from collections.abc import Callable
 from typing import Any
 
 from pipeline.nn import ops, saving_registry
+from pipeline.nn.ops.activation_extra import (
+    celu,
+    glu,
+    hard_shrink,
+    hard_sigmoid,
+    hard_silu,
+    hard_tanh,
+    log_sigmoid,
+    mish,
+    relu6,
+    soft_shrink,
+    sparse_plus,
+    sparse_sigmoid,
+    sparsemax,
+    squareplus,
+    tanh_shrink,
+    threshold,
+)
 from pipeline.nn.tensor import Tensor
+
+__all__ = [
+    "celu", "deserialize", "elu", "exponential", "gelu", "get", "glu",
+    "hard_shrink", "hard_sigmoid", "hard_silu", "hard_swish", "hard_tanh",
+    "leaky_relu", "linear", "log_sigmoid", "log_softmax", "mish", "relu",
+    "relu6", "selu", "serialize", "sigmoid", "silu", "soft_shrink", "softmax",
+    "softplus", "softsign", "sparse_plus", "sparse_sigmoid", "sparsemax",
+    "squareplus", "swish", "tanh", "tanh_shrink", "threshold",
+]  # fmt: skip
+
+
+def _axis(axis: Any) -> Any:
+    return tuple(axis) if isinstance(axis, list) else axis
 
 
 def relu(
@@ -119,14 +150,24 @@ def tanh(x: Any) -> Tensor:
     return ops.tanh(x)
 
 
-def softmax(x: Any, axis: int = -1) -> Tensor:
-    """Softmax along ``axis``.
+def softmax(x: Any, axis: int | tuple[int, ...] = -1) -> Tensor:
+    """Softmax along ``axis`` (an int or a tuple of axes).
 
     Example:
         >>> softmax([[1.0, 1.0]]).numpy().tolist()
         [[0.5, 0.5]]
     """
-    return ops.softmax(x, axis=axis)
+    return ops.softmax(x, axis=_axis(axis))
+
+
+def log_softmax(x: Any, axis: int | tuple[int, ...] = -1) -> Tensor:
+    """``log(softmax(x))`` along ``axis`` (an int or a tuple), computed stably.
+
+    Example:
+        >>> [round(v, 4) for v in log_softmax([[0.0, 0.0]]).numpy().ravel().tolist()]
+        [-0.6931, -0.6931]
+    """
+    return ops.log_softmax(x, axis=_axis(axis))
 
 
 def silu(x: Any) -> Tensor:
@@ -160,12 +201,20 @@ def linear(x: Any) -> Any:
 
 
 swish = silu
+hard_swish = hard_silu
 _BY_NAME: dict[str, Callable[..., Any]] = {
     "relu": relu, "leaky_relu": leaky_relu, "elu": elu, "selu": selu,
     "gelu": gelu, "softplus": softplus, "softsign": softsign, "sigmoid": sigmoid,
     "tanh": tanh, "softmax": softmax, "silu": silu, "swish": silu,
-    "exponential": exponential, "linear": linear,
+    "exponential": exponential, "linear": linear, "log_softmax": log_softmax,
+    "relu6": relu6, "celu": celu, "glu": glu, "hard_sigmoid": hard_sigmoid,
+    "hard_silu": hard_silu, "hard_swish": hard_silu, "log_sigmoid": log_sigmoid,
+    "sparse_sigmoid": sparse_sigmoid, "sparse_plus": sparse_plus, "mish": mish,
+    "squareplus": squareplus, "soft_shrink": soft_shrink,
+    "hard_shrink": hard_shrink, "hard_tanh": hard_tanh,
+    "tanh_shrink": tanh_shrink, "threshold": threshold, "sparsemax": sparsemax,
 }  # fmt: skip
+_ALIASES = ("swish", "hard_swish")
 
 
 def get(identifier: Any) -> Callable[..., Any]:
@@ -185,7 +234,30 @@ def get(identifier: Any) -> Callable[..., Any]:
         return linear
     if callable(identifier):
         return identifier
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
     return saving_registry.resolve("activation function", identifier, _BY_NAME)
+
+
+def deserialize(config: Any) -> Callable[..., Any]:
+    """The activation a name or a Keras function config
+    (``{"class_name": "function", "config": name}``) describes.
+
+    Raises:
+        UnregisteredObjectError: (a ``ValueError``) for an unknown name.
+
+    Example:
+        >>> deserialize("relu6") is relu6
+        True
+        >>> deserialize({"class_name": "function", "config": "mish"}) is mish
+        True
+    """
+    if isinstance(config, dict):
+        name = config.get("config")
+        if not isinstance(name, str):
+            name = config.get("registered_name") or config.get("class_name")
+        config = name
+    return saving_registry.resolve("activation function", config, _BY_NAME)
 
 
 def serialize(activation: Callable[..., Any]) -> str:
@@ -196,7 +268,7 @@ def serialize(activation: Callable[..., Any]) -> str:
         ('relu', 'linear')
     """
     for name, fn in _BY_NAME.items():
-        if fn is activation and name != "swish":
+        if fn is activation and name not in _ALIASES:
             return name
     registered = saving_registry.get_registered_name(activation)
     if registered is not None:
