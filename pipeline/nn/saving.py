@@ -32,6 +32,7 @@ from pipeline.errors import InvalidArgumentError, ModelFormatError
 from pipeline.nn import layers as layers_module
 from pipeline.nn import losses as losses_module
 from pipeline.nn import saving_registry
+from pipeline.nn.layers.preprocessing import assets as assets_module
 from pipeline.nn.saving_archive import ModelArchive
 
 _FORMAT = "pipeline.nn.model"
@@ -127,6 +128,9 @@ def save_model(model: Any, filepath: Any, overwrite: bool = True) -> None:
         "config.json": _json(config),
         "model.weights.npz": _npz_bytes(model.get_weights()),
     }
+    assets = assets_module.model_assets(model)  # vocabularies, as JSON data
+    if assets:
+        payload["assets.json"] = _json(assets)
     if model.optimizer is not None:
         store: dict[str, Any] = {}
         model.optimizer.save_own_variables(store)
@@ -232,6 +236,8 @@ def load_model(
             )
             weights = archive.arrays("model.weights.npz", _shapes(model))
             saving_registry.built("the model's weights", model.set_weights, weights)
+            if archive.has("assets.json"):
+                assets_module.restore_assets(model, archive.json("assets.json"), path)
             compile_config = config.get("compile_config")
             if compile and compile_config is not None:
                 with saving_registry.at("compile_config"):

@@ -23,6 +23,15 @@ from pipeline.nn.tensor import Tensor
 _STAND_INS = (2, 3)
 
 
+def _dtype_name(dtype: Any) -> str:
+    """A dtype's name; ``"string"`` (and str, bytes, object) for text inputs."""
+    if dtype is None:
+        return "float32"
+    if dtype in ("string", str, bytes, object):
+        return "string"
+    return str(np.dtype(dtype))
+
+
 class KerasTensor:
     """A symbolic tensor: a shape (None for unknown), a dtype and its producer.
 
@@ -35,7 +44,7 @@ class KerasTensor:
         self, shape: Any, dtype: Any = "float32", name: str | None = None
     ) -> None:
         self.shape = tuple(None if d is None else int(d) for d in shape)
-        self.dtype = str(np.dtype(dtype)) if dtype is not None else "float32"
+        self.dtype = _dtype_name(dtype)
         self.name = name
         self.node: Node | None = None
         self.index = 0
@@ -114,6 +123,8 @@ def has_symbolic(structure: Any) -> bool:
 def _stand_in(shape: Any, dtype: str, fill: int) -> Any:
     concrete = tuple(fill if d is None else d for d in shape)
     saving_registry.check_size(concrete, "a symbolic input")
+    if dtype == "string":
+        return np.full(concrete, "", dtype=object)
     if np.dtype(dtype).kind in "iu":
         return np.zeros(concrete, dtype)
     return np.full(concrete, 0.5, dtype)
@@ -163,6 +174,7 @@ def symbolic_call(layer: Any, inputs: Any, args: tuple, kwargs: dict[str, Any]) 
     kwargs = {k: v for k, v in kwargs.items() if k != "training" or v is not None}
     first = _run(layer, inputs, kwargs, _STAND_INS[0])
     second = _run(layer, inputs, kwargs, _STAND_INS[1])
+    layer._clear_losses()  # the stand-ins' penalties are no losses (Keras: none)
     specs = _shapes_of(first, second)
     for spec in specs:
         spec.name = layer.name
