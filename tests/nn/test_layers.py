@@ -76,7 +76,8 @@ def test_activity_regularizer_and_add_loss():
         1, kernel_initializer="ones", activity_regularizer=lambda y: ops.sum(y)
     )
     layer(np.ones((2, 3), np.float32))
-    assert float(layer.losses[0]) == 6.0
+    # Keras 3.15 divides an activity penalty by the batch size: 6 / 2.
+    assert float(layer.losses[0]) == 3.0
 
 
 def test_embedding_lookup_and_sparse_gradient():

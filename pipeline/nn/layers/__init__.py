@@ -20,6 +20,15 @@ from pipeline.nn.layers.core import Activation, Dense, Dropout, Embedding, Flatt
 from pipeline.nn.layers.input_layer import Input, InputLayer
 from pipeline.nn.layers.merging import Add, Concatenate, Multiply
 from pipeline.nn.layers.normalization import BatchNormalization
+from pipeline.nn.layers.preprocessing import (
+    CategoryEncoding,
+    Discretization,
+    HashedCrossing,
+    Hashing,
+    IntegerLookup,
+    Normalization,
+    StringLookup,
+)
 
 _REGISTRY: dict[str, type] = {}
 
@@ -38,6 +47,10 @@ def register(cls: type) -> type:
 for _cls in (Activation, Add, BatchNormalization, Concatenate, Dense, Dropout, ELU,
              Embedding, Flatten, InputLayer, Layer, LeakyReLU, Multiply, PReLU,
              ReLU, Softmax):  # fmt: skip
+    register(_cls)
+
+for _cls in (CategoryEncoding, Discretization, HashedCrossing, Hashing,
+             IntegerLookup, Normalization, StringLookup):  # fmt: skip
     register(_cls)
 
 
@@ -158,4 +171,11 @@ __all__ = [
     "deserialize",
     "register",
     "serialize",
+    "CategoryEncoding",
+    "Discretization",
+    "HashedCrossing",
+    "Hashing",
+    "IntegerLookup",
+    "Normalization",
+    "StringLookup",
 ]

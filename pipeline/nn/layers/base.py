@@ -27,7 +27,7 @@ from collections import defaultdict
 from typing import Any
 
 from pipeline.nn import initializers, ops, saving_registry
-from pipeline.nn.layers import _symbolic
+from pipeline.nn.layers import _symbolic, call_context
 from pipeline.nn.tensor import Tensor, Variable
 
 _name_counters: dict[str, itertools.count] = defaultdict(itertools.count)
@@ -105,7 +105,7 @@ class Layer:
         self._activity_losses: list[Tensor] = []
         self._added_losses: list[Any] = []
         self.activity_regularizer = resolve_regularizer(activity_regularizer)
-        self._call_has_training = "training" in inspect.signature(self.call).parameters
+        self._inspect_call_signature()
 
     # -- weights ----------------------------------------------------------------
     def add_weight(
@@ -258,13 +258,41 @@ class Layer:
 
     @property
     def losses(self) -> list[Any]:
-        """Regularization and added losses, recomputed from the current weights."""
-        out: list[Any] = [reg(var) for var, reg in self._regularized]
-        out += list(self._activity_losses)
-        out += [loss() if callable(loss) else loss for loss in self._added_losses]
-        for layer in self._sublayers():
-            out += layer.losses
+        """Losses as Keras 3 lists them: this layer's added and activity losses,
+        its sublayers', then the weight penalties, recomputed from the weights."""
+        out = self._own_losses()
+        for layer in self._all_sublayers():
+            out += layer._own_losses()
+        out += [reg(var) for var, reg in self._all_regularized() if var.trainable]
         return out
+
+    def _own_losses(self) -> list[Any]:
+        added = [loss() if callable(loss) else loss for loss in self._added_losses]
+        return added + list(self._activity_losses)
+
+    def _all_sublayers(self) -> list[Layer]:
+        out: list[Layer] = []
+        for layer in self._sublayers():
+            if all(layer is not o for o in out):
+                out.append(layer)
+                out += [s for s in layer._all_sublayers() if all(s is not o for o in out)]
+        return out
+
+    def _all_regularized(self) -> list[tuple[Variable, Any]]:
+        if not self.trainable:
+            return []
+        pairs = list(self._regularized)
+        for layer in self._sublayers():
+            pairs += [p for p in layer._all_regularized() if all(p[0] is not q[0] for q in pairs)]
+        return pairs
+
+    def _clear_losses(self) -> None:
+        """Drops the losses of the previous call (Keras resets them per call);
+        zero-argument callables added outside a call stay."""
+        self._added_losses = [loss for loss in self._added_losses if callable(loss)]
+        self._activity_losses = []
+        for layer in self._sublayers():
+            layer._clear_losses()
 
     # -- building and calling -----------------------------------------------------
     def build(self, input_shape: Any = None) -> None:
@@ -280,9 +308,41 @@ class Layer:
             self.build(_symbolic.map_structure(lambda t: tuple(t.shape), inputs))
             self.built = True
 
-    def __call__(
-        self, inputs: Any, *args: Any, training: Any = None, **kwargs: Any
-    ) -> Any:
+    def _inspect_call_signature(self) -> None:
+        params = inspect.signature(self.call).parameters
+        self._call_params = [
+            name
+            for name, p in params.items()
+            if p.kind not in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
+        ]
+        self._call_has_training = "training" in params
+        self._call_has_mask = "mask" in params
+        default = params["training"].default if self._call_has_training else None
+        self._call_training_default = None if default is inspect.Parameter.empty else default
+
+    @property
+    def supports_masking(self) -> bool:
+        """Whether the layer passes masks on (Keras: it overrides ``compute_mask``)."""
+        value = self.__dict__.get("_supports_masking")
+        if value is None:
+            return type(self).compute_mask is not Layer.compute_mask
+        return value
+
+    @supports_masking.setter
+    def supports_masking(self, value: bool) -> None:
+        self.__dict__["_supports_masking"] = bool(value)
+
+    def compute_mask(self, inputs: Any, previous_mask: Any = None) -> Any:
+        """The mask of the outputs for ``inputs`` (by default the input's mask).
+
+        Example:
+            >>> Layer().compute_mask([1.0], None) is None
+            True
+        """
+        return previous_mask
+
+    def __call__(self, *args: Any, training: Any = None, **kwargs: Any) -> Any:
+        inputs, args = self._split_inputs(args, kwargs)
         if type(inputs) is not Tensor or inputs.dtype.itemsize > 4:
             if _symbolic.has_symbolic(inputs):
                 return _symbolic.symbolic_call(
@@ -291,8 +351,57 @@ class Layer:
             inputs = _convert_inputs(inputs)
         if not self.built:
             self._maybe_build(inputs)
-        if self._call_has_training:
-            kwargs["training"] = training
+        with call_context.entered() as context:
+            if context.entry is None:
+                context.entry = self
+                self._clear_losses()
+            training = context.resolve_training(training, self._call_training_default)
+            if self._call_has_training and training is not None:
+                kwargs["training"] = training
+            previous_mask = self._populate_masks(inputs, args, kwargs)
+            outputs = self._call_and_regularize(inputs, args, kwargs)
+        if self.supports_masking:
+            self._set_output_masks(inputs, outputs, previous_mask)
+        return outputs
+
+    def _split_inputs(self, args: tuple, kwargs: dict) -> tuple[Any, tuple]:
+        """The first input (given by position or by its ``call`` name) and the rest."""
+        if args:
+            return args[0], args[1:]
+        first = self._call_params[0] if self._call_params else "inputs"
+        if first not in kwargs:
+            raise TypeError(
+                f"Layer {self.name!r} was called without its first input "
+                f"argument {first!r}."
+            )
+        return kwargs.pop(first), ()
+
+    def _populate_masks(self, inputs: Any, args: tuple, kwargs: dict) -> Any:
+        """Passes the inputs' masks to ``call`` as Keras 3 does; returns the
+        mask the outputs inherit (an explicit ``mask=``, else the input's)."""
+        if kwargs.get("mask") is not None:
+            return kwargs["mask"]
+        previous_mask = call_context.mask_of(inputs)
+        others = {k: v for k, v in kwargs.items() if k != "training"}
+        if args or others:
+            named = dict(zip(self._call_params, (inputs, *args), strict=False))
+            named.update(others)
+            tensors = call_context.tensor_arguments(named)
+            if len(tensors) > 1:
+                for name, value in tensors.items():
+                    key = f"{name}_mask"
+                    if key in self._call_params and named.get(key) is None:
+                        masks = call_context.mask_of(value)
+                        if any(m is not None for m in call_context.flat_masks(masks)):
+                            kwargs[key] = masks
+                return previous_mask
+        if self._call_has_mask and any(
+            m is not None for m in call_context.flat_masks(previous_mask)
+        ):
+            kwargs["mask"] = previous_mask
+        return previous_mask
+
+    def _call_and_regularize(self, inputs: Any, args: tuple, kwargs: dict) -> Any:
         outputs = self.call(inputs, *args, **kwargs)
         if self._pending_weights is not None and self.weights:
             pending, self._pending_weights = self._pending_weights, None
@@ -300,11 +409,22 @@ class Layer:
             outputs = self.call(inputs, *args, **kwargs)
         if self.activity_regularizer is not None:
             self._activity_losses = [
-                self.activity_regularizer(out)
+                _per_sample(self.activity_regularizer(out), out)
                 for out in _symbolic.flatten(outputs)
                 if isinstance(out, Tensor)
             ]
         return outputs
+
+    def _set_output_masks(self, inputs: Any, outputs: Any, previous_mask: Any) -> None:
+        flat_outputs = [o for o in _symbolic.flatten(outputs) if isinstance(o, Tensor)]
+        if not flat_outputs or all(o._keras_mask is not None for o in flat_outputs):
+            return
+        masks = self.compute_mask(inputs, previous_mask)
+        if masks is None:
+            return
+        for tensor, mask in zip(flat_outputs, call_context.flat_masks(masks), strict=False):
+            if tensor._keras_mask is None and mask is not None:
+                tensor._keras_mask = mask
 
     def compute_output_shape(self, input_shape: Any) -> Any:
         """The output shape for ``input_shape`` (None for unknown dimensions).
@@ -349,16 +469,25 @@ def _convert_inputs(inputs: Any) -> Any:
 
 
 def _to_tensor(x: Any) -> Any:
-    if isinstance(x, Tensor) or x is None:
+    if x is None:
         return x
-    tensor = Tensor(x)
+    tensor = x if isinstance(x, Tensor) else Tensor(x)
     if (
         tensor.dtype.kind == "f"
         and tensor.dtype != "float32"
         and tensor.dtype.itemsize > 4
     ):
-        return ops.cast(tensor, "float32")
+        cast = ops.cast(tensor, "float32")
+        cast._keras_mask = getattr(x, "_keras_mask", None)
+        return cast
     return tensor
+
+
+def _per_sample(loss: Any, output: Tensor) -> Any:
+    """An activity penalty divided by the batch size, as Keras 3.15 does."""
+    if output.ndim == 0 or output.shape[0] == 0:
+        return loss
+    return ops.divide(loss, float(output.shape[0]))
 
 
 def _unique(items: list[Variable]) -> list[Variable]:

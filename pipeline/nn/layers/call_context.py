@@ -1,0 +1,128 @@
+"""The state one outermost layer call shares with the layers it calls.
+
+Keras 3 resolves a layer's ``training`` argument, in order: the value passed
+to that call; else the value an outer layer call resolved; else a non-None
+default in the layer's ``call`` signature; else none (inference). The
+outermost ``Layer.__call__`` opens a :class:`CallContext`; nested calls on the
+same thread share it, so ``model(x, training=True)`` reaches a ``Dropout``
+inside a subclassed model that calls it without ``training``.
+
+Masks travel on the tensors themselves (``tensor._keras_mask``); the helpers
+here read them from a nested input structure.
+
+Example:
+    >>> with entered() as outer:
+    ...     outer.resolve_training(True, None)
+    ...     with entered() as inner:
+    ...         inner is outer, inner.resolve_training(None, None)
+    True
+    (True, True)
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+_local = threading.local()
+
+
+class CallContext:
+    """The ``training`` value resolved so far in one outermost layer call.
+
+    Example:
+        >>> CallContext().resolve_training(None, False)
+        False
+    """
+
+    __slots__ = ("entry", "training")
+
+    def __init__(self) -> None:
+        self.training: Any = None
+        #: The outermost layer, which clears the losses of the previous call.
+        self.entry: Any = None
+
+    def resolve_training(self, passed: Any, signature_default: Any) -> Any:
+        """The ``training`` value of one call, stashed for the calls nested in it.
+
+        ``passed`` is the value given to this call (None when not given);
+        ``signature_default`` the non-None default of the layer's ``call``.
+        """
+        if passed is None:
+            passed = self.training if self.training is not None else signature_default
+        self.training = passed
+        return passed
+
+
+@contextmanager
+def entered() -> Iterator[CallContext]:
+    """The current thread's call context, opened here if this call is outermost.
+
+    Example:
+        >>> with entered() as ctx:
+        ...     ctx.training is None
+        True
+    """
+    current = getattr(_local, "context", None)
+    if current is not None:
+        yield current
+        return
+    context = CallContext()
+    _local.context = context
+    try:
+        yield context
+    finally:
+        _local.context = None
+
+
+def mask_of(value: Any) -> Any:
+    """The mask carried by ``value`` (a tensor or a list/tuple/dict of them).
+
+    Example:
+        >>> mask_of(3.0) is None
+        True
+    """
+    if isinstance(value, dict):
+        return {k: mask_of(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(mask_of(v) for v in value)
+    return getattr(value, "_keras_mask", None)
+
+
+def flat_masks(masks: Any) -> list[Any]:
+    """The leaves of a mask structure from :func:`mask_of`, in order.
+
+    Example:
+        >>> flat_masks([None, {"a": None}])
+        [None, None]
+    """
+    if isinstance(masks, dict):
+        return [m for v in masks.values() for m in flat_masks(v)]
+    if isinstance(masks, list | tuple):
+        return [m for v in masks for m in flat_masks(v)]
+    return [masks]
+
+
+def tensor_arguments(named: dict[str, Any]) -> dict[str, Any]:
+    """The arguments of a call that hold tensors or arrays (masks excluded).
+
+    Example:
+        >>> import numpy as np
+        >>> sorted(tensor_arguments({"x": np.ones(2), "axis": 1, "x_mask": None}))
+        ['x']
+    """
+    return {
+        name: value
+        for name, value in named.items()
+        if name != "mask" and not name.endswith("_mask") and _holds_array(value)
+    }
+
+
+def _holds_array(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(_holds_array(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_holds_array(v) for v in value)
+    return hasattr(value, "shape") and hasattr(value, "dtype")
