@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline.nn import saving_registry
+from pipeline.nn.metrics import reduction
 from pipeline.nn.metrics.accuracy import (
     Accuracy,
     BinaryAccuracy,
@@ -33,115 +34,215 @@ from pipeline.nn.metrics.accuracy import (
     top_k_categorical_accuracy,
 )
 from pipeline.nn.metrics.auc import AUC
-from pipeline.nn.metrics.base import Mean, MeanMetricWrapper, Metric
+from pipeline.nn.metrics.base import Metric, MetricVariable, snake_case
 from pipeline.nn.metrics.confusion import Precision, Recall
+from pipeline.nn.metrics.confusion_counts import (
+    FalseNegatives,
+    FalsePositives,
+    TrueNegatives,
+    TruePositives,
+)
+from pipeline.nn.metrics.hinge import (
+    CategoricalHinge,
+    Hinge,
+    SquaredHinge,
+    categorical_hinge,
+    hinge,
+    squared_hinge,
+)
+from pipeline.nn.metrics.probabilistic import (
+    BinaryCrossentropy,
+    CategoricalCrossentropy,
+    KLDivergence,
+    Poisson,
+    SparseCategoricalCrossentropy,
+    binary_crossentropy,
+    categorical_crossentropy,
+    kl_divergence,
+    poisson,
+    sparse_categorical_crossentropy,
+)
+from pipeline.nn.metrics.reduction import Mean, MeanMetricWrapper, Sum
 from pipeline.nn.metrics.regression import (
+    CosineSimilarity,
+    LogCoshError,
     MeanAbsoluteError,
+    MeanAbsolutePercentageError,
     MeanSquaredError,
+    MeanSquaredLogarithmicError,
     RootMeanSquaredError,
+    cosine_similarity,
+    log_cosh,
     mean_absolute_error,
+    mean_absolute_percentage_error,
     mean_squared_error,
+    mean_squared_logarithmic_error,
+)
+
+_CLASS_LIST = (
+    AUC,
+    Accuracy,
+    BinaryAccuracy,
+    BinaryCrossentropy,
+    CategoricalAccuracy,
+    CategoricalCrossentropy,
+    CategoricalHinge,
+    CosineSimilarity,
+    FalseNegatives,
+    FalsePositives,
+    Hinge,
+    KLDivergence,
+    LogCoshError,
+    Mean,
+    MeanAbsoluteError,
+    MeanAbsolutePercentageError,
+    MeanMetricWrapper,
+    MeanSquaredError,
+    MeanSquaredLogarithmicError,
+    Poisson,
+    Precision,
+    Recall,
+    RootMeanSquaredError,
+    SparseCategoricalAccuracy,
+    SparseCategoricalCrossentropy,
+    SparseTopKCategoricalAccuracy,
+    SquaredHinge,
+    Sum,
+    TopKCategoricalAccuracy,
+    TrueNegatives,
+    TruePositives,
+)
+_FUNCTION_LIST = (
+    accuracy,
+    binary_accuracy,
+    binary_crossentropy,
+    categorical_accuracy,
+    categorical_crossentropy,
+    categorical_hinge,
+    cosine_similarity,
+    hinge,
+    kl_divergence,
+    log_cosh,
+    mean_absolute_error,
+    mean_absolute_percentage_error,
+    mean_squared_error,
+    mean_squared_logarithmic_error,
+    poisson,
+    sparse_categorical_accuracy,
+    sparse_categorical_crossentropy,
+    sparse_top_k_categorical_accuracy,
+    squared_hinge,
+    top_k_categorical_accuracy,
 )
 
 __all__ = [
     "AUC",
     "Accuracy",
     "BinaryAccuracy",
+    "BinaryCrossentropy",
     "CategoricalAccuracy",
+    "CategoricalCrossentropy",
+    "CategoricalHinge",
+    "CosineSimilarity",
+    "FalseNegatives",
+    "FalsePositives",
+    "Hinge",
+    "KLDivergence",
+    "LogCoshError",
     "Mean",
     "MeanAbsoluteError",
+    "MeanAbsolutePercentageError",
     "MeanMetricWrapper",
     "MeanSquaredError",
+    "MeanSquaredLogarithmicError",
     "Metric",
+    "MetricVariable",
+    "Poisson",
     "Precision",
     "Recall",
     "RootMeanSquaredError",
     "SparseCategoricalAccuracy",
+    "SparseCategoricalCrossentropy",
     "SparseTopKCategoricalAccuracy",
+    "SquaredHinge",
+    "Sum",
     "TopKCategoricalAccuracy",
+    "TrueNegatives",
+    "TruePositives",
     "accuracy",
     "binary_accuracy",
+    "binary_crossentropy",
     "categorical_accuracy",
+    "categorical_crossentropy",
+    "categorical_hinge",
+    "cosine_similarity",
     "deserialize",
     "get",
     "get_metric",
+    "hinge",
+    "kl_divergence",
+    "log_cosh",
     "mean_absolute_error",
+    "mean_absolute_percentage_error",
     "mean_squared_error",
+    "mean_squared_logarithmic_error",
+    "poisson",
     "serialize",
     "sparse_categorical_accuracy",
+    "sparse_categorical_crossentropy",
     "sparse_top_k_categorical_accuracy",
+    "squared_hinge",
     "top_k_categorical_accuracy",
 ]
 
-_CLASSES = {
-    c.__name__: c
-    for c in (
-        AUC,
-        Accuracy,
-        BinaryAccuracy,
-        CategoricalAccuracy,
-        Mean,
-        MeanAbsoluteError,
-        MeanSquaredError,
-        Precision,
-        Recall,
-        RootMeanSquaredError,
-        SparseCategoricalAccuracy,
-        SparseTopKCategoricalAccuracy,
-        TopKCategoricalAccuracy,
-    )
-}
-_FUNCTIONS = {
-    f.__name__: f
-    for f in (
-        accuracy,
-        binary_accuracy,
-        categorical_accuracy,
-        sparse_categorical_accuracy,
-        top_k_categorical_accuracy,
-        sparse_top_k_categorical_accuracy,
-        mean_squared_error,
-        mean_absolute_error,
-    )
-}
-_ALIASES = {
-    "mse": mean_squared_error,
-    "MSE": mean_squared_error,
-    "mae": mean_absolute_error,
-    "MAE": mean_absolute_error,
-    "auc": AUC,
-    "precision": Precision,
-    "recall": Recall,
+_CLASSES = {c.__name__: c for c in _CLASS_LIST}
+_FUNCTIONS = {f.__name__: f for f in _FUNCTION_LIST}
+reduction.FUNCTIONS.update(_FUNCTIONS)
+# Keras's table: class names, their snake-cased names, and short aliases.
+_BY_NAME: dict[str, Any] = {
+    **_CLASSES,
+    **{snake_case(name): c for name, c in _CLASSES.items()},
+    "bce": BinaryCrossentropy,
+    "BCE": BinaryCrossentropy,
+    "mse": MeanSquaredError,
+    "MSE": MeanSquaredError,
+    "mae": MeanAbsoluteError,
+    "MAE": MeanAbsoluteError,
+    "mape": MeanAbsolutePercentageError,
+    "MAPE": MeanAbsolutePercentageError,
+    "msle": MeanSquaredLogarithmicError,
+    "MSLE": MeanSquaredLogarithmicError,
     "rmse": RootMeanSquaredError,
-    "root_mean_squared_error": RootMeanSquaredError,
 }
-
-_BY_NAME: dict[str, Any] = {**_ALIASES, **_FUNCTIONS, **_CLASSES}
 
 
 def get(identifier: Any) -> Any:
-    """A metric object or function from a name, a config dict, or itself.
+    """A metric from a name, a config dict, a function, or itself; None for None.
 
-    Class names ("AUC", "Precision") give a new instance with defaults; function
-    names and aliases ("mse", "binary_accuracy") give the function.
-
-    Names not built in are looked up in ``load_model``'s ``custom_objects`` and
-    in the `saving_registry`; nothing else is searched.
+    Names are Keras's: class names ("AUC"), their snake-cased forms
+    ("mean_squared_error", "auc") and the aliases "mse", "mae", "mape",
+    "msle", "bce"; each gives a new instance with defaults. Names not built in
+    are looked up in ``load_model``'s ``custom_objects`` and in the
+    `saving_registry`; nothing else is searched.
 
     Raises:
         UnregisteredObjectError: (a ``ValueError``) when ``identifier`` names
             nothing known.
 
     Example:
-        >>> get("mse").__name__, type(get("AUC")).__name__
-        ('mean_squared_error', 'AUC')
+        >>> type(get("mse")).__name__, type(get("AUC")).__name__, get(None)
+        ('MeanSquaredError', 'AUC', None)
     """
+    if identifier is None:
+        return None
     if isinstance(identifier, Metric) or (
         callable(identifier) and not isinstance(identifier, type)
     ):
         return identifier
     if isinstance(identifier, dict):
         return deserialize(identifier)
+    if isinstance(identifier, type) and issubclass(identifier, Metric):
+        return identifier()
     found = saving_registry.resolve("metric", identifier, _BY_NAME)
     return found() if isinstance(found, type) else found
 
@@ -194,21 +295,33 @@ def get_metric(identifier: Any, y_true: Any, y_pred: Any) -> Metric:
     return metric
 
 
-def serialize(metric: Metric) -> dict[str, Any]:
-    """``{"class_name", "config"}`` of a built-in metric.
+def serialize(metric: Any) -> Any:
+    """``{"class_name", "config"}`` of a metric; a function's registered name.
 
     Example:
-        >>> serialize(AUC())["class_name"]
-        'AUC'
+        >>> serialize(AUC())["class_name"], serialize(mean_squared_error)
+        ('AUC', 'mean_squared_error')
     """
-    return {"class_name": type(metric).__name__, "config": metric.get_config()}
+    if not isinstance(metric, Metric):
+        return saving_registry.get_registered_name(metric) or metric.__name__
+    name = saving_registry.get_registered_name(type(metric)) or type(metric).__name__
+    return {"class_name": name, "config": metric.get_config()}
 
 
-def deserialize(config: dict[str, Any]) -> Metric:
+def deserialize(config: Any, custom_objects: dict[str, Any] | None = None) -> Any:
     """The metric described by ``serialize``'s output.
+
+    Args:
+        config: a ``{"class_name", "config"}`` dict or a name.
+        custom_objects: extra classes and functions by name.
 
     Example:
         >>> deserialize(serialize(Precision(thresholds=0.7))).thresholds
         [0.7]
     """
+    if custom_objects is not None:
+        with saving_registry.load_scope(custom_objects, safe_mode=True):
+            return deserialize(config)
+    if isinstance(config, str):
+        return saving_registry.resolve("metric", config, {**_FUNCTIONS, **_CLASSES})
     return saving_registry.build("metric", config, _CLASSES)

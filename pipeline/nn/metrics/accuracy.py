@@ -13,7 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from pipeline.nn.metrics.base import MeanMetricWrapper, same_rank, to_numpy
+from pipeline.nn.metrics.base import same_rank, to_numpy
+from pipeline.nn.metrics.reduction import MeanMetricWrapper
 
 _F32 = np.float32
 
@@ -89,18 +90,28 @@ def top_k_categorical_accuracy(y_true: Any, y_pred: Any, k: int = 5) -> np.ndarr
 
 
 def sparse_top_k_categorical_accuracy(
-    y_true: Any, y_pred: Any, k: int = 5
+    y_true: Any, y_pred: Any, k: int = 5, from_sorted_ids: bool = False
 ) -> np.ndarray:
     """1.0 where the integer label is among the ``k`` largest predictions.
+
+    With ``from_sorted_ids``, ``y_pred`` holds class ids sorted by decreasing
+    score (as ``top_k`` returns them): 1.0 where the label is among the first
+    ``k`` of them.
 
     Example:
         >>> sparse_top_k_categorical_accuracy([1], [[0.5, 0.3, 0.2]], k=2).tolist()
         [1.0]
+        >>> sparse_top_k_categorical_accuracy(
+        ...     [2], [[1, 0, 2]], k=2, from_sorted_ids=True).tolist()
+        [0.0]
     """
     t = to_numpy(y_true)
     p = to_numpy(y_pred)
     if t.ndim == p.ndim and t.shape[-1] == 1:
         t = t[..., 0]
+    if from_sorted_ids:
+        hits = np.any(p[..., :k] == t[..., None].astype(p.dtype), axis=-1)
+        return hits.astype(_F32)
     return _in_top_k(t, p, k)
 
 
@@ -208,6 +219,13 @@ class TopKCategoricalAccuracy(MeanMetricWrapper):
 class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
     """How often the integer label is among the top ``k`` predictions.
 
+    Args:
+        k: how many top predictions count. Default 5.
+        name: Default "sparse_top_k_categorical_accuracy".
+        dtype: Default "float32".
+        from_sorted_ids: ``y_pred`` holds class ids sorted by decreasing
+            score rather than scores. Default False.
+
     Example:
         >>> m = SparseTopKCategoricalAccuracy(k=1)
         >>> m.update_state([0], [[0.4, 0.6]]); float(m.result())
@@ -221,9 +239,20 @@ class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
         k: int = 5,
         name: str = "sparse_top_k_categorical_accuracy",
         dtype: Any = None,
+        from_sorted_ids: bool = False,
     ) -> None:
-        super().__init__(sparse_top_k_categorical_accuracy, name=name, dtype=dtype, k=k)
+        super().__init__(
+            sparse_top_k_categorical_accuracy,
+            name=name,
+            dtype=dtype,
+            k=k,
+            from_sorted_ids=from_sorted_ids,
+        )
         self.k = k
+        self.from_sorted_ids = from_sorted_ids
 
     def get_config(self) -> dict[str, Any]:
-        return {"name": self.name, "dtype": self.dtype, "k": self.k}
+        config = {"name": self.name, "dtype": self.dtype, "k": self.k}
+        if self.from_sorted_ids:
+            config["from_sorted_ids"] = True
+        return config

@@ -19,24 +19,45 @@ from pipeline.nn.metrics.base import Metric, divide_no_nan, to_numpy
 from pipeline.nn.metrics.confusion import positive_counts
 
 _EPSILON = 1e-7
-_CURVES = ("ROC", "PR")
+_CURVES = ("ROC", "PR", "PRGAIN")
 _SUMMATIONS = ("interpolation", "minoring", "majoring")
+_COUNTS = ("true_positives", "true_negatives", "false_positives", "false_negatives")
 
 
 def _check(curve: str, summation_method: str) -> tuple[str, str]:
-    curve = str(curve).upper()
-    method = str(summation_method).lower()
-    if curve not in _CURVES:
+    if str(curve).upper() not in _CURVES:
         raise ValueError(
-            f'Invalid `curve` argument value "{curve}". '
-            f"Expected one of: {list(_CURVES)}"
+            f'Invalid AUC curve value: "{curve}". Expected values are {list(_CURVES)}'
         )
-    if method not in _SUMMATIONS:
+    if str(summation_method).lower() not in _SUMMATIONS:
         raise ValueError(
-            f'Invalid `summation_method` argument value "{method}". '
-            f"Expected one of: {list(_SUMMATIONS)}"
+            f'Invalid AUC summation method value: "{summation_method}". '
+            f"Expected values are {list(_SUMMATIONS)}"
         )
-    return curve, method
+    return str(curve).upper(), str(summation_method).lower()
+
+
+def _thresholds(num_thresholds: Any, thresholds: Any) -> list[float]:
+    if thresholds is not None:
+        return sorted(float(t) for t in np.asarray(thresholds).reshape(-1))
+    if num_thresholds is None or num_thresholds <= 1:
+        raise ValueError(
+            "Argument `num_thresholds` must be an integer > 1. "
+            f"Received: num_thresholds={num_thresholds}"
+        )
+    return [(i + 1) / (num_thresholds - 1) for i in range(num_thresholds - 2)]
+
+
+def _gains(c: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Recall gain and precision gain (Flach & Kull), clamped as Keras does."""
+    tp, fp = c["true_positives"], c["false_positives"]
+    fn, tn = c["false_negatives"], c["true_negatives"]
+    scale = divide_no_nan(tp + fn, tn + fp)
+    recall_gain = 1.0 - scale * divide_no_nan(fn, tp)
+    precision_gain = 1.0 - scale * divide_no_nan(fp, tp)
+    recall_gain = np.maximum(np.where(tp == 0, 0.0, recall_gain), 0.0)
+    precision_gain = np.where(tp == 0, 1.0, precision_gain)
+    return recall_gain, precision_gain
 
 
 class AUC(Metric):
@@ -46,17 +67,20 @@ class AUC(Metric):
     ``i/(num_thresholds-1)`` for ``i = 1 .. num_thresholds-2``, and ``1+ε``
     (or the given ``thresholds`` between those two ends). ROC areas use the
     trapezoidal rule; PR areas with "interpolation" use Davis & Goadrich's
-    interpolation of precision, as Keras does.
+    interpolation of precision, as Keras does. The variables are
+    ``true_positives``, ``true_negatives``, ``false_positives`` and
+    ``false_negatives``, one entry per threshold (and label).
 
     Args:
-        num_thresholds: Default 200.
-        curve: "ROC" or "PR". Default "ROC".
+        num_thresholds: Default 200 (ignored, may be None, with ``thresholds``).
+        curve: "ROC", "PR" or "PRGAIN" (precision-recall gain). Default "ROC".
         summation_method: "interpolation", "minoring" or "majoring".
         name: Default "auc".
         dtype: Default "float32".
         thresholds: explicit thresholds in [0, 1] (overrides num_thresholds).
         multi_label: one curve per label column, then their (weighted) mean.
-        num_labels: accepted for Keras compatibility.
+        num_labels: the number of label columns with ``multi_label``: the
+            variables are then made at once, else on the first update.
         label_weights: per-label weights of that mean (multi_label only).
         from_logits: apply a sigmoid to predictions first.
 
@@ -71,7 +95,7 @@ class AUC(Metric):
 
     def __init__(
         self,
-        num_thresholds: int = 200,
+        num_thresholds: int | None = 200,
         curve: str = "ROC",
         summation_method: str = "interpolation",
         name: str | None = None,
@@ -85,17 +109,8 @@ class AUC(Metric):
         super().__init__(name=name, dtype=dtype)
         self.curve, self.summation_method = _check(curve, summation_method)
         self._init_thresholds = thresholds
-        if thresholds is not None:
-            inner = sorted(float(t) for t in thresholds)
-            self.num_thresholds = len(inner) + 2
-        else:
-            if num_thresholds <= 1:
-                raise ValueError(
-                    "Argument `num_thresholds` must be an integer > 1. "
-                    f"Received: num_thresholds={num_thresholds}"
-                )
-            self.num_thresholds = num_thresholds
-            inner = [(i + 1) / (num_thresholds - 1) for i in range(num_thresholds - 2)]
+        inner = _thresholds(num_thresholds, thresholds)
+        self.num_thresholds = len(inner) + 2
         self._thresholds = np.array([0.0 - _EPSILON] + inner + [1.0 + _EPSILON])
         self.multi_label = multi_label
         self.num_labels = num_labels
@@ -103,7 +118,9 @@ class AUC(Metric):
             None if label_weights is None else np.asarray(label_weights, self.dtype)
         )
         self._from_logits = from_logits
-        self._counts: dict[str, np.ndarray] | None = None
+        self._counts: dict[str, Any] | None = None
+        if not multi_label or num_labels is not None:
+            self._ensure_counts(num_labels if multi_label else None)
 
     @property
     def thresholds(self) -> list[float]:
@@ -118,13 +135,10 @@ class AUC(Metric):
     def _ensure_counts(self, labels: int | None) -> dict[str, np.ndarray]:
         if self._counts is None:
             shape = (self.num_thresholds,) + (() if labels is None else (labels,))
-            names = (
-                "true_positives",
-                "true_negatives",
-                "false_positives",
-                "false_negatives",
-            )
-            self._counts = {n: self.add_variable(shape, n) for n in names}
+            self._counts = {}
+            for n in _COUNTS:
+                self._counts[n] = self.add_variable(shape, "zeros", self.dtype, name=n)
+                setattr(self, n, self._counts[n])
         return self._counts
 
     def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
@@ -157,10 +171,10 @@ class AUC(Metric):
         pos, neg = w * t, w * (1.0 - t)
         tp = positive_counts(pos, p, self._thresholds)
         fp = positive_counts(neg, p, self._thresholds)
-        counts["true_positives"] += tp.astype(self.dtype)
-        counts["false_positives"] += fp.astype(self.dtype)
-        counts["false_negatives"] += (pos.sum(axis=0) - tp).astype(self.dtype)
-        counts["true_negatives"] += (neg.sum(axis=0) - fp).astype(self.dtype)
+        counts["true_positives"].assign_add(tp)
+        counts["false_positives"].assign_add(fp)
+        counts["false_negatives"].assign_add(pos.sum(axis=0) - tp)
+        counts["true_negatives"].assign_add(neg.sum(axis=0) - fp)
 
     def _average(self, per_threshold: np.ndarray) -> np.float32:
         total = per_threshold.sum(axis=0)
@@ -199,15 +213,17 @@ class AUC(Metric):
         """
         if self._counts is None:
             return np.float32(0.0)
-        c = self._counts
+        c = {k: v.value.astype(np.float64) for k, v in self._counts.items()}
         if self.curve == "PR" and self.summation_method == "interpolation":
             return self._interpolate_pr(c)
         tp, fp = c["true_positives"], c["false_positives"]
         recall = divide_no_nan(tp, tp + c["false_negatives"])
         if self.curve == "ROC":
             x, y = divide_no_nan(fp, fp + c["true_negatives"]), recall
-        else:
+        elif self.curve == "PR":
             x, y = recall, divide_no_nan(tp, tp + fp)
+        else:
+            x, y = _gains(c)
         if self.summation_method == "interpolation":
             heights = (y[:-1] + y[1:]) / 2.0
         elif self.summation_method == "minoring":

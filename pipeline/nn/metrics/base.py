@@ -1,40 +1,34 @@
-"""The Keras 3 ``Metric`` API on host numpy state: ``Metric``, ``Mean``,
-``MeanMetricWrapper``.
+"""The Keras 3 ``Metric`` base class on host numpy state.
 
-Metrics keep float32 numpy accumulators, so they are cheap and never touch the
-accelerator: inputs (tensors, numpy or cupy arrays) are copied to the host. The
-training loop calls ``update_state(y_true, y_pred, sample_weight=None)`` per
-batch, reads ``result()`` for the logs and calls ``reset_state()`` per epoch.
+Metrics keep numpy accumulators (`MetricVariable`: an array with Keras's
+``name``, ``assign`` and ``numpy``), so they are cheap and never touch the
+accelerator: inputs (tensors, numpy or cupy arrays) are copied to the host.
+The training loop calls ``update_state(y_true, y_pred, sample_weight=None)``
+per batch, reads ``result()`` for the logs and calls ``reset_state()`` per
+epoch. The reduction metrics (``Sum``, ``Mean``, ``MeanMetricWrapper``) live in
+``reduction``.
 
 Example:
-    >>> m = Mean()
-    >>> m.update_state([1.0, 2.0, 3.0]); float(m.result())
+    >>> class Count(Metric):
+    ...     def __init__(self, name="count"):
+    ...         super().__init__(name=name)
+    ...         self.n = self.add_variable(shape=(), initializer="zeros", name="n")
+    ...     def update_state(self, y_true, y_pred, sample_weight=None):
+    ...         self.n.assign(self.n + len(y_true))
+    ...     def result(self):
+    ...         return self.n.numpy()
+    >>> c = Count(); c.update_state([1, 2], [1, 2]); float(c.result())
     2.0
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from pipeline.nn import backend
-
-
-def to_numpy(x: Any, dtype: Any = None) -> np.ndarray:
-    """A host numpy array of a tensor, backend array or array-like.
-
-    Example:
-        >>> to_numpy([1, 2], np.float32).dtype
-        dtype('float32')
-    """
-    if hasattr(x, "numpy"):
-        x = x.numpy()
-    elif backend.get().is_array(x):
-        x = backend.to_numpy(x)
-    return np.asarray(x, dtype=dtype)
+from pipeline.nn.metrics.variable import MetricVariable, to_numpy
 
 
 def snake_case(name: str) -> str:
@@ -81,57 +75,134 @@ def divide_no_nan(a: Any, b: Any) -> Any:
     return np.where(b == 0, np.zeros_like(a / safe), a / safe)
 
 
+def _initial_value(initializer: Any, shape: tuple, dtype: str) -> np.ndarray:
+    if initializer is None or (isinstance(initializer, str) and initializer == "zeros"):
+        return np.zeros(shape, dtype)
+    if isinstance(initializer, str) and initializer == "ones":
+        return np.ones(shape, dtype)
+    if isinstance(initializer, str):
+        raise ValueError(
+            f"Unknown metric variable initializer: {initializer!r}. "
+            'Expected "zeros", "ones", a number, an array or an initializer.'
+        )
+    if isinstance(initializer, int | float):
+        return np.full(shape, initializer, dtype)
+    if callable(initializer):
+        return np.broadcast_to(to_numpy(initializer(shape, dtype=dtype)), shape)
+    return np.broadcast_to(to_numpy(initializer), shape)
+
+
+def _is_variable(obj: Any) -> bool:
+    return isinstance(obj, MetricVariable) or (
+        hasattr(obj, "assign") and hasattr(obj, "numpy") and hasattr(obj, "shape")
+    )
+
+
 class Metric:
     """Base class of stateful metrics.
 
     Subclasses create their accumulators in ``__init__`` with ``add_variable``
-    and define ``update_state`` and ``result``; ``reset_state`` zeroes (or
-    re-initializes) every accumulator.
+    and define ``update_state`` and ``result``. ``variables`` lists the
+    accumulators, then variables and sub-metrics held in attributes (also in
+    lists and dicts); ``reset_state`` zeroes them all.
 
     Args:
         name: the key of this metric in logs. Default: the snake-cased class name.
         dtype: the accumulators' dtype. Default "float32".
 
     Example:
-        >>> class Count(Metric):
-        ...     def __init__(self, name="count"):
-        ...         super().__init__(name=name)
-        ...         self.n = self.add_variable((), "n")
-        ...     def update_state(self, y_true, y_pred, sample_weight=None):
-        ...         self.n += len(y_true)
+        >>> class Total(Metric):
+        ...     def __init__(self):
+        ...         super().__init__()
+        ...         self.total = self.add_variable((), "zeros", name="total")
+        ...     def update_state(self, values):
+        ...         self.total.assign_add(np.sum(values))
         ...     def result(self):
-        ...         return self.n[()]
-        >>> c = Count(); c.update_state([1, 2], [1, 2]); float(c.result())
-        2.0
+        ...         return self.total.numpy()
+        >>> t = Total(); t.update_state([1.0, 2.0])
+        >>> t.name, [v.name for v in t.variables], float(t.result())
+        ('total', ['total'], 3.0)
     """
 
-    def __init__(self, name: str | None = None, dtype: Any = None) -> None:
+    def __init__(self, dtype: Any = None, name: str | None = None) -> None:
         self.name = name or snake_case(type(self).__name__)
-        self.dtype = np.dtype(dtype or "float32").name
-        self._state: list[tuple[str, np.ndarray, float]] = []
-
-    def add_variable(
-        self, shape: Any, name: str, initializer: float = 0.0, dtype: Any = None
-    ) -> np.ndarray:
-        """A new accumulator array, reset to ``initializer`` by ``reset_state``.
-
-        Example:
-            >>> Metric(name="m").add_variable((2,), "tp").tolist()
-            [0.0, 0.0]
-        """
-        array = np.full(shape, initializer, dtype=dtype or self.dtype)
-        self._state.append((name, array, initializer))
-        return array
+        self._dtype = np.dtype(getattr(dtype, "name", dtype) or "float32").name
+        self._state: list[MetricVariable] = []
 
     @property
-    def variables(self) -> list[np.ndarray]:
-        """The accumulator arrays, in creation order.
+    def dtype(self) -> str:
+        """The accumulators' dtype name (read-only, as in Keras)."""
+        return self._dtype
+
+    def add_variable(
+        self,
+        shape: Any,
+        initializer: Any = "zeros",
+        dtype: Any = None,
+        aggregation: str = "sum",
+        name: str | None = None,
+    ) -> MetricVariable:
+        """A new accumulator, listed in ``variables``.
+
+        Args:
+            shape: its shape.
+            initializer: "zeros", "ones", a number, an array, or an
+                initializer called as ``initializer(shape, dtype=dtype)``.
+            dtype: Default "float32" (Keras's floatx), not the metric's dtype.
+            aggregation: accepted for Keras compatibility.
+            name: the variable's name.
 
         Example:
-            >>> len(Mean().variables)
-            2
+            >>> Metric(name="m").add_variable((2,), name="tp").tolist()
+            [0.0, 0.0]
         """
-        return [array for _, array, _ in self._state]
+        del aggregation
+        shape = tuple(np.atleast_1d(shape).tolist()) if np.ndim(shape) else ()
+        dtype = np.dtype(getattr(dtype, "name", dtype) or "float32").name
+        variable = MetricVariable(
+            _initial_value(initializer, shape, dtype), name, dtype
+        )
+        self._state.append(variable)
+        return variable
+
+    def add_weight(
+        self, shape: Any = (), initializer: Any = None, dtype: Any = None, name=None
+    ) -> MetricVariable:
+        """Keras's alias of `add_variable`.
+
+        Example:
+            >>> Metric().add_weight(name="w").name
+            'w'
+        """
+        return self.add_variable(shape, initializer, dtype=dtype, name=name)
+
+    @property
+    def variables(self) -> list[Any]:
+        """The accumulators, then tracked attribute variables and sub-metrics.
+
+        Example:
+            >>> [v.name for v in Metric().variables]
+            []
+        """
+        found: dict[int, Any] = {id(v): v for v in self._state}
+
+        def visit(obj: Any) -> None:
+            if isinstance(obj, Metric):
+                for v in obj.variables:
+                    found.setdefault(id(v), v)
+            elif _is_variable(obj):
+                found.setdefault(id(obj), obj)
+            elif isinstance(obj, list | tuple):
+                for item in obj:
+                    visit(item)
+            elif isinstance(obj, dict):
+                for item in obj.values():
+                    visit(item)
+
+        for key, value in self.__dict__.items():
+            if key != "_state":
+                visit(value)
+        return list(found.values())
 
     def update_state(self, *args: Any, **kwargs: Any) -> None:
         """Accumulate statistics from one batch; subclasses override."""
@@ -142,20 +213,81 @@ class Metric:
         raise NotImplementedError(f"{type(self).__name__} must define result.")
 
     def reset_state(self) -> None:
-        """Reset every accumulator to its initial value.
+        """Set every variable to zeros (Keras's default reset).
 
         Example:
-            >>> m = Mean(); m.update_state([4.0]); m.reset_state()
-            >>> float(m.result())
+            >>> m = Metric(); v = m.add_variable((), 5.0, name="v")
+            >>> m.reset_state(); float(v)
             0.0
         """
-        for _, array, initializer in self._state:
-            array[...] = initializer
+        for v in self.variables:
+            v.assign(np.zeros(v.shape, to_numpy(v).dtype))
+
+    def _swap(self, values: Any) -> list[np.ndarray]:
+        variables = self.variables
+        if len(values) != len(variables):
+            raise ValueError(
+                "Argument `metric_variables` must be a list of tensors "
+                f"corresponding 1:1 to {type(self).__name__}().variables. "
+                f"Received list with length {len(values)}, but expected "
+                f"{len(variables)} variables."
+            )
+        saved = [np.array(to_numpy(v)) for v in variables]
+        for v, value in zip(variables, values, strict=True):
+            v.assign(value)
+        return saved
+
+    def stateless_update_state(
+        self, metric_variables: Any, *args: Any, **kwargs: Any
+    ) -> list[np.ndarray]:
+        """``update_state`` on the given values; returns the new ones.
+
+        The metric's own variables are left as they were.
+
+        Example:
+            >>> from pipeline.nn.metrics.reduction import Sum
+            >>> s = Sum(); new = s.stateless_update_state([2.0], [1.0, 3.0])
+            >>> float(new[0]), float(s.result())
+            (6.0, 0.0)
+        """
+        saved = self._swap(metric_variables)
+        try:
+            self.update_state(*args, **kwargs)
+            return [np.array(to_numpy(v)) for v in self.variables]
+        finally:
+            for v, value in zip(self.variables, saved, strict=True):
+                v.assign(value)
+
+    def stateless_result(self, metric_variables: Any) -> Any:
+        """``result`` computed from the given variable values.
+
+        Example:
+            >>> from pipeline.nn.metrics.reduction import Mean
+            >>> float(Mean().stateless_result([6.0, 3.0]))
+            2.0
+        """
+        saved = self._swap(metric_variables)
+        try:
+            return self.result()
+        finally:
+            for v, value in zip(self.variables, saved, strict=True):
+                v.assign(value)
+
+    def stateless_reset_state(self) -> list[np.ndarray]:
+        """The variables' values after a reset (zeros), without resetting.
+
+        Example:
+            >>> from pipeline.nn.metrics.reduction import Mean
+            >>> [float(v) for v in Mean().stateless_reset_state()]
+            [0.0, 0.0]
+        """
+        return [np.zeros(v.shape, to_numpy(v).dtype) for v in self.variables]
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         """``update_state`` then ``result``.
 
         Example:
+            >>> from pipeline.nn.metrics.reduction import Mean
             >>> float(Mean()([2.0, 4.0]))
             3.0
         """
@@ -166,7 +298,7 @@ class Metric:
         """``{"name", "dtype"}`` plus subclass arguments.
 
         Example:
-            >>> Mean(name="loss").get_config()
+            >>> Metric(name="loss").get_config()
             {'name': 'loss', 'dtype': 'float32'}
         """
         return {"name": self.name, "dtype": self.dtype}
@@ -176,134 +308,10 @@ class Metric:
         """A new metric from ``get_config()``'s output.
 
         Example:
-            >>> Mean.from_config({"name": "m"}).name
+            >>> Metric.from_config({"name": "m"}).name
             'm'
         """
         return cls(**config)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name}>"
-
-
-def samplewise(values: np.ndarray, sample_weight: Any, dtype: Any):
-    """Keras's reduction of ``values`` to one value per sample, times weights.
-
-    Returns:
-        ``(values, sample_weight)``: both 1-D (or 0-D), weights may be None.
-
-    Example:
-        >>> v, w = samplewise(np.ones((2, 3)), [1.0, 0.0], np.float32)
-        >>> v.tolist(), w.tolist()
-        ([1.0, 0.0], [1.0, 0.0])
-    """
-    values = np.asarray(values, dtype=dtype)
-    if sample_weight is not None:
-        weight = to_numpy(sample_weight, dtype)
-        values, weight = same_rank(values, weight)
-        if values.ndim > weight.ndim:
-            values = values.mean(axis=tuple(range(weight.ndim, values.ndim)))
-        weight = np.broadcast_to(weight, values.shape)
-        values = values * weight
-        if weight.ndim > 1:
-            weight = weight.mean(axis=tuple(range(1, weight.ndim)))
-        sample_weight = weight
-    if values.ndim > 1:
-        values = values.mean(axis=tuple(range(1, values.ndim)))
-    return values, sample_weight
-
-
-class Mean(Metric):
-    """The (weighted) mean of the values seen: ``total / count``.
-
-    Values of rank > 1 are first averaged to one value per sample; ``count`` adds
-    the number of samples or the sum of ``sample_weight``.
-
-    Example:
-        >>> m = Mean()
-        >>> m.update_state([1.0, 3.0], sample_weight=[1.0, 3.0])
-        >>> float(m.result())
-        2.5
-    """
-
-    def __init__(self, name: str = "mean", dtype: Any = None) -> None:
-        super().__init__(name=name, dtype=dtype)
-        self.total = self.add_variable((), "total")
-        self.count = self.add_variable((), "count")
-
-    def update_state(self, values: Any, sample_weight: Any = None) -> None:
-        """Add a batch of values (and optional weights).
-
-        Example:
-            >>> m = Mean(); m.update_state(np.float32(5.0)); float(m.result())
-            5.0
-        """
-        values, weight = samplewise(to_numpy(values), sample_weight, self.dtype)
-        self.total += values.sum(dtype=self.dtype)
-        if weight is not None:
-            self.count += np.sum(weight, dtype=self.dtype)
-        else:
-            self.count += values.shape[0] if values.ndim >= 1 else 1
-
-    def result(self) -> np.float32:
-        """``total / count`` (0 before any update).
-
-        Example:
-            >>> float(Mean().result())
-            0.0
-        """
-        return divide_no_nan(self.total, self.count)[()]
-
-
-class MeanMetricWrapper(Mean):
-    """The mean of a per-sample function ``fn(y_true, y_pred, **kwargs)``.
-
-    This is how plain functions given to ``compile(metrics=[...])`` (as the seed
-    course's ``def rmse(y_true, y_pred)``) become metrics.
-
-    Args:
-        fn: a function of ``(y_true, y_pred)`` returning per-sample values;
-            it receives numpy arrays and may return numpy arrays or tensors.
-        name: Default: ``fn.__name__``.
-        dtype: Default "float32".
-        **kwargs: extra keyword arguments for ``fn``.
-
-    Example:
-        >>> def abs_err(y_true, y_pred):
-        ...     return np.abs(y_true - y_pred)
-        >>> m = MeanMetricWrapper(abs_err)
-        >>> m.update_state(np.array([1.0, 2.0]), np.array([2.0, 4.0]))
-        >>> m.name, float(m.result())
-        ('abs_err', 1.5)
-    """
-
-    def __init__(
-        self,
-        fn: Callable[..., Any],
-        name: str | None = None,
-        dtype: Any = None,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(name=name or getattr(fn, "__name__", "metric"), dtype=dtype)
-        self._fn = fn
-        self._fn_kwargs = kwargs
-
-    def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
-        """Evaluate ``fn`` on the batch and add its per-sample values.
-
-        Example:
-            >>> m = MeanMetricWrapper(lambda t, p: t == p, name="eq")
-            >>> m.update_state(np.array([1, 2]), np.array([1, 3])); float(m.result())
-            0.5
-        """
-        values = self._fn(to_numpy(y_true), to_numpy(y_pred), **self._fn_kwargs)
-        super().update_state(values, sample_weight=sample_weight)
-
-    def get_config(self) -> dict[str, Any]:
-        """``{"name", "dtype", "fn"}`` (the function's name) and its kwargs.
-
-        Example:
-            >>> MeanMetricWrapper(len, name="n").get_config()["fn"]
-            'len'
-        """
-        fn_name = getattr(self._fn, "__name__", repr(self._fn))
-        return {**super().get_config(), "fn": fn_name, **self._fn_kwargs}

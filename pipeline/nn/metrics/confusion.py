@@ -1,7 +1,9 @@
-"""Confusion-matrix metrics: Precision and Recall (AUC lives in ``auc``).
+"""Confusion-matrix metrics: Precision and Recall (the four counts live in
+``confusion_counts``, AUC in ``auc``).
 
-A prediction counts as positive at threshold ``t`` when ``y_pred > t``. Counts are
-accumulated for every threshold at once by sorting: O(n log T) per batch.
+A prediction counts as positive at threshold ``t`` when ``y_pred > t``; a label
+is positive when it is non-zero. Counts are accumulated for every threshold at
+once by sorting: O(n log T) per batch.
 
 Example:
     >>> import numpy as np
@@ -17,9 +19,9 @@ from typing import Any
 
 import numpy as np
 
-from pipeline.nn.metrics.base import Metric, divide_no_nan, to_numpy
+from pipeline.nn.metrics.base import Metric, divide_no_nan, same_rank, to_numpy
 
-_NEG_INF = -1e10
+NEG_INF = -1e10
 
 
 def positive_counts(
@@ -51,21 +53,96 @@ def positive_counts(
     return out
 
 
-def _weights_like(sample_weight: Any, shape: tuple[int, ...]) -> np.ndarray:
-    if sample_weight is None:
-        return np.ones(shape, np.float64)
-    w = to_numpy(sample_weight, np.float64)
-    while w.ndim < len(shape):
-        w = w[..., None]
-    return np.broadcast_to(w, shape)
+def parse_thresholds(thresholds: Any, default: float) -> list[float]:
+    """Keras's thresholds: a list, each in [0, 1]; ``default`` when None.
 
+    Raises:
+        ValueError: "Threshold values must be in [0, 1]" with the bad values.
 
-def _thresholds_list(thresholds: Any, default: float) -> list[float]:
+    Example:
+        >>> parse_thresholds(0.3, 0.5), parse_thresholds(None, 0.5)
+        ([0.3], [0.5])
+    """
     if thresholds is None:
         return [default]
-    if np.ndim(thresholds) == 0:
-        return [float(thresholds)]
-    return [float(t) for t in thresholds]
+    values = list(thresholds) if isinstance(thresholds, list | tuple) else None
+    if values is None:
+        values = np.asarray(thresholds).reshape(-1).tolist()
+    bad = [t for t in values if t is None or t < 0 or t > 1]
+    if bad:
+        raise ValueError(f"Threshold values must be in [0, 1]. Received: {bad}")
+    return [float(t) if not isinstance(t, int) else t for t in values]
+
+
+def keep_top_k(y_pred: np.ndarray, k: int) -> np.ndarray:
+    """Exactly the ``k`` largest entries of each row; the rest become ``NEG_INF``.
+
+    Ties go to the lower index, as ``top_k`` breaks them.
+
+    Example:
+        >>> keep_top_k(np.array([0.2, 0.1, 0.5, 0.0, 0.2]), 3).tolist()
+        [0.2, -10000000000.0, 0.5, -10000000000.0, 0.2]
+    """
+    order = np.argsort(-y_pred, axis=-1, kind="stable")[..., :k]
+    keep = np.zeros(y_pred.shape, bool)
+    np.put_along_axis(keep, order, True, axis=-1)
+    return np.where(keep, y_pred, NEG_INF)
+
+
+def confusion_inputs(
+    y_true: Any, y_pred: Any, sample_weight: Any, top_k=None, class_id=None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Flat ``(labels, predictions, weights)`` as Keras prepares them.
+
+    Ranks are aligned, ``top_k`` keeps exactly k predictions per row and
+    ``class_id`` keeps one column (``y_pred`` must then be 2-D or more).
+
+    Example:
+        >>> t, p, w = confusion_inputs([[1], [0]], [0.9, 0.2], [2.0, 1.0])
+        >>> t.tolist(), p.tolist(), w.tolist()
+        ([1.0, 0.0], [0.9, 0.2], [2.0, 1.0])
+    """
+    p, t = same_rank(to_numpy(y_pred, np.float64), to_numpy(y_true, np.float64))
+    if t.shape != p.shape and t.size == p.size:
+        t = t.reshape(p.shape)
+    if sample_weight is None:
+        w = np.ones(p.shape)
+    else:
+        w = to_numpy(sample_weight, np.float64)
+        while 0 < w.ndim < p.ndim:
+            w = w[..., None]
+        w = np.broadcast_to(w, p.shape)
+    if top_k is not None:
+        p = keep_top_k(p, top_k)
+    if class_id is not None:
+        if p.ndim == 1:
+            raise ValueError(
+                "When class_id is provided, y_pred must be a 2D array with "
+                f"shape (num_samples, num_classes), found shape: {p.shape}"
+            )
+        t, p, w = t[..., class_id], p[..., class_id], w[..., class_id]
+    return t.ravel(), p.ravel(), np.ravel(w)
+
+
+def threshold_counts(
+    kind: str, t: np.ndarray, p: np.ndarray, w: np.ndarray, thresholds: list[float]
+) -> np.ndarray:
+    """The weighted ``kind`` count ("tp", "fp", "tn", "fn") at each threshold.
+
+    Example:
+        >>> threshold_counts("fn", np.array([1.0, 1.0]), np.array([0.2, 0.8]),
+        ...                  np.ones(2), [0.5]).tolist()
+        [1.0]
+    """
+    order = np.argsort(thresholds, kind="stable")
+    thr = np.asarray(thresholds, np.float64)[order]
+    positive = t != 0
+    weights = w * (positive if kind in ("tp", "fn") else ~positive)
+    above = positive_counts(weights, p, thr)
+    counts = above if kind in ("tp", "fp") else np.sum(weights) - above
+    out = np.empty_like(counts)
+    out[order] = counts
+    return out
 
 
 class _PrecisionRecall(Metric):
@@ -82,40 +159,29 @@ class _PrecisionRecall(Metric):
         self.init_thresholds = thresholds
         self.top_k = top_k
         self.class_id = class_id
-        default = 0.5 if top_k is None else _NEG_INF
-        self.thresholds = _thresholds_list(thresholds, default)
+        default = 0.5 if top_k is None else NEG_INF
+        self.thresholds = parse_thresholds(thresholds, default)
         n = len(self.thresholds)
-        self.true_positives = self.add_variable((n,), "true_positives")
-        self.other = self.add_variable((n,), self._other)
+        self.true_positives = self.add_variable(
+            shape=(n,), initializer="zeros", name="true_positives"
+        )
+        other = self.add_variable(shape=(n,), initializer="zeros", name=self._other)
+        setattr(self, self._other, other)
 
     def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
-        t = to_numpy(y_true, np.float64)
-        p = to_numpy(y_pred, np.float64)
-        if t.shape != p.shape and t.size == p.size:
-            t = t.reshape(p.shape)
-        w = _weights_like(sample_weight, p.shape)
-        if self.top_k is not None:
-            kth = np.sort(p, axis=-1)[..., -self.top_k][..., None]
-            p = np.where(p >= kth, p, -np.inf)
-        if self.class_id is not None:
-            t, p, w = (
-                t[..., self.class_id],
-                p[..., self.class_id],
-                w[..., self.class_id],
-            )
-        t, p, w = t.ravel() != 0, p.ravel(), w.ravel()
-        order = np.argsort(self.thresholds)
-        thr = np.asarray(self.thresholds)[order]
-        tp = positive_counts(w * t, p, thr)
-        if self._other == "false_positives":
-            other = positive_counts(w * ~t, p, thr)
-        else:
-            other = np.sum(w * t) - tp
-        self.true_positives[order] += tp.astype(self.dtype)
-        self.other[order] += other.astype(self.dtype)
+        t, p, w = confusion_inputs(
+            y_true, y_pred, sample_weight, self.top_k, self.class_id
+        )
+        other = "fp" if self._other == "false_positives" else "fn"
+        self.true_positives.assign_add(threshold_counts("tp", t, p, w, self.thresholds))
+        getattr(self, self._other).assign_add(
+            threshold_counts(other, t, p, w, self.thresholds)
+        )
 
     def result(self) -> Any:
-        value = divide_no_nan(self.true_positives, self.true_positives + self.other)
+        tp = self.true_positives.value
+        other = getattr(self, self._other).value
+        value = divide_no_nan(tp, tp + other)
         return value[0] if len(self.thresholds) == 1 else value
 
     def get_config(self) -> dict[str, Any]:
@@ -130,10 +196,15 @@ class _PrecisionRecall(Metric):
 class Precision(_PrecisionRecall):
     """``TP / (TP + FP)``: how many predicted positives are real.
 
+    Variables: ``true_positives`` and ``false_positives``, one entry per
+    threshold.
+
     Args:
-        thresholds: one float or a list (then ``result`` is a list). Default 0.5.
-        top_k: count only the ``top_k`` largest predictions of each row.
-        class_id: evaluate a single class (column).
+        thresholds: one float or a list (then ``result`` is a list), each in
+            [0, 1]. Default 0.5 (no threshold with ``top_k``).
+        top_k: count only the ``top_k`` largest predictions of each row
+            (exactly k: ties go to the lower index).
+        class_id: evaluate a single class (column); needs 2-D predictions.
         name: Default "precision".
         dtype: Default "float32".
 
@@ -153,10 +224,15 @@ class Precision(_PrecisionRecall):
 class Recall(_PrecisionRecall):
     """``TP / (TP + FN)``: how many real positives are found.
 
+    Variables: ``true_positives`` and ``false_negatives``, one entry per
+    threshold.
+
     Args:
-        thresholds: one float or a list (then ``result`` is a list). Default 0.5.
-        top_k: count only the ``top_k`` largest predictions of each row.
-        class_id: evaluate a single class (column).
+        thresholds: one float or a list (then ``result`` is a list), each in
+            [0, 1]. Default 0.5 (no threshold with ``top_k``).
+        top_k: count only the ``top_k`` largest predictions of each row
+            (exactly k: ties go to the lower index).
+        class_id: evaluate a single class (column); needs 2-D predictions.
         name: Default "recall".
         dtype: Default "float32".
 
