@@ -12,6 +12,7 @@ from pipeline.nn.callbacks.callback_list import CallbackList
 from pipeline.nn.callbacks.checkpoint import ModelCheckpoint
 from pipeline.nn.callbacks.early_stopping import EarlyStopping
 from pipeline.nn.callbacks.history import History
+from pipeline.nn.callbacks.lambda_callback import LambdaCallback
 from pipeline.nn.callbacks.learning_rate import LearningRateScheduler, ReduceLROnPlateau
 from pipeline.nn.callbacks.logs import CSVLogger, TerminateOnNaN
 from pipeline.nn.callbacks.progbar import ProgbarLogger
@@ -23,6 +24,7 @@ __all__ = [
     "CallbackList",
     "EarlyStopping",
     "History",
+    "LambdaCallback",
     "LearningRateScheduler",
     "ModelCheckpoint",
     "ProgbarLogger",

@@ -1,8 +1,16 @@
-"""Which way a monitored quantity should go: Keras 3's "auto" mode.
+"""``MonitorCallback``: the improvement test shared by the callbacks that
+watch one log entry (``EarlyStopping``, ``ModelCheckpoint``,
+``ReduceLROnPlateau``), with Keras 3's "auto" mode.
+
+In "auto" mode a loss is minimized and a metric of the model follows its
+``_direction`` ("up" or "down"); any other name raises ``ValueError`` (pass
+``mode="min"`` or ``mode="max"``), as Keras 3 does.
 
 Example:
-    >>> direction("val_accuracy", "auto", None), direction("loss", "auto", None)
-    ('max', 'min')
+    >>> cb = MonitorCallback("loss", "auto", min_delta=0.1)
+    >>> cb._set_monitor_op()
+    >>> cb._is_improvement(0.95, 1.0), cb._is_improvement(0.85, 1.0)
+    (False, True)
 """
 
 from __future__ import annotations
@@ -10,8 +18,9 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-_UP_HINTS = ("acc", "auc", "precision", "recall", "fmeasure", "f1")
-_DOWN_HINTS = ("loss", "error", "mse", "mae", "rmse", "crossentropy")
+import numpy as np
+
+from pipeline.nn.callbacks.base import Callback
 
 
 def _metrics_of(model: Any) -> list[Any]:
@@ -28,35 +37,30 @@ def _metrics_of(model: Any) -> list[Any]:
 def direction(monitor: str, mode: str, model: Any) -> str:
     """ "min" or "max" for ``monitor`` under ``mode`` ("auto", "min" or "max").
 
-    In auto mode a loss is minimized; a metric of the model is followed in its
-    ``_direction`` ("up" or "down"); otherwise names with acc/auc/precision/recall
-    are maximized and error-like names minimized.
-
     Raises:
-        ValueError: when auto mode cannot tell.
+        ValueError: when auto mode cannot tell (the name is neither a loss nor
+            a metric of ``model`` with a known direction).
 
     Example:
-        >>> direction("val_auc", "auto", None)
-        'max'
+        >>> direction("val_loss", "auto", None), direction("acc", "max", None)
+        ('min', 'max')
     """
     if mode in ("min", "max"):
         return mode
     name = monitor.removeprefix("val_")
-    if name == "loss" or name.endswith("_loss"):
-        return "min"
+    found = "min" if name == "loss" else None
     for metric in _metrics_of(model):
         if getattr(metric, "name", None) == name and hasattr(metric, "_direction"):
-            return "max" if metric._direction == "up" else "min"
-    lowered = name.lower()
-    if any(h in lowered for h in _UP_HINTS):
-        return "max"
-    if any(h in lowered for h in _DOWN_HINTS):
-        return "min"
-    raise ValueError(
-        f"The callback received monitor={monitor} but cannot automatically "
-        "determine whether that metric should be maximized or minimized. Pass "
-        "`mode='max'` to follow the highest value, or `mode='min'` for the lowest."
-    )
+            found = "max" if metric._direction == "up" else "min"
+    if found is None:
+        raise ValueError(
+            f"The callback received monitor={monitor}, but it isn't able to "
+            "automatically determine whether that metric should be maximized or "
+            "minimized. Pass `mode='max'` in order to monitor based on the "
+            "highest metric value, or pass `mode='min'` in order to use the "
+            "lowest value."
+        )
+    return found
 
 
 def check_mode(mode: str, owner: str) -> str:
@@ -68,39 +72,54 @@ def check_mode(mode: str, owner: str) -> str:
     """
     if mode not in ("auto", "min", "max"):
         warnings.warn(
-            f"{owner} mode {mode} is unknown, fallback to auto mode.", stacklevel=3
+            f"{owner} mode '{mode}' is unknown, fallback to auto mode.", stacklevel=3
         )
         return "auto"
     return mode
 
 
-class Monitor:
-    """Keras 3's improvement test: ``value ∓ min_delta`` beats ``reference``.
+class MonitorCallback(Callback):
+    """Base of callbacks that follow one log entry and test for improvement.
 
-    The direction is settled on first use (the model's metrics exist by then).
+    ``monitor_op`` (``numpy.less`` or ``numpy.greater``) is settled by
+    ``_set_monitor_op`` on first use, when the model's metrics exist. An
+    improvement beats the reference by more than ``min_delta``.
 
     Args:
-        monitor: the log key.
-        mode: "auto", "min" or "max".
-        min_delta: the margin an improvement must exceed (its sign is ignored).
+        monitor: the log key. Default "val_loss".
+        mode: "auto", "min" or "max". Default "auto".
+        baseline: the initial ``best`` (None: the first value is best).
+        min_delta: the margin an improvement must exceed (sign ignored).
 
     Example:
-        >>> m = Monitor("loss", "auto", min_delta=0.1)
-        >>> m.is_improvement(0.95, 1.0, None), m.is_improvement(0.85, 1.0, None)
-        (False, True)
+        >>> cb = MonitorCallback(mode="max", min_delta=0.5); cb._set_monitor_op()
+        >>> cb._is_improvement(0.75, 0), cb._is_improvement(0.5, 0)
+        (True, False)
     """
 
-    def __init__(self, monitor: str, mode: str, min_delta: float = 0.0) -> None:
+    def __init__(
+        self,
+        monitor: str = "val_loss",
+        mode: str = "auto",
+        baseline: float | None = None,
+        min_delta: float = 0,
+    ) -> None:
+        super().__init__()
         self.monitor = monitor
-        self.mode = mode
+        self.mode = check_mode(mode, type(self).__name__)
+        self.best: Any = baseline
         self.min_delta = abs(min_delta)
-        self._sign: float | None = None
+        self.monitor_op: Any = None
 
-    def is_improvement(self, value: float, reference: float | None, model: Any) -> bool:
-        """Whether ``value`` improves on ``reference`` (always, if it is None)."""
-        if reference is None:
+    def _set_monitor_op(self) -> None:
+        way = direction(self.monitor, self.mode, self.model)
+        self.monitor_op = np.less if way == "min" else np.greater
+        if way == "min":
+            self.min_delta *= -1
+
+    def _is_improvement(self, monitor_value: Any, reference_value: Any) -> bool:
+        if reference_value is None:
             return True
-        if self._sign is None:
-            way = direction(self.monitor, self.mode, model)
-            self._sign = -1.0 if way == "min" else 1.0
-        return bool(self._sign * (value - reference) > self.min_delta)
+        if self.monitor_op is None:
+            self._set_monitor_op()
+        return bool(self.monitor_op(monitor_value - self.min_delta, reference_value))

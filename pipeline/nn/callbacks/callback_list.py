@@ -38,7 +38,16 @@ _HOOKS = (
 
 
 def _dispatch(name: str):
+    indexed = "batch" in name or "epoch" in name  # (batch or epoch, logs)
+
     def hook(self: CallbackList, *args: Any, **kwargs: Any) -> None:
+        # Keras hands every callback a dict: ``logs=None`` becomes ``{}``
+        if "logs" in kwargs:
+            kwargs["logs"] = {} if kwargs["logs"] is None else kwargs["logs"]
+        elif len(args) == int(indexed):
+            kwargs["logs"] = {}
+        elif args[-1] is None:
+            args = (*args[:-1], {})
         for callback in self.callbacks:
             getattr(callback, name)(*args, **kwargs)
 

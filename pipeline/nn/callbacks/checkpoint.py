@@ -16,15 +16,31 @@ from typing import Any
 
 import numpy as np
 
-from pipeline.nn.callbacks import _monitor
-from pipeline.nn.callbacks.base import Callback
+from pipeline.nn.callbacks._monitor import MonitorCallback
 
 
-class ModelCheckpoint(Callback):
+def _check_extension(filepath: str, save_weights_only: bool) -> None:
+    if save_weights_only and not filepath.endswith(".weights.h5"):
+        raise ValueError(
+            "When using `save_weights_only=True` in `ModelCheckpoint`, the "
+            "filepath provided must end in `.weights.h5` (Keras weights format). "
+            f"Received: filepath={filepath}"
+        )
+    if not save_weights_only and not filepath.endswith((".keras", ".h5")):
+        raise ValueError(
+            "The filepath provided must end in `.keras` (Keras model format). "
+            f"Received: filepath={filepath}"
+        )
+
+
+class ModelCheckpoint(MonitorCallback):
     """Save the model every epoch (or every ``save_freq`` batches).
 
-    ``filepath`` may hold format fields: ``{epoch}`` (1-based) and any log key,
-    e.g. ``"model-{epoch:02d}-{val_loss:.2f}.keras"``.
+    ``filepath`` may hold format fields: ``{epoch}`` (1-based), ``{batch}``
+    (1-based, for batch-frequency saves) and any log key, e.g.
+    ``"model-{epoch:02d}-{val_loss:.2f}.keras"``. With ``save_best_only`` and a
+    monitor missing from the logs, Keras's warning is given and the model is
+    saved anyway.
 
     Args:
         filepath: where to save; parent folders are created.
@@ -54,26 +70,25 @@ class ModelCheckpoint(Callback):
         save_freq: Any = "epoch",
         initial_value_threshold: float | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(monitor, mode, initial_value_threshold)
         if save_freq != "epoch" and not (isinstance(save_freq, int) and save_freq > 0):
             raise ValueError(
                 f"Unrecognized save_freq: {save_freq}. "
                 "Expected save_freq are 'epoch' or integer > 0"
             )
         self.filepath = os.fspath(filepath)
-        self.monitor = monitor
+        _check_extension(self.filepath, save_weights_only)
         self.verbose = verbose
         self.save_best_only = save_best_only
         self.save_weights_only = save_weights_only
-        self.mode = _monitor.check_mode(mode, "ModelCheckpoint")
         self.save_freq = save_freq
-        self._monitor = _monitor.Monitor(monitor, self.mode)
-        self.best: float | None = initial_value_threshold
         self._batches_seen = 0
         self._current_epoch = 0
 
-    def _path(self, epoch: int, logs: dict | None) -> str:
+    def _path(self, epoch: int, logs: dict | None, batch: int | None = None) -> str:
         fields = {k: v for k, v in (logs or {}).items() if k != "epoch"}
+        if batch is not None and "batch" not in fields:
+            fields["batch"] = batch + 1
         try:
             return self.filepath.format(epoch=epoch + 1, **fields)
         except KeyError as e:
@@ -92,43 +107,47 @@ class ModelCheckpoint(Callback):
             return
         self._batches_seen += 1
         if self._batches_seen % self.save_freq == 0:
-            self._save(self._current_epoch, logs)
+            self._save(self._current_epoch, logs, batch)
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         """Save at the end of the epoch when so configured."""
+        if self.monitor_op is None:
+            self._set_monitor_op()
         if self.save_freq == "epoch":
             self._save(epoch, logs)
 
-    def _improved(self, current: float) -> bool:
-        return self._monitor.is_improvement(current, self.best, self.model)
-
-    def _save(self, epoch: int, logs: dict | None) -> None:
-        path = self._path(epoch, logs)
-        if self.save_best_only:
-            value = (logs or {}).get(self.monitor)
-            if value is None:
-                warnings.warn(
-                    f"Can save best model only with {self.monitor} available, "
-                    "skipping.",
-                    stacklevel=2,
-                )
-                return
-            current = float(np.asarray(value))
-            if not self._improved(current):
-                if self.verbose > 0:
-                    print(
-                        f"\nEpoch {epoch + 1}: {self.monitor} did not improve "
-                        f"from {self.best:.5f}"
-                    )
-                return
+    def _should_save(self, epoch: int, logs: dict | None, path: str) -> bool:
+        if not self.save_best_only:
+            if self.verbose > 0:
+                print(f"\nEpoch {epoch + 1}: saving model to {path}")
+            return True
+        value = (logs or {}).get(self.monitor)
+        if value is None:
+            warnings.warn(
+                f"Can save best model only with {self.monitor} available.",
+                stacklevel=3,
+            )
+            return True
+        current = float(np.asarray(value))
+        best = "None" if self.best is None else f"{self.best:.5f}"
+        if not self._is_improvement(current, self.best):
             if self.verbose > 0:
                 print(
-                    f"\nEpoch {epoch + 1}: {self.monitor} improved from "
-                    f"{self.best} to {current:.5f}, saving model to {path}"
+                    f"\nEpoch {epoch + 1}: {self.monitor} did not improve from {best}"
                 )
-            self.best = current
-        elif self.verbose > 0:
-            print(f"\nEpoch {epoch + 1}: saving model to {path}")
+            return False
+        if self.verbose > 0:
+            print(
+                f"\nEpoch {epoch + 1}: {self.monitor} improved from {best} to "
+                f"{current:.5f}, saving model to {path}"
+            )
+        self.best = current
+        return True
+
+    def _save(self, epoch: int, logs: dict | None, batch: int | None = None) -> None:
+        path = self._path(epoch, logs, batch)
+        if not self._should_save(epoch, logs, path):
+            return
         folder = os.path.dirname(path)
         if folder:
             os.makedirs(folder, exist_ok=True)

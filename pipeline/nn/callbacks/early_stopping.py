@@ -17,11 +17,10 @@ from typing import Any
 
 import numpy as np
 
-from pipeline.nn.callbacks import _monitor
-from pipeline.nn.callbacks.base import Callback
+from pipeline.nn.callbacks._monitor import MonitorCallback
 
 
-class EarlyStopping(Callback):
+class EarlyStopping(MonitorCallback):
     """Stop training once ``monitor`` has not improved for ``patience`` epochs.
 
     An improvement beats the best value so far by more than ``min_delta``. With
@@ -54,19 +53,14 @@ class EarlyStopping(Callback):
         restore_best_weights: bool = False,
         start_from_epoch: int = 0,
     ) -> None:
-        super().__init__()
-        self.monitor = monitor
+        super().__init__(monitor, mode, min_delta=min_delta)
         self.patience = patience
         self.verbose = verbose
         self.baseline = baseline
-        self.min_delta = abs(min_delta)
         self.restore_best_weights = restore_best_weights
         self.start_from_epoch = start_from_epoch
-        self.mode = _monitor.check_mode(mode, "EarlyStopping")
-        self._monitor = _monitor.Monitor(monitor, self.mode, min_delta)
         self.wait = 0
         self.stopped_epoch = 0
-        self.best: Any = None
         self.best_weights: Any = None
         self.best_epoch = 0
 
@@ -78,11 +72,10 @@ class EarlyStopping(Callback):
         self.best_weights = None
         self.best_epoch = 0
 
-    def _is_improvement(self, value: Any, reference: Any) -> bool:
-        return self._monitor.is_improvement(value, reference, self.model)
-
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         """Compare this epoch's value with the best and maybe stop."""
+        if self.monitor_op is None:
+            self._set_monitor_op()  # the model's metrics exist by now
         current = self.get_monitor_value(logs)
         if current is None or epoch < self.start_from_epoch:
             return

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from pipeline.nn.callbacks import _monitor
+from pipeline.nn.callbacks._monitor import MonitorCallback
 from pipeline.nn.callbacks.base import Callback
 
 
@@ -71,7 +71,7 @@ class LearningRateScheduler(Callback):
             logs["learning_rate"] = _current_lr(self.model)
 
 
-class ReduceLROnPlateau(Callback):
+class ReduceLROnPlateau(MonitorCallback):
     """Multiply the learning rate by ``factor`` after ``patience`` epochs without
     improvement of ``monitor``, then wait ``cooldown`` epochs.
 
@@ -105,30 +105,23 @@ class ReduceLROnPlateau(Callback):
         min_lr: float = 0.0,
         **kwargs: Any,
     ) -> None:
-        super().__init__()
+        super().__init__(monitor, mode, min_delta=min_delta)
         if factor >= 1.0:
             raise ValueError(
                 "ReduceLROnPlateau does not support a factor >= 1.0. "
                 f"Received factor={factor}"
             )
-        self.monitor = monitor
         self.factor = factor
         self.min_lr = min_lr
-        self.min_delta = min_delta
         self.patience = patience
         self.verbose = verbose
         self.cooldown = cooldown
-        self.mode = _monitor.check_mode(mode, "ReduceLROnPlateau")
-        self._monitor = _monitor.Monitor(monitor, self.mode, min_delta)
         self._reset()
 
     def _reset(self) -> None:
         self.best: float | None = None
         self.cooldown_counter = 0
         self.wait = 0
-
-    def _better(self, current: float) -> bool:
-        return self._monitor.is_improvement(current, self.best, self.model)
 
     def on_train_begin(self, logs: dict | None = None) -> None:
         """Reset the counters."""
@@ -140,6 +133,8 @@ class ReduceLROnPlateau(Callback):
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         """Track ``monitor`` and reduce the rate on a plateau."""
+        if self.monitor_op is None:
+            self._set_monitor_op()
         logs = logs if logs is not None else {}
         logs["learning_rate"] = _current_lr(self.model)
         current = logs.get(self.monitor)
@@ -155,7 +150,7 @@ class ReduceLROnPlateau(Callback):
         if self.in_cooldown():
             self.cooldown_counter -= 1
             self.wait = 0
-        if self._better(current):
+        if self._is_improvement(current, self.best):
             self.best = current
             self.wait = 0
         elif not self.in_cooldown():

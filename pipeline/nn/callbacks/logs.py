@@ -32,6 +32,9 @@ def _cell(value: Any) -> Any:
 class CSVLogger(Callback):
     """Append each epoch's logs as a CSV row: ``epoch`` then the sorted keys.
 
+    When the first epoch has no ``val_*`` entry, a ``val_`` column is added for
+    each key (filled with "NA" until validation runs), as Keras does.
+
     Args:
         filename: the CSV file.
         separator: the field separator. Default ",".
@@ -44,8 +47,8 @@ class CSVLogger(Callback):
         >>> cb.on_epoch_end(0, {"loss": 0.5, "accuracy": 0.75}); cb.on_train_end()
         >>> with open(path) as f:
         ...     print(f.read().strip())
-        epoch,accuracy,loss
-        0,0.75,0.5
+        epoch,accuracy,loss,val_accuracy,val_loss
+        0,0.75,0.5,NA,NA
     """
 
     def __init__(
@@ -75,6 +78,9 @@ class CSVLogger(Callback):
             self.on_train_begin()
         if self.keys is None:
             self.keys = sorted(logs)
+            if self.keys and not any(k.startswith("val_") for k in self.keys):
+                # validation may come later (validation_freq): Keras's columns
+                self.keys += [f"val_{k}" for k in self.keys]
             self._writer = csv.DictWriter(
                 self._file, fieldnames=["epoch", *self.keys], delimiter=self.sep
             )
@@ -117,8 +123,8 @@ class TerminateOnNaN(Callback):
         if math.isnan(loss) or math.isinf(loss):
             if self.raise_error:
                 raise RuntimeError(
-                    f"NaN or Inf found in loss: {loss} at batch {batch}, "
-                    "terminating training."
+                    f"NaN or Inf loss encountered at batch {batch}. "
+                    f"Loss value: {loss}. Terminating training immediately."
                 )
             print(f"Batch {batch}: Invalid loss, terminating training")
             self.model.stop_training = True

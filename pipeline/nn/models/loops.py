@@ -119,7 +119,7 @@ def _epochs(
             logs = _train_epoch(model, args, train, callbacks, rng, threads)
         epoch_logs = dict(logs)
         if val is not None and (epoch + 1) % args["validation_freq"] == 0:
-            val_logs = _evaluate_loop(model, val, None)
+            val_logs = _evaluate_with_hooks(model, val, callbacks)
             epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
         callbacks.on_epoch_end(epoch, epoch_logs)
         if model.stop_training:
@@ -146,14 +146,23 @@ def _train_epoch(
 
 def _evaluate_loop(model: Any, data: Any, callbacks: Any) -> dict[str, float]:
     model.reset_metrics()
+    model.stop_evaluating = False
     logs: dict[str, float] = {}
     with loop_threads(model, "test") as threads:
         for step, (x, y, sw) in enumerate(data.batches(False)):
-            if callbacks is not None:
-                callbacks.on_test_batch_begin(step, {})
+            callbacks.on_test_batch_begin(step, {})
             logs = timed_step(threads, model.test_step, x, y, sw)
-            if callbacks is not None:
-                callbacks.on_test_batch_end(step, dict(logs))
+            callbacks.on_test_batch_end(step, dict(logs))
+            if model.stop_evaluating:
+                break
+    return logs
+
+
+def _evaluate_with_hooks(model: Any, data: Any, callbacks: Any) -> dict[str, float]:
+    """One evaluation pass with Keras's ``on_test_*`` hooks (validation too)."""
+    callbacks.on_test_begin({})
+    logs = _evaluate_loop(model, data, callbacks)
+    callbacks.on_test_end(dict(logs))
     return logs
 
 
@@ -178,10 +187,7 @@ def run_evaluate(
     cbs = model._callbacks(
         callbacks, verbose, steps=steps or getattr(data, "steps", None)
     )
-    cbs.on_test_begin({})
-    logs = _evaluate_loop(model, data, cbs)
-    cbs.on_test_end(dict(logs))
-    return logs
+    return _evaluate_with_hooks(model, data, cbs)
 
 
 def run_predict(
@@ -200,6 +206,7 @@ def run_predict(
         cbs = model._callbacks(callbacks, verbose, steps=getattr(data, "steps", None))
         cbs.on_predict_begin({})
     chunks: list[list[np.ndarray]] = []
+    model.stop_predicting = False
     with loop_threads(model, "predict") as threads:
         for step, (xb, _, _) in enumerate(data.batches(False)):
             if cbs is not None:
@@ -208,6 +215,8 @@ def run_predict(
             chunks.append(out if isinstance(out, list) else [out])
             if cbs is not None:
                 cbs.on_predict_batch_end(step, {"outputs": out})
+            if model.stop_predicting:
+                break
     if cbs is not None:
         cbs.on_predict_end({})
     if not chunks:

@@ -30,10 +30,14 @@ from pipeline.nn.models.summary import print_summary
 from pipeline.nn.tape import GradientTape
 
 
-def _list(x: Any) -> list[Any]:
+def _list(x: Any, names: list[str] | None = None) -> list[Any]:
+    """``x`` as a list of per-output values; a dict follows ``names`` (the
+    model's output names) when it holds them all, else its sorted keys."""
     if x is None:
         return [None]
     if isinstance(x, dict):
+        if names and all(name in x for name in names):
+            return [x[name] for name in names]
         return [x[k] for k in sorted(x)]
     if isinstance(x, list | tuple):
         return list(x)
@@ -54,6 +58,8 @@ class Trainer:
         self._loss_tracker = MeanTracker()
         self._compile_config: dict[str, Any] | None = None
         self.stop_training = False
+        self.stop_evaluating = False
+        self.stop_predicting = False
         self.history: Any = None
         self._fit_variables: list[Any] | None = None
 
@@ -110,7 +116,8 @@ class Trainer:
         """The compiled loss plus the model's regularization losses."""
         if self.compiled_loss is None:
             raise ValueError("You must call `compile()` with a `loss` before training.")
-        total = self.compiled_loss(_list(y), _list(y_pred), sample_weight)
+        names = self.compiled_loss.names
+        total = self.compiled_loss(_list(y, names), _list(y_pred, names), sample_weight)
         for extra in self.losses:
             total = ops.add(total, extra)
         return total
@@ -120,8 +127,9 @@ class Trainer:
     ) -> dict[str, float]:
         self._loss_tracker.update(float(loss), _batch_size(x))
         if self.compiled_metrics is not None and y is not None:
-            preds = [None if p is None else np.asarray(p) for p in _list(y_pred)]
-            self.compiled_metrics.update_state(_list(y), preds, sw)
+            names = self.compiled_metrics.names
+            preds = [None if p is None else np.asarray(p) for p in _list(y_pred, names)]
+            self.compiled_metrics.update_state(_list(y, names), preds, sw)
         return self.get_metrics_result()
 
     def get_metrics_result(self) -> dict[str, float]:
@@ -144,9 +152,12 @@ class Trainer:
             loss = self.compute_loss(x, y, y_pred, sample_weight)
             scaled = self.optimizer.scale_loss(loss)
         variables = self._fit_variables or self.trainable_weights
-        grads = tape.gradient(scaled, variables)
-        pairs = [(g, v) for g, v in zip(grads, variables, strict=True) if g is not None]
-        self.optimizer.apply_gradients(pairs)
+        if variables:  # a model with no trainable weights still reports its loss
+            grads = tape.gradient(scaled, variables)
+            pairs = [
+                (g, v) for g, v in zip(grads, variables, strict=True) if g is not None
+            ]
+            self.optimizer.apply_gradients(pairs)
         return self._update_logs(x, y, y_pred, loss, sample_weight)
 
     def test_step(self, x: Any, y: Any, sample_weight: Any = None) -> dict[str, float]:
