@@ -21,6 +21,9 @@ import numpy as np
 from pipeline.nn import ops, saving_registry
 from pipeline.nn.tensor import Tensor
 
+# Keras's ``backend.epsilon()``.
+_EPSILON = 1e-7
+
 
 def _check(value: Any, name: str) -> float:
     if (
@@ -143,9 +146,67 @@ class L2(Regularizer):
         return {"l2": float(self.l2)}
 
 
+class OrthogonalRegularizer(Regularizer):
+    """Pushes the rows (or columns) of a 2-D weight toward mutual orthogonality.
+
+    The penalty is ``factor * 0.5 * Σ_{i≠j} |<u_i, u_j>| / (n(n-1)/2)`` over the
+    L2-normalized rows ``u`` (``mode="rows"``) or columns (``mode="columns"``).
+
+    Args:
+        factor: the penalty's scale (a non-negative float). Default 0.01.
+        mode: ``"rows"`` (default) or ``"columns"``.
+
+    Raises:
+        ValueError: a bad ``factor`` or ``mode``; when called, an input that is
+            not of rank 2.
+
+    Example:
+        >>> import numpy as np
+        >>> float(OrthogonalRegularizer(factor=1.0)(np.eye(3, dtype="float32")))
+        0.0
+        >>> round(float(OrthogonalRegularizer(factor=1.0)(np.ones((2, 2), "float32"))), 4)
+        1.0
+    """  # noqa: E501
+
+    def __init__(self, factor: float = 0.01, mode: str = "rows") -> None:
+        self.factor = _check(factor, "factor")
+        if mode not in {"rows", "columns"}:
+            raise ValueError(
+                "Invalid value for argument `mode`. Expected one of "
+                f'{{"rows", "columns"}}. Received: mode={mode}'
+            )
+        self.mode = mode
+
+    def __call__(self, x: Any) -> Tensor:
+        x = ops.convert_to_tensor(x)
+        shape = tuple(x.shape)
+        if len(shape) != 2:
+            raise ValueError(
+                "Inputs to OrthogonalRegularizer must have rank 2. "
+                f"Received: inputs.shape={shape}"
+            )
+        axis = 1 if self.mode == "rows" else 0
+        squares = ops.sum(ops.square(x), axis=axis, keepdims=True)
+        # x / max(norm, epsilon), Keras's ``ops.normalize``.
+        unit = ops.divide(x, ops.sqrt(ops.maximum(squares, _EPSILON**2)))
+        if self.mode == "rows":
+            product = ops.matmul(unit, ops.transpose(unit))
+        else:
+            product = ops.matmul(ops.transpose(unit), unit)
+        size = shape[1 - axis]
+        off_diagonal = 1.0 - np.eye(size, dtype=np.dtype(x.dtype))
+        total = ops.sum(ops.abs(ops.multiply(product, off_diagonal)))
+        pairs = size * (size - 1.0) / 2.0
+        return ops.divide(ops.multiply(self.factor * 0.5, total), pairs)
+
+    def get_config(self) -> dict[str, Any]:
+        return {"factor": float(self.factor), "mode": self.mode}
+
+
 l1 = L1
 l2 = L2
 l1_l2 = L1L2
+orthogonal_regularizer = OrthogonalRegularizer
 
 _BY_NAME: dict[str, type[Regularizer]] = {
     "l1": L1,
@@ -155,17 +216,21 @@ _BY_NAME: dict[str, type[Regularizer]] = {
     "l1_l2": L1L2,
     "l1l2": L1L2,
     "L1L2": L1L2,
+    "OrthogonalRegularizer": OrthogonalRegularizer,
+    "orthogonal_regularizer": OrthogonalRegularizer,
     "Regularizer": Regularizer,
 }
 
 
-def serialize(regularizer: Regularizer) -> dict[str, Any]:
-    """``{"class_name", "config"}`` as Keras writes it.
+def serialize(regularizer: Regularizer | None) -> dict[str, Any] | None:
+    """``{"class_name", "config"}`` as Keras writes it (None for None).
 
     Example:
         >>> serialize(L2(0.5))
         {'module': 'keras.regularizers', 'class_name': 'L2', 'config': {'l2': 0.5}, 'registered_name': None}
     """  # noqa: E501
+    if regularizer is None:
+        return None
     return {
         "module": "keras.regularizers",
         "class_name": type(regularizer).__name__,
@@ -188,7 +253,8 @@ def deserialize(config: dict[str, Any]) -> Regularizer:
 
 
 def get(identifier: Any) -> Any:
-    """A regularizer from None, a name ("l1", "l2", "l1_l2"), a config dict or a
+    """A regularizer from None, a name ("l1", "l2", "l1_l2",
+    "orthogonal_regularizer"), a config dict, a class (instantiated) or a
     callable (returned as is).
 
     Raises:
@@ -202,5 +268,7 @@ def get(identifier: Any) -> Any:
         return identifier
     if isinstance(identifier, dict):
         return deserialize(identifier)
+    if isinstance(identifier, type) and issubclass(identifier, Regularizer):
+        return identifier()
     found = saving_registry.resolve("regularizer", identifier, _BY_NAME)
     return found() if isinstance(found, type) else found
