@@ -16,9 +16,25 @@ from pipeline.nn import activations, initializers, saving_registry
 from pipeline.nn.layers._symbolic import KerasTensor
 from pipeline.nn.layers.activation_layers import ELU, LeakyReLU, PReLU, ReLU, Softmax
 from pipeline.nn.layers.base import Layer
-from pipeline.nn.layers.core import Activation, Dense, Dropout, Embedding, Flatten
+from pipeline.nn.layers.core import (
+    Activation,
+    Dense,
+    Dropout,
+    Embedding,
+    Flatten,
+    Identity,
+)
 from pipeline.nn.layers.input_layer import Input, InputLayer
-from pipeline.nn.layers.merging import Add, Concatenate, Multiply
+from pipeline.nn.layers.masking import Masking
+from pipeline.nn.layers.merging import (
+    Add,
+    Average,
+    Maximum,
+    Minimum,
+    Multiply,
+    Subtract,
+)
+from pipeline.nn.layers.merging_axes import Concatenate, Dot
 from pipeline.nn.layers.normalization import BatchNormalization
 from pipeline.nn.layers.preprocessing import (
     CategoryEncoding,
@@ -29,6 +45,8 @@ from pipeline.nn.layers.preprocessing import (
     Normalization,
     StringLookup,
 )
+from pipeline.nn.layers.regularization import ActivityRegularization
+from pipeline.nn.layers.reshaping import Reshape
 
 _REGISTRY: dict[str, type] = {}
 
@@ -47,6 +65,9 @@ def register(cls: type) -> type:
 for _cls in (Activation, Add, BatchNormalization, Concatenate, Dense, Dropout, ELU,
              Embedding, Flatten, InputLayer, Layer, LeakyReLU, Multiply, PReLU,
              ReLU, Softmax):  # fmt: skip
+    register(_cls)
+for _cls in (ActivityRegularization, Average, Dot, Identity, Masking, Maximum,
+             Minimum, Reshape, Subtract):  # fmt: skip
     register(_cls)
 
 for _cls in (CategoryEncoding, Discretization, HashedCrossing, Hashing,
@@ -150,6 +171,15 @@ def _from_config(cls: Any, config: dict[str, Any], custom_objects: Any) -> Layer
 
 
 __all__ = [
+    "ActivityRegularization",
+    "Average",
+    "Dot",
+    "Identity",
+    "Masking",
+    "Maximum",
+    "Minimum",
+    "Reshape",
+    "Subtract",
     "Activation",
     "Add",
     "BatchNormalization",

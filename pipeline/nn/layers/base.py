@@ -443,17 +443,33 @@ class Layer:
             >>> Layer(name="x").get_config()
             {'name': 'x', 'trainable': True, 'dtype': 'float32'}
         """
-        return {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
+        config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
+        if self.activity_regularizer is not None:
+            from pipeline.nn.layers._weights import serialize_regularizer  # noqa: PLC0415
+
+            config["activity_regularizer"] = serialize_regularizer(
+                self.activity_regularizer
+            )
+        return config
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> Layer:
         """Rebuilds a layer from :meth:`get_config`.
 
+        Raises:
+            LayerConfigError: (a ``TypeError`` and a ``ValueError``, Keras's
+                class) when the constructor refuses the config.
+
         Example:
-            >>> Layer.from_config({"name": "y"}).name
-            'y'
+            >>> Layer.from_config({"name": "y", "trainable": False}).trainable
+            False
         """
-        return cls(**config)
+        from pipeline.nn.layers._weights import refused_config  # noqa: PLC0415
+
+        try:
+            return cls(**config)
+        except (TypeError, ValueError) as e:
+            raise refused_config(cls, config, e) from e
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"

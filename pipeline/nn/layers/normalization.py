@@ -1,4 +1,4 @@
-"""BatchNormalization with Keras 3's training and inference behaviour.
+"""BatchNormalization with Keras 3's training, inference, masking and renorm.
 
 Example:
     >>> import numpy as np
@@ -11,7 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipeline.nn import initializers, ops
+from pipeline.nn import backend, constraints, initializers, ops
+from pipeline.nn.layers import _batchnorm_math as bnm
+from pipeline.nn.layers._weights import (
+    constrain,
+    serialize_constraint,
+    serialize_regularizer,
+)
 from pipeline.nn.layers.base import Layer, resolve_regularizer
 from pipeline.nn.tensor import Tensor
 
@@ -19,10 +25,12 @@ from pipeline.nn.tensor import Tensor
 class BatchNormalization(Layer):
     """Normalizes over the batch (training) or with moving statistics (inference).
 
-    Training: ``mean`` and the biased ``var`` over every axis but ``axis``;
+    Training: ``mean`` and the biased ``var`` over every axis but ``axis``
+    (masked entries excluded when a mask comes in);
     ``y = (x - mean) / sqrt(var + epsilon) * gamma + beta``; then
     ``moving = moving * momentum + stat * (1 - momentum)``. Inference uses the
-    moving statistics. Weights: gamma, beta, moving_mean, moving_variance.
+    moving statistics. Weights: gamma, beta, moving_mean, moving_variance
+    (with ``renorm``: also moving_stddev, renorm_mean, renorm_stddev).
 
     Args:
         axis: the feature axis. Defaults to -1.
@@ -31,6 +39,19 @@ class BatchNormalization(Layer):
         beta_initializer, gamma_initializer, moving_mean_initializer,
         moving_variance_initializer: zeros, ones, zeros, ones by default.
         beta_regularizer, gamma_regularizer: optional penalties.
+        beta_constraint, gamma_constraint: optional constraints.
+        renorm: batch renormalization (Ioffe 2017): in training the batch
+            statistics are corrected by ``r = std / renorm_std`` and
+            ``d = (mean - renorm_mean) / renorm_std`` (no gradient through
+            them). Defaults to False.
+        renorm_clipping: optional dict with keys ``rmax``, ``rmin``, ``dmax``
+            clipping ``r`` and ``d``.
+        renorm_momentum: momentum of the renorm statistics. Defaults to 0.99.
+        synchronized: accepted for Keras compatibility (one device here).
+
+    Raises:
+        ValueError: for unknown ``renorm_clipping`` keys, ``rmax < rmin`` or a
+            negative ``dmax``.
 
     Example:
         >>> [w.name for w in BatchNormalization().weights]
@@ -50,68 +71,138 @@ class BatchNormalization(Layer):
         moving_variance_initializer: Any = "ones",
         beta_regularizer: Any = None,
         gamma_regularizer: Any = None,
+        beta_constraint: Any = None,
+        gamma_constraint: Any = None,
+        renorm: bool = False,
+        renorm_clipping: Any = None,
+        renorm_momentum: float = 0.99,
+        synchronized: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        self.axis, self.momentum, self.epsilon = axis, momentum, epsilon
-        self.center, self.scale = center, scale
-        self._inits = [initializers.get(i) for i in (
-            gamma_initializer, beta_initializer,
-            moving_mean_initializer, moving_variance_initializer)]  # fmt: skip
-        self._regs = [resolve_regularizer(gamma_regularizer),
-                      resolve_regularizer(beta_regularizer)]  # fmt: skip
+        self.axis, self.momentum, self.epsilon = (
+            int(axis),
+            float(momentum),
+            float(epsilon),
+        )
+        self.center, self.scale, self.synchronized = center, scale, synchronized
+        self.gamma_initializer = initializers.get(gamma_initializer)
+        self.beta_initializer = initializers.get(beta_initializer)
+        self.moving_mean_initializer = initializers.get(moving_mean_initializer)
+        self.moving_variance_initializer = initializers.get(moving_variance_initializer)
+        self.gamma_regularizer = resolve_regularizer(gamma_regularizer)
+        self.beta_regularizer = resolve_regularizer(beta_regularizer)
+        self.gamma_constraint = constraints.get(gamma_constraint)
+        self.beta_constraint = constraints.get(beta_constraint)
+        self.renorm = renorm
+        if renorm:
+            renorm_clipping = bnm.check_renorm_clipping(renorm_clipping or {})
+        self.renorm_clipping = renorm_clipping
+        self.renorm_momentum = renorm_momentum
+        self.supports_masking = True
+        self.gamma = self.beta = self.moving_mean = self.moving_variance = None
 
     def build(self, input_shape: Any) -> None:
         shape = (input_shape[self.axis],)
-        gamma_init, beta_init, mean_init, var_init = self._inits
-        self.gamma = self.beta = None
         if self.scale:
-            self.gamma = self.add_weight(shape, gamma_init, name="gamma",
-                                         regularizer=self._regs[0])  # fmt: skip
+            self.gamma = constrain(self.add_weight(
+                shape, self.gamma_initializer, name="gamma",
+                regularizer=self.gamma_regularizer), self.gamma_constraint)  # fmt: skip
         if self.center:
-            self.beta = self.add_weight(shape, beta_init, name="beta",
-                                        regularizer=self._regs[1])  # fmt: skip
+            self.beta = constrain(self.add_weight(
+                shape, self.beta_initializer, name="beta",
+                regularizer=self.beta_regularizer), self.beta_constraint)  # fmt: skip
         self.moving_mean = self.add_weight(
-            shape, mean_init, trainable=False, name="moving_mean"
+            shape, self.moving_mean_initializer, trainable=False, name="moving_mean"
         )
         self.moving_variance = self.add_weight(
-            shape, var_init, trainable=False, name="moving_variance"
-        )
+            shape, self.moving_variance_initializer, trainable=False,
+            name="moving_variance")  # fmt: skip
+        if self.renorm:
+            stddev = bnm.sqrt_of(self.moving_variance_initializer)
+            self.moving_stddev = self.add_weight(
+                shape, stddev, trainable=False, name="moving_stddev"
+            )
+            self.renorm_mean = self.add_weight(
+                shape, self.moving_mean_initializer, trainable=False, name="renorm_mean"
+            )
+            self.renorm_stddev = self.add_weight(
+                shape, stddev, trainable=False, name="renorm_stddev"
+            )
         self.built = True
 
     def _broadcast(self, v: Any, ndim: int) -> Any:
-        axis = self.axis % ndim
         shape = [1] * ndim
-        shape[axis] = -1
+        shape[self.axis % ndim] = -1
         return ops.reshape(v, shape)
 
-    def call(self, inputs: Any, training: Any = None) -> Tensor:
+    def call(self, inputs: Any, training: Any = None, mask: Any = None) -> Tensor:
         ndim = inputs.ndim
-        axis = self.axis % ndim
-        reduce_axes = tuple(i for i in range(ndim) if i != axis)
+        if mask is not None and len(tuple(mask.shape)) != ndim - 1:
+            raise ValueError(
+                "The mask provided should be one dimension less than the inputs. "
+                f"Received: mask.shape={tuple(mask.shape)}, inputs.shape={inputs.shape}"
+            )
+        if inputs.dtype.kind != "f":
+            inputs = ops.cast(inputs, "float32")
+        gamma = None if self.gamma is None else self._broadcast(self.gamma, ndim)
+        beta = None if self.beta is None else self._broadcast(self.beta, ndim)
         if training and self.trainable:
-            mean = ops.mean(inputs, axis=reduce_axes, keepdims=True)
-            var = ops.mean(ops.square(ops.subtract(inputs, mean)), axis=reduce_axes,
-                           keepdims=True)  # fmt: skip
-            self._update(self.moving_mean, ops.reshape(mean, (-1,)))
-            self._update(self.moving_variance, ops.reshape(var, (-1,)))
+            mean, var = bnm.moments(inputs, self.axis % ndim, mask)
+            if self.renorm:
+                gamma, beta = bnm.renorm_transform(self, mean, var, gamma, beta, ndim)
+                bnm.update_renorm_statistics(self, mean, var)
+            else:
+                self._update(self.moving_mean, mean)
+                self._update(self.moving_variance, var)
         else:
             mean = self._broadcast(self.moving_mean, ndim)
             var = self._broadcast(self.moving_variance, ndim)
         out = ops.divide(
             ops.subtract(inputs, mean), ops.sqrt(ops.add(var, self.epsilon))
         )
-        if self.gamma is not None:
-            out = ops.multiply(out, self._broadcast(self.gamma, ndim))
-        if self.beta is not None:
-            out = ops.add(out, self._broadcast(self.beta, ndim))
+        if gamma is not None:
+            out = ops.multiply(out, gamma)
+        if beta is not None:
+            out = ops.add(out, beta)
         return out
 
     def _update(self, moving: Any, stat: Tensor) -> None:
         m = moving.dtype.type(self.momentum)
-        moving.assign(moving.value * m + stat._array * (1 - m))
+        value = backend.xp().reshape(stat._array, (-1,)).astype(moving.dtype)
+        moving.assign(moving.value * m + value * (1 - m))
+
+    def compute_output_shape(self, input_shape: Any) -> Any:
+        """The input shape.
+
+        Example:
+            >>> BatchNormalization().compute_output_shape((None, 3))
+            (None, 3)
+        """
+        return tuple(input_shape)
 
     def get_config(self) -> dict[str, Any]:
-        return {**super().get_config(), "axis": self.axis, "momentum": self.momentum,
-                "epsilon": self.epsilon, "center": self.center,
-                "scale": self.scale}  # fmt: skip
+        return {
+            **super().get_config(),
+            "axis": self.axis,
+            "momentum": self.momentum,
+            "epsilon": self.epsilon,
+            "center": self.center,
+            "scale": self.scale,
+            "beta_initializer": initializers.serialize(self.beta_initializer),
+            "gamma_initializer": initializers.serialize(self.gamma_initializer),
+            "moving_mean_initializer": initializers.serialize(
+                self.moving_mean_initializer
+            ),
+            "moving_variance_initializer": initializers.serialize(
+                self.moving_variance_initializer
+            ),
+            "beta_regularizer": serialize_regularizer(self.beta_regularizer),
+            "gamma_regularizer": serialize_regularizer(self.gamma_regularizer),
+            "beta_constraint": serialize_constraint(self.beta_constraint),
+            "gamma_constraint": serialize_constraint(self.gamma_constraint),
+            "synchronized": self.synchronized,
+            "renorm": self.renorm,
+            "renorm_clipping": self.renorm_clipping,
+            "renorm_momentum": self.renorm_momentum,
+        }
