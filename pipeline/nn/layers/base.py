@@ -28,6 +28,8 @@ from typing import Any
 
 from pipeline.nn import initializers, ops, saving_registry
 from pipeline.nn.layers import _symbolic, call_context
+from pipeline.nn.layers.losses_tracking import LossTracking
+from pipeline.nn.layers.mask_handling import MaskHandling
 from pipeline.nn.tensor import Tensor, Variable
 
 _name_counters: dict[str, itertools.count] = defaultdict(itertools.count)
@@ -62,7 +64,7 @@ def resolve_regularizer(identifier: Any) -> Any:
     return regularizers.get(identifier)
 
 
-class Layer:
+class Layer(LossTracking, MaskHandling):
     """Base class of all layers (Keras 3's ``Layer``).
 
     Args:
@@ -246,54 +248,6 @@ class Layer:
             total += n
         return total
 
-    # -- losses -----------------------------------------------------------------
-    def add_loss(self, loss: Any) -> None:
-        """Adds a loss (a scalar tensor, or a zero-argument callable) to ``losses``.
-
-        Example:
-            >>> layer = Layer(); layer.add_loss(lambda: 1.0); layer.losses
-            [1.0]
-        """
-        self._added_losses.append(loss)
-
-    @property
-    def losses(self) -> list[Any]:
-        """Losses as Keras 3 lists them: this layer's added and activity losses,
-        its sublayers', then the weight penalties, recomputed from the weights."""
-        out = self._own_losses()
-        for layer in self._all_sublayers():
-            out += layer._own_losses()
-        out += [reg(var) for var, reg in self._all_regularized() if var.trainable]
-        return out
-
-    def _own_losses(self) -> list[Any]:
-        added = [loss() if callable(loss) else loss for loss in self._added_losses]
-        return added + list(self._activity_losses)
-
-    def _all_sublayers(self) -> list[Layer]:
-        out: list[Layer] = []
-        for layer in self._sublayers():
-            if all(layer is not o for o in out):
-                out.append(layer)
-                out += [s for s in layer._all_sublayers() if all(s is not o for o in out)]
-        return out
-
-    def _all_regularized(self) -> list[tuple[Variable, Any]]:
-        if not self.trainable:
-            return []
-        pairs = list(self._regularized)
-        for layer in self._sublayers():
-            pairs += [p for p in layer._all_regularized() if all(p[0] is not q[0] for q in pairs)]
-        return pairs
-
-    def _clear_losses(self) -> None:
-        """Drops the losses of the previous call (Keras resets them per call);
-        zero-argument callables added outside a call stay."""
-        self._added_losses = [loss for loss in self._added_losses if callable(loss)]
-        self._activity_losses = []
-        for layer in self._sublayers():
-            layer._clear_losses()
-
     # -- building and calling -----------------------------------------------------
     def build(self, input_shape: Any = None) -> None:
         """Creates the weights for inputs of ``input_shape`` (override this)."""
@@ -313,33 +267,15 @@ class Layer:
         self._call_params = [
             name
             for name, p in params.items()
-            if p.kind not in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
+            if p.kind
+            not in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
         ]
         self._call_has_training = "training" in params
         self._call_has_mask = "mask" in params
         default = params["training"].default if self._call_has_training else None
-        self._call_training_default = None if default is inspect.Parameter.empty else default
-
-    @property
-    def supports_masking(self) -> bool:
-        """Whether the layer passes masks on (Keras: it overrides ``compute_mask``)."""
-        value = self.__dict__.get("_supports_masking")
-        if value is None:
-            return type(self).compute_mask is not Layer.compute_mask
-        return value
-
-    @supports_masking.setter
-    def supports_masking(self, value: bool) -> None:
-        self.__dict__["_supports_masking"] = bool(value)
-
-    def compute_mask(self, inputs: Any, previous_mask: Any = None) -> Any:
-        """The mask of the outputs for ``inputs`` (by default the input's mask).
-
-        Example:
-            >>> Layer().compute_mask([1.0], None) is None
-            True
-        """
-        return previous_mask
+        self._call_training_default = (
+            None if default is inspect.Parameter.empty else default
+        )
 
     def __call__(self, *args: Any, training: Any = None, **kwargs: Any) -> Any:
         inputs, args = self._split_inputs(args, kwargs)
@@ -376,31 +312,6 @@ class Layer:
             )
         return kwargs.pop(first), ()
 
-    def _populate_masks(self, inputs: Any, args: tuple, kwargs: dict) -> Any:
-        """Passes the inputs' masks to ``call`` as Keras 3 does; returns the
-        mask the outputs inherit (an explicit ``mask=``, else the input's)."""
-        if kwargs.get("mask") is not None:
-            return kwargs["mask"]
-        previous_mask = call_context.mask_of(inputs)
-        others = {k: v for k, v in kwargs.items() if k != "training"}
-        if args or others:
-            named = dict(zip(self._call_params, (inputs, *args), strict=False))
-            named.update(others)
-            tensors = call_context.tensor_arguments(named)
-            if len(tensors) > 1:
-                for name, value in tensors.items():
-                    key = f"{name}_mask"
-                    if key in self._call_params and named.get(key) is None:
-                        masks = call_context.mask_of(value)
-                        if any(m is not None for m in call_context.flat_masks(masks)):
-                            kwargs[key] = masks
-                return previous_mask
-        if self._call_has_mask and any(
-            m is not None for m in call_context.flat_masks(previous_mask)
-        ):
-            kwargs["mask"] = previous_mask
-        return previous_mask
-
     def _call_and_regularize(self, inputs: Any, args: tuple, kwargs: dict) -> Any:
         outputs = self.call(inputs, *args, **kwargs)
         if self._pending_weights is not None and self.weights:
@@ -414,17 +325,6 @@ class Layer:
                 if isinstance(out, Tensor)
             ]
         return outputs
-
-    def _set_output_masks(self, inputs: Any, outputs: Any, previous_mask: Any) -> None:
-        flat_outputs = [o for o in _symbolic.flatten(outputs) if isinstance(o, Tensor)]
-        if not flat_outputs or all(o._keras_mask is not None for o in flat_outputs):
-            return
-        masks = self.compute_mask(inputs, previous_mask)
-        if masks is None:
-            return
-        for tensor, mask in zip(flat_outputs, call_context.flat_masks(masks), strict=False):
-            if tensor._keras_mask is None and mask is not None:
-                tensor._keras_mask = mask
 
     def compute_output_shape(self, input_shape: Any) -> Any:
         """The output shape for ``input_shape`` (None for unknown dimensions).
