@@ -62,6 +62,7 @@ from pipeline.nn.metrics.probabilistic import (
     poisson,
     sparse_categorical_crossentropy,
 )
+from pipeline.nn.metrics.r2 import R2Score
 from pipeline.nn.metrics.reduction import Mean, MeanMetricWrapper, Sum
 from pipeline.nn.metrics.regression import (
     CosineSimilarity,
@@ -101,6 +102,7 @@ _CLASS_LIST = (
     MeanSquaredLogarithmicError,
     Poisson,
     Precision,
+    R2Score,
     Recall,
     RootMeanSquaredError,
     SparseCategoricalAccuracy,
@@ -159,6 +161,7 @@ __all__ = [
     "MetricVariable",
     "Poisson",
     "Precision",
+    "R2Score",
     "Recall",
     "RootMeanSquaredError",
     "SparseCategoricalAccuracy",
