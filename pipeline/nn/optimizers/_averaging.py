@@ -84,7 +84,7 @@ class Averaging:
     """
 
     _averages: list[StateVariable]
-    _accumulators: list[StateVariable]
+    _grad_accumulators: list[StateVariable]
 
     def _build_averaging(self, new_variables: list[Any]) -> None:
         """Create the EMA slots, then the accumulators, of ``new_variables``."""
@@ -93,10 +93,20 @@ class Averaging:
                 self.add_variable_from_reference(v, "average") for v in new_variables
             ]
         if self.gradient_accumulation_steps:
-            self._accumulators += [
+            self._grad_accumulators += [
                 self.add_variable_from_reference(v, "gradient_accumulator")
                 for v in new_variables
             ]
+
+    @property
+    def _model_variables_moving_average(self) -> list[StateVariable]:
+        """The EMA slots, one per trainable variable (Keras's attribute name)."""
+        return list(self._averages)
+
+    @property
+    def _accumulated_gradients(self) -> list[StateVariable]:
+        """The gradient accumulators, one per trainable variable (Keras's name)."""
+        return list(self._grad_accumulators)
 
     def scale_loss(self, loss: Any) -> Any:
         """``loss · loss_scale_factor`` (the loss itself when no factor is set).
@@ -123,7 +133,7 @@ class Averaging:
         averaged gradients and reset the accumulators (else None)."""
         steps = self.gradient_accumulation_steps
         index = self._get_variable_index
-        accumulators = [self._accumulators[index(v)] for v in variables]
+        accumulators = [self._grad_accumulators[index(v)] for v in variables]
         if (int(self._iterations) + 1) % steps:
             for accumulator, g in zip(accumulators, grads, strict=True):
                 accumulator.value = _rows.add(g, accumulator.value)
@@ -132,7 +142,7 @@ class Averaging:
             _rows.div(_rows.add(g, a.value), steps)
             for g, a in zip(grads, accumulators, strict=True)
         ]
-        for accumulator in self._accumulators:
+        for accumulator in self._grad_accumulators:
             accumulator.value = _access.xp().zeros_like(accumulator.value)
         return averaged
 

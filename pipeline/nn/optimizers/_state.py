@@ -123,7 +123,40 @@ class StateIO:
     """
 
     name: str
+    built: bool
     variables: list[StateVariable]
+
+    def set_weights(self, weights: list[Any]) -> None:
+        """Set every state variable, in ``variables``' order, from ``weights``
+        (arrays, or another optimizer's ``variables``).
+
+        Raises:
+            ValueError: if the optimizer is not built yet (Keras's words), or a
+                weight's shape differs from its variable's.
+
+        Example:
+            >>> from pipeline.nn.optimizers import SGD
+            >>> opt = SGD(0.1); opt.build([np.zeros(2, np.float32)])
+            >>> opt.set_weights([np.array(3), np.array(0.5)])
+            >>> int(opt.iterations), float(opt.learning_rate)
+            (3, 0.5)
+        """
+        if not self.built:
+            raise ValueError(
+                "You are calling `set_weights()` on an optimizer that has not "
+                "yet been built. Please call "
+                "`optimizer.build(trainable_variables)` to create the "
+                "optimizer weights before calling `set_weights()`."
+            )
+        for variable, weight in zip(self.variables, weights):
+            value = _access.to_numpy(weight)
+            if tuple(value.shape) != variable.shape:
+                raise ValueError(
+                    f"Optimizer variable {variable.name} has shape "
+                    f"{variable.shape} not compatible with provided weight "
+                    f"shape {tuple(value.shape)}."
+                )
+            variable.assign(value)
 
     def save_own_variables(self, store: dict[str, Any]) -> None:
         """Write every state array into ``store`` under the keys "0", "1", ...

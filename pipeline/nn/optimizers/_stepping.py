@@ -142,6 +142,25 @@ def current_learning_rate(learning_rate: Any, iterations: StateVariable) -> Any:
     return _access.xp().asarray(_access.to_numpy(value), dtype=np.float32)
 
 
+def apply_constraints(variables: list[Any]) -> None:
+    """Project each variable that carries a ``constraint`` (Keras's
+    ``variable.constraint``, set by layers from ``kernel_constraint=``...) onto
+    it, as Keras's optimizer does after every step.
+
+    Example:
+        >>> class Weight(np.ndarray):
+        ...     constraint = staticmethod(lambda w: np.minimum(w, 1.0))
+        >>> w = np.array([0.5, 3.0]).view(Weight)
+        >>> apply_constraints([w]); np.asarray(w).tolist()
+        [0.5, 1.0]
+    """
+    for variable in variables:
+        constraint = getattr(variable, "constraint", None)
+        if constraint is not None:
+            projected = _access.read(constraint(variable))
+            _access.write(variable, projected.astype(_access.read(variable).dtype))
+
+
 def decayed(variables: list[Any], ids: set[int], names: list[str]) -> list[Any]:
     """The variables weight decay applies to: not excluded by id or name part.
 
@@ -208,3 +227,43 @@ class Writes:
             [-1.0, -1.0]
         """
         write(target, value, -1)
+
+
+class WeightDecay:
+    """Weight decay with Keras's exclusions (mixed into ``Optimizer``, which
+    provides ``weight_decay`` and the two exclusion sets).
+
+    Example:
+        >>> from pipeline.nn.optimizers import SGD
+        >>> w = np.ones(1, np.float32)
+        >>> _ = SGD(0.5, weight_decay=0.5).apply([np.zeros(1, np.float32)], [w])
+        >>> w.tolist()
+        [0.75]
+    """
+
+    weight_decay: float | None
+    _decay_excluded_ids: set[int]
+    _decay_excluded_names: list[str]
+
+    def exclude_from_weight_decay(
+        self, var_list: list[Any] | None = None, var_names: list[str] | None = None
+    ) -> None:
+        """Exclude variables (or any whose name contains one of ``var_names``)
+        from weight decay. Call before the first step.
+
+        Example:
+            >>> from pipeline.nn.optimizers import SGD
+            >>> w = np.ones(1, np.float32)
+            >>> opt = SGD(0.5, weight_decay=0.1)
+            >>> opt.exclude_from_weight_decay(var_list=[w])
+            >>> _ = opt.apply([np.zeros(1, np.float32)], [w]); w.tolist()
+            [1.0]
+        """
+        self._decay_excluded_ids.update(id(v) for v in var_list or ())
+        self._decay_excluded_names.extend(var_names or ())
+
+    def _apply_weight_decay(self, variables: list[Any], learning_rate: Any) -> None:
+        if self.weight_decay is not None:
+            excluded = (self._decay_excluded_ids, self._decay_excluded_names)
+            for variable in decayed(variables, *excluded):
+                decay(variable, self.weight_decay, learning_rate)

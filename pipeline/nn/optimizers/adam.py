@@ -62,11 +62,21 @@ class Adam(Optimizer):
         """
         new = [v for v in variables if id(v) not in self._index_of]
         super().build(variables)
-        names = ["momentum", "velocity"] + (["velocity_hat"] if self.amsgrad else [])
-        for v in new:
-            self._slots.append(
-                tuple(self.add_variable_from_reference(v, n) for n in names)
+        # Keras's order: momentum and velocity of each variable in turn, then
+        # every velocity_hat
+        pairs = [
+            tuple(
+                self.add_variable_from_reference(v, n) for n in ("momentum", "velocity")
             )
+            for v in new
+        ]
+        hats = [
+            (self.add_variable_from_reference(v, "velocity_hat"),)
+            if self.amsgrad
+            else ()
+            for v in new
+        ]
+        self._slots += [pair + hat for pair, hat in zip(pairs, hats)]
 
     def update_step(self, gradient: Any, variable: Any, learning_rate: Any) -> None:
         """One Adam step for ``variable``.

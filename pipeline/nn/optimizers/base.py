@@ -24,11 +24,11 @@ from typing import Any
 import numpy as np
 
 from pipeline.nn import schedules
-from pipeline.nn.optimizers import _access, _averaging, _stepping, clipping
+from pipeline.nn.optimizers import _access, _averaging, _rows, _stepping, clipping
 from pipeline.nn.optimizers._state import StateIO, StateVariable
 
 
-class Optimizer(_averaging.Averaging, StateIO, _stepping.Writes):
+class Optimizer(_averaging.Averaging, StateIO, _stepping.Writes, _stepping.WeightDecay):
     """Base class for optimizers, in Keras 3's shape.
 
     Subclasses override ``build(variables)`` (call ``super().build`` first, then
@@ -120,7 +120,7 @@ class Optimizer(_averaging.Averaging, StateIO, _stepping.Writes):
         self._slot_variables: list[StateVariable] = []
         self._averages: list[StateVariable] = []
         self._step_constants: Any = None
-        self._accumulators: list[StateVariable] = []
+        self._grad_accumulators: list[StateVariable] = []
         self._trainable_variables: list[Any] = []
         self._index_of: dict[int, int] = {}
         self._decay_excluded_ids: set[int] = set()
@@ -278,6 +278,8 @@ class Optimizer(_averaging.Averaging, StateIO, _stepping.Writes):
             [0.5, 1.5]
         """
         grads = list(grads)
+        if not grads:
+            return self._iterations  # nothing to apply: a no-op, as in Keras
         if trainable_variables is None:
             if not self.built:
                 raise ValueError(
@@ -302,13 +304,18 @@ class Optimizer(_averaging.Averaging, StateIO, _stepping.Writes):
             self._update(grads, variables)
         if self.use_ema:
             self._update_averages()
+        _stepping.apply_constraints(variables)
         self._iterations.assign_add(np.int64(1))
         return self._iterations
 
+    def _clip_gradients(self, grads: list[Any]) -> list[Any]:
+        """``grads`` clipped as this optimizer's clipping option says (Keras's
+        hook, also handy to check the clipping alone)."""
+        grads = [g if isinstance(g, _rows.Rows) else _access.read(g) for g in grads]
+        return clipping.clip(grads, self.clipnorm, self.global_clipnorm, self.clipvalue)
+
     def _update(self, grads: list[Any], variables: list[Any]) -> None:
-        grads = clipping.clip(
-            grads, self.clipnorm, self.global_clipnorm, self.clipvalue
-        )
+        grads = self._clip_gradients(grads)
         learning_rate = self._current_learning_rate()
         self._apply_weight_decay(variables, learning_rate)
         self._step_constants = self._constants(learning_rate)
@@ -336,29 +343,6 @@ class Optimizer(_averaging.Averaging, StateIO, _stepping.Writes):
         raise NotImplementedError(
             f"{type(self).__name__} does not define `update_step`."
         )
-
-    def exclude_from_weight_decay(
-        self, var_list: list[Any] | None = None, var_names: list[str] | None = None
-    ) -> None:
-        """Exclude variables (or any whose name contains one of ``var_names``)
-        from weight decay. Call before the first step.
-
-        Example:
-            >>> from pipeline.nn.optimizers import SGD
-            >>> w = np.ones(1, np.float32)
-            >>> opt = SGD(0.5, weight_decay=0.1)
-            >>> opt.exclude_from_weight_decay(var_list=[w])
-            >>> _ = opt.apply([np.zeros(1, np.float32)], [w]); w.tolist()
-            [1.0]
-        """
-        self._decay_excluded_ids.update(id(v) for v in var_list or ())
-        self._decay_excluded_names.extend(var_names or ())
-
-    def _apply_weight_decay(self, variables: list[Any], learning_rate: Any) -> None:
-        if self.weight_decay is not None:
-            excluded = (self._decay_excluded_ids, self._decay_excluded_names)
-            for variable in _stepping.decayed(variables, *excluded):
-                _stepping.decay(variable, self.weight_decay, learning_rate)
 
     # ---------------------------------------------------------------- config
 

@@ -64,10 +64,13 @@ class RMSprop(Optimizer):
         names = ["velocity"]
         names += ["momentum"] if self.momentum > 0 else []
         names += ["average_gradient"] if self.centered else []
-        for v in new:
-            self._slots.append(
-                {n: self.add_variable_from_reference(v, n) for n in names}
-            )
+        # Keras's order: every velocity, then every momentum, then every
+        # average_gradient
+        slots: list[dict[str, Any]] = [{} for _ in new]
+        for n in names:
+            for slot, v in zip(slots, new):
+                slot[n] = self.add_variable_from_reference(v, n)
+        self._slots += slots
 
     def update_step(self, gradient: Any, variable: Any, learning_rate: Any) -> None:
         """One RMSprop step for ``variable``.
