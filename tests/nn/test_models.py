@@ -62,7 +62,7 @@ def test_dict_inputs_and_model_as_layer():
 def test_disconnected_graph_is_rejected():
     a, b = layers.Input((2,)), layers.Input((2,))
     out = layers.Add()([a, b])
-    with pytest.raises(ValueError, match="disconnected"):
+    with pytest.raises(ValueError, match="is not connected to `inputs`"):
         nn.Model(a, out)
 
 

@@ -57,6 +57,88 @@ class KerasTensor:
     def __repr__(self) -> str:
         return f"<KerasTensor shape={self.shape}, dtype={self.dtype}, name={self.name}>"
 
+    # Operators become graph operations (``TensorOp`` nodes), as in Keras 3.
+    def __getitem__(self, key: Any) -> KerasTensor:
+        return _ops().getitem(self, key)
+
+    def __neg__(self) -> KerasTensor:
+        return _ops().unary("negative", self)
+
+    def __abs__(self) -> KerasTensor:
+        return _ops().unary("absolute", self)
+
+    def __invert__(self) -> KerasTensor:
+        return _ops().unary("logical_not", self)
+
+    def __round__(self, ndigits: Any = None) -> KerasTensor:
+        return _ops().unary("round", self)
+
+
+def _ops() -> Any:
+    from pipeline.nn.layers import _symbolic_ops  # noqa: PLC0415  (imports Layer)
+
+    return _symbolic_ops
+
+
+def _binary_method(op: str, swapped: bool) -> Callable[[KerasTensor, Any], Any]:
+    def method(self: KerasTensor, other: Any) -> Any:
+        return _ops().binary(op, self, other, swapped=swapped)
+
+    return method
+
+
+for _op, _names in {
+    "add": ("add", "radd"), "subtract": ("sub", "rsub"), "multiply": ("mul", "rmul"),
+    "divide": ("truediv", "rtruediv"), "matmul": ("matmul", "rmatmul"),
+    "power": ("pow", "rpow"), "floor_divide": ("floordiv", "rfloordiv"),
+    "mod": ("mod", "rmod"), "logical_and": ("and", "rand"),
+    "logical_or": ("or", "ror"), "logical_xor": ("xor", "rxor"),
+    "less": ("lt", None), "less_equal": ("le", None), "greater": ("gt", None),
+    "greater_equal": ("ge", None), "not_equal": ("ne", None),
+}.items():  # fmt: skip
+    setattr(KerasTensor, f"__{_names[0]}__", _binary_method(_op, False))
+    if _names[1] is not None:
+        setattr(KerasTensor, f"__{_names[1]}__", _binary_method(_op, True))
+KerasTensor.__hash__ = object.__hash__  # type: ignore[method-assign]
+
+
+class NodeIO:
+    """Keras's ``Layer.input`` and ``Layer.output``: the tensors of the first
+    symbolic call (mixed into ``Layer``).
+
+    Example:
+        >>> from pipeline.nn.layers import Dense, Input
+        >>> x = Input((3,)); dense = Dense(2); y = dense(x)
+        >>> dense.input is x, dense.output is y
+        (True, True)
+    """
+
+    @property
+    def input(self) -> Any:
+        """The input tensor(s) of the layer's first symbolic call."""
+        return _node_attribute(self, "inputs", "input")
+
+    @property
+    def output(self) -> Any:
+        """The output tensor(s) of the layer's first symbolic call."""
+        return _node_attribute(self, "outputs", "output")
+
+    @output.setter
+    def output(self, value: Any) -> None:
+        self.__dict__["_output_override"] = value
+
+
+def _node_attribute(layer: Any, field: str, what: str) -> Any:
+    if what == "output" and "_output_override" in layer.__dict__:
+        return layer.__dict__["_output_override"]
+    nodes = layer.__dict__.get("_inbound_nodes") or []
+    if not nodes:
+        raise AttributeError(
+            f"The layer {layer.name} has never been called and thus has no "
+            f"defined {what}."
+        )
+    return getattr(nodes[0], field)
+
 
 class Node:
     """One call of ``layer`` on symbolic ``inputs`` giving symbolic ``outputs``.
@@ -130,6 +212,19 @@ def _stand_in(shape: Any, dtype: str, fill: int) -> Any:
     return np.full(concrete, 0.5, dtype)
 
 
+_SYMBOLIC_DEPTH = [0]
+
+
+def in_symbolic_run() -> bool:
+    """Whether a layer is being run on stand-in values to infer shapes.
+
+    Example:
+        >>> in_symbolic_run()
+        False
+    """
+    return _SYMBOLIC_DEPTH[0] > 0
+
+
 def _run(layer: Any, inputs: Any, kwargs: dict[str, Any], fill: int) -> Any:
     def concrete(t: Any) -> Any:
         if isinstance(t, KerasTensor):
@@ -138,7 +233,11 @@ def _run(layer: Any, inputs: Any, kwargs: dict[str, Any], fill: int) -> Any:
 
     args = map_structure(concrete, inputs)
     kwargs = dict(kwargs, training=False)
-    return layer(args, **kwargs)
+    _SYMBOLIC_DEPTH[0] += 1
+    try:
+        return layer(args, **kwargs)
+    finally:
+        _SYMBOLIC_DEPTH[0] -= 1
 
 
 def _shapes_of(first: Any, second: Any) -> Any:

@@ -64,7 +64,7 @@ def resolve_regularizer(identifier: Any) -> Any:
     return regularizers.get(identifier)
 
 
-class Layer(LossTracking, MaskHandling):
+class Layer(LossTracking, MaskHandling, _symbolic.NodeIO):
     """Base class of all layers (Keras 3's ``Layer``).
 
     Args:

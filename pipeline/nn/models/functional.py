@@ -16,33 +16,18 @@ Example:
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from pipeline.nn.layers import _symbolic
 from pipeline.nn.layers._symbolic import KerasTensor, Node, flatten, map_structure
+from pipeline.nn.layers._symbolic_ops import TensorOp
 from pipeline.nn.layers.base import Layer
 from pipeline.nn.layers.input_layer import InputLayer
+from pipeline.nn.models import functional_inputs
+from pipeline.nn.models.functional_graph import clone_from, graph_nodes
 from pipeline.nn.models.graph_config import functional_config, functional_from_config
 from pipeline.nn.models.training import Trainer
-
-
-def _topological_nodes(outputs: list[KerasTensor]) -> list[Node]:
-    order: list[Node] = []
-    seen: set[int] = set()
-
-    def visit(tensor: KerasTensor) -> None:
-        node = tensor.node
-        if node is None:
-            raise ValueError(f"{tensor!r} was not produced by a layer call or Input.")
-        if id(node) in seen:
-            return
-        for parent in node.parents():
-            visit(parent)
-        seen.add(id(node))
-        order.append(node)
-
-    for out in outputs:
-        visit(out)
-    return order
 
 
 class Model(Trainer, Layer):
@@ -84,39 +69,68 @@ class Model(Trainer, Layer):
             self._build_graph(inputs, outputs)
 
     def _build_graph(self, inputs: Any, outputs: Any) -> None:
+        functional_inputs.check_endpoints(inputs, outputs)
+        inputs, outputs = clone_from(inputs, outputs)
         self._inputs_struct = inputs
         self._outputs_struct = outputs
         self.inputs = flatten(inputs)
         self.outputs = flatten(outputs)
-        nodes = _topological_nodes(self.outputs)
-        fed = {id(t) for t in self.inputs}
-        for node in nodes:
-            if isinstance(node.layer, InputLayer) and id(node.outputs) not in fed:
-                raise ValueError(
-                    f"Graph disconnected: cannot obtain a value for input "
-                    f"{node.layer.name!r}; pass it in `inputs`."
-                )
+        nodes = graph_nodes(self.inputs, outputs)
         self._nodes = [n for n in nodes if not isinstance(n.layer, InputLayer)]
-        self._graph_layers: list[Layer] = []
+        self._input_node_list = [n for n in nodes if isinstance(n.layer, InputLayer)]
+        operations: list[Layer] = []
         for node in nodes:
-            if all(node.layer is not known for known in self._graph_layers):
-                self._graph_layers.append(node.layer)
+            if all(node.layer is not known for known in operations):
+                operations.append(node.layer)
+        self._graph_layers = operations
         self.built = True
 
     @property
+    def input(self) -> Any:
+        """The ``inputs`` structure given to the constructor (Keras's ``input``)."""
+        self._require_graph("input")
+        return self._inputs_struct
+
+    @property
+    def output(self) -> Any:
+        """The ``outputs`` structure given to the constructor."""
+        self._require_graph("output")
+        return self._outputs_struct
+
+    def _require_graph(self, what: str) -> None:
+        if not getattr(self, "_functional", False) and "_inputs_struct" not in vars(
+            self
+        ):
+            raise AttributeError(
+                f"Model {self.name!r} has no defined {what} (it was never called "
+                "on symbolic inputs)."
+            )
+
+    @property
     def layers(self) -> list[Layer]:
-        """The layers, in graph order (input layers first)."""
-        return (
-            list(getattr(self, "_graph_layers", []))
-            if self._functional
-            else [v for v in self._sublayers()]
+        """The layers, in graph order (input layers first; operators excluded)."""
+        if self._functional:
+            graph = list(getattr(self, "_graph_layers", []))
+            return [layer for layer in graph if not isinstance(layer, TensorOp)]
+        return list(self._sublayers())
+
+    @layers.setter
+    def layers(self, value: Any) -> None:
+        raise AttributeError(
+            "`Model.layers` attribute is reserved and should not be used. "
+            "Please use another name."
         )
+
+    @property
+    def operations(self) -> list[Layer]:
+        """Every graph operation: layers and operator nodes (``x + y``)."""
+        return list(getattr(self, "_graph_layers", []))
 
     def get_layer(self, name: str | None = None, index: int | None = None) -> Layer:
         """A layer by name or index.
 
         Raises:
-            ValueError: when none matches.
+            ValueError: when both or neither are given, or none matches.
 
         Example:
             >>> from pipeline.nn import layers
@@ -124,8 +138,22 @@ class Model(Trainer, Layer):
             >>> Model(x, layers.Dense(1, name="out")(x)).get_layer("out").name
             'out'
         """
+        if index is not None and name is not None:
+            raise ValueError(
+                "Provide only a layer name or a layer index. Received: "
+                f"index={index}, name={name}."
+            )
         if index is not None:
+            if len(self.layers) <= index:
+                raise ValueError(
+                    f"Was asked to retrieve layer at index {index} but model "
+                    f"only has {len(self.layers)} layers."
+                )
             return self.layers[index]
+        if name is None:
+            raise ValueError(
+                "Provide either a layer name or layer index at `get_layer`."
+            )
         for layer in self.layers:
             if layer.name == name:
                 return layer
@@ -139,25 +167,18 @@ class Model(Trainer, Layer):
             return list(self._graph_layers)
         return Layer._sublayers(self)
 
-    def _feed(self, inputs: Any) -> list[Any]:
-        if isinstance(inputs, dict):
-            if isinstance(self._inputs_struct, dict):
-                return [inputs[k] for k in sorted(self._inputs_struct)]
-            return [inputs[t.name] for t in self.inputs]
-        if isinstance(inputs, list | tuple) and len(self.inputs) > 1:
-            return list(inputs)
-        if len(self.inputs) != 1:
-            raise ValueError(
-                f"Model {self.name!r} expects {len(self.inputs)} inputs, "
-                f"but it received 1 input tensor."
-            )
-        return [inputs]
+    def __call__(self, inputs: Any, *args: Any, **kwargs: Any) -> Any:
+        if getattr(self, "_functional", False) and not _symbolic.in_symbolic_run():
+            functional_inputs.check_input_spec(self, inputs)
+        return Layer.__call__(self, inputs, *args, **kwargs)
 
     def call(self, inputs: Any, training: Any = None) -> Any:
         if not self._functional:
             raise NotImplementedError("Subclasses of Model must implement `call`.")
         values: dict[int, Any] = {}
-        for tensor, value in zip(self.inputs, self._feed(inputs), strict=True):
+        quiet = _symbolic.in_symbolic_run()
+        fed = functional_inputs.standardize_inputs(self, inputs, quiet=quiet)
+        for tensor, value in zip(self.inputs, fed, strict=True):
             values[id(tensor)] = value
         for node in self._nodes:
             args = map_structure(
@@ -175,11 +196,7 @@ class Model(Trainer, Layer):
         return map_structure(lambda t: values[id(t)], self._outputs_struct)
 
     def _input_nodes(self) -> list[Node]:
-        return [
-            layer._inbound_nodes[0]
-            for layer in self._graph_layers
-            if isinstance(layer, InputLayer)
-        ]
+        return list(self._input_node_list)
 
     @property
     def output_shape(self) -> Any:
@@ -200,6 +217,22 @@ class Model(Trainer, Layer):
             return sorted(self._outputs_struct)
         return [t.node.layer.name for t in getattr(self, "outputs", [])]
 
+    def to_json(self, **kwargs: Any) -> str:
+        """The model's class name and config as a JSON string.
+
+        Example:
+            >>> from pipeline.nn import layers
+            >>> x = layers.Input((1,))
+            >>> Model(x, x * 2).to_json().startswith('{"class_name": "Functional"')
+            True
+        """
+        from pipeline.nn import layers as layers_module  # noqa: PLC0415
+
+        entry = layers_module.serialize(self)
+        if type(self) is Model:
+            entry["class_name"] = "Functional"
+        return json.dumps(entry, default=_json_default, **kwargs)
+
     def get_config(self) -> dict[str, Any]:
         if not self._functional:
             return Layer.get_config(self)
@@ -208,3 +241,9 @@ class Model(Trainer, Layer):
     @classmethod
     def from_config(cls, config: dict[str, Any], custom_objects: Any = None) -> Model:
         return functional_from_config(cls, config, custom_objects)
+
+
+def _json_default(value: Any) -> Any:
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    raise TypeError(f"Cannot serialize {value!r} to JSON.")

@@ -11,6 +11,7 @@ Example:
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 from pipeline.nn import layers as layers_module
@@ -36,7 +37,7 @@ def encode_tensors(
     """``structure`` with every symbolic tensor replaced by its history triple.
 
     Example:
-        >>> encode_tensors((1, 2))
+        >>> encode_tensors([1, 2])
         [1, 2]
     """
 
@@ -48,7 +49,9 @@ def encode_tensors(
 
     if isinstance(structure, dict) and _KT not in structure:
         return {k: encode_tensors(v, positions) for k, v in structure.items()}
-    if isinstance(structure, list | tuple):
+    if isinstance(structure, tuple):
+        return tuple(encode_tensors(v, positions) for v in structure)
+    if isinstance(structure, list):
         return [encode_tensors(v, positions) for v in structure]
     return leaf(structure)
 
@@ -65,7 +68,7 @@ def functional_config(model: Any) -> dict[str, Any]:
     """
     positions = _node_positions(model)
     entries = []
-    for layer in model.layers:
+    for layer in model.operations:
         nodes = [n for n in model._nodes if n.layer is layer]
         entries.append(
             {
@@ -120,6 +123,8 @@ def _decode(structure: Any, created: dict[tuple[str, int], list[Any]]) -> Any:
         return outputs[tensor_index]
     if isinstance(structure, dict):
         return {k: _decode(v, created) for k, v in structure.items()}
+    if isinstance(structure, tuple):
+        return tuple(_decode(v, created) for v in structure)
     if isinstance(structure, list):
         return [_decode(v, created) for v in structure]
     return structure
@@ -130,7 +135,7 @@ def _ready(structure: Any, created: dict[tuple[str, int], list[Any]]) -> bool:
         name, node_index, _ = _history(structure)
         return (name, node_index) in created
     items = structure.values() if isinstance(structure, dict) else structure
-    if isinstance(structure, dict | list):
+    if isinstance(structure, dict | list | tuple):
         return all(_ready(v, created) for v in items)
     return True
 
@@ -193,6 +198,7 @@ def functional_from_config(
         >>> functional_from_config(Model, m.get_config()).output_shape
         (None, 3)
     """
+    config = upgrade_legacy(config)
     created: dict[tuple[str, int], list[Any]] = {}
     pending = []
     entries = _listed(config, "layers", "a list of layer configs")
@@ -201,6 +207,7 @@ def functional_from_config(
         if isinstance(layer, layers_module.InputLayer):
             created[(layer.name, 0)] = [layer.output]
         pending.append((layer, _node_list(entry, i), 0, i))
+    _check_references(entries)
     while any(nodes for _, nodes, _, _ in pending):
         progressed = False
         for k, (layer, nodes, done, i) in enumerate(pending):
@@ -212,7 +219,103 @@ def functional_from_config(
                 progressed = True
             pending[k] = (layer, nodes, done, i)
         if not progressed:
-            raise ValueError("The functional config has a cycle or missing layers.")
+            raise ValueError(
+                "Invalid Functional model configuration. The graph of the "
+                "Functional model either has loops or disconnected nodes."
+            )
     inputs = _endpoints(config, "input_layers", created)
     outputs = _endpoints(config, "output_layers", created)
-    return cls(inputs, outputs, name=config.get("name"))
+    with warnings.catch_warnings():
+        # The dict-key-versus-input-name advice was given when it was built.
+        warnings.filterwarnings("ignore", "When providing `inputs` as a dict")
+        return cls(
+            inputs,
+            outputs,
+            name=config.get("name"),
+            trainable=config.get("trainable", True),
+        )
+
+
+def _referenced(structure: Any) -> list[str]:
+    if isinstance(structure, dict) and _KT in structure:
+        return [_history(structure)[0]]
+    items = structure.values() if isinstance(structure, dict) else structure
+    if isinstance(structure, dict | list | tuple):
+        return [name for v in items for name in _referenced(v)]
+    return []
+
+
+def _check_references(entries: list[Any]) -> None:
+    names = {e.get("name") or e.get("config", {}).get("name") for e in entries
+             if isinstance(e, dict)}  # fmt: skip
+    for entry in entries:
+        for node in entry.get("inbound_nodes", []) if isinstance(entry, dict) else []:
+            args = node.get("args") if isinstance(node, dict) else None
+            for name in _referenced(args):
+                if name not in names:
+                    raise ValueError(
+                        f"Invalid Functional model configuration. Missing node: {name}"
+                    )
+
+
+def _legacy_tensor(entry: Any) -> Any:
+    return {_KT: [entry[0], entry[1], entry[2]]}
+
+
+def _is_triple(value: Any) -> bool:
+    return (
+        isinstance(value, list | tuple)
+        and len(value) >= 3
+        and isinstance(value[0], str)
+        and all(type(i) is int for i in value[1:3])
+    )
+
+
+def _legacy_node(node: Any) -> Any:
+    if not isinstance(node, list) or not all(_is_triple(e) for e in node):
+        return node
+    args = [_legacy_tensor(e) for e in node]
+    kwargs = node[0][3] if len(node[0]) > 3 and isinstance(node[0][3], dict) else {}
+    return {"args": args[0] if len(args) == 1 else args, "kwargs": kwargs}
+
+
+def _legacy_endpoints(value: Any) -> Any:
+    if _is_triple(value):
+        return _legacy_tensor(value)
+    if isinstance(value, list) and value and all(_is_triple(v) for v in value):
+        tensors = [_legacy_tensor(v) for v in value]
+        return tensors[0] if len(tensors) == 1 else tensors
+    return value
+
+
+def upgrade_legacy(config: dict[str, Any]) -> dict[str, Any]:
+    """Keras 2's config form (``[[name, node, tensor, kwargs]]`` node lists,
+    ``batch_input_shape``) rewritten in ours; other configs are returned as is.
+
+    Example:
+        >>> upgrade_legacy({"input_layers": [["x", 0, 0]]})["input_layers"]
+        {'__keras_tensor__': ['x', 0, 0]}
+    """
+    if not isinstance(config, dict):
+        return config
+    out = dict(config)
+    for key in ("input_layers", "output_layers"):
+        if key in out:
+            out[key] = _legacy_endpoints(out[key])
+    if isinstance(out.get("layers"), list):
+        out["layers"] = [_legacy_layer(e) for e in out["layers"]]
+    return out
+
+
+def _legacy_layer(entry: Any) -> Any:
+    if not isinstance(entry, dict):
+        return entry
+    entry = dict(entry)
+    if isinstance(entry.get("inbound_nodes"), list):
+        entry["inbound_nodes"] = [_legacy_node(n) for n in entry["inbound_nodes"]]
+    inner = entry.get("config")
+    if isinstance(inner, dict) and "batch_input_shape" in inner:
+        inner = dict(inner)
+        inner["batch_shape"] = inner.pop("batch_input_shape")
+        entry["config"] = inner
+    return entry

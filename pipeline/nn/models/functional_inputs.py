@@ -1,0 +1,261 @@
+"""How a functional model takes its inputs: structure, names, rank and shape checks.
+
+Keras 3's rules: inputs may come as the structure the model was built with, as
+a dict keyed by input names, or a list for a one-input model; a mismatched
+structure warns (or raises when it cannot be reconciled); an input one rank
+off the ``Input``'s is squeezed or expanded on a trailing 1; the input spec
+checks every non-batch dimension.
+
+Example:
+    >>> paths_of({"a": 1, "b": [2, 3]})
+    ['a', 'b.0', 'b.1']
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+
+from pipeline.nn import ops
+from pipeline.nn.layers._symbolic import KerasTensor, flatten, map_structure
+from pipeline.nn.tensor import Tensor
+
+
+def paths_of(structure: Any, prefix: str = "") -> list[str]:
+    """Dotted paths of the leaves, in :func:`flatten` order (Keras's tree paths).
+
+    Example:
+        >>> paths_of([[1]])
+        ['0.0']
+    """
+    if isinstance(structure, dict):
+        keys = sorted(structure)
+        return [p for k in keys for p in paths_of(structure[k], _join(prefix, k))]
+    if isinstance(structure, list | tuple):
+        return [
+            p for i, v in enumerate(structure) for p in paths_of(v, _join(prefix, i))
+        ]
+    return [prefix]
+
+
+def _join(prefix: str, key: Any) -> str:
+    return f"{prefix}.{key}" if prefix else str(key)
+
+
+def check_endpoints(inputs: Any, outputs: Any) -> None:
+    """Raises Keras's errors when an input or output is not a symbolic tensor.
+
+    Example:
+        >>> check_endpoints([], [])
+    """
+    for what, structure in (("inputs", inputs), ("outputs", outputs)):
+        for x in flatten(structure):
+            if not isinstance(x, KerasTensor):
+                raise ValueError(
+                    f"All `{what}` values must be KerasTensors. Received: "
+                    f"{what}={structure!r} including invalid value {x!r} of "
+                    f"type {type(x)}"
+                )
+    if isinstance(inputs, dict):
+        for key, value in inputs.items():
+            if isinstance(value, KerasTensor) and key != value.name:
+                warnings.warn(
+                    "When providing `inputs` as a dict, all keys in the dict must "
+                    "match the names of the corresponding tensors. Received key "
+                    f"'{key}' mapping to value {value!r} which has name "
+                    f"'{value.name}'. Change the tensor name to '{key}' (via "
+                    f"`Input(..., name='{key}')`)",
+                    stacklevel=3,
+                )
+
+
+def _spec_names(model: Any) -> list[str] | None:
+    struct = model._inputs_struct
+    if isinstance(struct, dict):
+        if not all(isinstance(v, KerasTensor) for v in struct.values()):
+            return None
+        return sorted(struct)
+    return [t.node.layer.name for t in model.inputs]
+
+
+def check_input_spec(model: Any, inputs: Any) -> None:
+    """Keras's input-spec checks of a functional model (count and shapes).
+
+    Raises:
+        ValueError: naming the expected and found shapes or input counts.
+
+    Example:
+        >>> check_input_spec(None, None) is None
+        True
+    """
+    if model is None or getattr(model, "_manual_input_spec_off", False):
+        return
+    names = _spec_names(model)
+    if names is None:
+        return
+    if isinstance(inputs, dict):
+        for name in names:
+            if name not in inputs:
+                raise ValueError(
+                    f'Missing data for input "{name}". You passed a data '
+                    f"dictionary with keys {list(inputs)}. Expected the "
+                    f"following keys: {names}"
+                )
+        inputs = [inputs[name] for name in names]
+    flat = flatten(inputs)
+    if len(flat) != len(names):
+        example = ", ".join(f"'{n}': ..." for n in names)
+        raise ValueError(
+            f'Layer "{model.name}" expects {len(names)} named input(s) with keys '
+            f"{names}, but it received {len(flat)} input tensors. Pass inputs as "
+            f"a dict, e.g. `layer({{{example}}})`."
+        )
+    for index, (x, name, ref) in enumerate(zip(flat, names, model.inputs)):
+        if x is not None:
+            _check_shape(model.name, index, name, ref.shape, x)
+
+
+def _check_shape(layer: str, index: int, name: str, expected: Any, x: Any) -> None:
+    if not hasattr(x, "shape"):
+        raise ValueError(
+            f"Inputs to a layer should be tensors. Got '{x!r}' (of type "
+            f"{type(x)}) as input for layer '{layer}'."
+        )
+    spec = (None, *tuple(expected)[1:]) if expected else tuple(expected)
+    shape = tuple(x.shape)
+    found = shape[:-1] if shape and shape[-1] == 1 else shape
+    spec_cmp = spec[:-1] if spec and spec[-1] == 1 else spec
+    for spec_dim, dim in zip(spec_cmp, found):
+        if spec_dim is not None and dim is not None and spec_dim != dim:
+            raise ValueError(
+                f"Input {index} with name '{name}' of layer '{layer}' is "
+                f"incompatible with the layer: expected shape={spec}, found "
+                f"shape={found}"
+            )
+
+
+def _same_structure(a: Any, b: Any) -> bool:
+    if isinstance(a, dict) or isinstance(b, dict):
+        return (
+            isinstance(a, dict)
+            and isinstance(b, dict)
+            and sorted(a) == sorted(b)
+            and all(_same_structure(a[k], b[k]) for k in a)
+        )
+    if isinstance(a, list | tuple) or isinstance(b, list | tuple):
+        return (
+            isinstance(a, list | tuple)
+            and isinstance(b, list | tuple)
+            and len(a) == len(b)
+            and all(_same_structure(x, y) for x, y in zip(a, b))
+        )
+    return True
+
+
+def _mismatch(model: Any, inputs: Any, fail: bool, quiet: bool) -> None:
+    if not fail and _same_structure(inputs, model._inputs_struct):
+        return
+    expected = map_structure(lambda t: t.name, model._inputs_struct)
+    received = map_structure(
+        lambda x: "None" if x is None else f"Tensor(shape={tuple(x.shape)})", inputs
+    )
+    message = (
+        "The structure of `inputs` doesn't match the expected structure.\n"
+        f"Expected: {expected}\nReceived: inputs={received}"
+    )
+    if fail:
+        raise ValueError(message)
+    if not quiet:
+        warnings.warn(message, stacklevel=4)
+
+
+def _reconcile(model: Any, inputs: Any) -> tuple[Any, bool]:
+    """``inputs`` in the model's structure where Keras maps it, and whether the
+    remaining mismatch is an error."""
+    struct = model._inputs_struct
+    fail = False
+    if isinstance(struct, list) and len(struct) == 1 and _is_leaf(inputs):
+        inputs = [inputs]
+    elif isinstance(inputs, dict) and not isinstance(struct, dict):
+        if isinstance(struct, list | tuple) and all(
+            isinstance(t, KerasTensor) for t in struct
+        ):
+            if {t.name for t in struct} <= set(inputs):
+                inputs = [inputs[t.name] for t in struct]
+            else:
+                fail = True
+        elif isinstance(struct, KerasTensor) and struct.name in inputs:
+            inputs = [inputs[struct.name]]
+        else:
+            fail = True
+    if (
+        isinstance(struct, dict)
+        and not isinstance(inputs, dict)
+        and list(struct) != sorted(struct)
+    ):
+        fail = True
+    return inputs, fail
+
+
+def _is_leaf(x: Any) -> bool:
+    return not isinstance(x, list | tuple | dict)
+
+
+def _pick(inputs: Any, struct: Any) -> Any:
+    """The entries of dict ``inputs`` that ``struct`` names (extra keys dropped)."""
+    if isinstance(inputs, dict) and isinstance(struct, dict):
+        return {k: _pick(inputs[k], struct[k]) for k in struct if k in inputs}
+    return inputs
+
+
+def standardize_inputs(model: Any, inputs: Any, quiet: bool = False) -> list[Any]:
+    """The flat list of values, one per ``model.inputs`` entry, cast and re-ranked.
+
+    Raises:
+        ValueError: for an unmappable structure, or a rank Keras cannot fix.
+
+    Example:
+        >>> standardize_inputs(None, None) == []
+        True
+    """
+    if model is None:
+        return []
+    inputs, fail = _reconcile(model, inputs)
+    _mismatch(model, inputs, fail, quiet)
+    flat = flatten(_pick(inputs, model._inputs_struct))
+    if len(flat) != len(model.inputs):
+        raise ValueError(
+            f"Model {model.name!r} expects {len(model.inputs)} input(s), but it "
+            f"received {len(flat)} input tensors."
+        )
+    paths = paths_of(model._inputs_struct)
+    return [
+        _one_input(model, x, ref, path)
+        for x, ref, path in zip(flat, model.inputs, paths, strict=True)
+    ]
+
+
+def _one_input(model: Any, x: Any, ref: KerasTensor, path: str) -> Any:
+    if x is None:
+        raise ValueError(
+            f"The input '{ref.name}' is not optional, but None was passed. "
+            "Please provide a valid tensor."
+        )
+    if not isinstance(x, Tensor):
+        x = Tensor(np.asarray(x))
+    if ref.dtype != "string" and np.dtype(ref.dtype) != x.dtype:  # text stays
+        x = ops.cast(x, ref.dtype)
+    rank, want = len(x.shape), len(ref.shape)
+    if rank == want:
+        return x
+    if rank == want + 1 and x.shape[-1] == 1:
+        return ops.squeeze(x, axis=-1)
+    if rank == want - 1 and ref.shape[-1] == 1:
+        return ops.expand_dims(x, axis=-1)
+    raise ValueError(
+        f"Invalid input shape for input {x!r} with name '{ref.name}' and path "
+        f"'{path}'. Expected shape {ref.shape}, but input has incompatible shape "
+        f"{tuple(x.shape)}"
+    )
