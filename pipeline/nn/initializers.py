@@ -20,76 +20,24 @@ from typing import Any
 
 import numpy as np
 
-from pipeline.nn import backend, saving_registry
+from pipeline.nn import saving_registry
+from pipeline.nn.initializers_base import (
+    TRUNCATED_STDDEV,
+    Initializer,
+    compute_fans,
+)
+from pipeline.nn.initializers_base import Seeded as _Seeded
+from pipeline.nn.initializers_base import to_tensor as _out
+from pipeline.nn.initializers_matrix import Identity, Orthogonal
 from pipeline.nn.tensor import Tensor
 
-# stddev of a standard normal truncated to [-2, 2].
-_TRUNCATED_STDDEV = 0.87962566103423978
-_unseeded = np.random.default_rng()
-
-
-def _fans(shape: tuple[int, ...]) -> tuple[float, float]:
-    if len(shape) == 0:
-        return 1.0, 1.0
-    if len(shape) == 1:
-        return float(shape[0]), float(shape[0])
-    receptive = math.prod(shape[:-2])
-    return float(shape[-2] * receptive), float(shape[-1] * receptive)
-
-
-class Initializer:
-    """Base class: subclasses implement ``__call__(shape, dtype=None)``.
-
-    Example:
-        >>> class Twos(Initializer):
-        ...     def __call__(self, shape, dtype=None):
-        ...         return Constant(2.0)(shape, dtype)
-        >>> Twos()((1,)).numpy().tolist()
-        [2.0]
-    """
-
-    def __call__(self, shape: Any, dtype: Any = None) -> Tensor:
-        raise NotImplementedError
-
-    def get_config(self) -> dict[str, Any]:
-        """The constructor arguments.
-
-        Example:
-            >>> Zeros().get_config()
-            {}
-        """
-        return {}
-
-    @classmethod
-    def from_config(cls, config: dict[str, Any]) -> Initializer:
-        """Rebuilds from :meth:`get_config`.
-
-        Example:
-            >>> Constant.from_config({"value": 1.0}).value
-            1.0
-        """
-        return cls(**config)
-
-
-def _out(values: np.ndarray, dtype: Any) -> Tensor:
-    return Tensor(backend.xp().asarray(values.astype(dtype or np.float32)))
-
-
-class _Seeded(Initializer):
-    def __init__(self, seed: int | None = None) -> None:
-        self.seed = seed
-
-    def _rng(self) -> np.random.Generator:
-        return _unseeded if self.seed is None else np.random.default_rng(self.seed)
-
-    def _truncated(self, shape: tuple[int, ...], mean: float, std: float) -> Any:
-        rng = self._rng()
-        out = rng.standard_normal(shape)
-        bad = np.abs(out) > 2.0
-        while bad.any():
-            out[bad] = rng.standard_normal(int(bad.sum()))
-            bad = np.abs(out) > 2.0
-        return mean + std * out
+__all__ = [
+    "Constant", "GlorotNormal", "GlorotUniform", "HeNormal", "HeUniform",
+    "Identity", "Initializer", "LecunNormal", "LecunUniform", "Ones",
+    "Orthogonal", "RandomNormal", "RandomUniform", "TruncatedNormal",
+    "VarianceScaling", "Zeros", "compute_fans", "deserialize", "get",
+    "serialize",
+]  # fmt: skip
 
 
 class Zeros(Initializer):
@@ -197,11 +145,18 @@ class VarianceScaling(_Seeded):
     """Scale ``scale / fan`` (fan_in, fan_out or fan_avg) as variance, as Keras.
 
     Args:
-        scale: variance multiplier. Defaults to 1.0.
+        scale: variance multiplier (positive). Defaults to 1.0.
         mode: ``"fan_in"`` (default), ``"fan_out"`` or ``"fan_avg"``.
-        distribution: ``"truncated_normal"`` (default), ``"untruncated_normal"``
-            or ``"uniform"``.
+        distribution: ``"truncated_normal"`` (default; ``"normal"`` is the
+            same), ``"untruncated_normal"`` or ``"uniform"``.
         seed: optional int seed.
+        input_axes, output_axes: optional lists of axes whose sizes multiply
+            into fan_in and fan_out (both needed); by default the fans are
+            Keras's (``compute_fans``).
+
+    Raises:
+        ValueError: a non-positive ``scale``, an unknown ``mode`` or
+            ``distribution``.
 
     Example:
         >>> VarianceScaling(seed=0)((4, 4)).shape
@@ -214,15 +169,34 @@ class VarianceScaling(_Seeded):
         mode: str = "fan_in",
         distribution: str = "truncated_normal",
         seed: Any = None,
+        input_axes: list[int] | None = None,
+        output_axes: list[int] | None = None,
     ) -> None:
         super().__init__(seed)
         if scale <= 0.0:
-            raise ValueError(f"`scale` must be positive. Received: scale={scale}")
+            raise ValueError(
+                f"Argument `scale` must be positive float. Received: scale={scale}"
+            )
+        modes = {"fan_in", "fan_out", "fan_avg"}
+        if mode not in modes:
+            raise ValueError(
+                f"Invalid `mode` argument: {mode}. Please use one of {modes}"
+            )
+        distribution = str(distribution).lower()
+        if distribution == "normal":
+            distribution = "truncated_normal"
+        kinds = {"uniform", "truncated_normal", "untruncated_normal"}
+        if distribution not in kinds:
+            raise ValueError(
+                f"Invalid `distribution` argument: {distribution}. "
+                f"Please use one of {kinds}"
+            )
         self.scale, self.mode, self.distribution = scale, mode, distribution
+        self.input_axes, self.output_axes = input_axes, output_axes
 
     def __call__(self, shape: Any, dtype: Any = None) -> Tensor:
         shape = tuple(shape)
-        fan_in, fan_out = _fans(shape)
+        fan_in, fan_out = compute_fans(shape, self.input_axes, self.output_axes)
         fan = {"fan_in": fan_in, "fan_out": fan_out}.get(
             self.mode, (fan_in + fan_out) / 2
         )
@@ -233,12 +207,14 @@ class VarianceScaling(_Seeded):
         elif self.distribution == "untruncated_normal":
             values = self._rng().normal(0.0, math.sqrt(scale), shape)
         else:
-            values = self._truncated(shape, 0.0, math.sqrt(scale) / _TRUNCATED_STDDEV)
+            values = self._truncated(shape, 0.0, math.sqrt(scale) / TRUNCATED_STDDEV)
         return _out(values, dtype)
 
     def get_config(self) -> dict[str, Any]:
         return {"scale": self.scale, "mode": self.mode,
-                "distribution": self.distribution, "seed": self.seed}  # fmt: skip
+                "distribution": self.distribution, "seed": self.seed,
+                "input_axes": self.input_axes,
+                "output_axes": self.output_axes}  # fmt: skip
 
 
 def _preset(name: str, scale: float, mode: str, distribution: str) -> type:
@@ -270,15 +246,20 @@ _BY_NAME: dict[str, type] = {
     "glorot_uniform": GlorotUniform, "glorot_normal": GlorotNormal,
     "he_normal": HeNormal, "he_uniform": HeUniform,
     "lecun_normal": LecunNormal, "lecun_uniform": LecunUniform,
+    "identity": Identity, "orthogonal": Orthogonal,
 }  # fmt: skip
 _CLASSES: dict[str, type] = {
     **_BY_NAME,
     **{cls.__name__: cls for cls in _BY_NAME.values()},
-}
+    "one": Ones, "zero": Zeros,
+    # Keras's older class names, kept for compatibility.
+    "IdentityInitializer": Identity, "OrthogonalInitializer": Orthogonal,
+}  # fmt: skip
 
 
 def get(identifier: Any) -> Any:
-    """An initializer from a name, a class name, a config dict or a callable.
+    """An initializer from a name, a class name, a config dict, a class
+    (instantiated), an array (its own values) or a callable.
 
     Names not built in are looked up in ``load_model``'s ``custom_objects`` and
     in the `saving_registry`; nothing else is searched.
@@ -295,7 +276,9 @@ def get(identifier: Any) -> Any:
     if isinstance(identifier, np.ndarray) or hasattr(identifier, "__array__"):
         return _from_array(np.asarray(identifier))
     if isinstance(identifier, dict):
-        return saving_registry.build("initializer", identifier, _CLASSES)
+        return deserialize(identifier)
+    if isinstance(identifier, type):
+        return identifier()
     if callable(identifier):
         return identifier
     found = saving_registry.resolve("initializer", identifier, _CLASSES)
@@ -329,3 +312,16 @@ def serialize(initializer: Any) -> Any:
             "config": initializer.get_config(),
         }
     return None
+
+
+def deserialize(config: dict[str, Any]) -> Initializer:
+    """The initializer a ``{"class_name", "config"}`` dict describes.
+
+    Raises:
+        UnregisteredObjectError: (a ``ValueError``) for an unknown class name.
+
+    Example:
+        >>> deserialize({"class_name": "Identity", "config": {"gain": 3.0}}).gain
+        3.0
+    """
+    return saving_registry.build("initializer", config, _CLASSES)

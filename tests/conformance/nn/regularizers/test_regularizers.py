@@ -121,10 +121,10 @@ def test_orthogonal_regularizer_rank_validation(keras):
 def test_orthogonal_regularizer_get_config(keras):
     reg = keras.regularizers.OrthogonalRegularizer(factor=0.01, mode="columns")
     config = reg.get_config()
-    assert round(config["factor"] - 0.01, 7) == 0
+    np.testing.assert_almost_equal(config["factor"], 0.01, decimal=7)
     assert config["mode"] == "columns"
     again = keras.regularizers.OrthogonalRegularizer.from_config(config).get_config()
-    assert round(again["factor"] - 0.01, 7) == 0
+    np.testing.assert_almost_equal(again["factor"], 0.01, decimal=7)
     assert again["mode"] == "columns"
 
 
