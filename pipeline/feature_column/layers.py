@@ -86,6 +86,8 @@ class DenseFeatures(Layer):
         [[1.0], [2.0]]
     """
 
+    _convert_input_args = False
+
     def __init__(
         self,
         feature_columns: Sequence[DenseColumn],
@@ -144,7 +146,9 @@ class DenseFeatures(Layer):
             )
         if not self.built:
             self.build()
-        return self.call(features, cols_to_output_tensors, training=training)
+        return super().__call__(
+            features, cols_to_output_tensors=cols_to_output_tensors, training=training
+        )
 
     def call(
         self,
@@ -279,6 +283,8 @@ class LinearModel(Layer):
         [[0.0], [0.0]]
     """
 
+    _convert_input_args = False
+
     def __init__(
         self,
         feature_columns: Sequence[Any],
@@ -340,7 +346,7 @@ class LinearModel(Layer):
             )
         if not self.built:
             self.build()
-        return self.call(features, training=training)
+        return super().__call__(features, training=training)
 
     def call(self, features: dict[str, Any], training: Any = None) -> Any:
         """``[batch, units]``: the weighted sum of every column, plus the bias."""

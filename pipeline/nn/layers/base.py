@@ -81,6 +81,9 @@ class Layer(LossTracking, MaskHandling, _symbolic.NodeIO):
 
     #: Weights given to ``set_weights`` before the first call built the layer.
     _pending_weights: list[Any] | None = None
+    #: Whether ``__call__`` turns array inputs into tensors (Keras's flag); layers
+    #: that read raw features (strings, sparse values) set it to False.
+    _convert_input_args = True
 
     def __init__(
         self,
@@ -284,7 +287,8 @@ class Layer(LossTracking, MaskHandling, _symbolic.NodeIO):
                 return _symbolic.symbolic_call(
                     self, inputs, args, dict(kwargs, training=training)
                 )
-            inputs = _convert_inputs(inputs)
+            if self._convert_input_args:
+                inputs = _convert_inputs(inputs)
         if not self.built:
             self._maybe_build(inputs)
         with call_context.entered() as context:
