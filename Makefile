@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 BENCH_VENV := .venv-bench
 BENCH_PY := $(BENCH_VENV)/bin/python
 
-.PHONY: demo test lint format install ext bench bench-quick clean fuzz conformance-tf
+.PHONY: demo test lint format install ext bench bench-quick clean fuzz conformance-tf conformance-keras
 
 $(STAMP): pyproject.toml setup.py $(wildcard _ext/*.pyx _ext/*.pxd)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -65,6 +65,11 @@ bench-quick: $(BENCH_VENV)/.installed
 # to validate each translation, then against pipeline; prints the match rate.
 conformance-tf: $(BENCH_VENV)/.installed
 	$(BENCH_PY) -m tools.conformance_against_tf
+
+# Only the ported Keras 3 cases (tests/conformance/nn), against Keras 3.15 on its
+# TensorFlow backend, then against pipeline.nn.
+conformance-keras: $(BENCH_VENV)/.installed
+	$(BENCH_PY) -m tools.conformance_against_tf tests/conformance/nn
 
 clean:
 	rm -rf build pipeline/_native/*.so _ext/*.c

@@ -1,5 +1,10 @@
 """Runs tests/conformance against TensorFlow and against pipeline, and counts.
 
+The cases under tests/conformance/nn are Keras 3's: under ``--api=tensorflow``
+their ``keras`` fixture is the ``keras`` package (3.15, TensorFlow backend)
+installed with TensorFlow in .venv-bench (``make conformance-keras`` runs only
+those).
+
 Every ported case must pass against TensorFlow (that validates the
 translation), except the ``departure`` cases, which must fail there (strict
 xfail: the difference is real). Against pipeline every case must pass. The
