@@ -25,6 +25,7 @@ from pipeline.nn.layers.core import (
     Identity,
 )
 from pipeline.nn.layers.input_layer import Input, InputLayer
+from pipeline.nn.layers.layer_normalization import LayerNormalization
 from pipeline.nn.layers.masking import Masking
 from pipeline.nn.layers.merging import (
     Add,
@@ -66,8 +67,8 @@ for _cls in (Activation, Add, BatchNormalization, Concatenate, Dense, Dropout, E
              Embedding, Flatten, InputLayer, Layer, LeakyReLU, Multiply, PReLU,
              ReLU, Softmax):  # fmt: skip
     register(_cls)
-for _cls in (ActivityRegularization, Average, Dot, Identity, Masking, Maximum,
-             Minimum, Reshape, Subtract):  # fmt: skip
+for _cls in (ActivityRegularization, Average, Dot, Identity, LayerNormalization,
+             Masking, Maximum, Minimum, Reshape, Subtract):  # fmt: skip
     register(_cls)
 
 for _cls in (CategoryEncoding, Discretization, HashedCrossing, Hashing,
@@ -175,6 +176,7 @@ __all__ = [
     "Average",
     "Dot",
     "Identity",
+    "LayerNormalization",
     "Masking",
     "Maximum",
     "Minimum",
