@@ -72,3 +72,99 @@ def test_get_resolves_names_and_rejects_unknown():
     assert activations.get("relu") is activations.relu
     with pytest.raises(ValueError, match="nope"):
         activations.get("nope")
+
+
+# ---- Keras 3's further activations: gradients through the tape --------------
+
+# Points away from every kink (0, ±0.5, ±1, ±3, 6) so that central differences
+# are exact up to O(h²).
+_SMOOTH_X = np.array([-7.3, -2.2, -0.8, -0.3, 0.2, 0.7, 1.6, 2.4, 4.1, 8.9])
+_ELEMENTWISE = [
+    "relu6", "celu", "hard_sigmoid", "hard_silu", "log_sigmoid", "sparse_sigmoid",
+    "sparse_plus", "mish", "squareplus", "soft_shrink", "hard_shrink", "hard_tanh",
+    "tanh_shrink",
+]  # fmt: skip
+
+
+def _numeric_grad(fn, x, upstream, h=1e-6):
+    grad = np.zeros_like(x)
+    for i in np.ndindex(*x.shape):
+        step = np.zeros_like(x)
+        step[i] = h
+        up = (np.asarray(fn(x + step).numpy()) * upstream).sum()
+        down = (np.asarray(fn(x - step).numpy()) * upstream).sum()
+        grad[i] = (up - down) / (2 * h)
+    return grad
+
+
+def _tape_grad(fn, x, upstream):
+    t = nn.constant(x)
+    with nn.GradientTape() as tape:
+        tape.watch(t)
+        y = fn(t)
+    return tape.gradient(y, t, output_gradients=upstream).numpy()
+
+
+@pytest.mark.parametrize("name", _ELEMENTWISE)
+def test_further_activations_differentiate_through_the_tape(name):
+    fn = activations.get(name)
+    upstream = np.random.RandomState(0).uniform(0.5, 1.5, _SMOOTH_X.shape)
+    got = _tape_grad(fn, _SMOOTH_X, upstream)
+    np.testing.assert_allclose(got, _numeric_grad(fn, _SMOOTH_X, upstream), atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "name, kwargs",
+    [("glu", {}), ("glu", {"axis": 0}), ("sparsemax", {}), ("sparsemax", {"axis": 0}),
+     ("log_softmax", {"axis": (0, 1)}),
+     ("threshold", {"threshold": 0.1, "default_value": -2.0})],
+)  # fmt: skip
+def test_axis_activations_differentiate_through_the_tape(name, kwargs):
+    x = np.array([[0.3, -1.2, 2.0, 0.9], [1.7, 0.4, -0.6, 0.05]])
+
+    def fn(v):
+        return activations.get(name)(v, **kwargs)
+
+    upstream = np.random.RandomState(1).uniform(-1.0, 1.0, fn(x).shape)
+    np.testing.assert_allclose(
+        _tape_grad(fn, x, upstream), _numeric_grad(fn, x, upstream), atol=1e-6
+    )
+
+
+def test_sparsemax_lies_on_the_simplex_with_exact_zeros():
+    x = np.array([[0.1, 0.5, 0.3], [3.0, 0.0, 0.0], [1.0, 1.0, -5.0]])
+    out = activations.sparsemax(x).numpy()
+    np.testing.assert_allclose(out.sum(axis=-1), 1.0, atol=1e-12)
+    # Hand-computed projections: threshold tau = (sum of the support - 1) / |S|.
+    want = [[0.4 / 3, 1.6 / 3, 1.0 / 3], [1.0, 0.0, 0.0], [0.5, 0.5, 0.0]]
+    np.testing.assert_allclose(out, want, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [*_ELEMENTWISE, "glu", "sparsemax", "log_softmax", "threshold", "swish", "relu"],
+)
+def test_names_round_trip_through_get_and_serialize(name):
+    fn = activations.get(name)
+    assert activations.serialize(fn) == ("silu" if name == "swish" else name)
+    assert activations.deserialize(activations.serialize(fn)) is fn
+
+
+def test_hard_swish_is_an_alias_serialized_as_hard_silu():
+    assert activations.get("hard_swish") is activations.hard_silu
+    assert activations.serialize(activations.hard_swish) == "hard_silu"
+
+
+def test_glu_rejects_an_odd_axis():
+    with pytest.raises(ValueError, match="divisible by 2"):
+        activations.glu(np.ones((2, 3)))
+
+
+def test_dense_takes_a_further_activation_by_name_and_saves_it(tmp_path):
+    model = nn.Sequential([layers.Input((3,)), layers.Dense(2, activation="mish")])
+    x = np.array([[0.5, -1.0, 2.0]], np.float32)
+    path = str(tmp_path / "m.keras")
+    model.save(path)
+    again = nn.load_model(path)
+    np.testing.assert_allclose(again.predict(x, verbose=0), model.predict(x, verbose=0))
+    assert again.layers[-1].get_config()["activation"] == "mish"
