@@ -62,3 +62,56 @@ def test_get():
 def test_rejects_bad_strengths(bad):
     with pytest.raises(ValueError, match="non-negative float"):
         regularizers.L2(bad)
+
+
+# ---- OrthogonalRegularizer ----------------------------------------------------
+
+
+def test_orthogonal_regularizer_value_by_hand():
+    # rows (1, 0) and (1, 1)/sqrt(2): one pair, |cos| = 1/sqrt(2).
+    w = np.array([[2.0, 0.0], [3.0, 3.0]], np.float32)
+    out = regularizers.OrthogonalRegularizer(factor=0.4)(Tensor(w))
+    assert float(out) == pytest.approx(0.4 * 0.5 * 2 / np.sqrt(2) / 1.0, rel=1e-6)
+    cols = regularizers.OrthogonalRegularizer(factor=0.4, mode="columns")(Tensor(w))
+    # columns (2, 3)/sqrt(13) and (0, 1): |cos| = 3/sqrt(13).
+    assert float(cols) == pytest.approx(0.4 * 0.5 * 2 * 3 / np.sqrt(13), rel=1e-6)
+
+
+def test_orthogonal_regularizer_gradient_matches_central_differences():
+    w = np.array([[0.3, -1.1, 0.7], [1.2, 0.4, -0.5], [0.2, 0.9, 1.4]])
+    reg = regularizers.OrthogonalRegularizer(factor=0.7)
+    v = Variable(w, dtype="float64")
+    with GradientTape() as tape:
+        out = reg(v)
+    got = tape.gradient(out, v).numpy()
+    want = np.zeros_like(w)
+    for i in np.ndindex(*w.shape):
+        step = np.zeros_like(w)
+        step[i] = 1e-6
+        plus = float(reg(Tensor(w + step)))
+        minus = float(reg(Tensor(w - step)))
+        want[i] = (plus - minus) / 2e-6
+    np.testing.assert_allclose(got, want, atol=1e-6)
+
+
+def test_orthogonal_regularizer_of_orthogonal_rows_is_zero():
+    q = np.linalg.qr(np.random.RandomState(0).randn(4, 4))[0].astype(np.float32)
+    assert float(regularizers.OrthogonalRegularizer(1.0)(Tensor(q))) == pytest.approx(
+        0.0, abs=1e-6
+    )
+
+
+def test_orthogonal_regularizer_by_name_in_a_layer_adds_a_loss():
+    from pipeline.nn import layers
+
+    layer = layers.Dense(3, kernel_regularizer="orthogonal_regularizer")
+    layer(np.ones((2, 4), np.float32))
+    assert isinstance(layer.kernel_regularizer, regularizers.OrthogonalRegularizer)
+    assert len(layer.losses) == 1
+    config = layers.Dense.from_config(layer.get_config()).get_config()
+    assert config["kernel_regularizer"]["class_name"] == "OrthogonalRegularizer"
+
+
+def test_get_instantiates_a_class_and_serialize_of_none_is_none():
+    assert isinstance(regularizers.get(regularizers.L2), regularizers.L2)
+    assert regularizers.serialize(None) is None
