@@ -285,10 +285,12 @@ def test_recall_top_k_and_threshold(keras):
 
 
 @pytest.mark.parametrize(
-    ("cls_name", "expected"), [("Precision", 0.5), ("Recall", 0.5)]
+    ("cls_name", "y_true", "expected"),
+    [("Precision", [[1, 0, 0, 0]], 0.5), ("Recall", [[1, 0, 1, 0]], 0.5)],
 )
-def test_top_k_keeps_exactly_k_of_tied_values(keras, cls_name, expected):
-    # Four entries tie at 0.5; top_k=2 keeps the first two (indices 0, 1).
+def test_top_k_keeps_exactly_k_of_tied_values(keras, cls_name, y_true, expected):
+    # Four entries tie at 0.5; top_k=2 keeps the first two (indices 0 and 1),
+    # not all four: precision 1/2 (not 1/4), recall 1/2 (not 2/2).
     obj = getattr(keras.metrics, cls_name)(top_k=2)
-    result = obj(np.array([[1, 0, 1, 0]]), np.array([[0.5, 0.5, 0.5, 0.5]]))
+    result = obj(np.array(y_true), np.array([[0.5, 0.5, 0.5, 0.5]]))
     assert _value(result) == pytest.approx(expected)
