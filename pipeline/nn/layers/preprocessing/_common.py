@@ -82,8 +82,8 @@ def encode(
     """Integer indices as ``int``, ``one_hot``, ``multi_hot`` or ``count`` (Keras's).
 
     Indices outside ``[0, depth)`` contribute nothing. ``one_hot`` drops a
-    trailing axis of size 1; ``multi_hot`` and ``count`` reduce the last axis
-    of rank-2 input (rank 1 is one sample); ``count`` reduces axis 1 beyond.
+    trailing axis of size 1; ``multi_hot`` and ``count`` reduce axis 1 (axis 0
+    of rank-1 input, one sample), as Keras's TensorFlow backend does.
 
     Example:
         >>> encode(np.array([3, 0]), "one_hot", 4, "float32").tolist()
@@ -99,12 +99,13 @@ def encode(
     hot = (indices[..., None] == np.arange(depth)).astype(dtype)
     if output_mode == "one_hot":
         return hot
+    axis = 1 if indices.ndim > 1 else 0
     if output_mode == "multi_hot":
-        return hot.max(axis=-2) if hot.shape[-2] else hot.sum(axis=-2)
+        return hot.max(axis=axis) if hot.shape[axis] else hot.sum(axis=axis)
     if count_weights is not None:
         weights = np.asarray(count_weights)
         hot = hot.astype(weights.dtype) * weights[..., None]
-    return hot.sum(axis=1 if indices.ndim > 1 else 0)
+    return hot.sum(axis=axis)
 
 
 def check_output_mode(mode: Any, allowed: tuple[str, ...], caller: str) -> None:
