@@ -245,3 +245,108 @@ def test_sigmoid_output_binary_crossentropy_uses_logits():
     model.compile(optimizer="sgd", loss="binary_crossentropy")
     loss = model.evaluate(np.ones((1, 1), np.float32), np.zeros((1, 1)), verbose=0)
     assert loss == pytest.approx(40.0, rel=1e-5)  # clipping would cap it at ~16.1
+
+
+def test_summary_shows_real_shapes_and_keras_columns():
+    lines = []
+    model = nn.Sequential([layers.Dense(4, name="h"), layers.Dense(1, name="o")])
+    model.summary(print_fn=lines.append)
+    assert any(
+        "h (Dense)" in line and "?" in line and "0 (unbuilt)" in line for line in lines
+    )
+    model(np.ones((2, 3), np.float32))
+    lines.clear()
+    model.summary(print_fn=lines.append)
+    text = "\n".join(lines)
+    assert "Layer (type)" in text and "Output Shape" in text and "Param #" in text
+    assert "(None, 4)" in text and "(None, 1)" in text and "?" not in text
+    assert " Total params: 21 (84.00 B)" in lines
+    a, b = layers.Input((3,), name="a"), layers.Input((3,), name="b")
+    functional = nn.Model([a, b], layers.Dense(2, name="d")(a + b))
+    lines.clear()
+    functional.summary(print_fn=lines.append)
+    text = "\n".join(lines)
+    assert "Connected to" in text and "a[0][0], b[0][0]" in text
+    op_name = functional.operations[2].name
+    assert f"{op_name} (Add)" in text and f"{op_name}[0][0]" in text
+
+
+def test_symbolic_operators_compute_like_numpy_and_reload(tmp_path):
+    x = layers.Input((3,), name="x")
+    y = layers.Input((3,), name="y")
+    outputs = {
+        "arith": ((x + y) * 2 - 1) / 4,
+        "reflected": 1 - x + 2 * y,
+        "power": x**2,
+        "neg": -x,
+        "abs": abs(x - 0.5),
+        "slice": x[:, 1:],
+        "newaxis": y[:, None, :2],
+        "matmul": x @ np.arange(6, dtype=np.float32).reshape(3, 2),
+        "greater": x > y,
+    }
+    model = nn.Model({"x": x, "y": y}, outputs)
+    assert model.layers == [model.get_layer("x"), model.get_layer("y")]
+    xv = np.array([[0.0, 1.0, 2.0], [3.0, -4.0, 5.0]], np.float32)
+    yv = np.array([[1.0, 1.0, 1.0], [2.0, 2.0, -2.0]], np.float32)
+    want = {
+        "arith": ((xv + yv) * 2 - 1) / 4,
+        "reflected": 1 - xv + 2 * yv,
+        "power": xv**2,
+        "neg": -xv,
+        "abs": np.abs(xv - 0.5),
+        "slice": xv[:, 1:],
+        "newaxis": yv[:, None, :2],
+        "matmul": xv @ np.arange(6, dtype=np.float32).reshape(3, 2),
+        "greater": xv > yv,
+    }
+    path = tmp_path / "ops.keras"
+    model.save(path)
+    reloaded = nn.load_model(path)
+    for got in (model({"x": xv, "y": yv}), reloaded({"x": xv, "y": yv})):
+        assert set(got) == set(want)
+        for key, value in want.items():
+            np.testing.assert_allclose(np.asarray(got[key]), value, rtol=1e-6)
+    assert model.to_json() == reloaded.to_json()
+
+
+def test_symbolic_operator_gradients_flow_through_fit():
+    x = layers.Input((2,))
+    h = layers.Dense(2, kernel_initializer="ones", name="h")(x)
+    model = nn.Model(x, (h * 0.5 + h[:, :1]) - 1.0)
+    model.compile(optimizer="sgd", loss="mse")
+    before = model.get_layer("h").get_weights()[0].copy()
+    model.fit(np.ones((4, 2), np.float32), np.zeros((4, 2), np.float32), verbose=0)
+    assert not np.allclose(model.get_layer("h").get_weights()[0], before)
+
+
+def test_symbolic_operator_rejects_unsupported_keys():
+    x = layers.Input((3,))
+    with pytest.raises(TypeError, match="indexed with ints, slices, None and Ellipsis"):
+        x[[0, 1]]
+    with pytest.raises(TypeError, match="Unsupported operand"):
+        x + "a"
+
+
+def test_get_layer_errors_as_keras():
+    x = layers.Input((2,), name="x")
+    model = nn.Model(x, layers.Dense(1, name="d")(x))
+    with pytest.raises(ValueError, match="Provide only a layer name or a layer index"):
+        model.get_layer(name="d", index=1)
+    with pytest.raises(ValueError, match="Was asked to retrieve layer at index 5"):
+        model.get_layer(index=5)
+    with pytest.raises(ValueError, match="No such layer: e. Existing layers are"):
+        model.get_layer("e")
+    with pytest.raises(ValueError, match="Provide either a layer name or layer index"):
+        model.get_layer()
+
+
+def test_layer_input_output_attributes():
+    x = layers.Input((2,), name="x")
+    dense = layers.Dense(3)
+    y = dense(x)
+    assert dense.input is x and dense.output is y
+    with pytest.raises(AttributeError, match="has never been called"):
+        _ = layers.Dense(1).output
+    model = nn.Model([x], [y])
+    assert model.input == [x] and model.output == [y]
