@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from pipeline.nn.backend.threads import LoopThreads
-from pipeline.nn.layers._symbolic import flatten
+from pipeline.nn.layers._symbolic import _rebuild, flatten
 from pipeline.nn.models import data_adapter
 
 
@@ -112,6 +112,9 @@ def _epochs(
 ) -> Any:
     epoch_logs: dict[str, float] = {}
     model._fit_variables = model.trainable_weights
+    args["_epoch_batches"] = _EpochBatches(
+        train, args["shuffle"] is True, rng, args["steps_per_epoch"]
+    )
     for epoch in range(args["initial_epoch"], args["epochs"]):
         model.reset_metrics()
         callbacks.on_epoch_begin(epoch, {})
@@ -131,13 +134,54 @@ def _epochs(
     return model.history
 
 
+class _EpochBatches:
+    """Training batches, epoch by epoch, as Keras's epoch iterator gives them.
+
+    With ``steps_per_epoch`` over arrays, one pass over the data spans epochs:
+    an epoch takes up to ``steps`` batches and ends early when the pass runs
+    out; the next epoch then starts a new (reshuffled) pass.
+
+    Example:
+        >>> data = data_adapter.ArrayData(np.zeros(10), batch_size=1)
+        >>> epochs = _EpochBatches(data, False, None, 9)
+        >>> [sum(1 for _ in epochs.epoch()) for _ in range(4)]
+        [9, 1, 9, 1]
+    """
+
+    def __init__(self, data: Any, shuffle: bool, rng: Any, steps: int | None) -> None:
+        self.data, self.shuffle, self.rng, self.steps = data, shuffle, rng, steps
+        self._pass: Any = None
+
+    def _new_pass(self) -> Any:
+        return self.data.batches(self.shuffle, self.rng)
+
+    def epoch(self) -> Any:
+        """Yields this epoch's ``(x, y, sample_weight)`` batches."""
+        if self.steps is None or not isinstance(self.data, data_adapter.ArrayData):
+            yield from self._new_pass()
+            return
+        first = next(self._pass, None) if self._pass is not None else None
+        if first is None:
+            self._pass = self._new_pass()
+            first = next(self._pass, None)
+        taken = 0
+        while first is not None:
+            yield first
+            taken += 1
+            if taken == self.steps:
+                return
+            first = next(self._pass, None)
+        self._pass = None
+
+
 def _train_epoch(
     model: Any, args: dict[str, Any], train: Any, callbacks: Any, rng: Any, threads: Any
 ) -> dict[str, float]:
     logs: dict[str, float] = {}
-    for step, (x, y, sw) in enumerate(train.batches(args["shuffle"] is True, rng)):
+    batches = args["_epoch_batches"]
+    for step, (x, y, sw) in enumerate(batches.epoch()):
         callbacks.on_train_batch_begin(step, {})
-        logs = timed_step(threads, model.train_step, x, y, sw)
+        logs = timed_step(threads, lambda *d: model.train_step(d), x, y, sw)
         callbacks.on_train_batch_end(step, dict(logs))
         if model.stop_training or step + 1 == args["steps_per_epoch"]:
             break
@@ -151,7 +195,7 @@ def _evaluate_loop(model: Any, data: Any, callbacks: Any) -> dict[str, float]:
     with loop_threads(model, "test") as threads:
         for step, (x, y, sw) in enumerate(data.batches(False)):
             callbacks.on_test_batch_begin(step, {})
-            logs = timed_step(threads, model.test_step, x, y, sw)
+            logs = timed_step(threads, lambda *d: model.test_step(d), x, y, sw)
             callbacks.on_test_batch_end(step, dict(logs))
             if model.stop_evaluating:
                 break
@@ -205,14 +249,14 @@ def run_predict(
     if callbacks is not None or verbose:
         cbs = model._callbacks(callbacks, verbose, steps=getattr(data, "steps", None))
         cbs.on_predict_begin({})
-    chunks: list[list[np.ndarray]] = []
+    chunks: list[Any] = []
     model.stop_predicting = False
     with loop_threads(model, "predict") as threads:
         for step, (xb, _, _) in enumerate(data.batches(False)):
             if cbs is not None:
                 cbs.on_predict_batch_begin(step, {})
             out = timed_step(threads, model.predict_on_batch, xb)
-            chunks.append(out if isinstance(out, list) else [out])
+            chunks.append(out)
             if cbs is not None:
                 cbs.on_predict_batch_end(step, {"outputs": out})
             if model.stop_predicting:
@@ -221,5 +265,16 @@ def run_predict(
         cbs.on_predict_end({})
     if not chunks:
         raise ValueError("Expected input data to be non-empty.")
-    merged = [np.concatenate([c[i] for c in chunks]) for i in range(len(chunks[0]))]
-    return merged[0] if len(merged) == 1 else merged
+    return _concatenate(chunks)
+
+
+def _concatenate(chunks: list[Any]) -> Any:
+    """The batches' outputs joined along the batch axis, in their structure.
+
+    Example:
+        >>> _concatenate([{"a": np.zeros(1)}, {"a": np.ones(1)}])["a"].tolist()
+        [0.0, 1.0]
+    """
+    leaves = [flatten(chunk) for chunk in chunks]
+    joined = [np.concatenate([c[i] for c in leaves]) for i in range(len(leaves[0]))]
+    return _rebuild(chunks[0], joined)

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from pipeline.nn import ops
-from pipeline.nn.layers._symbolic import flatten
+from pipeline.nn.layers._symbolic import flatten, map_structure
 from pipeline.nn.models import data_adapter
 from pipeline.nn.models.compile_utils import CompiledLoss, CompiledMetrics, MeanTracker
 from pipeline.nn.models.loops import run_evaluate, run_fit, run_predict
@@ -42,6 +42,16 @@ def _list(x: Any, names: list[str] | None = None) -> list[Any]:
     if isinstance(x, list | tuple):
         return list(x)
     return [x]
+
+
+def _per_output_spec(spec: Any, is_loss: bool) -> bool:
+    """Whether a compile argument is given per output: a dict, a list of
+    several losses (or loss weights), or a list of metric lists."""
+    if isinstance(spec, dict):
+        return True
+    if not isinstance(spec, list | tuple) or len(spec) < 2:
+        return False
+    return is_loss or all(isinstance(item, list | tuple) for item in spec)
 
 
 def _batch_size(x: Any) -> int:
@@ -90,11 +100,6 @@ class Trainer:
         from pipeline.nn import optimizers  # noqa: PLC0415  (written separately)
 
         self.optimizer = optimizers.get(optimizer)
-        names = self._output_names_for_compile()
-        self.compiled_loss = (
-            CompiledLoss(loss, loss_weights, names) if loss is not None else None
-        )
-        self.compiled_metrics = CompiledMetrics(metrics, weighted_metrics, names)
         self._compile_config = {
             "loss": loss,
             "loss_weights": loss_weights,
@@ -102,6 +107,38 @@ class Trainer:
             "weighted_metrics": weighted_metrics,
         }
         self.compiled = True
+        self._compile_deferred = not getattr(self, "_functional", False) and any(
+            _per_output_spec(v, key.startswith("loss"))
+            for key, v in self._compile_config.items()
+        )
+        self.compiled_loss, self.compiled_metrics = None, None
+        if not self._compile_deferred:
+            self._build_compiled(self._output_names_for_compile())
+
+    def _build_compiled(self, names: list[str]) -> None:
+        cfg = self._compile_config or {}
+        loss = cfg.get("loss")
+        self.compiled_loss = (
+            CompiledLoss(loss, cfg.get("loss_weights"), names)
+            if loss is not None
+            else None
+        )
+        self.compiled_metrics = CompiledMetrics(
+            cfg.get("metrics"), cfg.get("weighted_metrics"), names
+        )
+
+    def _ensure_compiled_for(self, y_pred: Any) -> None:
+        """A subclassed model's per-output specs follow its first outputs."""
+        if not getattr(self, "_compile_deferred", False):
+            return
+        self._compile_deferred = False
+        if isinstance(y_pred, dict):
+            names = sorted(y_pred)
+        elif isinstance(y_pred, list | tuple) and len(y_pred) > 1:
+            names = [f"output_{i + 1}" for i in range(len(y_pred))]
+        else:
+            names = ["output"]
+        self._build_compiled(names)
 
     def _output_names_for_compile(self) -> list[str]:
         names = getattr(self, "output_names", None)
@@ -111,9 +148,15 @@ class Trainer:
 
     # -- steps ----------------------------------------------------------------
     def compute_loss(
-        self, x: Any, y: Any, y_pred: Any, sample_weight: Any = None
+        self,
+        x: Any = None,
+        y: Any = None,
+        y_pred: Any = None,
+        sample_weight: Any = None,
+        training: bool = True,
     ) -> Any:
         """The compiled loss plus the model's regularization losses."""
+        self._ensure_compiled_for(y_pred)
         if self.compiled_loss is None:
             raise ValueError("You must call `compile()` with a `loss` before training.")
         names = self.compiled_loss.names
@@ -145,8 +188,10 @@ class Trainer:
         if self.compiled_metrics is not None:
             self.compiled_metrics.reset_state()
 
-    def train_step(self, x: Any, y: Any, sample_weight: Any = None) -> dict[str, float]:
-        """One optimizer step on a batch; returns the running logs."""
+    def train_step(self, data: Any) -> dict[str, float]:
+        """One optimizer step on ``data`` = ``(x, y, sample_weight)``; returns
+        the running logs. Override it as in Keras (``x, y = data``...)."""
+        x, y, sample_weight = data_adapter.unpack(data)
         with GradientTape() as tape:
             y_pred = self(x, training=True)
             loss = self.compute_loss(x, y, y_pred, sample_weight)
@@ -160,11 +205,18 @@ class Trainer:
             self.optimizer.apply_gradients(pairs)
         return self._update_logs(x, y, y_pred, loss, sample_weight)
 
-    def test_step(self, x: Any, y: Any, sample_weight: Any = None) -> dict[str, float]:
-        """Loss and metrics on a batch, in inference mode."""
+    def test_step(self, data: Any) -> dict[str, float]:
+        """Loss and metrics on ``data`` = ``(x, y, sample_weight)``, in
+        inference mode."""
+        x, y, sample_weight = data_adapter.unpack(data)
         y_pred = self(x, training=False)
-        loss = self.compute_loss(x, y, y_pred, sample_weight)
+        loss = self.compute_loss(x, y, y_pred, sample_weight, training=False)
         return self._update_logs(x, y, y_pred, loss, sample_weight)
+
+    def predict_step(self, data: Any) -> Any:
+        """The model's outputs for the ``x`` of ``data``, in inference mode."""
+        x, _, _ = data_adapter.unpack(data)
+        return self(x, training=False)
 
     def train_on_batch(
         self,
@@ -178,7 +230,7 @@ class Trainer:
         self.reset_metrics()
         if class_weight is not None:
             sample_weight = data_adapter.class_weights_for(y, class_weight)
-        logs = self.train_step(*self._host(x, y, sample_weight))
+        logs = self.train_step(self._host(x, y, sample_weight))
         return self._format_logs(logs, return_dict)
 
     def test_on_batch(
@@ -190,7 +242,7 @@ class Trainer:
     ) -> Any:
         """Loss (and metrics) of one batch in inference mode."""
         self.reset_metrics()
-        logs = self.test_step(*self._host(x, y, sample_weight))
+        logs = self.test_step(self._host(x, y, sample_weight))
         return self._format_logs(logs, return_dict)
 
     @staticmethod
@@ -279,10 +331,9 @@ class Trainer:
         return run_predict(self, x, batch_size, verbose, steps, callbacks)
 
     def predict_on_batch(self, x: Any) -> Any:
-        """Outputs for one batch, as numpy."""
-        out = self(data_adapter._as_numpy(x), training=False)
-        values = [np.asarray(o) for o in _list(out)]
-        return values[0] if len(values) == 1 else values
+        """Outputs for one batch, as numpy (in the structure the model returns)."""
+        out = self.predict_step((data_adapter._as_numpy(x),))
+        return map_structure(np.asarray, out)
 
     def summary(
         self, line_length: int = 80, print_fn: Any = None, **kwargs: Any
