@@ -300,6 +300,9 @@ def _recompile(model: Any, config: Any) -> None:
     with saving_registry.at("optimizer"):
         optimizer = _checked(optimizers.get, config.get("optimizer"), "optimizer")
     loss = config.get("loss")
+    if isinstance(loss, dict) and "class_name" in loss:  # one loss object
+        with saving_registry.at("loss"):
+            loss = _checked(losses_module.get, loss, "loss")
     for key, item in _items(loss, "loss"):
         with saving_registry.at("loss", *key):
             _checked(losses_module.get, item, "loss")

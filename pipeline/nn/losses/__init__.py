@@ -37,7 +37,7 @@ from pipeline.nn.losses.functions import (
     squared_hinge,
     tversky,
 )
-from pipeline.nn.losses.hinge import (
+from pipeline.nn.losses.hinge_and_overlap import (
     CategoricalHinge,
     Dice,
     Hinge,
