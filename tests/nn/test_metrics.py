@@ -201,3 +201,80 @@ def test_mean_weighted_like_the_keras_loss_tracker():
     tracker.update_state(2.0, sample_weight=8)
     tracker.update_state(5.0, sample_weight=2)
     assert float(tracker.result()) == pytest.approx((16 + 10) / 10)
+
+
+def test_metric_variables_are_named_host_accumulators():
+    cases = {
+        metrics.Mean(): ["total", "count"],
+        metrics.Sum(): ["total"],
+        metrics.Precision(): ["true_positives", "false_positives"],
+        metrics.Recall(): ["true_positives", "false_negatives"],
+        metrics.TruePositives(): ["accumulator"],
+        metrics.R2Score(): ["num_samples"],
+    }
+    for metric, names in cases.items():
+        assert [v.name for v in metric.variables] == names, metric
+    m = metrics.Mean()
+    m.update_state([1.0, 3.0])
+    total = m.variables[0]
+    assert type(total.numpy()) is np.ndarray and float(total.numpy()) == 4.0
+    # arithmetic gives plain numpy values, never a second accumulator
+    assert not isinstance(total + 1, metrics.MetricVariable)
+    assert type(m.variables[0][None] * 2) is np.ndarray
+    assert float(total) == 4.0
+
+
+def test_pickled_metric_keeps_variable_names_and_values():
+    import pickle
+
+    m = metrics.Precision(thresholds=[0.3, 0.6])
+    m.update_state([1, 0, 1], [0.9, 0.5, 0.4])
+    back = pickle.loads(pickle.dumps(m))
+    assert [v.name for v in back.variables] == ["true_positives", "false_positives"]
+    np.testing.assert_allclose(back.result(), m.result())
+
+
+@pytest.mark.parametrize(
+    ("name", "cls"),
+    [
+        ("bce", metrics.BinaryCrossentropy),
+        ("mape", metrics.MeanAbsolutePercentageError),
+        ("msle", metrics.MeanSquaredLogarithmicError),
+        ("kl_divergence", metrics.KLDivergence),
+        ("poisson", metrics.Poisson),
+        ("log_cosh_error", metrics.LogCoshError),
+        ("cosine_similarity", metrics.CosineSimilarity),
+        ("true_positives", metrics.TruePositives),
+        ("FalseNegatives", metrics.FalseNegatives),
+        ("squared_hinge", metrics.SquaredHinge),
+        ("r2_score", metrics.R2Score),
+        ("sum", metrics.Sum),
+    ],
+)
+def test_get_and_serialize_the_new_names(name, cls):
+    metric = metrics.get(name)
+    assert type(metric) is cls
+    back = metrics.deserialize(metrics.serialize(metric))
+    assert type(back) is cls and back.get_config() == metric.get_config()
+    compiled = metrics.get_metric(name, np.zeros((2, 1)), np.zeros((2, 1)))
+    assert type(compiled) is cls and compiled.name == name
+
+
+def test_wrapper_from_config_resolves_only_known_functions():
+    back = metrics.MeanMetricWrapper.from_config(
+        {"fn": "mean_absolute_percentage_error", "name": "m"}
+    )
+    back.update_state([[2.0]], [[1.0]])
+    assert float(back.result()) == pytest.approx(50.0)
+    with pytest.raises(ValueError, match="os.system"):
+        metrics.MeanMetricWrapper.from_config({"fn": "os.system", "name": "m"})
+
+
+def test_wrapper_drops_entries_masked_on_the_predictions():
+    from pipeline import nn
+
+    y_pred = nn.constant([[1.0], [5.0]])
+    y_pred._keras_mask = np.array([True, False])
+    m = metrics.MeanAbsoluteError()
+    m.update_state(np.array([[0.0], [0.0]]), y_pred)
+    assert float(m.result()) == pytest.approx(1.0)
