@@ -33,10 +33,13 @@ from pipeline.nn.tensor import Tensor
 
 __all__ = [
     "Constant", "GlorotNormal", "GlorotUniform", "HeNormal", "HeUniform",
-    "Identity", "Initializer", "LecunNormal", "LecunUniform", "Ones",
-    "Orthogonal", "RandomNormal", "RandomUniform", "TruncatedNormal",
-    "VarianceScaling", "Zeros", "compute_fans", "deserialize", "get",
-    "serialize",
+    "Identity", "IdentityInitializer", "Initializer", "LecunNormal",
+    "LecunUniform", "Ones", "Orthogonal", "OrthogonalInitializer",
+    "RandomNormal", "RandomUniform", "TruncatedNormal", "VarianceScaling",
+    "Zeros", "compute_fans", "constant", "deserialize", "get", "glorot_normal",
+    "glorot_uniform", "he_normal", "he_uniform", "identity", "lecun_normal",
+    "lecun_uniform", "ones", "orthogonal", "random_normal", "random_uniform",
+    "serialize", "truncated_normal", "variance_scaling", "zeros",
 ]  # fmt: skip
 
 
@@ -237,6 +240,16 @@ HeNormal = _preset("HeNormal", 2.0, "fan_in", "truncated_normal")
 HeUniform = _preset("HeUniform", 2.0, "fan_in", "uniform")
 LecunNormal = _preset("LecunNormal", 1.0, "fan_in", "truncated_normal")
 LecunUniform = _preset("LecunUniform", 1.0, "fan_in", "uniform")
+
+# Keras's lowercase and former names for the same classes.
+zeros, ones, constant = Zeros, Ones, Constant
+random_normal, random_uniform = RandomNormal, RandomUniform
+truncated_normal, variance_scaling = TruncatedNormal, VarianceScaling
+glorot_normal, glorot_uniform = GlorotNormal, GlorotUniform
+he_normal, he_uniform = HeNormal, HeUniform
+lecun_normal, lecun_uniform = LecunNormal, LecunUniform
+identity, orthogonal = Identity, Orthogonal
+IdentityInitializer, OrthogonalInitializer = Identity, Orthogonal
 
 _BY_NAME: dict[str, type] = {
     "zeros": Zeros, "ones": Ones, "constant": Constant,
