@@ -13,6 +13,7 @@ Example:
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from typing import Any
 
@@ -154,10 +155,7 @@ def batches(data: Any, steps: int | None = None) -> Iterator[Any]:
     ):
         yield data
         return
-    for i, batch in enumerate(data):
-        if steps is not None and i >= steps:
-            break
-        yield batch
+    yield from itertools.islice(data, steps)  # never pulls a batch past ``steps``
 
 
 class PreprocessingLayer(Layer):

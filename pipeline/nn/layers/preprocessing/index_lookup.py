@@ -23,6 +23,7 @@ from pipeline.errors import InvalidArgumentError
 from pipeline.nn.layers.preprocessing._common import (
     PreprocessingLayer,
     as_numpy,
+    batches,
     check_output_mode,
     check_salt,
     encode,
@@ -166,9 +167,7 @@ class IndexLookup(VocabularyMixin, PreprocessingLayer):
             array = as_numpy(data)
             self.update_state(array[:, None] if array.ndim == 1 else array)
         else:
-            for i, batch in enumerate(data):
-                if steps is not None and i >= steps:
-                    break
+            for batch in batches(data, steps):
                 self.update_state(batch)
         self.finalize_state()
 
