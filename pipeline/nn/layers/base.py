@@ -84,6 +84,8 @@ class Layer(LossTracking, MaskHandling, _symbolic.NodeIO):
     #: Whether ``__call__`` turns array inputs into tensors (Keras's flag); layers
     #: that read raw features (strings, sparse values) set it to False.
     _convert_input_args = True
+    #: Whether positional arguments after the first may be non-tensors (Keras's flag).
+    _allow_non_tensor_positional_args = False
 
     def __init__(
         self,
@@ -141,20 +143,53 @@ class Layer(LossTracking, MaskHandling, _symbolic.NodeIO):
         return var
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if isinstance(value, Layer | list | tuple):
+        if isinstance(value, Layer | list | tuple | dict):
             self.__dict__["_sublayer_cache"] = None
         object.__setattr__(self, name, value)
 
     def _sublayers(self) -> list[Layer]:
+        """The layers held in attributes, directly or in lists, tuples and dicts
+        (cached; the cache is dropped on assignment and after ``build``)."""
         cached = self.__dict__.get("_sublayer_cache")
         if cached is not None:
             return cached
         out: list[Layer] = []
         for value in vars(self).values():
-            items = value if isinstance(value, list | tuple) else [value]
-            out.extend(v for v in items if isinstance(v, Layer) and v is not self)
+            if isinstance(value, dict):
+                items = list(value.values())
+            else:
+                items = value if isinstance(value, list | tuple) else [value]
+            for v in items:
+                if (
+                    isinstance(v, Layer)
+                    and v is not self
+                    and all(v is not o for o in out)
+                ):
+                    out.append(v)
         self.__dict__["_sublayer_cache"] = out
         return out
+
+    @property
+    def metrics(self) -> list[Any]:
+        """The metrics held in attributes of this layer and its sublayers.
+
+        Example:
+            >>> Layer().metrics
+            []
+        """
+        out = [
+            v
+            for v in vars(self).values()
+            if not isinstance(v, Layer) and callable(getattr(v, "update_state", None))
+        ]
+        for layer in self._sublayers():
+            out += [m for m in layer.metrics if all(m is not o for o in out)]
+        return out
+
+    @property
+    def metrics_variables(self) -> list[Any]:
+        """The state variables of :attr:`metrics`."""
+        return [v for m in self.metrics for v in m.variables]
 
     @property
     def trainable(self) -> bool:
@@ -257,13 +292,20 @@ class Layer(LossTracking, MaskHandling, _symbolic.NodeIO):
         self.built = True
 
     def call(self, inputs: Any) -> Any:
-        """The forward computation (override this)."""
-        return inputs
+        """The forward computation (override this; Keras's base raises)."""
+        raise NotImplementedError(
+            f"Layer {type(self).__name__} does not have a `call` method implemented."
+        )
 
     def _maybe_build(self, inputs: Any) -> None:
         if not self.built:
-            self.build(_symbolic.map_structure(lambda t: tuple(t.shape), inputs))
+            self.build(
+                _symbolic.map_structure(
+                    lambda t: None if t is None else tuple(t.shape), inputs
+                )
+            )
             self.built = True
+            self.__dict__["_sublayer_cache"] = None
 
     def _inspect_call_signature(self) -> None:
         params = inspect.signature(self.call).parameters
@@ -282,6 +324,8 @@ class Layer(LossTracking, MaskHandling, _symbolic.NodeIO):
 
     def __call__(self, *args: Any, training: Any = None, **kwargs: Any) -> Any:
         inputs, args = self._split_inputs(args, kwargs)
+        if args and not self._allow_non_tensor_positional_args:
+            _check_positional(args)
         if type(inputs) is not Tensor or inputs.dtype.itemsize > 4:
             if _symbolic.has_symbolic(inputs):
                 return _symbolic.symbolic_call(
@@ -333,11 +377,32 @@ class Layer(LossTracking, MaskHandling, _symbolic.NodeIO):
     def compute_output_shape(self, input_shape: Any) -> Any:
         """The output shape for ``input_shape`` (None for unknown dimensions).
 
+        Unless a subclass overrides it, the shape is inferred by running ``call``
+        on small stand-in inputs.
+
         Example:
-            >>> Layer().compute_output_shape((None, 3))
-            (None, 3)
+            >>> from pipeline.nn.layers import Flatten
+            >>> Flatten().compute_output_shape((None, 2, 3))
+            (None, 6)
         """
+        if type(self).call is Layer.call:
+            raise NotImplementedError(
+                f"Layer {type(self).__name__} does not have a "
+                "`compute_output_shape` method implemented."
+            )
         return _symbolic.infer_output_shape(self, input_shape)
+
+    def compute_output_spec(self, inputs: Any, **kwargs: Any) -> Any:
+        """Symbolic outputs (``KerasTensor``) for symbolic ``inputs``, computed
+        from :meth:`compute_output_shape`; nothing is recorded in a graph.
+
+        Example:
+            >>> from pipeline.nn.layers import Dense, KerasTensor
+            >>> Dense(4).compute_output_spec(KerasTensor((2, 3))).shape
+            (2, 4)
+        """
+        shapes = _symbolic.map_structure(lambda t: tuple(t.shape), inputs)
+        return _specs(self.compute_output_shape(shapes), self.dtype)
 
     # -- configs --------------------------------------------------------------------
     def get_config(self) -> dict[str, Any]:
@@ -401,6 +466,30 @@ def _to_tensor(x: Any) -> Any:
         cast._keras_mask = getattr(x, "_keras_mask", None)
         return cast
     return tensor
+
+
+def _specs(shapes: Any, dtype: Any) -> Any:
+    """``KerasTensor``s for a structure of shapes (a shape: a tuple of ints/None)."""
+    if isinstance(shapes, dict):
+        return {k: _specs(v, dtype) for k, v in shapes.items()}
+    if isinstance(shapes, list | tuple) and all(
+        isinstance(d, int | None) for d in shapes
+    ):
+        return _symbolic.KerasTensor(shapes, dtype)
+    if isinstance(shapes, list | tuple):
+        return type(shapes)(_specs(v, dtype) for v in shapes)
+    raise ValueError(f"compute_output_shape returned {shapes!r}, not a shape")
+
+
+def _check_positional(args: tuple) -> None:
+    for arg in _symbolic.flatten(list(args)):
+        if arg is None or (hasattr(arg, "shape") and hasattr(arg, "dtype")):
+            continue
+        raise ValueError(
+            "Only input tensors may be passed as positional arguments. The "
+            f"following argument value should be passed as a keyword argument: "
+            f"{arg!r} (of type {type(arg)})"
+        )
 
 
 def _per_sample(loss: Any, output: Tensor) -> Any:

@@ -10,7 +10,11 @@ Example:
     >>> from pipeline.nn.layers import Layer
     >>> x = ops.convert_to_tensor(np.ones((2, 3)))
     >>> x._keras_mask = np.array([True, False])
-    >>> Layer()(x)._keras_mask.tolist()
+    >>> class Double(Layer):
+    ...     supports_masking = True
+    ...     def call(self, inputs):
+    ...         return ops.multiply(inputs, 2.0)
+    >>> Double()(x)._keras_mask.tolist()
     [True, False]
 """
 
