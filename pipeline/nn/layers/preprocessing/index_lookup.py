@@ -34,6 +34,10 @@ from pipeline.nn.tensor import Tensor
 
 _LOOKUP_MODES = ("int", "one_hot", "multi_hot", "count", "tf_idf")
 _MASKED = -2  # a masked token outside int mode: counts nowhere
+_TF_IDF_NEEDS_WEIGHTS = (
+    "When specifying the `vocabulary` argument, in TF-IDF output mode, the "
+    "`idf_weights` argument must also be provided."
+)
 
 
 def _listify(value: Any) -> Any:
@@ -89,26 +93,14 @@ class IndexLookup(VocabularyMixin, PreprocessingLayer):
     ) -> None:
         frozen = kwargs.pop("vocabulary_size", None)
         has_vocab = kwargs.pop("has_input_vocabulary", vocabulary is not None)
-        kwargs.pop("trainable", None)
-        kwargs.pop("dtype", None)
-        if kwargs:
-            raise ValueError(f"Unrecognized keyword argument(s): {kwargs}")
+        _check_no_other_kwargs(kwargs)
         super().__init__(name=name)
         output_mode = {"binary": "multi_hot", "tf-idf": "tf_idf"}.get(
             output_mode, output_mode
         )
         _check_args(max_tokens, num_oov_indices, pad_to_max_tokens, invert, output_mode,
                     sparse, idf_weights)  # fmt: skip
-        check_output_mode(oov_method, ("floormod", "farmhash"), type(self).__name__)
-        if (
-            salt is not None
-            and vocabulary_dtype != "string"
-            and oov_method != "farmhash"
-        ):
-            raise ValueError(
-                "`salt` can only be used when `oov_method='farmhash'`. "
-                f"Received: oov_method={oov_method}"
-            )
+        _check_oov_method(oov_method, salt, vocabulary_dtype, type(self).__name__)
         self.salt = check_salt(salt, "IndexLookup")
         self.invert = invert
         self.max_tokens = max_tokens
@@ -129,10 +121,7 @@ class IndexLookup(VocabularyMixin, PreprocessingLayer):
         self.idf_weights: np.ndarray | None = None
         self.reset_state()
         if output_mode == "tf_idf" and has_vocab and idf_weights is None:
-            raise ValueError(
-                "When specifying the `vocabulary` argument, in TF-IDF output "
-                "mode, the `idf_weights` argument must also be provided."
-            )
+            raise ValueError(_TF_IDF_NEEDS_WEIGHTS)
         if vocabulary is not None:
             self.set_vocabulary(vocabulary, idf_weights)
 
@@ -376,4 +365,22 @@ def _check_args(
         raise ValueError(
             "`idf_weights` should only be set if `output_mode` is `'tf_idf'`. "
             f"Received: idf_weights={idf} and output_mode={mode}"
+        )
+
+
+def _check_no_other_kwargs(kwargs: dict[str, Any]) -> None:
+    kwargs.pop("trainable", None)
+    kwargs.pop("dtype", None)
+    if kwargs:
+        raise ValueError(f"Unrecognized keyword argument(s): {kwargs}")
+
+
+def _check_oov_method(
+    oov_method: Any, salt: Any, vocabulary_dtype: str, caller: str
+) -> None:
+    check_output_mode(oov_method, ("floormod", "farmhash"), caller)
+    if salt is not None and vocabulary_dtype != "string" and oov_method != "farmhash":
+        raise ValueError(
+            "`salt` can only be used when `oov_method='farmhash'`. "
+            f"Received: oov_method={oov_method}"
         )

@@ -114,25 +114,7 @@ class Normalization(Layer):
         )
         self._stats_shape = tuple(input_shape[d] for d in keep)
         if self.input_mean is None:
-            self.adapt_mean = self.add_weight(
-                name="mean",
-                shape=self._stats_shape,
-                initializer="zeros",
-                trainable=False,
-            )
-            self.adapt_variance = self.add_weight(
-                name="variance",
-                shape=self._stats_shape,
-                initializer="ones",
-                trainable=False,
-            )
-            self.count = self.add_weight(
-                name="count",
-                shape=(),
-                dtype="int64",
-                initializer="zeros",
-                trainable=False,
-            )
+            self._add_statistics()
             self.built = True
             self.finalize_state()
             return
@@ -141,6 +123,18 @@ class Normalization(Layer):
             Tensor(self._broadcast(self.input_variance)),
         )
         self.built = True
+
+    def _add_statistics(self) -> None:
+        shape = self._stats_shape
+        self.adapt_mean = self.add_weight(
+            name="mean", shape=shape, initializer="zeros", trainable=False
+        )
+        self.adapt_variance = self.add_weight(
+            name="variance", shape=shape, initializer="ones", trainable=False
+        )
+        self.count = self.add_weight(
+            name="count", shape=(), dtype="int64", initializer="zeros", trainable=False
+        )
 
     def _broadcast(self, value: Any) -> np.ndarray:
         value = np.asarray(value, dtype=self.dtype)
