@@ -180,3 +180,20 @@ def test_everything_ignored_keeps_gradient_at_zero_not_nan():
         value = loss([1, 1], x)
     assert float(value) == 0.0
     assert tape.gradient(value, x).numpy().tolist() == [[0.0, 0.0], [0.0, 0.0]]
+
+
+def test_mask_of_a_masking_layer_reaches_the_loss_in_evaluate():
+    # Timesteps of all zeros are masked: outputs 2, 4, 4 are kept (Keras: 12.0).
+    x = np.zeros((2, 3, 2), np.float32)
+    x[0, 0], x[1, :2] = 1.0, 2.0
+    y = np.zeros((2, 3, 1), np.float32)
+    model = nn.Sequential(
+        [
+            layers.Input((3, 2)),
+            layers.Masking(0.0),
+            layers.Dense(1, kernel_initializer="ones"),
+        ]
+    )
+    model.compile(loss="mse")
+    assert model.evaluate(x, y, verbose=0) == pytest.approx((4 + 16 + 16) / 3)
+    assert float(losses.MeanSquaredError()(y, model(x))) == pytest.approx(12.0)
