@@ -16,8 +16,11 @@ from pipeline.nn import saving_registry
 from pipeline.nn.optimizers import schedules
 from pipeline.nn.optimizers.adagrad import Adadelta, Adagrad
 from pipeline.nn.optimizers.adam import Adam, AdamW
+from pipeline.nn.optimizers.adamax import Adamax
 from pipeline.nn.optimizers.base import Optimizer
 from pipeline.nn.optimizers.ftrl import Ftrl
+from pipeline.nn.optimizers.lion import Lion
+from pipeline.nn.optimizers.nadam import Nadam
 from pipeline.nn.optimizers.rmsprop import RMSprop
 from pipeline.nn.optimizers.sgd import SGD
 
@@ -27,7 +30,10 @@ __all__ = [
     "Adagrad",
     "Adam",
     "AdamW",
+    "Adamax",
     "Ftrl",
+    "Lion",
+    "Nadam",
     "Optimizer",
     "RMSprop",
     "deserialize",
@@ -37,7 +43,8 @@ __all__ = [
 ]
 
 _CLASSES: dict[str, type[Optimizer]] = {
-    c.__name__.lower(): c for c in (SGD, Adam, AdamW, Adagrad, Adadelta, RMSprop, Ftrl)
+    c.__name__.lower(): c
+    for c in (SGD, Adam, AdamW, Adagrad, Adadelta, RMSprop, Ftrl, Adamax, Nadam, Lion)
 }
 _BY_NAME: dict[str, type[Optimizer]] = {c.__name__: c for c in _CLASSES.values()}
 

@@ -2,8 +2,8 @@
 
 Left out: ``test_tf_checkpointing`` and ``test_mixed_with_tf_variables``
 (TensorFlow-only), the two ``overwrite_with_gradient`` cases (Keras's float8
-training hook) and the Adamax/Lion/Nadam/Adafactor rows of the parametrized
-cases (optimizers we do not have).
+training hook) and the Adafactor rows of the parametrized cases (an optimizer
+we do not have).
 """
 
 from __future__ import annotations
@@ -14,7 +14,10 @@ import numpy as np
 import pytest
 from conformance_keras import assert_close, to_array
 
-OURS = ["adam", "sgd", "adamw", "adagrad", "rmsprop", "adadelta", "ftrl"]
+OURS = [
+    "adam", "sgd", "adamw", "adagrad", "rmsprop", "adadelta", "adamax", "lion",
+    "nadam", "ftrl",
+]  # fmt: skip
 
 
 def _ones_step(keras):

@@ -3,8 +3,9 @@
 ``test_sparse_correctness``: a sparse gradient (rows 0, 2 and 4 of a (5, 3, 2)
 variable) must move the variable exactly as the same gradient made dense.
 Left out: ``test_sparse_gradients``, which patches TensorFlow's variable class
-to see which writes stay sparse (backend internals), and the Adafactor, Adamax,
-Lion, Nadam and LossScaleOptimizer rows (optimizers we do not have).
+to see which writes stay sparse (backend internals), and the Adafactor and
+LossScaleOptimizer rows (optimizers we do not have; the latter is mixed
+precision).
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ CASES = {
     "adam_amsgrad": ("Adam", {"amsgrad": True}),
     "adamw": ("AdamW", {}),
     "adamw_amsgrad": ("AdamW", {"amsgrad": True}),
+    "adamax": ("Adamax", {}),
+    "lion": ("Lion", {}),
+    "nadam": ("Nadam", {}),
     "ftrl": ("Ftrl", {}),
     "rmsprop": ("RMSprop", {}),
     "rmsprop_momentum": ("RMSprop", {"momentum": 0.05}),
