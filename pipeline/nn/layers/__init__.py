@@ -42,6 +42,7 @@ from pipeline.nn.layers.preprocessing import (
     Discretization,
     HashedCrossing,
     Hashing,
+    IndexLookup,
     IntegerLookup,
     Normalization,
     StringLookup,
@@ -72,7 +73,7 @@ for _cls in (ActivityRegularization, Average, Dot, Identity, LayerNormalization,
     register(_cls)
 
 for _cls in (CategoryEncoding, Discretization, HashedCrossing, Hashing,
-             IntegerLookup, Normalization, StringLookup):  # fmt: skip
+             IndexLookup, IntegerLookup, Normalization, StringLookup):  # fmt: skip
     register(_cls)
 
 
@@ -189,6 +190,7 @@ __all__ = [
     "HashedCrossing",
     "Hashing",
     "Identity",
+    "IndexLookup",
     "Input",
     "InputLayer",
     "IntegerLookup",
