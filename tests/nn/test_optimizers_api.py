@@ -35,7 +35,18 @@ def test_updates_pipeline_variables_and_accepts_tensors():
 
 
 @pytest.mark.parametrize(
-    "name", ["sgd", "adam", "adagrad", "adadelta", "rmsprop", "ftrl"]
+    "name",
+    [
+        "sgd",
+        "adam",
+        "adagrad",
+        "adadelta",
+        "rmsprop",
+        "ftrl",
+        "adamax",
+        "nadam",
+        "lion",
+    ],
 )
 def test_state_round_trip_resumes_exactly(name):
     straight = optimizers.get({"class_name": name, "config": {"learning_rate": 0.05}})

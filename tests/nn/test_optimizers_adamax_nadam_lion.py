@@ -1,0 +1,107 @@
+"""Adamax, Nadam and Lion against their update rules, written out here in
+float64 from the papers' formulas as Keras 3 states them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from pipeline.nn import optimizers
+from pipeline.nn.tensor import IndexedSlices, Variable
+
+
+def _gradients(steps: int) -> list[np.ndarray]:
+    rng = np.random.default_rng(7)
+    return [rng.normal(size=(3,)).astype(np.float32) for _ in range(steps)]
+
+
+def _run(optimizer, grads):
+    w = Variable(np.array([0.5, -1.0, 2.0], np.float32))
+    for g in grads:
+        optimizer.apply([g], [w])
+    return w.numpy()
+
+
+def test_adamax_rule():
+    grads = _gradients(5)
+    lr, b1, b2, eps = 0.1, 0.8, 0.9, 1e-3
+    w = np.array([0.5, -1.0, 2.0])
+    m, u = np.zeros(3), np.zeros(3)
+    for t, g in enumerate(grads, start=1):
+        m = b1 * m + (1 - b1) * g
+        u = np.maximum(b2 * u, np.abs(g))
+        w = w - lr * m / ((1 - b1**t) * (u + eps))
+    got = _run(optimizers.Adamax(lr, beta_1=b1, beta_2=b2, epsilon=eps), grads)
+    np.testing.assert_allclose(got, w, rtol=1e-5, atol=1e-6)
+
+
+def test_lion_rule():
+    grads = _gradients(5)
+    lr, b1, b2 = 0.1, 0.7, 0.95
+    w = np.array([0.5, -1.0, 2.0])
+    m = np.zeros(3)
+    for g in grads:
+        w = w - lr * np.sign(b1 * m + (1 - b1) * g)
+        m = b2 * m + (1 - b2) * g
+    got = _run(optimizers.Lion(lr, beta_1=b1, beta_2=b2), grads)
+    np.testing.assert_allclose(got, w, rtol=1e-5, atol=1e-6)
+
+
+def test_nadam_rule():
+    grads = _gradients(5)
+    lr, b1, b2, eps = 0.05, 0.85, 0.95, 1e-4
+    w = np.array([0.5, -1.0, 2.0])
+    m, v, product = np.zeros(3), np.zeros(3), 1.0
+
+    def mu(t):
+        return b1 * (1 - 0.5 * 0.96**t)
+
+    for t, g in enumerate(grads, start=1):
+        product *= mu(t)
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g * g
+        m_hat = mu(t + 1) * m / (1 - product * mu(t + 1)) + (1 - mu(t)) * g / (
+            1 - product
+        )
+        v_hat = v / (1 - b2**t)
+        w = w - lr * m_hat / (np.sqrt(v_hat) + eps)
+    opt = optimizers.Nadam(lr, beta_1=b1, beta_2=b2, epsilon=eps)
+    got = _run(opt, grads)
+    np.testing.assert_allclose(got, w, rtol=1e-5, atol=1e-6)
+    assert float(opt._u_product) == pytest.approx(product, rel=1e-6)
+
+
+def test_nadam_product_advances_only_on_applied_updates():
+    opt = optimizers.Nadam(gradient_accumulation_steps=2)
+    w = Variable(np.ones(2, np.float32))
+    opt.apply([np.ones(2, np.float32)], [w])
+    assert float(opt._u_product) == 1.0  # accumulated only
+    opt.apply([np.ones(2, np.float32)], [w])
+    assert float(opt._u_product) == pytest.approx(0.9 * (1 - 0.5 * 0.96))
+
+
+@pytest.mark.parametrize("name", ["adamax", "nadam", "lion"])
+def test_sparse_gradient_moves_like_its_dense_twin(name):
+    sparse_w = Variable(np.ones((4, 2), np.float32))
+    dense_w = Variable(np.ones((4, 2), np.float32))
+    sparse_opt, dense_opt = optimizers.get(name), optimizers.get(name)
+    for step in range(3):
+        values = np.full((2, 2), 1.0 + step, np.float32)
+        rows = np.array([0, 3])
+        dense = np.zeros((4, 2), np.float32)
+        dense[rows] = values
+        sparse_opt.apply([IndexedSlices(values, rows, (4, 2))], [sparse_w])
+        dense_opt.apply([dense], [dense_w])
+    np.testing.assert_allclose(sparse_w.numpy(), dense_w.numpy(), rtol=1e-6)
+
+
+def test_names_resolve_and_configs_round_trip():
+    for name, cls in [
+        ("adamax", optimizers.Adamax),
+        ("nadam", optimizers.Nadam),
+        ("lion", optimizers.Lion),
+    ]:
+        opt = optimizers.get(name)
+        assert type(opt) is cls
+        again = optimizers.deserialize(optimizers.serialize(opt))
+        assert again.get_config() == opt.get_config()
