@@ -414,3 +414,14 @@ def test_get_method(keras):
     assert keras.activations.get(None) is keras.activations.linear
     with pytest.raises(ValueError, match="identifier"):
         keras.activations.get("typo")
+
+
+@pytest.mark.departure(
+    "sparsemax projects onto the simplex (each slice sums to 1); Keras 3.15 sums "
+    "the running sums over the support, which leaves the simplex when the support "
+    "has more than one entry"
+)
+def test_sparsemax_with_a_wide_support_sums_to_one(keras):
+    # Not a Keras case: Keras's own cases all have a support of one entry.
+    out = to_array(keras.activations.sparsemax(np.array([[0.1, 0.5, 0.3]])))
+    assert_close(out, [[0.4 / 3, 1.6 / 3, 1.0 / 3]])
