@@ -36,6 +36,16 @@ from pipeline.nn.layers.merging import (
     Subtract,
 )
 from pipeline.nn.layers.merging_axes import Concatenate, Dot
+from pipeline.nn.layers.merging_functions import (
+    add,
+    average,
+    concatenate,
+    dot,
+    maximum,
+    minimum,
+    multiply,
+    subtract,
+)
 from pipeline.nn.layers.normalization import BatchNormalization
 from pipeline.nn.layers.preprocessing import (
     CategoryEncoding,
@@ -47,8 +57,12 @@ from pipeline.nn.layers.preprocessing import (
     Normalization,
     StringLookup,
 )
-from pipeline.nn.layers.regularization import ActivityRegularization
-from pipeline.nn.layers.reshaping import Reshape
+from pipeline.nn.layers.regularization import (
+    ActivityRegularization,
+    GaussianDropout,
+    GaussianNoise,
+)
+from pipeline.nn.layers.reshaping import Permute, RepeatVector, Reshape
 
 _REGISTRY: dict[str, type] = {}
 
@@ -68,8 +82,9 @@ for _cls in (Activation, Add, BatchNormalization, Concatenate, Dense, Dropout, E
              Embedding, Flatten, InputLayer, Layer, LeakyReLU, Multiply, PReLU,
              ReLU, Softmax):  # fmt: skip
     register(_cls)
-for _cls in (ActivityRegularization, Average, Dot, Identity, LayerNormalization,
-             Masking, Maximum, Minimum, Reshape, Subtract):  # fmt: skip
+for _cls in (ActivityRegularization, Average, Dot, GaussianDropout, GaussianNoise,
+             Identity, LayerNormalization, Masking, Maximum, Minimum, Permute,
+             RepeatVector, Reshape, Subtract):  # fmt: skip
     register(_cls)
 
 for _cls in (CategoryEncoding, Discretization, HashedCrossing, Hashing,
@@ -187,6 +202,8 @@ __all__ = [
     "ELU",
     "Embedding",
     "Flatten",
+    "GaussianDropout",
+    "GaussianNoise",
     "HashedCrossing",
     "Hashing",
     "Identity",
@@ -204,12 +221,22 @@ __all__ = [
     "Multiply",
     "Normalization",
     "PReLU",
+    "Permute",
     "ReLU",
+    "RepeatVector",
     "Reshape",
     "Softmax",
     "StringLookup",
     "Subtract",
+    "add",
+    "average",
+    "concatenate",
     "deserialize",
+    "dot",
+    "maximum",
+    "minimum",
+    "multiply",
     "register",
     "serialize",
+    "subtract",
 ]

@@ -156,3 +156,98 @@ class ActivityRegularization(Layer):
         config = super().get_config()
         config.pop("activity_regularizer", None)
         return {**config, "l1": self.l1, "l2": self.l2}
+
+
+def _check_unit_interval(name: str, value: Any) -> float:
+    if not isinstance(value, int | float | np.number) or not 0 <= value <= 1:
+        raise ValueError(
+            f"Invalid value received for argument `{name}`. Expected a float "
+            f"value between 0 and 1. Received: {name}={value}"
+        )
+    return float(value)
+
+
+class GaussianNoise(Layer):
+    """Adds zero-mean Gaussian noise of ``stddev`` in training (identity otherwise).
+
+    Args:
+        stddev: the noise's standard deviation, in [0, 1].
+        seed: optional int seed.
+
+    Raises:
+        ValueError: for a ``stddev`` outside [0, 1].
+
+    Example:
+        >>> GaussianNoise(0.1)([1.0, 2.0]).numpy().tolist()
+        [1.0, 2.0]
+    """
+
+    def __init__(self, stddev: float, seed: Any = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.stddev = _check_unit_interval("stddev", stddev)
+        self.seed = seed
+        self._rng = np.random.default_rng(seed)
+        self.supports_masking = True
+        self.built = True
+
+    def call(self, inputs: Any, training: Any = None) -> Tensor:
+        if not training or self.stddev == 0:
+            return inputs
+        noise = self._rng.normal(0.0, self.stddev, inputs.shape).astype(inputs.dtype)
+        return ops.add(inputs, backend.xp().asarray(noise))
+
+    def compute_output_shape(self, input_shape: Any) -> Any:
+        """The input shape.
+
+        Example:
+            >>> GaussianNoise(0.1).compute_output_shape((None, 3))
+            (None, 3)
+        """
+        return tuple(input_shape)
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "stddev": self.stddev, "seed": self.seed}
+
+
+class GaussianDropout(Layer):
+    """Multiplies by 1-centered Gaussian noise of std ``sqrt(rate / (1 - rate))``
+    in training (identity otherwise).
+
+    Args:
+        rate: the drop probability it mimics, in [0, 1].
+        seed: optional int seed.
+
+    Raises:
+        ValueError: for a ``rate`` outside [0, 1].
+
+    Example:
+        >>> GaussianDropout(0.2)([1.0, 2.0]).numpy().tolist()
+        [1.0, 2.0]
+    """
+
+    def __init__(self, rate: float, seed: Any = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.rate = _check_unit_interval("rate", rate)
+        self.seed = seed
+        self._rng = np.random.default_rng(seed)
+        self.supports_masking = True
+        self.built = True
+
+    def call(self, inputs: Any, training: Any = None) -> Tensor:
+        if not training or self.rate == 0:
+            return inputs
+        stddev = float(np.sqrt(self.rate / (1.0 - self.rate)))
+        noise = self._rng.normal(1.0, stddev, inputs.shape).astype(inputs.dtype)
+        return ops.multiply(inputs, backend.xp().asarray(noise))
+
+    def compute_output_shape(self, input_shape: Any) -> Any:
+        """The input shape.
+
+        Example:
+            >>> GaussianDropout(0.1).compute_output_shape((None, 3))
+            (None, 3)
+        """
+        return tuple(input_shape)
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "rate": self.rate, "seed": self.seed}

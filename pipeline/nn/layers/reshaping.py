@@ -162,3 +162,97 @@ class Reshape(Layer):
 
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "target_shape": self.target_shape}
+
+
+class Permute(Layer):
+    """Permutes the non-batch axes: ``dims`` are 1-based (``(2, 1)`` swaps them).
+
+    Args:
+        dims: a permutation of ``1..rank-1``.
+
+    Raises:
+        ValueError: when ``dims`` is not a permutation of consecutive axes from 1.
+
+    Example:
+        >>> Permute((2, 1)).compute_output_shape((None, 3, 5))
+        (None, 5, 3)
+    """
+
+    def __init__(self, dims: Any, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.dims = tuple(int(d) for d in dims)
+        if sorted(self.dims) != list(range(1, len(self.dims) + 1)):
+            raise ValueError(
+                "Invalid permutation argument `dims` for Permute Layer. The set of "
+                "indices in `dims` must be consecutive and start from 1. "
+                f"Received dims={tuple(dims)}"
+            )
+
+    def call(self, inputs: Any) -> Tensor:
+        if inputs.ndim != len(self.dims) + 1:
+            raise ValueError(
+                f'Input 0 of layer "{self.name}" is incompatible with the layer: '
+                f"expected ndim={len(self.dims) + 1}, found ndim={inputs.ndim}. "
+                f"Full shape received: {inputs.shape}"
+            )
+        return ops.transpose(inputs, (0, *self.dims))
+
+    def compute_output_shape(self, input_shape: Any) -> tuple:
+        """The input shape with its non-batch axes reordered by ``dims``.
+
+        Example:
+            >>> Permute((3, 1, 2)).compute_output_shape((10, 3, 5, 6))
+            (10, 6, 3, 5)
+        """
+        return (input_shape[0], *(input_shape[d] for d in self.dims))
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "dims": self.dims}
+
+
+class RepeatVector(Layer):
+    """Repeats a ``(batch, features)`` input ``n`` times: ``(batch, n, features)``.
+
+    Args:
+        n: the repetition count (a positive int).
+
+    Raises:
+        TypeError: for an ``n`` that is not an int. ValueError: for ``n <= 0``.
+
+    Example:
+        >>> RepeatVector(2)([[1.0, 2.0]]).numpy().tolist()
+        [[[1.0, 2.0], [1.0, 2.0]]]
+    """
+
+    def __init__(self, n: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if not isinstance(n, int | np.integer) or isinstance(n, bool):
+            raise TypeError(f"Expected an integer value for `n`, got {type(n)}.")
+        if n <= 0:
+            raise ValueError(
+                f"Argument `n` should be a positive integer. Received: n={n}"
+            )
+        self.n = int(n)
+
+    def call(self, inputs: Any) -> Tensor:
+        if inputs.ndim != 2:
+            raise ValueError(
+                f'Input 0 of layer "{self.name}" is incompatible with the layer: '
+                f"expected ndim=2, found ndim={inputs.ndim}. "
+                f"Full shape received: {inputs.shape}"
+            )
+        batch, features = inputs.shape
+        column = ops.reshape(inputs, (batch, 1, features))
+        return ops.concatenate([column] * self.n, axis=1)
+
+    def compute_output_shape(self, input_shape: Any) -> tuple:
+        """``(batch, n, features)``.
+
+        Example:
+            >>> RepeatVector(3).compute_output_shape((None, 5))
+            (None, 3, 5)
+        """
+        return (input_shape[0], self.n, input_shape[1])
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "n": self.n}
