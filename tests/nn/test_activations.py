@@ -168,3 +168,42 @@ def test_dense_takes_a_further_activation_by_name_and_saves_it(tmp_path):
     again = nn.load_model(path)
     np.testing.assert_allclose(again.predict(x, verbose=0), model.predict(x, verbose=0))
     assert again.layers[-1].get_config()["activation"] == "mish"
+
+
+# Gradients TF 2.21 (Keras 3.15's TF backend) gives at and around the kinks, for
+# x = [-3, -1, -0.5, 0, 0.5, 1, 3, 6]; taken once with tf.GradientTape.
+_KINK_X = np.array([-3.0, -1.0, -0.5, 0.0, 0.5, 1.0, 3.0, 6.0], np.float32)
+_SIXTH = 1 / 6
+_TF_KINK_GRADS = {
+    "relu6": [0, 0, 0, 0, 1, 1, 1, 0],
+    "hard_sigmoid": [0, _SIXTH, _SIXTH, _SIXTH, _SIXTH, _SIXTH, 0, 0],
+    "hard_silu": [0, 1 / 6, 1 / 3, 0.5, 2 / 3, 5 / 6, 1, 1],
+    "sparse_sigmoid": [0, 0, 0.5, 0.5, 0.5, 0, 0, 0],
+    "celu": [0.049787070602, 0.367879450321, 0.606530666351, 2, 1, 1, 1, 1],
+    "hard_tanh": [0, 1, 1, 1, 1, 1, 0, 0],
+    "soft_shrink": [1, 1, 0, 0, 0, 1, 1, 1],
+    "hard_shrink": [1, 1, 0, 0, 0, 1, 1, 1],
+    "sparse_plus": [0, 0, 0.25, 0.5, 0.75, 1, 1, 1],
+    "squareplus": [0.083974838257, 0.276393204927, 0.378732174635, 0.5,
+                   0.621267795563, 0.723606824875, 0.916025161743, 0.974341630936],
+    "mish": [-0.093393087387, 0.059216812253, 0.289510667324, 0.599999964237,
+             0.886424362659, 1.049036264420, 1.021106958389, 1.000133395195],
+    "log_sigmoid": [0.952574133873, 0.731058537960, 0.622459352016, 0.5,
+                    0.377540677786, 0.268941402435, 0.047425866127, 0.002472623019],
+    "tanh_shrink": [0.990133881569, 0.580025672913, 0.213552236557, 0.0,
+                    0.213552236557, 0.580025672913, 0.990133881569, 0.999975442886],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(_TF_KINK_GRADS))
+def test_gradients_at_the_kinks_are_tensorflows(name):
+    got = _tape_grad(activations.get(name), _KINK_X, np.ones_like(_KINK_X))
+    np.testing.assert_allclose(got, _TF_KINK_GRADS[name], rtol=1e-5, atol=1e-6)
+
+
+def test_threshold_gradient_passes_only_above_the_threshold():
+    def fn(v):
+        return activations.threshold(v, 0.5, -1.0)
+
+    got = _tape_grad(fn, _KINK_X, np.ones_like(_KINK_X))
+    np.testing.assert_array_equal(got, [0, 0, 0, 0, 0, 1, 1, 1])

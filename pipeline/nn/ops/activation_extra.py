@@ -20,8 +20,6 @@ from pipeline.nn.ops.arithmetic import (
     add,
     clip,
     divide,
-    maximum,
-    minimum,
     multiply,
     subtract,
     where,
@@ -45,19 +43,23 @@ def _const(value: float, like: Tensor) -> Any:
 
 
 def relu6(x: Any) -> Tensor:
-    """``min(max(x, 0), 6)``.
+    """``min(max(x, 0), 6)``; gradient 1 strictly between 0 and 6 (TF's rule).
 
     Example:
         >>> relu6([7.0]).numpy().tolist()
         [6.0]
     """
+    xp = backend.xp()
     x = _float(x)
-    return minimum(maximum(x, _const(0.0, x)), _const(6.0, x))
+    a = arr(x)
+    inside = ((a > 0) & (a < 6)).astype(a.dtype)
+    out = xp.minimum(xp.maximum(a, a.dtype.type(0)), a.dtype.type(6))
+    return apply(out, [x], lambda g: [g * inside], lambda g, xs, y: [g * inside])
 
 
 def celu(x: Any, alpha: float = 1.0) -> Tensor:
     """``max(x, 0) + alpha * expm1(min(x, 0) / alpha)`` (continuously
-    differentiable ELU).
+    differentiable ELU). The gradient at 0 is 2, TF's (both branches pass it).
 
     Example:
         >>> round(float(celu([-1.0], alpha=1.0)[0]), 4)
@@ -69,7 +71,8 @@ def celu(x: Any, alpha: float = 1.0) -> Tensor:
     scale = a.dtype.type(alpha)
     neg = xp.minimum(a, a.dtype.type(0)) / scale
     out = xp.maximum(a, a.dtype.type(0)) + scale * xp.expm1(neg)
-    slope = xp.where(a > 0, a.dtype.type(1), xp.exp(neg)).astype(a.dtype)
+    # Both branches pass the gradient at 0, as TF's maximum and minimum do.
+    slope = ((a >= 0) + (a <= 0) * xp.exp(neg)).astype(a.dtype)
     return apply(out, [x], lambda g: [g * slope], lambda g, xs, y: [g * slope])
 
 
@@ -99,14 +102,14 @@ def glu(x: Any, axis: int = -1) -> Tensor:
 
 
 def hard_sigmoid(x: Any) -> Tensor:
-    """``clip(x / 6 + 0.5, 0, 1)``.
+    """``relu6(x + 3) / 6``: ``clip(x / 6 + 0.5, 0, 1)``, gradient 0 at ±3.
 
     Example:
         >>> hard_sigmoid([-4.0, 0.0, 4.0]).numpy().tolist()
         [0.0, 0.5, 1.0]
     """
     x = _float(x)
-    return clip(add(divide(x, _const(6.0, x)), _const(0.5, x)), 0.0, 1.0)
+    return divide(relu6(add(x, _const(3.0, x))), _const(6.0, x))
 
 
 def hard_silu(x: Any) -> Tensor:
@@ -138,7 +141,10 @@ def sparse_sigmoid(x: Any) -> Tensor:
         [0.0, 0.5, 1.0]
     """
     x = _float(x)
-    return clip(multiply(add(x, _const(1.0, x)), _const(0.5, x)), 0.0, 1.0)
+    a = arr(x)
+    middle = multiply(add(x, _const(1.0, x)), _const(0.5, x))
+    ones = backend.xp().ones(a.shape, dtype=a.dtype)
+    return where(a <= -1, zeros_like(x), where(a >= 1, ones, middle))
 
 
 def sparse_plus(x: Any) -> Tensor:
