@@ -19,6 +19,7 @@ from pipeline.nn.optimizers.adam import Adam, AdamW
 from pipeline.nn.optimizers.adamax import Adamax
 from pipeline.nn.optimizers.base import Optimizer
 from pipeline.nn.optimizers.ftrl import Ftrl
+from pipeline.nn.optimizers.lamb import Lamb
 from pipeline.nn.optimizers.lion import Lion
 from pipeline.nn.optimizers.nadam import Nadam
 from pipeline.nn.optimizers.rmsprop import RMSprop
@@ -32,6 +33,7 @@ __all__ = [
     "AdamW",
     "Adamax",
     "Ftrl",
+    "Lamb",
     "Lion",
     "Nadam",
     "Optimizer",
@@ -44,7 +46,19 @@ __all__ = [
 
 _CLASSES: dict[str, type[Optimizer]] = {
     c.__name__.lower(): c
-    for c in (SGD, Adam, AdamW, Adagrad, Adadelta, RMSprop, Ftrl, Adamax, Nadam, Lion)
+    for c in (
+        SGD,
+        Adam,
+        AdamW,
+        Adagrad,
+        Adadelta,
+        RMSprop,
+        Ftrl,
+        Adamax,
+        Nadam,
+        Lion,
+        Lamb,
+    )
 }
 _BY_NAME: dict[str, type[Optimizer]] = {c.__name__: c for c in _CLASSES.values()}
 
