@@ -148,9 +148,17 @@ class Node:
         []
     """
 
-    def __init__(self, layer: Any, inputs: Any, kwargs: dict[str, Any], outputs: Any):
+    def __init__(
+        self,
+        layer: Any,
+        inputs: Any,
+        kwargs: dict[str, Any],
+        outputs: Any,
+        args: tuple = (),
+    ):
         self.layer = layer
         self.inputs = inputs
+        self.args = tuple(args)
         self.kwargs = kwargs
         self.outputs = outputs
         if layer is not None:
@@ -159,8 +167,9 @@ class Node:
             out.node, out.index = self, i
 
     def parents(self) -> list[KerasTensor]:
-        """The symbolic tensors this call reads."""
-        return [t for t in flatten(self.inputs) if isinstance(t, KerasTensor)]
+        """The symbolic tensors this call reads (inputs, then positional args)."""
+        leaves = flatten(self.inputs) + flatten(list(self.args))
+        return [t for t in leaves if isinstance(t, KerasTensor)]
 
 
 def flatten(structure: Any) -> list[Any]:
@@ -225,17 +234,20 @@ def in_symbolic_run() -> bool:
     return _SYMBOLIC_DEPTH[0] > 0
 
 
-def _run(layer: Any, inputs: Any, kwargs: dict[str, Any], fill: int) -> Any:
+def _run(
+    layer: Any, inputs: Any, kwargs: dict[str, Any], fill: int, more: tuple = ()
+) -> Any:
     def concrete(t: Any) -> Any:
         if isinstance(t, KerasTensor):
             return _stand_in(t.shape, t.dtype, fill)
         return t
 
     args = map_structure(concrete, inputs)
+    rest = map_structure(concrete, list(more))
     kwargs = dict(kwargs, training=False)
     _SYMBOLIC_DEPTH[0] += 1
     try:
-        return layer(args, **kwargs)
+        return layer(args, *rest, **kwargs)
     finally:
         _SYMBOLIC_DEPTH[0] -= 1
 
@@ -268,17 +280,15 @@ def symbolic_call(layer: Any, inputs: Any, args: tuple, kwargs: dict[str, Any]) 
         >>> Dense(4)(KerasTensor((None, 3))).shape
         (None, 4)
     """
-    if args:
-        raise TypeError("Positional arguments after the inputs are not supported.")
     kwargs = {k: v for k, v in kwargs.items() if k != "training" or v is not None}
-    first = _run(layer, inputs, kwargs, _STAND_INS[0])
-    second = _run(layer, inputs, kwargs, _STAND_INS[1])
+    first = _run(layer, inputs, kwargs, _STAND_INS[0], args)
+    second = _run(layer, inputs, kwargs, _STAND_INS[1], args)
     layer._clear_losses()  # the stand-ins' penalties are no losses (Keras: none)
     specs = _shapes_of(first, second)
     for spec in specs:
         spec.name = layer.name
     outputs = _rebuild(map_structure(lambda t: t, first), list(specs))
-    Node(layer, inputs, kwargs, outputs)
+    Node(layer, inputs, kwargs, outputs, args)
     layer._output_shape = [s.shape for s in specs]
     return outputs
 

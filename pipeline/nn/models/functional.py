@@ -181,14 +181,16 @@ class Model(Trainer, Layer):
         for tensor, value in zip(self.inputs, fed, strict=True):
             values[id(tensor)] = value
         for node in self._nodes:
-            args = map_structure(
-                lambda t: values[id(t)] if isinstance(t, KerasTensor) else t,
-                node.inputs,
-            )
+
+            def value(t: Any) -> Any:
+                return values[id(t)] if isinstance(t, KerasTensor) else t
+
+            args = map_structure(value, node.inputs)
+            more = map_structure(value, list(node.args))
             kwargs = dict(node.kwargs)
             if training is not None:
                 kwargs.setdefault("training", training)
-            result = node.layer(args, **kwargs)
+            result = node.layer(args, *more, **kwargs)
             for tensor, value in zip(
                 flatten(node.outputs), flatten(result), strict=True
             ):

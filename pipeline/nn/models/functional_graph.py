@@ -128,9 +128,10 @@ def _replay(node: Node, mapping: dict[int, KerasTensor]) -> None:
         mapping[id(t)] = clone
         return clone
 
-    args = map_structure(
-        lambda x: mapping.get(id(x), x) if isinstance(x, KerasTensor) else x,
-        node.inputs,
-    )
+    def swap(x: Any) -> Any:
+        return mapping.get(id(x), x) if isinstance(x, KerasTensor) else x
+
+    args = map_structure(swap, node.inputs)
+    more = tuple(map_structure(swap, list(node.args)))
     outputs = map_structure(new_tensor, node.outputs)
-    Node(node.layer, args, dict(node.kwargs), outputs)
+    Node(node.layer, args, dict(node.kwargs), outputs, more)

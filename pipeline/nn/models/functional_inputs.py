@@ -239,6 +239,8 @@ def standardize_inputs(model: Any, inputs: Any, quiet: bool = False) -> list[Any
 
 def _one_input(model: Any, x: Any, ref: KerasTensor, path: str) -> Any:
     if x is None:
+        if getattr(ref.node.layer, "optional", False):
+            return None
         raise ValueError(
             f"The input '{ref.name}' is not optional, but None was passed. "
             "Please provide a valid tensor."

@@ -56,6 +56,16 @@ def encode_tensors(
     return leaf(structure)
 
 
+def _encode_node(node: Any, positions: dict[int, tuple[str, int]]) -> dict[str, Any]:
+    encoded = {
+        "args": encode_tensors(node.inputs, positions),
+        "kwargs": {k: v for k, v in node.kwargs.items() if k != "training"},
+    }
+    if node.args:
+        encoded["more_args"] = encode_tensors(list(node.args), positions)
+    return encoded
+
+
 def functional_config(model: Any) -> dict[str, Any]:
     """The config of a functional model.
 
@@ -74,15 +84,7 @@ def functional_config(model: Any) -> dict[str, Any]:
             {
                 **layers_module.serialize(layer),
                 "name": layer.name,
-                "inbound_nodes": [
-                    {
-                        "args": encode_tensors(n.inputs, positions),
-                        "kwargs": {
-                            k: v for k, v in n.kwargs.items() if k != "training"
-                        },
-                    }
-                    for n in nodes
-                ],
+                "inbound_nodes": [_encode_node(n, positions) for n in nodes],
             }
         )
     return {
@@ -140,6 +142,11 @@ def _ready(structure: Any, created: dict[tuple[str, int], list[Any]]) -> bool:
     return True
 
 
+def _node_args(node: dict[str, Any]) -> list[Any]:
+    """Every argument of a saved call: the inputs, then further positionals."""
+    return [node.get("args"), *node.get("more_args", [])]
+
+
 def _listed(config: dict[str, Any], key: str, what: str) -> list[Any]:
     value = config.get(key)
     if not isinstance(value, list):
@@ -159,7 +166,10 @@ def _node_list(entry: dict[str, Any], index: int) -> list[dict[str, Any]]:
                     raise saving_registry.wrong_type(
                         "a layer call (a dict of 'args' and 'kwargs')", node
                     )
-                _ready(node["args"], {})  # checks every tensor triple
+                more = node.get("more_args", [])
+                if not isinstance(more, list):
+                    raise saving_registry.wrong_type("a list of call arguments", more)
+                _ready(_node_args(node), {})  # checks every tensor triple
     return list(nodes)
 
 
@@ -167,8 +177,9 @@ def _call(layer: Any, node: dict[str, Any], created: dict[Any, list[Any]]) -> An
     """Calls ``layer`` on a saved node; inside ``load_model`` an error of the
     layer on saved arguments of the wrong shape names the config path."""
     args = _decode(node["args"], created)
+    more = _decode(node.get("more_args", []), created)
     return saving_registry.built(
-        f"a call of layer {layer.name!r}", lambda: layer(args, **node["kwargs"])
+        f"a call of layer {layer.name!r}", lambda: layer(args, *more, **node["kwargs"])
     )
 
 
@@ -211,7 +222,7 @@ def functional_from_config(
     while any(nodes for _, nodes, _, _ in pending):
         progressed = False
         for k, (layer, nodes, done, i) in enumerate(pending):
-            while nodes and _ready(nodes[0]["args"], created):
+            while nodes and _ready(_node_args(nodes[0]), created):
                 with saving_registry.at(f"layers[{i}]", "inbound_nodes", f"[{done}]"):
                     out = _call(layer, nodes.pop(0), created)
                 created[(layer.name, done)] = flatten(out)
@@ -233,7 +244,18 @@ def functional_from_config(
             outputs,
             name=config.get("name"),
             trainable=config.get("trainable", True),
+            **_extra_arguments(config),
         )
+
+
+_GRAPH_KEYS = ("name", "trainable", "layers", "input_layers", "output_layers")
+
+
+def _extra_arguments(config: dict[str, Any]) -> dict[str, Any]:
+    """Keys a subclass's ``get_config`` added (``param=3``): constructor kwargs."""
+    return {
+        k: v for k, v in config.items() if isinstance(k, str) and k not in _GRAPH_KEYS
+    }
 
 
 def _referenced(structure: Any) -> list[str]:
@@ -250,7 +272,7 @@ def _check_references(entries: list[Any]) -> None:
              if isinstance(e, dict)}  # fmt: skip
     for entry in entries:
         for node in entry.get("inbound_nodes", []) if isinstance(entry, dict) else []:
-            args = node.get("args") if isinstance(node, dict) else None
+            args = _node_args(node) if isinstance(node, dict) else None
             for name in _referenced(args):
                 if name not in names:
                     raise ValueError(

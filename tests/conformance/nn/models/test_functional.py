@@ -558,3 +558,73 @@ def test_invalid_config_deserialization_missing_node(keras):
     config = _legacy_config([("node_a", "node_b")], "node_a")
     with pytest.raises(ValueError, match="Missing node: node_b"):
         keras.Model.from_config(config)
+
+
+def _optional_input_layer(keras):
+    class OptionalInputLayer(keras.layers.Layer):
+        def call(self, x, y=None):
+            if y is not None:
+                return x + y
+            return x
+
+        def compute_output_shape(self, x_shape):
+            return x_shape
+
+    return OptionalInputLayer()
+
+
+def test_optional_inputs(keras):
+    i1 = keras.Input((2,))
+    i2 = keras.Input((2,), optional=True)
+    model = keras.Model([i1, i2], _optional_input_layer(keras)(i1, i2))
+    assert_close(model([np.ones((2, 2)), None]), np.ones((2, 2)))
+    assert_close(model([np.ones((2, 2)), np.ones((2, 2))]), 2 * np.ones((2, 2)))
+
+
+def test_optional_dict_inputs(keras):
+    i1 = keras.Input((2,), name="input1")
+    i2 = keras.Input((2,), name="input2", optional=True)
+    model = keras.Model(
+        {"input1": i1, "input2": i2}, _optional_input_layer(keras)(i1, i2)
+    )
+    assert_close(model({"input1": np.ones((2, 2)), "input2": None}), np.ones((2, 2)))
+
+
+def test_required_input_none_raises(keras):
+    i1 = keras.Input((2,), name="input1")
+    i2 = keras.Input((2,), name="input2", optional=False)
+    model = keras.Model(
+        {"input1": i1, "input2": i2}, _optional_input_layer(keras)(i1, i2)
+    )
+    with pytest.raises(ValueError, match="not optional"):
+        model({"input1": np.ones((2, 2)), "input2": None})
+
+
+def test_optional_and_required_mixed_structures(keras):
+    i1 = keras.Input((2,), name="input1")
+    i2 = keras.Input((2,), name="input2", optional=True)
+    model = keras.Model(
+        {"input1": i1, "input2": i2}, _optional_input_layer(keras)(i1, i2)
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Keras warns: a list for a dict model
+        assert_close(model([np.ones((2, 2)), None]), np.ones((2, 2)))
+    assert_close(model({"input1": np.ones((2, 2)), "input2": None}), np.ones((2, 2)))
+
+
+def test_required_none_raises_in_fit(keras):
+    x = keras.layers.Input((3,), name="x")
+    model = keras.Model(x, keras.layers.Dense(1)(x))
+    model.compile(optimizer="sgd", loss="mse")
+    with pytest.raises(ValueError, match="not optional"):
+        model.fit([None], np.ones((4, 1)), epochs=1, verbose=0)
+
+
+def test_optional_input_call_saves_and_reloads(keras, tmp_path):
+    i1 = keras.Input((2,), name="input1")
+    i2 = keras.Input((2,), name="input2", optional=True)
+    model = keras.Model([i1, i2], _optional_input_layer(keras)(i1, i2))
+    revived = keras.Model.from_config(
+        model.get_config(), custom_objects={"OptionalInputLayer": type(model.layers[2])}
+    )
+    assert_close(revived([np.ones((2, 2)), np.ones((2, 2))]), 2 * np.ones((2, 2)))
