@@ -20,8 +20,10 @@ def _round_trip(instance, serialize, deserialize):
     revived = cls.from_config(instance.get_config())
     assert json.dumps(revived.get_config(), sort_keys=True) == config_json
     assert set(dir(revived)) == names
-    text = json.dumps(serialize(instance))
-    revived = deserialize(json.loads(text))
+    if serialize is None:  # no module-level (de)serializer knows the class
+        revived = cls.from_config(json.loads(json.dumps(instance.get_config())))
+    else:
+        revived = deserialize(json.loads(json.dumps(serialize(instance))))
     assert type(revived) is cls
     assert json.dumps(revived.get_config(), sort_keys=True) == config_json
     assert set(dir(revived)) - {"__annotations__"} == names - {"__annotations__"}

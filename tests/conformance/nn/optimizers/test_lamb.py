@@ -9,8 +9,9 @@ def test_config(keras, cases):
     optimizer = keras.optimizers.Lamb(
         learning_rate=0.5, beta_1=0.5, beta_2=0.67, epsilon=1e-5
     )
-    o = keras.optimizers
-    cases.round_trip(optimizer, o.serialize, o.deserialize)
+    # Keras's ``optimizers.deserialize`` does not list Lamb (it hands back the
+    # name), so the config goes through JSON and ``from_config`` instead
+    cases.round_trip(optimizer, None, None)
 
 
 def test_single_step(keras, cases):
