@@ -115,3 +115,12 @@ def test_dense_input_spec_error_names_layer_and_shapes():
     dense(np.ones((1, 3), "float32"))
     with pytest.raises(ValueError, match=r'layer "probe".*value 3.*shape \(2, 4\)'):
         dense(np.ones((2, 4), "float32"))
+
+
+def test_keras_lora_and_quantization_arguments():
+    config = {**layers.Dense(2).get_config(), "quantization_config": None}
+    assert layers.Dense.from_config(config).units == 2
+    with pytest.raises(ValueError, match="`lora_rank` is not supported"):
+        layers.Dense(2, lora_rank=4)
+    with pytest.raises(ValueError, match="`quantization_config` is not supported"):
+        layers.Embedding(3, 2, quantization_config={"mode": "int8"})

@@ -97,3 +97,27 @@ def refused_config(cls: type, config: Any, error: Exception) -> Exception:
         f"Error when deserializing class '{cls.__name__}' using config={config}.\n\n"
         f"Exception encountered: {error}"
     )
+
+
+_UNSUPPORTED = ("lora_rank", "lora_alpha", "quantization_config")
+
+
+def refuse_unsupported(layer: Any, kwargs: dict[str, Any]) -> None:
+    """Drops Keras's LoRA/quantization arguments from ``kwargs`` when None (as
+    Keras's configs write them); refuses them otherwise.
+
+    Raises:
+        ValueError: for a LoRA rank or a quantization config that is set.
+
+    Example:
+        >>> kwargs = {"lora_rank": None, "name": "d"}
+        >>> refuse_unsupported("Dense", kwargs); kwargs
+        {'name': 'd'}
+    """
+    for key in _UNSUPPORTED:
+        value = kwargs.pop(key, None)
+        if value is not None:
+            raise ValueError(
+                f"`{key}` is not supported by pipeline.nn (no LoRA or quantization). "
+                f"Received: {key}={value!r} for {type(layer).__name__}"
+            )

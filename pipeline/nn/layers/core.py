@@ -17,6 +17,7 @@ from pipeline.nn import activations, constraints, initializers, ops
 from pipeline.nn.layers._weights import (
     check_input_axis,
     constrain,
+    refuse_unsupported,
     serialize_constraint,
     serialize_regularizer,
 )
@@ -68,9 +69,7 @@ class Dense(Layer):
         bias_constraint: Any = None,
         **kwargs: Any,
     ) -> None:
-        kwargs.pop("lora_rank", None)
-        kwargs.pop("lora_alpha", None)
-        kwargs.pop("quantization_config", None)
+        refuse_unsupported(self, kwargs)
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         valid = isinstance(units, int | np.integer) and not isinstance(units, bool)
         if not valid or units <= 0:

@@ -12,7 +12,11 @@ from typing import Any
 import numpy as np
 
 from pipeline.nn import backend, constraints, initializers, ops
-from pipeline.nn.layers._weights import serialize_constraint, serialize_regularizer
+from pipeline.nn.layers._weights import (
+    refuse_unsupported,
+    serialize_constraint,
+    serialize_regularizer,
+)
 from pipeline.nn.layers.base import Layer, resolve_regularizer
 from pipeline.nn.tensor import Tensor
 
@@ -84,8 +88,8 @@ class Embedding(Layer):
     ) -> None:
         input_dim = check_positive_int("input_dim", input_dim)
         output_dim = check_positive_int("output_dim", output_dim)
-        for key in ("input_length", "lora_rank", "lora_alpha", "quantization_config"):
-            kwargs.pop(key, None)
+        kwargs.pop("input_length", None)
+        refuse_unsupported(self, kwargs)
         super().__init__(**kwargs)
         self.input_dim, self.output_dim = input_dim, output_dim
         if embeddings_initializer == "uniform":
