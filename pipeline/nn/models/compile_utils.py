@@ -41,6 +41,21 @@ def _per_output(spec: Any, names: list[str], what: str) -> list[Any]:
     return [spec] + [spec] * (len(names) - 1) if what == "loss" else [spec]
 
 
+def per_output_weights(sample_weight: Any, names: list[str]) -> list[Any]:
+    """One ``sample_weight`` per output: a dict follows the output names, a
+    list the outputs' order; anything else is shared by every output.
+
+    Example:
+        >>> per_output_weights({"b": 2, "a": 1}, ["a", "b"])
+        [1, 2]
+    """
+    if isinstance(sample_weight, dict):
+        return [sample_weight.get(name) for name in names]
+    if isinstance(sample_weight, list | tuple) and len(names) > 1:
+        return list(sample_weight) + [None] * (len(names) - len(sample_weight))
+    return [sample_weight] * len(names)
+
+
 def _loss_object(identifier: Any) -> Any:
     if identifier is None:
         return None
@@ -76,13 +91,14 @@ class CompiledLoss:
     ) -> Tensor:
         total: Any = None
         self.last_values = []
-        for loss, weight, t, p in zip(
-            self.losses, self.weights, y_true, y_pred, strict=False
+        weights = per_output_weights(sample_weight, self.names)
+        for loss, weight, t, p, sw in zip(
+            self.losses, self.weights, y_true, y_pred, weights, strict=False
         ):
             if loss is None or t is None:
                 self.last_values.append(None)
                 continue
-            value = loss(t, p, sample_weight)
+            value = loss(t, p, sw)
             self.last_values.append(value)
             value = ops.multiply(value, weight) if weight != 1.0 else value
             total = value if total is None else ops.add(total, value)
@@ -122,10 +138,10 @@ class CompiledMetrics:
                     if item is None or out >= len(y_true):
                         continue
                     metric = metrics_module.get_metric(item, y_true[out], y_pred[out])
-                    if prefix:
-                        metric.name = f"{self.names[out]}_{metric.name}"
                     if weighted:
                         metric.name = f"weighted_{metric.name}"
+                    if prefix:  # Keras's "<output>_weighted_<metric>"
+                        metric.name = f"{self.names[out]}_{metric.name}"
                     self.metrics.append(metric)
                     self._slots.append((out, weighted, metric))
         self.built = True
@@ -136,11 +152,12 @@ class CompiledMetrics:
         """Updates every metric with numpy labels and predictions."""
         if not self.built:
             self.build(y_true, y_pred)
+        weights = per_output_weights(sample_weight, self.names)
         for out, weighted, metric in self._slots:
             metric.update_state(
                 y_true[out],
                 y_pred[out],
-                sample_weight=sample_weight if weighted else None,
+                sample_weight=weights[out] if weighted else None,
             )
 
     def reset_state(self) -> None:

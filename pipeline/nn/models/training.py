@@ -44,16 +44,6 @@ def _list(x: Any, names: list[str] | None = None) -> list[Any]:
     return [x]
 
 
-def _per_output_spec(spec: Any, is_loss: bool) -> bool:
-    """Whether a compile argument is given per output: a dict, a list of
-    several losses (or loss weights), or a list of metric lists."""
-    if isinstance(spec, dict):
-        return True
-    if not isinstance(spec, list | tuple) or len(spec) < 2:
-        return False
-    return is_loss or all(isinstance(item, list | tuple) for item in spec)
-
-
 def _batch_size(x: Any) -> int:
     return int(len(flatten(x)[0]))
 
@@ -66,6 +56,7 @@ class Trainer:
         self.compiled_loss: CompiledLoss | None = None
         self.compiled_metrics: CompiledMetrics | None = None
         self._loss_tracker = MeanTracker()
+        self._output_loss_trackers: dict[str, MeanTracker] = {}
         self._compile_config: dict[str, Any] | None = None
         self.stop_training = False
         self.stop_evaluating = False
@@ -107,11 +98,11 @@ class Trainer:
             "weighted_metrics": weighted_metrics,
         }
         self.compiled = True
-        self._compile_deferred = not getattr(self, "_functional", False) and any(
-            _per_output_spec(v, key.startswith("loss"))
-            for key, v in self._compile_config.items()
-        )
+        # a subclassed model's outputs (one, a list or a dict) are known at
+        # its first step: its losses and metrics are laid out then
+        self._compile_deferred = not getattr(self, "_functional", False)
         self.compiled_loss, self.compiled_metrics = None, None
+        self._output_loss_trackers = {}
         if not self._compile_deferred:
             self._build_compiled(self._output_names_for_compile())
 
@@ -169,15 +160,30 @@ class Trainer:
         self, x: Any, y: Any, y_pred: Any, loss: Any, sw: Any
     ) -> dict[str, float]:
         self._loss_tracker.update(float(loss), _batch_size(x))
+        self._track_output_losses(_batch_size(x))
         if self.compiled_metrics is not None and y is not None:
             names = self.compiled_metrics.names
             preds = [None if p is None else np.asarray(p) for p in _list(y_pred, names)]
             self.compiled_metrics.update_state(_list(y, names), preds, sw)
         return self.get_metrics_result()
 
+    def _track_output_losses(self, batch_size: int) -> None:
+        """Keras logs each output's (unweighted) loss as ``<output>_loss``
+        when several outputs have one."""
+        compiled = self.compiled_loss
+        values = compiled.last_values if compiled is not None else []
+        if sum(v is not None for v in values) < 2:
+            return
+        for name, value in zip(compiled.names, values, strict=False):
+            if value is not None:
+                tracker = self._output_loss_trackers.setdefault(name, MeanTracker())
+                tracker.update(float(value), batch_size)
+
     def get_metrics_result(self) -> dict[str, float]:
         """The current logs: ``loss`` and every compiled metric's result."""
         logs = {"loss": self._loss_tracker.result()}
+        for name, tracker in self._output_loss_trackers.items():
+            logs[f"{name}_loss"] = tracker.result()
         for metric in self.compiled_metrics.metrics if self.compiled_metrics else []:
             logs[metric.name] = float(np.asarray(metric.result()))
         return logs
@@ -185,6 +191,8 @@ class Trainer:
     def reset_metrics(self) -> None:
         """Resets the loss tracker and every compiled metric."""
         self._loss_tracker.reset_state()
+        for tracker in self._output_loss_trackers.values():
+            tracker.reset_state()
         if self.compiled_metrics is not None:
             self.compiled_metrics.reset_state()
 
