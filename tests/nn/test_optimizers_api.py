@@ -46,6 +46,7 @@ def test_updates_pipeline_variables_and_accepts_tensors():
         "adamax",
         "nadam",
         "lion",
+        "lamb",
     ],
 )
 def test_state_round_trip_resumes_exactly(name):

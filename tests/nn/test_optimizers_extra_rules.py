@@ -1,5 +1,5 @@
-"""Adamax, Nadam and Lion against their update rules, written out here in
-float64 from the papers' formulas as Keras 3 states them."""
+"""Adamax, Nadam, Lion and Lamb against their update rules, written out here
+in float64 from the papers' formulas as Keras 3 states them."""
 
 from __future__ import annotations
 
@@ -71,6 +71,21 @@ def test_nadam_rule():
     assert float(opt._u_product) == pytest.approx(product, rel=1e-6)
 
 
+def test_lamb_rule():
+    grads = _gradients(5)
+    lr, b1, b2, eps = 0.05, 0.8, 0.9, 1e-6
+    w = np.array([0.5, -1.0, 2.0])
+    m, v = np.zeros(3), np.zeros(3)
+    for t, g in enumerate(grads, start=1):
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g * g
+        step = (m / (1 - b1**t)) / (np.sqrt(v / (1 - b2**t)) + eps)
+        ratio = np.linalg.norm(w) / np.linalg.norm(step)
+        w = w - ratio * lr * step
+    got = _run(optimizers.Lamb(lr, beta_1=b1, beta_2=b2, epsilon=eps), grads)
+    np.testing.assert_allclose(got, w, rtol=1e-5, atol=1e-6)
+
+
 def test_nadam_product_advances_only_on_applied_updates():
     opt = optimizers.Nadam(gradient_accumulation_steps=2)
     w = Variable(np.ones(2, np.float32))
@@ -80,7 +95,7 @@ def test_nadam_product_advances_only_on_applied_updates():
     assert float(opt._u_product) == pytest.approx(0.9 * (1 - 0.5 * 0.96))
 
 
-@pytest.mark.parametrize("name", ["adamax", "nadam", "lion"])
+@pytest.mark.parametrize("name", ["adamax", "nadam", "lion", "lamb"])
 def test_sparse_gradient_moves_like_its_dense_twin(name):
     sparse_w = Variable(np.ones((4, 2), np.float32))
     dense_w = Variable(np.ones((4, 2), np.float32))
@@ -100,6 +115,7 @@ def test_names_resolve_and_configs_round_trip():
         ("adamax", optimizers.Adamax),
         ("nadam", optimizers.Nadam),
         ("lion", optimizers.Lion),
+        ("lamb", optimizers.Lamb),
     ]:
         opt = optimizers.get(name)
         assert type(opt) is cls
