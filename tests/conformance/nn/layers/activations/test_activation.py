@@ -23,5 +23,6 @@ def test_activation_basics(keras, activation, shape):
         expected_num_non_trainable_weights=0,
         expected_num_losses=0,
         supports_masking=True,
+        run_training_check=True,
     )
     assert keras.layers.Activation(activation).built

@@ -19,6 +19,7 @@ def test_elu_layer_basics(keras):
     run_layer_test(
         keras, keras.layers.ELU, {}, input_shape=(2, 3, 4),
         expected_output_shape=(2, 3, 4), supports_masking=True,
+        run_training_check=True,
     )  # fmt: skip
     assert keras.layers.ELU().built
 

@@ -12,6 +12,7 @@ def test_leaky_relu_basics(keras):
     run_layer_test(
         keras, keras.layers.LeakyReLU, {"negative_slope": 1}, input_shape=(2, 3, 4),
         expected_output_shape=(2, 3, 4), supports_masking=True,
+        run_training_check=True,
     )  # fmt: skip
     assert keras.layers.LeakyReLU(negative_slope=1).built
 

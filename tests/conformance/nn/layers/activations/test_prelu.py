@@ -18,6 +18,7 @@ def test_prelu_basics(keras):
         keras, keras.layers.PReLU, kwargs, input_shape=(2, 3, 4),
         expected_output_shape=(2, 3, 4), expected_num_trainable_weights=1,
         supports_masking=True,
+        run_training_check=True,
     )  # fmt: skip
     layer = keras.layers.PReLU(**kwargs)
     layer.build((2, 3, 4))

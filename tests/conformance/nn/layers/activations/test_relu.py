@@ -15,6 +15,7 @@ def test_relu_basics(keras):
     run_layer_test(
         keras, keras.layers.ReLU, kwargs, input_shape=(2, 3, 4),
         expected_output_shape=(2, 3, 4), supports_masking=True,
+        run_training_check=True,
     )  # fmt: skip
     assert keras.layers.ReLU(**kwargs).built
 
