@@ -55,9 +55,9 @@ def _has_text(array: np.ndarray) -> bool:
 
 
 def _text_array(array: np.ndarray) -> np.ndarray:
-    flat = [
-        v.decode("utf-8") if isinstance(v, bytes) else str(v) for v in array.reshape(-1)
-    ]
+    flat = array.reshape(-1).tolist()
+    if array.dtype.kind != "U" and not set(map(type, flat)) <= {str}:
+        flat = [v.decode("utf-8") if isinstance(v, bytes) else str(v) for v in flat]
     out = np.empty(len(flat), dtype=object)
     out[:] = flat
     return out.reshape(array.shape)

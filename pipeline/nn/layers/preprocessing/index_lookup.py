@@ -174,16 +174,23 @@ class IndexLookup(VocabularyMixin, PreprocessingLayer):
         array = as_numpy(data)
         if array.ndim < 2:
             array = array.reshape(1, -1)
-        rows = [
-            [self._token(v) for v in row]
-            for row in array.reshape(len(array), -1).tolist()
-        ]
-        for row in rows:
-            self._counts.update(row)
+        array = array.reshape(len(array), -1)
+        self._counts.update(self._tokens_of(array))
         if self.output_mode == "tf_idf":
-            for row in rows:
-                self._doc_counts.update(set(row))
-            self._num_documents += len(rows)
+            width = array.shape[1]
+            flat = self._tokens_of(array)
+            for start in range(0, len(flat), width):
+                self._doc_counts.update(set(flat[start : start + width]))
+            self._num_documents += len(array)
+
+    def _tokens_of(self, array: np.ndarray) -> list[Any]:
+        """The elements of ``array`` as tokens (``str`` or ``int``), flattened."""
+        if self.vocabulary_dtype != "string":
+            return np.asarray(array).astype(np.int64).reshape(-1).tolist()
+        flat = array.reshape(-1).tolist()
+        if set(map(type, flat)) <= {str}:
+            return flat
+        return [self._token(t) for t in flat]
 
     def finalize_state(self) -> None:
         """Keeps the most frequent tokens as the vocabulary."""
@@ -249,11 +256,13 @@ class IndexLookup(VocabularyMixin, PreprocessingLayer):
         return (counts * self.idf_weights[:depth]).astype("float32")
 
     def _lookup(self, values: np.ndarray) -> np.ndarray:
-        flat = [self._token(v) for v in values.reshape(-1).tolist()]
-        found = np.fromiter((self._index.get(t, -1) for t in flat), np.int64, len(flat))
+        flat = self._tokens_of(values)
+        get = self._index.get
+        found = np.array([get(t, -1) for t in flat], dtype=np.int64)
         masked = np.zeros(len(flat), bool)
         if self.mask_token is not None:
-            masked = np.fromiter((t == self.mask_token for t in flat), bool, len(flat))
+            mask = self._token(self.mask_token)
+            masked = np.array([t == mask for t in flat], dtype=bool)
         missing = (found == -1) & ~masked
         if missing.any():
             found[missing] = self._oov_indices(values.reshape(-1)[missing])
