@@ -13,6 +13,7 @@ from typing import Any
 
 from pipeline.nn import layers as _layers
 from pipeline.nn.layers._symbolic_ops import TensorOp
+from pipeline.nn.models.cloning import clone_model
 from pipeline.nn.models.functional import Model
 from pipeline.nn.models.sequential import Sequential
 from pipeline.nn.saving import load_model  # Keras's ``keras.models.load_model``
@@ -39,4 +40,11 @@ def model_from_json(json_string: str, custom_objects: Any = None) -> Any:
     return _layers.deserialize(json.loads(json_string), custom_objects)
 
 
-__all__ = ["Functional", "Model", "Sequential", "load_model", "model_from_json"]
+__all__ = [
+    "Functional",
+    "Model",
+    "Sequential",
+    "clone_model",
+    "load_model",
+    "model_from_json",
+]

@@ -242,6 +242,17 @@ class Model(Trainer, Layer):
 
     @classmethod
     def from_config(cls, config: dict[str, Any], custom_objects: Any = None) -> Model:
+        """A functional model from its graph config, or a subclassed model from
+        its constructor arguments (Keras's rule: a config with ``layers``,
+        ``input_layers`` and ``output_layers`` is a graph).
+
+        Example:
+            >>> Model.from_config({"name": "plain"}).name
+            'plain'
+        """
+        graph_keys = ("layers", "input_layers", "output_layers")
+        if isinstance(config, dict) and not any(k in config for k in graph_keys):
+            return cls(**config)
         return functional_from_config(cls, config, custom_objects)
 
 

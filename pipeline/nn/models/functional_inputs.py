@@ -136,26 +136,32 @@ def _check_shape(layer: str, index: int, name: str, expected: Any, x: Any) -> No
             )
 
 
-def _same_structure(a: Any, b: Any) -> bool:
+def same_structure(a: Any, b: Any) -> bool:
+    """Whether two nests have the same shape (lists and tuples alike).
+
+    Example:
+        >>> same_structure({"a": [1, 2]}, {"a": (3, 4)}), same_structure([1], 1)
+        (True, False)
+    """
     if isinstance(a, dict) or isinstance(b, dict):
         return (
             isinstance(a, dict)
             and isinstance(b, dict)
             and sorted(a) == sorted(b)
-            and all(_same_structure(a[k], b[k]) for k in a)
+            and all(same_structure(a[k], b[k]) for k in a)
         )
     if isinstance(a, list | tuple) or isinstance(b, list | tuple):
         return (
             isinstance(a, list | tuple)
             and isinstance(b, list | tuple)
             and len(a) == len(b)
-            and all(_same_structure(x, y) for x, y in zip(a, b))
+            and all(same_structure(x, y) for x, y in zip(a, b))
         )
     return True
 
 
 def _mismatch(model: Any, inputs: Any, fail: bool, quiet: bool) -> None:
-    if not fail and _same_structure(inputs, model._inputs_struct):
+    if not fail and same_structure(inputs, model._inputs_struct):
         return
     expected = map_structure(lambda t: t.name, model._inputs_struct)
     received = map_structure(
