@@ -63,6 +63,11 @@ from pipeline.nn.layers.regularization import (
     GaussianNoise,
 )
 from pipeline.nn.layers.reshaping import Permute, RepeatVector, Reshape
+from pipeline.nn.layers.spatial_dropout import (
+    SpatialDropout1D,
+    SpatialDropout2D,
+    SpatialDropout3D,
+)
 
 _REGISTRY: dict[str, type] = {}
 
@@ -84,7 +89,8 @@ for _cls in (Activation, Add, BatchNormalization, Concatenate, Dense, Dropout, E
     register(_cls)
 for _cls in (ActivityRegularization, Average, Dot, GaussianDropout, GaussianNoise,
              Identity, LayerNormalization, Masking, Maximum, Minimum, Permute,
-             RepeatVector, Reshape, Subtract):  # fmt: skip
+             RepeatVector, Reshape, SpatialDropout1D, SpatialDropout2D,
+             SpatialDropout3D, Subtract):  # fmt: skip
     register(_cls)
 
 for _cls in (CategoryEncoding, Discretization, HashedCrossing, Hashing,
@@ -226,6 +232,9 @@ __all__ = [
     "RepeatVector",
     "Reshape",
     "Softmax",
+    "SpatialDropout1D",
+    "SpatialDropout2D",
+    "SpatialDropout3D",
     "StringLookup",
     "Subtract",
     "add",

@@ -94,13 +94,15 @@ class Dropout(Layer):
             return inputs
         if self.rate >= 1:
             return ops.multiply(inputs, 0.0)
-        shape = tuple(
+        keep = self._rng.random(self._noise_shape(inputs)) >= self.rate
+        scale = np.asarray(keep / (1.0 - self.rate), dtype=inputs.dtype)
+        return ops.multiply(inputs, backend.xp().asarray(scale))
+
+    def _noise_shape(self, inputs: Any) -> tuple:
+        return tuple(
             inputs.shape[i] if d is None else d
             for i, d in enumerate(self.noise_shape or inputs.shape)
         )
-        keep = self._rng.random(shape) >= self.rate
-        scale = np.asarray(keep / (1.0 - self.rate), dtype=inputs.dtype)
-        return ops.multiply(inputs, backend.xp().asarray(scale))
 
     def compute_output_shape(self, input_shape: Any) -> Any:
         """The input shape (dropout keeps it).
