@@ -23,6 +23,8 @@ NEW_CLASSES = {
     "CategoricalFocalCrossentropy": {"gamma": 1.5},
     "Dice": {"axis": (1,)},
     "Tversky": {"alpha": 0.3, "beta": 0.7, "axis": (1,)},
+    "Circle": {"gamma": 8.0, "margin": 0.3},
+    "CategoricalGeneralizedCrossEntropy": {"q": 0.7},
 }
 FUNCTION_NAMES = {
     "mean_absolute_percentage_error": ["mape", "MAPE"],
@@ -41,6 +43,8 @@ FUNCTION_NAMES = {
     "categorical_focal_crossentropy": [],
     "dice": [],
     "tversky": [],
+    "circle": [],
+    "categorical_generalized_cross_entropy": [],
 }
 
 
@@ -90,6 +94,8 @@ def _inputs(cls_name):
     y_pred = rng.uniform(0.05, 0.95, size=(4, 3)).astype(np.float32)
     if cls_name in ("Hinge", "SquaredHinge"):
         return rng.choice([-1.0, 1.0], size=(4, 3)), y_pred
+    if cls_name in ("Circle", "CategoricalGeneralizedCrossEntropy"):
+        return np.array([0, 1, 0, 2]), y_pred
     if cls_name == "MeanAbsolutePercentageError":
         return rng.uniform(0.5, 1.5, size=(4, 3)), y_pred
     if cls_name in ("CategoricalHinge", "CategoricalFocalCrossentropy", "KLDivergence"):

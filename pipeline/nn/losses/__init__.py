@@ -25,6 +25,7 @@ from pipeline.nn.losses.functions import (
     FUNCTIONS,
     binary_focal_crossentropy,
     categorical_focal_crossentropy,
+    categorical_generalized_cross_entropy,
     categorical_hinge,
     cosine_similarity,
     dice,
@@ -50,6 +51,7 @@ from pipeline.nn.losses.probabilistic import (
     BinaryFocalCrossentropy,
     CategoricalCrossentropy,
     CategoricalFocalCrossentropy,
+    CategoricalGeneralizedCrossEntropy,
     KLDivergence,
     Poisson,
     SparseCategoricalCrossentropy,
@@ -63,6 +65,7 @@ from pipeline.nn.losses.regression import (
     MeanSquaredError,
     MeanSquaredLogarithmicError,
 )
+from pipeline.nn.losses.similarity import Circle, circle
 from pipeline.nn.ops.loss_functions import (
     binary_crossentropy,
     categorical_crossentropy,
@@ -80,7 +83,12 @@ kld = KLD = kl_divergence
 bce = BCE = binary_crossentropy
 huber_loss = huber
 
-_FUNCTIONS: dict[str, Any] = {**FUNCTIONS, **ALIASES, "huber_loss": huber}
+_FUNCTIONS: dict[str, Any] = {
+    **FUNCTIONS,
+    **ALIASES,
+    "huber_loss": huber,
+    "circle": circle,
+}
 _CLASSES: dict[str, type] = {
     cls.__name__: cls
     for cls in (
@@ -89,7 +97,7 @@ _CLASSES: dict[str, type] = {
         Huber, LogCosh, KLDivergence, Poisson, BinaryCrossentropy,
         BinaryFocalCrossentropy, CategoricalCrossentropy, CategoricalFocalCrossentropy,
         SparseCategoricalCrossentropy, Hinge, SquaredHinge, CategoricalHinge, Dice,
-        Tversky,
+        Tversky, Circle, CategoricalGeneralizedCrossEntropy,
     )
 }  # fmt: skip
 
@@ -131,7 +139,7 @@ def serialize(loss: Any) -> Any:
         >>> serialize(mean_squared_error), serialize(Huber())["class_name"]
         ('mean_squared_error', 'Huber')
     """
-    for name, fn in FUNCTIONS.items():
+    for name, fn in {**FUNCTIONS, "circle": circle}.items():
         if fn is loss:
             return name
     if type(loss) in _CLASSES.values():
@@ -175,7 +183,9 @@ __all__ = [
     "BinaryFocalCrossentropy",
     "CategoricalCrossentropy",
     "CategoricalFocalCrossentropy",
+    "CategoricalGeneralizedCrossEntropy",
     "CategoricalHinge",
+    "Circle",
     "CosineSimilarity",
     "Dice",
     "Hinge",
@@ -202,7 +212,9 @@ __all__ = [
     "binary_focal_crossentropy",
     "categorical_crossentropy",
     "categorical_focal_crossentropy",
+    "categorical_generalized_cross_entropy",
     "categorical_hinge",
+    "circle",
     "cosine_similarity",
     "deserialize",
     "dice",

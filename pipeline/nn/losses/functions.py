@@ -278,6 +278,28 @@ def categorical_focal_crossentropy(
     return ops.sum(ops.multiply(factor, cce), axis=axis)
 
 
+def categorical_generalized_cross_entropy(y_true: Any, y_pred: Any, q: float) -> Tensor:
+    """The generalized crossentropy ``(1 - p^q) / q`` of the true class's probability.
+
+    Robust to noisy labels: ``q`` near 0 approaches crossentropy, ``q = 1`` MAE.
+
+    Args:
+        y_true: integer labels, shape ``y_pred.shape[:-1]``.
+        y_pred: class probabilities.
+        q: the exponent, in ``(0, 1)``.
+
+    Example:
+        >>> loss = categorical_generalized_cross_entropy([1], [[0.75, 0.25]], 0.5)
+        >>> round(float(loss[0]), 4)
+        1.0
+    """
+    y_pred = ops.convert_to_tensor(y_pred)
+    labels = np.asarray(ops.convert_to_numpy(y_true)).astype("int64")
+    one_hot = np.eye(y_pred.shape[-1], dtype=y_pred.dtype)[labels]
+    p = ops.sum(ops.multiply(y_pred, one_hot), axis=-1)
+    return ops.divide(ops.subtract(1.0, ops.power(p, q)), q)
+
+
 def _axes(axis: Any) -> Any:
     return tuple(axis) if isinstance(axis, list) else axis
 
@@ -299,6 +321,7 @@ FUNCTIONS: dict[str, Any] = {
         loss_functions.categorical_crossentropy,
         categorical_focal_crossentropy,
         loss_functions.sparse_categorical_crossentropy,
+        categorical_generalized_cross_entropy,
         hinge,
         squared_hinge,
         categorical_hinge,

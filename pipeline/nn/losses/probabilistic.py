@@ -12,6 +12,7 @@ from typing import Any
 from pipeline.nn.losses.functions import (
     binary_focal_crossentropy,
     categorical_focal_crossentropy,
+    categorical_generalized_cross_entropy,
     kl_divergence,
     poisson,
 )
@@ -276,3 +277,36 @@ class SparseCategoricalCrossentropy(_Crossentropy):
             "from_logits": self.from_logits,
             "ignore_class": self.ignore_class,
         }
+
+
+class CategoricalGeneralizedCrossEntropy(_Crossentropy):
+    """The generalized crossentropy ``(1 - p^q) / q`` over integer labels.
+
+    It is robust to noisy labels: ``q`` near 0 behaves as crossentropy,
+    ``q = 1`` as mean absolute error.
+
+    Args:
+        q: the exponent, in ``(0, 1)``. Defaults to 0.5.
+        reduction, name, dtype: as `Loss`.
+
+    Raises:
+        ValueError: when ``q`` is not in ``(0, 1)``.
+
+    Example:
+        >>> loss = CategoricalGeneralizedCrossEntropy()
+        >>> round(float(loss([1], [[0.75, 0.25]])), 4)
+        1.0
+    """
+
+    def __init__(
+        self,
+        q: float = 0.5,
+        reduction: Any = _SUM_OVER_BATCH,
+        name: str = "categorical_generalized_cross_entropy",
+        dtype: Any = None,
+    ) -> None:
+        if not 0 < q < 1:
+            raise ValueError(f"q must be in the interval (0, 1). Received: q={q}")
+        super().__init__(
+            categorical_generalized_cross_entropy, reduction, name, dtype, q=q
+        )
