@@ -59,6 +59,7 @@ from pipeline.nn.layers.preprocessing import (
 )
 from pipeline.nn.layers.regularization import (
     ActivityRegularization,
+    AlphaDropout,
     GaussianDropout,
     GaussianNoise,
 )
@@ -87,10 +88,10 @@ for _cls in (Activation, Add, BatchNormalization, Concatenate, Dense, Dropout, E
              Embedding, Flatten, InputLayer, Layer, LeakyReLU, Multiply, PReLU,
              ReLU, Softmax):  # fmt: skip
     register(_cls)
-for _cls in (ActivityRegularization, Average, Dot, GaussianDropout, GaussianNoise,
-             Identity, LayerNormalization, Masking, Maximum, Minimum, Permute,
-             RepeatVector, Reshape, SpatialDropout1D, SpatialDropout2D,
-             SpatialDropout3D, Subtract):  # fmt: skip
+for _cls in (ActivityRegularization, AlphaDropout, Average, Dot, GaussianDropout,
+             GaussianNoise, Identity, LayerNormalization, Masking, Maximum,
+             Minimum, Permute, RepeatVector, Reshape, SpatialDropout1D,
+             SpatialDropout2D, SpatialDropout3D, Subtract):  # fmt: skip
     register(_cls)
 
 for _cls in (CategoryEncoding, Discretization, HashedCrossing, Hashing,
@@ -196,6 +197,7 @@ def _from_config(cls: Any, config: dict[str, Any], custom_objects: Any) -> Layer
 __all__ = [
     "Activation",
     "ActivityRegularization",
+    "AlphaDropout",
     "Add",
     "Average",
     "BatchNormalization",

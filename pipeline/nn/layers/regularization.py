@@ -253,3 +253,35 @@ class GaussianDropout(Layer):
 
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "rate": self.rate, "seed": self.seed}
+
+
+# SELU's constants: AlphaDropout keeps SELU activations' mean and variance.
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+class AlphaDropout(Dropout):
+    """Dropout for SELU networks: dropped entries become SELU's negative
+    saturation, then an affine map restores the input's mean and variance.
+
+    Args:
+        rate: fraction to drop, in [0, 1].
+        noise_shape: optional shape of the keep/drop mask (None entries take
+            the input's size).
+        seed: optional int seed.
+
+    Example:
+        >>> AlphaDropout(0.2)([1.0, 2.0]).numpy().tolist()
+        [1.0, 2.0]
+    """
+
+    def call(self, inputs: Any, training: Any = None) -> Tensor:
+        if not training or self.rate == 0:
+            return inputs
+        keep = self._rng.random(self._noise_shape(inputs)) >= self.rate
+        keep = backend.xp().asarray(keep.astype(inputs.dtype))
+        alpha_p = -_SELU_ALPHA * _SELU_SCALE
+        a = ((1 - self.rate) * (1 + self.rate * alpha_p**2)) ** -0.5
+        b = -a * alpha_p * self.rate
+        dropped = ops.add(ops.multiply(inputs, keep), alpha_p * (1 - keep))
+        return ops.add(ops.multiply(dropped, a), b)
