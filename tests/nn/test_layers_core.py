@@ -124,3 +124,9 @@ def test_keras_lora_and_quantization_arguments():
         layers.Dense(2, lora_rank=4)
     with pytest.raises(ValueError, match="`quantization_config` is not supported"):
         layers.Embedding(3, 2, quantization_config={"mode": "int8"})
+
+
+def test_dense_computes_in_its_weights_dtype():
+    out = layers.Dense(2, kernel_initializer="ones")(np.ones((1, 3), "int32"))
+    assert out.dtype == np.float32
+    assert out.numpy().tolist() == [[3.0, 3.0]]

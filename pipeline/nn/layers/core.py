@@ -123,6 +123,8 @@ class Dense(Layer):
 
     def call(self, inputs: Any) -> Tensor:
         check_input_axis(self, inputs, -1, self.kernel.shape[0])
+        if inputs.dtype != self.kernel.dtype:
+            inputs = ops.cast(inputs, self.kernel.dtype)
         if self.activation is activations.relu:
             return ops.linear(inputs, self.kernel, self.bias, activation="relu")
         return self.activation(ops.linear(inputs, self.kernel, self.bias))
