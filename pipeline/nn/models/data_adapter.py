@@ -36,9 +36,12 @@ def is_array_data(x: Any) -> bool:
     if isinstance(x, np.ndarray | Tensor):
         return True
     if isinstance(x, dict):
-        return all(is_array_data(v) for v in x.values())
+        # None: an optional input left out (Keras's Input(optional=True)).
+        return all(v is None or is_array_data(v) for v in x.values())
     if isinstance(x, list | tuple):
-        return len(x) > 0 and all(isinstance(v, np.ndarray | Tensor) for v in x)
+        return len(x) > 0 and all(
+            v is None or isinstance(v, np.ndarray | Tensor) for v in x
+        )
     return False
 
 
@@ -46,12 +49,20 @@ def _as_numpy(x: Any) -> Any:
     if x is None:
         return None
     return map_structure(
-        lambda a: a.numpy() if isinstance(a, Tensor) else np.asarray(a), x
+        lambda a: (
+            None
+            if a is None
+            else (a.numpy() if isinstance(a, Tensor) else np.asarray(a))
+        ),
+        x,
     )
 
 
-def _length(x: Any) -> int:
-    return len(flatten(x)[0])
+def _length(x: Any, *others: Any) -> int:
+    for leaf in flatten(x) + [v for o in others for v in flatten(o)]:
+        if leaf is not None:
+            return len(leaf)
+    return 0
 
 
 def class_weights_for(y: Any, class_weight: dict[int, float]) -> np.ndarray:
@@ -92,7 +103,7 @@ class ArrayData:
             _as_numpy(y),
             _as_numpy(sample_weight),
         )
-        self.size = _length(self.x)
+        self.size = _length(self.x, self.y)
         self.batch_size = int(batch_size or _DEFAULT_BATCH_SIZE)
         if self.batch_size <= 0:
             raise ValueError(
@@ -155,6 +166,8 @@ class ArrayData:
 
 def _rows(array: Any, index: Any) -> Any:
     # np.take gathers shuffled rows ~15% faster than fancy indexing
+    if array is None:
+        return None
     if isinstance(index, slice) or not isinstance(array, np.ndarray):
         return array[index]
     return np.take(array, index, axis=0)

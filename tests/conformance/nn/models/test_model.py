@@ -443,3 +443,46 @@ def test_layers_setter(keras):
     model = keras.Model()
     with pytest.raises(AttributeError, match="`Model.layers` attribute is reserved"):
         model.layers = [keras.layers.Dense(4)]
+
+
+def _optional_inputs_model(keras):
+    class OptionalInputLayer(keras.layers.Layer):
+        def __init__(self):
+            super().__init__()
+            self.dense = keras.layers.Dense(2)
+
+        def call(self, x, o=None):
+            return self.dense(x if o is None else x + o)
+
+    x = keras.Input((2,), name="x")
+    o = keras.Input((2,), name="o", optional=True)
+    return keras.Model({"x": x, "o": o}, OptionalInputLayer()(x, o))
+
+
+@pytest.mark.parametrize("is_optional_none", [True, False])
+def test_functional_optional_inputs(keras, is_optional_none):
+    model = _optional_inputs_model(keras)
+    x = np.ones((2, 2), "float32")
+    o = None if is_optional_none else np.ones((2, 2), "float32")
+    y_true = np.ones((2, 2), "float32")
+    model.compile(loss="mse", optimizer="adam")
+    model.fit(x={"x": x, "o": o}, y=y_true, verbose=0)
+    model.evaluate(x={"x": x, "o": o}, y=y_true, verbose=0)
+    assert model.predict(x={"x": x, "o": o}, verbose=0).shape == (2, 2)
+
+
+@pytest.mark.parametrize("is_optional_none", [True, False])
+def test_functional_optional_inputs_generator(keras, is_optional_none):
+    model = _optional_inputs_model(keras)
+    x = np.ones((2, 2), "float32")
+    o = None if is_optional_none else np.ones((2, 2), "float32")
+    y_true = np.ones((2, 2), "float32")
+
+    def data_generator(with_y=True):
+        for _ in range(4):
+            yield ({"x": x, "o": o},) + ((y_true,) if with_y else ())
+
+    model.compile(loss="mse", optimizer="adam")
+    model.fit(data_generator(), verbose=0)
+    model.evaluate(data_generator(), verbose=0)
+    assert model.predict(data_generator(with_y=False), verbose=0).shape == (8, 2)
