@@ -189,10 +189,21 @@ class PreprocessingLayer(Layer):
         out = self.call(inputs, **kwargs)
         return _wrap(out)
 
-    def _symbolic_call(self, inputs: Any, kwargs: dict[str, Any]) -> Any:
+    def compute_output_spec(self, inputs: Any, **kwargs: Any) -> Any:
+        """The symbolic output for symbolic ``inputs``: shape and dtype, no graph node.
+
+        Example:
+            >>> from pipeline.nn import layers
+            >>> spec = layers.Hashing(3).compute_output_spec(layers.Input((2,)))
+            >>> spec.shape, spec.dtype
+            ((None, 2), 'int64')
+        """
         shapes = _symbolic.map_structure(lambda t: tuple(t.shape), inputs)
         shape = self.compute_output_shape(shapes)
-        out = _symbolic.KerasTensor(shape, self.output_dtype, name=self.name)
+        return _symbolic.KerasTensor(shape, self.output_dtype, name=self.name)
+
+    def _symbolic_call(self, inputs: Any, kwargs: dict[str, Any]) -> Any:
+        out = self.compute_output_spec(inputs)
         _symbolic.Node(self, inputs, kwargs, out)
         self._output_shape = [out.shape]
         return out

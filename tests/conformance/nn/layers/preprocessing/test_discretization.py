@@ -1,10 +1,10 @@
 """Keras 3's layers/preprocessing/discretization_test.py cases, ported.
 
 Not ported: the ``sparse=True`` parameterizations of test_correctness (sparse
-outputs are out of scope), test_adapt_with_grain_dataset (grain), the tf.data
-halves of test_tf_data_compatibility (its eager half is ported), and
-test_compute_output_spec_method (a backend ``KerasTensor`` fed to
-``compute_output_spec``: backend internals).
+outputs are out of scope), test_adapt_with_grain_dataset (grain) and the
+tf.data halves of test_tf_data_compatibility (its eager half is ported).
+test_compute_output_spec_method feeds ``keras.Input`` where Keras builds a
+backend ``KerasTensor`` directly.
 """
 
 from __future__ import annotations
@@ -203,6 +203,15 @@ def test_compute_output_shape_edge_cases(keras):
     )
     assert tuple(layer.compute_output_shape((None, 5, 1))) == (None, 5, 3)
     assert tuple(layer.compute_output_shape(())) == (3,)
+
+
+def test_compute_output_spec_method(keras):
+    layer = keras.layers.Discretization(
+        bin_boundaries=[0.0, 1.0, 2.0], output_mode="one_hot"
+    )
+    spec = layer.compute_output_spec(keras.Input(shape=(3, 4), dtype="float32"))
+    assert tuple(spec.shape) == (None, 3, 4, 4)
+    assert spec.dtype == layer.output_dtype
 
 
 @pytest.mark.parametrize("batch_size", [1, 3, 5, 10])

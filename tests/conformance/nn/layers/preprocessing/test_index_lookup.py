@@ -4,10 +4,7 @@
 each case runs through the public subclass its ``vocabulary_dtype`` selects:
 ``StringLookup`` for ``"string"``, ``IntegerLookup`` for ``"int64"``.
 test_adapt_with_tf_data feeds a ``pl.data.Dataset`` of batches, which both
-libraries iterate. Not ported: test_sparse_outputs (empty in Keras) and
-test_one_hot_compute_output_spec_preserves_input_dims (``compute_output_spec``
-of backend tensors: backend internals; the same shape is checked through
-``Input`` in test_one_hot_symbolic_output_shape_with_higher_rank_input).
+libraries iterate. Not ported: test_sparse_outputs (empty in Keras).
 """
 
 from __future__ import annotations
@@ -137,6 +134,13 @@ def test_one_hot_symbolic_output_shape_with_higher_rank_input(keras):
     eager = layer(np.array([[[1, 2], [3, 0]], [[1, 2], [3, 0]]]))
     assert tuple(eager.shape) == (2, 2, 2, 4)
     assert tuple(symbolic.shape)[1:] == tuple(eager.shape)[1:]
+
+
+def test_one_hot_compute_output_spec_preserves_input_dims(keras):
+    layer = keras.layers.IntegerLookup(vocabulary=[1, 2, 3], output_mode="one_hot")
+    spec = layer.compute_output_spec(keras.layers.Input(shape=(3, 4), dtype="int32"))
+    assert tuple(spec.shape) == (None, 3, 4, 4)
+    assert spec.dtype == "float32"
 
 
 def test_one_hot_compute_output_shape_multi_hot_consistency(keras):
