@@ -278,3 +278,15 @@ def test_wrapper_drops_entries_masked_on_the_predictions():
     m = metrics.MeanAbsoluteError()
     m.update_state(np.array([[0.0], [0.0]]), y_pred)
     assert float(m.result()) == pytest.approx(1.0)
+
+
+def test_auc_binarizes_labels_and_clips_predictions_like_keras():
+    # Values recorded from Keras 3.15.1 (TensorFlow backend) on these inputs:
+    # a soft label 0.4 counts as positive, -0.5 and 1.5 are clipped to [0, 1].
+    roc = metrics.AUC(num_thresholds=3)
+    assert float(roc([0, 1, 1, 0.4], [-0.5, 0.7, 1.5, 0.2])) == pytest.approx(
+        0.8333333730697632, rel=1e-6
+    )
+    pr = metrics.AUC(num_thresholds=5, curve="PR")
+    got = pr([0, 1, 1, 0.4, 0], [-0.5, 0.7, 1.5, 0.2, 0.6])
+    assert float(got) == pytest.approx(0.8007864952087402, rel=1e-6)

@@ -33,6 +33,12 @@ from pipeline.nn.metrics.accuracy import (
     sparse_top_k_categorical_accuracy,
     top_k_categorical_accuracy,
 )
+from pipeline.nn.metrics.at_threshold import (
+    PrecisionAtRecall,
+    RecallAtPrecision,
+    SensitivityAtSpecificity,
+    SpecificityAtSensitivity,
+)
 from pipeline.nn.metrics.auc import AUC
 from pipeline.nn.metrics.base import Metric, MetricVariable, snake_case
 from pipeline.nn.metrics.confusion import Precision, Recall
@@ -81,6 +87,10 @@ from pipeline.nn.metrics.regression import (
 )
 
 _CLASS_LIST = (
+    PrecisionAtRecall,
+    RecallAtPrecision,
+    SensitivityAtSpecificity,
+    SpecificityAtSensitivity,
     AUC,
     Accuracy,
     BinaryAccuracy,
@@ -161,12 +171,16 @@ __all__ = [
     "MetricVariable",
     "Poisson",
     "Precision",
+    "PrecisionAtRecall",
     "R2Score",
     "Recall",
+    "RecallAtPrecision",
     "RootMeanSquaredError",
+    "SensitivityAtSpecificity",
     "SparseCategoricalAccuracy",
     "SparseCategoricalCrossentropy",
     "SparseTopKCategoricalAccuracy",
+    "SpecificityAtSensitivity",
     "SquaredHinge",
     "Sum",
     "TopKCategoricalAccuracy",

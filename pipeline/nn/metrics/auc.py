@@ -112,6 +112,10 @@ class AUC(Metric):
         inner = _thresholds(num_thresholds, thresholds)
         self.num_thresholds = len(inner) + 2
         self._thresholds = np.array([0.0 - _EPSILON] + inner + [1.0 + _EPSILON])
+        ends = np.array([0.0] + inner + [1.0])
+        self._evenly_spaced = len(ends) >= 3 and bool(
+            np.allclose(ends, np.linspace(0.0, 1.0, len(ends)))
+        )
         self.multi_label = multi_label
         self.num_labels = num_labels
         self.label_weights = (
@@ -144,15 +148,18 @@ class AUC(Metric):
     def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
         """Accumulate the four confusion counts at every threshold.
 
-        Labels act as weights: a label ``y`` adds ``y`` to the positives and
-        ``1 - y`` to the negatives (0/1 labels count as usual).
+        A non-zero label is positive. With evenly spaced thresholds (the
+        default ones) predictions are first clipped to [0, 1], as Keras's
+        bucketed counting does.
         """
         p = to_numpy(y_pred, np.float64)
-        t = to_numpy(y_true, np.float64)
+        t = (to_numpy(y_true) != 0).astype(np.float64)
         if t.shape != p.shape and t.size == p.size:
             t = t.reshape(p.shape)
         if self._from_logits:
             p = 1.0 / (1.0 + np.exp(-p))
+        if self._evenly_spaced:
+            p = np.clip(p, 0.0, 1.0)
         w = (
             np.ones(p.shape)
             if sample_weight is None

@@ -1,8 +1,7 @@
 """Keras 3's confusion-metric cases (metrics/confusion_metrics_test.py), ported:
-the four counts, Precision and Recall. AUC's cases are in test_confusion_auc.py.
-
-Not ported (the names are not in pl.nn): SensitivityAtSpecificity,
-SpecificityAtSensitivity, PrecisionAtRecall, RecallAtPrecision.
+the four counts, Precision and Recall. AUC's cases are in
+test_confusion_metrics_auc.py, the constrained-rate metrics' cases in
+test_confusion_metrics_at_threshold.py.
 """
 
 from __future__ import annotations

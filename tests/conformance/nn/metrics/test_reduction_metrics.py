@@ -123,9 +123,10 @@ def test_wrapper_weighted_broadcast(keras):
 
 
 def test_binary_accuracy_with_boolean_inputs(keras):
-    rng = np.random.default_rng(4)
-    x = rng.random((32, 1))
-    y = x > 0.5
+    inp = keras.Input(shape=(1,))
+    model = keras.Model(inputs=inp, outputs=inp > 0.5)
+    x = np.random.default_rng(4).random((32, 1))
+    res = model.predict(x, verbose=0)
     metric = keras.metrics.BinaryAccuracy()
-    metric.update_state(y, x > 0.5)
+    metric.update_state(x > 0.5, res)
     assert float(np.asarray(metric.result())) == 1.0
