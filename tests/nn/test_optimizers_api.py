@@ -47,6 +47,7 @@ def test_updates_pipeline_variables_and_accepts_tensors():
         "nadam",
         "lion",
         "lamb",
+        "adafactor",
     ],
 )
 def test_state_round_trip_resumes_exactly(name):

@@ -1,4 +1,4 @@
-"""Adamax, Nadam, Lion and Lamb against their update rules, written out here
+"""Adamax, Nadam, Lion, Lamb and Adafactor against their update rules, written out here
 in float64 from the papers' formulas as Keras 3 states them."""
 
 from __future__ import annotations
@@ -86,6 +86,65 @@ def test_lamb_rule():
     np.testing.assert_allclose(got, w, rtol=1e-5, atol=1e-6)
 
 
+def _adafactor_reference(w, grads, lr, decay, eps1, eps2, clip):
+    """Adafactor in float64 with a float rate and relative_step on."""
+    factored = w.ndim >= 2
+    r = np.zeros(w.shape[:-1])
+    c = np.zeros(w.shape[:-2] + w.shape[-1:]) if factored else None
+    v = np.zeros(w.shape)
+    for t, g in enumerate(grads, start=1):
+        step_lr = min(lr, 1 / np.sqrt(t))
+        alpha = max(eps2, np.sqrt(np.mean(w * w))) * step_lr
+        q = g.astype(np.float64) ** 2 + eps1
+        b = 1 - t**decay
+        if factored:
+            r = b * r + (1 - b) * q.mean(axis=-1)
+            c = b * c + (1 - b) * q.mean(axis=-2)
+            v = np.outer(r / r.mean(), c)
+        else:
+            v = b * v + (1 - b) * q
+        u = g / np.sqrt(v)
+        u = u / max(1.0, np.sqrt(np.mean(u * u)) / clip)
+        w = w - alpha * u
+    return w
+
+
+@pytest.mark.parametrize("shape", [(3,), (3, 4)])
+def test_adafactor_rule(shape):
+    rng = np.random.default_rng(3)
+    grads = [rng.normal(size=shape).astype(np.float32) for _ in range(4)]
+    start = rng.normal(size=shape).astype(np.float32)
+    want = _adafactor_reference(
+        start.astype(np.float64), grads, 0.3, -0.7, 1e-20, 1e-3, 0.8
+    )
+    opt = optimizers.Adafactor(
+        0.3, beta_2_decay=-0.7, epsilon_1=1e-20, epsilon_2=1e-3, clip_threshold=0.8
+    )
+    w = Variable(start)
+    for g in grads:
+        opt.apply([g], [w])
+    np.testing.assert_allclose(w.numpy(), want, rtol=1e-4, atol=1e-6)
+
+
+def test_adafactor_state_order_as_keras():
+    opt = optimizers.Adafactor(name="f")
+    opt.build(
+        [
+            Variable(np.ones(3, np.float32), name="a"),
+            Variable(np.ones((2, 3), np.float32), name="k"),
+        ]
+    )
+    shapes = [(v.name, v.shape, str(v.dtype)) for v in opt.variables[2:]]
+    assert shapes == [
+        ("f/a", (), "int32"),
+        ("f/a", (), "int32"),
+        ("f/a_velocity", (3,), "float32"),
+        ("f/k", (2,), "float32"),
+        ("f/k", (3,), "float32"),
+        ("f/k_velocity", (2, 3), "float32"),
+    ]
+
+
 def test_nadam_product_advances_only_on_applied_updates():
     opt = optimizers.Nadam(gradient_accumulation_steps=2)
     w = Variable(np.ones(2, np.float32))
@@ -95,7 +154,7 @@ def test_nadam_product_advances_only_on_applied_updates():
     assert float(opt._u_product) == pytest.approx(0.9 * (1 - 0.5 * 0.96))
 
 
-@pytest.mark.parametrize("name", ["adamax", "nadam", "lion", "lamb"])
+@pytest.mark.parametrize("name", ["adamax", "nadam", "lion", "lamb", "adafactor"])
 def test_sparse_gradient_moves_like_its_dense_twin(name):
     sparse_w = Variable(np.ones((4, 2), np.float32))
     dense_w = Variable(np.ones((4, 2), np.float32))
@@ -116,6 +175,7 @@ def test_names_resolve_and_configs_round_trip():
         ("nadam", optimizers.Nadam),
         ("lion", optimizers.Lion),
         ("lamb", optimizers.Lamb),
+        ("adafactor", optimizers.Adafactor),
     ]:
         opt = optimizers.get(name)
         assert type(opt) is cls

@@ -14,6 +14,7 @@ from typing import Any
 
 from pipeline.nn import saving_registry
 from pipeline.nn.optimizers import schedules
+from pipeline.nn.optimizers.adafactor import Adafactor
 from pipeline.nn.optimizers.adagrad import Adadelta, Adagrad
 from pipeline.nn.optimizers.adam import Adam, AdamW
 from pipeline.nn.optimizers.adamax import Adamax
@@ -28,6 +29,7 @@ from pipeline.nn.optimizers.sgd import SGD
 __all__ = [
     "SGD",
     "Adadelta",
+    "Adafactor",
     "Adagrad",
     "Adam",
     "AdamW",
@@ -58,6 +60,7 @@ _CLASSES: dict[str, type[Optimizer]] = {
         Nadam,
         Lion,
         Lamb,
+        Adafactor,
     )
 }
 _BY_NAME: dict[str, type[Optimizer]] = {c.__name__: c for c in _CLASSES.values()}

@@ -125,6 +125,29 @@ class StateIO:
     name: str
     built: bool
     variables: list[StateVariable]
+    _slot_variables: list[StateVariable]
+
+    def add_variable(
+        self,
+        shape: tuple[int, ...],
+        initializer: Any = "zeros",
+        dtype: Any = None,
+        name: str | None = None,
+    ) -> StateVariable:
+        """A new state variable of ``shape``, filled with zeros or a constant
+        ``initializer``, listed in ``variables`` after those made before.
+
+        Example:
+            >>> from pipeline.nn.optimizers import SGD
+            >>> v = SGD(name="s").add_variable((2,), 1.5, "float32", "scale")
+            >>> v.name, v.numpy().tolist()
+            ('s/scale', [1.5, 1.5])
+        """
+        fill = 0.0 if initializer == "zeros" else float(initializer)
+        value = _access.xp().full(tuple(shape), fill, dtype=dtype or np.float32)
+        variable = StateVariable(value, f"{self.name}/{name or 'variable'}")
+        self._slot_variables.append(variable)
+        return variable
 
     def set_weights(self, weights: list[Any]) -> None:
         """Set every state variable, in ``variables``' order, from ``weights``

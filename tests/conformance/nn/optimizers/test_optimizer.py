@@ -2,8 +2,7 @@
 
 Left out: ``test_tf_checkpointing`` and ``test_mixed_with_tf_variables``
 (TensorFlow-only), the two ``overwrite_with_gradient`` cases (Keras's float8
-training hook) and the Adafactor rows of the parametrized cases (an optimizer
-we do not have).
+training hook).
 """
 
 from __future__ import annotations
@@ -16,7 +15,7 @@ from conformance_keras import assert_close, to_array
 
 OURS = [
     "adam", "sgd", "adamw", "adagrad", "rmsprop", "adadelta", "adamax", "lion",
-    "nadam", "ftrl",
+    "nadam", "ftrl", "adafactor",
 ]  # fmt: skip
 
 

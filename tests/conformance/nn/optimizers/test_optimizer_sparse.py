@@ -3,9 +3,8 @@
 ``test_sparse_correctness``: a sparse gradient (rows 0, 2 and 4 of a (5, 3, 2)
 variable) must move the variable exactly as the same gradient made dense.
 Left out: ``test_sparse_gradients``, which patches TensorFlow's variable class
-to see which writes stay sparse (backend internals), and the Adafactor and
-LossScaleOptimizer rows (optimizers we do not have; the latter is mixed
-precision).
+to see which writes stay sparse (backend internals), and the
+LossScaleOptimizer row (mixed precision).
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ from conformance_keras import assert_close
 
 CASES = {
     "adadelta": ("Adadelta", {}),
+    "adafactor": ("Adafactor", {"clip_threshold": 0.5}),
     "adagrad": ("Adagrad", {}),
     "adam": ("Adam", {}),
     "adam_amsgrad": ("Adam", {"amsgrad": True}),
