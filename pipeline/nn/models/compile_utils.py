@@ -188,3 +188,67 @@ class MeanTracker:
     def reset_state(self) -> None:
         self.total = np.float64(0.0)
         self.count = np.float64(0.0)
+
+
+def per_output(x: Any, names: list[str] | None = None) -> list[Any]:
+    """``x`` as a list of per-output values; a dict follows ``names`` (the
+    model's output names) when it holds them all, else its sorted keys.
+
+    Example:
+        >>> per_output({"a": 1, "b": 2}, ["b", "a"]), per_output(None)
+        ([2, 1], [None])
+    """
+    if x is None:
+        return [None]
+    if isinstance(x, dict):
+        if names and all(name in x for name in names):
+            return [x[name] for name in names]
+        return [x[k] for k in sorted(x)]
+    if isinstance(x, list | tuple):
+        return list(x)
+    return [x]
+
+
+def names_from_outputs(y_pred: Any) -> list[str]:
+    """Output names of a subclassed model from its outputs' structure.
+
+    Example:
+        >>> names_from_outputs({"b": 0, "a": 1}), names_from_outputs([0, 1])
+        (['a', 'b'], ['output_1', 'output_2'])
+    """
+    if isinstance(y_pred, dict):
+        return sorted(y_pred)
+    if isinstance(y_pred, list | tuple) and len(y_pred) > 1:
+        return [f"output_{i + 1}" for i in range(len(y_pred))]
+    return ["output"]
+
+
+class OutputLossTrackers:
+    """Running means of each output's (unweighted) loss, logged by Keras as
+    ``<output>_loss`` when several outputs have a loss.
+
+    Example:
+        >>> c = CompiledLoss(["mse", "mse"], None, ["a", "b"])
+        >>> _ = c([np.ones(2), np.ones(2)], [np.zeros(2), np.ones(2)], None)
+        >>> t = OutputLossTrackers(); t.update(c, 2); t.results()
+        {'a_loss': 1.0, 'b_loss': 0.0}
+    """
+
+    def __init__(self) -> None:
+        self._trackers: dict[str, MeanTracker] = {}
+
+    def update(self, compiled: CompiledLoss | None, batch_size: int) -> None:
+        values = compiled.last_values if compiled is not None else []
+        if compiled is None or sum(v is not None for v in values) < 2:
+            return
+        for name, value in zip(compiled.names, values, strict=False):
+            if value is not None:
+                tracker = self._trackers.setdefault(name, MeanTracker())
+                tracker.update(float(value), batch_size)
+
+    def results(self) -> dict[str, float]:
+        return {f"{name}_loss": t.result() for name, t in self._trackers.items()}
+
+    def reset_state(self) -> None:
+        for tracker in self._trackers.values():
+            tracker.reset_state()

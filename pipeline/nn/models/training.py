@@ -17,6 +17,7 @@ Example:
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 import numpy as np
@@ -24,24 +25,17 @@ import numpy as np
 from pipeline.nn import ops
 from pipeline.nn.layers._symbolic import flatten, map_structure
 from pipeline.nn.models import data_adapter
-from pipeline.nn.models.compile_utils import CompiledLoss, CompiledMetrics, MeanTracker
+from pipeline.nn.models.compile_utils import (
+    CompiledLoss,
+    CompiledMetrics,
+    MeanTracker,
+    OutputLossTrackers,
+    names_from_outputs,
+    per_output,
+)
 from pipeline.nn.models.loops import run_evaluate, run_fit, run_predict
 from pipeline.nn.models.summary import print_summary
 from pipeline.nn.tape import GradientTape
-
-
-def _list(x: Any, names: list[str] | None = None) -> list[Any]:
-    """``x`` as a list of per-output values; a dict follows ``names`` (the
-    model's output names) when it holds them all, else its sorted keys."""
-    if x is None:
-        return [None]
-    if isinstance(x, dict):
-        if names and all(name in x for name in names):
-            return [x[name] for name in names]
-        return [x[k] for k in sorted(x)]
-    if isinstance(x, list | tuple):
-        return list(x)
-    return [x]
 
 
 def _batch_size(x: Any) -> int:
@@ -56,7 +50,7 @@ class Trainer:
         self.compiled_loss: CompiledLoss | None = None
         self.compiled_metrics: CompiledMetrics | None = None
         self._loss_tracker = MeanTracker()
-        self._output_loss_trackers: dict[str, MeanTracker] = {}
+        self._output_loss_trackers = OutputLossTrackers()
         self._compile_config: dict[str, Any] | None = None
         self.stop_training = False
         self.stop_evaluating = False
@@ -102,7 +96,7 @@ class Trainer:
         # its first step: its losses and metrics are laid out then
         self._compile_deferred = not getattr(self, "_functional", False)
         self.compiled_loss, self.compiled_metrics = None, None
-        self._output_loss_trackers = {}
+        self._output_loss_trackers = OutputLossTrackers()
         if not self._compile_deferred:
             self._build_compiled(self._output_names_for_compile())
 
@@ -120,16 +114,9 @@ class Trainer:
 
     def _ensure_compiled_for(self, y_pred: Any) -> None:
         """A subclassed model's per-output specs follow its first outputs."""
-        if not getattr(self, "_compile_deferred", False):
-            return
-        self._compile_deferred = False
-        if isinstance(y_pred, dict):
-            names = sorted(y_pred)
-        elif isinstance(y_pred, list | tuple) and len(y_pred) > 1:
-            names = [f"output_{i + 1}" for i in range(len(y_pred))]
-        else:
-            names = ["output"]
-        self._build_compiled(names)
+        if getattr(self, "_compile_deferred", False):
+            self._compile_deferred = False
+            self._build_compiled(names_from_outputs(y_pred))
 
     def _output_names_for_compile(self) -> list[str]:
         names = getattr(self, "output_names", None)
@@ -148,53 +135,69 @@ class Trainer:
     ) -> Any:
         """The compiled loss plus the model's regularization losses."""
         self._ensure_compiled_for(y_pred)
-        if self.compiled_loss is None:
-            raise ValueError("You must call `compile()` with a `loss` before training.")
-        names = self.compiled_loss.names
-        total = self.compiled_loss(_list(y, names), _list(y_pred, names), sample_weight)
-        for extra in self.losses:
-            total = ops.add(total, extra)
+        total: Any = None
+        if self.compiled_loss is not None:
+            names = self.compiled_loss.names
+            total = self.compiled_loss(
+                per_output(y, names), per_output(y_pred, names), sample_weight
+            )
+        for extra in self.losses:  # add_loss() terms, e.g. regularizers
+            total = extra if total is None else ops.add(total, extra)
+        if total is None:
+            raise ValueError(
+                "No loss to compute. Provide a `loss` argument in `compile()` "
+                "or add losses with `add_loss()`."
+            )
         return total
+
+    def _compute_loss(
+        self, x: Any, y: Any, y_pred: Any, sw: Any, training: bool
+    ) -> Any:
+        """``compute_loss``, without ``training`` for overrides that lack it."""
+        if "training" in inspect.signature(self.compute_loss).parameters:
+            return self.compute_loss(x, y, y_pred, sw, training=training)
+        return self.compute_loss(x, y, y_pred, sw)
 
     def _update_logs(
         self, x: Any, y: Any, y_pred: Any, loss: Any, sw: Any
     ) -> dict[str, float]:
         self._loss_tracker.update(float(loss), _batch_size(x))
-        self._track_output_losses(_batch_size(x))
+        self._output_loss_trackers.update(self.compiled_loss, _batch_size(x))
         if self.compiled_metrics is not None and y is not None:
             names = self.compiled_metrics.names
-            preds = [None if p is None else np.asarray(p) for p in _list(y_pred, names)]
-            self.compiled_metrics.update_state(_list(y, names), preds, sw)
+            preds = [
+                None if p is None else np.asarray(p) for p in per_output(y_pred, names)
+            ]
+            self.compiled_metrics.update_state(per_output(y, names), preds, sw)
         return self.get_metrics_result()
-
-    def _track_output_losses(self, batch_size: int) -> None:
-        """Keras logs each output's (unweighted) loss as ``<output>_loss``
-        when several outputs have one."""
-        compiled = self.compiled_loss
-        values = compiled.last_values if compiled is not None else []
-        if sum(v is not None for v in values) < 2:
-            return
-        for name, value in zip(compiled.names, values, strict=False):
-            if value is not None:
-                tracker = self._output_loss_trackers.setdefault(name, MeanTracker())
-                tracker.update(float(value), batch_size)
 
     def get_metrics_result(self) -> dict[str, float]:
         """The current logs: ``loss`` and every compiled metric's result."""
         logs = {"loss": self._loss_tracker.result()}
-        for name, tracker in self._output_loss_trackers.items():
-            logs[f"{name}_loss"] = tracker.result()
-        for metric in self.compiled_metrics.metrics if self.compiled_metrics else []:
+        logs.update(self._output_loss_trackers.results())
+        for metric in self._all_metrics():
             logs[metric.name] = float(np.asarray(metric.result()))
         return logs
+
+    def _all_metrics(self) -> list[Any]:
+        """The compiled metrics, then the model's own (attributes), as Keras."""
+        compiled = self.compiled_metrics
+        out = list(compiled.metrics) if compiled is not None else []
+        for metric in getattr(self, "metrics", []):
+            if metric is compiled or isinstance(metric, MeanTracker):
+                continue
+            if not (hasattr(metric, "result") and hasattr(metric, "name")):
+                continue
+            if all(metric is not m for m in out):
+                out.append(metric)
+        return out
 
     def reset_metrics(self) -> None:
         """Resets the loss tracker and every compiled metric."""
         self._loss_tracker.reset_state()
-        for tracker in self._output_loss_trackers.values():
-            tracker.reset_state()
-        if self.compiled_metrics is not None:
-            self.compiled_metrics.reset_state()
+        self._output_loss_trackers.reset_state()
+        for metric in self._all_metrics():
+            metric.reset_state()
 
     def train_step(self, data: Any) -> dict[str, float]:
         """One optimizer step on ``data`` = ``(x, y, sample_weight)``; returns
@@ -202,7 +205,7 @@ class Trainer:
         x, y, sample_weight = data_adapter.unpack(data)
         with GradientTape() as tape:
             y_pred = self(x, training=True)
-            loss = self.compute_loss(x, y, y_pred, sample_weight)
+            loss = self._compute_loss(x, y, y_pred, sample_weight, True)
             scaled = self.optimizer.scale_loss(loss)
         variables = self._fit_variables or self.trainable_weights
         if variables:  # a model with no trainable weights still reports its loss
@@ -218,7 +221,7 @@ class Trainer:
         inference mode."""
         x, y, sample_weight = data_adapter.unpack(data)
         y_pred = self(x, training=False)
-        loss = self.compute_loss(x, y, y_pred, sample_weight, training=False)
+        loss = self._compute_loss(x, y, y_pred, sample_weight, False)
         return self._update_logs(x, y, y_pred, loss, sample_weight)
 
     def predict_step(self, data: Any) -> Any:

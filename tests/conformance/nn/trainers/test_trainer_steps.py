@@ -315,3 +315,131 @@ def test_partial_loss_partial_label(keras):
     partial_logs = partial_model.evaluate(eval_x, eval_y, return_dict=True, verbose=0)
     logs = full_model.evaluate(eval_x, [eval_y] * 3, return_dict=True, verbose=0)
     assert partial_logs["loss"] * 3 == pytest.approx(logs["loss"])
+
+
+def test_internal_only_loss(keras):
+    class LossLayer(keras.layers.Layer):
+        def call(self, x):
+            self.add_loss(keras.ops.sum(x))
+            return x
+
+    model = keras.Sequential(
+        [keras.Input((2,)), keras.layers.Dense(2), LossLayer(), keras.layers.Dense(1)]
+    )
+    model.compile(optimizer="adam")
+    history = model.fit(np.ones((16, 2)), np.zeros((16, 1)), batch_size=4, verbose=0)
+    assert np.isfinite(history.history["loss"][0])
+
+
+def test_callbacks_can_update_state_at_batch_boundary(keras):
+    class CounterModel(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.train_counter = self.add_weight(shape=(), initializer="zeros")
+            self.test_counter = self.add_weight(shape=(), initializer="zeros")
+            self.predict_counter = self.add_weight(shape=(), initializer="zeros")
+            self.dense = keras.layers.Dense(3)
+
+        def call(self, x):
+            return self.dense(x)
+
+    class CounterCallback(keras.callbacks.Callback):
+        def __init__(self):
+            self.train = self.test = self.predict = 0
+
+        def on_train_batch_end(self, *args, **kwargs):
+            self.model.train_counter.assign_add(1)
+            self.train += 1
+
+        def on_test_batch_end(self, *args, **kwargs):
+            self.model.test_counter.assign_add(1)
+            self.test += 1
+
+        def on_predict_batch_end(self, *args, **kwargs):
+            self.model.predict_counter.assign_add(1)
+            self.predict += 1
+
+    model = CounterModel()
+    model.compile(optimizer="sgd", loss="mse", metrics=["mse"], run_eagerly=True)
+    cbk = CounterCallback()
+    model.fit(
+        np.ones((4, 3)),
+        np.ones((4, 3)),
+        callbacks=[cbk],
+        epochs=3,
+        batch_size=1,
+        verbose=0,
+        validation_data=(np.ones((2, 3)), np.ones((2, 3))),
+    )
+    assert cbk.train == 12 and float(to_array(model.train_counter)) == 12
+    assert cbk.test == 6 and float(to_array(model.test_counter)) == 6
+    model.predict(np.ones((4, 3)), callbacks=[cbk], batch_size=1, verbose=0)
+    assert cbk.predict == 4 and float(to_array(model.predict_counter)) == 4
+
+
+def _custom_loss_model(keras, expect_training, regularized=False, with_training=True):
+    seen = []
+
+    class MyModel(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.custom_metric = keras.metrics.Mean(name="custom")
+            reg = "l2" if regularized else None
+            self.dense = keras.layers.Dense(2, activity_regularizer=reg)
+
+        def call(self, x):
+            return self.dense(x)
+
+        if with_training:
+
+            def compute_loss(
+                self, x=None, y=None, y_pred=None, sample_weight=None, training=True
+            ):
+                seen.append(training)
+                loss = super().compute_loss(x, y, y_pred, sample_weight, training)
+                value = sum(self.losses) if regularized else loss * 4
+                self.custom_metric.update_state(value)
+                return loss
+
+        else:
+
+            def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None):
+                loss = super().compute_loss(x, y, y_pred, sample_weight)
+                self.custom_metric.update_state(loss * 4)
+                return loss
+
+    model = MyModel()
+    model.compile(optimizer="sgd", loss="mse")
+    return model, seen
+
+
+def test_metric_update_in_compute_loss(keras):
+    model, seen = _custom_loss_model(keras, True)
+    history = model.fit(np.ones((32, 4)), np.ones((32, 2)) * 2, verbose=0).history
+    assert history["custom"][0] == pytest.approx(history["loss"][0] * 4, rel=1e-6)
+    assert seen and all(seen)
+
+
+def test_fwd_pass_loss_presence_in_compute_loss(keras):
+    model, seen = _custom_loss_model(keras, True, regularized=True)
+    history = model.fit(np.ones((32, 4)), np.ones((32, 2)) * 2, verbose=0).history
+    assert history["custom"][0] > 0.0
+    assert seen and all(seen)
+
+
+def test_evaluate_with_custom_compute_loss(keras):
+    model, seen = _custom_loss_model(keras, False)
+    logs = model.evaluate(
+        np.ones((32, 4)), np.ones((32, 2)) * 2, return_dict=True, verbose=0
+    )
+    assert logs["custom"] == pytest.approx(logs["loss"] * 4, rel=1e-6)
+    assert seen and not any(seen)
+
+
+def test_compute_loss_no_training_backwards_compatibility(keras):
+    model, _ = _custom_loss_model(keras, None, with_training=False)
+    x, y = np.ones((32, 4)), np.ones((32, 2)) * 2
+    logs = model.evaluate(x, y, return_dict=True, verbose=0)
+    assert logs["custom"] == pytest.approx(logs["loss"] * 4, rel=1e-6)
+    history = model.fit(x, y, verbose=0).history
+    assert history["custom"][0] == pytest.approx(history["loss"][0] * 4, rel=1e-6)
