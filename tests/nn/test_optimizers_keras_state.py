@@ -133,3 +133,10 @@ def test_adagrad_with_gradient_accumulation_keeps_its_accumulator():
     np.testing.assert_allclose(w3.numpy(), w1.numpy(), rtol=1e-6)
     assert len(thrice._accumulated_gradients) == 1
     assert len(thrice.variables) == 4  # iterations, rate, accumulator, adagrad slot
+
+
+def test_weight_decay_hook_defaults_to_the_current_rate():
+    w = Variable(np.array([2.0], np.float32))
+    opt = optimizers.SGD(0.5, weight_decay=0.1)
+    opt._apply_weight_decay([w])  # Keras's signature: variables only
+    np.testing.assert_allclose(w.numpy(), [2.0 - 2.0 * 0.1 * 0.5], rtol=1e-6)

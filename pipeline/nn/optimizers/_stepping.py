@@ -244,6 +244,7 @@ class WeightDecay:
     weight_decay: float | None
     _decay_excluded_ids: set[int]
     _decay_excluded_names: list[str]
+    _current_learning_rate: Any
 
     def exclude_from_weight_decay(
         self, var_list: list[Any] | None = None, var_names: list[str] | None = None
@@ -262,7 +263,13 @@ class WeightDecay:
         self._decay_excluded_ids.update(id(v) for v in var_list or ())
         self._decay_excluded_names.extend(var_names or ())
 
-    def _apply_weight_decay(self, variables: list[Any], learning_rate: Any) -> None:
+    def _apply_weight_decay(
+        self, variables: list[Any], learning_rate: Any = None
+    ) -> None:
+        """``v -= v·weight_decay·lr`` for each variable not excluded; ``lr`` is
+        the current rate unless given (Keras's hook takes the variables only)."""
+        if learning_rate is None:
+            learning_rate = self._current_learning_rate()
         if self.weight_decay is not None:
             excluded = (self._decay_excluded_ids, self._decay_excluded_names)
             for variable in decayed(variables, *excluded):
