@@ -34,7 +34,12 @@ class _AtConstraint(Metric):
     _target = "value"
 
     def __init__(
-        self, value: float, num_thresholds: int, class_id, name, dtype
+        self,
+        value: float,
+        num_thresholds: int,
+        class_id: int | None,
+        name: str | None,
+        dtype: Any,
     ) -> None:
         if value < 0 or value > 1:
             raise ValueError(

@@ -166,7 +166,11 @@ class Metric:
         return variable
 
     def add_weight(
-        self, shape: Any = (), initializer: Any = None, dtype: Any = None, name=None
+        self,
+        shape: Any = (),
+        initializer: Any = None,
+        dtype: Any = None,
+        name: str | None = None,
     ) -> MetricVariable:
         """Keras's alias of `add_variable`.
 

@@ -90,7 +90,11 @@ def keep_top_k(y_pred: np.ndarray, k: int) -> np.ndarray:
 
 
 def confusion_inputs(
-    y_true: Any, y_pred: Any, sample_weight: Any, top_k=None, class_id=None
+    y_true: Any,
+    y_pred: Any,
+    sample_weight: Any,
+    top_k: int | None = None,
+    class_id: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Flat ``(labels, predictions, weights)`` as Keras prepares them.
 
@@ -153,8 +157,13 @@ class _PrecisionRecall(Metric):
     _other = "false_positives"
 
     def __init__(
-        self, thresholds=None, top_k=None, class_id=None, name=None, dtype=None
-    ):
+        self,
+        thresholds: Any = None,
+        top_k: int | None = None,
+        class_id: int | None = None,
+        name: str | None = None,
+        dtype: Any = None,
+    ) -> None:
         super().__init__(name=name, dtype=dtype)
         self.init_thresholds = thresholds
         self.top_k = top_k
