@@ -1,13 +1,14 @@
 """Keras 3's layers/preprocessing/normalization_test.py cases, ported.
 
-The tf.data cases feed ``pl.data.Dataset`` on our side only where both
-libraries take the same test; the ported ones feed lists, generators and
-iterators of batches instead. Not ported: test_call_on_meta_device_after_built
-(torch only), test_tf_data_compatibility and test_adapt_tf_dataset_with_labels
-(tf.data inside Keras; the labelled-batch case is ported with a list of
-``(x, y)`` tuples in test_adapt_iterable_with_tuples), test_adapt_pydataset_compat
-(``keras.utils.PyDataset``, not in pl.nn) and test_adapt_grain_dataset (grain).
-The ``"tensor"`` parameterization uses ``keras.ops.convert_to_tensor``.
+Cases that adapt on a ``tf.data.Dataset`` adapt on a ``pl.data.Dataset`` of
+the same batches, which both libraries iterate (the ``"tf.data"``
+parameterization of test_normalization_adapt, and
+test_adapt_tf_dataset_with_labels as test_adapt_dataset_with_labels). The
+``"tensor"`` parameterization uses ``keras.ops.convert_to_tensor``. Not
+ported: test_call_on_meta_device_after_built (torch only),
+test_tf_data_compatibility (tf.data inside Keras),
+test_adapt_pydataset_compat (``keras.utils.PyDataset``, not in pl.nn) and
+test_adapt_grain_dataset (grain).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from conformance_keras import assert_close, run_layer_test, to_array
+
+import pipeline as pl
 
 
 def _check_standardized(keras, layer, x, axis):
@@ -52,11 +55,13 @@ def test_normalization_basics(keras):
     )
 
 
-@pytest.mark.parametrize("input_type", ["np", "tensor"])
+@pytest.mark.parametrize("input_type", ["np", "tensor", "dataset"])
 def test_normalization_adapt(keras, input_type):
     def convert(x):
         if input_type == "np":
             return x
+        if input_type == "dataset":
+            return pl.data.Dataset.from_tensor_slices(x).batch(8)
         return keras.ops.convert_to_tensor(x)
 
     x = np.random.random((32, 4))
@@ -234,11 +239,11 @@ def test_adapt_iterator_of_batches(keras):
     _check_standardized(keras, layer, x, 0)
 
 
-def test_adapt_labelled_batches_constant_features(keras):
-    # test_adapt_tf_dataset_with_labels, with a list of (x, y) batches.
+def test_adapt_dataset_with_labels(keras):
+    # test_adapt_tf_dataset_with_labels, with a pl.data.Dataset of (x, y).
     x = np.ones((32, 3), dtype="float32")
     y = np.ones((32,), dtype="int32")
     layer = keras.layers.Normalization()
-    layer.adapt([(x[i : i + 8], y[i : i + 8]) for i in range(0, 32, 8)])
+    layer.adapt(pl.data.Dataset.from_tensor_slices((x, y)).batch(8))
     assert_close(to_array(layer.mean).squeeze(), np.ones(3))
     assert_close(to_array(layer.variance).squeeze(), np.zeros(3))
