@@ -26,3 +26,8 @@ def test_activation_basics(keras, activation, shape):
         run_training_check=True,
     )
     assert keras.layers.Activation(activation).built
+
+
+def test_activation_on_a_symbolic_input(keras):
+    inputs = keras.Input(shape=(3,), batch_size=2)
+    assert tuple(keras.layers.Activation("relu")(inputs).shape) == (2, 3)

@@ -31,3 +31,8 @@ def test_elu_values(keras):
     x = np.random.RandomState(5).random_sample((2, 2, 5))
     assert_close(keras.layers.ELU()(x), reference(x))
     assert_close(keras.layers.ELU(alpha=0.7)(x), reference(x, alpha=0.7))
+
+
+def test_elu_layer_on_a_symbolic_input(keras):
+    inputs = keras.Input(shape=(3, 4), batch_size=2)
+    assert tuple(keras.layers.ELU()(inputs).shape) == (2, 3, 4)

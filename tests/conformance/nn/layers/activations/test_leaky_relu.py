@@ -34,3 +34,8 @@ def test_deprecated_alpha_sets_the_slope(keras):
         layer = keras.layers.LeakyReLU(alpha=0.5)
     assert layer.negative_slope == 0.5
     assert_close(layer(np.array([-2.0, 2.0])), [-1.0, 2.0])
+
+
+def test_leaky_relu_on_a_symbolic_input(keras):
+    inputs = keras.Input(shape=(3, 4), batch_size=2)
+    assert tuple(keras.layers.LeakyReLU(negative_slope=1)(inputs).shape) == (2, 3, 4)

@@ -40,3 +40,8 @@ def test_prelu_values(keras):
     layer.alpha.assign(slopes)
     want = np.where(inputs > 0, inputs, slopes * inputs)
     assert_close(layer(inputs), want)
+
+
+def test_prelu_on_a_symbolic_input(keras):
+    inputs = keras.Input(shape=(3, 4), batch_size=2)
+    assert tuple(keras.layers.PReLU(shared_axes=1)(inputs).shape) == (2, 3, 4)

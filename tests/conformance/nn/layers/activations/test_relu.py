@@ -120,3 +120,10 @@ def test_multidimensional(keras):
     layer = keras.layers.ReLU()
     assert_close(layer(np.array([[-1.0, 2.0], [3.0, -4.0]])), [[0.0, 2.0], [3.0, 0.0]])
     assert_close(layer(-np.ones((2, 3, 4))), np.zeros((2, 3, 4)))
+
+
+def test_relu_on_a_symbolic_input(keras):
+    inputs = keras.Input(shape=(3, 4), batch_size=2)
+    assert tuple(
+        keras.layers.ReLU(max_value=10, negative_slope=1, threshold=0.5)(inputs).shape
+    ) == (2, 3, 4)

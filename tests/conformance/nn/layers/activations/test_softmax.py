@@ -66,3 +66,8 @@ def test_mask_with_more_dimensions_is_rejected(keras):
     mask = np.array([[[1.0, 0.0, 1.0]]])
     with pytest.raises(ValueError, match="must not have more dimensions"):
         keras.layers.Softmax()(np.array([[1.0, 2.0, 1.0]]), mask=mask)
+
+
+def test_softmax_on_a_symbolic_input(keras):
+    inputs = keras.Input(shape=(3, 4), batch_size=2)
+    assert tuple(keras.layers.Softmax()(inputs).shape) == (2, 3, 4)
