@@ -290,3 +290,14 @@ def test_auc_binarizes_labels_and_clips_predictions_like_keras():
     pr = metrics.AUC(num_thresholds=5, curve="PR")
     got = pr([0, 1, 1, 0.4, 0], [-0.5, 0.7, 1.5, 0.2, 0.6])
     assert float(got) == pytest.approx(0.8007864952087402, rel=1e-6)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [metrics.Precision, metrics.Recall, metrics.TruePositives, metrics.AUC],
+)
+def test_confusion_metrics_name_mismatched_shapes(make):
+    with pytest.raises(ValueError, match=r"y_true.shape=\(3,\), y_pred.shape=\(2,\)"):
+        make().update_state([0, 1, 1], [0.1, 0.2])
+    with pytest.raises(ValueError, match=r"sample_weight.shape=\(2,\)"):
+        make().update_state([0, 1, 1], [0.1, 0.2, 0.3], sample_weight=[1.0, 2.0])

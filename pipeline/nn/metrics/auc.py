@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from pipeline.nn.metrics.base import Metric, divide_no_nan, to_numpy
-from pipeline.nn.metrics.confusion import positive_counts
+from pipeline.nn.metrics.base import Metric, divide_no_nan
+from pipeline.nn.metrics.confusion import aligned, positive_counts
 
 _EPSILON = 1e-7
 _CURVES = ("ROC", "PR", "PRGAIN")
@@ -152,22 +152,12 @@ class AUC(Metric):
         default ones) predictions are first clipped to [0, 1], as Keras's
         bucketed counting does.
         """
-        p = to_numpy(y_pred, np.float64)
-        t = (to_numpy(y_true) != 0).astype(np.float64)
-        if t.shape != p.shape and t.size == p.size:
-            t = t.reshape(p.shape)
+        t, p, w = aligned(y_true, y_pred, sample_weight)
+        t = (t != 0).astype(np.float64)
         if self._from_logits:
             p = 1.0 / (1.0 + np.exp(-p))
         if self._evenly_spaced:
             p = np.clip(p, 0.0, 1.0)
-        w = (
-            np.ones(p.shape)
-            if sample_weight is None
-            else to_numpy(sample_weight, np.float64)
-        )
-        while w.ndim < p.ndim:
-            w = w[..., None]
-        w = np.broadcast_to(w, p.shape)
         if self.multi_label:
             t, p, w = (a.reshape(-1, p.shape[-1]) for a in (t, p, w))
         else:

@@ -89,6 +89,44 @@ def keep_top_k(y_pred: np.ndarray, k: int) -> np.ndarray:
     return np.where(keep, y_pred, NEG_INF)
 
 
+def aligned(
+    y_true: Any, y_pred: Any, sample_weight: Any
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Labels, predictions and weights as float64 arrays of one shape.
+
+    A trailing axis of size 1 is squeezed or added to match ranks; weights of
+    lower rank gain trailing axes, then broadcast.
+
+    Raises:
+        ValueError: when the shapes cannot be matched; the message names both.
+
+    Example:
+        >>> [a.shape for a in aligned([1, 0], [[0.3], [0.6]], 2.0)]
+        [(2, 1), (2, 1), (2, 1)]
+    """
+    p, t = same_rank(to_numpy(y_pred, np.float64), to_numpy(y_true, np.float64))
+    if t.shape != p.shape and t.size == p.size:
+        t = t.reshape(p.shape)
+    if t.shape != p.shape:
+        raise ValueError(
+            "`y_true` and `y_pred` must have the same shape. Received: "
+            f"y_true.shape={t.shape}, y_pred.shape={p.shape}"
+        )
+    if sample_weight is None:
+        return t, p, np.ones(p.shape)
+    w = to_numpy(sample_weight, np.float64)
+    while 0 < w.ndim < p.ndim:
+        w = w[..., None]
+    try:
+        w = np.broadcast_to(w, p.shape)
+    except ValueError:
+        raise ValueError(
+            "`sample_weight` must broadcast to the predictions' shape. Received: "
+            f"sample_weight.shape={w.shape}, y_pred.shape={p.shape}"
+        ) from None
+    return t, p, w
+
+
 def confusion_inputs(
     y_true: Any,
     y_pred: Any,
@@ -106,16 +144,7 @@ def confusion_inputs(
         >>> t.tolist(), p.tolist(), w.tolist()
         ([1.0, 0.0], [0.9, 0.2], [2.0, 1.0])
     """
-    p, t = same_rank(to_numpy(y_pred, np.float64), to_numpy(y_true, np.float64))
-    if t.shape != p.shape and t.size == p.size:
-        t = t.reshape(p.shape)
-    if sample_weight is None:
-        w = np.ones(p.shape)
-    else:
-        w = to_numpy(sample_weight, np.float64)
-        while 0 < w.ndim < p.ndim:
-            w = w[..., None]
-        w = np.broadcast_to(w, p.shape)
+    t, p, w = aligned(y_true, y_pred, sample_weight)
     if top_k is not None:
         p = keep_top_k(p, top_k)
     if class_id is not None:
