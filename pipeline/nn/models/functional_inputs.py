@@ -90,8 +90,14 @@ def check_input_spec(model: Any, inputs: Any) -> None:
         >>> check_input_spec(None, None) is None
         True
     """
-    if model is None or getattr(model, "_manual_input_spec_off", False):
+    if model is None:
         return
+    for x, ref in zip(flatten(inputs), model.inputs):
+        if x is None and not getattr(ref.node.layer, "optional", False):
+            raise ValueError(
+                f"The input '{ref.name}' is not optional, but None was passed. "
+                "Please provide a valid tensor."
+            )
     names = _spec_names(model)
     if names is None:
         return

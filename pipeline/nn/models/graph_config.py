@@ -219,6 +219,25 @@ def functional_from_config(
             created[(layer.name, 0)] = [layer.output]
         pending.append((layer, _node_list(entry, i), 0, i))
     _check_references(entries)
+    _replay_calls(pending, created)
+    inputs = _endpoints(config, "input_layers", created)
+    outputs = _endpoints(config, "output_layers", created)
+    with warnings.catch_warnings():
+        # The dict-key-versus-input-name advice was given when it was built.
+        warnings.filterwarnings("ignore", "When providing `inputs` as a dict")
+        return cls(
+            inputs,
+            outputs,
+            name=config.get("name"),
+            trainable=config.get("trainable", True),
+            **_extra_arguments(config),
+        )
+
+
+def _replay_calls(
+    pending: list[Any], created: dict[tuple[str, int], list[Any]]
+) -> None:
+    """Makes every saved call once its arguments exist, in any order that works."""
     while any(nodes for _, nodes, _, _ in pending):
         progressed = False
         for k, (layer, nodes, done, i) in enumerate(pending):
@@ -234,18 +253,6 @@ def functional_from_config(
                 "Invalid Functional model configuration. The graph of the "
                 "Functional model either has loops or disconnected nodes."
             )
-    inputs = _endpoints(config, "input_layers", created)
-    outputs = _endpoints(config, "output_layers", created)
-    with warnings.catch_warnings():
-        # The dict-key-versus-input-name advice was given when it was built.
-        warnings.filterwarnings("ignore", "When providing `inputs` as a dict")
-        return cls(
-            inputs,
-            outputs,
-            name=config.get("name"),
-            trainable=config.get("trainable", True),
-            **_extra_arguments(config),
-        )
 
 
 _GRAPH_KEYS = ("name", "trainable", "layers", "input_layers", "output_layers")
