@@ -48,6 +48,12 @@ from pipeline.nn.metrics.confusion_counts import (
     TrueNegatives,
     TruePositives,
 )
+from pipeline.nn.metrics.correlation import (
+    ConcordanceCorrelation,
+    PearsonCorrelation,
+    concordance_correlation,
+    pearson_correlation,
+)
 from pipeline.nn.metrics.hinge import (
     CategoricalHinge,
     Hinge,
@@ -87,6 +93,8 @@ from pipeline.nn.metrics.regression import (
 )
 
 _CLASS_LIST = (
+    ConcordanceCorrelation,
+    PearsonCorrelation,
     PrecisionAtRecall,
     RecallAtPrecision,
     SensitivityAtSpecificity,
@@ -125,6 +133,8 @@ _CLASS_LIST = (
     TruePositives,
 )
 _FUNCTION_LIST = (
+    concordance_correlation,
+    pearson_correlation,
     accuracy,
     binary_accuracy,
     binary_crossentropy,
@@ -155,6 +165,7 @@ __all__ = [
     "CategoricalAccuracy",
     "CategoricalCrossentropy",
     "CategoricalHinge",
+    "ConcordanceCorrelation",
     "CosineSimilarity",
     "FalseNegatives",
     "FalsePositives",
@@ -169,6 +180,7 @@ __all__ = [
     "MeanSquaredLogarithmicError",
     "Metric",
     "MetricVariable",
+    "PearsonCorrelation",
     "Poisson",
     "Precision",
     "PrecisionAtRecall",
@@ -192,6 +204,7 @@ __all__ = [
     "categorical_accuracy",
     "categorical_crossentropy",
     "categorical_hinge",
+    "concordance_correlation",
     "cosine_similarity",
     "deserialize",
     "get",
@@ -203,6 +216,7 @@ __all__ = [
     "mean_absolute_percentage_error",
     "mean_squared_error",
     "mean_squared_logarithmic_error",
+    "pearson_correlation",
     "poisson",
     "serialize",
     "sparse_categorical_accuracy",
