@@ -225,9 +225,15 @@ def adapt(
     Example:
         >>> type(adapt(np.zeros(2))).__name__, type(adapt([(1, 2)])).__name__
         ('ArrayData', 'IterableData')
+        >>> adapt("unsupported_data")
+        Traceback (most recent call last):
+        ...
+        ValueError: Unrecognized data type: x='unsupported_data' (of type <class 'str'>)
     """
     if is_array_data(x):
         return ArrayData(x, y, sample_weight, batch_size)
+    if isinstance(x, str | bytes | int | float) or not hasattr(x, "__iter__"):
+        raise ValueError(f"Unrecognized data type: x={x!r} (of type {type(x)})")
     if y is not None:
         raise ValueError(
             "`y` must be None when `x` is a dataset or an iterable; "

@@ -8,6 +8,7 @@ Example:
 from __future__ import annotations
 
 import time
+import warnings
 from typing import Any
 
 import numpy as np
@@ -134,18 +135,26 @@ def _epochs(
     return model.history
 
 
+_RAN_OUT = (
+    "Your input ran out of data; interrupting training. Make sure that your "
+    "dataset or generator can generate at least `steps_per_epoch * epochs` "
+    "batches."
+)
+
+
 class _EpochBatches:
     """Training batches, epoch by epoch, as Keras's epoch iterator gives them.
 
     With ``steps_per_epoch`` over arrays, one pass over the data spans epochs:
-    an epoch takes up to ``steps`` batches and ends early when the pass runs
-    out; the next epoch then starts a new (reshuffled) pass.
+    an epoch takes up to ``steps`` batches and ends early, with Keras's "ran
+    out of data" warning, when the pass runs out; the next epoch then starts
+    a new (reshuffled) pass.
 
     Example:
         >>> data = data_adapter.ArrayData(np.zeros(10), batch_size=1)
-        >>> epochs = _EpochBatches(data, False, None, 9)
-        >>> [sum(1 for _ in epochs.epoch()) for _ in range(4)]
-        [9, 1, 9, 1]
+        >>> epochs = _EpochBatches(data, False, None, 5)
+        >>> [sum(1 for _ in epochs.epoch()) for _ in range(3)]
+        [5, 5, 5]
     """
 
     def __init__(self, data: Any, shuffle: bool, rng: Any, steps: int | None) -> None:
@@ -172,6 +181,7 @@ class _EpochBatches:
                 return
             first = next(self._pass, None)
         self._pass = None
+        warnings.warn(_RAN_OUT, stacklevel=2)
 
 
 def _train_epoch(

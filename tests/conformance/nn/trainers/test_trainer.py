@@ -9,6 +9,8 @@ backend-specific cases are listed in the report as out of scope.
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 import pytest
 
@@ -87,6 +89,14 @@ def list_input_model(keras, units):
     return ListInputModel()
 
 
+def _ran_out(expected: bool):
+    """Keras warns when ``steps_per_epoch`` asks for more batches than the
+    data holds (its epoch iterator's "ran out of data")."""
+    if expected:
+        return pytest.warns(UserWarning, match="ran out of data")
+    return contextlib.nullcontext()
+
+
 def _compile_mse(keras, model, **kwargs):
     model.compile(
         optimizer=keras.optimizers.SGD(),
@@ -101,14 +111,15 @@ def test_fit_flow(keras, use_steps_per_epoch):
     model = example_model(keras, 3)
     x, y = np.ones((100, 4)), np.zeros((100, 3))
     _compile_mse(keras, model)
-    history = model.fit(
-        x,
-        y,
-        batch_size=20,
-        steps_per_epoch=7 if use_steps_per_epoch else None,
-        epochs=3,
-        verbose=0,
-    ).history
+    with _ran_out(use_steps_per_epoch):
+        history = model.fit(
+            x,
+            y,
+            batch_size=20,
+            steps_per_epoch=7 if use_steps_per_epoch else None,
+            epochs=3,
+            verbose=0,
+        ).history
     assert "loss" in history and "mean_squared_error" in history
     assert_close(history["mean_squared_error"], [14.5, 11.5, 8.5], atol=1.0)
 
@@ -117,15 +128,16 @@ def test_fit_flow(keras, use_steps_per_epoch):
 def test_fit_with_val_split(keras, use_steps_per_epoch):
     model = example_model(keras, 3)
     _compile_mse(keras, model)
-    history = model.fit(
-        np.ones((100, 4)),
-        np.zeros((100, 3)),
-        batch_size=20,
-        steps_per_epoch=7 if use_steps_per_epoch else None,
-        epochs=3,
-        validation_split=0.2,
-        verbose=0,
-    ).history
+    with _ran_out(use_steps_per_epoch):
+        history = model.fit(
+            np.ones((100, 4)),
+            np.zeros((100, 3)),
+            batch_size=20,
+            steps_per_epoch=7 if use_steps_per_epoch else None,
+            epochs=3,
+            validation_split=0.2,
+            verbose=0,
+        ).history
     assert "loss" in history and "val_loss" in history
 
 
@@ -263,15 +275,16 @@ def _observed_fit(keras, epochs, steps_per_epoch=None):
     model = example_model(keras, 1)
     model.compile(loss="mse", optimizer="sgd", metrics=[_epoch_agnostic_mse(keras)])
     observer = _step_observer(keras)
-    model.fit(
-        x=x,
-        y=y,
-        batch_size=8,
-        epochs=epochs,
-        steps_per_epoch=steps_per_epoch,
-        callbacks=[observer],
-        verbose=0,
-    )
+    with _ran_out(steps_per_epoch in (9, 11)):
+        model.fit(
+            x=x,
+            y=y,
+            batch_size=8,
+            epochs=epochs,
+            steps_per_epoch=steps_per_epoch,
+            callbacks=[observer],
+            verbose=0,
+        )
     return model, observer
 
 
