@@ -130,3 +130,36 @@ def test_dense_computes_in_its_weights_dtype():
     out = layers.Dense(2, kernel_initializer="ones")(np.ones((1, 3), "int32"))
     assert out.dtype == np.float32
     assert out.numpy().tolist() == [[3.0, 3.0]]
+
+
+def _halve(x):
+    return x * 0.5
+
+
+def test_lambda_model_saves_by_name_and_reloads_with_custom_objects(tmp_path):
+    inputs = nn.Input((2,))
+    model = nn.Model(inputs, layers.Lambda(_halve, output_shape=(2,))(inputs))
+    path = str(tmp_path / "m.keras")
+    model.save(path)
+    with pytest.raises(ValueError, match="_halve"):
+        nn.models.load_model(path)
+    loaded = nn.models.load_model(path, custom_objects={"_halve": _halve})
+    assert loaded(np.array([[2.0, 4.0]], "float32")).numpy().tolist() == [[1.0, 2.0]]
+
+
+def test_lambda_refuses_keras_bytecode_configs():
+    config = {"name": "l", "function": {"class_name": "__lambda__",
+                                        "config": {"code": "AAAA"}}}  # fmt: skip
+    with pytest.raises(ValueError, match="never runs code read from a config"):
+        layers.Lambda.from_config(config, safe_mode=False)
+
+
+def test_lambda_passes_mask_and_training_when_named():
+    seen = {}
+
+    def probe(x, mask=None, training=None):
+        seen.update(mask=mask, training=training)
+        return x
+
+    layers.Lambda(probe)(np.ones((1, 2), "float32"), training=True)
+    assert seen == {"mask": None, "training": True}

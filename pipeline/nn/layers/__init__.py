@@ -25,6 +25,7 @@ from pipeline.nn.layers.core import (
     Identity,
 )
 from pipeline.nn.layers.input_layer import Input, InputLayer
+from pipeline.nn.layers.lambda_layer import Lambda
 from pipeline.nn.layers.layer_normalization import LayerNormalization
 from pipeline.nn.layers.masking import Masking
 from pipeline.nn.layers.merging import (
@@ -89,7 +90,7 @@ for _cls in (Activation, Add, BatchNormalization, Concatenate, Dense, Dropout, E
              ReLU, Softmax):  # fmt: skip
     register(_cls)
 for _cls in (ActivityRegularization, AlphaDropout, Average, Dot, GaussianDropout,
-             GaussianNoise, Identity, LayerNormalization, Masking, Maximum,
+             GaussianNoise, Identity, Lambda, LayerNormalization, Masking, Maximum,
              Minimum, Permute, RepeatVector, Reshape, SpatialDropout1D,
              SpatialDropout2D, SpatialDropout3D, Subtract):  # fmt: skip
     register(_cls)
@@ -220,6 +221,7 @@ __all__ = [
     "InputLayer",
     "IntegerLookup",
     "KerasTensor",
+    "Lambda",
     "Layer",
     "LayerNormalization",
     "LeakyReLU",
