@@ -54,6 +54,7 @@ from pipeline.nn.metrics.correlation import (
     concordance_correlation,
     pearson_correlation,
 )
+from pipeline.nn.metrics.f_score import F1Score, FBetaScore
 from pipeline.nn.metrics.hinge import (
     CategoricalHinge,
     Hinge,
@@ -93,6 +94,8 @@ from pipeline.nn.metrics.regression import (
 )
 
 _CLASS_LIST = (
+    F1Score,
+    FBetaScore,
     ConcordanceCorrelation,
     PearsonCorrelation,
     PrecisionAtRecall,
@@ -167,6 +170,8 @@ __all__ = [
     "CategoricalHinge",
     "ConcordanceCorrelation",
     "CosineSimilarity",
+    "F1Score",
+    "FBetaScore",
     "FalseNegatives",
     "FalsePositives",
     "Hinge",
