@@ -25,6 +25,7 @@ NEW_CLASSES = {
     "Tversky": {"alpha": 0.3, "beta": 0.7, "axis": (1,)},
     "Circle": {"gamma": 8.0, "margin": 0.3},
     "CategoricalGeneralizedCrossEntropy": {"q": 0.7},
+    "CTC": {},
 }
 FUNCTION_NAMES = {
     "mean_absolute_percentage_error": ["mape", "MAPE"],
@@ -45,6 +46,7 @@ FUNCTION_NAMES = {
     "tversky": [],
     "circle": [],
     "categorical_generalized_cross_entropy": [],
+    "ctc": [],
 }
 
 
@@ -94,6 +96,8 @@ def _inputs(cls_name):
     y_pred = rng.uniform(0.05, 0.95, size=(4, 3)).astype(np.float32)
     if cls_name in ("Hinge", "SquaredHinge"):
         return rng.choice([-1.0, 1.0], size=(4, 3)), y_pred
+    if cls_name == "CTC":  # labels 1..2 (0 pads), logits of 4 steps
+        return np.array([[1, 2], [2, 0]]), rng.normal(size=(2, 4, 3)).astype(np.float32)
     if cls_name in ("Circle", "CategoricalGeneralizedCrossEntropy"):
         return np.array([0, 1, 0, 2]), y_pred
     if cls_name == "MeanAbsolutePercentageError":

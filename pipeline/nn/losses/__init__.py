@@ -65,6 +65,7 @@ from pipeline.nn.losses.regression import (
     MeanSquaredError,
     MeanSquaredLogarithmicError,
 )
+from pipeline.nn.losses.sequence import CTC, ctc
 from pipeline.nn.losses.similarity import Circle, circle
 from pipeline.nn.ops.loss_functions import (
     binary_crossentropy,
@@ -83,12 +84,8 @@ kld = KLD = kl_divergence
 bce = BCE = binary_crossentropy
 huber_loss = huber
 
-_FUNCTIONS: dict[str, Any] = {
-    **FUNCTIONS,
-    **ALIASES,
-    "huber_loss": huber,
-    "circle": circle,
-}
+_NAMED: dict[str, Any] = {**FUNCTIONS, "circle": circle, "ctc": ctc}
+_FUNCTIONS: dict[str, Any] = {**_NAMED, **ALIASES, "huber_loss": huber}
 _CLASSES: dict[str, type] = {
     cls.__name__: cls
     for cls in (
@@ -97,7 +94,7 @@ _CLASSES: dict[str, type] = {
         Huber, LogCosh, KLDivergence, Poisson, BinaryCrossentropy,
         BinaryFocalCrossentropy, CategoricalCrossentropy, CategoricalFocalCrossentropy,
         SparseCategoricalCrossentropy, Hinge, SquaredHinge, CategoricalHinge, Dice,
-        Tversky, Circle, CategoricalGeneralizedCrossEntropy,
+        Tversky, Circle, CategoricalGeneralizedCrossEntropy, CTC,
     )
 }  # fmt: skip
 
@@ -139,7 +136,7 @@ def serialize(loss: Any) -> Any:
         >>> serialize(mean_squared_error), serialize(Huber())["class_name"]
         ('mean_squared_error', 'Huber')
     """
-    for name, fn in {**FUNCTIONS, "circle": circle}.items():
+    for name, fn in _NAMED.items():
         if fn is loss:
             return name
     if type(loss) in _CLASSES.values():
@@ -181,6 +178,7 @@ __all__ = [
     "BCE",
     "BinaryCrossentropy",
     "BinaryFocalCrossentropy",
+    "CTC",
     "CategoricalCrossentropy",
     "CategoricalFocalCrossentropy",
     "CategoricalGeneralizedCrossEntropy",
@@ -216,6 +214,7 @@ __all__ = [
     "categorical_hinge",
     "circle",
     "cosine_similarity",
+    "ctc",
     "deserialize",
     "dice",
     "get",

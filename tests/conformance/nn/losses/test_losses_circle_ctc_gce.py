@@ -1,4 +1,4 @@
-"""Keras 3's losses/losses_test.py cases for Circle and
+"""Keras 3's losses/losses_test.py cases for Circle, CTC and
 CategoricalGeneralizedCrossEntropy, in our words."""
 
 from __future__ import annotations
@@ -135,3 +135,17 @@ def test_gce_multi_class_segmentation(keras):
     y_pred[1, 0] = [1.0, 0.0, 0.0]
     y_pred[3, 2] = [0.5, 0.5, 0.0]
     assert_close(loss(MULTI_TRUE, y_pred), _gce([0.2, 0.0, 0.5], 0.5).sum() / 16.0)
+
+
+# CTC ---------------------------------------------------------------------------
+
+CTC_LOGITS = (np.arange(24).reshape((2, 4, 3)).astype("float32") - 12) / 100
+CTC_LABELS = np.array([[1, 2, 1, 0], [1, 2, 0, 2]])
+
+
+def test_ctc_config(keras, check_serialization):
+    check_serialization(keras.losses.CTC(name="myctc"))
+
+
+def test_ctc_correctness(keras):
+    assert_close(keras.losses.CTC()(CTC_LABELS, CTC_LOGITS), 2.448645)
