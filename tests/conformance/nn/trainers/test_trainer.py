@@ -10,6 +10,7 @@ backend-specific cases are listed in the report as out of scope.
 from __future__ import annotations
 
 import contextlib
+import warnings
 
 import numpy as np
 import pytest
@@ -354,3 +355,36 @@ def test_training_arg(keras):
     assert_close(model.fit(x, y, batch_size=32, verbose=0).history["loss"], [1.0])
     assert_close(model.evaluate(x, y, batch_size=32, verbose=0), 0.0)
     assert_close(model.predict(x, verbose=0), np.zeros((128, 1)))
+
+
+def _generator(infinite):
+    count = 0
+    while infinite or count < 20:
+        count += 1
+        yield np.ones((5, 4), "float32"), np.zeros((5, 3), "float32")
+
+
+@pytest.mark.parametrize(
+    ("kind", "fit_kwargs"),
+    [
+        ("np_array", {"batch_size": 5}),
+        ("generator", {}),
+        ("generator_infinite", {"steps_per_epoch": 20}),
+    ],
+)
+def test_fit_with_data_adapter(keras, kind, fit_kwargs):
+    # Keras's PyDataset, tf.data, torch and grain inputs are out of scope
+    model = example_model(keras, 3)
+    model.compile(
+        optimizer=keras.optimizers.Adagrad(),
+        loss=keras.losses.MeanSquaredError(),
+        metrics=[keras.metrics.MeanSquaredError()],
+    )
+    if kind == "np_array":
+        x, y = np.ones((100, 4)), np.zeros((100, 3))
+    else:
+        x, y = _generator(kind == "generator_infinite"), None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # Keras: "ran out of data"
+        history = model.fit(x, y, epochs=3, verbose=0, **fit_kwargs)
+    assert np.isfinite(history.history["loss"][0])
