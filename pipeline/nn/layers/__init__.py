@@ -25,6 +25,7 @@ from pipeline.nn.layers.core import (
     Identity,
 )
 from pipeline.nn.layers.input_layer import Input, InputLayer
+from pipeline.nn.layers.input_spec import InputSpec
 from pipeline.nn.layers.lambda_layer import Lambda
 from pipeline.nn.layers.layer_normalization import LayerNormalization
 from pipeline.nn.layers.masking import Masking
@@ -219,6 +220,7 @@ __all__ = [
     "IndexLookup",
     "Input",
     "InputLayer",
+    "InputSpec",
     "IntegerLookup",
     "KerasTensor",
     "Lambda",

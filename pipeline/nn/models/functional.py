@@ -122,6 +122,19 @@ class Model(Trainer, Layer):
         )
 
     @property
+    def input_spec(self) -> Any:
+        """The specs inputs are checked against: set by hand, or one per
+        ``Input`` (Keras's derived specs)."""
+        manual = self.__dict__.get("_manual_input_spec")
+        if manual is not None:
+            return manual
+        return functional_inputs.derived_input_spec(self)
+
+    @input_spec.setter
+    def input_spec(self, value: Any) -> None:
+        self.__dict__["_manual_input_spec"] = value
+
+    @property
     def operations(self) -> list[Layer]:
         """Every graph operation: layers and operator nodes (``x + y``)."""
         return list(getattr(self, "_graph_layers", []))

@@ -20,6 +20,7 @@ import numpy as np
 
 from pipeline.nn import ops
 from pipeline.nn.layers._symbolic import KerasTensor, flatten, map_structure
+from pipeline.nn.layers.input_spec import InputSpec, assert_input_spec_compatibility
 from pipeline.nn.tensor import Tensor
 
 
@@ -71,17 +72,38 @@ def check_endpoints(inputs: Any, outputs: Any) -> None:
                 )
 
 
-def _spec_names(model: Any) -> list[str] | None:
+def derived_input_spec(model: Any) -> list[InputSpec] | None:
+    """Keras's specs of a functional model: each ``Input``'s shape without the
+    batch size (a trailing 1 optional), named by input name or dict key; None
+    for nested dict inputs (no check).
+
+    Example:
+        >>> derived_input_spec(None) is None
+        True
+    """
+    if model is None or not getattr(model, "_functional", False):
+        return None
     struct = model._inputs_struct
     if isinstance(struct, dict):
         if not all(isinstance(v, KerasTensor) for v in struct.values()):
             return None
-        return sorted(struct)
-    return [t.node.layer.name for t in model.inputs]
+        pairs = [(key, struct[key]) for key in sorted(struct)]
+    else:
+        pairs = [(t.node.layer.name, t) for t in model.inputs]
+    return [
+        InputSpec(
+            shape=(None, *t.shape[1:]) if t.shape else (),
+            allow_last_axis_squeeze=True,
+            name=name,
+            optional=getattr(t.node.layer, "optional", False),
+        )
+        for name, t in pairs
+    ]
 
 
 def check_input_spec(model: Any, inputs: Any) -> None:
-    """Keras's input-spec checks of a functional model (count and shapes).
+    """Keras's checks of a functional model's inputs: a None only for an
+    optional input, then the input spec (count, names and shapes).
 
     Raises:
         ValueError: naming the expected and found shapes or input counts.
@@ -98,48 +120,7 @@ def check_input_spec(model: Any, inputs: Any) -> None:
                 f"The input '{ref.name}' is not optional, but None was passed. "
                 "Please provide a valid tensor."
             )
-    names = _spec_names(model)
-    if names is None:
-        return
-    if isinstance(inputs, dict):
-        for name in names:
-            if name not in inputs:
-                raise ValueError(
-                    f'Missing data for input "{name}". You passed a data '
-                    f"dictionary with keys {list(inputs)}. Expected the "
-                    f"following keys: {names}"
-                )
-        inputs = [inputs[name] for name in names]
-    flat = flatten(inputs)
-    if len(flat) != len(names):
-        example = ", ".join(f"'{n}': ..." for n in names)
-        raise ValueError(
-            f'Layer "{model.name}" expects {len(names)} named input(s) with keys '
-            f"{names}, but it received {len(flat)} input tensors. Pass inputs as "
-            f"a dict, e.g. `layer({{{example}}})`."
-        )
-    for index, (x, name, ref) in enumerate(zip(flat, names, model.inputs)):
-        if x is not None:
-            _check_shape(model.name, index, name, ref.shape, x)
-
-
-def _check_shape(layer: str, index: int, name: str, expected: Any, x: Any) -> None:
-    if not hasattr(x, "shape"):
-        raise ValueError(
-            f"Inputs to a layer should be tensors. Got '{x!r}' (of type "
-            f"{type(x)}) as input for layer '{layer}'."
-        )
-    spec = (None, *tuple(expected)[1:]) if expected else tuple(expected)
-    shape = tuple(x.shape)
-    found = shape[:-1] if shape and shape[-1] == 1 else shape
-    spec_cmp = spec[:-1] if spec and spec[-1] == 1 else spec
-    for spec_dim, dim in zip(spec_cmp, found):
-        if spec_dim is not None and dim is not None and spec_dim != dim:
-            raise ValueError(
-                f"Input {index} with name '{name}' of layer '{layer}' is "
-                f"incompatible with the layer: expected shape={spec}, found "
-                f"shape={found}"
-            )
+    assert_input_spec_compatibility(model.input_spec, inputs, model.name)
 
 
 def same_structure(a: Any, b: Any) -> bool:

@@ -351,6 +351,17 @@ def test_bad_input_spec_list_and_dict(keras):
         model({"a": np.zeros((2, 3)), "b": np.zeros((2, 4))})
 
 
+def test_manual_input_spec(keras):
+    inputs = keras.Input(shape=(None, 3))
+    model = keras.Model(inputs, keras.layers.Dense(2)(inputs))
+    model.input_spec = keras.layers.InputSpec(shape=(None, 4, 3))
+    with pytest.raises(
+        ValueError, match=r"expected shape=\(None, 4, 3\), found shape=\(2, 3, 3\)"
+    ):
+        model(np.zeros((2, 3, 3)))
+    model(np.zeros((2, 4, 3)))
+
+
 def test_functional_slicing(keras):
     layers = keras.layers
     inputs = keras.Input(shape=(None, 2), name="input")
