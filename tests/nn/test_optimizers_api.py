@@ -48,6 +48,7 @@ def test_updates_pipeline_variables_and_accepts_tensors():
         "lion",
         "lamb",
         "adafactor",
+        "muon",
     ],
 )
 def test_state_round_trip_resumes_exactly(name):

@@ -1,5 +1,5 @@
-"""Adamax, Nadam, Lion, Lamb and Adafactor against their update rules, written out here
-in float64 from the papers' formulas as Keras 3 states them."""
+"""Adamax, Nadam, Lion, Lamb, Adafactor and Muon against their update rules,
+written out here in float64 from the papers' formulas as Keras 3 states them."""
 
 from __future__ import annotations
 
@@ -145,6 +145,64 @@ def test_adafactor_state_order_as_keras():
     ]
 
 
+def _newton_schulz(x, steps, a=3.4445, b=-4.7750, c=2.0315):
+    tall = x.shape[0] > x.shape[1]
+    x = x.T if tall else x
+    x = x / (np.linalg.norm(x) + 1e-7)
+    for _ in range(steps):
+        gram = x @ x.T
+        x = a * x + (b * gram + c * gram @ gram) @ x
+    return x.T if tall else x
+
+
+def test_muon_rule_on_a_matrix_and_adamw_on_a_vector():
+    rng = np.random.default_rng(5)
+    k0 = rng.normal(size=(4, 3)).astype(np.float32)
+    b0 = rng.normal(size=3).astype(np.float32)
+    grads = [
+        (
+            rng.normal(size=(4, 3)).astype(np.float32),
+            rng.normal(size=3).astype(np.float32),
+        )
+        for _ in range(3)
+    ]
+    lr, mom, wd, adam_wd = 0.05, 0.9, 0.01, 0.02
+    k, b = k0.astype(np.float64), b0.astype(np.float64)
+    mk, mb, vb = np.zeros_like(k), np.zeros_like(b), np.zeros_like(b)
+    for t, (gk, gb) in enumerate(grads, start=1):
+        k = k - k * wd * lr
+        b = b - b * adam_wd * lr
+        mk = mk + gk + (mom - 1) * mk
+        update = _newton_schulz(gk + mom * mk, 5)
+        k = k - lr * update * np.sqrt(4) * 0.2
+        mb = mb + (gb - mb) * 0.1
+        vb = vb + (gb * gb - vb) * 0.001
+        alpha = lr * np.sqrt(1 - 0.999**t) / (1 - 0.9**t)
+        b = b - mb * alpha / (np.sqrt(vb) + 1e-7)
+    opt = optimizers.Muon(lr, momentum=mom, weight_decay=wd, adam_weight_decay=adam_wd)
+    kv, bv = Variable(k0), Variable(b0)
+    for gk, gb in grads:
+        opt.apply([gk, gb], [kv, bv])
+    np.testing.assert_allclose(kv.numpy(), k, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(bv.numpy(), b, rtol=1e-4, atol=1e-5)
+    # momentum for both, velocity only for the AdamW variable
+    assert [v.shape for v in opt.variables[2:]] == [(4, 3), (3,), (3,)]
+
+
+def test_muon_newton_schulz_needs_a_matrix():
+    with pytest.raises(ValueError, match="at least 2 dimensions"):
+        optimizers.Muon().zeropower_via_newtonschulz5(np.ones(3, np.float32), 5)
+
+
+def test_muon_exclusions_by_name_and_embeddings():
+    opt = optimizers.Muon(exclude_layers=["^head"])
+    assert opt._should_use_adamw(Variable(np.ones((2, 2)), name="head_kernel"))
+    assert opt._should_use_adamw(Variable(np.ones((2, 2)), name="Embedding_table"))
+    assert not opt._should_use_adamw(Variable(np.ones((2, 2)), name="body_kernel"))
+    keep = optimizers.Muon(exclude_embeddings=False)
+    assert not keep._should_use_adamw(Variable(np.ones((2, 2)), name="embeddings"))
+
+
 def test_nadam_product_advances_only_on_applied_updates():
     opt = optimizers.Nadam(gradient_accumulation_steps=2)
     w = Variable(np.ones(2, np.float32))
@@ -154,7 +212,9 @@ def test_nadam_product_advances_only_on_applied_updates():
     assert float(opt._u_product) == pytest.approx(0.9 * (1 - 0.5 * 0.96))
 
 
-@pytest.mark.parametrize("name", ["adamax", "nadam", "lion", "lamb", "adafactor"])
+@pytest.mark.parametrize(
+    "name", ["adamax", "nadam", "lion", "lamb", "adafactor", "muon"]
+)
 def test_sparse_gradient_moves_like_its_dense_twin(name):
     sparse_w = Variable(np.ones((4, 2), np.float32))
     dense_w = Variable(np.ones((4, 2), np.float32))
@@ -176,6 +236,7 @@ def test_names_resolve_and_configs_round_trip():
         ("lion", optimizers.Lion),
         ("lamb", optimizers.Lamb),
         ("adafactor", optimizers.Adafactor),
+        ("muon", optimizers.Muon),
     ]:
         opt = optimizers.get(name)
         assert type(opt) is cls

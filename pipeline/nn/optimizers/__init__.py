@@ -22,6 +22,7 @@ from pipeline.nn.optimizers.base import Optimizer
 from pipeline.nn.optimizers.ftrl import Ftrl
 from pipeline.nn.optimizers.lamb import Lamb
 from pipeline.nn.optimizers.lion import Lion
+from pipeline.nn.optimizers.muon import Muon
 from pipeline.nn.optimizers.nadam import Nadam
 from pipeline.nn.optimizers.rmsprop import RMSprop
 from pipeline.nn.optimizers.sgd import SGD
@@ -37,6 +38,7 @@ __all__ = [
     "Ftrl",
     "Lamb",
     "Lion",
+    "Muon",
     "Nadam",
     "Optimizer",
     "RMSprop",
@@ -61,6 +63,7 @@ _CLASSES: dict[str, type[Optimizer]] = {
         Lion,
         Lamb,
         Adafactor,
+        Muon,
     )
 }
 _BY_NAME: dict[str, type[Optimizer]] = {c.__name__: c for c in _CLASSES.values()}

@@ -29,6 +29,19 @@ def auto_name(class_name: str) -> str:
     return snake if count == 0 else f"{snake}_{count}"
 
 
+def variable_path(variable: Any) -> str:
+    """The variable's ``path`` (Keras's "layer/weight"), else its name, else
+    "variable".
+
+    Example:
+        >>> variable_path(np.zeros(1))
+        'variable'
+    """
+    return str(
+        getattr(variable, "path", None) or getattr(variable, "name", None) or "variable"
+    )
+
+
 def variable_name(variable: Any) -> str:
     name = getattr(variable, "path", None) or getattr(variable, "name", None)
     return str(name or "variable").replace("/", "_").replace(":", "_")
