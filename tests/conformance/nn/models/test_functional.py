@@ -518,10 +518,10 @@ def test_dict_input_to_list_model(keras):
 
 
 def test_list_input_with_dict_build(keras):
-    # Keras's case builds y with layers.subtract; the `-` operator is the same op.
     x1 = keras.Input((10,), name="IT")
     x2 = keras.Input((10,), name="IS")
-    model = keras.Model(inputs={"IT": x1, "IS": x2}, outputs=x1 - x2)
+    y = keras.layers.subtract([x1, x2])
+    model = keras.Model(inputs={"IT": x1, "IS": x2}, outputs=y)
     a, b = np.ones((1, 10), "float32"), np.zeros((1, 10), "float32")
     model({"IT": a, "IS": b})
     with pytest.raises(

@@ -84,7 +84,7 @@ def test_tuple_input_model_subclass(keras):
 
         def call(self, inputs):
             a, b = inputs
-            return keras.layers.Concatenate()([self.dense1(a), b])
+            return keras.layers.concatenate([self.dense1(a), b])
 
     out = MultiInputModel()((_rand(3, 3), _rand(3, 2)))
     assert tuple(to_array(out).shape) == (3, 6)

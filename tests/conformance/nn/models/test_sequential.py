@@ -224,6 +224,20 @@ def test_serialization(keras):
     assert len(revived.layers) == 1
 
 
+@pytest.mark.departure(
+    "a Lambda's Python function is never rebuilt from a saved file (no bytecode "
+    "is loaded, even with safe_mode=False); it comes back only via custom_objects"
+)
+def test_serialization_with_lambda_layer(keras, tmp_path):
+    inputs = _rand(1, 10, 4)
+    model = keras.Sequential([keras.layers.Lambda(lambda x: x[:, -3:, :])])
+    model(inputs)
+    path = str(tmp_path / "model.keras")
+    model.save(path)
+    with pytest.raises(ValueError, match="Lambda function"):
+        keras.models.load_model(path, safe_mode=False)
+
+
 def test_functional_properties(keras):
     model = keras.Sequential(name="seq")
     inputs = keras.Input(shape=(2,))
