@@ -209,6 +209,32 @@ def per_output(x: Any, names: list[str] | None = None) -> list[Any]:
     return [x]
 
 
+def align_labels(labels: list[Any], losses: list[Any]) -> list[Any]:
+    """``labels`` laid over the outputs: one per output, or one per output
+    that has a loss (the others get None).
+
+    Raises:
+        ValueError: when the labels fit neither layout.
+
+    Example:
+        >>> align_labels(["y"], [None, "mse", None])
+        [None, 'y', None]
+    """
+    if len(labels) == len(losses) or (len(labels) == 1 and labels[0] is None):
+        return labels + [None] * (len(losses) - len(labels))
+    active = [i for i, loss in enumerate(losses) if loss is not None]
+    if len(labels) != len(active):
+        raise ValueError(
+            "y_true and y_pred have different structures. "
+            f"Got {len(labels)} labels for {len(losses)} outputs "
+            f"({len(active)} with a loss)."
+        )
+    out: list[Any] = [None] * len(losses)
+    for i, label in zip(active, labels, strict=True):
+        out[i] = label
+    return out
+
+
 def names_from_outputs(y_pred: Any) -> list[str]:
     """Output names of a subclassed model from its outputs' structure.
 

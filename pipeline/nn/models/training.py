@@ -30,6 +30,7 @@ from pipeline.nn.models.compile_utils import (
     CompiledMetrics,
     MeanTracker,
     OutputLossTrackers,
+    align_labels,
     names_from_outputs,
     per_output,
 )
@@ -139,7 +140,7 @@ class Trainer:
         if self.compiled_loss is not None:
             names = self.compiled_loss.names
             total = self.compiled_loss(
-                per_output(y, names), per_output(y_pred, names), sample_weight
+                self._labels(y), per_output(y_pred, names), sample_weight
             )
         for extra in self.losses:  # add_loss() terms, e.g. regularizers
             total = extra if total is None else ops.add(total, extra)
@@ -149,6 +150,15 @@ class Trainer:
                 "or add losses with `add_loss()`."
             )
         return total
+
+    def _labels(self, y: Any) -> list[Any]:
+        """Per-output labels; labels for only the outputs that have a loss
+        are spread over those outputs, as Keras does."""
+        compiled = self.compiled_loss
+        if compiled is None:
+            names = self.compiled_metrics.names if self.compiled_metrics else None
+            return per_output(y, names)
+        return align_labels(per_output(y, compiled.names), compiled.losses)
 
     def _compute_loss(
         self, x: Any, y: Any, y_pred: Any, sw: Any, training: bool
@@ -168,7 +178,7 @@ class Trainer:
             preds = [
                 None if p is None else np.asarray(p) for p in per_output(y_pred, names)
             ]
-            self.compiled_metrics.update_state(per_output(y, names), preds, sw)
+            self.compiled_metrics.update_state(self._labels(y), preds, sw)
         return self.get_metrics_result()
 
     def get_metrics_result(self) -> dict[str, float]:

@@ -173,3 +173,54 @@ def test_per_output_losses_are_logged(keras):
     partial = keras.Model(inputs, [first, second])
     partial.compile(loss=["mse", None])
     assert list(partial.evaluate(x, [y, y], return_dict=True, verbose=0)) == ["loss"]
+
+
+def _three_outputs(keras):
+    class Three(keras.Model):
+        def call(self, x):
+            return [x * 0, x * 0 + 1, x * 0 + 2]
+
+    return Three()
+
+
+@pytest.mark.parametrize(
+    "loss_conf",
+    [
+        ["mse", None, None],
+        [None, "mse", None],
+        [None, None, "mse"],
+        [None, "mse", "mse"],
+        ["mse", None, "mse"],
+    ],
+)
+def test_y_true_partial_y_pred_span(keras, loss_conf):
+    x = np.ones((320, 3), "float32")
+    y_pred = [x * 0, x, x * 2]
+    y_true = [y for y, loss in zip(y_pred, loss_conf, strict=True) if loss is not None]
+    y_true = y_true[0] if len(y_true) == 1 else y_true
+    model = _three_outputs(keras)
+    model.compile(loss=loss_conf)
+    logs = model.evaluate(x, y_true, return_dict=True, verbose=0)
+    assert logs["loss"] == 0.0
+
+
+def test_structure_mismatch(keras):
+    model = echo(keras)
+    model.compile(loss=["mse", "mse"])
+    ones = np.array([[1.0]], "float32")
+    with pytest.raises(ValueError, match="y_true and y_pred have different structures"):
+        model.evaluate([ones, ones], [ones], verbose=0)
+
+
+def test_list_loss_dict_data(keras):
+    inputs = keras.Input((2,))
+    b = keras.layers.Identity(name="b")(inputs)
+    a = keras.layers.Identity(name="a")(inputs * 1.0)
+    model = keras.Model(inputs, [b, a])
+    model.compile(loss=["mse", "mae"])
+    x = np.array([[0.6, 0.5], [0.4, 0.3], [0.2, 0.1]], "float32")
+    y = {"a": LIST_TRUE[0], "b": LIST_TRUE[1]}
+    logs = model.evaluate(x, y, return_dict=True, verbose=0)
+    mse = np.mean((LIST_TRUE[1] - x) ** 2)
+    mae = np.mean(np.abs(LIST_TRUE[0] - x))
+    assert_close(logs["loss"], mse + mae, atol=1e-5)
