@@ -27,6 +27,7 @@ Example:
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -77,10 +78,12 @@ def _fit_weight(values: Tensor, weight: Tensor) -> tuple[Tensor, Tensor]:
 
 
 def _divide_no_nan(x: Tensor, y: Any) -> Tensor:
-    y = ops.convert_to_tensor(y, x.dtype)
-    if float(y.numpy()) == 0.0:
+    """``x / y``, or 0 when ``y`` is 0 (``y`` is a constant: a count or the
+    sum of the sample weights)."""
+    divisor = x.dtype.type(y.numpy() if isinstance(y, Tensor) else y)
+    if divisor == 0:
         return ops.multiply(x, x.dtype.type(0))
-    return ops.divide(x, y)
+    return ops.divide(x, divisor)
 
 
 def apply_mask(sample_weight: Any, mask: Any, dtype: Any, reduction: Any) -> Any:
@@ -129,7 +132,7 @@ def reduce_values(
         return total
     if reduction == "mean_with_sample_weight" and sample_weight is not None:
         return _divide_no_nan(total, ops.sum(sample_weight))
-    return _divide_no_nan(total, int(np.prod(values.shape)))
+    return _divide_no_nan(total, math.prod(values.shape))
 
 
 def reduce_weighted_values(
