@@ -63,6 +63,7 @@ from pipeline.nn.metrics.hinge import (
     hinge,
     squared_hinge,
 )
+from pipeline.nn.metrics.iou import BinaryIoU, IoU, MeanIoU, OneHotIoU, OneHotMeanIoU
 from pipeline.nn.metrics.probabilistic import (
     BinaryCrossentropy,
     CategoricalCrossentropy,
@@ -94,6 +95,11 @@ from pipeline.nn.metrics.regression import (
 )
 
 _CLASS_LIST = (
+    BinaryIoU,
+    IoU,
+    MeanIoU,
+    OneHotIoU,
+    OneHotMeanIoU,
     F1Score,
     FBetaScore,
     ConcordanceCorrelation,
@@ -165,6 +171,7 @@ __all__ = [
     "Accuracy",
     "BinaryAccuracy",
     "BinaryCrossentropy",
+    "BinaryIoU",
     "CategoricalAccuracy",
     "CategoricalCrossentropy",
     "CategoricalHinge",
@@ -175,16 +182,20 @@ __all__ = [
     "FalseNegatives",
     "FalsePositives",
     "Hinge",
+    "IoU",
     "KLDivergence",
     "LogCoshError",
     "Mean",
     "MeanAbsoluteError",
     "MeanAbsolutePercentageError",
+    "MeanIoU",
     "MeanMetricWrapper",
     "MeanSquaredError",
     "MeanSquaredLogarithmicError",
     "Metric",
     "MetricVariable",
+    "OneHotIoU",
+    "OneHotMeanIoU",
     "PearsonCorrelation",
     "Poisson",
     "Precision",
