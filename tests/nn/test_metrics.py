@@ -249,6 +249,8 @@ def test_pickled_metric_keeps_variable_names_and_values():
         ("squared_hinge", metrics.SquaredHinge),
         ("r2_score", metrics.R2Score),
         ("sum", metrics.Sum),
+        ("f1_score", metrics.F1Score),
+        ("pearson_correlation", metrics.PearsonCorrelation),
     ],
 )
 def test_get_and_serialize_the_new_names(name, cls):
@@ -258,6 +260,20 @@ def test_get_and_serialize_the_new_names(name, cls):
     assert type(back) is cls and back.get_config() == metric.get_config()
     compiled = metrics.get_metric(name, np.zeros((2, 1)), np.zeros((2, 1)))
     assert type(compiled) is cls and compiled.name == name
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: metrics.RecallAtPrecision(0.8, num_thresholds=7),
+        lambda: metrics.IoU(num_classes=3, target_class_ids=[0, 2]),
+        lambda: metrics.FBetaScore(average="macro", beta=0.5, threshold=0.4),
+    ],
+)
+def test_serialize_metrics_with_required_arguments(make):
+    metric = make()
+    back = metrics.deserialize(metrics.serialize(metric))
+    assert type(back) is type(metric) and back.get_config() == metric.get_config()
 
 
 def test_wrapper_from_config_resolves_only_known_functions():
