@@ -351,3 +351,24 @@ def test_layer_input_output_attributes():
         _ = layers.Dense(1).output
     model = nn.Model([x], [y])
     assert model.input == [x] and model.output == [y]
+
+
+def test_summary_of_a_subclassed_model_shows_built_shapes():
+    class TwoDense(nn.Model):
+        def __init__(self):
+            super().__init__()
+            self.d1 = layers.Dense(4, name="first")
+            self.d2 = layers.Dense(2, name="second")
+
+        def call(self, x):
+            return self.d2(self.d1(x))
+
+    model = TwoDense()
+    lines = []
+    model.summary(print_fn=lines.append)
+    assert any("first (Dense)" in line and "?" in line for line in lines)
+    model(np.ones((3, 5), np.float32))
+    lines.clear()
+    model.summary(print_fn=lines.append)
+    assert any("first (Dense)" in line and "(3, 4)" in line for line in lines)
+    assert any("second (Dense)" in line and "(3, 2)" in line for line in lines)

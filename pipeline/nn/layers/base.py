@@ -161,11 +161,11 @@ class Layer(WeightTracking, LossTracking, MaskHandling, _symbolic.NodeIO):
 
     def _maybe_build(self, inputs: Any) -> None:
         if not self.built:
-            self.build(
-                _symbolic.map_structure(
-                    lambda t: None if t is None else tuple(t.shape), inputs
-                )
+            shapes = _symbolic.map_structure(
+                lambda t: None if t is None else tuple(t.shape), inputs
             )
+            self.build(shapes)
+            self.__dict__["_build_input_shape"] = shapes  # summary()'s shapes
             self.built = True
             self.__dict__["_sublayer_cache"] = None
 

@@ -32,9 +32,25 @@ def _shape_text(layer: Any) -> str:
         shapes = [t.shape for t in flatten(nodes[-1].outputs)]
     elif getattr(layer, "_output_shape", None) is not None:
         shapes = list(layer._output_shape)
+    elif layer.__dict__.get("_build_input_shape") is not None:
+        shapes = _built_shapes(layer)
+        if shapes is None:
+            return "?"
     else:
         return "?"
     return str(shapes[0]) if len(shapes) == 1 else str(shapes)
+
+
+def _built_shapes(layer: Any) -> list[Any] | None:
+    """The output shapes for the shape the layer was built with (Keras shows
+    these for the layers of a subclassed model), or None if unknown."""
+    try:
+        shape = layer.compute_output_shape(layer.__dict__["_build_input_shape"])
+    except Exception:  # noqa: BLE001  (a layer that cannot infer shows "?")
+        return None
+    if isinstance(shape, list) and shape and not isinstance(shape[0], int | None):
+        return list(shape)
+    return [shape]
 
 
 def _count(weights: list[Any]) -> int:
