@@ -31,7 +31,7 @@ from pipeline.nn import (
     schedules,
 )
 from pipeline.nn.backend import set_backend
-from pipeline.nn.layers import Input, KerasTensor
+from pipeline.nn.layers import Input, InputSpec, KerasTensor
 from pipeline.nn.models import Model, Sequential
 from pipeline.nn.ops import constant
 from pipeline.nn.saving import load_model
@@ -43,6 +43,7 @@ __all__ = [
     "GradientTape",
     "IndexedSlices",
     "Input",
+    "InputSpec",
     "KerasTensor",
     "Model",
     "Sequential",
