@@ -311,9 +311,8 @@ class Optimizer(_averaging.Averaging, StateIO, _stepping.Writes, _stepping.Weigh
     def _clip_gradients(self, grads: list[Any]) -> list[Any]:
         """``grads`` clipped as this optimizer's clipping option says (Keras's
         hook, also handy to check the clipping alone)."""
-        if self.clipnorm is None and self.global_clipnorm is None:
-            if self.clipvalue is None:
-                return list(grads)
+        if (self.clipnorm, self.global_clipnorm, self.clipvalue) == (None, None, None):
+            return list(grads)
         grads = [g if isinstance(g, _rows.Rows) else _access.read(g) for g in grads]
         return clipping.clip(grads, self.clipnorm, self.global_clipnorm, self.clipvalue)
 
