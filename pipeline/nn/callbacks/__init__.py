@@ -7,6 +7,7 @@ Example:
 
 from __future__ import annotations
 
+from pipeline.nn.callbacks.backup import BackupAndRestore
 from pipeline.nn.callbacks.base import Callback
 from pipeline.nn.callbacks.callback_list import CallbackList
 from pipeline.nn.callbacks.checkpoint import ModelCheckpoint
@@ -19,6 +20,7 @@ from pipeline.nn.callbacks.progbar import ProgbarLogger
 from pipeline.nn.callbacks.tensorboard import TensorBoard
 
 __all__ = [
+    "BackupAndRestore",
     "CSVLogger",
     "Callback",
     "CallbackList",

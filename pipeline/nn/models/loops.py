@@ -101,7 +101,10 @@ def run_fit(model: Any, args: dict[str, Any]) -> Any:
     )
     model.stop_training = False
     rng = np.random.default_rng()
+    model._initial_epoch = None
     callbacks.on_train_begin({})
+    # a callback (BackupAndRestore) may resume from a later epoch
+    args["initial_epoch"] = model._initial_epoch or args["initial_epoch"]
     try:
         return _epochs(model, args, train, val, callbacks, rng)
     finally:
