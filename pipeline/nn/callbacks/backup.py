@@ -157,13 +157,14 @@ def _read_epoch(path: str) -> int:
         )
     except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as e:
         raise ModelFormatError(
-            f"training metadata is not a JSON object with an integer 'epoch': {e}",
+            f"{path}: training metadata is not a JSON object with an integer "
+            f"'epoch' ({type(e).__name__}: {e})",
             path=path,
         ) from e
     if not isinstance(epoch, int) or isinstance(epoch, bool) or epoch < 0:
         raise ModelFormatError(
-            f"training metadata 'epoch' must be a non-negative integer (at most "
-            f"{_METADATA_LIMIT} bytes of JSON); got {epoch!r}",
+            f"{path}: training metadata 'epoch' must be a non-negative integer "
+            f"(in at most {_METADATA_LIMIT} bytes of JSON); got {epoch!r}",
             path=path,
         )
     return epoch
