@@ -35,14 +35,35 @@ def _dtype_name(dtype: Any) -> str:
 class KerasTensor:
     """A symbolic tensor: a shape (None for unknown), a dtype and its producer.
 
+    Python operators on it (``+``, ``*``, ``x[:, 1:]``...) become graph
+    operations. Keras's signature; ``sparse`` and ``ragged`` must be False
+    (dense tensors only) and ``record_history`` is accepted for compatibility.
+
+    Raises:
+        ValueError: for ``sparse=True`` or ``ragged=True``.
+
     Example:
         >>> KerasTensor((None, 2), "float32").dtype
         'float32'
     """
 
+    sparse = False
+    ragged = False
+
     def __init__(
-        self, shape: Any, dtype: Any = "float32", name: str | None = None
+        self,
+        shape: Any,
+        dtype: Any = "float32",
+        sparse: bool = False,
+        ragged: bool = False,
+        record_history: bool = True,
+        name: str | None = None,
     ) -> None:
+        if sparse or ragged:
+            raise ValueError(
+                "Symbolic tensors here are dense: `sparse` and `ragged` must be "
+                f"False. Received: sparse={sparse}, ragged={ragged}"
+            )
         self.shape = tuple(None if d is None else int(d) for d in shape)
         self.dtype = _dtype_name(dtype)
         self.name = name
