@@ -71,6 +71,7 @@ class Model(Trainer, Layer):
     def _build_graph(self, inputs: Any, outputs: Any) -> None:
         functional_inputs.check_endpoints(inputs, outputs)
         inputs, outputs = clone_from(inputs, outputs)
+        self.__dict__.pop("_derived_input_spec", None)
         self._inputs_struct = inputs
         self._outputs_struct = outputs
         self.inputs = flatten(inputs)
@@ -128,7 +129,10 @@ class Model(Trainer, Layer):
         manual = self.__dict__.get("_manual_input_spec")
         if manual is not None:
             return manual
-        return functional_inputs.derived_input_spec(self)
+        if "_derived_input_spec" not in self.__dict__:
+            derived = functional_inputs.derived_input_spec(self)
+            self.__dict__["_derived_input_spec"] = derived
+        return self.__dict__["_derived_input_spec"]
 
     @input_spec.setter
     def input_spec(self, value: Any) -> None:
