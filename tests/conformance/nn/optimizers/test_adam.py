@@ -80,3 +80,19 @@ def test_ema_overwrite_frequency(keras):
     # the second step updates to v2, then overwrites with the average
     assert_close(var, expected_ema)
     assert_close(optimizer._model_variables_moving_average[0], expected_ema)
+
+
+def test_clipnorm_with_sparse_embedding_gradients(keras):
+    # Keras issue 18985: Adam(clipnorm=...) on an Embedding's row gradients
+    model = keras.Sequential(
+        [
+            keras.layers.Embedding(10, 4),
+            keras.layers.Flatten(),
+            keras.layers.Dense(2),
+        ]
+    )
+    model.compile(optimizer=keras.optimizers.Adam(clipnorm=100), loss="mse")
+    history = model.fit(
+        np.ones((8, 5), "float32"), np.zeros((8, 2), "float32"), verbose=0
+    )
+    assert np.isfinite(history.history["loss"][-1])
