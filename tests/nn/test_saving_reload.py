@@ -66,12 +66,13 @@ def _node(config, layer, index=0):
             r"config\.layers\[1\]\.inbound_nodes\[0\]\.__keras_tensor__",
             None,
         ),
-        # base.py:279 AttributeError: a layer called on None
+        # a layer called on None: Dense builds on an unknown input width
+        # (initializers' compute_fans: TypeError)
         (
             lambda c: _node(c, 4).update(args=[None]),
             r"a call of layer 'prob' from the config at "
             r"config\.layers\[4\]\.inbound_nodes\[0\]",
-            AttributeError,
+            TypeError,
         ),
         # core.py:76 IndexError: Dense built on a rank-0 input
         (
