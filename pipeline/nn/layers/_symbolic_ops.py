@@ -134,7 +134,7 @@ class TensorOp(Layer):
         kwargs["name"] = kwargs["name"] or _auto_name(op)
         super().__init__(**kwargs)
         self.op = op
-        self.constant = constant
+        self.constant = None if constant is None else _constant(constant)
         self.swapped = bool(swapped)
         self.key = key
 

@@ -148,7 +148,7 @@ class Sequential(Model):
         self._graph = Model(self._stack[0].output, tensor, name=f"{self.name}_graph")
         self.built = True
 
-    def _maybe_build(self, inputs: Any) -> None:
+    def _maybe_build(self, inputs: Any, args: tuple = (), kwargs: Any = None) -> None:
         if self.built:
             return
         if not self._stack:
