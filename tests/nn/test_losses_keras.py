@@ -207,3 +207,13 @@ def test_mask_of_a_masking_layer_reaches_the_loss_in_evaluate():
     model.compile(loss="mse")
     assert model.evaluate(x, y, verbose=0) == pytest.approx((4 + 16 + 16) / 3)
     assert float(losses.MeanSquaredError()(y, model(x))) == pytest.approx(12.0)
+
+
+def test_default_name_is_keras_auto_name():
+    class CTCLossExample(losses.Loss):
+        def call(self, y_true, y_pred):
+            return y_pred
+
+    first, second = CTCLossExample(), CTCLossExample()
+    assert first.name == "ctc_loss_example"  # Keras's snake case
+    assert second.name == "ctc_loss_example_1"  # then a counter

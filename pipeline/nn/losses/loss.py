@@ -27,7 +27,10 @@ Example:
 
 from __future__ import annotations
 
+import itertools
 import math
+import re
+from collections import defaultdict
 from typing import Any
 
 import numpy as np
@@ -37,6 +40,7 @@ from pipeline.nn.losses.functions import FUNCTIONS
 from pipeline.nn.ops.loss_functions import squeeze_or_expand_to_same_rank
 from pipeline.nn.tensor import Tensor
 
+_NAME_COUNTS: defaultdict[str, itertools.count] = defaultdict(itertools.count)
 REDUCTIONS = (
     "sum_over_batch_size",
     "sum",
@@ -194,7 +198,8 @@ class Loss:
         >>> class Zero(Loss):
         ...     def call(self, y_true, y_pred):
         ...         return ops.mean(ops.multiply(y_pred, 0.0), axis=-1)
-        >>> float(Zero()([[1.0]], [[2.0]])), Zero().name
+        >>> loss = Zero()
+        >>> float(loss([[1.0]], [[2.0]])), loss.name
         (0.0, 'zero')
     """
 
@@ -204,7 +209,7 @@ class Loss:
         reduction: Any = "sum_over_batch_size",
         dtype: Any = None,
     ) -> None:
-        self.name = name or _snake_case(type(self).__name__)
+        self.name = name or _auto_name(type(self).__name__)
         self.reduction = standardize_reduction(reduction)
         self._dtype = _standardize_dtype(dtype)
 
@@ -257,11 +262,12 @@ def _merge_masks(first: Any, second: Any) -> Any:
     return np.logical_and(np.asarray(first, bool), np.asarray(second, bool))
 
 
-def _snake_case(name: str) -> str:
-    out = [name[0].lower()]
-    for prev, ch in zip(name, name[1:], strict=False):
-        out.append(f"_{ch.lower()}" if ch.isupper() and prev.islower() else ch.lower())
-    return "".join(out)
+def _auto_name(class_name: str) -> str:
+    """Keras's default name: the class name in snake case, then ``_1``, ``_2``..."""
+    snake = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", class_name)
+    snake = re.sub(r"([a-z])([A-Z])", r"\1_\2", snake).lower()
+    count = next(_NAME_COUNTS[snake])
+    return snake if count == 0 else f"{snake}_{count}"
 
 
 class LossFunctionWrapper(Loss):
