@@ -99,15 +99,27 @@ def _compile_config(model: Any) -> Any:
         )
     )
     metrics = config["metrics"]
-    keep = isinstance(metrics, list | tuple) and all(
-        isinstance(m, str) for m in metrics
-    )
+    if isinstance(metrics, list | tuple):  # names and Metric objects (as configs)
+        metrics = [_metric_spec(m) for m in metrics]
+    keep = isinstance(metrics, list) and all(m is not None for m in metrics)
     return {
         "optimizer": optimizers.serialize(model.optimizer),
         "loss": loss,
         "loss_weights": config["loss_weights"],
-        "metrics": list(metrics) if keep else None,
+        "metrics": metrics if keep else None,
     }
+
+
+def _metric_spec(item: Any) -> Any:
+    """A compile metric as saved: its name, or a ``Metric``'s config (None for
+    anything else, e.g. a plain function)."""
+    if isinstance(item, str):
+        return item
+    from pipeline.nn import metrics as metrics_module  # noqa: PLC0415
+
+    if isinstance(item, metrics_module.Metric):
+        return metrics_module.serialize(item)
+    return None
 
 
 def save_model(model: Any, filepath: Any, overwrite: bool = True) -> None:

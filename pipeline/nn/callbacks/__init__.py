@@ -17,6 +17,7 @@ from pipeline.nn.callbacks.lambda_callback import LambdaCallback
 from pipeline.nn.callbacks.learning_rate import LearningRateScheduler, ReduceLROnPlateau
 from pipeline.nn.callbacks.logs import CSVLogger, TerminateOnNaN
 from pipeline.nn.callbacks.progbar import ProgbarLogger
+from pipeline.nn.callbacks.swap_ema import SwapEMAWeights
 from pipeline.nn.callbacks.tensorboard import TensorBoard
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "ModelCheckpoint",
     "ProgbarLogger",
     "ReduceLROnPlateau",
+    "SwapEMAWeights",
     "TensorBoard",
     "TerminateOnNaN",
 ]
