@@ -41,8 +41,14 @@ class Model(Trainer, Layer):
     Subclasses may instead define layers in ``__init__`` and override
     ``call(inputs, training=None)``.
 
+    Inputs may also be intermediate tensors of another graph (Keras's
+    functional slicing); they get ``InputLayer``s of their own. Python
+    operators on symbolic tensors (``x + y``, ``x[:, 1:]``) are graph
+    operations: listed by ``operations`` and saved, not in ``layers``.
+
     Raises:
-        ValueError: when an output depends on an ``Input`` not in ``inputs``.
+        ValueError: when an input or output is not a symbolic tensor, or an
+            output is not connected to ``inputs``.
 
     Example:
         >>> import numpy as np
