@@ -56,9 +56,25 @@ def per_output_weights(sample_weight: Any, names: list[str]) -> list[Any]:
     return [sample_weight] * len(names)
 
 
+_CROSSENTROPY = ("crossentropy", "ce")
+
+
+def _crossentropy_for(y_true: Any, y_pred: Any) -> Any:
+    """Keras's "crossentropy": binary for one output unit, sparse categorical
+    for integer-like labels of lower rank (or one column), else categorical."""
+    t, p = np.shape(y_true), np.shape(y_pred)
+    if p and p[-1] == 1:
+        return losses_module.get("binary_crossentropy")
+    if len(t) < len(p) or (t and t[-1] == 1 and p and p[-1] > 1):
+        return losses_module.get("sparse_categorical_crossentropy")
+    return losses_module.get("categorical_crossentropy")
+
+
 def _loss_object(identifier: Any) -> Any:
     if identifier is None:
         return None
+    if isinstance(identifier, str) and identifier.lower() in _CROSSENTROPY:
+        return identifier  # resolved from the first batch's shapes
     loss = losses_module.get(identifier)
     if isinstance(loss, losses_module.Loss):
         return loss
@@ -66,7 +82,8 @@ def _loss_object(identifier: Any) -> Any:
 
 
 class CompiledLoss:
-    """Per-output losses times ``loss_weights``, summed.
+    """Per-output losses times ``loss_weights``, summed. A "crossentropy"
+    loss becomes binary, sparse or categorical from the first batch's shapes.
 
     Example:
         >>> CompiledLoss("mae", None, ["a"]).names
@@ -86,6 +103,11 @@ class CompiledLoss:
         ]
         self.last_values: list[Any] = []
 
+    def _resolve(self, name: str, y_true: Any, y_pred: Any) -> Any:
+        loss = _loss_object(_crossentropy_for(y_true, y_pred))
+        self.losses = [loss if item is name else item for item in self.losses]
+        return loss
+
     def __call__(
         self, y_true: list[Any], y_pred: list[Any], sample_weight: Any
     ) -> Tensor:
@@ -98,6 +120,8 @@ class CompiledLoss:
             if loss is None or t is None:
                 self.last_values.append(None)
                 continue
+            if isinstance(loss, str):
+                loss = self._resolve(loss, t, p)
             value = loss(t, p, sw)
             self.last_values.append(value)
             value = ops.multiply(value, weight) if weight != 1.0 else value
@@ -142,9 +166,19 @@ class CompiledMetrics:
                         metric.name = f"weighted_{metric.name}"
                     if prefix:  # Keras's "<output>_weighted_<metric>"
                         metric.name = f"{self.names[out]}_{metric.name}"
+                    metric.name = self._unique(metric.name)
                     self.metrics.append(metric)
                     self._slots.append((out, weighted, metric))
         self.built = True
+
+    def _unique(self, name: str) -> str:
+        """``name``, or ``name_1``, ``name_2``... if taken (Keras's rule)."""
+        taken = {m.name for m in self.metrics}
+        candidate, i = name, 0
+        while candidate in taken:
+            i += 1
+            candidate = f"{name}_{i}"
+        return candidate
 
     def update_state(
         self, y_true: list[Any], y_pred: list[Any], sample_weight: Any
