@@ -209,7 +209,7 @@ class Variable(Tensor):
         ('kernel', (1, 2), True)
     """
 
-    __slots__ = ("trainable", "name", "_uid", "constraint")
+    __slots__ = ("trainable", "name", "_uid", "constraint", "regularizer", "path")
 
     def __init__(
         self,
@@ -228,6 +228,11 @@ class Variable(Tensor):
         # Keras's ``variable.constraint``: a projection layers attach
         # (``kernel_constraint=``), applied after each optimizer update.
         self.constraint: Any = None
+        #: Keras's ``variable.regularizer`` (the penalty a layer attached, or None).
+        self.regularizer: Any = None
+        #: Keras's ``variable.path``: the name scopes it was created in, then its
+        #: name (``"dense/kernel"``); the name alone outside any layer.
+        self.path: str = self.name
 
     @property
     def value(self) -> Any:

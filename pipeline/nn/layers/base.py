@@ -26,7 +26,7 @@ import re
 from collections import defaultdict
 from typing import Any
 
-from pipeline.nn import initializers, ops, saving_registry
+from pipeline.nn import ops
 from pipeline.nn.layers import _symbolic, call_context
 from pipeline.nn.layers.losses_tracking import LossTracking
 from pipeline.nn.layers.mask_handling import MaskHandling
@@ -101,6 +101,11 @@ class Layer(WeightTracking, LossTracking, MaskHandling, _symbolic.NodeIO):
             self._input_shape_arg = (kwargs.pop("input_dim"),)
         if kwargs:
             raise TypeError(f"Unrecognized keyword arguments: {sorted(kwargs)}")
+        if not isinstance(trainable, bool):
+            raise ValueError(
+                "Expected `trainable` to be a boolean. Received: "
+                f"trainable={trainable} (of type {type(trainable)})"
+            )
         self.name = name or unique_name(_snake(type(self).__name__))
         self._trainable = trainable
         self.dtype = dtype or "float32"
@@ -116,33 +121,6 @@ class Layer(WeightTracking, LossTracking, MaskHandling, _symbolic.NodeIO):
         self._inspect_call_signature()
 
     # -- weights ----------------------------------------------------------------
-    def add_weight(
-        self,
-        shape: Any = None,
-        initializer: Any = "glorot_uniform",
-        dtype: Any = None,
-        trainable: bool = True,
-        name: str | None = None,
-        regularizer: Any = None,
-        **kwargs: Any,
-    ) -> Variable:
-        """Creates a weight and tracks it (trainable first in ``weights``).
-
-        Example:
-            >>> Layer().add_weight(shape=(2,), initializer="zeros").numpy().tolist()
-            [0.0, 0.0]
-        """
-        shape = () if shape is None else tuple(shape)
-        saving_registry.check_size(shape, f"weight {name!r}", lasting=True)
-        init = initializers.get(initializer)
-        value = init(shape, dtype=dtype or self.dtype)
-        var = Variable(value, trainable=trainable, name=name, dtype=dtype or self.dtype)
-        (self._trainable_vars if trainable else self._non_trainable_vars).append(var)
-        regularizer = resolve_regularizer(regularizer)
-        if regularizer is not None:
-            self._regularized.append((var, regularizer))
-        return var
-
     def __setattr__(self, name: str, value: Any) -> None:
         if isinstance(value, Layer | list | tuple | dict):
             self.__dict__["_sublayer_cache"] = None
@@ -159,15 +137,43 @@ class Layer(WeightTracking, LossTracking, MaskHandling, _symbolic.NodeIO):
             f"Layer {type(self).__name__} does not have a `call` method implemented."
         )
 
-    def _maybe_build(self, inputs: Any) -> None:
+    def _maybe_build(self, inputs: Any, args: tuple = (), kwargs: Any = None) -> None:
         if not self.built:
-            shapes = _symbolic.map_structure(
-                lambda t: None if t is None else tuple(t.shape), inputs
-            )
-            self.build(shapes)
+            shapes = _shapes(inputs)
+            build_params = [
+                p.name
+                for p in inspect.signature(self.build).parameters.values()
+                if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+            ]
+            if len(build_params) > 1:
+                named = dict(zip(self._call_params, (inputs, *args), strict=False))
+                named.update(kwargs or {})
+                self.build(**self._build_arguments(build_params, named))
+            else:
+                self.build(shapes)
             self.__dict__["_build_input_shape"] = shapes  # summary()'s shapes
             self.built = True
             self.__dict__["_sublayer_cache"] = None
+
+    def _build_arguments(self, build_params: list[str], named: dict) -> dict:
+        """Keras's rule for a ``build`` of several ``<call argument>_shape``s."""
+        out = {}
+        for param in build_params:
+            if not param.endswith("_shape"):
+                raise ValueError(
+                    f"For layer '{type(self).__name__}', Received `build()` "
+                    f"argument `{param}`, which does not end in `_shape`."
+                )
+            arg = param[: -len("_shape")]
+            if arg not in self._call_params:
+                raise ValueError(
+                    f"For layer '{type(self).__name__}', received `build()` "
+                    f"argument `{param}`, but `call()` does not have argument "
+                    f"`{arg}`."
+                )
+            if arg in named:
+                out[param] = _shapes(named[arg])
+        return out
 
     def _inspect_call_signature(self) -> None:
         params = inspect.signature(self.call).parameters
@@ -195,9 +201,9 @@ class Layer(WeightTracking, LossTracking, MaskHandling, _symbolic.NodeIO):
                 )
             if self._convert_input_args:
                 inputs = _convert_inputs(inputs)
-        if not self.built:
-            self._maybe_build(inputs)
-        with call_context.entered() as context:
+        with call_context.name_scope(self.name), call_context.entered() as context:
+            if not self.built:
+                self._maybe_build(inputs, args, kwargs)
             if context.entry is None:
                 context.entry = self
                 self._clear_losses()
@@ -341,6 +347,12 @@ def _specs(shapes: Any, dtype: Any) -> Any:
     if isinstance(shapes, list | tuple):
         return type(shapes)(_specs(v, dtype) for v in shapes)
     raise ValueError(f"compute_output_shape returned {shapes!r}, not a shape")
+
+
+def _shapes(value: Any) -> Any:
+    return _symbolic.map_structure(
+        lambda t: None if t is None else tuple(t.shape), value
+    )
 
 
 def _check_positional(args: tuple) -> None:

@@ -77,6 +77,43 @@ def entered() -> Iterator[CallContext]:
         _local.context = None
 
 
+@contextmanager
+def name_scope(name: str) -> Iterator[None]:
+    """Opens a layer's name scope (a repeated innermost name is not doubled).
+
+    Example:
+        >>> with name_scope("outer"), name_scope("inner"), name_scope("inner"):
+        ...     scope_path()
+        'outer/inner'
+    """
+    stack = _scopes()
+    pushed = not stack or stack[-1] != name
+    if pushed:
+        stack.append(name)
+    try:
+        yield
+    finally:
+        if pushed:
+            stack.pop()
+
+
+def scope_path() -> str:
+    """The open name scopes, joined by ``/`` (``""`` outside any).
+
+    Example:
+        >>> scope_path()
+        ''
+    """
+    return "/".join(_scopes())
+
+
+def _scopes() -> list[str]:
+    stack = getattr(_local, "scopes", None)
+    if stack is None:
+        stack = _local.scopes = []
+    return stack
+
+
 def mask_of(value: Any) -> Any:
     """The mask carried by ``value`` (a tensor or a list/tuple/dict of them).
 

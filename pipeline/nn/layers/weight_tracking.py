@@ -13,6 +13,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
+from pipeline.nn import initializers, saving_registry
+from pipeline.nn.layers import call_context
 from pipeline.nn.tensor import Variable
 
 
@@ -35,6 +39,61 @@ class WeightTracking:
     _pending_weights: list[Any] | None
     built: bool
     name: str
+    dtype: Any
+    _regularized: list[tuple[Variable, Any]]
+
+    def add_weight(
+        self,
+        *args: Any,
+        shape: Any = None,
+        initializer: Any = None,
+        dtype: Any = None,
+        trainable: bool = True,
+        name: str | None = None,
+        regularizer: Any = None,
+        constraint: Any = None,
+        **kwargs: Any,
+    ) -> Variable:
+        """Creates a weight and tracks it (trainable first in ``weights``).
+
+        As Keras 3: ``shape``, ``initializer`` and ``dtype`` may come by
+        position; the initializer defaults to ``"glorot_uniform"`` for floats
+        and ``"zeros"`` otherwise; the variable's ``path`` is the open layer
+        scopes, this layer's name and ``name``.
+
+        Example:
+            >>> from pipeline.nn.layers import Layer
+            >>> Layer().add_weight(shape=(2,), initializer="zeros").numpy().tolist()
+            [0.0, 0.0]
+        """
+        shape, initializer, dtype = _positional_weight_args(
+            args, shape, initializer, dtype
+        )
+        unknown = set(kwargs) - {"autocast", "aggregation", "overwrite_with_gradient"}
+        if unknown:
+            raise TypeError(f"add_weight() got unexpected arguments {sorted(unknown)}")
+        shape = () if shape is None else tuple(shape)
+        saving_registry.check_size(shape, f"weight {name!r}", lasting=True)
+        dtype = str(np.dtype(dtype or self.dtype))
+        if initializer is None:
+            initializer = "glorot_uniform" if "float" in dtype else "zeros"
+        value = initializers.get(initializer)(shape, dtype=dtype)
+        var = Variable(value, trainable=trainable, name=name, dtype=dtype)
+        with call_context.name_scope(self.name):
+            var.path = f"{call_context.scope_path()}/{var.name}"
+        (self._trainable_vars if trainable else self._non_trainable_vars).append(var)
+        if regularizer is not None and not callable(regularizer):
+            from pipeline.nn import regularizers  # noqa: PLC0415  (imports layers)
+
+            regularizer = regularizers.get(regularizer)
+        var.regularizer = regularizer
+        if regularizer is not None:
+            self._regularized.append((var, regularizer))
+        if constraint is not None:
+            from pipeline.nn import constraints  # noqa: PLC0415  (imports layers' peers)
+
+            var.constraint = constraints.get(constraint)
+        return var
 
     def _sublayers(self) -> list[Any]:
         """The layers held in attributes, directly or in lists, tuples and dicts
@@ -90,6 +149,8 @@ class WeightTracking:
     @trainable.setter
     def trainable(self, value: bool) -> None:
         self._trainable = bool(value)
+        for var in self._trainable_vars:  # created trainable: follows the layer
+            var.trainable = bool(value)
         for layer in self._sublayers():
             layer.trainable = value
 
@@ -179,6 +240,31 @@ class WeightTracking:
                 n *= d
             total += n
         return total
+
+
+def _positional_weight_args(
+    args: tuple, shape: Any, initializer: Any, dtype: Any
+) -> tuple[Any, Any, Any]:
+    """``add_weight``'s legacy positional form (shape, initializer, dtype)."""
+    if len(args) > 3:
+        raise TypeError(
+            f"add_weight() takes at most 3 positional arguments but {len(args)} "
+            "were given."
+        )
+    if args and isinstance(args[0], str):
+        raise ValueError(
+            "`name` must be passed as a keyword argument. Received: "
+            f"add_weight('{args[0]}', ...). Use: add_weight(shape=..., "
+            f"name='{args[0]}')."
+        )
+    given = {"shape": shape, "initializer": initializer, "dtype": dtype}
+    for key, value in zip(given, args, strict=False):
+        if given[key] is not None:
+            raise ValueError(
+                f"`{key}` was passed both positionally and as a keyword argument."
+            )
+        given[key] = value
+    return given["shape"], given["initializer"], given["dtype"]
 
 
 def _unique(items: list[Variable]) -> list[Variable]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conformance_keras import to_array
 
 
 def _shape_layer(keras, output_shape):
@@ -231,3 +232,264 @@ def test_a_symbolic_call_with_a_list_builds(keras, second):
     x2 = keras.KerasTensor((3, 4)) if second else None
     layer([keras.KerasTensor((3, 4)), x2])
     assert len(layer.weights) == 2
+
+
+def _non_trainable_weights_layers(keras):
+    class NonTrainableWeightsLayer(keras.layers.Layer):
+        def build(self, _):
+            self.w1 = self.add_weight(shape=(), initializer="ones", trainable=True)
+            self.w2 = self.add_weight(shape=(), initializer="ones", trainable=False)
+
+        def call(self, inputs):
+            return inputs
+
+    class Nested(keras.layers.Layer):
+        def build(self, _):
+            self.w1 = self.add_weight(shape=(), initializer="ones", trainable=True)
+            self.w2 = self.add_weight(shape=(), initializer="ones", trainable=False)
+            self.nested = NonTrainableWeightsLayer()
+            self.nested.build(None)
+
+        def call(self, inputs):
+            return inputs
+
+    return Nested
+
+
+def _weight_counts(layer):
+    return (
+        len(layer.trainable_weights),
+        len(layer.trainable_variables),
+        len(layer.non_trainable_weights),
+    )
+
+
+def test_setting_trainable_freezes_every_weight(keras):
+    layer = _non_trainable_weights_layers(keras)()
+    layer.build(None)
+    assert _weight_counts(layer) == (2, 2, 2)
+    layer.trainable = False
+    assert _weight_counts(layer) == (0, 0, 4)
+    assert not layer.w1.trainable and not layer.nested.w1.trainable
+    layer.trainable = True
+    assert _weight_counts(layer) == (2, 2, 2)
+    assert layer.w1.trainable and layer.nested.w1.trainable
+
+
+def test_a_layer_made_untrainable_can_be_made_trainable(keras):
+    layer = _non_trainable_weights_layers(keras)(trainable=False)
+    layer.build(None)
+    assert _weight_counts(layer) == (0, 0, 4)
+    layer.trainable = True
+    assert _weight_counts(layer) == (2, 2, 2)
+
+
+@pytest.mark.parametrize("value", ["yes", 1, None])
+def test_trainable_must_be_a_boolean(keras, value):
+    with pytest.raises(ValueError, match="to be a boolean"):
+        keras.layers.Dense(2, trainable=value)
+
+
+def test_trainable_false_at_construction_reaches_the_model(keras):
+    inputs = keras.layers.Input(shape=(1,))
+    layer = keras.layers.Dense(2, trainable=False)
+    model = keras.models.Model(inputs, layer(inputs))
+    assert not layer.trainable
+    assert len(layer.trainable_weights) == 0
+    assert len(model.trainable_weights) == 0
+    assert len(model.non_trainable_weights) == 2
+    layer.trainable = True
+    assert layer.trainable
+    assert len(layer.trainable_weights) == 2
+    assert len(model.trainable_weights) == 2
+    assert len(model.non_trainable_weights) == 0
+
+
+def test_add_weight_defaults(keras):
+    class MyLayer(keras.layers.Layer):
+        def __init__(self):
+            super().__init__()
+            self.w1 = self.add_weight()
+            self.w2 = self.add_weight(dtype="int32", trainable=False)
+            self.w3 = self.add_weight(dtype="bool", trainable=False)
+            self.w4 = self.add_weight(dtype="int32", shape=(2, 2), trainable=False)
+            self.w5 = self.add_weight(initializer="ones", shape=(2, 2))
+
+    layer = MyLayer()
+    expected = [
+        ((), "float32", None),
+        ((), "int32", 0),
+        ((), "bool", False),
+        ((2, 2), "int32", np.zeros((2, 2))),
+        ((2, 2), "float32", np.ones((2, 2))),
+    ]
+    for weight, (shape, dtype, value) in zip(
+        [layer.w1, layer.w2, layer.w3, layer.w4, layer.w5], expected, strict=True
+    ):
+        assert tuple(weight.shape) == shape
+        assert to_array(weight).dtype == np.dtype(dtype)
+        if value is not None:
+            np.testing.assert_array_equal(np.asarray(weight.numpy()), value)
+
+
+def _adding(keras, *args, **kwargs):
+    class MyLayer(keras.layers.Layer):
+        def __init__(self):
+            super().__init__()
+            self.w = self.add_weight(*args, **kwargs)
+
+    return MyLayer()
+
+
+def test_add_weight_refuses_a_positional_name(keras):
+    with pytest.raises(ValueError, match="name.*keyword argument"):
+        _adding(keras, "my_weight")
+    with pytest.raises(ValueError, match="name.*keyword argument"):
+        _adding(keras, "matrix", shape=(3, 4), initializer="zeros")
+
+
+def test_add_weight_positional_arguments(keras):
+    with pytest.raises(
+        ValueError,
+        match="`shape` was passed both positionally and as a keyword argument",
+    ):
+        _adding(keras, (3, 4), shape=(3, 4))
+    layer = _adding(keras, (3, 4), "zeros", "float32")
+    assert tuple(layer.w.shape) == (3, 4)
+    np.testing.assert_array_equal(np.asarray(layer.w.numpy()), np.zeros((3, 4)))
+    with pytest.raises(TypeError, match="takes at most 3 positional arguments"):
+        _adding(keras, (3, 4), "zeros", "float32", "name")
+
+
+def test_weight_paths_made_in_init(keras):
+    class InnerInner(keras.layers.Layer):
+        def __init__(self):
+            super().__init__(name="inner_inner_layer")
+            self.var = self.add_weight(shape=(1,), name="inner")
+
+    class Inner(keras.layers.Layer):
+        def __init__(self):
+            super().__init__(name="inner_layer")
+            self.var = self.add_weight(shape=(1,), name="inner")
+            self.inner = InnerInner()
+
+    class Training(keras.layers.Layer):
+        def __init__(self):
+            super().__init__()
+            self.inner = Inner()
+
+    layer = Training()
+    layer.build(None)
+    assert len(layer.variables) == 2
+    paths = {v.path for v in layer.variables}
+    assert paths == {"inner_layer/inner", "inner_inner_layer/inner"}
+
+
+def test_weight_paths_made_in_build_follow_the_calls(keras):
+    class InnerInner(keras.layers.Layer):
+        def __init__(self):
+            super().__init__(name="inner_inner_layer")
+
+        def build(self, _):
+            self.var = self.add_weight(shape=(1,), name="inner")
+
+        def call(self, x):
+            return self.var + x
+
+    class Inner(keras.layers.Layer):
+        def __init__(self):
+            super().__init__(name="inner_layer")
+            self.inner = InnerInner()
+
+        def build(self, _):
+            self.var = self.add_weight(shape=(1,), name="inner")
+
+        def call(self, x):
+            return self.var + self.inner(x)
+
+    class Training(keras.layers.Layer):
+        def __init__(self):
+            super().__init__(name="training_layer")
+            self.inner = Inner()
+
+        def call(self, x):
+            return self.inner(x)
+
+    layer = Training()
+    assert layer(keras.KerasTensor((4, 1))).shape == (4, 1)
+    paths = {v.path for v in layer.variables}
+    assert paths == {
+        "training_layer/inner_layer/inner",
+        "training_layer/inner_layer/inner_inner_layer/inner",
+    }
+
+
+def _signature_layers(keras):
+    class NoShapeSuffix(keras.layers.Layer):
+        def build(self, foo_shape, bar):
+            self.built = True
+
+        def call(self, foo, bar):
+            return foo + bar
+
+    class NonMatchingArgument(keras.layers.Layer):
+        def build(self, foo_shape, baz_shape):
+            self.built = True
+
+        def call(self, foo, bar):
+            return foo[:, 0] + bar[:, 0]
+
+    class MatchingArguments(keras.layers.Layer):
+        def build(self, bar_shape, foo_shape):
+            self.foo_shape = foo_shape
+            self.bar_shape = bar_shape
+
+        def call(self, foo, bar):
+            return foo[:, 0] + bar[:, 0]
+
+    class SubsetArguments(keras.layers.Layer):
+        def build(self, baz_shape, foo_shape):
+            self.foo_shape = foo_shape
+            self.baz_shape = baz_shape
+
+        def call(self, foo, bar=None, baz=None):
+            return foo[:, 0] + bar[:, 0] + baz[:, 0]
+
+    class SingleArgument(keras.layers.Layer):
+        def build(self, anything_whatsoever):
+            self.foo_shape = anything_whatsoever
+
+        def call(self, foo, bar):
+            return foo[:, 0] + bar[:, 0]
+
+    return (
+        NoShapeSuffix,
+        NonMatchingArgument,
+        MatchingArguments,
+        SubsetArguments,
+        (SingleArgument),
+    )
+
+
+def test_build_arguments_are_matched_to_call_arguments(keras):
+    no_suffix, non_matching, matching, subset, single = _signature_layers(keras)
+    foo = keras.ops.convert_to_tensor(np.ones((4, 1), "float32"))
+    bar = keras.ops.convert_to_tensor(np.ones((4, 2), "float32"))
+    baz = keras.ops.convert_to_tensor(np.ones((4, 3), "float32"))
+    with pytest.raises(
+        ValueError, match=r"argument `bar`, which does not end in `_shape`"
+    ):
+        no_suffix()(foo, bar)
+    with pytest.raises(
+        ValueError, match=r"`baz_shape`, but `call\(\)` does not have argument `baz`"
+    ):
+        non_matching()(foo, bar)
+    layer = matching()
+    layer(foo, bar)
+    assert tuple(layer.foo_shape) == (4, 1) and tuple(layer.bar_shape) == (4, 2)
+    layer = subset()
+    layer(foo, bar, baz)
+    assert tuple(layer.foo_shape) == (4, 1) and tuple(layer.baz_shape) == (4, 3)
+    layer = single()
+    layer(foo, bar)
+    assert tuple(layer.foo_shape) == (4, 1)
