@@ -199,8 +199,8 @@ def _from_config(cls: Any, config: dict[str, Any], custom_objects: Any) -> Layer
 __all__ = [
     "Activation",
     "ActivityRegularization",
-    "AlphaDropout",
     "Add",
+    "AlphaDropout",
     "Average",
     "BatchNormalization",
     "CategoryEncoding",
