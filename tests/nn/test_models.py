@@ -372,3 +372,23 @@ def test_summary_of_a_subclassed_model_shows_built_shapes():
     model.summary(print_fn=lines.append)
     assert any("first (Dense)" in line and "(3, 4)" in line for line in lines)
     assert any("second (Dense)" in line and "(3, 2)" in line for line in lines)
+
+
+def test_functional_inputs_keep_their_mask_through_cast_and_rank_fix():
+    seen = []
+
+    class MaskReader(layers.Layer):
+        supports_masking = True
+
+        def call(self, x, mask=None):
+            seen.append(None if mask is None else np.asarray(mask).tolist())
+            return x
+
+    x = layers.Input((3,), dtype="float32")
+    model = nn.Model(x, MaskReader()(x))
+    value = nn.Tensor(np.ones((2, 3, 1), np.float64))
+    value._keras_mask = np.array([[True, False, True], [True, True, False]])
+    seen.clear()
+    out = model(value)
+    assert np.asarray(out).shape == (2, 3) and np.asarray(out).dtype == np.float32
+    assert seen == [[[True, False, True], [True, True, False]]]

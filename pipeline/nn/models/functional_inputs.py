@@ -240,17 +240,25 @@ def _one_input(model: Any, x: Any, ref: KerasTensor, path: str) -> Any:
         )
     if not isinstance(x, Tensor):
         x = Tensor(np.asarray(x))
+    mask = getattr(x, "_keras_mask", None)
     if ref.dtype != "string" and np.dtype(ref.dtype) != x.dtype:  # text stays
-        x = ops.cast(x, ref.dtype)
+        x = _with_mask(ops.cast(x, ref.dtype), mask)
     rank, want = len(x.shape), len(ref.shape)
     if rank == want:
         return x
     if rank == want + 1 and x.shape[-1] == 1:
-        return ops.squeeze(x, axis=-1)
+        return _with_mask(ops.squeeze(x, axis=-1), mask)
     if rank == want - 1 and ref.shape[-1] == 1:
-        return ops.expand_dims(x, axis=-1)
+        return _with_mask(ops.expand_dims(x, axis=-1), mask)
     raise ValueError(
         f"Invalid input shape for input {x!r} with name '{ref.name}' and path "
         f"'{path}'. Expected shape {ref.shape}, but input has incompatible shape "
         f"{tuple(x.shape)}"
     )
+
+
+def _with_mask(tensor: Any, mask: Any) -> Any:
+    """``tensor`` carrying the input's mask (Keras keeps it through the re-rank)."""
+    if mask is not None:
+        tensor._keras_mask = mask
+    return tensor
