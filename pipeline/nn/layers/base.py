@@ -34,6 +34,22 @@ from pipeline.nn.layers.weight_tracking import WeightTracking
 from pipeline.nn.tensor import Tensor, Variable
 
 _name_counters: dict[str, itertools.count] = defaultdict(itertools.count)
+# Attributes a call rewrites that never hold layers: assigning them keeps the
+# cached sublayer list (rebuilding it on every call cost more than the call).
+_BOOKKEEPING = frozenset(
+    {
+        "_added_losses",
+        "_activity_losses",
+        "_build_input_shape",
+        "_inbound_nodes",
+        "_output_shape",
+        "_trainable_vars",
+        "_non_trainable_vars",
+        "_regularized",
+        "_call_params",
+        "_pending_weights",
+    }
+)
 
 
 def unique_name(base: str) -> str:
@@ -122,7 +138,7 @@ class Layer(WeightTracking, LossTracking, MaskHandling, _symbolic.NodeIO):
 
     # -- weights ----------------------------------------------------------------
     def __setattr__(self, name: str, value: Any) -> None:
-        if isinstance(value, Layer | list | tuple | dict):
+        if name not in _BOOKKEEPING and isinstance(value, Layer | list | tuple | dict):
             self.__dict__["_sublayer_cache"] = None
         object.__setattr__(self, name, value)
 
@@ -201,7 +217,9 @@ class Layer(WeightTracking, LossTracking, MaskHandling, _symbolic.NodeIO):
                 )
             if self._convert_input_args:
                 inputs = _convert_inputs(inputs)
-        with call_context.name_scope(self.name), call_context.entered() as context:
+        pushed = call_context.push_scope(self.name)
+        context, opened = call_context.open_context()
+        try:
             if not self.built:
                 self._maybe_build(inputs, args, kwargs)
             if context.entry is None:
@@ -212,6 +230,11 @@ class Layer(WeightTracking, LossTracking, MaskHandling, _symbolic.NodeIO):
                 kwargs["training"] = training
             previous_mask = self._populate_masks(inputs, args, kwargs)
             outputs = self._call_and_regularize(inputs, args, kwargs)
+        finally:
+            if opened:
+                call_context.close_context()
+            if pushed:
+                call_context.pop_scope()
         if self.supports_masking:
             self._set_output_masks(inputs, outputs, previous_mask)
         return outputs

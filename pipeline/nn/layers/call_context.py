@@ -56,6 +56,49 @@ class CallContext:
         return passed
 
 
+def open_context() -> tuple[CallContext, bool]:
+    """The current thread's call context, and whether this call opened it
+    (then it must :func:`close_context`); the fast form of :func:`entered`.
+
+    Example:
+        >>> ctx, opened = open_context()
+        >>> opened, open_context() == (ctx, False)
+        (True, True)
+        >>> close_context()
+    """
+    current = getattr(_local, "context", None)
+    if current is not None:
+        return current, False
+    current = _local.context = CallContext()
+    return current, True
+
+
+def close_context() -> None:
+    """Ends the call context :func:`open_context` opened."""
+    _local.context = None
+
+
+def push_scope(name: str) -> bool:
+    """Enters ``name``'s scope unless it is the innermost; True when pushed
+    (then :func:`pop_scope` must follow); the fast form of :func:`name_scope`.
+
+    Example:
+        >>> push_scope("a"), push_scope("a"), scope_path()
+        (True, False, 'a')
+        >>> pop_scope()
+    """
+    stack = _scopes()
+    if stack and stack[-1] == name:
+        return False
+    stack.append(name)
+    return True
+
+
+def pop_scope() -> None:
+    """Leaves the innermost scope :func:`push_scope` entered."""
+    _scopes().pop()
+
+
 @contextmanager
 def entered() -> Iterator[CallContext]:
     """The current thread's call context, opened here if this call is outermost.

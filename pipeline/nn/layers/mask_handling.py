@@ -63,6 +63,11 @@ class MaskHandling:
     def _populate_masks(self, inputs: Any, args: tuple, kwargs: dict) -> Any:
         """Passes the inputs' masks to ``call`` as Keras 3 does; returns the
         mask the outputs inherit (an explicit ``mask=``, else the input's)."""
+        if not args and not kwargs and type(inputs) is Tensor:  # the common call
+            previous_mask = inputs._keras_mask
+            if self._call_has_mask and previous_mask is not None:
+                kwargs["mask"] = previous_mask
+            return previous_mask
         if kwargs.get("mask") is not None:
             return kwargs["mask"]
         previous_mask = call_context.mask_of(inputs)
@@ -86,6 +91,11 @@ class MaskHandling:
         return previous_mask
 
     def _set_output_masks(self, inputs: Any, outputs: Any, previous_mask: Any) -> None:
+        if (
+            previous_mask is None
+            and type(self).compute_mask is MaskHandling.compute_mask
+        ):
+            return  # the default rule passes on no mask
         flat_outputs = [o for o in _symbolic.flatten(outputs) if isinstance(o, Tensor)]
         if not flat_outputs or all(o._keras_mask is not None for o in flat_outputs):
             return
