@@ -392,3 +392,21 @@ def test_functional_inputs_keep_their_mask_through_cast_and_rank_fix():
     out = model(value)
     assert np.asarray(out).shape == (2, 3) and np.asarray(out).dtype == np.float32
     assert seen == [[[True, False, True], [True, True, False]]]
+
+
+def test_building_a_graph_leaves_layer_state_untouched():
+    class Counter(layers.Layer):
+        def build(self, input_shape):
+            self.count = self.add_weight(shape=(), initializer="zeros", trainable=False)
+
+        def call(self, x):
+            self.count.assign_add(1.0)
+            return x
+
+    counter = Counter()
+    model = nn.Sequential([layers.Input((3,)), counter, layers.Dense(1)])
+    x = layers.Input((3,))
+    nn.Model(x, counter(x))  # a second symbolic call
+    assert float(counter.count.numpy()) == 0.0
+    model(np.ones((2, 3), np.float32))
+    assert float(counter.count.numpy()) == 1.0

@@ -258,19 +258,46 @@ def in_symbolic_run() -> bool:
 def _run(
     layer: Any, inputs: Any, kwargs: dict[str, Any], fill: int, more: tuple = ()
 ) -> Any:
-    def concrete(t: Any) -> Any:
-        if isinstance(t, KerasTensor):
-            return _stand_in(t.shape, t.dtype, fill)
-        return t
-
-    args = map_structure(concrete, inputs)
-    rest = map_structure(concrete, list(more))
+    args = map_structure(_concrete(fill), inputs)
+    rest = map_structure(_concrete(fill), list(more))
     kwargs = dict(kwargs, training=False)
     _SYMBOLIC_DEPTH[0] += 1
     try:
         return layer(args, *rest, **kwargs)
     finally:
         _SYMBOLIC_DEPTH[0] -= 1
+
+
+def _stand_in_runs(
+    layer: Any, inputs: Any, kwargs: dict[str, Any], more: tuple
+) -> tuple[Any, Any]:
+    """Runs ``layer`` on two sizes of stand-ins, leaving its state as it was.
+
+    Keras's symbolic calls change no variable; here the stand-in runs are real
+    calls, so the layer is built first and the values of its non-trainable
+    weights (counters, moving statistics) are put back afterwards.
+    """
+    if not layer.built:
+        stand_ins = map_structure(_concrete(_STAND_INS[0]), inputs)
+        rest = map_structure(_concrete(_STAND_INS[0]), list(more))
+        layer._maybe_build(stand_ins, tuple(rest), dict(kwargs))
+    saved = [(v, np.array(v.numpy(), copy=True)) for v in layer.non_trainable_weights]
+    try:
+        first = _run(layer, inputs, kwargs, _STAND_INS[0], more)
+        second = _run(layer, inputs, kwargs, _STAND_INS[1], more)
+    finally:
+        for variable, value in saved:
+            variable.assign(value)
+    return first, second
+
+
+def _concrete(fill: int) -> Callable[[Any], Any]:
+    def concrete(t: Any) -> Any:
+        if isinstance(t, KerasTensor):
+            return _stand_in(t.shape, t.dtype, fill)
+        return t
+
+    return concrete
 
 
 def _shapes_of(first: Any, second: Any) -> Any:
@@ -302,8 +329,7 @@ def symbolic_call(layer: Any, inputs: Any, args: tuple, kwargs: dict[str, Any]) 
         (None, 4)
     """
     kwargs = {k: v for k, v in kwargs.items() if k != "training" or v is not None}
-    first = _run(layer, inputs, kwargs, _STAND_INS[0], args)
-    second = _run(layer, inputs, kwargs, _STAND_INS[1], args)
+    first, second = _stand_in_runs(layer, inputs, kwargs, args)
     layer._clear_losses()  # the stand-ins' penalties are no losses (Keras: none)
     specs = _shapes_of(first, second)
     for spec in specs:
@@ -330,7 +356,6 @@ def infer_output_shape(layer: Any, input_shape: Any) -> Any:
         spec: Any = KerasTensor(input_shape)
     else:
         spec = [KerasTensor(s) for s in input_shape]
-    first = _run(layer, spec, {}, _STAND_INS[0])
-    second = _run(layer, spec, {}, _STAND_INS[1])
+    first, second = _stand_in_runs(layer, spec, {}, ())
     shapes = [s.shape for s in _shapes_of(first, second)]
     return shapes[0] if isinstance(first, Tensor) else shapes
