@@ -23,14 +23,15 @@ from pipeline.nn import ops
 from pipeline.nn.tensor import Tensor
 
 
-def _per_output(spec: Any, names: list[str], what: str) -> list[Any]:
+def _per_output(
+    spec: Any, names: list[str], what: str, dict_outputs: bool = False
+) -> list[Any]:
     if isinstance(spec, dict):
-        unknown = set(spec) - set(names)
+        unknown = [key for key in spec if key not in names]
+        if what == "loss" and not dict_outputs and len(spec) != len(names):
+            unknown = unknown or [n for n in names if n not in spec]  # Keras: all
         if unknown:
-            raise ValueError(
-                f"Unknown output names in `{what}`: {sorted(unknown)}. "
-                f"The model's outputs are {names}."
-            )
+            _unknown_keys(spec, unknown, names, what, dict_outputs)
         return [spec.get(name) for name in names]
     if isinstance(spec, list | tuple) and len(names) > 1:
         if len(spec) != len(names):
@@ -39,6 +40,27 @@ def _per_output(spec: Any, names: list[str], what: str) -> list[Any]:
             )
         return list(spec)
     return [spec] + [spec] * (len(names) - 1) if what == "loss" else [spec]
+
+
+def _unknown_keys(
+    spec: dict, unknown: list[str], names: list[str], what: str, dict_outputs: bool
+) -> None:
+    """Keras's errors for dict keys that name no output."""
+    if what != "loss":
+        raise ValueError(
+            f"Unknown output names {unknown}.\nInvalid `{what}`. `{what}` should "
+            "contain metrics objects and either be a dict or a list matching the "
+            f"output names of the functional model {names}.\nReceived: "
+            f"{what}={spec}"
+        )
+    if dict_outputs:
+        raise KeyError(
+            f"The path: ({unknown[0]!r},) in the `loss` argument, can't be found "
+            "in either the model's output (`y_pred`) or in the labels (`y_true`)."
+        )
+    raise ValueError(
+        f"Expected keys {names} in loss dict, but found loss.keys()={list(spec)}"
+    )
 
 
 def per_output_weights(sample_weight: Any, names: list[str]) -> list[Any]:
@@ -71,6 +93,8 @@ def _crossentropy_for(y_true: Any, y_pred: Any) -> Any:
 
 
 def _loss_object(identifier: Any) -> Any:
+    while isinstance(identifier, list | tuple) and len(identifier) == 1:
+        identifier = identifier[0]  # Keras accepts [loss] for one output
     if identifier is None:
         return None
     if isinstance(identifier, str) and identifier.lower() in _CROSSENTROPY:
@@ -90,9 +114,18 @@ class CompiledLoss:
         ['a']
     """
 
-    def __init__(self, loss: Any, loss_weights: Any, names: list[str]) -> None:
+    def __init__(
+        self,
+        loss: Any,
+        loss_weights: Any,
+        names: list[str],
+        dict_outputs: bool = False,
+    ) -> None:
         self.names = names
-        self.losses = [_loss_object(item) for item in _per_output(loss, names, "loss")]
+        self.losses = [
+            _loss_object(item)
+            for item in _per_output(loss, names, "loss", dict_outputs)
+        ]
         weights = (
             _per_output(loss_weights, names, "loss")
             if loss_weights is not None
@@ -162,14 +195,19 @@ class CompiledMetrics:
                     if item is None or out >= len(y_true):
                         continue
                     metric = metrics_module.get_metric(item, y_true[out], y_pred[out])
-                    if weighted:
-                        metric.name = f"weighted_{metric.name}"
-                    if prefix:  # Keras's "<output>_weighted_<metric>"
-                        metric.name = f"{self.names[out]}_{metric.name}"
-                    metric.name = self._unique(metric.name)
+                    metric.name = self._name(metric.name, out, weighted, prefix)
                     self.metrics.append(metric)
                     self._slots.append((out, weighted, metric))
         self.built = True
+
+    def _name(self, name: str, out: int, weighted: bool, prefix: bool) -> str:
+        """Keras's log name: ``<output>_`` for several outputs, ``weighted_``
+        when an unweighted metric has the name already, ``_1``... if taken."""
+        full = f"{self.names[out]}_{name}" if prefix else name
+        if weighted and any(m.name == full for m in self.metrics):
+            name = f"weighted_{name}"
+            full = f"{self.names[out]}_{name}" if prefix else name
+        return self._unique(full)
 
     def _unique(self, name: str) -> str:
         """``name``, or ``name_1``, ``name_2``... if taken (Keras's rule)."""

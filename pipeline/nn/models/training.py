@@ -93,19 +93,17 @@ class Trainer:
             "weighted_metrics": weighted_metrics,
         }
         self.compiled = True
-        # a subclassed model's outputs (one, a list or a dict) are known at
-        # its first step: its losses and metrics are laid out then
-        self._compile_deferred = not getattr(self, "_functional", False)
+        # the losses and metrics are laid out over the outputs at the first
+        # step (a subclassed model's outputs are known then), as Keras does
+        self._compile_deferred = True
         self.compiled_loss, self.compiled_metrics = None, None
         self._output_loss_trackers = OutputLossTrackers()
-        if not self._compile_deferred:
-            self._build_compiled(self._output_names_for_compile())
 
-    def _build_compiled(self, names: list[str]) -> None:
+    def _build_compiled(self, names: list[str], dict_outputs: bool) -> None:
         cfg = self._compile_config or {}
         loss = cfg.get("loss")
         self.compiled_loss = (
-            CompiledLoss(loss, cfg.get("loss_weights"), names)
+            CompiledLoss(loss, cfg.get("loss_weights"), names, dict_outputs)
             if loss is not None
             else None
         )
@@ -117,7 +115,13 @@ class Trainer:
         """A subclassed model's per-output specs follow its first outputs."""
         if getattr(self, "_compile_deferred", False):
             self._compile_deferred = False
-            self._build_compiled(names_from_outputs(y_pred))
+            functional = getattr(self, "_functional", False)
+            names = (
+                self._output_names_for_compile()
+                if functional
+                else names_from_outputs(y_pred)
+            )
+            self._build_compiled(names, isinstance(y_pred, dict))
 
     def _output_names_for_compile(self) -> list[str]:
         names = getattr(self, "output_names", None)
