@@ -410,3 +410,14 @@ def test_building_a_graph_leaves_layer_state_untouched():
     assert float(counter.count.numpy()) == 0.0
     model(np.ones((2, 3), np.float32))
     assert float(counter.count.numpy()) == 1.0
+
+
+def test_node_training_flag_yields_to_the_model_call_mode():
+    x = layers.Input((200,))
+    model = nn.Model(x, layers.Dropout(0.5, seed=3)(x, training=True))
+    ones = np.ones((2, 200), np.float32)
+    # No mode given: the node's training=True stands (dropout on).
+    assert (np.asarray(model(ones)) == 0).any()
+    # An explicit mode wins over the node's (Keras 3's functional replay).
+    np.testing.assert_array_equal(np.asarray(model(ones, training=False)), ones)
+    np.testing.assert_array_equal(model.predict(ones, verbose=0), ones)

@@ -211,8 +211,8 @@ class Model(Trainer, Layer):
             args = map_structure(value, node.inputs)
             more = map_structure(value, list(node.args))
             kwargs = dict(node.kwargs)
-            if training is not None:
-                kwargs.setdefault("training", training)
+            if training is not None:  # Keras: the call's mode overrides the node's
+                kwargs["training"] = training
             result = node.layer(args, *more, **kwargs)
             for tensor, value in zip(
                 flatten(node.outputs), flatten(result), strict=True
