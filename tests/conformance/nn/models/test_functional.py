@@ -479,7 +479,6 @@ def test_layers_setter(keras):
         model.layers = [keras.layers.Dense(4)]
 
 
-@pytest.mark.slow
 def test_dict_input_to_list_model(keras):
     layers = keras.layers
     rng = np.random.default_rng(0)
