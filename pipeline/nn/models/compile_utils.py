@@ -92,6 +92,14 @@ def _crossentropy_for(y_true: Any, y_pred: Any) -> Any:
     return losses_module.get("categorical_crossentropy")
 
 
+def _loss_name(spec: Any, loss: Any, default: str) -> str:
+    while isinstance(spec, list | tuple) and len(spec) == 1:
+        spec = spec[0]
+    if isinstance(spec, str):
+        return spec
+    return getattr(loss, "name", None) or default
+
+
 def _loss_object(identifier: Any) -> Any:
     while isinstance(identifier, list | tuple) and len(identifier) == 1:
         identifier = identifier[0]  # Keras accepts [loss] for one output
@@ -120,11 +128,16 @@ class CompiledLoss:
         loss_weights: Any,
         names: list[str],
         dict_outputs: bool = False,
+        unnamed: bool = False,
     ) -> None:
         self.names = names
-        self.losses = [
-            _loss_object(item)
-            for item in _per_output(loss, names, "loss", dict_outputs)
+        specs = _per_output(loss, names, "loss", dict_outputs)
+        self.losses = [_loss_object(item) for item in specs]
+        # what Keras logs as "<name>_loss": the output's name, or for outputs
+        # without one (a subclassed model's list) the loss's own name
+        self.log_names = [
+            _loss_name(spec, loss_object, name) if unnamed else name
+            for name, spec, loss_object in zip(names, specs, self.losses, strict=True)
         ]
         weights = (
             _per_output(loss_weights, names, "loss")
@@ -339,7 +352,7 @@ class OutputLossTrackers:
         values = compiled.last_values if compiled is not None else []
         if compiled is None or sum(v is not None for v in values) < 2:
             return
-        for name, value in zip(compiled.names, values, strict=False):
+        for name, value in zip(compiled.log_names, values, strict=False):
             if value is not None:
                 tracker = self._trackers.setdefault(name, MeanTracker())
                 tracker.update(float(value), batch_size)

@@ -99,11 +99,13 @@ class Trainer:
         self.compiled_loss, self.compiled_metrics = None, None
         self._output_loss_trackers = OutputLossTrackers()
 
-    def _build_compiled(self, names: list[str], dict_outputs: bool) -> None:
+    def _build_compiled(
+        self, names: list[str], dict_outputs: bool, unnamed: bool = False
+    ) -> None:
         cfg = self._compile_config or {}
         loss = cfg.get("loss")
         self.compiled_loss = (
-            CompiledLoss(loss, cfg.get("loss_weights"), names, dict_outputs)
+            CompiledLoss(loss, cfg.get("loss_weights"), names, dict_outputs, unnamed)
             if loss is not None
             else None
         )
@@ -115,13 +117,13 @@ class Trainer:
         """A subclassed model's per-output specs follow its first outputs."""
         if getattr(self, "_compile_deferred", False):
             self._compile_deferred = False
-            functional = getattr(self, "_functional", False)
-            names = (
-                self._output_names_for_compile()
-                if functional
-                else names_from_outputs(y_pred)
-            )
-            self._build_compiled(names, isinstance(y_pred, dict))
+            names = self._output_names_for_compile()
+            count = len(y_pred) if isinstance(y_pred, list | tuple) else 1
+            own = not getattr(self, "_functional", False) or len(names) != count
+            if own:
+                names = names_from_outputs(y_pred)  # the outputs' own layout
+            dict_outputs = isinstance(y_pred, dict)
+            self._build_compiled(names, dict_outputs, own and not dict_outputs)
 
     def _output_names_for_compile(self) -> list[str]:
         names = getattr(self, "output_names", None)
