@@ -128,6 +128,13 @@ class ModelCheckpoint(MonitorCallback):
                 stacklevel=3,
             )
             return True
+        if np.ndim(value) > 0:
+            warnings.warn(
+                "Can save best model only when `monitor` is a scalar value. "
+                f"Received: {value}. Falling back to `save_best_only=False`.",
+                stacklevel=3,
+            )
+            return True
         current = float(np.asarray(value))
         best = "None" if self.best is None else f"{self.best:.5f}"
         if not self._is_improvement(current, self.best):

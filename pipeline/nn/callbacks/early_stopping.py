@@ -123,4 +123,5 @@ class EarlyStopping(MonitorCallback):
                 stacklevel=2,
             )
             return None
-        return float(np.asarray(value))
+        array = np.asarray(value)  # a per-class metric (F1Score) stays an array
+        return float(array) if array.ndim == 0 else array

@@ -192,7 +192,8 @@ class Trainer:
         logs = {"loss": self._loss_tracker.result()}
         logs.update(self._output_loss_trackers.results())
         for metric in self._all_metrics():
-            logs[metric.name] = float(np.asarray(metric.result()))
+            value = np.asarray(metric.result())  # F1Score gives one per class
+            logs[metric.name] = float(value) if value.ndim == 0 else value
         return logs
 
     def _all_metrics(self) -> list[Any]:
