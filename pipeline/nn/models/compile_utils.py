@@ -105,12 +105,35 @@ def _loss_object(identifier: Any) -> Any:
         identifier = identifier[0]  # Keras accepts [loss] for one output
     if identifier is None:
         return None
+    if isinstance(identifier, list | tuple):  # several losses on one output
+        return LossSum([_loss_object(item) for item in identifier])
     if isinstance(identifier, str) and identifier.lower() in _CROSSENTROPY:
         return identifier  # resolved from the first batch's shapes
     loss = losses_module.get(identifier)
     if isinstance(loss, losses_module.Loss):
         return loss
     return losses_module.LossFunctionWrapper(loss, name=getattr(loss, "__name__", None))
+
+
+class LossSum:
+    """Several losses on one output (Keras's nested list entry), summed.
+
+    Example:
+        >>> total = LossSum([_loss_object("mse"), _loss_object("mae")])
+        >>> float(total(np.ones((2, 1)), np.zeros((2, 1), np.float32), None))
+        2.0
+    """
+
+    def __init__(self, losses: list[Any]) -> None:
+        self.losses = [loss for loss in losses if loss is not None]
+        self.name = getattr(self.losses[0], "name", "loss") if self.losses else "loss"
+
+    def __call__(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> Any:
+        total: Any = None
+        for loss in self.losses:
+            value = loss(y_true, y_pred, sample_weight)
+            total = value if total is None else ops.add(total, value)
+        return total
 
 
 class CompiledLoss:
