@@ -34,7 +34,7 @@ def loop_threads(model: Any, kind: str) -> LoopThreads:
 
 def _examples(x: Any) -> int:
     shape = getattr(x, "shape", None)
-    return int(shape[0]) if shape else int(len(flatten(x)[0]))
+    return int(shape[0]) if shape else int(data_adapter._length(x))
 
 
 def timed_step(threads: LoopThreads, step: Any, x: Any, *args: Any) -> Any:

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from pipeline.nn import ops
-from pipeline.nn.layers._symbolic import flatten, map_structure
+from pipeline.nn.layers._symbolic import map_structure
 from pipeline.nn.models import data_adapter
 from pipeline.nn.models.compile_utils import (
     CompiledLoss,
@@ -40,7 +40,7 @@ from pipeline.nn.tape import GradientTape
 
 
 def _batch_size(x: Any) -> int:
-    return int(len(flatten(x)[0]))
+    return int(data_adapter._length(x))  # skips optional inputs left out
 
 
 class Trainer:
