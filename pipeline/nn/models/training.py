@@ -43,6 +43,10 @@ def _batch_size(x: Any) -> int:
     return int(data_adapter._length(x))  # skips optional inputs left out
 
 
+# compute_loss implementations -> whether they take ``training`` (Keras 3 passes it).
+_TAKES_TRAINING: dict[Any, bool] = {}
+
+
 class Trainer:
     """The Keras training API, mixed into ``Model``."""
 
@@ -170,7 +174,12 @@ class Trainer:
         self, x: Any, y: Any, y_pred: Any, sw: Any, training: bool
     ) -> Any:
         """``compute_loss``, without ``training`` for overrides that lack it."""
-        if "training" in inspect.signature(self.compute_loss).parameters:
+        method = type(self).compute_loss
+        takes = _TAKES_TRAINING.get(method)
+        if takes is None:
+            takes = "training" in inspect.signature(self.compute_loss).parameters
+            _TAKES_TRAINING[method] = takes
+        if takes:
             return self.compute_loss(x, y, y_pred, sw, training=training)
         return self.compute_loss(x, y, y_pred, sw)
 
@@ -197,7 +206,11 @@ class Trainer:
         return logs
 
     def _all_metrics(self) -> list[Any]:
-        """The compiled metrics, then the model's own (attributes), as Keras."""
+        """The compiled metrics, then the model's own (attributes), as Keras
+        (found once per epoch: ``reset_metrics`` forgets the list)."""
+        cached = self.__dict__.get("_all_metrics_cache")
+        if cached is not None and cached[0] is self.compiled_metrics:
+            return cached[1]
         compiled = self.compiled_metrics
         out = list(compiled.metrics) if compiled is not None else []
         for metric in getattr(self, "metrics", []):
@@ -207,10 +220,12 @@ class Trainer:
                 continue
             if all(metric is not m for m in out):
                 out.append(metric)
+        self.__dict__["_all_metrics_cache"] = (compiled, out)
         return out
 
     def reset_metrics(self) -> None:
         """Resets the loss tracker and every compiled metric."""
+        self.__dict__.pop("_all_metrics_cache", None)
         self._loss_tracker.reset_state()
         self._output_loss_trackers.reset_state()
         for metric in self._all_metrics():
