@@ -32,14 +32,22 @@ def to_array(value: Any) -> np.ndarray:
     return np.asarray(value)
 
 
-def assert_close(actual: Any, expected: Any, atol: float = 1e-6, rtol: float = 1e-6) -> None:
+def assert_close(
+    actual: Any, expected: Any, atol: float = 1e-6, rtol: float = 1e-6
+) -> None:
     """``actual`` equals ``expected`` elementwise within the tolerances."""
-    np.testing.assert_allclose(to_array(actual), np.asarray(expected), atol=atol, rtol=rtol)
+    np.testing.assert_allclose(
+        to_array(actual), np.asarray(expected), atol=atol, rtol=rtol
+    )
 
 
 def shape_of(value: Any) -> tuple:
     """The shape of a tensor or array as a tuple of ints or ``None``."""
-    return tuple(to_array(value).shape) if not hasattr(value, "shape") else tuple(value.shape)
+    return (
+        tuple(to_array(value).shape)
+        if not hasattr(value, "shape")
+        else tuple(value.shape)
+    )
 
 
 def run_layer_test(
@@ -92,7 +100,9 @@ def run_layer_test(
     return output
 
 
-def _training_check(keras: Any, layer_cls: Any, init_kwargs: dict, x: Any, y: Any) -> None:
+def _training_check(
+    keras: Any, layer_cls: Any, init_kwargs: dict, x: Any, y: Any
+) -> None:
     x = to_array(x)
     inputs = keras.Input(shape=x.shape[1:], batch_size=x.shape[0], dtype=str(x.dtype))
     outputs = layer_cls(**init_kwargs)(inputs)
