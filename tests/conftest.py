@@ -51,6 +51,17 @@ def no_thread_leak():
     assert not leaked, f"leaked threads: {[t.name for t in leaked]}"
 
 
+@pytest.fixture(autouse=True)
+def _global_seed_restored():
+    """A test that sets ``pl.random.set_seed`` does not leak it to the next."""
+    from pipeline import seeding
+
+    before = seeding.global_seed()
+    yield
+    if seeding.global_seed() != before:
+        seeding.set_global_seed(before)
+
+
 def pytest_addoption(parser):
     """``--api``: which library the ported conformance cases run against.
 

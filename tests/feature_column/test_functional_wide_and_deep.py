@@ -62,7 +62,7 @@ def test_dense_features_on_inputs_gives_a_symbolic_batch():
 
 
 def test_wide_and_deep_trains_saves_and_reloads(tmp_path):
-    pl.random.set_seed(3)
+    pl.random.set_seed(3)  # restored after the test by tests/conftest.py
     model = _wide_and_deep()
     model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
     x, y = _data()
