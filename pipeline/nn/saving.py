@@ -283,6 +283,13 @@ def _load_optimizer_state(model: Any, archive: ModelArchive) -> None:
     from pipeline.nn import optimizers  # noqa: PLC0415  (written separately)
 
     optimizer = model.optimizer
+    if optimizer is None:
+        raise ModelFormatError(
+            f"{archive.path!r} holds optimizer state (member 'optimizer.npz') but "
+            "its compile_config names no optimizer.",
+            path=archive.path,
+            member="optimizer.npz",
+        )
     unbuilt = _state_shapes(optimizer)
     probe = optimizers.get(optimizers.serialize(optimizer))
     probe.build(model.trainable_weights)

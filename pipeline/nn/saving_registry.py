@@ -338,6 +338,7 @@ BUILD_ERRORS = (
     IndexError,
     AttributeError,
     ArithmeticError,
+    NotImplementedError,  # a config naming the bare base Layer (its call raises)
 )
 
 

@@ -218,3 +218,39 @@ def test_optimizer_state_of_neither_layout_is_refused(tmp_path):
     ) as info:
         pl.nn.load_model(path)
     assert info.value.member == "optimizer.npz"
+
+
+def test_a_config_naming_the_bare_base_layer_is_refused(tmp_path):
+    # Reproducer: a Sequential layer entry replaced by {"class_name": "Layer"}.
+    model = pl.nn.Sequential(
+        [layers.Input((3,)), layers.Dense(4), layers.Dense(1)], name="seq"
+    )
+    path = tmp_path / "m.keras"
+    model.save(path)
+    _with_config(
+        path, lambda c: c["layers"].insert(2, {"class_name": "Layer", "config": {}})
+    )
+    with pytest.raises(
+        ModelFormatError, match=r"does not have a `call` method"
+    ) as info:
+        pl.nn.load_model(path)
+    assert info.value.member == "config.json"
+    assert type(info.value.__cause__) is NotImplementedError
+
+
+def test_optimizer_state_without_an_optimizer_is_refused(tmp_path):
+    # Reproducer: compile_config without its optimizer, optimizer.npz kept.
+    model = pl.nn.Sequential([layers.Input((3,)), layers.Dense(1)])
+    model.compile("adam", "mse", metrics=["mae"])
+    path = tmp_path / "m.keras"
+    model.save(path)
+
+    def drop_optimizer(blob):
+        config = json.loads(blob)
+        del config["compile_config"]["optimizer"]
+        return json.dumps(config).encode()
+
+    _rewrite(path, "config.json", drop_optimizer)
+    with pytest.raises(ModelFormatError, match=r"names no optimizer") as info:
+        pl.nn.load_model(path)
+    assert info.value.member == "optimizer.npz"
