@@ -56,8 +56,12 @@ _EXTENSIONS = {
     ".txt": "text",
     ".text": "text",
 }
+# A whole field that is a number: "inf"/"nan" (any case) only on their own,
+# so that names such as "infant_mortality" or "information" stay names.
 _NUMBER = re.compile(
-    r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$|^\s*[-+]?(inf|nan)"
+    r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$"
+    r"|^\s*[-+]?(inf|infinity|nan)\s*$",
+    re.IGNORECASE,
 )
 _NAME = re.compile(r"^[A-Za-z_][\w .\-/()]*$")
 

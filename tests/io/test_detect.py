@@ -141,3 +141,17 @@ def test_sniff_csv_rejects_ragged_lines():
 
 def test_formats_are_the_documented_ones():
     assert set(FORMATS) == {"csv", "tsv", "tfrecord", "tfrecord-raw", "parquet", "text"}
+
+
+@pytest.mark.parametrize(
+    "header", [b"city,infant_mortality", b"series,information", b"nancy,infinite"]
+)
+def test_names_starting_with_inf_or_nan_are_a_header(tmp_path, header):
+    d = detect(_write(tmp_path, "a.csv", header + b"\nOslo,2\nRome,3\n"))
+    assert (d.format, d.header) == ("csv", True)
+
+
+@pytest.mark.parametrize("field", [b"inf", b"-Inf", b"NaN", b"+infinity"])
+def test_special_float_values_still_count_as_numbers(tmp_path, field):
+    d = detect(_write(tmp_path, "a.csv", b"1," + field + b"\n2,3.5\n"))
+    assert (d.format, d.header) == ("csv", False)
