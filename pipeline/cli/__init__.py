@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from pipeline.cli import _display
@@ -73,6 +74,8 @@ def _run(argv: list[str]) -> int:
         return 2
     try:
         return int(modules[args.command].run(args))
+    except BrokenPipeError:
+        return _reader_went_away()
     except (PipelineError, OSError, ValueError) as e:
         message = getattr(e, "message", None) or str(e) or type(e).__name__
         message = " ".join(str(message).split())  # one line, whatever the library said
@@ -83,6 +86,17 @@ def _run(argv: list[str]) -> int:
         return 130
 
 
+def _reader_went_away() -> int:
+    """The reader of stdout closed it (``... | head -1``): stop quietly, as Unix
+    tools do when SIGPIPE ends them (status 128 + 13)."""
+    try:  # the interpreter's last flush of stdout would fail again at exit
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is not a file descriptor (tests)
+        pass
+    return 141
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line with ``argv`` (default ``sys.argv[1:]``); return exit code.
 
@@ -91,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
 
     Returns:
         0 on success, 1 when the data is bad or an error occurred, 2 on a
-        usage error.
+        usage error, 141 (quietly) when the reader of stdout closed it.
 
     Example:
         >>> main(["count", "memory://no/such/file.csv"])
