@@ -72,12 +72,19 @@ class RecordBlock:
 
 
 def _corruption(
-    path: str, status: int, offset: int, index: int, raw: bytes | None = None
+    path: str,
+    status: int,
+    offset: int,
+    index: int,
+    raw: bytes | None = None,
+    head: bytes = b"",
 ) -> DataLossError:
     """The error for a CRC mismatch at the record whose header is at ``offset``.
 
     ``raw`` (the bad record's data, when its length was readable) becomes the
-    error's ``raw`` attribute, for quarantine.
+    error's ``raw`` attribute, for quarantine. ``head``, the stream's first
+    bytes, turns the hint at byte 0 into the likely cause: a gzip or zlib file
+    read without its ``compression_type``.
     """
     k = _kernels.load("tfrecord")
     if status == k.STATUS_BAD_LENGTH_CRC:
@@ -85,6 +92,11 @@ def _corruption(
     else:
         where, what = offset + _HEADER_BYTES, "data CRC mismatch"
     hint = " (Is this even a TFRecord file?)" if where == 0 else ""
+    if where == 0 and head[:2] == b"\x1f\x8b":
+        hint = (
+            " (the file starts with the gzip magic bytes: read it with "
+            'compression_type="GZIP" or "AUTO")'
+        )
     return DataLossError(
         f"corrupted record at {where}{hint}: {what} "
         f"(file {path!r}, record {index}, header at byte {offset})",
@@ -222,7 +234,8 @@ def _frame_stream(f, path, buf, base, index, how, size):
         if status != k.STATUS_NEED_MORE:
             bad_data = status == k.STATUS_BAD_DATA_CRC
             raw = buf[pos + _HEADER_BYTES : pos + need - 4] if bad_data else None
-            err = _corruption(path, status, base + pos, index, raw)
+            head = buf[:2] if base + pos == 0 else b""
+            err = _corruption(path, status, base + pos, index, raw, head)
             if skip and not bad_data:  # the framing is lost: say what goes with it
                 lost = _lost_after(f, path, buf[pos:], base + pos, how)
                 if lost[1] is None and size is not None:

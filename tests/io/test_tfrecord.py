@@ -11,6 +11,7 @@ import zlib
 import pytest
 from support import all_kernels, fixture_path, load_fixture_json
 
+import pipeline as pl
 from pipeline.errors import DataLossError, NotFoundError
 from pipeline.io import tfrecord
 from pipeline.io.tfrecord_writer import TFRecordWriter
@@ -296,3 +297,15 @@ def test_raising_reader_keeps_the_plain_message(tmp_path, kernel):
         list(tfrecord.iter_records(path))
     assert "rest of the file" not in str(info.value)
     assert getattr(info.value, "records_lost", None) is None
+
+
+def test_a_gzip_file_read_without_compression_names_the_fix(tmp_path):
+    path = str(tmp_path / "a.tfrecord.gz")
+    with pl.io.TFRecordWriter(path, options="GZIP") as writer:
+        writer.write(b"hello")
+    with pytest.raises(
+        DataLossError, match=r'compression_type="GZIP" or "AUTO"'
+    ) as info:
+        list(pl.data.TFRecordDataset(path))
+    assert "a.tfrecord.gz" in str(info.value)
+    assert list(pl.data.TFRecordDataset(path, compression_type="AUTO")) == [b"hello"]
