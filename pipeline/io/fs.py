@@ -36,6 +36,7 @@ from pipeline.errors import (
     FailedPreconditionError,
     InvalidArgumentError,
     NotFoundError,
+    UnimplementedError,
 )
 from pipeline.io.fs_inflate import GZIP_WBITS, ZLIB_WBITS, InflateStream
 from pipeline.io.fs_temp import clean_stale_leftovers, is_temp_leftover, temp_path_for
@@ -62,10 +63,23 @@ def _local_path(path: str) -> str | None:
     return path
 
 
+# The extra that installs the fsspec implementation of a scheme.
+_EXTRAS = {"gs": "gcs", "gcs": "gcs", "s3": "s3", "s3a": "s3"}
+
+
 def _fs(path: str) -> tuple[Any, str]:
     import fsspec.core
 
-    return fsspec.core.url_to_fs(path)
+    try:
+        return fsspec.core.url_to_fs(path)
+    except ImportError as e:
+        scheme = path.split("://", 1)[0]
+        extra = _EXTRAS.get(scheme)
+        fix = f"pip install 'pipeline[{extra}]'" if extra else str(e)
+        raise UnimplementedError(
+            f"reading {path!r} needs the {scheme}:// file system, which is not "
+            f"installed: {fix}"
+        ) from e
 
 
 def _has_magic(pattern: str) -> bool:

@@ -185,3 +185,27 @@ def test_file_size_and_exists(tmp_path):
     assert fs.exists(str(path)) and not fs.exists(str(tmp_path / "nope"))
     with pytest.raises(NotFoundError):
         fs.file_size(str(tmp_path / "nope"))
+
+
+def test_a_missing_cloud_file_system_names_the_extra(monkeypatch):
+    import sys
+
+    import pipeline as pl
+    from pipeline.errors import UnimplementedError
+
+    monkeypatch.setitem(sys.modules, "gcsfs", None)  # import gcsfs fails
+    with pytest.raises(UnimplementedError, match=r"pip install 'pipeline\[gcs\]'"):
+        list(pl.data.TFRecordDataset("gs://bucket/train-0.tfrecord"))
+
+
+def test_a_missing_file_system_of_another_scheme_says_what_fsspec_said():
+    import fsspec
+
+    from pipeline.errors import UnimplementedError
+    from pipeline.io import fs
+
+    fsspec.register_implementation(
+        "pltestfs", "no_such_module_xyz.FS", clobber=True, errtxt="install xyz-fs"
+    )
+    with pytest.raises(UnimplementedError, match=r"pltestfs:// .*install xyz-fs"):
+        fs.expand("pltestfs://bucket/a*")
