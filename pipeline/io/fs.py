@@ -296,7 +296,14 @@ class AtomicWriter:
         if local is not None:
             clean_stale_leftovers(local)  # of writers killed before their rename
         self._tmp = temp_path_for(self.path)
-        self._file = _open_raw(self._tmp, "wb")
+        try:
+            self._file = _open_raw(self._tmp, "wb")
+        except NotFoundError as e:  # name the path asked for, not the temp name
+            folder = os.path.dirname(self.path) or "."
+            raise NotFoundError(
+                f"cannot write {self.path!r}: its folder {folder!r} does not exist",
+                path=self.path,
+            ) from e
         self._deflater = None
         if kind:
             wbits = GZIP_WBITS if kind == "GZIP" else ZLIB_WBITS

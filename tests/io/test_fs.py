@@ -209,3 +209,14 @@ def test_a_missing_file_system_of_another_scheme_says_what_fsspec_said():
     )
     with pytest.raises(UnimplementedError, match=r"pltestfs:// .*install xyz-fs"):
         fs.expand("pltestfs://bucket/a*")
+
+
+def test_writing_into_a_missing_folder_names_the_path_given(tmp_path):
+    from pipeline.errors import NotFoundError
+    from pipeline.io import fs
+
+    target = str(tmp_path / "no_such_dir" / "r.html")
+    with pytest.raises(NotFoundError, match="no_such_dir") as info:
+        fs.open_output(target)
+    assert "pipeline-tmp" not in str(info.value)
+    assert info.value.path == target
