@@ -41,15 +41,6 @@ def assert_close(
     )
 
 
-def shape_of(value: Any) -> tuple:
-    """The shape of a tensor or array as a tuple of ints or ``None``."""
-    return (
-        tuple(to_array(value).shape)
-        if not hasattr(value, "shape")
-        else tuple(value.shape)
-    )
-
-
 def run_layer_test(
     keras: Any,
     layer_cls: Callable[..., Any],

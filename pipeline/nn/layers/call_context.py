@@ -11,12 +11,13 @@ Masks travel on the tensors themselves (``tensor._keras_mask``); the helpers
 here read them from a nested input structure.
 
 Example:
-    >>> with entered() as outer:
-    ...     outer.resolve_training(True, None)
-    ...     with entered() as inner:
-    ...         inner is outer, inner.resolve_training(None, None)
+    >>> outer, opened = open_context()
+    >>> outer.resolve_training(True, None)
     True
-    (True, True)
+    >>> inner, nested_opened = open_context()
+    >>> inner is outer, nested_opened, inner.resolve_training(None, None)
+    (True, False, True)
+    >>> close_context()
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ class CallContext:
 
 def open_context() -> tuple[CallContext, bool]:
     """The current thread's call context, and whether this call opened it
-    (then it must :func:`close_context`); the fast form of :func:`entered`.
+    (then it must :func:`close_context`).
 
     Example:
         >>> ctx, opened = open_context()
@@ -80,7 +81,7 @@ def close_context() -> None:
 
 def push_scope(name: str) -> bool:
     """Enters ``name``'s scope unless it is the innermost; True when pushed
-    (then :func:`pop_scope` must follow); the fast form of :func:`name_scope`.
+    (then :func:`pop_scope` must follow).
 
     Example:
         >>> push_scope("a"), push_scope("a"), scope_path()
@@ -100,44 +101,21 @@ def pop_scope() -> None:
 
 
 @contextmanager
-def entered() -> Iterator[CallContext]:
-    """The current thread's call context, opened here if this call is outermost.
-
-    Example:
-        >>> with entered() as ctx:
-        ...     ctx.training is None
-        True
-    """
-    current = getattr(_local, "context", None)
-    if current is not None:
-        yield current
-        return
-    context = CallContext()
-    _local.context = context
-    try:
-        yield context
-    finally:
-        _local.context = None
-
-
-@contextmanager
 def name_scope(name: str) -> Iterator[None]:
-    """Opens a layer's name scope (a repeated innermost name is not doubled).
+    """Opens a layer's name scope (a repeated innermost name is not doubled);
+    :func:`push_scope` and :func:`pop_scope` as a ``with`` block.
 
     Example:
         >>> with name_scope("outer"), name_scope("inner"), name_scope("inner"):
         ...     scope_path()
         'outer/inner'
     """
-    stack = _scopes()
-    pushed = not stack or stack[-1] != name
-    if pushed:
-        stack.append(name)
+    pushed = push_scope(name)
     try:
         yield
     finally:
         if pushed:
-            stack.pop()
+            pop_scope()
 
 
 def scope_path() -> str:
