@@ -9,6 +9,9 @@ just above its fence (invisible on the rendered page):
   worker processes, a local Ray);
 - ```` ```sh ````: run by ``sh -e`` in a fresh folder, with the ``pipeline``
   command of this environment first on ``PATH``;
+- ``<!-- readme: venv -->`` ```` ```sh ````: run by ``sh -e`` in a fresh folder
+  where ``.venv`` is this environment (a link) and ``PATH`` is left as it is, so
+  the block itself must find ``pipeline`` through ``.venv`` (as a new user does);
 - ``<!-- readme: make-targets -->`` ```` ```sh ````: each line is ``make
   TARGET`` and TARGET is a rule of the Makefile (not run: ``make test`` would
   run this very test);
@@ -39,7 +42,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 _FENCE = re.compile(r"(?:<!-- readme: ([\w-]+) -->\n)?```(\w*)\n(.*?)```", re.S)
-_RUN = {("python", None), ("sh", None), ("python", "subprocess")}
+_RUN = {("python", None), ("sh", None), ("sh", "venv"), ("python", "subprocess")}
 _CHECKED = {("sh", "make-targets"), ("text", "output"), ("text", "paths")}
 
 
@@ -89,9 +92,13 @@ def _subprocess_output(code: str, folder: str) -> str:
     return done.stdout
 
 
-def _sh_output(code: str, folder: str) -> str:
-    bin_dir = str(Path(sys.executable).parent)
-    env = {**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")}
+def _sh_output(code: str, folder: str, venv: bool = False) -> str:
+    env = dict(os.environ)
+    if venv:
+        os.symlink(sys.prefix, os.path.join(folder, ".venv"))
+    else:
+        bin_dir = str(Path(sys.executable).parent)
+        env["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
     env["COLUMNS"] = "80"  # the width rich draws tables at, and no colours
     env.pop("FORCE_COLOR", None)
     done = subprocess.run(
@@ -110,7 +117,7 @@ def run_block(index: int) -> str:
             return _subprocess_output(block.code, folder)
         if block.lang == "python":
             return _python_output(block.code, folder)
-        return _sh_output(block.code, folder)
+        return _sh_output(block.code, folder, venv=block.check == "venv")
 
 
 @pytest.mark.parametrize("block", _kind(*_RUN), ids=_ids(_kind(*_RUN)))
