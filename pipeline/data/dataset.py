@@ -25,18 +25,17 @@ from pipeline.data.dataset_grouping import Grouping
 from pipeline.data.dataset_integrations import Integrations
 from pipeline.data.dataset_sampling import Sampling
 from pipeline.data.dataset_transforms import Transforms
+from pipeline.data.explain import explain_text
 from pipeline.data.source_values import (
     listed_slices,
     matching_files,
     needs_listed_slices,
 )
 from pipeline.errors import InvalidArgumentError
-from pipeline.executor import autotune
 from pipeline.executor.options import Options
-from pipeline.executor.runner import DatasetIterator, numpy_iterator, optimized
+from pipeline.executor.runner import DatasetIterator, numpy_iterator
 from pipeline.graph import base
-from pipeline.graph.base import AUTOTUNE, INFINITE, UNKNOWN, Node, apply_fn
-from pipeline.graph.caching import PrefetchNode
+from pipeline.graph.base import INFINITE, UNKNOWN, Node, apply_fn
 from pipeline.graph.combining import ZipNode
 from pipeline.graph.generator_source import generator_node
 from pipeline.graph.given_values import GivenListNode, GivenTensorsNode, sliced_spec
@@ -331,7 +330,8 @@ class Dataset(Transforms, Sampling, Grouping, Integrations):
         return self._options.frozen()
 
     def explain(self, print_plan: bool = True) -> str:
-        """The plan before and after optimization (printed, and returned).
+        """The plan, and the optimized plan when optimizing changes it (printed,
+        and returned); then what AUTOTUNE picks.
 
         Example:
             >>> text = Dataset.range(3).map(lambda x: x).explain(print_plan=False)
@@ -340,17 +340,12 @@ class Dataset(Transforms, Sampling, Grouping, Integrations):
             optimized:
               prefetch(buffer_size=-1)
                 range(start=0, stop=3, step=1)
+            >>> _ = Dataset.range(3).prefetch(1).explain()
+            plan (run as it is: the optimizer changes nothing):
+              prefetch(buffer_size=1)
+                range(start=0, stop=3, step=1)
         """
-        plan = optimized(self._node, self._options)
-        text = "\n".join(
-            [
-                "plan:",
-                _indent(plan_text(self._node)),
-                "optimized:",
-                _indent(plan_text(plan)),
-                *_autotune_lines(plan, self._options),
-            ]
-        )
+        text = explain_text(self._node, self._options)
         if print_plan:
             print(text)
         return text
@@ -360,33 +355,6 @@ class Dataset(Transforms, Sampling, Grouping, Integrations):
 
     def __str__(self) -> str:
         return plan_text(self._node)
-
-
-def _autotune_lines(plan: Node, options: Options) -> list[str]:
-    """What AUTOTUNE picks for each stage that asks for it."""
-    lines: list[str] = []
-    seen: set[int] = set()
-    stack = [plan]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        stack.extend(node.parents)
-        calls = getattr(node, "num_parallel_calls", None)
-        if calls == AUTOTUNE:
-            threads = autotune.parallelism(calls, options.num_threads)
-            lines.append(f"  {node.op}: AUTOTUNE -> {threads} threads")
-        if isinstance(node, PrefetchNode) and node.buffer_size == AUTOTUNE:
-            lines.append(
-                f"  {node.op}: AUTOTUNE -> buffer sized from element bytes and "
-                f"timings within {options.memory_budget_bytes // 2**20} MiB"
-            )
-    return ["autotune:", *lines] if lines else []
-
-
-def _indent(text: str) -> str:
-    return "\n".join("  " + line for line in text.splitlines())
 
 
 base._dataset_wrapper[:] = [Dataset._from_node]
