@@ -21,7 +21,7 @@ from typing import Any
 
 from pipeline.cli import _display, _leftovers
 from pipeline.errors import NotFoundError
-from pipeline.io import fs
+from pipeline.io import fs, index
 from pipeline.io.detect import FORMATS, Detected, detect
 
 
@@ -66,9 +66,9 @@ def resolve(args: argparse.Namespace, allow_empty: bool = False) -> list[Detecte
             "`pipeline verify --clean-temp` removes them",
             path=args.files[0],
         )
-    sidecars = {f"{p}.index" for p in paths}  # record index files next to shards
+    old_sidecars = {index.old_index_path_of(p) for p in paths}  # next to shards
     for path in paths:
-        if path in sidecars:
+        if path in old_sidecars or index.is_sidecar(path):  # never data
             continue
         d = detect(path, args.format)
         if args.header is not None and d.format in ("csv", "tsv"):

@@ -1,7 +1,8 @@
 """``pipeline count``: records per file and in total.
 
 TFRecord files are counted from their framing (no parsing), or from the
-record index sidecar when one exists (``pipeline index`` writes it); Parquet
+record index sidecar when a fresh one exists (``pipeline index`` writes it in
+the hidden ``.pipeline-index`` folder beside the file); Parquet
 from its footer; CSV rows (quoted newlines allowed) and text lines by a scan.
 
 Example:
@@ -30,7 +31,8 @@ EPILOG = """examples:
   pipeline count 'data/*.csv.gz' --json
 
 TFRecord files are counted from their framing, or from the index sidecar
-written by `pipeline index` when it is present (much faster)."""
+written by `pipeline index` (data/.pipeline-index/<file>.index) when it is
+present and fresh (much faster)."""
 
 _CHUNK_BYTES = 1 << 20
 

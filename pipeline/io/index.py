@@ -4,7 +4,18 @@ With an index, counting records is instant and reading can start at record
 ``k`` without scanning the records before it (for compressed files the stream
 is still inflated from the start, but nothing is framed or checked).
 
-Sidecar format (``<file>.index`` by default), little-endian::
+Where sidecars live: ``<folder>/.pipeline-index/<file name>.index``, in a
+hidden folder beside the indexed file (`index_path_of`). A shard pattern such
+as ``train-*`` or ``*.tfrecord*`` never reaches it, in this library or in
+TensorFlow (``tf.data.Dataset.list_files``, ``tf.io.gfile.glob``), so the
+sidecars are never read as data. A pattern that matches every name of the
+folder (TensorFlow's ``dir/*``, whose ``*`` also matches a leading dot and
+folders) lists the folder itself, as it lists any other subfolder: name the
+shards in the pattern. Sidecars of older versions sat next to the file as
+``<file>.index`` (`old_index_path_of`); they are no longer read, and
+``pipeline index`` removes them as it writes the new ones (`remove_old_index`).
+
+Sidecar format, little-endian::
 
     8 bytes  magic b"PLTFIDX1"
     uint64   number of records n
@@ -17,7 +28,7 @@ Example:
     ...     for r in (b"a", b"bb", b"ccc"):
     ...         w.write(r)
     >>> write_index("memory://index-doc/a.tfrecord")
-    'memory://index-doc/a.tfrecord.index'
+    'memory://index-doc/.pipeline-index/a.tfrecord.index'
     >>> read_index("memory://index-doc/a.tfrecord").tolist()
     [0, 17, 35]
     >>> list(read_from("memory://index-doc/a.tfrecord", 1))
@@ -26,6 +37,7 @@ Example:
 
 from __future__ import annotations
 
+import os
 import struct
 from collections.abc import Iterator
 
@@ -35,7 +47,19 @@ from pipeline.errors import DataLossError, FailedPreconditionError, OutOfRangeEr
 from pipeline.io import fs
 from pipeline.io.tfrecord import iter_blocks
 
-__all__ = ["build_index", "count_indexed", "read_from", "read_index", "write_index"]
+__all__ = [
+    "INDEX_FOLDER",
+    "build_index",
+    "count_indexed",
+    "index_path_of",
+    "is_sidecar",
+    "make_index_folder",
+    "old_index_path_of",
+    "read_from",
+    "read_index",
+    "remove_old_index",
+    "write_index",
+]
 
 _MAGIC = b"PLTFIDX1"
 _HEAD = struct.Struct("<8sQQ")
@@ -45,16 +69,101 @@ _FRAME_BYTES = 16  # header and footer: the smallest record
 _MAX_INFLATE_RATIO = 1032
 #: ``compression_type`` of `read_index` when the caller does not know it.
 UNKNOWN = "UNKNOWN"
+#: The hidden folder, beside the indexed files, that holds their sidecars.
+INDEX_FOLDER = ".pipeline-index"
+#: The magics of every sidecar kind: TFRecord records, text lines, CSV rows.
+_MAGICS = (_MAGIC, b"PLTXIDX1", b"PLCVIDX1")
+
+
+def _split(path: str) -> tuple[str, str]:
+    """``(folder with its trailing separator, name)`` of a path or URL."""
+    cut = path.rfind("/")
+    if os.sep != "/":
+        cut = max(cut, path.rfind(os.sep))
+    return path[: cut + 1], path[cut + 1 :]
 
 
 def index_path_of(path: str) -> str:
-    """The default sidecar path of ``path``.
+    """The default sidecar path of ``path``: in the hidden `INDEX_FOLDER`.
 
     Example:
-        >>> index_path_of("data/a.tfrecord")
+        >>> index_path_of("data/train-00000.tfrecord.gz")
+        'data/.pipeline-index/train-00000.tfrecord.gz.index'
+        >>> index_path_of("memory://bucket/a.csv")
+        'memory://bucket/.pipeline-index/a.csv.index'
+    """
+    folder, name = _split(os.fspath(path))
+    return f"{folder}{INDEX_FOLDER}/{name}.index"
+
+
+def old_index_path_of(path: str) -> str:
+    """Where older versions wrote the sidecar of ``path``: ``<path>.index``.
+
+    Example:
+        >>> old_index_path_of("data/a.tfrecord")
         'data/a.tfrecord.index'
     """
-    return f"{path}.index"
+    return f"{os.fspath(path)}.index"
+
+
+def is_sidecar(path: str) -> bool:
+    """Whether ``path`` is a sidecar in the hidden `INDEX_FOLDER`.
+
+    Example:
+        >>> is_sidecar("d/.pipeline-index/a.tfrecord.index"), is_sidecar("d/a.index")
+        (True, False)
+    """
+    folder, name = _split(os.fspath(path))
+    return name.endswith(".index") and _split(folder[:-1])[1] == INDEX_FOLDER
+
+
+def make_index_folder(target: str) -> None:
+    """Create the folder of the local sidecar path ``target`` if it is missing.
+
+    fsspec URLs need nothing: their writers make the folders they write into.
+
+    Example:
+        >>> make_index_folder("memory://index-doc/.pipeline-index/a.index")
+    """
+    if "://" in target and not target.startswith("file://"):
+        return
+    folder = _split(target.removeprefix("file://"))[0]
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+
+
+def remove_old_index(path: str) -> str | None:
+    """Remove the old-style sidecar ``<path>.index`` of ``path`` if there is one.
+
+    Only a file that starts with a sidecar magic is removed: a ``.index`` file
+    of anyone else is left alone.
+
+    Returns:
+        The path removed, or None.
+
+    Example:
+        >>> from pipeline.io import fs
+        >>> with fs.open_output("memory://index-doc/g.tfrecord.index") as f:
+        ...     _ = f.write(_HEAD.pack(_MAGIC, 0, 0))
+        >>> remove_old_index("memory://index-doc/g.tfrecord")
+        'memory://index-doc/g.tfrecord.index'
+        >>> fs.exists("memory://index-doc/g.tfrecord.index")
+        False
+    """
+    old = old_index_path_of(path)
+    if not fs.exists(old):
+        return None
+    with fs.open_input(old) as f:
+        if f.read(len(_MAGIC)) not in _MAGICS:
+            return None
+    if "://" in old and not old.startswith("file://"):
+        import fsspec.core
+
+        files, inner = fsspec.core.url_to_fs(old)
+        files.rm(inner)
+    else:
+        os.remove(old.removeprefix("file://"))
+    return old
 
 
 def build_index(path: str, compression_type: str | None = None) -> np.ndarray:
@@ -82,7 +191,8 @@ def write_index(
     Args:
         path: the TFRecord file.
         compression_type: as for reading the file (``"AUTO"`` allowed).
-        index_path: where to write (default ``<path>.index``).
+        index_path: where to write (default `index_path_of`: the hidden
+            ``.pipeline-index`` folder beside ``path``, made if missing).
 
     Returns:
         The path of the sidecar written.
@@ -96,6 +206,8 @@ def write_index(
     """
     offsets = build_index(path, compression_type).astype("<u8")
     target = index_path or index_path_of(path)
+    if index_path is None:
+        make_index_folder(target)
     with fs.open_output(target) as out:
         out.write(_HEAD.pack(_MAGIC, len(offsets), fs.file_size(path)))
         out.write(offsets.tobytes())

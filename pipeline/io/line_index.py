@@ -12,14 +12,16 @@ none; a file ending in ``\\n`` has no trailing empty line; an empty line is a
 record). CSV rows end at a ``\\n`` outside double quotes (a quoted field may
 span lines; ``""`` inside quotes is a quote); with ``header`` the first row
 is not a record. Only uncompressed files can be indexed (a compressed stream
-cannot be entered at an offset).
+cannot be entered at an offset). Sidecars live where TFRecord ones do: in the
+hidden ``.pipeline-index`` folder beside the file (`pipeline.io.index`), out
+of reach of the patterns that name the data files.
 
 Example:
     >>> from pipeline.io import fs
     >>> with fs.open_output("memory://lineidx-doc/a.csv") as f:
     ...     _ = f.write(b'x,y\\n1,"a\\nb"\\n2,c\\n')
     >>> write_line_index("memory://lineidx-doc/a.csv", "csv", header=True)
-    'memory://lineidx-doc/a.csv.index'
+    'memory://lineidx-doc/.pipeline-index/a.csv.index'
     >>> build_line_index("memory://lineidx-doc/a.csv", "csv", header=True).tolist()
     [4, 12]
 """
@@ -32,6 +34,7 @@ import numpy as np
 
 from pipeline.errors import InvalidArgumentError
 from pipeline.io import fs
+from pipeline.io.index import index_path_of, make_index_folder
 
 __all__ = ["MAGICS", "build_line_index", "row_ends", "write_line_index"]
 
@@ -118,7 +121,8 @@ def write_line_index(
         path: an uncompressed text or CSV file.
         format: ``"text"`` (records are lines) or ``"csv"`` (rows, quote-aware).
         header: the first row is a header, not a record.
-        index_path: where to write (default ``<path>.index``).
+        index_path: where to write (default `pipeline.io.index.index_path_of`:
+            the hidden ``.pipeline-index`` folder beside ``path``).
 
     Returns:
         The path of the sidecar written.
@@ -131,7 +135,9 @@ def write_line_index(
         'memory://lineidx-doc/c.i'
     """
     starts = build_line_index(path, format, header).astype("<u8")
-    target = index_path or f"{path}.index"
+    target = index_path or index_path_of(path)
+    if index_path is None:
+        make_index_folder(target)
     with fs.open_output(target) as out:
         out.write(_HEAD.pack(MAGICS[format], len(starts), fs.file_size(path)))
         out.write(starts.tobytes())

@@ -38,9 +38,11 @@ def test_quoted_newlines_are_one_record(tmp_path, capsys):
 def test_index_then_count_uses_the_sidecar(data, capsys):
     shard = str(data / "ex.tfrecord")
     assert main(["index", shard, str(data / "ex.tfrecord.gz")]) == 0
-    assert (data / "ex.tfrecord.index").exists()
+    assert (data / ".pipeline-index" / "ex.tfrecord.index").exists()
+    assert (data / ".pipeline-index" / "ex.tfrecord.gz.index").exists()
+    assert not (data / "ex.tfrecord.index").exists()  # nothing beside the shard
     capsys.readouterr()
-    doc = _count(capsys, str(data / "ex.tfrecord*"))  # the sidecars are skipped
+    doc = _count(capsys, str(data / "ex.tfrecord*"))
     assert [(r["records"], r["how"]) for r in doc["files"]] == [(10, "index")] * 2
 
 
@@ -68,7 +70,10 @@ def test_index_csv_and_text_for_global_shuffle(tmp_path, capsys):
     (tmp_path / "l.txt").write_bytes(b"one\ntwo\n")
     assert main(["index", str(tmp_path / "q.csv"), str(tmp_path / "l.txt")]) == 0
     out = capsys.readouterr().out
-    assert "q.csv.index: 2 records" in out and "l.txt.index: 2 records" in out
+    assert f"{tmp_path}/.pipeline-index/q.csv.index: 2 records\n" in out
+    assert f"{tmp_path}/.pipeline-index/l.txt.index: 2 records\n" in out
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".pipeline-index",
+                                                         "l.txt", "q.csv"]  # fmt: skip
     rows = pl.data.global_shuffle(str(tmp_path / "q.csv"), seed=0, format="csv")
     assert sorted(rows) == [b'"x\ny",1', b"2,3"]
     lines = pl.data.global_shuffle(str(tmp_path / "l.txt"), seed=0, format="text")

@@ -97,7 +97,7 @@ def test_a_bad_crc_names_the_file_and_record(tmp_path):
 
 def test_a_truncated_sidecar_is_data_loss(tmp_path):
     files = tfrecords(tmp_path, [4])
-    index = files[0] + ".index"
+    index = str(tmp_path / ".pipeline-index" / "part-0.tfrecord.index")
     Path(index).write_bytes(Path(index).read_bytes()[:-8])
     reader = reader_of(files)
     with pytest.raises(DataLossError, match=r"record index of .*part-0.* truncated"):

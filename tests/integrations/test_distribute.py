@@ -139,7 +139,7 @@ def test_counts_come_from_index_sidecars(tmp_path):
     ds = pl.data.TFRecordDataset(files)
     part = pl.data.distribute(ds, 2, 0, policy="file", equal="pad")
     assert "equal=pad 4 records" in part.explain(print_plan=False)  # index: 4
-    (tmp_path / "part-1.tfrecord.index").unlink()
+    (tmp_path / ".pipeline-index" / "part-1.tfrecord.index").unlink()
     part = pl.data.distribute(ds, 2, 0, policy="file", equal="pad")
     assert "equal=pad 3 records" in part.explain(print_plan=False)  # read: 3
 
@@ -318,7 +318,7 @@ def test_indexed_shard_reports_a_bad_record_in_place(tmp_path):
 
 def test_without_sidecars_or_compressed_data_keeps_every_sth_record(tmp_path):
     files = write_files([5], root=str(tmp_path), index=True)
-    (tmp_path / "part-0.tfrecord.index").unlink()
+    (tmp_path / ".pipeline-index" / "part-0.tfrecord.index").unlink()
     part = pl.data.distribute(pl.data.TFRecordDataset(files), 2, 1, equal=False)
     assert [int(r) for r in part] == [1, 3]
     assert "via index" not in part.explain(print_plan=False)

@@ -46,7 +46,8 @@ def test_stale_and_damaged_index(tmp_path):
         w.write(b"longer record")
     with pytest.raises(FailedPreconditionError, match="stale"):
         index.read_index(str(path))
-    (tmp_path / "a.tfrecord.index").write_bytes(b"garbage")
+    assert target == str(tmp_path / ".pipeline-index" / "a.tfrecord.index")
+    (tmp_path / ".pipeline-index" / "a.tfrecord.index").write_bytes(b"garbage")
     with pytest.raises(DataLossError, match="not a record index"):
         index.read_index(str(path), target)
 
@@ -55,7 +56,8 @@ def test_stale_and_damaged_index(tmp_path):
 
 
 def _sidecar(path, offsets, size=None, count=None) -> str:
-    target = f"{path}.index"
+    (path.parent / ".pipeline-index").mkdir(exist_ok=True)
+    target = str(path.parent / ".pipeline-index" / f"{path.name}.index")
     size = path.stat().st_size if size is None else size
     count = len(offsets) if count is None else count
     head = struct.pack("<8sQQ", b"PLTFIDX1", count, size)
