@@ -57,7 +57,9 @@ class _LineScanner:
         return self.found
 
 
-def _bad_rows(d: Detected, bar: _common.Progress) -> tuple[list[BadRow], int]:
+def _bad_rows(
+    d: Detected, bar: _common.Progress, limit: int | None = None
+) -> tuple[list[BadRow], int]:
     import pyarrow.csv as pcsv
 
     names = csv_names(d)
@@ -67,15 +69,19 @@ def _bad_rows(d: Detected, bar: _common.Progress) -> tuple[list[BadRow], int]:
     for table in csv_tables(d, names, conv, bad.append):
         records += table.num_rows
         bar.advance(table.num_rows)
+        if limit is not None and records + len(bad) >= limit:
+            break  # --sample: the rows after these are not read
     return bad, records
 
 
-def check_csv(d: Detected, bar: _common.Progress) -> Iterator[Any]:
+def check_csv(
+    d: Detected, bar: _common.Progress, limit: int | None = None
+) -> Iterator[Any]:
     """Yield a `Problem` per row with the wrong field count, then the count of
-    the rows read."""
+    the rows read (reading stops in the chunk that reaches ``limit`` rows)."""
     from pipeline.cli.verify import Problem
 
-    bad, records = _bad_rows(d, bar)
+    bad, records = _bad_rows(d, bar, limit)
     if bad:
         scanner = _LineScanner({r.number for r in bad if r.number is not None})
         with fs.open_input(d.path, d.compression) as f:

@@ -34,7 +34,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 
-from pipeline.cli import _common, _display, _leftovers, _read
+from pipeline.cli import _common, _display, _leftovers, _read, _sample
 from pipeline.cli._sequence_columns import SequenceColumns
 from pipeline.errors import DataLossError, InvalidArgumentError, PipelineError
 from pipeline.io import fs, tfrecord
@@ -48,7 +48,10 @@ EPILOG = """examples:
 
 Exit code 0 only when every file is sound; each problem is printed with its
 file, record and byte offset, then what could not be read. Temporary files of
-interrupted writes (.NAME.pipeline-tmp-*) are named and never read as data."""
+interrupted writes (.NAME.pipeline-tmp-*) are named and never read as data.
+With --sample N only the first N records are checked (the summary says so;
+with --json a last line {"sample": N, "files": ..., "records": ...,
+"problems": ...})."""
 
 
 @dataclass
@@ -84,6 +87,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="remove the temporary files of interrupted writes found in the "
         "folders read (only while nothing is writing there)",
     )
+    _sample.add_argument(parser)
 
 
 def _from_error(d: Detected, e: PipelineError) -> Problem:
@@ -130,15 +134,21 @@ def _check_readable(d: Detected, bar: _common.Progress) -> Iterator[Problem | in
         yield n
 
 
-def check_file(d: Detected, bar: _common.Progress) -> Iterator[Problem | int]:
-    """Yield the problems of one file, and record counts as ints."""
+def check_file(
+    d: Detected, bar: _common.Progress, limit: int | None = None
+) -> Iterator[Problem | int]:
+    """Yield the problems of one file, and record counts as ints (a CSV
+    file is read no further than about ``limit`` records)."""
     if d.empty and d.format in ("csv", "tsv"):
         yield Problem(d.path, None, 0, "empty file: expected a header line", None, "")
         return
     if d.format in ("tfrecord", "tfrecord-raw"):
         check = _check_tfrecord
     elif d.format in ("csv", "tsv"):
-        from pipeline.cli._verify_csv import check_csv as check
+        from pipeline.cli._verify_csv import check_csv
+
+        def check(d, bar):
+            return check_csv(d, bar, limit)
     else:
         check = _check_readable
     try:
@@ -190,14 +200,19 @@ def _tally(problems: list[Problem], records: int) -> str:
     return f"{stop.path if stop else problems[0].path}: {', '.join(parts)}"
 
 
-def _check_all(args, files, bar) -> tuple[int, int, int, int]:
+def _check_all(args, files, bar) -> tuple[int, int, int, int, int]:
     """Print each problem and per-file tally; ``(records, problems, unreadable
-    records, files cut short)``."""
-    records = problems = lost = cut = 0
+    records, files cut short, files read)`` (the first ``args.sample``
+    records only, when given)."""
+    records = problems = lost = cut = read_files = 0
     for d in files:
+        left = None if args.sample is None else args.sample - records - lost
+        if left is not None and left <= 0:
+            break
         bar.describe(d.path)
-        found, read = [], 0
-        for item in check_file(d, bar):
+        found, read, read_files = [], 0, read_files + 1
+        items = check_file(d, bar, left)
+        for item in items if left is None else _sample.first_checked(items, left):
             if isinstance(item, int):
                 read += item
                 continue
@@ -209,7 +224,7 @@ def _check_all(args, files, bar) -> tuple[int, int, int, int]:
         records, problems = records + read, problems + len(found)
         lost += sum(p.unreadable == "record" for p in found)
         cut += any(p.unreadable == "rest" for p in found)
-    return records, problems, lost, cut
+    return records, problems, lost, cut, read_files
 
 
 def run(args: argparse.Namespace) -> int:
@@ -218,11 +233,16 @@ def run(args: argparse.Namespace) -> int:
     files = _common.resolve(args, allow_empty=True)
     _report_temp_files(args, files)
     with _common.progress("verifying", args.quiet) as bar:
-        records, problems, lost, cut = _check_all(args, files, bar)
+        records, problems, lost, cut, checked = _check_all(args, files, bar)
+    if args.sample is not None and args.json:
+        _common.print_json({"sample": args.sample, "files": checked,
+                            "records": records, "problems": problems})  # fmt: skip
     if not args.json:
-        summary = [_plural(len(files), "file"), _plural(records, "record"),
+        summary = [_plural(checked, "file"), _plural(records, "record"),
                    _plural(problems, "problem")]  # fmt: skip
         summary += [_plural(lost, "unreadable record")] if lost else []
         summary += [f"{_plural(cut, 'file')} not read to the end"] if cut else []
+        if args.sample is not None:
+            summary[-1] += f" ({_sample.describe(args.sample, records + lost)})"
         print(", ".join(summary))
     return 1 if problems else 0

@@ -1,0 +1,155 @@
+"""``--sample N`` for ``stats`` and ``verify``: the first N records only, said so."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pipeline.cli import main
+from pipeline.io import fs
+from pipeline.io.tfrecord_writer import TFRecordWriter
+from tests.cli.conftest import encode_example
+
+
+class _Counting:
+    """A file object that adds up the bytes read through it."""
+
+    def __init__(self, f, tally: list[int]) -> None:
+        self._f, self._tally = f, tally
+
+    def __enter__(self):
+        self._f.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self._f.__exit__(*exc)
+
+    def read(self, *args):
+        data = self._f.read(*args)
+        self._tally.append(len(data))
+        return data
+
+    def __iter__(self):
+        for line in self._f:
+            self._tally.append(len(line))
+            yield line
+
+    def __getattr__(self, name):
+        return getattr(self._f, name)
+
+
+@pytest.fixture
+def bytes_read(monkeypatch):
+    """A list that gets the size of every read of any input file."""
+    tally: list[int] = []
+    real = fs.open_input
+    monkeypatch.setattr(
+        fs, "open_input", lambda *a, **k: _Counting(real(*a, **k), tally)
+    )
+    return tally
+
+
+def _csv(path, rows: int, bad_every: int = 0) -> None:
+    """``n,name`` rows ``i, "v{i % 3}"``; every ``bad_every``-th row (i > 0)
+    has one field only."""
+    lines = ["n,name"]
+    for i in range(rows):
+        lines.append(
+            f"{i}" if bad_every and i and i % bad_every == 0 else f"{i},v{i % 3}"
+        )
+    path.write_text("\n".join(lines) + "\n")
+
+
+def _tfrecord(path, ids, pad: int = 0) -> None:
+    with TFRecordWriter(str(path)) as w:
+        for i in ids:
+            name = f"v{i % 3}".encode() + b"-" * pad
+            w.write(encode_example({"id": [i], "name": [name]}))
+
+
+# ---------------------------------------------------------------- verify
+
+
+def test_verify_sample_reports_only_the_first_records(tmp_path, capsys):
+    _csv(tmp_path / "a.csv", 100, bad_every=7)  # bad rows: 7, 14, ..., 98
+    assert main(["verify", str(tmp_path / "a.csv"), "--sample", "10"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[1] for line in out[:-2]] == [" record 7 (line 9, byte 42)"]
+    assert out[-2] == f"{tmp_path / 'a.csv'}: 9 records read, 1 unreadable record"
+    assert out[-1] == (
+        "1 file, 9 records, 1 problem, 1 unreadable record "
+        "(a sample: only the first 10 records were read)"
+    )
+
+
+def test_verify_sample_json_has_a_last_line_with_the_sample(tmp_path, capsys):
+    _csv(tmp_path / "a.csv", 100, bad_every=7)
+    argv = ["verify", str(tmp_path / "a.csv"), "--sample", "20", "--json"]
+    assert main(argv) == 1
+    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert [p["record"] for p in lines[:-1]] == [7, 14]
+    assert lines[-1] == {"sample": 20, "files": 1, "records": 18, "problems": 2}
+
+
+def test_verify_sample_across_files_stops_in_the_first(tmp_path, capsys):
+    _tfrecord(tmp_path / "a.tfrecord", range(50))
+    _tfrecord(tmp_path / "b.tfrecord", range(50))
+    (tmp_path / "b.tfrecord").write_bytes(b"not a tfrecord at all, never read")
+    files = [str(tmp_path / "a.tfrecord"), str(tmp_path / "b.tfrecord")]
+    assert main(["verify", *files, "--sample", "50"]) == 0
+    last = capsys.readouterr().out.splitlines()[-1]
+    assert last == (
+        "1 file, 50 records, 0 problems (a sample: only the first 50 records were read)"
+    )
+    assert main(["verify", *files, "--sample", "51"]) == 1
+    assert "2 files, 50 records, 1 problem" in capsys.readouterr().out
+
+
+def test_verify_sample_larger_than_the_data_says_all_were_read(tmp_path, capsys):
+    _tfrecord(tmp_path / "a.tfrecord", range(30))
+    assert main(["verify", str(tmp_path / "a.tfrecord"), "--sample", "1000"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        "1 file, 30 records, 0 problems "
+        "(sample of 1000 asked: all 30 records were read)"
+    )
+
+
+def test_verify_sample_leaves_out_damage_after_the_sample(tmp_path, capsys):
+    path = tmp_path / "a.tfrecord"
+    _tfrecord(path, range(40))
+    blob = bytearray(path.read_bytes())
+    blob[-3] ^= 0xFF  # the data CRC of the last record
+    path.write_bytes(bytes(blob))
+    assert main(["verify", str(path), "--sample", "39"]) == 0
+    assert main(["verify", str(path), "--sample", "40"]) == 1
+    out = capsys.readouterr().out
+    assert "record 39 " in out and "39 records read, 1 unreadable record" in out
+
+
+@pytest.mark.parametrize("kind", ["csv", "tfrecord"])
+def test_verify_sample_reads_in_proportion_to_n(tmp_path, capsys, bytes_read, kind):
+    path = tmp_path / f"big.{kind}"
+    if kind == "csv":
+        _csv(path, 600_000)
+    else:
+        _tfrecord(path, range(30_000), pad=150)
+    size = path.stat().st_size
+    assert size > 4 << 20
+    assert main(["verify", str(path), "--sample", "100", "-q"]) == 0
+    assert "100 records" in capsys.readouterr().out
+    assert 0 < sum(bytes_read) < 1.5 * (1 << 20)  # one read chunk (1 MiB), not the file
+    bytes_read.clear()
+    assert main(["verify", str(path), "-q"]) == 0  # the counter sees a full read
+    assert sum(bytes_read) >= size
+
+
+# ---------------------------------------------------------------- usage
+
+
+@pytest.mark.parametrize("command", ["stats", "verify"])
+@pytest.mark.parametrize("value", ["0", "-3", "ten"])
+def test_sample_must_be_a_positive_number(data, capsys, command, value):
+    assert main([command, str(data / "a.csv"), f"--sample={value}"]) == 2
+    err = capsys.readouterr().err
+    assert f"argument --sample: must be a whole number > 0, got '{value}'" in err
