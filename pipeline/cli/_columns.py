@@ -93,8 +93,20 @@ def _flat_values(arr: pa.Array, kind: str | None) -> tuple[str, np.ndarray]:
     arr = arr.drop_null()
     if kind == "string":
         return kind, arr.cast(pa.binary()).to_numpy(zero_copy_only=False).astype(object)
-    target = pa.int64() if kind == "int64" else pa.float64()
-    return kind, arr.cast(target).to_numpy(zero_copy_only=False)
+    return kind, arr.cast(_numeric_target(arr.type)).to_numpy(zero_copy_only=False)
+
+
+def _numeric_target(t: pa.DataType) -> pa.DataType:
+    """int64 for integers; a float column keeps its precision: float16 and
+    float32 as float32 (exact), float64 as float64.
+
+    Example:
+        >>> _numeric_target(pa.float32()), _numeric_target(pa.int8())
+        (DataType(float), DataType(int64))
+    """
+    if pa.types.is_floating(t):
+        return pa.float64() if t.bit_width == 64 else pa.float32()
+    return pa.int64()
 
 
 def _is_list(t: pa.DataType) -> bool:

@@ -8,6 +8,12 @@ features, each feature list as a ``list<list<kind>>`` column (a list of time
 steps, each a list of values; null when a record lacks the list), which
 converts back. CSV has no such column: it is refused, as the lists would be
 lost.
+Each column keeps its type: ints stay int64, strings strings, and a float
+keeps its precision (float64 from CSV text or a float64 Parquet column,
+float32 from an Example's FloatList or a float32 Parquet column): CSV and
+Parquet round trips are exact. Only ``--to tfrecord`` narrows to float32, as
+a FloatList holds nothing wider; a feature whose values that cast changes
+gets one warning on stderr (how many, and an example).
 Records keep their order: shard ``k`` of ``N`` holds the ``k``-th contiguous
 slice, and shards are named ``NAME-0000k-of-0000N.EXT``; each is written
 under a temporary name and renamed when complete. Temporary files that an
@@ -30,8 +36,10 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import sys
 
 from pipeline.cli import _common, _display, _leftovers, _read
+from pipeline.cli._precision import FloatLoss, float_dtypes
 from pipeline.cli._writers import open_writer
 from pipeline.cli.count import count_file
 from pipeline.cli.schema import infer
@@ -154,15 +162,39 @@ def run(args: argparse.Namespace) -> int:
     _make_folder(args.out)
     for stale in _leftovers.remove(_leftovers.leftovers_of(paths)):
         _display.say(f"removed {stale} (left by an interrupted write of this output)")
+    floats = float_dtypes(files, schema) if args.to == "parquet" else None
+    loss = FloatLoss()
     with _common.progress("converting", args.quiet) as bar:
-        _write_shards(paths, ends, _batches(files, kinds), schema, args, bar)
+        writers = _Writers(args, schema, floats, loss)
+        _write_shards(paths, ends, _batches(files, kinds), writers, bar)
+    for line in loss.warnings(_NARROW[args.to]):
+        _display.say(f"pipeline convert: warning: {line}", sys.stderr)
     return 0
 
 
-def _write_shards(paths, ends, batches, schema, args, bar) -> None:
-    compression = "" if args.compression == "NONE" else args.compression
+_NARROW = {
+    "tfrecord": "float32 (a tf.train.Example FloatList holds float32)",
+    "parquet": "float32",
+    "csv": "float32",
+}
+
+
+class _Writers:
+    """Opens the shard writers of one conversion (they share the loss tally)."""
+
+    def __init__(self, args, schema: Schema, floats, loss: FloatLoss) -> None:
+        self.fmt, self.schema, self.floats, self.loss = args.to, schema, floats, loss
+        self.compression = "" if args.compression == "NONE" else args.compression
+
+    def open(self, path: str):
+        return open_writer(
+            self.fmt, path, self.schema, self.compression, self.floats, self.loss
+        )
+
+
+def _write_shards(paths, ends, batches, writers: _Writers, bar) -> None:
     k, written, done = 0, 0, 0
-    writer = open_writer(args.to, paths[0], schema, compression)
+    writer = writers.open(paths[0])
     try:
         for batch in batches:
             n, start = _read.batch_size(batch), 0
@@ -171,7 +203,7 @@ def _write_shards(paths, ends, batches, schema, args, bar) -> None:
                     writer.close()
                     _display.say(f"{paths[k]}: {written - done} records")
                     k, done = k + 1, written
-                    writer = open_writer(args.to, paths[k], schema, compression)
+                    writer = writers.open(paths[k])
                 stop = min(n, start + ends[k] - written) if k + 1 < len(paths) else n
                 writer.write(_read.take(batch, start, stop))
                 written, start = written + stop - start, stop
@@ -179,7 +211,7 @@ def _write_shards(paths, ends, batches, schema, args, bar) -> None:
         writer.close()
         _display.say(f"{paths[k]}: {written - done} records")
         for path in paths[k + 1 :]:  # fewer records than shards: empty shards
-            open_writer(args.to, path, schema, compression).close()
+            writers.open(path).close()
             _display.say(f"{path}: 0 records")
     except BaseException:
         writer.abort()
