@@ -84,3 +84,73 @@ def test_corrupt_tfrecord_count_is_an_error(data, capsys):
     assert main(["count", str(data / "corrupt.tfrecord")]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "corrupt.tfrecord" in err and "byte" in err
+
+
+# --- issue 15: sidecars out of reach of shard patterns -------------------------
+
+
+def _shards(root: str, names=("train-00000-of-00002", "train-00001-of-00002")):
+    from pipeline.io.tfrecord_writer import TFRecordWriter
+
+    for i, name in enumerate(names):
+        with TFRecordWriter(f"{root}/{name}") as w:
+            for k in range(i + 2):
+                w.write(b"r%d" % k)
+    return [f"{root}/{n}" for n in names]
+
+
+def test_index_help_names_the_layout(capsys):
+    assert main(["index", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "data/train.tfrecord-00000 -> data/.pipeline-index/" in out
+    assert "TensorFlow's '*' also matches hidden names" in out
+    assert "old-style sidecar <file>.index" in out
+
+
+def test_index_replaces_an_old_style_sidecar_and_says_so(tmp_path, capsys):
+    from pipeline.io.index import write_index
+
+    files = _shards(str(tmp_path))
+    old = write_index(files[0], index_path=files[0] + ".index")  # earlier layout
+    (tmp_path / "train-00001-of-00002.index").write_bytes(b"someone else's")
+    assert main(["index", str(tmp_path / "train-*")]) == 0
+    out = capsys.readouterr().out.splitlines()
+    new = f"{tmp_path}/.pipeline-index/train-00000-of-00002.index"
+    assert out == [
+        f"{new}: 2 records",
+        f"removed {old} (old-style sidecar, replaced by {new})",
+        f"{tmp_path}/.pipeline-index/train-00001-of-00002.index: 3 records",
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".pipeline-index",
+        "train-00000-of-00002",
+        "train-00001-of-00002",
+        "train-00001-of-00002.index",  # not ours: left alone, and not data
+    ]
+    doc = _count(capsys, str(tmp_path / "train-*"))
+    assert [(r["records"], r["how"]) for r in doc["files"]] == [
+        (2, "index"),
+        (3, "index"),
+    ]
+
+
+def test_memory_urls_index_and_count_through_the_hidden_folder(capsys):
+    import uuid
+
+    from pipeline.io import fs
+
+    root = f"memory://count-index-layout-{uuid.uuid4().hex[:8]}"
+    _shards(root)
+    assert main(["index", f"{root}/train-*"]) == 0
+    out = capsys.readouterr().out
+    assert f"{root}/.pipeline-index/train-00001-of-00002.index: 3 records" in out
+    assert fs.expand(f"{root}/train-*") == [
+        f"{root}/train-00000-of-00002",
+        f"{root}/train-00001-of-00002",
+    ]
+    doc = _count(capsys, f"{root}/**")  # fsspec's ** reaches the hidden folder
+    assert [(r["path"], r["how"]) for r in doc["files"]] == [
+        (f"{root}/train-00000-of-00002", "index"),
+        (f"{root}/train-00001-of-00002", "index"),
+    ]
+    assert doc["total"] == 5
