@@ -20,13 +20,26 @@ Example:
 from __future__ import annotations
 
 import html as _html
+import os
 import re
 import sys
 from typing import Any
 
-__all__ = ["cell", "console", "html", "say", "table", "visible"]
+import numpy as np
+
+__all__ = [
+    "cell",
+    "console",
+    "html",
+    "say",
+    "shortest",
+    "table",
+    "visible",
+    "width",
+]
 
 _NON_TTY_WIDTH = 160
+_PIPE_LAYOUT_WIDTH = 80
 _NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 # Bidirectional embeddings, overrides and isolates, line/paragraph separators,
 # zero-width no-break space: they reorder or hide text without being C0/C1.
@@ -116,9 +129,14 @@ def table(headers: list[Any], title: str | None = None) -> Any:
     return out
 
 
-def console(file: Any = None) -> Any:
+def console(file: Any = None, width: int | None = None) -> Any:
     """A rich console (stdout by default; wide when not a terminal) that
     never reads markup or emoji codes in what it prints.
+
+    Args:
+        file: where it prints; None for stdout.
+        width: its width in columns; None for the terminal's (rich reads
+            ``$COLUMNS`` first), or 160 when ``file`` is not a terminal.
 
     Example:
         >>> import io
@@ -130,14 +148,69 @@ def console(file: Any = None) -> Any:
     from rich.console import Console
 
     out = file or sys.stdout
-    tty = hasattr(out, "isatty") and out.isatty()
+    if width is None and not _is_tty(out):
+        width = _NON_TTY_WIDTH
     return Console(
         file=out,
-        width=None if tty else _NON_TTY_WIDTH,
+        width=width,
         highlight=False,
         markup=False,
         emoji=False,
     )
+
+
+def _is_tty(out: Any) -> bool:
+    return hasattr(out, "isatty") and out.isatty()
+
+
+def width(file: Any = None) -> int:
+    """The columns a layout may fill: a terminal's width (as rich reads it,
+    ``$COLUMNS`` first); for a pipe or a file, ``$COLUMNS`` or 80.
+
+    Args:
+        file: the output; None for stdout.
+
+    Example:
+        >>> import io
+        >>> width(io.StringIO()) > 0
+        True
+    """
+    out = file or sys.stdout
+    if _is_tty(out):
+        return console(out).width
+    columns = os.environ.get("COLUMNS", "").strip()
+    return (
+        int(columns) if columns.isdigit() and int(columns) > 0 else _PIPE_LAYOUT_WIDTH
+    )
+
+
+def shortest(values: np.ndarray) -> np.ndarray:
+    """Floating values as float64 numbers whose Python ``repr`` is each
+    value's shortest text that reads back to it AT ITS OWN PRECISION.
+
+    A float32 (an Example's FloatList) 6.45 is 6.449999809265137 as a float64;
+    here it becomes the float64 nearest to 6.45, so ``repr`` and ``json``
+    show ``6.45``, which reads back as the same float32. float64 values (their
+    ``repr`` is already their shortest text), wider floats and non-floating
+    arrays are returned as they are. NaN and infinities stay as they are.
+
+    Args:
+        values: a numpy array of any dtype.
+
+    Returns:
+        ``values``, or for a float dtype narrower than float64 a float64 array.
+
+    Example:
+        >>> x = np.array([6.45, 1e-7, np.nan], dtype=np.float32)
+        >>> x.tolist()[:2]
+        [6.449999809265137, 1.0000000116860974e-07]
+        >>> shortest(x).tolist()
+        [6.45, 1e-07, nan]
+    """
+    if values.dtype.kind != "f" or values.dtype.itemsize >= 8:
+        return values
+    # numpy writes each float32 (float16) as its shortest round-trip text
+    return values.astype(str).astype(np.float64)
 
 
 def say(text: Any, file: Any = None) -> None:

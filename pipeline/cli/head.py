@@ -1,10 +1,18 @@
 """``pipeline head``: the first records, decoded.
 
-Examples show as ``feature: kind [values]``; CSV, Parquet and text as a table;
-``--json`` prints one JSON object per record. SequenceExamples show their
-context features as Examples do, and each feature list as
+Examples show as ``feature: kind [values]``; CSV, Parquet and text as a table
+when it fits the width (a terminal's, or ``$COLUMNS`` or 80 for a pipe), else
+one block of ``feature  value`` lines per record (``--vertical`` forces that
+layout, ``--no-vertical`` a table); ``--json`` prints one JSON object per
+record. SequenceExamples show their context features as Examples do, and each
+feature list as
 ``name: kind feature list, T steps [[step 0 values], [step 1 values], ...]``
 (in JSON: a list of per-step lists).
+
+Floats show as written: each one's shortest text that reads back to it at its
+column's own precision (float32 for an Example's FloatList, so ``6.45`` and
+not ``6.449999809265137``; float64 for CSV and Parquet doubles), in the table
+and in ``--json`` alike; NaN and infinities as ``nan``, ``inf``, ``-inf``.
 
 Example:
     >>> from pipeline.cli import main
@@ -19,7 +27,10 @@ Example:
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from typing import Any
+
+import numpy as np
 
 from pipeline.cli import _common, _display, _read
 from pipeline.errors import InvalidArgumentError
@@ -32,6 +43,8 @@ EPILOG = """examples:
 
 _MAX_SHOWN_VALUES = 8
 _MAX_SHOWN_CHARS = 60
+_MAX_NAME_PAD = 32  # vertical layout: names padded to the longest, up to this
+_MEASURE_WIDTH = 1 << 20  # wide enough for any table's natural width
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -39,6 +52,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     _common.add_input_arguments(parser)
     parser.add_argument("-n", type=int, default=5, help="records to show (default 5)")
     parser.add_argument("--json", action="store_true", help="JSON lines")
+    parser.add_argument(
+        "--vertical",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="one block of `feature  value` lines per record (default: when "
+        "the table is wider than the terminal, or than $COLUMNS or 80 columns "
+        "in a pipe); --no-vertical: always a table, as wide as it needs",
+    )
 
 
 def first_records(files: list, n: int) -> tuple[list[dict[str, Any]], dict[str, Any]]:
@@ -49,14 +70,33 @@ def first_records(files: list, n: int) -> tuple[list[dict[str, Any]], dict[str, 
         for batch in _read.iter_batches(d):
             for name, col in batch.items():
                 kinds.setdefault(name, col)
-            records.extend(_read.rows(batch, n - len(records)))
+            part = _as_written(_read.head(batch, n - len(records)))
+            records.extend(_read.rows(part))
             if len(records) >= n:
                 return records, kinds
     return records, kinds
 
 
+def _as_written(batch: _read.Batch) -> _read.Batch:
+    """The batch with float32 values as the float64s of their shortest text
+    (`_display.shortest`): ``repr`` and ``json`` then show ``6.45``."""
+    return {n: replace(c, values=_display.shortest(c.values)) for n, c in batch.items()}
+
+
 def _show(value: Any) -> str:
-    """A value as shown in a table: short, and control characters as escapes."""
+    """A value as shown in a table: short, and control characters as escapes.
+
+    Floats show as Python's ``repr`` (``0.1``, ``1e-07``, ``nan``, ``inf``); a
+    numpy float32 as its shortest text at float32 precision (``6.45``).
+
+    Example:
+        >>> _show(np.float32(6.45)), _show(0.1), _show([float("nan"), b"a\\n"])
+        ('6.45', '0.1', '[nan, a\\\\n]')
+    """
+    if isinstance(value, np.floating):
+        value = float(_display.shortest(np.asarray(value))[()])
+    elif isinstance(value, np.generic):
+        value = value.item()
     if isinstance(value, list):
         shown = ", ".join(_show(v) for v in value[:_MAX_SHOWN_VALUES])
         more = f", ... ({len(value)} values)" if len(value) > _MAX_SHOWN_VALUES else ""
@@ -69,11 +109,39 @@ def _show(value: Any) -> str:
     return repr(value) if isinstance(value, float) else str(value)
 
 
-def _print_table(records: list[dict[str, Any]], names: list[str]) -> None:
+def _table(records: list[dict[str, Any]], names: list[str]) -> Any:
     table = _display.table(names)
     for r in records:
         table.add_row(*(_display.cell(_show(r[n]) if n in r else "") for n in names))
-    _common.console().print(table)
+    return table
+
+
+def _natural_width(table: Any) -> int:
+    """The columns ``table`` takes when no cell is wrapped or squeezed."""
+    con = _display.console(width=_MEASURE_WIDTH)
+    return con.measure(table).maximum
+
+
+def _print_table(table: Any, columns: int) -> None:
+    """Print at the table's natural width (never squeezed into an empty
+    grid), or ``columns`` when that is wider."""
+    _display.console(width=max(columns, _natural_width(table))).print(table)
+
+
+def _print_vertical(records: list[dict[str, Any]], names: list[str]) -> None:
+    """One block per record: ``record i:``, then ``  feature  value`` lines
+    (names padded to the longest, up to `_MAX_NAME_PAD`; a missing value
+    shows as nothing)."""
+    from rich.cells import cell_len
+
+    shown = {n: _display.visible(n) for n in names}
+    pad = min(max((cell_len(s) for s in shown.values()), default=0), _MAX_NAME_PAD)
+    for i, r in enumerate(records):
+        print(f"record {i}:")
+        for name in names:
+            value = _show(r[name]) if name in r else ""
+            gap = " " * max(pad - cell_len(shown[name]), 0)
+            print(f"  {shown[name]}{gap}  {value}".rstrip())
 
 
 def _print_records(records: list[dict[str, Any]], kinds: dict[str, Any]) -> None:
@@ -95,8 +163,23 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         for r in records:
             _common.print_json(r)
+    elif args.vertical is False and kinds:
+        _print_table(_table(records, list(kinds)), _display.width())
     elif kinds and all(c.scalar for c in kinds.values()):
-        _print_table(records, list(kinds))
+        _print_scalars(records, list(kinds), args.vertical)
     else:
         _print_records(records, kinds)
     return 0
+
+
+def _print_scalars(
+    records: list[dict[str, Any]], names: list[str], vertical: bool | None
+) -> None:
+    """A table when it fits the output's width (`_display.width`) and
+    ``vertical`` is not True; else one block of lines per record."""
+    columns = _display.width()
+    table = None if vertical else _table(records, names)
+    if table is not None and _natural_width(table) <= columns:
+        _print_table(table, columns)
+    else:
+        _print_vertical(records, names)

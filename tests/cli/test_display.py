@@ -3,13 +3,18 @@ feature names and file names, through every subcommand."""
 
 from __future__ import annotations
 
+import io
 import json
+import struct
+import sys
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipeline.cli import main
-from pipeline.cli._display import cell, html, visible
+from pipeline.cli._display import cell, console, html, shortest, visible, width
 from pipeline.io.example_message import serialize_example
 from pipeline.io.tfrecord_writer import TFRecordWriter
 
@@ -176,3 +181,66 @@ def test_feature_name_that_is_not_utf8(tmp_path, capsys, command):
 
 def test_visible_turns_surrogates_into_escapes():
     assert visible("a\udcff\ud800") == "a\\xff\\ud800"
+
+
+# --- floats as written, and the width a layout may fill ---
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        (6.45, "6.45"),
+        (0.1, "0.1"),
+        (1e-07, "1e-07"),
+        (1e-45, "1e-45"),  # smallest subnormal
+        (3.4028234663852886e38, "3.4028235e+38"),  # largest float32
+        (123456789.0, "123456790.0"),  # float32 keeps 8 digits
+        (-0.0, "-0.0"),
+        (float("inf"), "inf"),
+        (float("-inf"), "-inf"),
+    ],
+)
+def test_shortest_float32_text(written, shown):
+    (value,) = struct.unpack("<f", struct.pack("<f", written))  # a float32's value
+    assert repr(shortest(np.array([value], np.float32)).tolist()[0]) == shown
+
+
+def test_shortest_keeps_float64_and_other_dtypes():
+    wide = np.array([6.449999809265137, 0.1])
+    assert shortest(wide) is wide
+    ints = np.array([1, 2])
+    assert shortest(ints) is ints
+    assert repr(shortest(np.array([0.1], np.float16)).tolist()[0]) == "0.1"
+    assert np.isnan(shortest(np.array([np.nan], np.float32))[0])
+
+
+@given(st.floats(width=32, allow_nan=False, allow_infinity=False))
+def test_shortest_reads_back_as_the_same_float32(value):
+    text = repr(shortest(np.array([value], np.float32)).tolist()[0])
+    assert struct.pack("<f", float(text)) == struct.pack("<f", value)
+    # no shorter: one significant digit fewer reads back as another float32
+    digits = text.split("e")[0].replace("-", "").replace(".", "").strip("0")
+    if len(digits) > 1 and value != 0:
+        shorter = float(f"{value:.{len(digits) - 2}e}")
+        assert struct.pack("<f", shorter) != struct.pack("<f", value)
+
+
+def test_width_of_a_pipe(monkeypatch):
+    monkeypatch.delenv("COLUMNS", raising=False)
+    assert width(io.StringIO()) == 80
+    monkeypatch.setenv("COLUMNS", "200")
+    assert width(io.StringIO()) == 200
+    for junk in ("", "0", "-5", "wide"):
+        monkeypatch.setenv("COLUMNS", junk)
+        assert width(io.StringIO()) == 80
+
+
+def test_width_of_a_terminal_is_rich_s(monkeypatch):
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    monkeypatch.setenv("COLUMNS", "97")
+    assert width() == 97 == console().width
+
+
+def test_console_width_argument():
+    assert console(io.StringIO()).width == 160  # not a terminal: wide
+    assert console(io.StringIO(), width=1000).width == 1000
