@@ -113,11 +113,12 @@ class WideAndDeep(nn.Model):
         return cls(wide, deep, config["units"])
 
 
-def _rows_per_second(ds) -> float:
+def _read_speed(ds) -> tuple[int, float]:
+    """Rows in one pass over ``ds``, and rows per second."""
     start, rows = time.perf_counter(), 0
     for _, label in ds:
         rows += len(label)
-    return rows / (time.perf_counter() - start)
+    return rows, rows / (time.perf_counter() - start)
 
 
 def _rmse(model, ds) -> tuple[float, np.ndarray]:
@@ -134,7 +135,9 @@ def train(directory: str):
     """Steps 3-4: the pipeline, adapt, fit; returns (model, validation dataset)."""
     train_ds = csv_dataset(os.path.join(directory, "train.csv-*"))
     valid_ds = csv_dataset(os.path.join(directory, "valid.csv-*"), shuffle=False)
-    print(f"input pipeline: {_rows_per_second(train_ds):,.0f} rows/s (CSV -> batches)")
+    rows, speed = _read_speed(train_ds)
+    print(f"== input pipeline: {speed:,.0f} rows/s read, parsed and batched "
+          f"(one pass over the {rows:,} training rows of 8 CSV shards)")  # fmt: skip
     wide, deep = pending_columns()
     fitted = fc.adapt(wide + deep, train_ds).columns
     model = build_model(fitted[: len(wide)], fitted[len(wide) :])
@@ -150,8 +153,9 @@ def train(directory: str):
     seconds = time.perf_counter() - start
     epochs = len(history.history["loss"])
     examples = epochs * sum(len(y) for _, y in train_ds)
-    print(f"trained {epochs} epochs: {examples / seconds:,.0f} examples/s "
-          f"(validation included); TensorBoard logs in {directory}/logs")  # fmt: skip
+    print(f"== training: {epochs} epochs in {seconds:.1f} s, {examples / seconds:,.0f} "
+          "training examples/s (validation passes included in the time)")  # fmt: skip
+    print(f"   TensorBoard logs in {directory}/logs")
     return model, valid_ds
 
 
@@ -177,14 +181,19 @@ def predict_saved(path: str, directory: str) -> np.ndarray:
 def run_job(directory: str = "data/taxi") -> int:
     """Runs steps 1-5; returns the exit code (1 if the model is not clearly better)."""
     if ensure_data(directory):
-        print(f"wrote the taxi shards into {directory}/")
+        print(f"== wrote the taxi data into {directory}/: 8 training and 2 validation "
+              "CSV shards, and their TFRecord twins")  # fmt: skip
     valid_csv = os.path.join(directory, "valid.csv-*")
+    print(f"== pipeline schema '{valid_csv}' --sample 1000: kinds from 1,000 records")
     cli.main(["schema", valid_csv, "--sample", "1000"])
-    cli.main(["stats", os.path.join(directory, "valid.csv-00000-of-00002"), "--quiet"])
+    valid_0 = os.path.join(directory, "valid.csv-00000-of-00002")
+    print(f"== pipeline stats {valid_0}: per-feature statistics of one shard")
+    cli.main(["stats", valid_0, "--quiet"])
     model, valid_ds = train(directory)
     rmse, labels = _rmse(model, valid_ds)
     baseline = float(np.sqrt(np.mean((labels - labels.mean()) ** 2)))
-    print(f"validation RMSE {rmse:.3f} against {baseline:.3f} for predicting the mean")
+    print(f"== validation RMSE (root mean squared error of the fare): ${rmse:.3f} "
+          f"for the model, ${baseline:.3f} for predicting the mean fare")  # fmt: skip
     path = os.path.join(directory, "wide_and_deep.zip")
     model.save(path)
     features, label = _tfrecord_rows(directory)
@@ -196,9 +205,10 @@ def run_job(directory: str = "data/taxi") -> int:
     out = subprocess.run([sys.executable, "-c", code, path, directory],
                          check=True, capture_output=True).stdout  # fmt: skip
     there = np.load(BytesIO(out))
-    print("fare  | predicted here | predicted by the reloaded model (fresh process)")
+    print("== the first 5 validation rows, read from the TFRecord shards (fares in $):")
+    print("true fare | predicted here | predicted after reloading, in a new process")
     for f, a, b in zip(label, here, there):
-        print(f"{f:5.2f} | {a:14.3f} | {b:14.3f}")
+        print(f"{f:9.2f} | {a:14.3f} | {b:14.3f}")
     same = np.allclose(here, there)
     print("reloaded model gives the same predictions" if same else "MISMATCH")
     return 0 if same and rmse < 0.5 * baseline else 1
