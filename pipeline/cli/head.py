@@ -122,10 +122,10 @@ def _natural_width(table: Any) -> int:
     return con.measure(table).maximum
 
 
-def _print_table(table: Any, columns: int) -> None:
-    """Print at the table's natural width (never squeezed into an empty
-    grid), or ``columns`` when that is wider."""
-    _display.console(width=max(columns, _natural_width(table))).print(table)
+def _print_table(table: Any, natural: int | None = None) -> None:
+    """Print at the table's natural width (``natural`` when measured
+    already): never squeezed into an empty grid."""
+    _display.console(width=natural or _natural_width(table)).print(table)
 
 
 def _print_vertical(records: list[dict[str, Any]], names: list[str]) -> None:
@@ -164,7 +164,7 @@ def run(args: argparse.Namespace) -> int:
         for r in records:
             _common.print_json(r)
     elif args.vertical is False and kinds:
-        _print_table(_table(records, list(kinds)), _display.width())
+        _print_table(_table(records, list(kinds)))
     elif kinds and all(c.scalar for c in kinds.values()):
         _print_scalars(records, list(kinds), args.vertical)
     else:
@@ -177,9 +177,10 @@ def _print_scalars(
 ) -> None:
     """A table when it fits the output's width (`_display.width`) and
     ``vertical`` is not True; else one block of lines per record."""
-    columns = _display.width()
-    table = None if vertical else _table(records, names)
-    if table is not None and _natural_width(table) <= columns:
-        _print_table(table, columns)
-    else:
-        _print_vertical(records, names)
+    if not vertical:
+        table = _table(records, names)
+        natural = _natural_width(table)
+        if natural <= _display.width():
+            _print_table(table, natural)
+            return
+    _print_vertical(records, names)
