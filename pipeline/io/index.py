@@ -43,7 +43,12 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from pipeline.errors import DataLossError, FailedPreconditionError, OutOfRangeError
+from pipeline.errors import (
+    DataLossError,
+    FailedPreconditionError,
+    NotFoundError,
+    OutOfRangeError,
+)
 from pipeline.io import fs
 from pipeline.io.tfrecord import iter_blocks
 
@@ -238,8 +243,11 @@ def read_index(
         [0]
     """
     target = index_path or index_path_of(path)
-    with fs.open_input(target) as f:
-        data = f.read()
+    try:
+        with fs.open_input(target) as f:
+            data = f.read()
+    except NotFoundError as e:
+        raise _missing(path, target) from e
     if len(data) < _HEAD.size or data[:8] != _MAGIC:
         raise DataLossError(f"not a record index: {target!r}", path=target)
     _, count, size = _HEAD.unpack_from(data)
@@ -257,6 +265,20 @@ def read_index(
     offsets = np.frombuffer(data, dtype="<u8", offset=_HEAD.size)
     _check_offsets(offsets, target, size, compression_type, path)
     return offsets.astype(np.int64)
+
+
+def _missing(path: str, target: str) -> NotFoundError:
+    """The error for a missing sidecar; it names an old-style one if present."""
+    message = f"no record index {target!r} for {path!r}"
+    old = old_index_path_of(path)
+    if fs.exists(old):
+        message += (
+            f" ({old!r} is a sidecar of the earlier layout, no longer read: "
+            "rebuild with `pipeline index`, which removes it)"
+        )
+    else:
+        message += ": build it with `pipeline index` or write_index()"
+    return NotFoundError(message, path=target)
 
 
 def _check_offsets(

@@ -123,8 +123,25 @@ def test_an_old_style_sidecar_is_not_read(tmp_path):
         w.write(b"x")
     index.write_index(path, index_path=path + ".index")
     assert not (tmp_path / ".pipeline-index").exists()  # only when defaulted
-    with pytest.raises(NotFoundError, match=r"\.pipeline-index/a\.tfrecord\.index"):
+    with pytest.raises(
+        NotFoundError, match=r"\.pipeline-index/a\.tfrecord\.index"
+    ) as e:
         index.read_index(path)
+    assert e.value.path == str(tmp_path / ".pipeline-index" / "a.tfrecord.index")
+    assert f"{path}.index' is a sidecar of the earlier layout, no longer read" in str(
+        e.value
+    )
+    with pytest.raises(NotFoundError, match="earlier layout.*`pipeline index`"):
+        index.count_indexed(path)
+
+
+def test_a_missing_sidecar_says_how_to_build_it(tmp_path):
+    path = str(tmp_path / "a.tfrecord")
+    with TFRecordWriter(path) as w:
+        w.write(b"x")
+    with pytest.raises(NotFoundError, match="build it with `pipeline index`") as e:
+        list(index.read_from(path, 0))
+    assert e.value.path == str(tmp_path / ".pipeline-index" / "a.tfrecord.index")
 
 
 def _old_sidecar(path: str, magic: bytes) -> str:
