@@ -387,3 +387,40 @@ def test_feature_list_floats_at_float32_precision(tmp_path, capsys):
     )
     assert main(["head", path, "--json"]) == 0
     assert capsys.readouterr().out == '{"emb": [[6.45, 0.1], [], [1e-07]]}\n'
+
+
+def _tfx_example(fare: float | None, trip_miles: float) -> bytes:
+    """A taxi-like Example as TFX writes it: a missing value is an empty
+    ``Feature{}`` (the map entry is there, its value has no bytes)."""
+
+    def entry(name: str, feature: bytes) -> bytes:
+        return _field(1, _field(1, name.encode()) + _field(2, feature))
+
+    fare_feature = (
+        b"" if fare is None else _field(2, _field(1, struct.pack("<f", fare)))
+    )
+    miles = _field(2, _field(1, struct.pack("<f", trip_miles)))
+    return _field(1, entry("fare", fare_feature) + entry("trip_miles", miles))
+
+
+def test_tfx_gzip_shards_floats_as_written(tmp_path, capsys):
+    fares = [6.45, None, 12.05, 0.1, None, 52.8]
+    for shard in range(3):
+        records = [_tfx_example(f, 1.2 + i) for i, f in enumerate(fares)]
+        name = f"data_tfrecord-{shard:05d}-of-00003.gz"
+        with TFRecordWriter(str(tmp_path / name), "GZIP") as w:
+            for r in records[shard * 2 : shard * 2 + 2]:
+                w.write(r)
+    assert main(["head", str(tmp_path / "data_tfrecord-*"), "-n", "6", "--json"]) == 0
+    rows = capsys.readouterr().out.splitlines()
+    assert [r.split('"trip_miles": ')[1] for r in rows] == [
+        "[1.2]}",
+        "[2.2]}",
+        "[3.2]}",
+        "[4.2]}",
+        "[5.2]}",
+        "[6.2]}",
+    ]
+    shown = [json.loads(r).get("fare") for r in rows]
+    assert [shown[i] for i in (0, 2, 3, 5)] == [[6.45], [12.05], [0.1], [52.8]]
+    assert '"fare": [12.05]' in rows[2]
