@@ -39,6 +39,7 @@ HELP = "show the first records, decoded"
 EPILOG = """examples:
   pipeline head data/train.tfrecord-00000-of-00008
   pipeline head 'data/*.csv.gz' -n 20
+  pipeline head data/wide.csv --vertical       # one `feature  value` block per record
   pipeline head data/train.parquet --json | jq .label"""
 
 _MAX_SHOWN_VALUES = 8

@@ -424,3 +424,26 @@ def test_tfx_gzip_shards_floats_as_written(tmp_path, capsys):
     shown = [json.loads(r).get("fare") for r in rows]
     assert [shown[i] for i in (0, 2, 3, 5)] == [[6.45], [12.05], [0.1], [52.8]]
     assert '"fare": [12.05]' in rows[2]
+
+
+def test_vertical_names_align_by_terminal_cells(tmp_path, capsys):
+    (tmp_path / "u.csv").write_text("名前,ab\nx,y\n", encoding="utf-8")
+    assert main(["head", str(tmp_path / "u.csv"), "--vertical", "--header"]) == 0
+    # 名前 takes 4 cells, as ab plus 2 spaces of padding
+    assert capsys.readouterr().out.splitlines() == [
+        "record 0:",
+        "  名前  x",
+        "  ab    y",
+    ]
+
+
+def test_long_names_do_not_push_every_value_right(tmp_path, capsys):
+    long = "n" * 50
+    (tmp_path / "l.csv").write_text(f"{long},a\n1,2\n")
+    assert main(["head", str(tmp_path / "l.csv"), "--vertical"]) == 0
+    pad = " " * 31  # names padded to 32 cells at most
+    assert capsys.readouterr().out.splitlines() == [
+        "record 0:",
+        f"  {long}  1",
+        f"  a{pad}  2",
+    ]
