@@ -2,7 +2,10 @@
 
 The page needs no network: styles are inline, charts are SVG drawn here, and
 there is no script, font or image from anywhere. Numeric features get a
-histogram, string features a bar chart of their most frequent values.
+histogram and their min, max, mean and spread; string features (by kind) a
+bar chart of their most frequent values, the distinct count and the byte
+lengths, never a min or max. A value cut to fit ends in "…"; its bar's
+tooltip has it whole (up to 200 characters).
 
 Example:
     >>> import numpy as np
@@ -18,9 +21,10 @@ Example:
 from __future__ import annotations
 
 from pipeline.cli._display import html as escape
+from pipeline.cli._display import visible
 from pipeline.io.stats import FeatureStats
 
-__all__ = ["render"]
+__all__ = ["numeric", "render", "shorten", "top_values"]
 
 _W, _H, _PAD = 420, 180, 28
 _BAR_COLOR = "#3b6fb6"
@@ -36,6 +40,40 @@ table{border-collapse:collapse;font-size:12px;margin-bottom:8px}
 td{padding:1px 10px 1px 0}td.k{color:#5b6475}
 svg text{font-size:10px;fill:#3d4556}
 """
+_ELLIPSIS = "…"
+_TOOLTIP_CHARS = 200
+_TOP_SHOWN, _TOP_CHARS = 5, 40
+
+
+def shorten(text: str, chars: int) -> str:
+    """``visible(text)`` in at most ``chars`` characters, ending in "…" when cut.
+
+    Example:
+        >>> shorten("abcdef", 4), shorten("abcd", 4), shorten("a\\x1bz", 9)
+        ('abc…', 'abcd', 'a\\\\x1bz')
+    """
+    text = visible(text)
+    return text if len(text) <= chars else text[: max(chars - 1, 0)] + _ELLIPSIS
+
+
+def top_values(top: list[tuple[bytes, int]], shown: int, chars: int) -> str:
+    """The first ``shown`` top values as ``value (count)``, each value cut to
+    ``chars`` characters, and "…" after them when there are more.
+
+    Example:
+        >>> top_values([(b"paris", 8), (b"rome", 4), (b"oslo", 1)], 2, 4)
+        'par… (8), rome (4), …'
+    """
+    parts = [f"{shorten(v, chars)} ({c})" for v, c in top[:shown]]
+    return ", ".join(parts + [_ELLIPSIS] * (len(top) > shown))
+
+
+def numeric(s: FeatureStats) -> bool:
+    """Whether ``s`` shows as a numeric feature (min, max, histogram) rather
+    than a string one (distinct, top values, lengths): it has numbers and no
+    string value. A feature with both is a string one (its numbers counted
+    apart), never given a numeric min or max."""
+    return s.numbers is not None and (s.strings is None or not s.strings.count)
 
 
 def _fmt(x: float | None) -> str:
@@ -85,7 +123,7 @@ def _labels(labels: list[str], bar_w: float, base: float, per_bar: bool) -> list
         chars = max(int(bar_w // 6), 1)
         return [
             f'<text x="{_PAD + (i + 0.5) * bar_w:.2f}" y="{base + 14}" '
-            f'text-anchor="middle">{escape(label[:chars])}</text>'
+            f'text-anchor="middle">{escape(shorten(label, chars))}</text>'
             for i, label in enumerate(labels)
         ]
     return [
@@ -104,7 +142,7 @@ def _numeric_chart(s: FeatureStats) -> str:
 
 def _string_chart(s: FeatureStats) -> str:
     top = s.strings.top if s.strings else []
-    labels = [v.decode("utf-8", "backslashreplace")[:32] for v, _ in top]
+    labels = [shorten(v, _TOOLTIP_CHARS) for v, _ in top]
     return _bars([c for _, c in top], labels, f"top values of {s.name}", per_bar=True)
 
 
@@ -119,7 +157,7 @@ def _rows(s: FeatureStats) -> list[tuple[str, str]]:
     ]
     if s.invalid:
         rows.append(("invalid", str(s.invalid)))
-    if s.numbers is not None:
+    if numeric(s):
         n = s.numbers
         rows += [
             ("min / max", f"{_fmt(n.min)} / {_fmt(n.max)}"),
@@ -128,11 +166,21 @@ def _rows(s: FeatureStats) -> list[tuple[str, str]]:
         ]
         if n.nan or n.inf:
             rows.append(("NaN / inf", f"{n.nan} / {n.inf}"))
+    else:
+        rows += _string_rows(s)
+    return rows
+
+
+def _string_rows(s: FeatureStats) -> list[tuple[str, str]]:
+    rows = []
+    if s.numbers is not None:  # numbers among a string feature's values
+        rows.append(("numeric values", f"{s.numbers.count} (not in these figures)"))
     if s.strings is not None:
         t = s.strings
         approx = "" if t.distinct_exact else "~"
         rows += [
             ("distinct", f"{approx}{t.distinct}"),
+            ("top values", top_values(t.top, _TOP_SHOWN, _TOP_CHARS)),
             (
                 "bytes min/mean/max",
                 f"{t.min_bytes} / {t.mean_bytes:.1f} / {t.max_bytes}",
@@ -142,9 +190,8 @@ def _rows(s: FeatureStats) -> list[tuple[str, str]]:
 
 
 def _section(s: FeatureStats) -> str:
-    numeric = s.numbers is not None and s.strings is None
     kind = f"{s.kind} feature list" if s.sequence else s.kind
-    chart = _numeric_chart(s) if numeric else _string_chart(s)
+    chart = _numeric_chart(s) if numeric(s) else _string_chart(s)
     table = "".join(
         f'<tr><td class="k">{escape(k)}</td><td>{escape(v)}</td></tr>'
         for k, v in _rows(s)
@@ -156,13 +203,17 @@ def _section(s: FeatureStats) -> str:
     )
 
 
-def render(stats: dict[str, FeatureStats], records: int, title: str = "") -> str:
+def render(
+    stats: dict[str, FeatureStats], records: int, title: str = "", sample: str = ""
+) -> str:
     """The report page for ``stats`` (from `~pipeline.io.stats.StatsBuilder`).
 
     Args:
         stats: statistics per feature.
         records: records read.
         title: what was read (shown at the top). Defaults to ``""``.
+        sample: for figures over a sample, what it covered (shown at the
+            top); ``""`` when every record was read. Defaults to ``""``.
 
     Returns:
         A complete HTML document as text.
@@ -172,6 +223,7 @@ def render(stats: dict[str, FeatureStats], records: int, title: str = "") -> str
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         f"<title>pipeline stats: {escape(title)}</title><style>{_STYLE}</style></head>"
         f'<body><h1>pipeline stats</h1><div class="sub">{escape(title)} &middot; '
-        f"{records} records &middot; {len(stats)} features</div>"
+        f"{records} records &middot; {len(stats)} features"
+        f"{' &middot; ' + escape(sample) if sample else ''}</div>"
         f'<div class="grid">{sections}</div></body></html>'
     )

@@ -9,6 +9,8 @@ import subprocess
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from PIL import Image
 
@@ -105,3 +107,61 @@ def test_network_check_catches_a_page_that_fetches(tmp_path):
     netlog = tmp_path / "net.json"
     _chromium(tmp_path, page, "--dump-dom", f"--log-net-log={netlog}")
     assert _page_requests(netlog) == ["http://example.invalid/a.png"]
+
+
+def _sections(page: str) -> dict[str, str]:
+    """``{feature: its section's HTML}``."""
+    parts = re.split(r'(?=<section class="feature")', page)
+    return {
+        re.search(r'data-feature="([^"]*)"', p).group(1): p
+        for p in parts
+        if p.startswith("<section")
+    }
+
+
+def _row(section: str, key: str) -> str | None:
+    m = re.search(rf'<td class="k">{re.escape(key)}</td><td>([^<]*)</td>', section)
+    return None if m is None else m.group(1)
+
+
+def test_string_features_show_no_min_max_numeric_ones_do(tmp_path, capsys):
+    # "v" holds numbers in one file and strings in the other: a string feature
+    pq.write_table(pa.table({"id": [0, 1, 2], "v": [100, 300, 500]}), tmp_path / "a.pq")
+    pq.write_table(
+        pa.table({"id": [3, 4, 5], "v": ["s0", "s0", "s22"]}), tmp_path / "b.pq"
+    )
+    out = tmp_path / "r.html"
+    argv = ["stats", str(tmp_path / "a.pq"), str(tmp_path / "b.pq")]
+    assert main([*argv, "--html", str(out), "-q"]) == 0
+    sections = _sections(out.read_text())
+    numbers, strings = sections["id"], sections["v"]
+    assert _row(numbers, "min / max") == "0 / 5"
+    assert _row(numbers, "mean / std") is not None
+    assert _row(numbers, "distinct") is None and _row(numbers, "top values") is None
+    assert "histogram of id" in numbers
+    assert '<span class="kind">string</span>' in strings
+    for key in ("min / max", "mean / std", "zeros"):
+        assert _row(strings, key) is None, key
+    assert _row(strings, "distinct") == "2"
+    assert _row(strings, "top values") == "s0 (2), s22 (1)"
+    assert _row(strings, "bytes min/mean/max") == "2 / 2.3 / 3"
+    assert _row(strings, "numeric values") == "3 (not in these figures)"
+    assert "top values of v" in strings and "histogram of v" not in strings
+
+
+def test_html_cut_values_end_in_an_ellipsis(tmp_path, capsys):
+    long = "abcdefghij" * 30  # 300 characters
+    rows = [long] * 3 + [f"w{i}" for i in range(6)]
+    (tmp_path / "s.csv").write_text("s\n" + "".join(f"{v}\n" for v in rows))
+    out = tmp_path / "r.html"
+    assert main(["stats", str(tmp_path / "s.csv"), "--html", str(out), "-q"]) == 0
+    section = _sections(out.read_text())["s"]
+    assert _row(section, "top values") == (
+        f"{long[:39]}… (3), w0 (1), w1 (1), w2 (1), w3 (1), …"
+    )
+    labels = re.findall(r'text-anchor="middle">([^<]*)</text>', section)
+    assert labels[0].endswith("…") and long.startswith(labels[0][:-1])
+    assert labels[1:] == ["w0", "w1", "w2", "w3", "w4", "w5"]
+    tooltips = re.findall(r"<title>([^<]*): \d+</title></rect>", section)
+    assert tooltips[0] == long[:199] + "…"
+    assert tooltips[1:] == ["w0", "w1", "w2", "w3", "w4", "w5"]

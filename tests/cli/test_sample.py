@@ -153,3 +153,90 @@ def test_sample_must_be_a_positive_number(data, capsys, command, value):
     assert main([command, str(data / "a.csv"), f"--sample={value}"]) == 2
     err = capsys.readouterr().err
     assert f"argument --sample: must be a whole number > 0, got '{value}'" in err
+
+
+# ---------------------------------------------------------------- stats
+
+
+def _stats_json(capsys, *argv):
+    assert main(["stats", *argv, "--json", "-q"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_stats_sample_covers_the_first_records(tmp_path, capsys):
+    _csv(tmp_path / "a.csv", 5000)
+    doc = _stats_json(capsys, str(tmp_path / "a.csv"), "--sample", "100")
+    assert (doc["records"], doc["sample"]) == (100, 100)
+    n = doc["features"]["n"]
+    assert (n["numbers"]["min"], n["numbers"]["max"], n["numbers"]["count"]) == (
+        0.0,
+        99.0,
+        100,
+    )
+    assert doc["features"]["name"]["strings"]["top"] == [
+        ["v0", 34],
+        ["v1", 33],
+        ["v2", 33],
+    ]
+    assert main(["stats", str(tmp_path / "a.csv"), "--sample", "100"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert (
+        first
+        == "100 records, 2 features (a sample: only the first 100 records were read)"
+    )
+
+
+def test_stats_without_sample_says_null(data, capsys):
+    doc = _stats_json(capsys, str(data / "a.csv"))
+    assert (doc["records"], doc["sample"]) == (12, None)
+
+
+def test_stats_sample_across_files_in_order(tmp_path, capsys):
+    _tfrecord(tmp_path / "a.tfrecord", range(50))
+    _tfrecord(tmp_path / "b.tfrecord", range(1000, 1050))
+    files = [str(tmp_path / "a.tfrecord"), str(tmp_path / "b.tfrecord")]
+    doc = _stats_json(capsys, *files, "--sample", "60")
+    ids = doc["features"]["id"]["numbers"]
+    assert (doc["records"], ids["min"], ids["max"], ids["count"]) == (60, 0, 1009, 60)
+    (tmp_path / "b.tfrecord").write_bytes(b"damaged, and after the sample")
+    doc = _stats_json(capsys, *files, "--sample", "50")
+    assert (doc["records"], doc["unreadable"]) == (50, {})
+
+
+def test_stats_sample_larger_than_the_data(data, capsys, tmp_path):
+    doc = _stats_json(capsys, str(data / "a.csv"), "--sample", "1000")
+    assert (doc["records"], doc["sample"]) == (12, 1000)
+    page = tmp_path / "r.html"
+    argv = ["stats", str(data / "a.csv"), "--sample", "1000", "--html", str(page)]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(
+        "12 records, 3 features (sample of 1000 asked: all 12 records"
+    )
+    assert "sample of 1000 asked: all 12 records were read</div>" in page.read_text()
+
+
+def test_stats_sample_in_the_html_report(tmp_path, capsys):
+    _csv(tmp_path / "a.csv", 500)
+    page = tmp_path / "r.html"
+    argv = ["stats", str(tmp_path / "a.csv"), "--sample", "40", "--html", str(page)]
+    assert main(argv) == 0
+    html = page.read_text()
+    assert "40 records &middot; 2 features &middot; a sample: only the first 40" in html
+
+
+@pytest.mark.parametrize("kind", ["csv", "tfrecord"])
+def test_stats_sample_reads_in_proportion_to_n(tmp_path, capsys, bytes_read, kind):
+    path = tmp_path / f"big.{kind}"
+    if kind == "csv":
+        _csv(path, 600_000)
+    else:
+        _tfrecord(path, range(30_000), pad=150)
+    size = path.stat().st_size
+    assert size > 4 << 20
+    assert _stats_json(capsys, str(path), "--sample", "100")["records"] == 100
+    # CSV: one 1 MiB chunk for the kinds, one for the figures; not the file
+    assert 0 < sum(bytes_read) < 2.5 * (1 << 20)
+    bytes_read.clear()
+    assert _stats_json(capsys, str(path))["records"] > 100
+    assert sum(bytes_read) >= size

@@ -68,3 +68,38 @@ def test_empty_file_is_an_error(data, capsys):
     assert main(["stats", str(data / "empty.csv")]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "no records" in err
+
+
+def _strings_csv(tmp_path, values: list[str]):
+    path = tmp_path / "s.csv"
+    path.write_text("s\n" + "".join(f"{v}\n" for v in values))
+    return str(path)
+
+
+def test_a_long_top_value_is_cut_with_an_ellipsis_and_whole_in_json(tmp_path, capsys):
+    long = "abcdefghij" * 6  # 60 characters
+    path = _strings_csv(tmp_path, [long] * 3 + ["short"])
+    assert main(["stats", path]) == 0
+    out = capsys.readouterr().out
+    assert f"{long[:23]}… (3), short (1)" in out
+    assert long[:24] not in out
+    doc = _stats_json(capsys, path)
+    assert doc["features"]["s"]["strings"]["top"] == [[long, 3], ["short", 1]]
+
+
+def test_more_top_values_than_shown_end_in_an_ellipsis(tmp_path, capsys):
+    values = [f"v{i}" for i in range(7) for _ in range(7 - i)]  # v0 x7 ... v6 x1
+    path = _strings_csv(tmp_path, values)
+    assert main(["stats", path]) == 0
+    out = capsys.readouterr().out
+    assert "v0 (7), v1 (6), v2 (5), v3 (4), v4 (3), …" in out
+    doc = _stats_json(capsys, path)
+    assert len(doc["features"]["s"]["strings"]["top"]) == 7
+
+
+def test_five_top_values_or_fewer_have_no_ellipsis(tmp_path, capsys):
+    path = _strings_csv(tmp_path, [f"v{i}" for i in range(5)])
+    assert main(["stats", path]) == 0
+    out = capsys.readouterr().out
+    assert "v0 (1), v1 (1), v2 (1), v3 (1), v4 (1)" in out
+    assert "…" not in out
