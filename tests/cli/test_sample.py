@@ -240,3 +240,45 @@ def test_stats_sample_reads_in_proportion_to_n(tmp_path, capsys, bytes_read, kin
     bytes_read.clear()
     assert _stats_json(capsys, str(path))["records"] > 100
     assert sum(bytes_read) >= size
+
+
+@pytest.mark.parametrize(
+    ("name", "feature", "figure", "expected"),
+    [
+        ("b.csv.gz", "id", "max", 2.0),  # ids 0..11
+        ("c.tsv", "score", "max", 1.0),  # scores i / 2
+        ("t.parquet", "x", "max", 2.0),  # x 1, 2, None, 4
+        ("ex.tfrecord.gz", "score", "max", 0.5),  # scores i / 4
+    ],
+)
+def test_stats_sample_of_each_format(data, capsys, name, feature, figure, expected):
+    doc = _stats_json(capsys, str(data / name), "--sample", "3")
+    assert (doc["records"], doc["sample"]) == (3, 3)
+    assert doc["features"][feature]["numbers"][figure] == expected
+
+
+def test_stats_sample_of_text_lines(data, capsys):
+    doc = _stats_json(capsys, str(data / "lines.txt"), "--sample", "2")
+    assert doc["records"] == 2
+    assert doc["features"]["line"]["strings"]["top"] == [
+        ["hello world", 1],
+        ["second line", 1],
+    ]
+
+
+def test_stats_sample_of_sequence_examples(tmp_path, capsys):
+    from tests.cli.test_sequence_examples import RECORDS, serialize
+
+    path = tmp_path / "seq.tfrecord"
+    with TFRecordWriter(str(path)) as w:
+        for r in RECORDS:
+            w.write(serialize(r))
+    doc = _stats_json(capsys, str(path), "--sample", "4")
+    tok = doc["features"]["tok"]
+    values = [v for r in RECORDS[:4] for step in r["lists"]["tok"] for v in step]
+    steps = [len(r["lists"]["tok"]) for r in RECORDS[:4]]
+    assert doc["records"] == 4 and tok["numbers"]["count"] == len(values)
+    assert tok["numbers"]["max"] == max(values)
+    assert (tok["min_steps"], tok["max_steps"]) == (min(steps), max(steps))
+    emb = doc["features"]["emb"]
+    assert emb["numbers"]["count"] == 2 * sum(i % 3 + 1 for i in range(4) if i != 2)
