@@ -5,7 +5,11 @@ Twin: pipeline/_reference/example.py (same names, results and status codes).
 
 :func:`index_features` walks a batch of serialized Examples once and records,
 for each requested feature key and each record, the kind of the last map entry
-with that key, its value count and where its list message lies.
+with that key, its value count and where its list message lies. An entry
+whose Feature sets no list (``KIND_NONE``, as TFX writes a missing value)
+reads as missing, and its ``start``/``stop`` bound the Feature's body: ``start
+> 0`` tells such an entry from an absent key (whose ``start`` and ``stop`` are
+0), so a caller can account for every byte of a record.
 ``decode_int64`` / ``decode_float32`` / ``decode_bytes`` then copy the values
 of chosen records straight into flat output arrays.
 
@@ -135,6 +139,9 @@ cdef bint _feature(Cursor *value, int64_t f, int64_t b, int64_t batch,
             return False
     if k and not _count(c.p, s, e, k, &n):
         return False
+    if not k:  # no list set: the Feature's own body (empty for TFX's Feature{})
+        s = value.pos
+        e = value.end
     kind[f * batch + b] = k
     count[f * batch + b] = n
     start[f * batch + b] = s

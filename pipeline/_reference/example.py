@@ -123,7 +123,9 @@ def _to_int64(value: int) -> int:
 
 
 def _feature(buf: bytes, start: int, stop: int) -> tuple[int, int, int, int]:
-    kind, s, e = KIND_NONE, 0, 0
+    """``(kind, count, start, stop)`` of a Feature body: where its list lies,
+    or with no list set (``KIND_NONE``) where the Feature's own body lies."""
+    kind, s, e = KIND_NONE, start, stop
     for field, wire, fs, fe in _fields(buf, start, stop):
         if 1 <= field <= 3 and wire == 2:
             kind, s, e = field, fs, fe

@@ -9,6 +9,11 @@ record holding a key not yet known, or encoded otherwise, is caught and
 decoded with the Example codec, which also teaches the new keys. Results are
 exact whatever the records hold.
 
+An empty ``Feature{}`` (a map entry whose Feature sets no list: how TFX
+writes a missing value) counts as missing (length ``-1``), as
+``parse_example`` and TensorFlow read it; a feature that is nothing but such
+entries in a block comes as an ``untyped`` column (no values, so no kind).
+
 Example:
     >>> import numpy as np
     >>> from pipeline.io.example_message import serialize_example
@@ -36,18 +41,27 @@ _LEARN_ROUNDS = (1, 1, 4, 16, None)
 
 def _varint_len(x: np.ndarray) -> np.ndarray:
     n = np.ones(x.shape, dtype=np.int64)
+    top = int(x.max()) if x.size else 0
     for bits in range(7, 64, 7):
+        if top < 1 << bits:
+            break
         n += x >= (1 << bits)
     return n
 
 
 def _wire_lengths(key_lens: np.ndarray, kind, start, stop) -> np.ndarray:
-    """Bytes of each record if it held exactly the located entries."""
+    """Bytes of each record if it held exactly the located entries.
+
+    A located list is its Feature's only field; an entry with no list set
+    (``start > 0``) holds a Feature body of ``stop - start`` bytes (0 for
+    ``Feature{}``).
+    """
     lst = stop - start
-    feature = np.where(kind != 0, 1 + _varint_len(lst) + lst, 0)
+    listed = kind != 0
+    feature = np.where(listed, 1 + _varint_len(lst) + lst, lst)
     content = 1 + _varint_len(key_lens)[:, None] + key_lens[:, None]
     content = content + 1 + _varint_len(feature) + feature
-    entry = np.where(kind != 0, 1 + _varint_len(content) + content, 0)
+    entry = np.where(listed | (start > 0), 1 + _varint_len(content) + content, 0)
     body = entry.sum(axis=0)
     return 1 + _varint_len(body) + body
 
@@ -118,11 +132,15 @@ def decode_block(
 def feature_columns(per_record: list[dict]) -> dict[str, Column]:
     """One `Column` per feature name from each record's ``{name: Feature}``.
 
+    A Feature that sets no list counts as missing; a name with no list in
+    any record gives an ``untyped`` column.
+
     Example:
         >>> from pipeline.io.example_message import Feature, Int64List
-        >>> c = feature_columns([{}, {"n": Feature(int64_list=Int64List([4]))}])["n"]
-        >>> c.values.tolist(), c.lengths.tolist()
-        ([4], [-1, 1])
+        >>> four = Feature(int64_list=Int64List([4]))
+        >>> c = feature_columns([{}, {"n": four}, {"n": Feature()}])["n"]
+        >>> c.values.tolist(), c.lengths.tolist(), c.untyped
+        ([4], [-1, 1, -1], False)
     """
     n = len(per_record)
     lengths: dict[str, np.ndarray] = {}
@@ -134,17 +152,20 @@ def feature_columns(per_record: list[dict]) -> dict[str, Column]:
                 lengths[name] = np.full(n, -1, dtype=np.int64)
                 parts[name], kinds[name] = [], None
             which = feature.WhichOneof("kind")
-            if which is None:
-                lengths[name][i] = 0
+            if which is None:  # Feature{}: missing, as TF reads it
                 continue
             values = getattr(feature, which).value
             kinds[name] = merge_kinds(kinds[name], _KINDS[which])
             parts[name].append((_KINDS[which], values))
             lengths[name][i] = len(values)
     return {
-        name: Column(kind, values_of(kinds[name], parts[name]), lens)
+        name: Column(
+            kinds[name] or "string",
+            values_of(kinds[name], parts[name]),
+            lens,
+            untyped=kinds[name] is None,
+        )
         for name, lens in lengths.items()
-        for kind in [kinds[name] or "string"]
     }
 
 
@@ -194,6 +215,38 @@ class ExampleColumns:
                     known.add(name)
                     self.keys.append(name)
 
+    def _located(self, records: list[bytes], path: str, first_index: int):
+        """The kernel's ``(kind, count, start, stop)`` for the block, once the
+        keys of every record are known (learnt from the records whose bytes
+        the located entries do not account for); None when some record is
+        still not accounted for (not canonically encoded) or is malformed.
+
+        Raises:
+            InvalidArgumentError: a record it had to learn from is not an
+                Example.
+        """
+        found = self._locate(records)
+        for take in _LEARN_ROUNDS:
+            if found is None or not len(found[1]):
+                break
+            self._learn(records, found[1][:take], path, first_index)
+            found = self._locate(records)
+        if found is None or len(found[1]):
+            return None
+        return found[0]
+
+    def validate(self, records: list[bytes], path: str, first_index: int) -> None:
+        """Check that every record of a block is an Example, as `decode` would,
+        without copying out the values (the kernel's walk reads every one).
+
+        Raises:
+            InvalidArgumentError: a record is not an Example (names file and
+                record).
+        """
+        if records and self._located(records, path, first_index) is None:
+            for i, record in enumerate(records):
+                _python_features(record, path, first_index + i)
+
     def decode(
         self, records: list[bytes], path: str, first_index: int
     ) -> dict[str, Column]:
@@ -204,33 +257,35 @@ class ExampleColumns:
         """
         if not records:
             return {}
-        found = self._locate(records)
-        for take in _LEARN_ROUNDS:
-            if found is None or not len(found[1]):
-                break
-            self._learn(records, found[1][:take], path, first_index)
-            found = self._locate(records)
-        if found is None or len(found[1]):
+        located = self._located(records, path, first_index)
+        if located is None:
             return decode_block(records, path, first_index)  # exact slow path
-        located = found[0]
+        kind, count, start, stop = located
+        entries = ((kind != 0) | (start > 0)).any(axis=1).tolist()
         out = {}
         for f, name in enumerate(self.keys):
-            column = self._column(records, *(a[f] for a in located))
+            if not entries[f]:
+                continue
+            column = self._column(records, kind[f], count[f], start[f], stop[f])
             if column is None:
                 return decode_block(records, path, first_index)  # mixed kinds
-            if column.present.any():
-                out[name] = column
+            out[name] = column
         return out
 
     def _column(self, records, kind, count, start, stop) -> Column | None:
-        rows = np.flatnonzero(kind != 0)
-        kinds = np.unique(kind[rows])
-        if len(kinds) > 1:
+        lengths = np.where(kind != 0, count, -1).astype(np.int64)
+        rows = np.flatnonzero(kind)
+        if not len(rows):
+            return Column("string", np.empty(0, dtype=object), lengths, untyped=True)
+        kinds = kind[rows]
+        first = int(kinds[0])
+        if (kinds != first).any():
             return None
-        name = _KERNEL_KINDS.get(int(kinds[0]) if len(kinds) else 1, "string")
-        counts = count[rows]
-        dest = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
-        total = int(counts.sum())
+        name = _KERNEL_KINDS[first]
+        counts = np.ascontiguousarray(count[rows])
+        dest = np.zeros(len(rows), dtype=np.int64)
+        np.cumsum(counts[:-1], out=dest[1:])
+        total = int(dest[-1] + counts[-1])
         k = self._kernel
         if name == "string":
             out, decode = np.empty(total, dtype=object), k.decode_bytes
@@ -238,15 +293,9 @@ class ExampleColumns:
             out, decode = np.empty(total, dtype=np.float32), k.decode_float32
         else:
             out, decode = np.empty(total, dtype=np.int64), k.decode_int64
-        rows = np.ascontiguousarray(rows, dtype=np.int64)
+        rows = rows.astype(np.int64, copy=False)
+        starts = np.ascontiguousarray(start[rows])
         decode(
-            records,
-            rows,
-            np.ascontiguousarray(start[rows]),
-            np.ascontiguousarray(stop[rows]),
-            dest,
-            np.ascontiguousarray(counts),
-            out,
+            records, rows, starts, np.ascontiguousarray(stop[rows]), dest, counts, out
         )
-        lengths = np.where(kind != 0, count, -1).astype(np.int64)
         return Column(name, out, lengths)

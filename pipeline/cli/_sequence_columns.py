@@ -2,7 +2,11 @@
 
 Context features become ordinary columns (as an Example's features); each
 feature list becomes a column with ``steps`` (time steps per record, ``-1``
-when the record lacks the list) and ``lengths`` per step. A name that is
+when the record lacks the list) and ``lengths`` per step. An empty
+``Feature{}`` context feature counts as missing (as in an Example); an empty
+``Feature{}`` time step is a step with no values (TensorFlow's reading: a
+``VarLenFeature`` gives it no values, a ``FixedLenSequenceFeature`` refuses
+it), and a list whose steps are all such is an ``untyped`` column. A name that is
 both a context feature and a feature list is refused: the CLI's output keys
 features by name.
 
@@ -83,7 +87,9 @@ class _ListColumn:
     def column(self) -> Column:
         lengths = np.array(self.lengths, dtype=np.int64)
         kind = self.kind or "string"
-        return Column(kind, values_of(kind, self.parts), lengths, steps=self.steps)
+        values = values_of(kind, self.parts)
+        untyped = self.kind is None
+        return Column(kind, values, lengths, steps=self.steps, untyped=untyped)
 
 
 def _list_column(lists: FeatureLists, key: str) -> Column:
@@ -100,7 +106,8 @@ def _list_column(lists: FeatureLists, key: str) -> Column:
     steps, values, value_splits = lists.read(key, _DTYPES[kind])
     per_record = np.where(steps.present, np.diff(steps.splits), -1).astype(np.int64)
     lengths = np.diff(value_splits).astype(np.int64)
-    return Column(kind, values, lengths, steps=per_record)
+    untyped = not len(kinds)
+    return Column(kind, values, lengths, steps=per_record, untyped=untyped)
 
 
 class SequenceColumns:
@@ -120,6 +127,11 @@ class SequenceColumns:
     def check(record: bytes) -> None:
         """Raise `InvalidArgumentError` when ``record`` is not a SequenceExample."""
         decode_sequence(record)
+
+    def validate(self, records: list[bytes], path: str, first_index: int) -> None:
+        """Check that every record of a block is a SequenceExample (by
+        decoding it: see `decode`)."""
+        self.decode(records, path, first_index)
 
     def decode(
         self, records: list[bytes], path: str, first_index: int

@@ -118,6 +118,9 @@ def _print(schema: Schema) -> None:
     con.print(table)
     tail = f" ({lists} feature lists)" if lists else ""
     con.print(f"{schema.records} records, {len(schema.features)} features{tail}")
+    for f in schema.features.values():
+        if f.note:
+            _display.say(f"note: {f.note}")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -116,7 +116,7 @@ def _check_tfrecord(d: Detected, bar: _common.Progress) -> Iterator[Problem | in
             decoder = _read.record_decoder(item.records)
         if decoder is not None:
             try:  # the kernel checks a whole block at once
-                decoder.decode(item.records, d.path, item.first_index)
+                decoder.validate(item.records, d.path, item.first_index)
             except (InvalidArgumentError, ValueError):
                 bad = list(_bad_records(d, item, decoder))  # find every bad one
                 yield from bad

@@ -67,6 +67,10 @@ class Column:
             record: its number of time steps, or ``-1`` when the record lacks
             the list. ``lengths`` then has one entry per step (the values of
             that step), not per record.
+        untyped: no record of the batch set a list for the feature (TFX's
+            empty ``Feature{}`` in every record that names it): ``kind`` is a
+            stand-in that says nothing about the data, and builders take the
+            kind from other batches.
 
     Example:
         >>> c = Column("float", np.array([0.5]), np.array([-1, 1]))
@@ -84,6 +88,7 @@ class Column:
     invalid: int = 0
     scalar: bool = False
     steps: np.ndarray | None = None
+    untyped: bool = False
 
     @property
     def sequence(self) -> bool:
@@ -131,6 +136,9 @@ class FeatureSchema:
             SequenceExample's context feature).
         min_steps: for a feature list, fewest steps in a record that has it.
         max_steps: for a feature list, most steps in a record that has it.
+        untyped: no record held a value list (every entry was an empty
+            ``Feature{}``, TFX's missing value): ``kind`` is then ``"string"``,
+            a stand-in; the spec's ``VarLenFeature`` of it parses such records.
     """
 
     name: str
@@ -143,6 +151,17 @@ class FeatureSchema:
     sequence: bool = False
     min_steps: int = 0
     max_steps: int = 0
+    untyped: bool = False
+
+    @property
+    def note(self) -> str:
+        """What to know about the kind, or ``""``."""
+        if not self.untyped:
+            return ""
+        return (
+            f"no value in any record (every {self.name!r} is an empty Feature{{}}): "
+            f"kind {self.kind!r} is a stand-in, read as a VarLenFeature"
+        )
 
     @property
     def presence(self) -> float:
@@ -207,6 +226,8 @@ class Schema:
                 feats[name].update(
                     sequence=True, min_steps=f.min_steps, max_steps=f.max_steps
                 )
+            if f.untyped:
+                feats[name].update(untyped=True, note=f.note)
         doc = {"format": self.format, "records": self.records, "features": feats}
         return json.dumps(doc, indent=2)
 
@@ -228,6 +249,7 @@ class Schema:
                 int(f.get("min_length", 1)), int(f.get("max_length", 1)),
                 list(f.get("examples", [])), bool(f.get("sequence", False)),
                 int(f.get("min_steps", 0)), int(f.get("max_steps", 0)),
+                bool(f.get("untyped", False)),
             )  # fmt: skip
         return cls(features, records, doc.get("format", ""))
 
@@ -246,6 +268,7 @@ class SchemaBuilder:
         self._features: dict[str, FeatureSchema] = {}
         self._records = 0
         self._format = format
+        self._kinded: set[str] = set()  # features whose kind came from values
 
     @property
     def records(self) -> int:
@@ -271,11 +294,11 @@ class SchemaBuilder:
                 raise InvalidArgumentError(
                     f"{name!r} is both a context feature and a feature list"
                 )
+            f.untyped |= col.untyped
             self._fold(f, col)
         self._records += n
 
-    @staticmethod
-    def _fold(f: FeatureSchema, col: Column) -> None:
+    def _fold(self, f: FeatureSchema, col: Column) -> None:
         if col.sequence:
             steps = col.steps[col.steps >= 0]  # type: ignore[index]
             if len(steps):
@@ -288,8 +311,10 @@ class SchemaBuilder:
             f.present += len(lengths)
         if len(lengths) == 0:
             return
-        first = f.min_length > f.max_length  # nothing folded in yet
-        f.kind = merge_kinds(None if first else f.kind, col.kind)
+        if not col.untyped:  # the kind comes from the batches with lists
+            first = f.name not in self._kinded
+            f.kind = merge_kinds(None if first else f.kind, col.kind)
+            self._kinded.add(f.name)
         f.min_length = min(f.min_length, int(lengths.min()))
         f.max_length = max(f.max_length, int(lengths.max()))
         need = _MAX_EXAMPLES - len(f.examples)
@@ -306,6 +331,8 @@ class SchemaBuilder:
                 f.min_steps = f.max_steps = 0
             if f.min_length > f.max_length:  # no values seen
                 f.min_length = f.max_length = 0
+            f.untyped = f.untyped and f.name not in self._kinded
+            if f.untyped or f.name not in self._kinded:
                 f.kind = "string"
         return Schema(dict(self._features), self._records, self._format)
 

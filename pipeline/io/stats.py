@@ -111,6 +111,8 @@ class FeatureStats:
         strings: `StringStats` for string features, else None.
         sequence: a SequenceExample feature list: the figures cover the
             values of every time step.
+        untyped: no record held a value list (each entry an empty
+            ``Feature{}``, TFX's missing value): ``kind`` is a stand-in.
         min_steps, max_steps, mean_steps: for a feature list, time steps per
             record that has it.
     """
@@ -129,6 +131,7 @@ class FeatureStats:
     min_steps: int = 0
     max_steps: int = 0
     mean_steps: float = 0.0
+    untyped: bool = False
 
     @property
     def missing(self) -> int:
@@ -147,6 +150,8 @@ class FeatureStats:
         if not self.sequence:
             for key in ("min_steps", "max_steps", "mean_steps"):
                 del doc[key]
+        if not self.untyped:
+            del doc["untyped"]
         if self.strings is not None:
             doc["strings"]["top"] = [
                 [v.decode("utf-8", "backslashreplace"), n] for v, n in self.strings.top
@@ -242,6 +247,7 @@ class _FeatureAccumulator:
         self.lengths_seen = 0
         self.numbers: _NumberAccumulator | None = None
         self.strings: _StringAccumulator | None = None
+        self.kinded = False  # the kind came from values
 
     def _steps(self, col: Column) -> np.ndarray:
         """Fold in a feature list's steps; its per-step lengths."""
@@ -258,6 +264,7 @@ class _FeatureAccumulator:
     def update(self, col: Column) -> None:
         s = self.stats
         s.invalid += col.invalid
+        s.untyped |= col.untyped
         if col.sequence:
             lengths = self._steps(col)
         else:
@@ -269,7 +276,10 @@ class _FeatureAccumulator:
         s.min_length = min(s.min_length, int(lengths.min()))
         s.max_length = max(s.max_length, int(lengths.max()))
         self.values_total += int(lengths.sum())
-        s.kind = merge_kinds(s.kind, col.kind)
+        if col.untyped:  # no lists: nothing says what kind the values are
+            return
+        s.kind = merge_kinds(s.kind if self.kinded else None, col.kind)
+        self.kinded = True
         if col.kind == "string":
             if self.strings is None:
                 self.strings = _StringAccumulator(*self.options)
@@ -282,6 +292,9 @@ class _FeatureAccumulator:
     def result(self, records: int) -> FeatureStats:
         s = self.stats
         s.records = records
+        s.untyped = s.untyped and not self.kinded
+        if not self.kinded:
+            s.kind = "string"
         if not self.lengths_seen:
             s.min_length = 0
         if not s.present or not s.sequence:
