@@ -37,6 +37,9 @@ import argparse
 import os
 import re
 import sys
+from typing import Any
+
+import numpy as np
 
 from pipeline.cli import _common, _display, _leftovers, _read
 from pipeline.cli._precision import FloatLoss, float_dtypes
@@ -54,7 +57,11 @@ EPILOG = """examples:
   pipeline convert data/a.parquet --to csv --out out/ --compression GZIP
   pipeline convert data/*.csv --to tfrecord --out out/ --schema spec.json
 
-Shards are named NAME-00000-of-0000N.EXT and `pipeline verify` passes on them."""
+Shards are named NAME-00000-of-0000N.EXT and `pipeline verify` passes on them.
+Columns keep their types: ints stay int64, and floats keep their precision in
+CSV and Parquet (float64 stays float64, float32 stays float32). --to tfrecord
+writes floats as float32 (a FloatList holds no more) and warns, per feature,
+when that changes values."""
 
 _EXTENSIONS = {"tfrecord": "tfrecord", "csv": "csv", "parquet": "parquet"}
 _SCHEMA_SAMPLE_RECORDS = 10_000
@@ -182,11 +189,17 @@ _NARROW = {
 class _Writers:
     """Opens the shard writers of one conversion (they share the loss tally)."""
 
-    def __init__(self, args, schema: Schema, floats, loss: FloatLoss) -> None:
+    def __init__(
+        self,
+        args: argparse.Namespace,
+        schema: Schema,
+        floats: dict[str, np.dtype] | None,
+        loss: FloatLoss,
+    ) -> None:
         self.fmt, self.schema, self.floats, self.loss = args.to, schema, floats, loss
         self.compression = "" if args.compression == "NONE" else args.compression
 
-    def open(self, path: str):
+    def open(self, path: str) -> Any:
         return open_writer(
             self.fmt, path, self.schema, self.compression, self.floats, self.loss
         )
