@@ -279,3 +279,34 @@ def test_bench(samples, capsys, name, no_thread_leak):
     ok(capsys, "bench", s.pattern, "-q", "--batch-size", "4", *s.options)
     argv = ["bench", s.pattern, "-q", "--batch-size", "4", "--json", *s.options]
     assert json.loads(ok(capsys, *argv))["records"] == s.records
+
+
+MIXED_COMMANDS = [
+    ["head"],
+    ["schema", "-q"],
+    ["stats", "-q"],
+    ["bench", "-q"],
+    ["convert", "--to", "parquet", "-q", "--out"],
+]
+
+
+@pytest.mark.parametrize("command", MIXED_COMMANDS, ids=lambda c: c[0])
+def test_csv_files_with_different_headers_are_refused_naming_both(
+    samples, capsys, tmp_path, command
+):
+    penguins, export = samples["penguins"].pattern, samples["bom_quotes"].pattern
+    argv = [*command, str(tmp_path)] if command[-1] == "--out" else command
+    code, out, err = run(capsys, *argv, penguins, export)
+    assert code == 1 and len(err.strip().splitlines()) == 1, err
+    assert "different headers" in err and penguins in err and export in err
+    assert not list(tmp_path.iterdir())  # convert wrote nothing
+
+
+def test_count_and_verify_read_csv_files_with_different_headers_one_by_one(
+    samples, capsys
+):
+    penguins, export = samples["penguins"].pattern, samples["bom_quotes"].pattern
+    lines = ok(capsys, "count", penguins, export).splitlines()
+    assert sorted(lines) == [f"{export}: 5", f"{penguins}: 12", "total: 17"]
+    out = ok(capsys, "verify", penguins, export)
+    assert out.rstrip().endswith("2 files, 17 records, 0 problems")
