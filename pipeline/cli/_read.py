@@ -30,6 +30,9 @@ from pipeline.io.detect import Detected
 from pipeline.io.schema import Column
 
 _BATCH_RECORDS = 4096
+#: TFRecord bytes read at a time: room for a whole batch of small records
+#: (the per-batch work of the Example decoder and of stats is then amortized)
+_TFRECORD_BUFFER_BYTES = 1 << 20
 
 Batch = dict[str, Column]
 
@@ -148,6 +151,7 @@ def _tfrecord_batches(
     for block in tfrecord.iter_blocks(
         d.path,
         d.compression,
+        buffer_size=_TFRECORD_BUFFER_BYTES,
         max_block_records=_BATCH_RECORDS,
         skip_corrupt=skipped is not None,
     ):
