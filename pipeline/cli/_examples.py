@@ -39,9 +39,13 @@ _KERNEL_KINDS = {1: "string", 2: "float", 3: "int64"}
 _LEARN_ROUNDS = (1, 1, 4, 16, None)
 
 
-def _varint_len(x: np.ndarray) -> np.ndarray:
-    n = np.ones(x.shape, dtype=np.int64)
+def _varint_len(x: np.ndarray):
+    """Bytes of the varint of each of ``x`` (``>= 0``); the scalar 1 when all
+    are below 128, as most lengths in a record are."""
     top = int(x.max()) if x.size else 0
+    if top < 1 << 7:
+        return 1
+    n = np.ones(x.shape, dtype=np.int64)
     for bits in range(7, 64, 7):
         if top < 1 << bits:
             break
@@ -52,16 +56,16 @@ def _varint_len(x: np.ndarray) -> np.ndarray:
 def _wire_lengths(key_lens: np.ndarray, kind, start, stop) -> np.ndarray:
     """Bytes of each record if it held exactly the located entries.
 
-    A located list is its Feature's only field; an entry with no list set
-    (``start > 0``) holds a Feature body of ``stop - start`` bytes (0 for
-    ``Feature{}``).
+    An entry is there when ``start > 0`` (an absent key has 0). A located
+    list is its Feature's only field; an entry with no list set holds a
+    Feature body of ``stop - start`` bytes (0 for ``Feature{}``).
     """
     lst = stop - start
     listed = kind != 0
-    feature = np.where(listed, 1 + _varint_len(lst) + lst, lst)
-    content = 1 + _varint_len(key_lens)[:, None] + key_lens[:, None]
-    content = content + 1 + _varint_len(feature) + feature
-    entry = np.where(listed | (start > 0), 1 + _varint_len(content) + content, 0)
+    feature = lst + listed * (1 + _varint_len(lst))
+    key = (1 + _varint_len(key_lens) + key_lens)[:, None]
+    content = key + 1 + _varint_len(feature) + feature
+    entry = (start > 0) * (1 + _varint_len(content) + content)
     body = entry.sum(axis=0)
     return 1 + _varint_len(body) + body
 
