@@ -32,7 +32,9 @@ class Sample:
     must show it (a one-value list shown as the value); ``shown``: text ``head``
     must print; ``options``: the input options a user needs for these files;
     ``not_indexed``: the reason ``pipeline index`` gives for not indexing them
-    (Parquet has row groups, a gzip stream cannot be entered at an offset).
+    (Parquet has row groups, a gzip stream cannot be entered at an offset);
+    ``lossy``: the float64 features that ``convert --to tfrecord`` (FloatList:
+    float32) must warn about, one warning each (39.1 is not a float32; 1.5 is).
     """
 
     name: str
@@ -45,6 +47,7 @@ class Sample:
     options: tuple[str, ...] = ()
     sequence: bool = False
     not_indexed: str = ""  # what ``pipeline index`` says when it refuses the files
+    lossy: tuple[str, ...] = ()  # float64 features with values float32 cannot hold
 
 
 # -- protobuf wire format, by hand ------------------------------------------
@@ -215,6 +218,7 @@ def write_penguins(root: Path) -> Sample:
         first={"species": "Adelie", "bill_length_mm": 39.1, "body_mass_g": 3750},
         shown=("Torgersen", "39.1"),
         options=("--na-value", "NA"),
+        lossy=("bill_length_mm", "bill_depth_mm"),
     )
 
 
@@ -256,6 +260,7 @@ def write_semicolon(root: Path) -> Sample:
         first={"city": "Oslo", "population": 709037, "area_km2": 454.03},
         shown=("Oslo", "454.03"),
         options=("--delimiter", ";"),
+        lossy=("area_km2",),
     )
 
 
@@ -278,6 +283,7 @@ def write_wide(root: Path) -> Sample:
         kinds,
         first={"id": 0, "m01": 0.01, "m64": 0.64},
         shown=("m01", "m32", "m64", "0.64"),
+        lossy=tuple(n for n in names[1:] if n not in ("m25", "m50", "m75")),
     )
 
 
@@ -305,6 +311,7 @@ def write_parquet(root: Path) -> Sample:
         first={"carat": 0.23, "depth": 61.5, "price": 326, "cut": "Ideal"},
         shown=("carat", "0.23", "Ideal"),
         not_indexed="only TFRecord, text and CSV files can be indexed",
+        lossy=("carat",),
     )
 
 
@@ -334,6 +341,7 @@ def write_diamonds(root: Path) -> Sample:
         first={"carat": 0.23, "cut": "Ideal", "price": 326, "x": 3.95},
         shown=("0.23", "Ideal"),
         not_indexed="is compressed: only uncompressed files can be indexed",
+        lossy=("carat", "depth", "x", "y", "z"),
     )
 
 
