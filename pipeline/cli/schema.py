@@ -26,7 +26,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterable
 
-from pipeline.cli import _common, _display, _read
+from pipeline.cli import _common, _display, _read, _sample
 from pipeline.cli._unreadable import Unreadable
 from pipeline.errors import InvalidArgumentError
 from pipeline.io import fs
@@ -50,13 +50,7 @@ then in Python:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the ``schema`` arguments."""
     _common.add_input_arguments(parser)
-    parser.add_argument(
-        "--sample",
-        type=int,
-        default=None,
-        metavar="N",
-        help="read only the first N records (default: all)",
-    )
+    _sample.add_argument(parser)
     parser.add_argument(
         "--json",
         nargs="?",
@@ -125,8 +119,6 @@ def _print(schema: Schema) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Infer and print (or write) the schema."""
-    if args.sample is not None and args.sample <= 0:
-        raise InvalidArgumentError(f"`--sample` must be > 0. Received: {args.sample}")
     files = _common.resolve(args)
     with _common.progress("schema", args.quiet) as bar:
         schema = infer(files, args.sample, bar)

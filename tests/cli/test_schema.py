@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 
 import pipeline as pl
 from pipeline.cli import main
@@ -73,5 +74,7 @@ def test_json_to_stdout_is_a_spec_document(data, capsys):
     }
 
 
-def test_bad_sample(data, capsys):
-    assert main(["schema", str(data / "a.csv"), "--sample", "0"]) == 1
+@pytest.mark.parametrize("value", ["0", "-2", "ten"])
+def test_bad_sample_is_a_usage_error(data, capsys, value):
+    assert main(["schema", str(data / "a.csv"), "--sample", value]) == 2
+    assert "--sample: must be a whole number > 0" in capsys.readouterr().err
