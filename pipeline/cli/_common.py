@@ -19,14 +19,20 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
-from pipeline.cli import _display, _leftovers
-from pipeline.errors import NotFoundError
+from pipeline.cli import _display, _leftovers, _read
+from pipeline.cli._csv_header import same_header
+from pipeline.errors import InvalidArgumentError, NotFoundError
 from pipeline.io import fs, index
 from pipeline.io.detect import FORMATS, Detected, detect
 
+# commands that read each file on its own: their CSV files need no common header
+_PER_FILE_COMMANDS = ("count", "verify", "index")
+
 
 def add_input_arguments(parser: argparse.ArgumentParser) -> None:
-    """FILES (paths, globs, fsspec URLs), ``--format``, header and quiet flags."""
+    """FILES (paths, globs, fsspec URLs), ``--format``, ``--columns``, the
+    header and quiet flags, and the CSV options (``--delimiter``, ``--tsv``,
+    ``--skip-rows``, ``--na-value``)."""
     parser.add_argument(
         "files", nargs="+", metavar="FILES", help="paths, globs or fsspec URLs"
     )
@@ -39,24 +45,121 @@ def add_input_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="CSV/TSV: the first row names the columns (default: sniffed)",
     )
+    parser.add_argument(
+        "--columns",
+        type=_column_names,
+        default=None,
+        metavar="A,B,C",
+        help="read only these columns (features), in this order; any format",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    _add_csv_arguments(parser)
+
+
+def _add_csv_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("CSV/TSV options")
+    group.add_argument(
+        "--delimiter",
+        type=_delimiter,
+        default=None,
+        metavar="CHAR",
+        help="field delimiter, one character ('\\t' for a tab); default: sniffed "
+        "among , tab ; | -- a space-separated file needs --delimiter ' '",
+    )
+    group.add_argument(
+        "--tsv", action="store_true", help="tab-separated: --delimiter '\\t'"
+    )
+    group.add_argument(
+        "--skip-rows",
+        type=_count,
+        default=0,
+        metavar="N",
+        help="leave out the first N lines (comments, a preamble) before the header",
+    )
+    group.add_argument(
+        "--na-value",
+        action="append",
+        dest="na_values",
+        default=None,
+        metavar="TEXT",
+        help="a field equal to TEXT is a missing value (repeatable: --na-value NA "
+        "--na-value '?'); empty fields always are; no other marker is assumed",
+    )
+
+
+def _delimiter(text: str) -> str:
+    """``--delimiter``: one character; ``\\t`` and ``tab`` mean a tab."""
+    char = "\t" if text in ("\\t", "tab", "TAB") else text
+    if len(char) != 1 or char in '"\r\n':
+        raise argparse.ArgumentTypeError(
+            f"must be one character other than a quote or a newline, got {text!r}"
+        )
+    return char
+
+
+def _count(text: str) -> int:
+    """``--skip-rows``: an integer >= 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 0, got {text!r}")
+    return value
+
+
+def _column_names(text: str) -> tuple[str, ...]:
+    """``--columns``: distinct names separated by commas."""
+    names = tuple(n.strip() for n in text.split(","))
+    if not all(names):
+        raise argparse.ArgumentTypeError(f"an empty column name in {text!r}")
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise argparse.ArgumentTypeError(f"{', '.join(map(repr, twice))} listed twice")
+    return names
+
+
+def _csv_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The keyword arguments of `detect` from the parsed CSV options."""
+    delimiter = getattr(args, "delimiter", None)
+    if getattr(args, "tsv", False):
+        if delimiter not in (None, "\t"):
+            raise InvalidArgumentError(
+                f"--tsv means a tab delimiter, but --delimiter {delimiter!r} was given"
+            )
+        delimiter = "\t"
+    return {
+        "delimiter": delimiter,
+        "skip_rows": getattr(args, "skip_rows", 0) or 0,
+        "na_values": tuple(getattr(args, "na_values", None) or ()),
+    }
 
 
 def resolve(args: argparse.Namespace, allow_empty: bool = False) -> list[Detected]:
     """Expand the FILES patterns and detect each file's format.
 
     Temporary files left by an interrupted write (`_leftovers`) are never
-    data: they are left out.
+    data: they are left out. The CSV options (``--delimiter``, ``--tsv``,
+    ``--skip-rows``, ``--na-value``) and ``--columns`` go into each
+    `Detected`, so every reader applies them. CSV files read together must
+    have the same header (same names in the same order), unless
+    ``--columns`` selects from each or the command reads each file on its
+    own (``count``, ``verify``, ``index``). A ``--columns`` name that a CSV
+    header or a Parquet schema lacks is an error here, before any reading.
 
     Args:
-        args: the parsed arguments (``files``, ``format``, ``header``).
+        args: the parsed arguments (``files``, ``format``, ``header`` and
+            those of `add_input_arguments`).
         allow_empty: return an empty list when only temporary files match,
             instead of raising. Defaults to False.
 
     Raises:
         NotFoundError: a pattern matches no file, or only temporary files.
-        InvalidArgumentError: a file's format cannot be detected.
+        InvalidArgumentError: a file's format cannot be detected; CSV files
+            have different headers; a ``--columns`` name is not a column of
+            a CSV or Parquet file; the CSV options contradict each other.
     """
+    options = _csv_options(args)
     found = []
     paths, temps = _leftovers.split(fs.expand(args.files))
     if not paths and not allow_empty:
@@ -70,10 +173,14 @@ def resolve(args: argparse.Namespace, allow_empty: bool = False) -> list[Detecte
     for path in paths:
         if path in old_sidecars or index.is_sidecar(path):  # never data
             continue
-        d = detect(path, args.format)
+        d = detect(path, args.format, **options)
         if args.header is not None and d.format in ("csv", "tsv"):
             d = replace(d, header=args.header)
-        found.append(d)
+        found.append(replace(d, columns=getattr(args, "columns", None)))
+        _read.check_selection(found[-1])
+    if getattr(args, "command", None) not in _PER_FILE_COMMANDS:
+        if getattr(args, "columns", None) is None:
+            same_header(found)
     return found
 
 

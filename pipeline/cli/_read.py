@@ -11,8 +11,6 @@ Example:
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from typing import Any
 
@@ -22,6 +20,7 @@ import pyarrow as pa
 from pipeline.cli import _examples
 from pipeline.cli._columns import arrow_to_column, strings_to_column
 from pipeline.cli._csv_chunks import csv_tables
+from pipeline.cli._csv_header import csv_names
 from pipeline.cli._sequence_columns import SequenceColumns, is_sequence_block
 from pipeline.cli._unreadable import Unreadable
 from pipeline.errors import DataLossError, InvalidArgumentError, PipelineError
@@ -33,30 +32,58 @@ _BATCH_RECORDS = 4096
 #: TFRecord bytes read at a time: room for a whole batch of small records
 #: (the per-batch work of the Example decoder and of stats is then amortized)
 _TFRECORD_BUFFER_BYTES = 1 << 20
+_LISTED_NAMES = 60
 
 Batch = dict[str, Column]
 
 
-def csv_names(d: Detected) -> list[str]:
-    """The column names of a CSV file: its header, or ``col0``, ``col1``, ...
+def check_columns(d: Detected, names: list[str]) -> None:
+    """Check that the columns ``--columns`` selects are among ``names``.
 
     Raises:
-        InvalidArgumentError: the file has no first line.
+        InvalidArgumentError: a selected name is not a column of the file;
+            the message lists the file's columns.
     """
-    with fs.open_input(d.path, d.compression) as f:
-        first = f.readline().decode("utf-8", "replace")
-    if not first.strip():
-        raise InvalidArgumentError(
-            f"CSV file {d.path!r} is empty: expected a first line", path=d.path, line=1
-        )
-    line = first.rstrip("\r\n")
-    try:
-        fields = next(csv.reader(io.StringIO(line), delimiter=d.delimiter or ","))
-    except csv.Error:  # a quote left open: names as the delimiter splits them
-        fields = line.split(d.delimiter or ",")
-    if d.header:
-        return [f.strip() or f"col{i}" for i, f in enumerate(fields)]
-    return [f"col{i}" for i in range(len(fields))]
+    unknown = [n for n in d.columns or () if n not in names]
+    if unknown:
+        raise _unknown_columns(d, unknown, names)
+
+
+def check_selection(d: Detected) -> None:
+    """`check_columns` for a file whose names are known before its records
+    (CSV header, Parquet schema); nothing for other files."""
+    if d.columns is None or d.empty:
+        return
+    if d.format in ("csv", "tsv"):
+        check_columns(d, csv_names(d))
+    elif d.format == "parquet":
+        check_columns(d, _parquet_names(d))
+
+
+def _unknown_columns(d: Detected, unknown: list[str], names: list[str]):
+    shown = ", ".join(map(repr, names[:_LISTED_NAMES]))
+    more = (
+        f" and {len(names) - _LISTED_NAMES} more" if len(names) > _LISTED_NAMES else ""
+    )
+    return InvalidArgumentError(
+        f"--columns: {d.path!r} has no column {', '.join(map(repr, unknown))}; "
+        f"its columns are {shown or 'none'}{more}",
+        path=d.path,
+    )
+
+
+def _csv_convert(d: Detected, names: list[str]) -> Any:
+    """pyarrow's ``ConvertOptions``: the selected columns as strings, the
+    ``--na-value`` fields null (missing)."""
+    import pyarrow.csv as pcsv
+
+    read = list(d.columns) if d.columns is not None else names
+    return pcsv.ConvertOptions(
+        include_columns=read,
+        column_types={n: pa.string() for n in read},
+        null_values=list(d.na_values),
+        strings_can_be_null=bool(d.na_values),
+    )
 
 
 def _csv_batches(
@@ -65,12 +92,8 @@ def _csv_batches(
     limit: int | None,
     skipped: Unreadable | None = None,
 ) -> Iterator[Batch]:
-    import pyarrow.csv as pcsv
-
     names = csv_names(d)
-    conv = pcsv.ConvertOptions(
-        column_types={n: pa.string() for n in names}, strings_can_be_null=False
-    )
+    conv = _csv_convert(d, names)
     left = limit
     on_bad = None if skipped is None else (lambda row: skipped.skip(d.path))
     for table in csv_tables(d, names, conv, on_bad):
@@ -80,7 +103,7 @@ def _csv_batches(
             )
             yield {
                 n: strings_to_column(part.column(i), (kinds or {}).get(n))
-                for i, n in enumerate(names)
+                for i, n in enumerate(part.schema.names)
             }
             if left is not None:
                 left -= part.num_rows
@@ -110,11 +133,22 @@ def _parquet_batches(d: Detected) -> Iterator[Batch]:
         pf = pq.ParquetFile(local if "://" not in local else f)
         threads = "://" not in local
         try:
-            for rb in pf.iter_batches(batch_size=_BATCH_RECORDS, use_threads=threads):
+            columns = None if d.columns is None else list(d.columns)
+            batches = pf.iter_batches(
+                batch_size=_BATCH_RECORDS, columns=columns, use_threads=threads
+            )
+            for rb in batches:
                 names = rb.schema.names
                 yield {n: arrow_to_column(rb.column(i)) for i, n in enumerate(names)}
         finally:
             pf.close()
+
+
+def _parquet_names(d: Detected) -> list[str]:
+    import pyarrow.parquet as pq
+
+    with fs.open_input(d.path) as f:
+        return list(pq.read_schema(f).names)
 
 
 def _bytes_column(items: list[bytes]) -> Column:
@@ -203,17 +237,30 @@ def iter_batches(
             that counts and skips unreadable records (bad CSV rows, bad data
             CRCs, records that are not Examples) and notes where a file had
             to stop (the error is then not raised).
+
+    Raises:
+        InvalidArgumentError: a name of ``d.columns`` is not a column of the
+            file (for TFRecord and text files: no record of the file has it;
+            raised at its end), whether or not ``skipped`` is given.
     """
+    check_selection(d)  # before reading, and never skipped
+    batches = _iter_batches(d, kinds, limit, skipped)
+    if d.format in ("text", "tfrecord", "tfrecord-raw"):
+        batches = _selected(d, batches)
+    yield from batches
+
+
+def _iter_batches(d: Detected, kinds, limit, skipped) -> Iterator[Batch]:
     if skipped is None:
-        yield from _iter_batches(d, kinds, limit, None)
+        yield from _batches_of(d, kinds, limit, None)
         return
     try:
-        yield from _iter_batches(d, kinds, limit, skipped)
+        yield from _batches_of(d, kinds, limit, skipped)
     except (PipelineError, OSError, ValueError) as e:
         skipped.stop(d.path, getattr(e, "message", None) or str(e))
 
 
-def _iter_batches(d: Detected, kinds, limit, skipped) -> Iterator[Batch]:
+def _batches_of(d: Detected, kinds, limit, skipped) -> Iterator[Batch]:
     if d.format in ("csv", "tsv"):
         yield from _arrow_errors(d, _csv_batches(d, kinds, limit, skipped))
     elif d.format == "parquet":
@@ -222,6 +269,30 @@ def _iter_batches(d: Detected, kinds, limit, skipped) -> Iterator[Batch]:
         yield from _text_batches(d)
     else:
         yield from _tfrecord_batches(d, d.format == "tfrecord-raw", skipped)
+
+
+def _selected(d: Detected, batches: Iterator[Batch]) -> Iterator[Batch]:
+    """The ``--columns`` of each batch, for formats whose names are known only
+    from the records: a name that no record of the file has is an error at
+    the end of the file."""
+    if d.columns is None:
+        yield from batches
+        return
+    seen: dict[str, None] = {}
+    for batch in batches:
+        seen.update(dict.fromkeys(batch))
+        picked = {n: batch[n] for n in d.columns if n in batch}
+        if batch and not picked:  # the records stay, lacking the first name
+            picked = {d.columns[0]: _absent(batch_size(batch))}
+        yield picked
+    if seen:  # an empty file says nothing about its features
+        check_columns(d, list(seen))
+
+
+def _absent(records: int) -> Column:
+    """A feature that ``records`` records lack (its kind is a stand-in)."""
+    values = np.empty(0, dtype=object)
+    return Column("string", values, np.full(records, -1, np.int64), untyped=True)
 
 
 def _arrow_errors(d: Detected, batches: Iterator[Batch]) -> Iterator[Batch]:

@@ -3,7 +3,7 @@
 The file is read in chunks of whole rows (`_csv_chunks`) and pyarrow reports
 each row whose field count differs from the header's; only when there are
 such rows, a second streamed pass finds their physical line and byte offset
-(quote-aware).
+(quote-aware; the lines of a preamble that ``--skip-rows`` leaves out count).
 
 Example:
     >>> line_starts(b'a,b\\n"x\\ny",1\\n2,3\\n', {2, 3})
@@ -18,7 +18,7 @@ from typing import Any
 import pyarrow as pa
 
 from pipeline.cli import _common
-from pipeline.cli._csv_chunks import BadRow, csv_tables
+from pipeline.cli._csv_chunks import BadRow, LineScanner, csv_tables, skip_preamble
 from pipeline.cli._read import csv_names
 from pipeline.io import fs
 from pipeline.io.detect import Detected
@@ -26,35 +26,13 @@ from pipeline.io.detect import Detected
 _BLOCK_BYTES = 1 << 20
 
 
+_LineScanner = LineScanner
+
+
 def line_starts(data: bytes, rows: set[int]) -> dict[int, tuple[int, int]]:
-    """``{row: (line, byte)}`` for 1-based CSV rows (quoted newlines allowed)."""
-    return _LineScanner(rows).feed(data, final=True)
-
-
-class _LineScanner:
-    """Finds where rows start in a stream of chunks, quote-aware."""
-
-    def __init__(self, rows: set[int]) -> None:
-        self.rows = rows
-        self.found: dict[int, tuple[int, int]] = {}
-        self.row, self.line, self.base, self.in_quotes = 1, 1, 0, False
-        self.carry = b""
-
-    def feed(self, chunk: bytes, final: bool = False) -> dict[int, tuple[int, int]]:
-        data, pos = self.carry + chunk, 0
-        while len(self.found) < len(self.rows):
-            end = data.find(b"\n", pos)
-            if end < 0:
-                if not final or pos >= len(data):
-                    break
-                end = len(data)
-            if not self.in_quotes and self.row in self.rows:
-                self.found[self.row] = (self.line, self.base + pos)
-            self.in_quotes ^= data.count(b'"', pos, end) % 2 == 1
-            self.row += not self.in_quotes
-            self.line, pos = self.line + 1, end + 1
-        self.carry, self.base = data[pos:], self.base + pos
-        return self.found
+    """``{row: (line, byte)}`` for 1-based CSV rows (quoted newlines allowed;
+    empty lines are not rows, as pyarrow reads them)."""
+    return LineScanner(rows).feed(data, final=True)
 
 
 def _bad_rows(
@@ -83,8 +61,10 @@ def check_csv(
 
     bad, records = _bad_rows(d, bar, limit)
     if bad:
-        scanner = _LineScanner({r.number for r in bad if r.number is not None})
+        rows = {r.number for r in bad if r.number is not None}
         with fs.open_input(d.path, d.compression) as f:
+            skipped = skip_preamble(f, d.skip_rows)
+            scanner = LineScanner(rows, d.skip_rows + 1, skipped)
             while (chunk := f.read(_BLOCK_BYTES)) and len(scanner.found) < len(
                 scanner.rows
             ):

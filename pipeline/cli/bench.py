@@ -76,20 +76,13 @@ def build(files: list[Detected], batch_size: int, parallelism: int) -> Any:
     d, paths = files[0], [f.path for f in files]
     compression = d.compression or None
     if d.format == "parquet":
-        return data.ParquetDataset(paths, batch_size=batch_size)
+        return data.ParquetDataset(paths, d.columns, batch_size=batch_size)
     if d.format == "text":
         ds = data.TextLineDataset(paths, compression, num_parallel_reads=parallelism)
         return ds.batch(batch_size)
     spec = spec_from_schema(infer(files, _SPEC_SAMPLE_RECORDS))
     if d.format in ("csv", "tsv"):
-        ds = data.CsvDataset(
-            paths,
-            spec.record_defaults,
-            compression,
-            header=bool(d.header),
-            field_delim=d.delimiter or ",",
-        )
-        return ds.batch(batch_size)
+        return _csv_dataset(files, spec, compression).batch(batch_size)
     ds = data.TFRecordDataset(paths, compression, num_parallel_reads=parallelism)
     ds = ds.batch(batch_size)
     if d.format == "tfrecord" and spec.sequence_features:
@@ -97,6 +90,34 @@ def build(files: list[Detected], batch_size: int, parallelism: int) -> Any:
     elif d.format == "tfrecord":
         ds = ds.map(lambda x: parse_example(x, spec), num_parallel_calls=parallelism)
     return ds.prefetch(data.AUTOTUNE)
+
+
+def _csv_dataset(files: list[Detected], spec: Any, compression: str | None) -> Any:
+    """``CsvDataset`` with the CSV options it has: one ``--na-value`` and
+    ``--columns`` (as ``select_cols``, in the file's order)."""
+    from pipeline.cli._csv_header import csv_names
+
+    d = files[0]
+    if d.skip_rows or len(d.na_values) > 1:
+        raise InvalidArgumentError(
+            "bench reads CSV through CsvDataset, which takes one --na-value "
+            "and no --skip-rows"
+        )
+    defaults, select = spec.record_defaults, None
+    if d.columns is not None:
+        names = csv_names(d)
+        select = sorted(names.index(n) for n in d.columns)
+        by_name = dict(zip(spec.column_names, spec.record_defaults))
+        defaults = [by_name[names[i]] for i in select]
+    return data.CsvDataset(
+        [f.path for f in files],
+        defaults,
+        compression,
+        header=bool(d.header),
+        field_delim=d.delimiter or ",",
+        na_value=d.na_values[0] if d.na_values else "",
+        select_cols=select,
+    )
 
 
 def _parse_sequences(serialized: Any, spec: Any) -> dict[str, Any]:

@@ -9,8 +9,14 @@
   (a TFRecord whose first record is a ``tf.train.Example`` or a
   ``tf.train.SequenceExample``), ``"tfrecord-raw"``
   (any other TFRecord: the first header's length CRC matches), ``"csv"`` /
-  ``"tsv"`` (lines that split into the same number of fields, two or more;
-  a header row is sniffed), or ``"text"`` (any other UTF-8 text).
+  ``"tsv"`` (lines that split into the same number of fields, two or more,
+  with ``,``, tab, ``;`` or ``|``; a header row is sniffed), or ``"text"``
+  (any other UTF-8 text).
+
+A UTF-8 byte order mark is not part of the first line. CSV options that
+change what is sniffed (a given delimiter, preamble lines to skip, the
+markers of missing values) are passed to :func:`detect` and kept in the
+`Detected`, so that every reader of the file applies them.
 
 Example:
     >>> from pipeline.io import fs
@@ -28,7 +34,6 @@ import io
 import re
 import struct
 import zlib
-from collections import Counter
 from dataclasses import dataclass, replace
 
 from pipeline import _kernels
@@ -43,6 +48,7 @@ FORMATS = ("csv", "tsv", "tfrecord", "tfrecord-raw", "parquet", "text")
 _SAMPLE_BYTES = 64 * 1024
 _SNIFF_LINES = 50
 _CONSISTENT_SHARE = 0.9
+_MOST_ROWS = 0.5  # a file known to be CSV: the delimiter that splits most rows alike
 _DELIMITERS = (",", "\t", ";", "|")
 _EXTENSIONS = {
     ".csv": "csv",
@@ -77,6 +83,10 @@ class Detected:
         delimiter: the field delimiter (``csv``/``tsv`` only, else None).
         header: whether the first row names the columns (``csv``/``tsv``).
         empty: the (decompressed) file has no bytes at all.
+        skip_rows: ``csv``/``tsv``: lines before the header (or first row)
+            that are not data.
+        na_values: ``csv``/``tsv``: fields that mean a missing value.
+        columns: the columns (features) to read, in this order; None for all.
     """
 
     path: str
@@ -85,6 +95,9 @@ class Detected:
     delimiter: str | None = None
     header: bool | None = None
     empty: bool = False
+    skip_rows: int = 0
+    na_values: tuple[str, ...] = ()
+    columns: tuple[str, ...] | None = None
 
 
 def _extension_hints(path: str) -> tuple[str | None, str]:
@@ -161,17 +174,20 @@ def _looks_like_example(record: bytes | None) -> bool:
     return True
 
 
-def _text_lines(sample: bytes, complete: bool) -> list[str] | None:
-    """The sample's lines as text, or None when it is not UTF-8 text."""
+def _text_lines(sample: bytes, complete: bool, skip_rows: int = 0) -> list[str] | None:
+    """The sample's lines as text, without a byte order mark and the first
+    ``skip_rows`` lines; None when it is not UTF-8 text."""
     if b"\x00" in sample:
         return None
     if not complete:
         cut = sample.rfind(b"\n")
         sample = sample[: cut + 1] if cut >= 0 else sample
     try:
-        text = sample.decode("utf-8")
+        text = sample.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError:
         return None
+    if skip_rows:
+        text = "\n".join(text.split("\n")[skip_rows:])
     return text.splitlines()[:_SNIFF_LINES]
 
 
@@ -179,7 +195,7 @@ def _is_number(field: str) -> bool:
     return bool(_NUMBER.match(field))
 
 
-def _has_header(rows: list[list[str]]) -> bool:
+def _has_header(rows: list[list[str]], na_values: tuple[str, ...] = ()) -> bool:
     first, body = rows[0], rows[1:]
     if any(not f.strip() or _is_number(f) for f in first):
         return False
@@ -189,6 +205,7 @@ def _has_header(rows: list[list[str]]) -> bool:
         return True
     for col in range(len(first)):
         values = [r[col] for r in body if col < len(r) and r[col].strip()]
+        values = [v for v in values if v not in na_values]
         if values and all(_is_number(v) for v in values):
             return True
     return all(_NAME.match(f) for f in first) and not any(
@@ -196,24 +213,45 @@ def _has_header(rows: list[list[str]]) -> bool:
     )
 
 
+def _split(lines: list[str], delimiter: str) -> list[list[str]] | None:
+    try:
+        rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter))
+    except csv.Error:
+        return None
+    return rows or None
+
+
+def _consistency(rows: list[list[str]] | None) -> float:
+    """The share of rows as wide as the first, when the first has two fields
+    or more; else 0."""
+    if not rows or len(rows[0]) < 2:
+        return 0.0
+    return sum(len(r) == len(rows[0]) for r in rows) / len(rows)
+
+
 def sniff_csv(
-    lines: list[str], delimiter: str | None = None
+    lines: list[str], delimiter: str | None = None, na_values: tuple[str, ...] = ()
 ) -> tuple[str, bool] | None:
     """The ``(delimiter, header)`` of CSV lines, or None when they are not CSV.
 
-    Lines are CSV when nearly every line (90 %) splits into the same number of
-    fields, two or more, with one of ``, \\t ; |`` (any lines, with a given
-    ``delimiter``). A header is a first row of distinct,
+    Lines are CSV when the first splits into two fields or more and nearly
+    every line (90 %) into as many, with one of ``, \\t ; |`` (the one whose
+    lines agree best; on a tie, in that order), or with a given
+    ``delimiter`` (any lines). A header is a first row of distinct,
     non-numeric names above rows that are numbers in some column (or, for an
     all-string table, names that never occur again in their column).
 
     Args:
         lines: the first lines of the file.
         delimiter: the delimiter to use; None (the default) tries each.
+        na_values: fields that mean a missing value (not a number, not a
+            string) when sniffing the header. Defaults to none.
 
     Example:
         >>> sniff_csv(["a\\tb", "1\\t2"])
         ('\\t', True)
+        >>> sniff_csv(["a;b;c", "1,5;2,5;3"])
+        (';', True)
         >>> sniff_csv(["a,b", "1,2", "3"], ",")
         (',', True)
         >>> sniff_csv(["hello world", "second line"]) is None
@@ -222,51 +260,93 @@ def sniff_csv(
     lines = [ln for ln in lines if ln.strip()]
     if not lines:
         return None
-    for delim in (delimiter,) if delimiter else _DELIMITERS:
-        try:
-            rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delim))
-        except csv.Error:
-            continue
-        widths = Counter(len(r) for r in rows)
-        width, common = widths.most_common(1)[0]
-        if delimiter or (width >= 2 and common >= _CONSISTENT_SHARE * len(rows)):
-            return delim, _has_header(rows)
-    return None
+    if delimiter:
+        return delimiter, _has_header(_split(lines, delimiter) or [[""]], na_values)
+    return _best_delimiter(lines, _CONSISTENT_SHARE, na_values)
 
 
-def _detect_text(path: str, sample: bytes, complete: bool, hint: str | None):
-    lines = _text_lines(sample, complete)
+def _best_delimiter(
+    lines: list[str], least: float, na_values: tuple[str, ...]
+) -> tuple[str, bool] | None:
+    """The delimiter whose rows agree best with the first (at least a share
+    ``least`` of them), and whether there is a header; None when none does."""
+    best, found = 0.0, None
+    for delim in _DELIMITERS:
+        rows = _split(lines, delim)
+        share = _consistency(rows)
+        if share > best and share >= least:
+            best, found = share, (delim, rows)
+    if found is None:
+        return None
+    return found[0], _has_header(found[1], na_values)
+
+
+def _detect_text(sample: bytes, complete: bool, found: Detected, hint: str | None):
+    lines = _text_lines(sample, complete, found.skip_rows)
     if lines is None:
         raise InvalidArgumentError(
-            f"cannot detect the format of {path!r}: not Parquet, TFRecord or "
+            f"cannot detect the format of {found.path!r}: not Parquet, TFRecord or "
             "UTF-8 text (pass --format)",
-            path=path,
+            path=found.path,
         )
-    forced = "\t" if hint == "tsv" else ("," if hint == "csv" else None)
     if hint == "text":
         return "text", None, None
-    sniffed = sniff_csv(lines, forced)
+    forced = found.delimiter or ("\t" if hint == "tsv" else None)
+    sniffed = sniff_csv(lines, forced, found.na_values)
+    if sniffed is None and hint == "csv":  # CSV: the best delimiter, or one column
+        sniffed = _best_delimiter(lines, _MOST_ROWS, found.na_values)
+        sniffed = sniffed or sniff_csv(lines, ",", found.na_values)
+    if sniffed is None and hint in ("csv", "tsv"):  # no line (past --skip-rows)
+        sniffed = (forced or ",", True)
     if sniffed is None:
         return "text", None, None
     delim, header = sniffed
     return ("tsv" if delim == "\t" else "csv"), delim, header
 
 
-def detect(path: str, format: str | None = None) -> Detected:
+def _check_options(delimiter: str | None, skip_rows: int) -> None:
+    if delimiter is not None and (len(delimiter) != 1 or delimiter in '"\r\n'):
+        raise InvalidArgumentError(
+            "`delimiter` must be one character, not a quote or a newline. "
+            f"Received: delimiter={delimiter!r}"
+        )
+    if skip_rows < 0:
+        raise InvalidArgumentError(
+            f"`skip_rows` must be >= 0. Received: skip_rows={skip_rows}"
+        )
+
+
+def detect(
+    path: str,
+    format: str | None = None,
+    *,
+    delimiter: str | None = None,
+    skip_rows: int = 0,
+    na_values: tuple[str, ...] = (),
+) -> Detected:
     """Detect the format and compression of one file.
 
     Args:
         path: local path or fsspec URL.
         format: one of `FORMATS` to skip format sniffing (compression, the CSV
             delimiter and header are still sniffed); None (the default) sniffs.
+        delimiter: the CSV field delimiter, one character; text content is
+            then CSV (TSV for a tab) unless ``format`` says otherwise. None
+            (the default) sniffs it.
+        skip_rows: CSV lines to leave out before the header (a preamble);
+            they are not sniffed. Defaults to 0.
+        na_values: CSV fields that mean a missing value; kept in the result
+            for the readers, and ignored when sniffing the header. Defaults
+            to none.
 
     Returns:
         A `Detected`.
 
     Raises:
         NotFoundError: the file does not exist.
-        InvalidArgumentError: ``format`` is unknown, or the content matches no
-            format (binary data that is neither Parquet nor TFRecord).
+        InvalidArgumentError: ``format``, ``delimiter`` or ``skip_rows`` is
+            invalid, or the content matches no format (binary data that is
+            neither Parquet nor TFRecord).
 
     Example:
         >>> from pipeline.io.tfrecord_writer import TFRecordWriter
@@ -274,36 +354,45 @@ def detect(path: str, format: str | None = None) -> Detected:
         ...     w.write(b"not an example")
         >>> detect("memory://detect-doc/b.bin").format
         'tfrecord-raw'
+        >>> with fs.open_output("memory://detect-doc/c.txt") as f:
+        ...     _ = f.write(b"# units: mm\\na b\\n1 2\\n")
+        >>> d = detect("memory://detect-doc/c.txt", delimiter=" ", skip_rows=1)
+        >>> d.format, d.delimiter, d.header
+        ('csv', ' ', True)
     """
     if format is not None and format not in FORMATS:
         raise InvalidArgumentError(
             f"`format` must be one of {', '.join(FORMATS)}. Received: format={format!r}"
         )
+    _check_options(delimiter, skip_rows)
     hint, hinted_compression = _extension_hints(path)
+    if delimiter and format is None:
+        hint = "tsv" if delimiter == "\t" else "csv"
     with fs.open_input(path) as raw:
         head = raw.read(64)
     compression = _sniff_compression(head, hinted_compression)
+    options = {"skip_rows": skip_rows, "na_values": tuple(na_values)}
     if head[:4] == b"PAR1" or format == "parquet":
-        return Detected(path, "parquet", "")
+        return Detected(path, "parquet", "", **options)  # type: ignore[arg-type]
     sample = _read_sample(path, compression)
-    found = Detected(path, format or hint or "text", compression, empty=not sample)
+    found = Detected(path, format or hint or "text", compression, delimiter,
+                     empty=not sample, **options)  # type: ignore[arg-type]  # fmt: skip
     if not sample:
         return _with_csv_defaults(found)
     complete = len(sample) < _SAMPLE_BYTES
     if format in (None, "tfrecord", "tfrecord-raw") and _is_tfrecord(sample):
         example = _looks_like_example(_first_record(sample))
-        return replace(
-            found, format=format or ("tfrecord" if example else "tfrecord-raw")
-        )
+        fmt = format or ("tfrecord" if example else "tfrecord-raw")
+        return replace(found, format=fmt, delimiter=None)
     if format in ("tfrecord", "tfrecord-raw"):
-        return found
-    fmt, delim, header = _detect_text(path, sample, complete, format or hint)
+        return replace(found, delimiter=None)
+    fmt, delim, header = _detect_text(sample, complete, found, format or hint)
     return replace(found, format=fmt, delimiter=delim, header=header)
 
 
 def _with_csv_defaults(found: Detected) -> Detected:
     if found.format == "csv":
-        return replace(found, delimiter=",", header=True)
+        return replace(found, delimiter=found.delimiter or ",", header=True)
     if found.format == "tsv":
-        return replace(found, delimiter="\t", header=True)
-    return found
+        return replace(found, delimiter=found.delimiter or "\t", header=True)
+    return replace(found, delimiter=None)
