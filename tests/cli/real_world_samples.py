@@ -3,7 +3,8 @@
 Nothing here is third-party data: each writer makes a small file with the shape
 that mattered in the real one (TFX's gzip shards with empty ``Feature{}``
 values, SequenceExamples, palmerpenguins' "NA", a spreadsheet export's BOM and
-quoted multi-line fields, a semicolon CSV, a 65-column CSV, Parquet with
+quoted multi-line fields, a semicolon CSV, comment lines before a
+space-separated table, a 65-column CSV, Parquet with
 float64 and float32 columns, diamonds' ``carat`` 0.23). Example protos are
 encoded here by hand from the protobuf wire format, independently of
 ``pipeline.io.example``; every expected value is written out below.
@@ -264,6 +265,23 @@ def write_semicolon(root: Path) -> Sample:
     )
 
 
+def write_preamble_spaces(root: Path) -> Sample:
+    """An instrument's export: two comment lines, then space-separated columns."""
+    path = root / "readings.txt"
+    rows = ["# exported by logger v2.1", "# units: mm, degC", "station depth temp"]
+    rows += ["A1 12.5 4.25", "A2 13 3.5", "B7 8.75 5.125"]
+    path.write_text("\n".join(rows) + "\n")
+    return Sample(
+        "preamble_spaces",
+        str(path),
+        3,
+        {"station": "string", "depth": "float", "temp": "float"},
+        first={"station": "A1", "depth": 12.5, "temp": 4.25},
+        shown=("A1", "12.5"),
+        options=("--skip-rows", "2", "--delimiter", " "),
+    )
+
+
 WIDE_COLUMNS = 65
 
 
@@ -351,6 +369,7 @@ WRITERS: dict[str, Callable[[Path], Sample]] = {
     "penguins": write_penguins,
     "bom_quotes": write_bom_quotes,
     "semicolon": write_semicolon,
+    "preamble_spaces": write_preamble_spaces,
     "wide": write_wide,
     "parquet": write_parquet,
     "diamonds": write_diamonds,

@@ -141,6 +141,27 @@ def test_tfx_spec_parses_the_shards_it_came_from(samples, capsys, tmp_path):
     ok(capsys, "bench", s.pattern, "-q", "--batch-size", "8")
 
 
+@pytest.mark.parametrize("name", NAMES)
+def test_sample_reads_only_the_first_records(samples, capsys, name):
+    s = samples[name]
+    doc = stats_doc(capsys, s.pattern, "--sample", "3", *s.options)
+    assert (doc["records"], doc["sample"]) == (min(3, s.records), 3)
+    doc = schema_doc(capsys, s.pattern, "--sample", "3", *s.options)
+    assert doc["records"] == min(3, s.records)
+    out = ok(capsys, "verify", s.pattern, "--sample", "3", *s.options)
+    assert f"{min(3, s.records)} records, 0 problems" in out and "sample" in out
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_columns_selects_features_in_the_order_given(samples, capsys, name):
+    s = samples[name]
+    picked = list(s.kinds)[-1:-3:-1]  # the last two, last first
+    argv = ["head", s.pattern, "--json", "--columns", ",".join(picked), *s.options]
+    rows = json_lines(ok(capsys, *argv))
+    assert len(rows) == min(5, s.records)
+    assert all(list(row) == picked for row in rows), rows[0]
+
+
 def stats_doc(capsys, pattern: str, *options: str) -> dict:
     return json.loads(ok(capsys, "stats", pattern, "-q", "--json", *options))
 
