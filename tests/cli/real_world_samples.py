@@ -4,7 +4,7 @@ Nothing here is third-party data: each writer makes a small file with the shape
 that mattered in the real one (TFX's gzip shards with empty ``Feature{}``
 values, SequenceExamples, palmerpenguins' "NA", a spreadsheet export's BOM and
 quoted multi-line fields, a semicolon CSV, comment lines before a
-space-separated table, a 65-column CSV, Parquet with
+space-separated table, vega's "information" header, a 65-column CSV, Parquet with
 float64 and float32 columns, diamonds' ``carat`` 0.23). Example protos are
 encoded here by hand from the protobuf wire format, independently of
 ``pipeline.io.example``; every expected value is written out below.
@@ -282,6 +282,26 @@ def write_preamble_spaces(root: Path) -> Sample:
     )
 
 
+def write_employment(root: Path) -> Sample:
+    """vega's us-employment.csv shape: a header with "information" (starts with
+    "inf") and a date column; every other column holds integers."""
+    path = root / "us-employment.csv"
+    rows = ["month,nonfarm,information,nan_sector,financial_activities"]
+    rows += ["2006-01-01,135450,3054,17,8237", "2006-02-01,135762,3048,18,8246"]
+    rows += ["2006-03-01,136059,3043,21,8263"]
+    path.write_text("\n".join(rows) + "\n")
+    kinds = {"month": "string", "nonfarm": "int64", "information": "int64"}
+    kinds.update(nan_sector="int64", financial_activities="int64")
+    return Sample(
+        "employment",
+        str(path),
+        3,
+        kinds,
+        first={"month": "2006-01-01", "information": 3054, "nan_sector": 17},
+        shown=("information", "3054"),
+    )
+
+
 WIDE_COLUMNS = 65
 
 
@@ -370,6 +390,7 @@ WRITERS: dict[str, Callable[[Path], Sample]] = {
     "bom_quotes": write_bom_quotes,
     "semicolon": write_semicolon,
     "preamble_spaces": write_preamble_spaces,
+    "employment": write_employment,
     "wide": write_wide,
     "parquet": write_parquet,
     "diamonds": write_diamonds,

@@ -24,6 +24,7 @@ import pytest
 
 import pipeline as pl
 from pipeline.cli import main
+from pipeline.errors import DataLossError
 from tests.cli.real_world_samples import WRITERS, Sample
 
 pytestmark = pytest.mark.slow
@@ -138,6 +139,8 @@ def test_tfx_spec_parses_the_shards_it_came_from(samples, capsys, tmp_path):
     ds = pl.data.TFRecordDataset(files, compression_type="GZIP").batch(100)
     (batch,) = [pl.io.parse_example(records, spec) for records in ds]
     assert len(batch["fare"]) == s.records
+    with pytest.raises(DataLossError, match=r"compression_type=\"GZIP\".*" + files[0]):
+        list(pl.data.TFRecordDataset(files[0]))  # gzip read as plain: says so
     ok(capsys, "bench", s.pattern, "-q", "--batch-size", "8")
 
 
