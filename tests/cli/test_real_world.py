@@ -15,6 +15,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pyarrow as pa
@@ -342,3 +344,22 @@ def test_count_and_verify_read_csv_files_with_different_headers_one_by_one(
     assert sorted(lines) == [f"{export}: 5", f"{penguins}: 12", "total: 17"]
     out = ok(capsys, "verify", penguins, export)
     assert out.rstrip().endswith("2 files, 17 records, 0 problems")
+
+
+@pytest.mark.parametrize(
+    "command, expected",
+    [(["head"], "Flash Cab"), (["stats", "-q"], "34.6%"), (["verify"], "0 problems")],
+    ids=["head", "stats", "verify"],
+)
+def test_the_installed_command_on_tfx_shards(samples, command, expected):
+    """The ``pipeline`` script itself, writing to pipes as in a shell."""
+    script = Path(sys.executable).with_name("pipeline")
+    done = subprocess.run(
+        [str(script), *command, samples["tfx"].pattern],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={k: v for k, v in os.environ.items() if k != "COLUMNS"},
+    )
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    assert expected in done.stdout
