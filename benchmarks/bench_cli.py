@@ -10,6 +10,12 @@ interpreter start included. ``verify`` checks every CRC and that every
 record parses. ``stats`` runs in a child process on 2 shards and
 on all 8, to show its peak memory does not grow with the data.
 
+Records/s of ``verify``, ``stats`` and ``schema`` (in this process, the best
+pass) are printed against the goals of issue 15 (verify >= 1M records/s,
+stats >= 300k) on the taxi shards and on TFX-style shards: the same rows as 12
+gzip shards where every record names every feature and a missing value is an
+empty ``Feature{}``, about a third of them in three columns.
+
     .venv-bench/bin/python -m benchmarks.bench_cli --rows 2000000 --passes 3
 """
 
@@ -24,7 +30,16 @@ import subprocess
 import sys
 import time
 
+import numpy as np
+
 from benchmarks.bench_tfrecord import write_shards
+from benchmarks.taxi_data import COLUMNS, taxi_columns
+
+#: records/s goals of issue 15 (schema has none: shown against stats's)
+GOALS = {"verify": 1_000_000, "stats": 300_000, "schema": 300_000}
+_TFX_SHARDS = 12
+#: columns where TFX-style shards leave about a third of the values empty
+_TFX_SPARSE = ("passenger_count", "payment_type", "trip_distance")
 
 
 def _quiet_main(argv: list[str]) -> str:
@@ -35,6 +50,95 @@ def _quiet_main(argv: list[str]) -> str:
         code = main(argv)
     assert code == 0, (argv, code)
     return out.getvalue()
+
+
+def _varint(n: int) -> bytes:
+    out = bytearray()
+    while n >= 0x80:
+        out.append(n & 0x7F | 0x80)
+        n >>= 7
+    out.append(n)
+    return bytes(out)
+
+
+def _ld(field: int, payload: bytes) -> bytes:
+    """A length-delimited field."""
+    return bytes([field << 3 | 2]) + _varint(len(payload)) + payload
+
+
+def _tfx_entries(name: str, values: np.ndarray, missing: np.ndarray) -> list[bytes]:
+    """The map entry of feature ``name`` in each record (``Feature{}`` if missing)."""
+    key = _ld(1, name.encode())
+    empty = _ld(1, key + _ld(2, b""))
+    if values.dtype == object:  # BytesList
+        lists = [_ld(1, _ld(1, v)) for v in values.tolist()]
+    elif values.dtype.kind == "f":  # FloatList, packed
+        raw = values.astype("<f4").tobytes()
+        lists = [_ld(2, _ld(1, raw[4 * i : 4 * i + 4])) for i in range(len(values))]
+    else:  # Int64List, packed (the taxi ints are >= 0)
+        lists = [_ld(3, _ld(1, _varint(v))) for v in values.tolist()]
+    return [
+        empty if gone else _ld(1, key + _ld(2, feature))
+        for feature, gone in zip(lists, missing.tolist())
+    ]
+
+
+def _tfx_columns(start: int, stop: int) -> tuple[dict, dict]:
+    """Taxi rows ``[start, stop)``, with about a third of the values of
+    `_TFX_SPARSE` missing too."""
+    values, missing = taxi_columns(stop - start, start=start)
+    rng = np.random.default_rng([7, start])
+    for name in _TFX_SPARSE:
+        missing[name] = missing[name] | (rng.random(stop - start) < 1 / 3)
+    return values, missing
+
+
+def _tfx_records(values: dict, missing: dict) -> list[bytes]:
+    """Rows as TFX writes them: every feature in every record, a missing
+    value an empty ``Feature{}``; keys sorted, as TF serializes a map."""
+    columns = [_tfx_entries(n, values[n], missing[n]) for n in sorted(COLUMNS)]
+    return [_ld(1, b"".join(entries)) for entries in zip(*columns)]
+
+
+def _check_tfx_encoding(records: list[bytes], values: dict, missing: dict) -> None:
+    """The hand encoding equals the library's (TF-identical) serializer."""
+    from pipeline.io.example_message import serialize_example
+
+    for i, record in enumerate(records):
+        row = {}
+        for n in COLUMNS:
+            v = values[n][i : i + 1]
+            row[n] = (
+                None
+                if missing[n][i]
+                else v.astype(np.int64)
+                if v.dtype.kind == "i"
+                else v
+            )
+        assert record == serialize_example(row), f"record {i} differs"
+
+
+def write_tfx_shards(out_dir: str, rows: int) -> list[str]:
+    """Write (once) the taxi rows TFX-style: 12 gzip shards with ``Feature{}``."""
+    from pipeline.io.tfrecord_writer import TFRecordWriter
+
+    os.makedirs(out_dir, exist_ok=True)
+    names = [
+        os.path.join(out_dir, f"data_tfrecord-{i:05d}-of-{_TFX_SHARDS:05d}.gz")
+        for i in range(_TFX_SHARDS)
+    ]
+    bounds = np.linspace(0, rows, _TFX_SHARDS + 1).astype(int)
+    for name, lo, hi in zip(names, bounds[:-1], bounds[1:]):
+        if os.path.exists(name):
+            continue
+        values, missing = _tfx_columns(int(lo), int(hi))
+        records = _tfx_records(values, missing)
+        _check_tfx_encoding(records[:200], values, missing)
+        with TFRecordWriter(name + ".part", "GZIP") as w:
+            for record in records:
+                w.write(record)
+        os.replace(name + ".part", name)
+    return names
 
 
 def _ours_count(files: list[str]) -> tuple[float, int]:
@@ -103,7 +207,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", default="benchmarks/data")
     parser.add_argument("--no-tf", action="store_true", help="ours only")
     parser.add_argument("--no-stats", action="store_true", help="skip stats")
+    parser.add_argument(
+        "--rates-only",
+        action="store_true",
+        help="only the records/s of verify, stats and schema against the goals",
+    )
     args = parser.parse_args(argv)
+    if args.rates_only:
+        _all_rates(args)
+        return 0
     files = write_shards(os.path.join(args.data, f"tfrecord-{args.rows}"), args.rows)
     size_mb = sum(os.path.getsize(f) for f in files) / 1e6
     _drop_indexes(files)
@@ -132,7 +244,46 @@ def main(argv: list[str] | None = None) -> int:
     _report(results, args.rows, size_mb)
     if not args.no_stats:
         _stats_memory(files, args.rows)
+    _all_rates(args)
     return 0
+
+
+def _all_rates(args: argparse.Namespace) -> None:
+    taxi = write_shards(os.path.join(args.data, f"tfrecord-{args.rows}"), args.rows)
+    tfx = write_tfx_shards(os.path.join(args.data, f"tfx-{args.rows}"), args.rows)
+    for label, files in (("taxi, 8 shards", taxi), ("TFX-style gzip, 12", tfx)):
+        _rates(label, files, args.rows, args.passes)
+
+
+def _read_only(files: list[str]) -> None:
+    """Read every record (framing, CRCs, gzip inflate): the floor under verify."""
+    from pipeline.io import tfrecord
+
+    for path in files:
+        for _ in tfrecord.iter_blocks(path, "AUTO", skip_corrupt=True):
+            pass
+
+
+def _rates(label: str, files: list[str], rows: int, passes: int) -> None:
+    """Records/s of verify, stats and schema on ``files`` (best of ``passes``,
+    in this process), against `GOALS`; and of reading alone."""
+    steps = {c: (lambda c=c: _quiet_main([c, *files, "--json", "-q"])) for c in GOALS}
+    steps["read only"] = lambda: _read_only(files)
+    for what, step in steps.items():
+        best = float("inf")
+        for _ in range(passes):
+            start = time.perf_counter()
+            step()
+            best = min(best, time.perf_counter() - start)
+        rate, goal = rows / best, GOALS.get(what)
+        verdict = "" if goal is None else "meets" if rate >= goal else "BELOW"
+        versus = "" if goal is None else f"  {verdict} the goal of {goal:,}"
+        print(f"{what:<9} ({label}): {best:7.3f} s {rate:>12,.0f} records/s{versus}")
+        doc = {"bench": "cli", "what": f"{what} ({label})", "rows": rows}
+        doc.update(seconds=round(best, 4), rows_per_s=round(rate))
+        if goal is not None:
+            doc["goal_rows_per_s"] = goal
+        print(json.dumps(doc))
 
 
 def _report(results: dict[str, float], rows: int, size_mb: float) -> None:
