@@ -6,6 +6,9 @@ Example:
     >>> add_input_arguments(p)
     >>> p.parse_args(["a.csv", "--format", "csv"]).format
     'csv'
+    >>> a = p.parse_args(["a.txt", "--delimiter", "\\\\t", "--na-value", "NA"])
+    >>> _csv_options(a)
+    {'delimiter': '\\t', 'skip_rows': 0, 'na_values': ('NA',)}
 """
 
 from __future__ import annotations
@@ -40,17 +43,12 @@ def add_input_arguments(parser: argparse.ArgumentParser) -> None:
         "--format", choices=FORMATS, default=None, help="skip format detection"
     )
     parser.add_argument(
-        "--header",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="CSV/TSV: the first row names the columns (default: sniffed)",
-    )
-    parser.add_argument(
         "--columns",
         type=_column_names,
         default=None,
         metavar="A,B,C",
-        help="read only these columns (features), in this order; any format",
+        help="read only these columns (features), in this order, in any format; "
+        "a TFRecord feature that no record has is an error at the file's end",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     _add_csv_arguments(parser)
@@ -58,6 +56,12 @@ def add_input_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _add_csv_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("CSV/TSV options")
+    group.add_argument(
+        "--header",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="the first row names the columns (default: sniffed)",
+    )
     group.add_argument(
         "--delimiter",
         type=_delimiter,

@@ -71,6 +71,12 @@ def run(args: argparse.Namespace) -> int:
                 "is parquet",
                 path=d.path,
             )
+        if d.skip_rows and d.format in ("csv", "tsv"):
+            raise InvalidArgumentError(  # the row index counts every line
+                f"a CSV row index covers the whole file: {d.path!r} cannot be "
+                "indexed with --skip-rows",
+                path=d.path,
+            )
     with _common.progress("indexing", args.quiet) as bar:
         for d in files:
             bar.describe(d.path)

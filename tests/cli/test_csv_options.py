@@ -414,3 +414,10 @@ def test_same_headers_still_read_together(tmp_path, capsys):
     _write(tmp_path, "c.tsv", b"x\ty\n5\t6\n")
     assert main(["head", str(tmp_path / "*"), "--json"]) == 0
     assert len(_json_lines(capsys.readouterr().out)) == 3
+
+
+def test_index_refuses_skip_rows(tmp_path, capsys):
+    path = _write(tmp_path, "p.csv", b"# preamble\na,b\n1,2\n")
+    assert main(["index", path, "--skip-rows", "1"]) == 1
+    assert "cannot be indexed with --skip-rows" in capsys.readouterr().err
+    assert not (tmp_path / ".pipeline-index").exists()
