@@ -22,10 +22,13 @@ $(STAMP): pyproject.toml setup.py $(wildcard _ext/*.pyx _ext/*.pxd)
 
 install: $(STAMP)
 
-# A shell with .venv active (pipeline and python on PATH); `exit` leaves it.
+# A bash shell with .venv active (activated after ~/.bashrc, so that nothing there,
+# such as pyenv's shims, comes before it on PATH); `exit` leaves it.
 shell: $(STAMP)
-	@echo "==> a shell with $(VENV)/ active: pipeline and python are on PATH; 'exit' leaves it"
-	@VIRTUAL_ENV="$(abspath $(VENV))" PATH="$(abspath $(VENV))/bin:$$PATH" $${SHELL:-/bin/sh} -i
+	@printf '%s\n' '[ -f ~/.bashrc ] && . ~/.bashrc' '. "$(abspath $(VENV))/bin/activate"' \
+		> $(VENV)/.shellrc
+	@echo "==> a bash shell with $(VENV)/ active: pipeline and python are $(VENV)'s; 'exit' leaves it"
+	@bash --rcfile $(VENV)/.shellrc -i
 
 # Rebuild the compiled kernels in place (after editing _ext/*.pyx).
 ext: $(STAMP)
