@@ -172,7 +172,9 @@ def test_columns_selects_features_in_the_order_given(samples, capsys, name):
     argv = ["head", s.pattern, "--json", "--columns", ",".join(picked), *s.options]
     rows = json_lines(ok(capsys, *argv))
     assert len(rows) == min(5, s.records)
-    assert all(list(row) == picked for row in rows), rows[0]
+    assert list(rows[0]) == picked
+    for row in rows:  # a missing value leaves its feature out of the line
+        assert list(row) == [k for k in picked if k in row], row
 
 
 @pytest.mark.parametrize("name", NAMES)
