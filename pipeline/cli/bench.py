@@ -21,6 +21,7 @@ Example:
 from __future__ import annotations
 
 import argparse
+import functools
 import time
 from typing import Any
 
@@ -29,6 +30,7 @@ from pipeline.cli import _common, _display
 from pipeline.cli.schema import infer
 from pipeline.errors import InvalidArgumentError
 from pipeline.io import fs
+from pipeline.io.csv import decode_csv
 from pipeline.io.detect import Detected
 from pipeline.io.example import parse_example
 from pipeline.io.schema import spec_from_schema
@@ -82,7 +84,7 @@ def build(files: list[Detected], batch_size: int, parallelism: int) -> Any:
         return ds.batch(batch_size)
     spec = spec_from_schema(infer(files, _SPEC_SAMPLE_RECORDS))
     if d.format in ("csv", "tsv"):
-        return _csv_dataset(files, spec, compression).batch(batch_size)
+        return _csv_dataset(files, spec, compression, batch_size)
     ds = data.TFRecordDataset(paths, compression, num_parallel_reads=parallelism)
     ds = ds.batch(batch_size)
     if d.format == "tfrecord" and spec.sequence_features:
@@ -92,32 +94,33 @@ def build(files: list[Detected], batch_size: int, parallelism: int) -> Any:
     return ds.prefetch(data.AUTOTUNE)
 
 
-def _csv_dataset(files: list[Detected], spec: Any, compression: str | None) -> Any:
-    """``CsvDataset`` with the CSV options it has: one ``--na-value`` and
-    ``--columns`` (as ``select_cols``, in the file's order)."""
+def _csv_dataset(files: list[Detected], spec: Any, compression: Any, size: int) -> Any:
+    """Batches of ``CsvDataset`` with the CSV options: one ``--na-value``,
+    ``--columns`` (as ``select_cols``, in the file's order); with
+    ``--skip-rows``, batches of the lines after the preamble
+    (``TextLineDataset.skip``) through ``decode_csv``."""
     from pipeline.cli._csv_header import csv_names
 
     d = files[0]
-    if d.skip_rows or len(d.na_values) > 1:
-        raise InvalidArgumentError(
-            "bench reads CSV through CsvDataset, which takes one --na-value "
-            "and no --skip-rows"
-        )
+    if len(d.na_values) > 1:
+        raise InvalidArgumentError("bench reads CSV with one --na-value at most")
     defaults, select = spec.record_defaults, None
     if d.columns is not None:
         names = csv_names(d)
         select = sorted(names.index(n) for n in d.columns)
         by_name = dict(zip(spec.column_names, spec.record_defaults))
         defaults = [by_name[names[i]] for i in select]
-    return data.CsvDataset(
-        [f.path for f in files],
-        defaults,
-        compression,
-        header=bool(d.header),
-        field_delim=d.delimiter or ",",
-        na_value=d.na_values[0] if d.na_values else "",
-        select_cols=select,
-    )
+    options = {"field_delim": d.delimiter or ",", "select_cols": select,
+               "na_value": d.na_values[0] if d.na_values else ""}  # fmt: skip
+    paths = [f.path for f in files]
+    if not d.skip_rows:
+        header = bool(d.header)
+        ds = data.CsvDataset(paths, defaults, compression, header=header, **options)
+        return ds.batch(size)
+    skip = d.skip_rows + bool(d.header)
+    lines = [data.TextLineDataset(p, compression).skip(skip) for p in paths]
+    ds = functools.reduce(lambda a, b: a.concatenate(b), lines)
+    return ds.batch(size).map(lambda b: tuple(decode_csv(b, defaults, **options)))
 
 
 def _parse_sequences(serialized: Any, spec: Any) -> dict[str, Any]:

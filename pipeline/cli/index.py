@@ -57,7 +57,8 @@ def _write(d: Detected) -> tuple[str, int]:
         target = index.write_index(d.path, d.compression)
         return target, index.count_indexed(d.path, target)
     kind = "text" if d.format == "text" else "csv"
-    target = line_index.write_line_index(d.path, kind, bool(d.header))
+    skip = d.skip_rows if kind == "csv" else 0  # --skip-rows: a preamble
+    target = line_index.write_line_index(d.path, kind, bool(d.header), skip_lines=skip)
     return target, indexed_count(d.path, kind)[0]
 
 
@@ -69,12 +70,6 @@ def run(args: argparse.Namespace) -> int:
             raise InvalidArgumentError(
                 f"only TFRecord, text and CSV files can be indexed: {d.path!r} "
                 "is parquet",
-                path=d.path,
-            )
-        if d.skip_rows and d.format in ("csv", "tsv"):
-            raise InvalidArgumentError(  # the row index counts every line
-                f"a CSV row index covers the whole file: {d.path!r} cannot be "
-                "indexed with --skip-rows",
                 path=d.path,
             )
     with _common.progress("indexing", args.quiet) as bar:

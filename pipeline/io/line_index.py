@@ -70,9 +70,11 @@ def row_ends(
 
 
 def build_line_index(
-    path: str, format: str = "text", header: bool = False
+    path: str, format: str = "text", header: bool = False, skip_lines: int = 0
 ) -> np.ndarray:
-    """The byte offset where each line (``"text"``) or row (``"csv"``) starts.
+    """The byte offset where each line (``"text"``) or row (``"csv"``) starts;
+    the first ``skip_lines`` lines (a preamble, before any header) are no
+    records.
 
     Raises:
         InvalidArgumentError: an unknown format, or a compressed file.
@@ -106,6 +108,10 @@ def build_line_index(
             if f.read(base - int(starts[-1])).replace(b"\r", b""):
                 starts = np.append(starts, base)
     starts = starts[:-1]
+    if skip_lines:
+        with fs.open_input(path) as f:
+            after = sum(len(f.readline()) for _ in range(skip_lines))
+        starts = starts[starts >= after]
     return starts[1:] if header and len(starts) else starts
 
 
@@ -114,6 +120,7 @@ def write_line_index(
     format: str = "text",
     header: bool = False,
     index_path: str | None = None,
+    skip_lines: int = 0,
 ) -> str:
     """Build the line or row index of ``path`` and write it (atomically).
 
@@ -123,6 +130,8 @@ def write_line_index(
         header: the first row is a header, not a record.
         index_path: where to write (default `pipeline.io.index.index_path_of`:
             the hidden ``.pipeline-index`` folder beside ``path``).
+        skip_lines: lines before the header that are no records (a
+            preamble). Defaults to 0.
 
     Returns:
         The path of the sidecar written.
@@ -134,7 +143,7 @@ def write_line_index(
         >>> write_line_index("memory://lineidx-doc/c.txt", index_path="memory://lineidx-doc/c.i")
         'memory://lineidx-doc/c.i'
     """
-    starts = build_line_index(path, format, header).astype("<u8")
+    starts = build_line_index(path, format, header, skip_lines).astype("<u8")
     target = index_path or index_path_of(path)
     if index_path is None:
         make_index_folder(target)

@@ -416,8 +416,12 @@ def test_same_headers_still_read_together(tmp_path, capsys):
     assert len(_json_lines(capsys.readouterr().out)) == 3
 
 
-def test_index_refuses_skip_rows(tmp_path, capsys):
-    path = _write(tmp_path, "p.csv", b"# preamble\na,b\n1,2\n")
-    assert main(["index", path, "--skip-rows", "1"]) == 1
-    assert "cannot be indexed with --skip-rows" in capsys.readouterr().err
-    assert not (tmp_path / ".pipeline-index").exists()
+def test_index_leaves_the_preamble_out(tmp_path, capsys):
+    from pipeline.io.line_index import build_line_index
+
+    text = b"# preamble, 1\n# and 2\na;b\n1;2\n3;4\n"
+    path = _write(tmp_path, "p.csv", text)
+    assert main(["index", path, "--skip-rows", "2"]) == 0
+    assert capsys.readouterr().out.endswith(": 2 records\n")
+    starts = build_line_index(path, "csv", header=True, skip_lines=2).tolist()
+    assert starts == [text.index(b"1;2"), text.index(b"3;4")]
