@@ -425,3 +425,23 @@ def test_index_leaves_the_preamble_out(tmp_path, capsys):
     assert capsys.readouterr().out.endswith(": 2 records\n")
     starts = build_line_index(path, "csv", header=True, skip_lines=2).tolist()
     assert starts == [text.index(b"1;2"), text.index(b"3;4")]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--na-value", "NA"],
+        ["--na-value", "NA", "--columns", "year,body_mass_g"],
+        ["--na-value", "NA", "--skip-rows", "1", "--no-header", "--columns", "col5"],
+    ],
+)
+def test_bench_takes_the_csv_options(tmp_path, capsys, no_thread_leak, argv):
+    path = _write(tmp_path, "p.csv", PENGUINS.replace(b"?", b"NA"))
+    assert main(["bench", path, "--json", "-q", "--batch-size", "3", *argv]) == 0
+    assert json.loads(capsys.readouterr().out)["records"] == 4
+
+
+def test_bench_refuses_two_na_values(tmp_path, capsys):
+    path = _write(tmp_path, "p.csv", PENGUINS)
+    assert main(["bench", path, "--na-value", "NA", "--na-value", "?"]) == 1
+    assert "one --na-value at most" in capsys.readouterr().err
