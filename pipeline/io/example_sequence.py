@@ -33,6 +33,7 @@ from pipeline.io import example as _example
 from pipeline.io.example_columns import shape_text, with_record_name
 from pipeline.io.example_features import RaggedFeature
 from pipeline.io.example_ragged import batched_levels, stack_units, unit_values
+from pipeline.io.example_sequence_context import empty_context_error
 from pipeline.io.example_sequence_wire import FeatureLists, Steps
 from pipeline.io.example_spec import (
     FixedLenFeature,
@@ -219,16 +220,26 @@ def _wanted(sequence: Mapping) -> set[str]:
     return keys
 
 
-def _parse_batch(records: list, context, sequence, names: list[str]):
+def _parse_context(records: list, context: dict, names: list[str], single: bool):
+    """The context features; an empty ``Feature{}`` under a FixedLenFeature
+    is an error, as in TF (`empty_context_error`)."""
+    try:
+        ctx = _example.parse_features(records, context)
+    except InvalidArgumentError as err:
+        required = "is required but could not be found" in err.message
+        tf_err = required and empty_context_error(records, context, names, single)
+        raise (tf_err or _context_error(err, names, context)) from err
+    tf_err = empty_context_error(records, context, names, single)
+    if tf_err is not None:
+        raise tf_err
+    return ctx
+
+
+def _parse_batch(records: list, context, sequence, names: list[str], single=False):
     context, sequence = dict(context or {}), dict(sequence or {})
     _check_specs(context, sequence)
     batch = _Batch(records, names, _wanted(sequence))
-    ctx = {}
-    if context:
-        try:
-            ctx = _example.parse_features(records, context)
-        except InvalidArgumentError as err:
-            raise _context_error(err, names, context) from err
+    ctx = _parse_context(records, context, names, single) if context else {}
     lists, lengths = _sequence(batch, sequence)
     return ctx, lists, lengths
 
@@ -298,7 +309,9 @@ def parse_single_sequence_example(
         serialized = serialized.item()
     records = [_example.record_bytes(serialized)]
     names = _names(None if example_name is None else [example_name], 1)
-    ctx, lists, _ = _parse_batch(records, context_features, sequence_features, names)
+    ctx, lists, _ = _parse_batch(
+        records, context_features, sequence_features, names, single=True
+    )
     return (
         {k: _example.unbatch(v) for k, v in ctx.items()},
         {k: _example.unbatch(v) for k, v in lists.items()},

@@ -12,7 +12,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conformance_parsing import check, empty_feature, example, int64_feature, sparse
+from conformance_parsing import (
+    check,
+    empty_feature,
+    example,
+    int64_feature,
+    sequence_example,
+    sparse,
+)
 
 
 def _records():
@@ -59,3 +66,66 @@ def test_ragged_gets_an_empty_row(api):
     spec = {"a": api.io.RaggedFeature(api.int64)}
     out = api.io.parse_example(_records(), spec)["a"]
     assert [list(map(int, row)) for row in out.to_list()] == [[], [3]]
+
+
+# SequenceExample: TF's parser reads an empty Feature{} in the context as a
+# list of no values (a FixedLenFeature refuses it, default or not), and an
+# empty Feature{} time step as a step of no values.
+
+
+def _sequences():
+    return [
+        sequence_example({"c": empty_feature()}, {"t": [int64_feature([1])]}),
+        sequence_example({"c": int64_feature([4])}, {"t": [int64_feature([2])]}),
+    ]
+
+
+@pytest.mark.parametrize("default", [9, None])
+def test_sequence_context_fixed_len_refuses_it(api, default):
+    spec = {"c": api.io.FixedLenFeature([], api.int64, default_value=default)}
+    with pytest.raises(
+        api.errors.InvalidArgumentError,
+        match="Unexpected number of elements in example n0",
+    ):
+        api.io.parse_sequence_example(
+            _sequences(), context_features=spec, example_names=["n0", "n1"]
+        )
+
+
+@pytest.mark.parametrize(("shape", "size"), [([], 1), ([2], 2)])
+def test_single_sequence_context_without_default(api, shape, size):
+    spec = {"c": api.io.FixedLenFeature(shape, api.int64)}
+    with pytest.raises(
+        api.errors.InvalidArgumentError,
+        match=f"Inconsistent max number of elements for feature c: expected {size}, "
+        "but found 0",
+    ):
+        api.io.parse_single_sequence_example(_sequences()[0], context_features=spec)
+
+
+def test_single_sequence_context_with_default(api):
+    spec = {"c": api.io.FixedLenFeature([], api.int64, default_value=9)}
+    with pytest.raises(
+        api.errors.InvalidArgumentError, match="Unexpected number of elements"
+    ):
+        api.io.parse_single_sequence_example(_sequences()[0], context_features=spec)
+
+
+def test_sequence_context_var_len_gets_no_values(api):
+    spec = {"c": api.io.VarLenFeature(api.int64)}
+    ctx, _, _ = api.io.parse_sequence_example(_sequences(), context_features=spec)
+    check(ctx, {"c": sparse([[1, 0]], np.array([4], np.int64), [2, 1])})
+
+
+def test_empty_step_is_a_step_of_no_values(api):
+    rec = sequence_example(
+        {}, {"t": [int64_feature([1]), empty_feature(), int64_feature([2])]}
+    )
+    spec = {"t": api.io.VarLenFeature(api.int64)}
+    _, lists = api.io.parse_single_sequence_example(rec, sequence_features=spec)
+    check(lists, {"t": sparse([[0, 0], [2, 0]], np.array([1, 2], np.int64), [3, 1])})
+    fixed = {"t": api.io.FixedLenSequenceFeature([], api.int64)}
+    with pytest.raises(
+        api.errors.InvalidArgumentError, match="Key: t, Index: 1.  Number of values"
+    ):
+        api.io.parse_single_sequence_example(rec, sequence_features=fixed)
