@@ -24,9 +24,11 @@ Example:
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Iterable
 
 from pipeline.cli import _common, _display, _read, _sample
+from pipeline.cli._na_hint import na_hint
 from pipeline.cli._unreadable import Unreadable
 from pipeline.errors import InvalidArgumentError
 from pipeline.io import fs
@@ -132,4 +134,7 @@ def run(args: argparse.Namespace) -> int:
         _display.say(f"wrote {args.json}: {len(schema.features)} features")
     else:
         _print(schema)
+    strings = [n for n, f in schema.features.items() if f.kind == "string"]
+    if hint := na_hint(files, strings):  # numbers and one token such as NA
+        _display.say(hint, sys.stderr)
     return 0

@@ -445,3 +445,35 @@ def test_bench_refuses_two_na_values(tmp_path, capsys):
     path = _write(tmp_path, "p.csv", PENGUINS)
     assert main(["bench", path, "--na-value", "NA", "--na-value", "?"]) == 1
     assert "one --na-value at most" in capsys.readouterr().err
+
+
+# the schema's hint for numbers with one token
+
+
+def test_schema_hints_at_na_value(tmp_path, capsys):
+    path = _write(tmp_path, "p.csv", PENGUINS)
+    assert main(["schema", path, "-q"]) == 0  # bill_length_mm: NA and ?, no hint
+    assert capsys.readouterr().err == (
+        "hint: 'body_mass_g' holds numbers and 'NA': --na-value NA reads those "
+        "fields as missing\n"
+    )
+    path = _write(tmp_path, "q.csv", PENGUINS.replace(b"Torgersen,NA", b"Torgersen,?"))
+    assert main(["schema", path, "-q"]) == 0
+    err = capsys.readouterr().err
+    assert err == (
+        "hint: 'bill_length_mm' holds numbers and '?'; 'body_mass_g' holds numbers "
+        "and 'NA': --na-value '?' --na-value NA reads those fields as missing\n"
+    )
+    assert main(["schema", path, "-q", "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["features"]["sex"]["kind"] == "string"
+    assert err.startswith("hint: 'bill_length_mm' holds numbers")
+
+
+def test_no_hint_with_na_value_or_for_real_strings(tmp_path, capsys):
+    path = _write(tmp_path, "p.csv", PENGUINS)
+    assert main(["schema", path, "-q", "--na-value", "NA", "--na-value", "?"]) == 0
+    assert capsys.readouterr().err == ""
+    text = b"code,size\nA1,1\nB2,2\n7,large\n8,small\n"
+    assert main(["schema", _write(tmp_path, "s.csv", text), "-q"]) == 0
+    assert capsys.readouterr().err == ""
