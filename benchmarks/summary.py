@@ -237,7 +237,7 @@ _CLI = [
         Spec(f"`pipeline {what}`, {data}", "the issue's goal, in records/s",
              f"goal:{what} ({data})", f"{what} ({data})", "records/s", 1.0, "#15")
         for data in ("taxi, 8 shards", "TFX-style gzip, 12")
-        for what in ("verify", "stats", "schema")
+        for what in ("verify", "stats")
     ),
 ]  # fmt: skip
 

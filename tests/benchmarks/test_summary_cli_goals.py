@@ -1,4 +1,4 @@
-"""Issue 15's absolute goals for verify/stats/schema as rows of the summary.
+"""Issue 15's absolute goals for verify and stats as rows of the summary.
 
 The canned lines have the shape ``bench_cli._rates`` prints; the figures are
 made up.
@@ -28,4 +28,4 @@ def test_a_rate_against_its_goal_is_a_row_with_ratio_goal_one():
 
 def test_without_its_lines_the_goal_rows_are_left_out():
     rows = _rows([{"bench": "cli", "what": "count (framing)", "rows_per_s": 10}])
-    assert not [w for w in rows if "verify" in w or "schema" in w]
+    assert not [w for w in rows if "verify" in w or "stats" in w]
