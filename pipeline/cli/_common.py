@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
-from pipeline.cli import _display, _leftovers, _read
+from pipeline.cli import _display, _leftovers, _selection
 from pipeline.cli._csv_header import same_header
 from pipeline.errors import InvalidArgumentError, NotFoundError
 from pipeline.io import fs, index
@@ -181,7 +181,7 @@ def resolve(args: argparse.Namespace, allow_empty: bool = False) -> list[Detecte
         if args.header is not None and d.format in ("csv", "tsv"):
             d = replace(d, header=args.header)
         found.append(replace(d, columns=getattr(args, "columns", None)))
-        _read.check_selection(found[-1])
+        _selection.check_selection(found[-1])
     if getattr(args, "command", None) not in _PER_FILE_COMMANDS:
         if getattr(args, "columns", None) is None:
             same_header(found)

@@ -21,6 +21,7 @@ from pipeline.cli import _examples
 from pipeline.cli._columns import arrow_to_column, strings_to_column
 from pipeline.cli._csv_chunks import csv_tables
 from pipeline.cli._csv_header import csv_names
+from pipeline.cli._selection import check_selection, selected
 from pipeline.cli._sequence_columns import SequenceColumns, is_sequence_block
 from pipeline.cli._unreadable import Unreadable
 from pipeline.errors import DataLossError, InvalidArgumentError, PipelineError
@@ -32,44 +33,8 @@ _BATCH_RECORDS = 4096
 #: TFRecord bytes read at a time: room for a whole batch of small records
 #: (the per-batch work of the Example decoder and of stats is then amortized)
 _TFRECORD_BUFFER_BYTES = 1 << 20
-_LISTED_NAMES = 60
 
 Batch = dict[str, Column]
-
-
-def check_columns(d: Detected, names: list[str]) -> None:
-    """Check that the columns ``--columns`` selects are among ``names``.
-
-    Raises:
-        InvalidArgumentError: a selected name is not a column of the file;
-            the message lists the file's columns.
-    """
-    unknown = [n for n in d.columns or () if n not in names]
-    if unknown:
-        raise _unknown_columns(d, unknown, names)
-
-
-def check_selection(d: Detected) -> None:
-    """`check_columns` for a file whose names are known before its records
-    (CSV header, Parquet schema); nothing for other files."""
-    if d.columns is None or d.empty:
-        return
-    if d.format in ("csv", "tsv"):
-        check_columns(d, csv_names(d))
-    elif d.format == "parquet":
-        check_columns(d, _parquet_names(d))
-
-
-def _unknown_columns(d: Detected, unknown: list[str], names: list[str]):
-    shown = ", ".join(map(repr, names[:_LISTED_NAMES]))
-    more = (
-        f" and {len(names) - _LISTED_NAMES} more" if len(names) > _LISTED_NAMES else ""
-    )
-    return InvalidArgumentError(
-        f"--columns: {d.path!r} has no column {', '.join(map(repr, unknown))}; "
-        f"its columns are {shown or 'none'}{more}",
-        path=d.path,
-    )
 
 
 def _csv_convert(d: Detected, names: list[str]) -> Any:
@@ -142,13 +107,6 @@ def _parquet_batches(d: Detected) -> Iterator[Batch]:
                 yield {n: arrow_to_column(rb.column(i)) for i, n in enumerate(names)}
         finally:
             pf.close()
-
-
-def _parquet_names(d: Detected) -> list[str]:
-    import pyarrow.parquet as pq
-
-    with fs.open_input(d.path) as f:
-        return list(pq.read_schema(f).names)
 
 
 def _bytes_column(items: list[bytes]) -> Column:
@@ -246,7 +204,7 @@ def iter_batches(
     check_selection(d)  # before reading, and never skipped
     batches = _iter_batches(d, kinds, limit, skipped)
     if d.format in ("text", "tfrecord", "tfrecord-raw"):
-        batches = _selected(d, batches)
+        batches = selected(d, batches)
     yield from batches
 
 
@@ -269,30 +227,6 @@ def _batches_of(d: Detected, kinds, limit, skipped) -> Iterator[Batch]:
         yield from _text_batches(d)
     else:
         yield from _tfrecord_batches(d, d.format == "tfrecord-raw", skipped)
-
-
-def _selected(d: Detected, batches: Iterator[Batch]) -> Iterator[Batch]:
-    """The ``--columns`` of each batch, for formats whose names are known only
-    from the records: a name that no record of the file has is an error at
-    the end of the file."""
-    if d.columns is None:
-        yield from batches
-        return
-    seen: dict[str, None] = {}
-    for batch in batches:
-        seen.update(dict.fromkeys(batch))
-        picked = {n: batch[n] for n in d.columns if n in batch}
-        if batch and not picked:  # the records stay, lacking the first name
-            picked = {d.columns[0]: _absent(batch_size(batch))}
-        yield picked
-    if seen:  # an empty file says nothing about its features
-        check_columns(d, list(seen))
-
-
-def _absent(records: int) -> Column:
-    """A feature that ``records`` records lack (its kind is a stand-in)."""
-    values = np.empty(0, dtype=object)
-    return Column("string", values, np.full(records, -1, np.int64), untyped=True)
 
 
 def _arrow_errors(d: Detected, batches: Iterator[Batch]) -> Iterator[Batch]:

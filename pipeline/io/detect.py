@@ -29,9 +29,6 @@ Example:
 
 from __future__ import annotations
 
-import csv
-import io
-import re
 import struct
 import zlib
 from dataclasses import dataclass, replace
@@ -39,6 +36,7 @@ from dataclasses import dataclass, replace
 from pipeline import _kernels
 from pipeline.errors import DataLossError, InvalidArgumentError
 from pipeline.io import fs
+from pipeline.io.csv_sniff import MOST_ROWS, best_delimiter, sniff_csv
 
 __all__ = ["FORMATS", "Detected", "detect", "sniff_csv"]
 
@@ -47,9 +45,6 @@ FORMATS = ("csv", "tsv", "tfrecord", "tfrecord-raw", "parquet", "text")
 
 _SAMPLE_BYTES = 64 * 1024
 _SNIFF_LINES = 50
-_CONSISTENT_SHARE = 0.9
-_MOST_ROWS = 0.5  # a file known to be CSV: the delimiter that splits most rows alike
-_DELIMITERS = (",", "\t", ";", "|")
 _EXTENSIONS = {
     ".csv": "csv",
     ".tsv": "tsv",
@@ -62,14 +57,6 @@ _EXTENSIONS = {
     ".txt": "text",
     ".text": "text",
 }
-# A whole field that is a number: "inf"/"nan" (any case) only on their own,
-# so that names such as "infant_mortality" or "information" stay names.
-_NUMBER = re.compile(
-    r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$"
-    r"|^\s*[-+]?(inf|infinity|nan)\s*$",
-    re.IGNORECASE,
-)
-_NAME = re.compile(r"^[A-Za-z_][\w .\-/()]*$")
 
 
 @dataclass(frozen=True)
@@ -191,96 +178,6 @@ def _text_lines(sample: bytes, complete: bool, skip_rows: int = 0) -> list[str] 
     return text.splitlines()[:_SNIFF_LINES]
 
 
-def _is_number(field: str) -> bool:
-    return bool(_NUMBER.match(field))
-
-
-def _has_header(rows: list[list[str]], na_values: tuple[str, ...] = ()) -> bool:
-    first, body = rows[0], rows[1:]
-    if any(not f.strip() or _is_number(f) for f in first):
-        return False
-    if len(set(first)) != len(first):
-        return False
-    if not body:
-        return True
-    for col in range(len(first)):
-        values = [r[col] for r in body if col < len(r) and r[col].strip()]
-        values = [v for v in values if v not in na_values]
-        if values and all(_is_number(v) for v in values):
-            return True
-    return all(_NAME.match(f) for f in first) and not any(
-        first[c] in {r[c] for r in body if c < len(r)} for c in range(len(first))
-    )
-
-
-def _split(lines: list[str], delimiter: str) -> list[list[str]] | None:
-    try:
-        rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter))
-    except csv.Error:
-        return None
-    return rows or None
-
-
-def _consistency(rows: list[list[str]] | None) -> float:
-    """The share of rows as wide as the first, when the first has two fields
-    or more; else 0."""
-    if not rows or len(rows[0]) < 2:
-        return 0.0
-    return sum(len(r) == len(rows[0]) for r in rows) / len(rows)
-
-
-def sniff_csv(
-    lines: list[str], delimiter: str | None = None, na_values: tuple[str, ...] = ()
-) -> tuple[str, bool] | None:
-    """The ``(delimiter, header)`` of CSV lines, or None when they are not CSV.
-
-    Lines are CSV when the first splits into two fields or more and nearly
-    every line (90 %) into as many, with one of ``, \\t ; |`` (the one whose
-    lines agree best; on a tie, in that order), or with a given
-    ``delimiter`` (any lines). A header is a first row of distinct,
-    non-numeric names above rows that are numbers in some column (or, for an
-    all-string table, names that never occur again in their column).
-
-    Args:
-        lines: the first lines of the file.
-        delimiter: the delimiter to use; None (the default) tries each.
-        na_values: fields that mean a missing value (not a number, not a
-            string) when sniffing the header. Defaults to none.
-
-    Example:
-        >>> sniff_csv(["a\\tb", "1\\t2"])
-        ('\\t', True)
-        >>> sniff_csv(["a;b;c", "1,5;2,5;3"])
-        (';', True)
-        >>> sniff_csv(["a,b", "1,2", "3"], ",")
-        (',', True)
-        >>> sniff_csv(["hello world", "second line"]) is None
-        True
-    """
-    lines = [ln for ln in lines if ln.strip()]
-    if not lines:
-        return None
-    if delimiter:
-        return delimiter, _has_header(_split(lines, delimiter) or [[""]], na_values)
-    return _best_delimiter(lines, _CONSISTENT_SHARE, na_values)
-
-
-def _best_delimiter(
-    lines: list[str], least: float, na_values: tuple[str, ...]
-) -> tuple[str, bool] | None:
-    """The delimiter whose rows agree best with the first (at least a share
-    ``least`` of them), and whether there is a header; None when none does."""
-    best, found = 0.0, None
-    for delim in _DELIMITERS:
-        rows = _split(lines, delim)
-        share = _consistency(rows)
-        if share > best and share >= least:
-            best, found = share, (delim, rows)
-    if found is None:
-        return None
-    return found[0], _has_header(found[1], na_values)
-
-
 def _detect_text(sample: bytes, complete: bool, found: Detected, hint: str | None):
     lines = _text_lines(sample, complete, found.skip_rows)
     if lines is None:
@@ -294,7 +191,7 @@ def _detect_text(sample: bytes, complete: bool, found: Detected, hint: str | Non
     forced = found.delimiter or ("\t" if hint == "tsv" else None)
     sniffed = sniff_csv(lines, forced, found.na_values)
     if sniffed is None and hint == "csv":  # CSV: the best delimiter, or one column
-        sniffed = _best_delimiter(lines, _MOST_ROWS, found.na_values)
+        sniffed = best_delimiter(lines, MOST_ROWS, found.na_values)
         sniffed = sniffed or sniff_csv(lines, ",", found.na_values)
     if sniffed is None and hint in ("csv", "tsv"):  # no line (past --skip-rows)
         sniffed = (forced or ",", True)
