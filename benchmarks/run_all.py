@@ -44,6 +44,7 @@ QUICK_ARGS = {
     "torch": ["--rows", "20000", "--passes", "1"],
     "ray": ["--rows", "20000", "--passes", "1"],
     "cli": ["--rows", "20000", "--passes", "1"],
+    "convert": ["--rows", "20000", "--passes", "1"],
     "csv": ["--rows", "20000", "--shards", "4", "--passes", "1", "--slow-rows",
             "5000"],
     "feature_columns": ["--rows", "8192", "--passes", "1", "--e2e", "--hashing"],
