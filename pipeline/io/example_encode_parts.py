@@ -146,8 +146,11 @@ class _List:
                 self.int_vs if self.scalar else _per_record(self.int_vs, counts)
             )
 
-    def _numeric_sizes(self) -> None:
-        """Sizes for the part-by-part writer: the payload varints, list bodies."""
+    def part_sizes(self) -> None:
+        """Sizes for the part-by-part writer: the payload varints, list bodies
+        (a string list has them already)."""
+        if self.kind == "b":
+            return
         self.payload_vs = varint_sizes(self.payload)
         self.sizes = np.where(self.counts > 0, 1 + self.payload_vs + self.payload, 0)
 
@@ -175,7 +178,6 @@ class _List:
         if self.kind == "b":
             self._write_bytes(out, at)
             return
-        self._numeric_sizes()
         some = self.counts > 0
         at_some = at[some]
         out[at_some] = 0x0A
@@ -296,6 +298,7 @@ class Entry:
 
     def write(self, out: np.ndarray, at: np.ndarray) -> None:
         """Write the entries of the present records, at ``at`` (one per such record)."""
+        self.body.part_sizes()
         list_vs = varint_sizes(self.body.sizes)
         feature = 1 + list_vs + self.body.sizes
         feature_vs = varint_sizes(feature)
