@@ -90,6 +90,8 @@ def infer(
 
 
 def _valency(f) -> str:
+    if not f.present:
+        return "none"  # no record has it (or only as an empty Feature{})
     per = " per step" if f.sequence else ""
     if f.min_length == f.max_length:
         return f"fixed {f.min_length}{per}"
