@@ -30,11 +30,11 @@ import numpy as np
 import pyarrow as pa
 
 from pipeline.cli._csv_text import csv_lines
+from pipeline.cli._example_blocks import ExampleBlocks
 from pipeline.cli._precision import FloatLoss, to_float
-from pipeline.cli._read import batch_size, rows, take
+from pipeline.cli._read import rows
 from pipeline.errors import InvalidArgumentError
 from pipeline.io import fs
-from pipeline.io.example_encode import encode_examples
 from pipeline.io.example_message import (
     BytesList,
     Feature,
@@ -48,7 +48,7 @@ from pipeline.io.example_sequence_message import (
     SequenceExample,
 )
 from pipeline.io.schema import Column, FeatureSchema, Schema
-from pipeline.io.tfrecord_writer import FOOTER_BYTES, HEADER_BYTES, TFRecordWriter
+from pipeline.io.tfrecord_writer import TFRecordWriter
 
 _DTYPES = {"int64": np.int64, "float": np.float32}  # an Example's lists
 _ARROW = {"int64": pa.int64(), "string": pa.string()}
@@ -79,27 +79,6 @@ def _as_kind(
     if f.kind == "float":
         return to_float(values, _float_dtype(floats, f.name, values), f.name, loss)
     return np.asarray(values, dtype=np.int64)
-
-
-# The dtype kinds that a kind's values keep as they are (others are converted).
-_LIST_DTYPE_KINDS = {"int64": "iub", "float": "f"}
-_BLOCK_RECORDS = 8192  # records serialized at a time (the encoder's rows stay small)
-
-
-def _byte_strings(values: np.ndarray) -> np.ndarray:
-    """An object array of bytes: text is UTF-8, anything else its ``str``."""
-    if values.dtype == object:
-        items = values.tolist()
-        try:
-            b"".join(items)
-            return values
-        except TypeError:
-            pass
-    else:
-        items = values.tolist()
-    out = np.empty(len(items), dtype=object)
-    out[:] = [v if isinstance(v, bytes) else str(v).encode() for v in items]
-    return out
 
 
 _LISTS = {"int64": ("int64_list", Int64List), "float": ("float_list", FloatList),
@@ -140,6 +119,8 @@ class _TFRecordSink:
         self.sequence = any(f.sequence for f in schema.features.values())
         self.floats = {n: np.dtype(np.float32) for n in schema.features}
         self.loss = loss
+        kinds = {n: f.kind for n, f in schema.features.items()}
+        self.blocks = ExampleBlocks(self.writer, kinds)
 
     def _narrowed(self, batch: dict[str, Column]) -> dict[str, Column]:
         """Float features as float32 (a FloatList holds no more), the values
@@ -160,33 +141,10 @@ class _TFRecordSink:
             for record in rows(batch):
                 self.writer.write(_sequence_example(record, self.schema))
             return
-        n = batch_size(batch)
-        for start in range(0, n, _BLOCK_RECORDS):
-            part = (
-                batch
-                if n <= _BLOCK_RECORDS
-                else take(batch, start, min(n, start + _BLOCK_RECORDS))
-            )
-            columns = {
-                name: (self._typed(name, col.values), col.lengths)
-                for name, col in part.items()
-            }
-            block = encode_examples(
-                columns, batch_size(part), head=HEADER_BYTES, tail=FOOTER_BYTES
-            )
-            self.writer.write_block(block.data, block.starts, block.lengths)
-
-    def _typed(self, name: str, values: np.ndarray) -> np.ndarray:
-        """``values`` as the feature's list holds them (as `_feature` converts)."""
-        f = self.schema.features.get(name)
-        kind = f.kind if f is not None else None
-        if kind == "string":
-            return _byte_strings(values)
-        if kind in _DTYPES and values.dtype.kind not in _LIST_DTYPE_KINDS[kind]:
-            return np.asarray(values.tolist(), dtype=_DTYPES[kind])
-        return values
+        self.blocks.add(batch)
 
     def close(self) -> None:
+        self.blocks.flush()
         self.writer.close()
 
     def abort(self) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pipeline.cli import _writers
+from pipeline.cli import _example_blocks
 from pipeline.cli._precision import FloatLoss
 from pipeline.cli._writers import open_writer
 from pipeline.io.example_message import serialize_example
@@ -79,7 +79,7 @@ def test_float64_values_are_written_as_float32_and_the_loss_noted(tmp_path):
 
 
 def test_large_batches_are_written_in_blocks_in_order(tmp_path, monkeypatch):
-    monkeypatch.setattr(_writers, "_BLOCK_RECORDS", 3)
+    monkeypatch.setattr(_example_blocks, "BLOCK_RECORDS", 3)
     n = 10
     lengths = np.where(np.arange(n) % 4 == 3, -1, 1)
     values = np.arange(n)[lengths > 0]
