@@ -77,7 +77,14 @@ def varint_sizes(values: np.ndarray) -> np.ndarray:
 
 def put_varints(out: np.ndarray, pos: np.ndarray, values: np.ndarray,
                  sizes: np.ndarray) -> None:  # fmt: skip
-    """Write ``values`` as varints at positions ``pos`` of ``out``."""
+    """Write ``values`` as varints of ``sizes`` bytes at positions ``pos`` of ``out``.
+
+    Example:
+        >>> out = np.zeros(4, np.uint8)
+        >>> put_varints(out, np.array([0, 2]), np.array([300, 5]), np.array([2, 1]))
+        >>> out.tolist()
+        [172, 2, 5, 0]
+    """
     v = values.astype(np.int64, copy=False).view(np.uint64)
     top = int(sizes.max()) if len(sizes) else 0
     if top <= 1:
@@ -92,7 +99,15 @@ def put_varints(out: np.ndarray, pos: np.ndarray, values: np.ndarray,
 
 def scatter(out: np.ndarray, data: np.ndarray, seg: np.ndarray,
              dest: np.ndarray) -> None:  # fmt: skip
-    """Copy consecutive segments of ``data`` (sizes ``seg``) to ``out`` at ``dest``."""
+    """Copy consecutive segments of ``data`` (sizes ``seg``) to ``out`` at ``dest``.
+
+    Example:
+        >>> out = np.zeros(6, np.uint8)
+        >>> scatter(out, np.array([1, 2, 3], np.uint8), np.array([2, 1]),
+        ...         np.array([4, 0]))
+        >>> out.tolist()
+        [3, 0, 0, 0, 1, 2]
+    """
     if len(data) == 0:
         return
     width = int(seg[0])
@@ -111,7 +126,12 @@ def _per_record(sizes: np.ndarray, counts: np.ndarray) -> np.ndarray:
 
 
 def within(sizes: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """Offset of each value inside its record's run (exclusive sums)."""
+    """Offset of each value inside its record's run (exclusive sums).
+
+    Example:
+        >>> within(np.array([1, 2, 3, 4]), np.array([2, 0, 2])).tolist()
+        [0, 1, 0, 3]
+    """
     before = np.cumsum(sizes) - sizes
     first = np.concatenate([[0], np.cumsum(counts)[:-1]]) if len(counts) else counts
     starts = np.concatenate([before, [0]])[first]
@@ -259,7 +279,24 @@ def _list_kind(name: str, values: np.ndarray) -> str:
 
 
 class Entry:
-    """One feature's map entries (``key`` -> Feature) in the records that have it."""
+    """One feature's map entries (``key`` -> Feature) in the records that have it.
+
+    Attributes:
+        present: bool per record, whether it has the feature.
+        heads: each distinct entry prefix (the bytes before the values); a
+            record's is ``heads[codes[i]]`` (``heads[0]`` when ``codes`` is
+            None), ``i`` counting the records that have the feature.
+        total: the entry's size in each record that has the feature.
+
+    Raises:
+        InvalidArgumentError: the lengths do not add up to the values, or the
+            values are of a dtype no list holds.
+
+    Example:
+        >>> e = Entry("x", np.array([1, 2, 3]), np.array([1, -1, 2]))
+        >>> e.present.tolist(), e.total.tolist(), e.heads[0].hex()
+        ([True, False, True], [12, 13], '0a0a0a017812051a030a01')
+    """
 
     def __init__(self, name: str, values: np.ndarray, lengths: np.ndarray) -> None:
         self.present = lengths >= 0

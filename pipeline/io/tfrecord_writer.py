@@ -104,7 +104,7 @@ class TFRecordWriter:
         writable ``data``; other layouts are copied first.
 
         Args:
-            data: a 1-D uint8 array (or bytes-like) holding the records.
+            data: a uint8 array (or bytes-like) holding the records.
             starts: int array, the offset of each record in ``data``.
             lengths: int array, the size of each record.
 
@@ -127,7 +127,8 @@ class TFRecordWriter:
         _fill_frames(buf, at, size, self._kernel_crc)
         if self._zip is not None and self._options.flush_mode:
             for s, n in zip(at.tolist(), size.tolist()):  # a flush after each record
-                self._out.write(self._compress(buf[s - 12 : s + n + 4].tobytes()))
+                record = buf[s - HEADER_BYTES : s + n + FOOTER_BYTES].tobytes()
+                self._out.write(self._compress(record))
             return
         block = memoryview(buf)
         self._out.write(block if self._zip is None else self._compress(block))
@@ -198,11 +199,10 @@ def _framed_layout(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``data`` itself when its records leave room for their frames and it is
     writable, else a copy laid out so; with the records' starts and sizes."""
-    buf = (
-        np.frombuffer(data, dtype=np.uint8)
-        if not isinstance(data, np.ndarray)
-        else data
-    )
+    if isinstance(data, np.ndarray):
+        buf = np.ascontiguousarray(data).reshape(-1).view(np.uint8)
+    else:
+        buf = np.frombuffer(data, dtype=np.uint8)
     at = np.asarray(starts, dtype=np.int64).reshape(-1)
     size = np.asarray(lengths, dtype=np.int64).reshape(-1)
     if len(at) != len(size):

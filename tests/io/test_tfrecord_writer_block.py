@@ -125,3 +125,12 @@ def test_block_after_close_is_refused(tmp_path):
     w.close()
     with pytest.raises(FailedPreconditionError, match="Writer is closed"):
         w.write_block(np.zeros(1, np.uint8), [0], [1])
+
+
+def test_bytes_and_other_arrays_are_read_as_their_bytes(tmp_path):
+    with TFRecordWriter(str(tmp_path / "b.tfrecord")) as w:
+        w.write_block(b"abcde", [0, 2], [2, 3])
+        w.write_block(np.array([[0x61, 0x62]], dtype=np.uint8), [1], [1])
+        w.write_block(np.array([1], dtype="<u2"), [0], [2])
+    assert list(iter_records(str(tmp_path / "b.tfrecord"))) == [
+        b"ab", b"cde", b"b", b"\x01\x00"]  # fmt: skip
