@@ -187,6 +187,19 @@ class FeatureSchema:
         return [] if n == 1 else [n]
 
 
+def _example_values(values: np.ndarray) -> list[Any]:
+    """Python values of ``values``; a float32 (an Example's FloatList) as the
+    float64 whose repr is its shortest text (6.45, not 6.449999809265137).
+
+    Example:
+        >>> _example_values(np.array([6.45, 0.1], dtype=np.float32))
+        [6.45, 0.1]
+    """
+    if values.dtype.kind == "f" and values.dtype.itemsize < 8:
+        values = values.astype(str).astype(np.float64)  # numpy: shortest text
+    return [v.item() if hasattr(v, "item") else v for v in values]
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, bytes):
         return value.decode("utf-8", "backslashreplace")
@@ -319,9 +332,7 @@ class SchemaBuilder:
         f.max_length = max(f.max_length, int(lengths.max()))
         need = _MAX_EXAMPLES - len(f.examples)
         if need > 0:
-            f.examples.extend(
-                v.item() if hasattr(v, "item") else v for v in col.values[:need]
-            )
+            f.examples.extend(_example_values(col.values[:need]))
 
     def finish(self) -> Schema:
         """The schema of every batch folded in."""

@@ -10,6 +10,7 @@ import pytest
 import pipeline as pl
 from pipeline.cli import main
 from pipeline.io.tfrecord import iter_records
+from pipeline.io.example_message import serialize_example
 
 
 def test_example_schema_table(data, capsys):
@@ -78,3 +79,15 @@ def test_json_to_stdout_is_a_spec_document(data, capsys):
 def test_bad_sample_is_a_usage_error(data, capsys, value):
     assert main(["schema", str(data / "a.csv"), "--sample", value]) == 2
     assert "--sample: must be a whole number > 0" in capsys.readouterr().err
+
+
+def test_float32_examples_show_as_written(tmp_path, capsys):
+    path = str(tmp_path / "f.tfrecord")
+    with pl.io.TFRecordWriter(path) as w:
+        for x in (6.45, 0.1, 1e-7):
+            w.write(serialize_example({"x": np.array([x], dtype=np.float32)}))
+    assert main(["schema", path, "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["features"]["x"]["examples"] == [6.45, 0.1, 1e-07]
+    assert main(["schema", path]) == 0
+    assert "6.45, 0.1, 1e-07" in capsys.readouterr().out
