@@ -9,8 +9,8 @@ import pytest
 
 import pipeline as pl
 from pipeline.cli import main
-from pipeline.io.tfrecord import iter_records
 from pipeline.io.example_message import serialize_example
+from pipeline.io.tfrecord import iter_records
 
 
 def test_example_schema_table(data, capsys):
