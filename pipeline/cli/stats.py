@@ -160,6 +160,12 @@ def _print(stats: dict[str, FeatureStats], records: int, sample: str) -> None:
     for table in (numbers, strings):
         if table.row_count:
             con.print(table)
+    for s in stats.values():
+        if s.untyped:
+            _display.say(
+                f"note: {s.name!r} has no value in any record (each entry is an "
+                "empty Feature{}): its kind is unknown, shown as a string feature"
+            )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -223,3 +223,10 @@ def test_sequence_examples_with_empty_features(tmp_path, capsys):
             r, spec.context_features, spec.sequence_features
         )
         assert set(lists) == {"t", "u"} and "c" in ctx
+
+
+def test_stats_table_says_which_feature_never_has_a_value(shards, capsys):
+    assert main(["stats", *shards, "-q"]) == 0
+    notes = [line for line in capsys.readouterr().out.splitlines() if "note:" in line]
+    assert len(notes) == 1
+    assert "'dropoff_census_tract' has no value in any record" in notes[0]
