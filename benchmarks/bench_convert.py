@@ -197,6 +197,8 @@ def _report(best: dict, rows: int) -> None:
         line = {"bench": "convert", "workload": what, "side": side, "rows": rows,
                 "seconds": round(seconds, 4), "rows_per_s": round(rows / seconds),
                 "ratio_vs_tf": None if ratio is None else round(ratio, 3)}  # fmt: skip
+        if side == "ours":
+            line["goal_rows_per_s"] = _GOAL_ROWS_PER_S
         print(json.dumps(line))
 
 

@@ -241,6 +241,31 @@ _CLI = [
     ),
 ]  # fmt: skip
 
+
+def _convert_rates(lines: list[Record]) -> Rates:
+    rates: Rates = {}
+    for r in lines:
+        if "workload" in r:
+            rates[f"{r['side']}:{r['workload']}"] = r.get("rows_per_s")
+        if "goal_rows_per_s" in r:  # an absolute goal: the baseline of its row
+            rates[f"goal:{r['workload']}"] = r["goal_rows_per_s"]
+    return rates
+
+
+_CONVERT = [
+    Spec("`convert --to tfrecord` writer: taxi batches to Examples",
+         "tf.train.Example + SerializeToString + TFRecordWriter", "tf:write",
+         "ours:write", "rows/s"),
+    *(
+        Spec(what, "the issue's goal, in rows/s", f"goal:{key}", f"ours:{key}",
+             "rows/s", 1.0, "#15")
+        for key, what in (
+            ("write", "`convert --to tfrecord` writer: taxi batches to Examples"),
+            ("command", "`pipeline convert taxi.parquet --to tfrecord`, whole"),
+        )
+    ),
+]  # fmt: skip
+
 _theirs_rates = _paired_rates("ours_rows_per_s", "theirs_rows_per_s", "workload")
 _TORCH = [
     Spec("to_torch(), DataLoader(num_workers=2): taxi CSV shards",
@@ -277,6 +302,7 @@ SCRIPTS: dict[str, tuple[_Rates, _Specs]] = {
     "nn": (_nn_rates, lambda lines: _NN),
     "optimizers": (_optimizer_rates, _optimizer_specs),
     "cli": (_cli_rates, lambda lines: _CLI),
+    "convert": (_convert_rates, lambda lines: _CONVERT),
     "torch": (_theirs_rates, lambda lines: _TORCH),
     "global_shuffle": (_theirs_rates, lambda lines: _GLOBAL_SHUFFLE),
     "ray": (_ray_rates, lambda lines: _RAY),
