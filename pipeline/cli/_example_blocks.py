@@ -3,9 +3,11 @@
 `ExampleBlocks` converts each batch's values to what its feature's list holds
 (as the schema's kind says: a string feature's numbers as their text, an
 int64 feature's floats truncated, as one record at a time would), gathers
-batches until a block of about `BLOCK_RECORDS` records, serializes the block
-with `pipeline.io.example_encode.encode_examples` (no Python per record) and
-hands it to `TFRecordWriter.write_block`, which frames it in place.
+batches until a block of about `BLOCK_RECORDS` records (or
+`MAX_PENDING_BATCHES` batches, which bounds the memory for large records),
+serializes the block with `pipeline.io.example_encode.encode_examples` (no
+Python per record) and hands it to `TFRecordWriter.write_block`, which frames
+it in place.
 
 Example:
     >>> import numpy as np
@@ -28,11 +30,14 @@ from pipeline.io.example_encode import encode_examples
 from pipeline.io.schema import Column
 from pipeline.io.tfrecord_writer import FOOTER_BYTES, HEADER_BYTES, TFRecordWriter
 
-__all__ = ["BLOCK_RECORDS", "ExampleBlocks", "byte_strings"]
+__all__ = ["BLOCK_RECORDS", "ExampleBlocks", "MAX_PENDING_BATCHES", "byte_strings"]
 
 #: Records serialized at a time: large enough that numpy's per-call cost is
 #: spread thin, small enough that the encoder's rows stay in cache.
 BLOCK_RECORDS = 16384
+#: Batches gathered at most: readers bound a batch's bytes, so this bounds the
+#: memory held when records are large (a few per batch).
+MAX_PENDING_BATCHES = 8
 _DTYPES = {"int64": np.int64, "float": np.float32}
 # The dtype kinds that a kind's values keep as they are (others are converted).
 _KEPT_KINDS = {"int64": "iub", "float": "f"}
@@ -91,7 +96,7 @@ class ExampleBlocks:
             }
             self._pending.append((columns, batch_size(part)))
             self._rows += batch_size(part)
-            if self._rows >= step:
+            if self._rows >= step or len(self._pending) >= MAX_PENDING_BATCHES:
                 self.flush()
 
     def flush(self) -> None:

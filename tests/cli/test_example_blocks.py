@@ -82,3 +82,17 @@ def test_a_batch_larger_than_a_block_is_cut(tmp_path, monkeypatch):
 )
 def test_byte_strings(values, expected):
     assert byte_strings(values).tolist() == expected
+
+
+def test_few_records_per_batch_are_written_every_few_batches(tmp_path):
+    spy = _Spy(str(tmp_path / "d.tfrecord"))
+    blocks = ExampleBlocks(spy, {"s": "string"})
+    big = np.empty(1, dtype=object)
+    big[0] = b"z" * 100_000
+    for _ in range(2 * _example_blocks.MAX_PENDING_BATCHES + 1):
+        blocks.add({"s": Column("string", big, np.array([1]))})
+    assert spy.blocks == [_example_blocks.MAX_PENDING_BATCHES] * 2
+    blocks.flush()
+    spy.inner.close()
+    assert spy.blocks[-1] == 1
+    assert len(list(iter_records(str(tmp_path / "d.tfrecord")))) == 17
