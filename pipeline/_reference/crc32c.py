@@ -10,6 +10,8 @@ Example:
 
 from __future__ import annotations
 
+import numpy as np
+
 _POLY = 0x82F63B78
 _MASK_DELTA = 0xA282EAD8
 
@@ -87,3 +89,26 @@ def masked_crc32c(data: bytes) -> int:
         True
     """
     return mask(crc32c(data))
+
+
+def masked_crc32c_many(data: bytes, starts, lengths) -> np.ndarray:
+    """The masked CRC-32C of each ``data[starts[i] : starts[i] + lengths[i]]``.
+
+    Returns a uint32 array (TFRecord's data CRCs of a block of records);
+    raises ValueError when the arrays differ in size or a slice leaves ``data``.
+
+    Example:
+        >>> masked_crc32c_many(b"abc", [0, 1], [1, 2]).tolist() == [
+        ...     masked_crc32c(b"a"), masked_crc32c(b"bc")]
+        True
+    """
+    view = memoryview(data).cast("B")
+    starts, lengths = list(starts), list(lengths)
+    n, k = len(view), len(starts)
+    if len(lengths) != k:
+        raise ValueError(f"{k} starts but {len(lengths)} lengths")
+    for i, (s, m) in enumerate(zip(starts, lengths)):
+        if s < 0 or m < 0 or s > n or m > n - s:
+            raise ValueError(f"slice {i} outside the {n} bytes given")
+    crcs = [masked_crc32c(view[s : s + m]) for s, m in zip(starts, lengths)]
+    return np.array(crcs, dtype=np.uint32)

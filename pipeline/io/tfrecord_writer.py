@@ -135,7 +135,7 @@ class TFRecordWriter:
 
     @property
     def _kernel_crc(self) -> Any:
-        return _kernels.load("crc32c").masked_crc32c
+        return _kernels.load("crc32c").masked_crc32c_many
 
     def _compress(self, data: bytes) -> bytes:
         step = self._options.input_buffer_size or len(data) or 1
@@ -228,19 +228,12 @@ def _ranks(size: np.ndarray) -> np.ndarray:
 
 
 def _fill_frames(buf: np.ndarray, at: np.ndarray, size: np.ndarray, crc: Any) -> None:
-    """Write each record's length, length CRC and data CRC around it."""
+    """Write each record's length, length CRC and data CRC around it
+    (``crc``: the kernel's ``masked_crc32c_many``)."""
     head = at - HEADER_BYTES
     buf[head[:, None] + np.arange(8)] = size.astype("<u8").view(np.uint8).reshape(-1, 8)
-    distinct, codes = np.unique(size, return_inverse=True)
-    length_crcs = np.array(
-        [crc(int(n).to_bytes(8, "little")) for n in distinct.tolist()], dtype="<u4"
-    )
-    put = length_crcs[codes.reshape(-1)].view(np.uint8).reshape(-1, 4)
+    length_crcs = crc(buf, head, np.full(len(at), 8, dtype=np.int64))
+    put = length_crcs.astype("<u4").view(np.uint8).reshape(-1, 4)
     buf[(head + 8)[:, None] + np.arange(4)] = put
-    view = memoryview(buf)
-    data_crcs = np.fromiter(
-        (crc(view[s : s + n]) for s, n in zip(at.tolist(), size.tolist())),
-        dtype="<u4",
-        count=len(at),
-    )
+    data_crcs = crc(buf, at, size).astype("<u4")
     buf[(at + size)[:, None] + np.arange(4)] = data_crcs.view(np.uint8).reshape(-1, 4)
