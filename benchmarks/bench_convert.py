@@ -14,9 +14,11 @@ Workloads:
 * ``command``: the whole ``pipeline convert taxi.parquet --to tfrecord`` in
   this process (schema inference, Parquet reading, writing); ours only.
 
-Passes alternate between ours and TF's; the best pass of each counts. Before
+Passes alternate between ours and TF's; the best pass of each counts. After
 timing, the file of each side is read back and checked to hold the same
-records (TF's Examples parsed with ``tf.train.Example``).
+records (TF's Examples parsed with ``tf.train.Example``). Our figures come out
+lower in a run with TF than with ``--no-tf`` on a 2-core machine (the passes
+alternate with TensorFlow's, whose runtime keeps threads of its own).
 
     .venv-bench/bin/python -m benchmarks.bench_convert --rows 300000 --passes 3
 """
