@@ -219,3 +219,16 @@ def test_codes_of_wide_and_narrow_keys():
     assert distinct == [3, 10**9] and codes.tolist() == [1, 0, 1]
     distinct, codes = codes_of(np.array([4, -1, 4, 9]))
     assert distinct == [-1, 4, 9] and codes.tolist() == [1, 0, 1, 2]
+
+
+def test_value_sizes_far_apart_match_in_both_layouts(layout):
+    sizes = [0, 1, 5000, 9000, 130, 20000]  # prefixes keyed over a wide range
+    values = np.array([b"v" * s for s in sizes], dtype=object)
+    ints = np.array([1, 2**40, -5, 3])
+    columns = {
+        "s": (values, np.array([1, 1, 1, 1, 1, 1])),
+        "t": (values[::-1].copy(), np.array([2, 0, -1, 3, 1, 0])),
+        "i": (ints, np.array([1, -1, 2, 0, 1, 0])),
+    }
+    assert encode_examples(columns).records() == _records(columns, 6)
+    _check_layout(layout)
