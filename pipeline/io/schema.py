@@ -30,6 +30,7 @@ import numpy as np
 
 from pipeline.errors import InvalidArgumentError
 from pipeline.io import fs
+from pipeline.io.column import KINDS, Column, merge_kinds
 from pipeline.types import string
 
 __all__ = [
@@ -43,79 +44,8 @@ __all__ = [
     "merge_kinds",
 ]
 
-#: Feature kinds, from the narrowest to the widest.
-KINDS = ("int64", "float", "string")
 _DTYPES = {"int64": np.dtype(np.int64), "float": np.dtype(np.float32), "string": string}
 _MAX_EXAMPLES = 3
-
-
-@dataclass
-class Column:
-    """One feature of a batch of records, as a ragged column.
-
-    Attributes:
-        kind: ``"int64"``, ``"float"`` or ``"string"``.
-        values: the values of every record that has the feature, concatenated
-            (int64, floating, or an object array of bytes).
-        lengths: int64 array, one entry per record: the number of values, or
-            ``-1`` when the record lacks the feature.
-        invalid: how many values did not convert to ``kind`` (they count as
-            missing).
-        scalar: every record holds at most one value by construction (a CSV
-            field, a Parquet scalar column), not a list.
-        steps: None, or for a SequenceExample feature list one entry per
-            record: its number of time steps, or ``-1`` when the record lacks
-            the list. ``lengths`` then has one entry per step (the values of
-            that step), not per record.
-        untyped: no record of the batch set a list for the feature (TFX's
-            empty ``Feature{}`` in every record that names it): ``kind`` is a
-            stand-in that says nothing about the data, and builders take the
-            kind from other batches.
-
-    Example:
-        >>> c = Column("float", np.array([0.5]), np.array([-1, 1]))
-        >>> c.num_records, c.present.tolist()
-        (2, [False, True])
-        >>> steps = np.array([2, -1])
-        >>> s = Column("int64", np.array([1, 2, 3]), np.array([2, 1]), steps=steps)
-        >>> s.num_records, s.present.tolist(), s.sequence
-        (2, [True, False], True)
-    """
-
-    kind: str
-    values: np.ndarray
-    lengths: np.ndarray
-    invalid: int = 0
-    scalar: bool = False
-    steps: np.ndarray | None = None
-    untyped: bool = False
-
-    @property
-    def sequence(self) -> bool:
-        """Whether this is a feature list (values per time step)."""
-        return self.steps is not None
-
-    @property
-    def num_records(self) -> int:
-        """The number of records in the batch."""
-        return len(self.lengths if self.steps is None else self.steps)
-
-    @property
-    def present(self) -> np.ndarray:
-        """Boolean mask of the records that have the feature."""
-        return (self.lengths if self.steps is None else self.steps) >= 0
-
-
-def merge_kinds(a: str | None, b: str) -> str:
-    """The narrowest kind that holds values of kinds ``a`` and ``b``.
-
-    Example:
-        >>> merge_kinds("int64", "float"), merge_kinds(None, "string")
-        ('float', 'string')
-    """
-    if a is None:
-        return b
-    return KINDS[max(KINDS.index(a), KINDS.index(b))]
 
 
 @dataclass
