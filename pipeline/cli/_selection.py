@@ -32,6 +32,10 @@ _LISTED_NAMES = 60
 Batch = dict[str, Column]
 
 
+#: The one column of the formats read whole: a text line, a raw record.
+_ONE_COLUMN = {"text": "line", "tfrecord-raw": "record"}
+
+
 def check_columns(d: Detected, names: list[str]) -> None:
     """Check that the columns ``--columns`` selects (``d.columns``) are among
     ``names``.
@@ -47,13 +51,16 @@ def check_columns(d: Detected, names: list[str]) -> None:
 
 def check_selection(d: Detected) -> None:
     """`check_columns` for a file whose names are known before its records
-    (CSV header, Parquet schema); nothing for other files."""
+    (CSV header, Parquet schema, the one column of text and raw TFRecords);
+    nothing for Examples, whose names come from their records."""
     if d.columns is None or d.empty:
         return
     if d.format in ("csv", "tsv"):
         check_columns(d, csv_names(d))
     elif d.format == "parquet":
         check_columns(d, _parquet_names(d))
+    elif d.format in _ONE_COLUMN:
+        check_columns(d, [_ONE_COLUMN[d.format]])
 
 
 def _unknown_columns(d: Detected, unknown: list[str], names: list[str]):

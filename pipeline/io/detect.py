@@ -234,7 +234,8 @@ def detect(
             they are not sniffed. Defaults to 0.
         na_values: CSV fields that mean a missing value; kept in the result
             for the readers, and ignored when sniffing the header. Defaults
-            to none.
+            to none. Either one given makes a ``.txt`` file's content decide
+            between CSV and text, as for a file of no known extension.
 
     Returns:
         A `Detected`.
@@ -265,6 +266,8 @@ def detect(
     hint, hinted_compression = _extension_hints(path)
     if delimiter and format is None:
         hint = "tsv" if delimiter == "\t" else "csv"
+    elif format is None and hint == "text" and (skip_rows or na_values):
+        hint = None  # CSV options on a .txt file: its content decides
     with fs.open_input(path) as raw:
         head = raw.read(64)
     compression = _sniff_compression(head, hinted_compression)

@@ -486,3 +486,33 @@ def test_convert_takes_the_csv_options(tmp_path, capsys):
     table = pq.read_table(next(out.glob("*.parquet")))
     assert table.column_names == ["body_mass_g", "species"]
     assert table.column("body_mass_g").to_pylist() == [3750, 4500]
+
+
+def test_csv_options_on_a_txt_file_read_it_as_csv(tmp_path, capsys):
+    text = b"# palmerpenguins\n\nspecies;mass\nAdelie;3750\nGentoo;NA\n"
+    path = _write(tmp_path, "penguins.txt", text)
+    assert main(["head", path, "--json"]) == 0  # no CSV option: lines of text
+    assert json.loads(capsys.readouterr().out.splitlines()[0]) == {
+        "line": "# palmerpenguins"
+    }
+    assert main(["head", path, "--skip-rows", "2", "--na-value", "NA", "--json"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert rows == [{"species": "Adelie", "mass": 3750}, {"species": "Gentoo"}]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "column"),
+    [("notes.txt", b"one\ntwo\n", "line"), ("r.tfrecord", None, "record")],
+)
+def test_columns_of_text_and_raw_records(tmp_path, capsys, name, content, column):
+    path = tmp_path / name
+    if content is None:  # a TFRecord of records that are not Examples
+        with TFRecordWriter(str(path)) as w:
+            w.write(b"\xff\xff not an example")
+    else:
+        path.write_bytes(content)
+    assert main(["head", str(path), "--columns", "sex"]) == 1
+    err = capsys.readouterr().err
+    assert "has no column 'sex'" in err and f"its columns are '{column}'" in err
+    assert main(["head", str(path), "--columns", column, "--json", "-n", "1"]) == 0
+    assert column in json.loads(capsys.readouterr().out)
