@@ -127,8 +127,8 @@ def test_verify_sample_leaves_out_damage_after_the_sample(tmp_path, capsys):
     assert "record 39 " in out and "39 records read, 1 unreadable record" in out
 
 
-@pytest.mark.parametrize("kind", ["csv", "tfrecord"])
-def test_verify_sample_reads_in_proportion_to_n(tmp_path, capsys, bytes_read, kind):
+def _big_file(tmp_path, kind: str):
+    """A file of over 4 MiB (600k CSV rows, or 30k padded Examples) and its size."""
     path = tmp_path / f"big.{kind}"
     if kind == "csv":
         _csv(path, 600_000)
@@ -136,6 +136,12 @@ def test_verify_sample_reads_in_proportion_to_n(tmp_path, capsys, bytes_read, ki
         _tfrecord(path, range(30_000), pad=150)
     size = path.stat().st_size
     assert size > 4 << 20
+    return path, size
+
+
+@pytest.mark.parametrize("kind", ["csv", "tfrecord"])
+def test_verify_sample_reads_in_proportion_to_n(tmp_path, capsys, bytes_read, kind):
+    path, size = _big_file(tmp_path, kind)
     assert main(["verify", str(path), "--sample", "100", "-q"]) == 0
     assert "100 records" in capsys.readouterr().out
     assert 0 < sum(bytes_read) < 1.5 * (1 << 20)  # one read chunk (1 MiB), not the file
@@ -227,13 +233,7 @@ def test_stats_sample_in_the_html_report(tmp_path, capsys):
 
 @pytest.mark.parametrize("kind", ["csv", "tfrecord"])
 def test_stats_sample_reads_in_proportion_to_n(tmp_path, capsys, bytes_read, kind):
-    path = tmp_path / f"big.{kind}"
-    if kind == "csv":
-        _csv(path, 600_000)
-    else:
-        _tfrecord(path, range(30_000), pad=150)
-    size = path.stat().st_size
-    assert size > 4 << 20
+    path, size = _big_file(tmp_path, kind)
     assert _stats_json(capsys, str(path), "--sample", "100")["records"] == 100
     # CSV: one 1 MiB chunk for the kinds, one for the figures; not the file
     assert 0 < sum(bytes_read) < 2.5 * (1 << 20)
