@@ -336,6 +336,23 @@ _RAY = [
          5.0, "#12"),
 ]  # fmt: skip
 
+_PEER_ROWS = {  # bench_peers workload -> (what runs, the peer, goal #16)
+    "csv:ray": ("Ray Data", "ray.data.read_csv", 2.0),
+    "csv:torch0": ("torch, 0 workers", "DataLoader over pyarrow batches", 3.0),
+    "csv:torch2": ("torch, 2 workers", "DataLoader over pyarrow batches", 3.0),
+    "csv:grain": ("Grain", "Grain, pyarrow read_csv", 2.0),
+    "csv:polars": ("polars", "polars scan_csv", 2.0),
+    "tfrecord:ray": ("Ray Data", "ray.data.read_tfrecords", 2.0),
+    "tfrecord:torch0": ("torch, 0 workers", "DataLoader, protobuf decoding", 2.0),
+    "tfrecord:torch2": ("torch, 2 workers", "DataLoader, protobuf decoding", 2.0),
+    "tfrecord:grain": ("Grain", "TFRecordIterDataset + protobuf", 2.0),
+}
+_PEERS = [
+    Spec(f"peers: taxi {'CSV' if key[0] == 'c' else 'TFRecord'} shards to typed "
+         f"batches of 256, vs {who}", peer, f"tf:{key}", f"ours:{key}", "rows/s", goal, "#16")
+    for key, (who, peer, goal) in _PEER_ROWS.items()
+]  # fmt: skip
+
 _Rates = Callable[[list[Record]], Rates]
 _Specs = Callable[[list[Record]], list[Spec]]
 #: script short name -> (its rates, its row specs), in the table's order.
@@ -351,6 +368,7 @@ SCRIPTS: dict[str, tuple[_Rates, _Specs]] = {
     "torch": (_theirs_rates, lambda lines: _TORCH),
     "global_shuffle": (_theirs_rates, lambda lines: _GLOBAL_SHUFFLE),
     "ray": (_ray_rates, lambda lines: _RAY),
+    "peers": (_theirs_rates, lambda lines: _PEERS),
 }
 
 
