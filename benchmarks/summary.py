@@ -273,11 +273,18 @@ _NN = [
          "ours_blas1:predict", "examples/s", 1.5, "#4", True),
 ]  # fmt: skip
 _CLI = [
-    Spec("`pipeline count`, 8 TFRecord shards, with the index",
-         "TF batched reduce count", "tf reduce count", "count (index)", "records/s"),
-    Spec("`pipeline count` with the index against without",
-         "ours, from the framing", "count (framing)", "count (index)", "records/s",
-         5.0, "#6"),
+    Spec("`pipeline count`, 8 TFRecord shards, index sidecars built beforehand "
+         "(untimed: the build is the next row)", "TF batched reduce count",
+         "tf reduce count", "count (index)", "records/s"),
+    Spec("`pipeline index`, 8 TFRecord shards: the build the row above leaves out",
+         "TF batched reduce count", "tf reduce count", "index (write sidecars)",
+         "records/s"),
+    Spec("`pipeline index` then `pipeline count`, the build timed",
+         "TF batched reduce count", "tf reduce count",
+         "index then count (build timed)", "records/s"),
+    Spec("`pipeline count` with the index against without (sidecars built "
+         "beforehand, untimed)", "ours, from the framing", "count (framing)",
+         "count (index)", "records/s", 5.0, "#6"),
     *(
         Spec(f"`pipeline {what}`, {data}", "the issue's goal, in records/s",
              f"goal:{what} ({data})", f"{what} ({data})", "records/s", 1.0, "#15")
