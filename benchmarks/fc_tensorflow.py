@@ -118,6 +118,14 @@ def _features(cols: dict[str, Any]) -> dict[str, Any]:
     return {name: cols[name] for name in FEATURES}
 
 
+def _csv_layer(path: str, defaults: list[Any]) -> Any:
+    """The layer, built on the first batch of ``path``."""
+    first = tf.data.experimental.make_csv_dataset(
+        [path], BATCH, column_defaults=defaults, num_epochs=1, shuffle=False
+    )
+    return dense_features(_features(next(iter(first))))
+
+
 def e2e_forms(files: list[str]) -> dict[str, Runner]:
     """CSV shards -> DenseFeatures, each pass one graph (`_reduced`).
 
@@ -131,10 +139,7 @@ def e2e_forms(files: list[str]) -> dict[str, Runner]:
     """
     defaults = csv_defaults(tf)
     names = list(COLUMNS)
-    first = tf.data.experimental.make_csv_dataset(
-        files[:1], BATCH, column_defaults=defaults, num_epochs=1, shuffle=False
-    )
-    layer = dense_features(_features(next(iter(first))))
+    layer = _csv_layer(files[0], defaults)
     made = tf.data.experimental.make_csv_dataset(
         files, BATCH, column_defaults=defaults, label_name=LABEL, num_epochs=1,
         shuffle=False, num_parallel_reads=os.cpu_count(), sloppy=False,
