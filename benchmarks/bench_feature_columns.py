@@ -7,11 +7,12 @@ sum of all values (the same materialization on both sides); the sums of every
 form are checked against ours before any timing.
 
 ``feature_layer``: the same full batches of 256 parsed rows (numpy, made
-before timing). Ours calls the layer per batch. TF's anchor is its best
-in-graph form (`benchmarks.fc_tensorflow`): one ``tf.function`` around
-``Dataset.reduce`` over those batches, with the layer in a sequential or an
-AUTOTUNE ``map``, the faster of the two. Before timing, every batch's output
-is compared value for value with TF's. ``feature_layer_per_call``: the same
+before timing). Ours calls the layer per batch. TF's anchor is the fastest
+of its in-graph forms (`benchmarks.fc_tensorflow`), each one ``tf.function``
+over a dataset of those batches: ``Dataset.reduce`` with the layer in a
+sequential or an AUTOTUNE ``map`` (a new iterator every pass), and a loop
+over one lasting iterator (its setup untimed). Before timing, every batch's
+output is compared value for value with TF's. ``feature_layer_per_call``: the same
 ours against a ``tf.function`` called from Python once per batch.
 
 ``end_to_end`` (``--e2e``): CSV shards -> parse -> DenseFeatures, every row of

@@ -3,8 +3,9 @@
 Every runner returns ``(rows, checksum)``: the rows that went through
 ``DenseFeatures`` and the float64 sum of every output value, so each form's
 output can be checked against ours. The in-graph forms run the whole pass as
-one ``tf.function`` around ``Dataset.reduce`` (TF's best form: no Python per
-batch); the per-call form calls a ``tf.function`` once per batch from Python
+one ``tf.function`` (TF's best form: no Python per batch), around
+``Dataset.reduce`` (`_reduced`) or a loop over a lasting iterator
+(`_looped`); the per-call form calls a ``tf.function`` once per batch from Python
 and takes each output as a numpy array, as ours gives it.
 """
 
