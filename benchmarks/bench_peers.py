@@ -1,24 +1,27 @@
 """Ours against the libraries users pick instead: Ray Data, PyTorch, Grain, polars.
 
-Data: the taxi table of `benchmarks.taxi_data` as 8 CSV shards and as 8
-TFRecord shards of Examples (`benchmarks.bench_tfrecord.write_shards`), the
-same rows. Every side (`benchmarks.peer_sides`) yields the same typed
-batches of 256 rows: a dict of numpy columns, floats float32, integers int32
-(CSV) or int64 (TFRecord), strings object arrays of bytes, an empty cell 0 or
-``b""``.
+Data: the taxi table of `benchmarks.taxi_data` as 8 CSV shards (``--rows``)
+and as 8 TFRecord shards of Examples (``--tfrecord-rows``, fewer: Ray's
+reader does about 1,500 rows/s), written by `benchmarks.bench_tfrecord`.
+Every side (`benchmarks.peer_sides`) yields the same typed batches of 256
+rows: a dict of numpy columns, floats float32, integers int32 (CSV) or int64
+(TFRecord), strings object arrays of bytes, an empty cell 0 or ``b""``.
 
 Each side runs in a child process of its own, started afresh for every pass:
-the child builds the pipeline (imports, ``ray.init``: not timed), runs one
-checking pass that sums every column (rows, numeric sums, string bytes; not
-timed), then one timed pass whose loop touches every column of every batch
-(its length), and reports its peak RSS from ``resource.getrusage`` (its own,
-and the largest of its waited-for children: the DataLoader workers; Ray's
-workers are not its children, so Ray's figure is the driver's alone).
-Passes alternate: ours, then each peer, pass after pass. A peer whose sums
-differ from ours gets no rate. Per peer, the medians over the passes and the
-spread of the per-pass ratios ours / peer are printed, then JSON lines.
+the child builds the pipeline (imports, ``ray.init``: not timed); in the first
+pass it runs a checking pass that checks every batch's types and sums every
+column (rows, numeric sums, string bytes; not timed), in later ones a warm-up
+of a few batches; then it times passes whose loop touches every column of
+every batch (its length), repeated until ``--min-seconds`` are timed. It
+reports its peak RSS: its own (``VmHWM``, since ``exec``) and the largest of
+its waited-for descendants (``getrusage(RUSAGE_CHILDREN)``: the DataLoader's
+workers, Ray's local processes once ``ray.shutdown`` has ended them; the
+largest one, not their sum). Passes alternate: ours, then each peer, pass after pass. A
+peer whose rows or sums differ from ours gets no rate. Per peer, the medians
+over the passes and the spread of the per-pass ratios ours / peer are
+printed, then JSON lines.
 
-    .venv-bench/bin/python -m benchmarks.bench_peers --rows 1000000 --passes 5
+    .venv-bench/bin/python -m benchmarks.bench_peers --passes 5
     .venv-bench/bin/python -m benchmarks.bench_peers --rows 4000 --passes 1 \\
         --formats csv --sides ours,polars     # a smoke test
 """
@@ -26,6 +29,8 @@ spread of the per-pass ratios ours / peer are printed, then JSON lines.
 from __future__ import annotations
 
 import argparse
+import gc
+import itertools
 import json
 import math
 import os
@@ -40,6 +45,7 @@ from benchmarks import machine, peer_sides
 from benchmarks.taxi_data import COLUMNS, write_csv_shards
 
 _MIB = 1 << 10  # ru_maxrss is in KiB on Linux
+_WARM_UP_BATCHES = 4
 _LABELS = {
     "ray": "Ray Data",
     "torch0": "torch DataLoader, 0 workers",
@@ -110,29 +116,48 @@ def _high_water_mib() -> float | None:
     return None
 
 
-def _peak_mib() -> tuple[float, float]:
+def with_peak_rss(found: dict) -> dict:
+    """``found`` with this process's peak RSS and its largest child's, in MiB."""
     own = _high_water_mib() or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / _MIB
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / _MIB
-    return round(own, 1), round(children, 1)
+    return {**found, "rss_mib": round(own, 1), "children_rss_mib": round(children, 1)}
 
 
-def child(fmt: str, side: str, files: list[str]) -> dict:
-    """One side's checking pass and timed pass (see the module doc)."""
+def child(
+    fmt: str, side: str, files: list[str], rows: int, check: bool, min_seconds: float
+) -> dict:
+    """One side's checking pass (when ``check``) and timed passes (module doc).
+
+    Without ``check``, the first few batches of an untimed pass warm it up.
+    The timed pass repeats until ``min_seconds`` have been timed (at least
+    once); every pass must yield ``rows`` rows.
+    """
     start_pass = peer_sides.SIDES[(fmt, side)](files)
-    check = checksums(start_pass(), fmt)
-    start = time.perf_counter()
-    rows = touched_rows(start_pass())
-    seconds = time.perf_counter() - start
-    own, children = _peak_mib()
-    return {"child": f"{fmt}:{side}", "timed_rows": rows, "seconds": seconds,
-            **check, "rss_mib": own, "children_rss_mib": children}  # fmt: skip
+    out = {"child": f"{fmt}:{side}", "rows": rows}
+    if check:  # also the warm-up
+        out.update(checksums(start_pass(), fmt))
+    else:  # warm up: workers started, lazy imports done
+        touched_rows(itertools.islice(start_pass(), _WARM_UP_BATCHES))
+    timed = repeats = 0
+    seconds = 0.0
+    while repeats == 0 or seconds < min_seconds:
+        start = time.perf_counter()
+        got = touched_rows(start_pass())
+        seconds += time.perf_counter() - start
+        if got != rows or out["rows"] != rows:
+            raise ValueError(f"{fmt}:{side} gave {got} rows, not {rows}")
+        timed, repeats = timed + got, repeats + 1
+    return {**out, "timed_rows": timed, "repeats": repeats, "seconds": seconds}
 
 
 def _child_main(args: argparse.Namespace) -> int:
     fmt, side = args.child.split(":")
-    files = files_of(fmt, args.rows, args.data)
+    rows = rows_of(fmt, args)
+    files = files_of(fmt, rows, args.data)
     if side != "ray":
-        print(json.dumps(child(fmt, side, files)))
+        found = child(fmt, side, files, rows, args.check, args.min_seconds)
+        gc.collect()  # a DataLoader's persistent workers exit and are waited for
+        print(json.dumps(with_peak_rss(found)))
         return 0
     import ray
     from ray.data import DataContext
@@ -142,19 +167,27 @@ def _child_main(args: argparse.Namespace) -> int:
     ray.init(**ray_init_args())
     DataContext.get_current().enable_progress_bars = False
     try:
-        print(json.dumps(child(fmt, side, files)))
+        found = child(fmt, side, files, rows, args.check, args.min_seconds)
     finally:
-        ray.shutdown()
+        ray.shutdown()  # its processes exit and are waited for
+    print(json.dumps(with_peak_rss(found)))
     return 0
 
 
 # The parent: alternate the sides, compare their sums, report ----------------
 
 
-def run_side(fmt: str, side: str, args: argparse.Namespace) -> dict | None:
+def rows_of(fmt: str, args: argparse.Namespace) -> int:
+    """The rows of ``fmt``'s files: ``--rows`` (CSV) or ``--tfrecord-rows``."""
+    return args.rows if fmt == "csv" else args.tfrecord_rows
+
+
+def run_side(fmt: str, side: str, args, check: bool) -> dict | None:
     """One child for ``side``; its report, or None when it failed."""
     argv = [sys.executable, "-m", "benchmarks.bench_peers", "--child",
-            f"{fmt}:{side}", "--rows", str(args.rows), "--data", args.data]  # fmt: skip
+            f"{fmt}:{side}", "--rows", str(args.rows), "--tfrecord-rows",
+            str(args.tfrecord_rows), "--data", args.data, "--min-seconds",
+            str(args.min_seconds), *(["--check"] if check else [])]  # fmt: skip
     done = machine.run_child(argv, echo=False)
     found = [json.loads(x) for x in done.lines if x.startswith('{"child"')]
     if done.returncode != 0 or not found:
@@ -162,7 +195,8 @@ def run_side(fmt: str, side: str, args: argparse.Namespace) -> dict | None:
         return None
     report = found[-1]
     report["rows_per_s"] = report["timed_rows"] / report["seconds"]
-    print(f"{fmt}:{side}: {report['timed_rows']} rows in {report['seconds']:.3f} s, "
+    print(f"{fmt}:{side}: {report['timed_rows']} rows in {report['seconds']:.3f} s "
+          f"({report['repeats']} passes), "
           f"peak RSS {report['rss_mib']:.0f} MiB", flush=True)  # fmt: skip
     return report
 
@@ -171,13 +205,15 @@ def same_results(ours: dict, theirs: dict) -> bool:
     """Same rows and the same column sums (float sums to 1e-9 relative).
 
     Example:
-        >>> a = {"rows": 2, "timed_rows": 2, "sums": {"x": 1.0, "s": 7}}
+        >>> a = {"rows": 2, "sums": {"x": 1.0, "s": 7}}
         >>> same_results(a, {**a, "sums": {"x": 1.0 + 1e-12, "s": 7}})
         True
         >>> same_results(a, {**a, "sums": {"x": 1.0, "s": 8}})
         False
+        >>> same_results(a, {"rows": 2}), same_results(a, {**a, "rows": 3})
+        (False, False)
     """
-    if ours["rows"] != theirs["rows"] or theirs["timed_rows"] != theirs["rows"]:
+    if "sums" not in ours or "sums" not in theirs or ours["rows"] != theirs["rows"]:
         return False
     return all(
         math.isclose(v, theirs["sums"][k], rel_tol=1e-9)
@@ -187,18 +223,25 @@ def same_results(ours: dict, theirs: dict) -> bool:
 
 
 def run_format(fmt: str, sides: list[str], args) -> dict[str, list[dict | None]]:
-    """Every pass of every side of ``fmt``, alternating: side -> reports."""
+    """Every pass of every side of ``fmt``, alternating: side -> reports.
+
+    The first pass of each side also checks its batches and sums them.
+    """
     runs: dict[str, list[dict | None]] = {side: [] for side in sides}
-    for _ in range(args.passes):
+    for p in range(args.passes):
         for side in sides:
-            runs[side].append(run_side(fmt, side, args))
+            runs[side].append(run_side(fmt, side, args, check=p == 0))
     return runs
 
 
 def peer_line(fmt: str, side: str, runs: dict, rows: int) -> dict:
-    """The JSON line of one peer against ours (medians over the passes)."""
+    """The JSON line of one peer against ours (medians over the passes).
+
+    The first pass of each (the checked one) must give the same sums.
+    """
+    first = runs["ours"][0], runs[side][0]
+    same = all(first) and same_results(*first)
     pairs = [(o, t) for o, t in zip(runs["ours"], runs[side]) if o and t]
-    same = bool(pairs) and all(same_results(o, t) for o, t in pairs)
     ratios = [o["rows_per_s"] / t["rows_per_s"] for o, t in pairs]
     ours = [o["rows_per_s"] for o, _ in pairs]
     theirs = [t["rows_per_s"] for _, t in pairs]
@@ -254,7 +297,20 @@ def report(fmt: str, runs: dict, rows: int) -> bool:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--rows", type=int, default=1_000_000, help="CSV rows")
+    parser.add_argument(
+        "--tfrecord-rows",
+        type=int,
+        default=50_000,
+        help="TFRecord rows (Ray reads about 1,500 rows/s)",
+    )
+    parser.add_argument(
+        "--min-seconds",
+        type=float,
+        default=1.0,
+        help="timed passes repeat in a child until this long",
+    )
+    parser.add_argument("--check", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--passes", type=int, default=5)
     parser.add_argument("--data", default=os.path.join("benchmarks", "data", "peers"))
     parser.add_argument("--formats", default="csv,tfrecord")
@@ -270,10 +326,11 @@ def main(argv: list[str] | None = None) -> int:
     wanted = {s for s in args.sides.split(",") if s}
     ok = True
     for fmt in args.formats.split(","):
-        files_of(fmt, args.rows, args.data)  # write once, before the children
+        rows = rows_of(fmt, args)
+        files_of(fmt, rows, args.data)  # write once, before the children
         every = peer_sides.CSV_SIDES if fmt == "csv" else peer_sides.TFRECORD_SIDES
         sides = [s for s in every if s == "ours" or not wanted or s in wanted]
-        ok = report(fmt, run_format(fmt, sides, args), args.rows) and ok
+        ok = report(fmt, run_format(fmt, sides, args), rows) and ok
     return 0 if ok else 1
 
 

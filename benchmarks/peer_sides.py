@@ -17,8 +17,9 @@ writes, in its strongest form we know of:
   (``pyarrow.csv.read_csv`` with column types), turned into numpy columns in
   the loop; for TFRecord it decodes 256 records at a time with protobuf in the worker;
 * ``grain``: ``MapDataset.source(files).map(read_csv)`` flat-mapped into
-  256-row slices; for TFRecord ``TFRecordIterDataset`` per file, interleaved,
-  ``batch(256)`` and a protobuf decoding ``map``;
+  256-row slices; for TFRecord the files flat-mapped into their records
+  (``TFRecordIterDataset`` per file), ``batch(256)`` and a protobuf decoding
+  ``map``;
 * ``polars``: ``scan_csv(files, schema=...)`` with the empty cells filled,
   ``collect_batches(chunk_size=256)``.
 """
@@ -222,10 +223,19 @@ def grain_csv(files: list[str]) -> Callable[[], Iterator[Batch]]:
 
 
 def grain_tfrecord(files: list[str]) -> Callable[[], Iterator[Batch]]:
+    import grain
     import grain.experimental as ge
 
-    shards = [ge.TFRecordIterDataset(f) for f in files]
-    ds = ge.InterleaveIterDataset(shards, cycle_length=1)
+    class Records(ge.FlatMapTransform):
+        # 5x faster here than InterleaveIterDataset, whose per-record thread
+        # hand-off dominates; the price: a whole shard's records in a list
+        max_fan_out = 1 << 24
+
+        def flat_map(self, path):
+            return list(ge.TFRecordIterDataset(path))
+
+    ds = grain.MapDataset.source(files).to_iter_dataset()
+    ds = ge.FlatMapIterDataset(ds, Records())
     ds = ds.batch(BATCH, batch_fn=list).map(decode_examples)
     return lambda: iter(ds)
 

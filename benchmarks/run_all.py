@@ -51,7 +51,8 @@ QUICK_ARGS = {
     "nn": ["--rows", "2048", "--passes", "1"],
     "optimizers": ["--steps", "20", "--passes", "1"],
     "overhead": ["--rows", "20000", "--arrays", "200", "--passes", "1"],
-    "peers": ["--rows", "4000", "--passes", "1"],
+    "peers": ["--rows", "4000", "--tfrecord-rows", "2000", "--passes", "1",
+              "--min-seconds", "0.1"],
     "tfrecord": ["--rows", "20000", "--passes", "1"],
 }  # fmt: skip
 #: Scripts that take ``--no-tf`` (ours only), rerun once for our peak memory.

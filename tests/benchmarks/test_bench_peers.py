@@ -24,17 +24,37 @@ def _expected_sums(fmt: str) -> dict:
             sums[name] = float(kept.astype(np.float64).sum())
         else:
             sums[name] = int(kept.astype(np.int64).sum())
-    return {"rows": ROWS, "timed_rows": ROWS, "sums": sums}
+    return {"rows": ROWS, "sums": sums}
 
 
 @pytest.mark.parametrize("fmt", ["csv", "tfrecord"])
 @pytest.mark.parametrize("side", ["ours", "torch0"])
 def test_a_side_yields_the_generators_rows_and_sums(tmp_path, fmt, side):
     files = bench_peers.files_of(fmt, ROWS, str(tmp_path))
-    got = bench_peers.child(fmt, side, files)
-    assert got["rows"] == got["timed_rows"] == ROWS
+    got = bench_peers.child(fmt, side, files, ROWS, check=True, min_seconds=0.0)
+    assert got["rows"] == got["timed_rows"] == ROWS and got["repeats"] == 1
     assert bench_peers.same_results(_expected_sums(fmt), got)
-    assert got["rss_mib"] > 1 and got["seconds"] > 0
+    assert got["seconds"] > 0
+
+
+def test_timed_passes_repeat_until_min_seconds_and_want_every_row(tmp_path):
+    files = bench_peers.files_of("tfrecord", ROWS, str(tmp_path))
+    got = bench_peers.child("tfrecord", "ours", files, ROWS, False, 0.05)
+    assert got["seconds"] >= 0.05 and got["timed_rows"] == ROWS * got["repeats"]
+    assert "sums" not in got  # not checked
+    with pytest.raises(ValueError, match=f"tfrecord:ours gave {ROWS} rows, not 701"):
+        bench_peers.child("tfrecord", "ours", files, ROWS + 1, False, 0.0)
+
+
+def test_peak_rss_is_this_processes_and_its_largest_childs():
+    import subprocess
+    import sys
+
+    code = "b = bytearray(64 << 20); b[::4096] = b'x' * len(b[::4096])"
+    subprocess.run([sys.executable, "-c", code], check=True)
+    got = bench_peers.with_peak_rss({"rows": 1})
+    assert got["rows"] == 1 and got["rss_mib"] > 1
+    assert got["children_rss_mib"] >= 64  # the child touched 64 MiB
 
 
 def _batch(n: int = 3, **changes) -> dict:
@@ -71,7 +91,7 @@ def test_touched_rows_refuses_columns_of_different_lengths():
 
 
 def test_same_results_wants_the_same_rows_and_sums():
-    a = {"rows": 5, "timed_rows": 5, "sums": {"f": 1.5, "i": 3, "s": 10}}
+    a = {"rows": 5, "sums": {"f": 1.5, "i": 3, "s": 10}}
     assert bench_peers.same_results(
         a, {**a, "sums": {"f": 1.5 + 1e-13, "i": 3, "s": 10}}
     )
@@ -80,7 +100,7 @@ def test_same_results_wants_the_same_rows_and_sums():
     )
     assert not bench_peers.same_results(a, {**a, "sums": {"f": 1.5, "i": 3, "s": 11}})
     assert not bench_peers.same_results(a, {**a, "rows": 4})
-    assert not bench_peers.same_results(a, {**a, "timed_rows": 4})
+    assert not bench_peers.same_results(a, {"rows": 5})  # not checked
 
 
 def _run(rate: float, sums: dict | None = None, rss: float = 100.0) -> dict:
@@ -104,6 +124,9 @@ def test_a_peer_with_other_sums_or_a_failed_pass_gets_no_rate():
     line = bench_peers.peer_line("csv", "grain", runs, 5)
     assert line["pairs"] == 1 and line["same_results"] is False
     assert line["theirs_rows_per_s"] is None and line["ratio"] is None
+    runs = {"ours": [_run(100), _run(90)], "grain": [None, _run(40)]}
+    line = bench_peers.peer_line("csv", "grain", runs, 5)  # its checked pass failed
+    assert line["same_results"] is False and line["ratio"] is None
 
 
 def test_memory_lines_name_each_side_with_its_largest_peak():
