@@ -261,17 +261,24 @@ def peer_line(fmt: str, side: str, runs: dict, rows: int) -> dict:
 
 
 def memory_lines(fmt: str, runs: dict) -> list[dict]:
-    """One line per side: its largest peak RSS over the passes."""
+    """One line per side: its largest peak RSS over the passes (and its child's).
+
+    Example:
+        >>> run = {"rss_mib": 90.0, "children_rss_mib": 40.0}
+        >>> memory_lines("csv", {"torch2": [run, None]})[0]["what"]
+        'csv, torch DataLoader, 2 workers (largest child process: 40 MiB)'
+    """
     lines = []
     for side, reports in runs.items():
         done = [r for r in reports if r]
-        if done:
-            label = "ours" if side == "ours" else _LABELS[side]
-            lines.append({
-                "bench": "peers", "what": f"peers {fmt}: {label}",
-                "peak_rss_mib": max(r["rss_mib"] for r in done),
-                "children_peak_rss_mib": max(r["children_rss_mib"] for r in done),
-            })  # fmt: skip
+        if not done:
+            continue
+        children = max(r["children_rss_mib"] for r in done)
+        what = f"{fmt}, {'ours' if side == 'ours' else _LABELS[side]}"
+        if children:
+            what += f" (largest child process: {children:.0f} MiB)"
+        lines.append({"bench": "peers", "what": what, "children_peak_rss_mib": children,
+                      "peak_rss_mib": max(r["rss_mib"] for r in done)})  # fmt: skip
     return lines
 
 

@@ -132,8 +132,15 @@ def test_a_peer_with_other_sums_or_a_failed_pass_gets_no_rate():
 def test_memory_lines_name_each_side_with_its_largest_peak():
     runs = {"ours": [_run(1, rss=80), _run(1, rss=90)], "torch2": [None]}
     lines = bench_peers.memory_lines("tfrecord", runs)
-    assert lines == [{"bench": "peers", "what": "peers tfrecord: ours",
+    assert lines == [{"bench": "peers", "what": "tfrecord, ours",
                       "peak_rss_mib": 90, "children_peak_rss_mib": 0.0}]  # fmt: skip
+    runs = {"torch2": [{**_run(1, rss=80), "children_rss_mib": 55.4}]}
+    (line,) = bench_peers.memory_lines("csv", runs)
+    assert (
+        line["what"]
+        == "csv, torch DataLoader, 2 workers (largest child process: 55 MiB)"
+    )
+    assert line["children_peak_rss_mib"] == 55.4
 
 
 def test_every_side_is_registered_and_every_peer_has_a_summary_row():
