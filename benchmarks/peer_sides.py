@@ -160,8 +160,15 @@ def _worker_files(files: list[str]) -> list[str]:
 
 
 def _record_batches(files: list[str]) -> Iterator:
+    import pyarrow as pa
+    import torch.utils.data
+
+    # a slice pickles its whole table's buffers (46x the bytes here): out of a
+    # worker process, each batch goes as a compact copy
+    compact = torch.utils.data.get_worker_info() is not None
     for path in _worker_files(files):
-        yield from _read_csv(path).to_batches(max_chunksize=BATCH)
+        for batch in _read_csv(path).to_batches(max_chunksize=BATCH):
+            yield pa.concat_batches([batch]) if compact else batch
 
 
 def _example_batches(files: list[str]) -> Iterator[Batch]:
