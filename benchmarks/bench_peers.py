@@ -77,7 +77,7 @@ def checksums(batches, fmt: str) -> dict:
             raise ValueError(f"a batch of {n} rows")
         for name in COLUMNS:
             column = batch[name]
-            want = peer_sides._numpy_dtype(name, fmt)
+            want = peer_sides.numpy_dtype(name, fmt)
             if column.dtype != want or len(column) != n:
                 raise ValueError(f"{name}: {column.dtype}[{len(column)}], want {want}")
             if want.kind == "O":

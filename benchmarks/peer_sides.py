@@ -39,7 +39,13 @@ TFRECORD_SIDES = ("ours", "ray", "torch0", "torch2", "grain")
 _STRINGS = [n for n in COLUMNS if DTYPES[n] is object]
 
 
-def _numpy_dtype(name: str, fmt: str) -> np.dtype:
+def numpy_dtype(name: str, fmt: str) -> np.dtype:
+    """The dtype of column ``name`` in every side's batches of ``fmt``.
+
+    Example:
+        >>> numpy_dtype("hour_of_day", "csv"), numpy_dtype("hour_of_day", "tfrecord")
+        (dtype('int32'), dtype('int64'))
+    """
     dtype = np.dtype(DTYPES[name])
     return np.dtype(np.int64) if fmt == "tfrecord" and dtype.kind == "i" else dtype
 
@@ -49,7 +55,7 @@ def _arrow_types(fmt: str) -> dict:
 
     return {
         n: pa.binary() if DTYPES[n] is object else pa.from_numpy_dtype(
-            _numpy_dtype(n, fmt))
+            numpy_dtype(n, fmt))
         for n in COLUMNS
     }  # fmt: skip
 
@@ -91,7 +97,7 @@ def decode_examples(records) -> Batch:
     parse = example_pb2.Example.FromString
     out, lists = {}, {}
     for name in COLUMNS:
-        dtype = _numpy_dtype(name, "tfrecord")
+        dtype = numpy_dtype(name, "tfrecord")
         out[name] = np.zeros(len(records), dtype)
         if dtype.kind == "O":
             out[name][:] = b""
@@ -108,6 +114,8 @@ def decode_examples(records) -> Batch:
 
 
 def ours_csv(files: list[str]) -> Callable[[], Iterator[Batch]]:
+    """Ours: ``make_csv_dataset`` with the column defaults."""
+
     import pipeline as pl
 
     ds = pl.data.make_csv_dataset(
@@ -117,6 +125,8 @@ def ours_csv(files: list[str]) -> Callable[[], Iterator[Batch]]:
 
 
 def ours_tfrecord(files: list[str]) -> Callable[[], Iterator[Batch]]:
+    """Ours: ``TFRecordDataset.batch(256).map(parse_example)``."""
+
     import pipeline as pl
     from benchmarks.bench_tfrecord import example_spec
 
@@ -135,6 +145,8 @@ def _ray_batches(ds, fmt: str) -> Iterator[Batch]:
 
 
 def ray_csv(files: list[str]) -> Callable[[], Iterator[Batch]]:
+    """Ray Data: ``read_csv`` with pyarrow column types."""
+
     import pyarrow.csv as pacsv
     import ray.data
 
@@ -144,6 +156,8 @@ def ray_csv(files: list[str]) -> Callable[[], Iterator[Batch]]:
 
 
 def ray_tfrecord(files: list[str]) -> Callable[[], Iterator[Batch]]:
+    """Ray Data: ``read_tfrecords``, cast to the taxi types."""
+
     import ray.data
 
     return lambda: _ray_batches(ray.data.read_tfrecords(files), "tfrecord")
@@ -204,10 +218,14 @@ def _torch(files: list[str], items, convert, workers: int):
 
 
 def torch_csv(workers: int) -> Callable:
+    """torch: a DataLoader over pyarrow record batches of 256."""
+
     return lambda files: _torch(files, _record_batches, arrow_columns, workers)
 
 
 def torch_tfrecord(workers: int) -> Callable:
+    """torch: a DataLoader decoding Examples with protobuf in its workers."""
+
     return lambda files: _torch(files, _example_batches, lambda b: b, workers)
 
 
@@ -215,6 +233,8 @@ def torch_tfrecord(workers: int) -> Callable:
 
 
 def grain_csv(files: list[str]) -> Callable[[], Iterator[Batch]]:
+    """Grain: pyarrow ``read_csv`` per file, flat-mapped into batches."""
+
     import grain
     import grain.experimental as ge
 
@@ -230,6 +250,8 @@ def grain_csv(files: list[str]) -> Callable[[], Iterator[Batch]]:
 
 
 def grain_tfrecord(files: list[str]) -> Callable[[], Iterator[Batch]]:
+    """Grain: ``TFRecordIterDataset`` per file, batched, protobuf decoding."""
+
     import grain
     import grain.experimental as ge
 
@@ -251,6 +273,8 @@ def grain_tfrecord(files: list[str]) -> Callable[[], Iterator[Batch]]:
 
 
 def polars_csv(files: list[str]) -> Callable[[], Iterator[Batch]]:
+    """polars: ``scan_csv`` with a schema, ``collect_batches(256)``."""
+
     import polars as pl
 
     kinds = {"f": pl.Float32, "i": pl.Int32}

@@ -162,5 +162,6 @@ def test_every_side_is_registered_and_every_peer_has_a_summary_row():
 def test_docstring_examples():
     import doctest
 
-    result = doctest.testmod(bench_peers)
-    assert result.attempted >= 2 and result.failed == 0
+    for module in (bench_peers, peer_sides):
+        result = doctest.testmod(module)
+        assert result.attempted >= 1 and result.failed == 0, module
