@@ -359,7 +359,8 @@ _PEER_ROWS = {  # bench_peers workload -> (what runs, the peer, goal #16)
 }
 _PEERS = [
     Spec(f"peers: taxi {'CSV' if key[0] == 'c' else 'TFRecord'} shards to typed "
-         f"batches of 256, vs {who}", peer, f"tf:{key}", f"ours:{key}", "rows/s", goal, "#16")
+         f"batches of 256, vs {who}", peer, f"tf:{key}", f"ours:{key}", "rows/s",
+         goal, "#16")
     for key, (who, peer, goal) in _PEER_ROWS.items()
 ]  # fmt: skip
 
