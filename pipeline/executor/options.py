@@ -154,7 +154,6 @@ _TOP = (
     "experimental_warm_start",
     "framework_type",
     "gather_batches",
-    "map_vectorization",
     "seed",
 )
 # our flat names -> (group or None, option, value in force when unset)
@@ -163,10 +162,11 @@ _FLAT = {
     "map_fusion": ("experimental_optimization", "map_fusion", True),
     "noop_elimination": ("experimental_optimization", "noop_elimination", True),
     "final_prefetch": ("experimental_optimization", "inject_prefetch", True),
+    "map_vectorization": ("experimental_optimization", "map_and_batch_fusion", True),
     "num_threads": ("threading", "private_threadpool_size", None),
     "memory_budget_bytes": ("autotune", "ram_budget", _DEFAULT_MEMORY_BUDGET_BYTES),
 }
-_TOP_DEFAULTS = {"gather_batches": True, "map_vectorization": True}
+_TOP_DEFAULTS = {"gather_batches": True}
 
 
 class Options:
@@ -177,7 +177,8 @@ class Options:
         map_fusion: fuse adjacent maps (default True).
         noop_elimination: drop stages that do nothing (default True).
         map_vectorization: run a per-element parser over whole batches when
-            ``map(parse) -> batch(n)`` allows it (default True).
+            ``map(parse) -> batch(n)`` allows it (default True); the same
+            switch as ``experimental_optimization.map_and_batch_fusion``.
         final_prefetch: add a prefetch at the end (default True).
         gather_batches: batch (shuffled) tensor slices by gathering columns
             (default True).

@@ -115,3 +115,16 @@ def test_parsers_held_by_objects_are_found_without_running_code():
     assert batchable(lambda line: lib.decode_csv(line, DEFAULTS))
     assert not batchable(lambda line: lib.parse(line, DEFAULTS))
     assert touched == []
+
+
+def test_tf_s_map_and_batch_fusion_option_turns_the_rewrite_off():
+    lines = np.array([b"1,2.5,3", b"4,5.5,6"], dtype=object)
+    ds = pl.data.Dataset.from_tensor_slices(lines).map(seed_course_parse_line).batch(2)
+    tf_style = pl.data.Options()
+    tf_style.experimental_optimization.map_and_batch_fusion = False
+    assert tf_style.map_vectorization is False  # one switch, two names
+    ours = pl.data.Options(map_vectorization=False)
+    assert ours.experimental_optimization.map_and_batch_fusion is False
+    for options in (tf_style, ours):
+        plan = ds.with_options(options).explain(print_plan=False)
+        assert "vectorized_map" not in plan
