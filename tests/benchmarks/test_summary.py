@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from benchmarks import machine, results_file, run_all, summary
+from benchmarks import machine, results_file, run_all, summary, summary_specs
 from benchmarks.results_file import END, START, ImportTime, Memory, Report
 from benchmarks.summary import Row
 
@@ -185,7 +185,7 @@ def test_a_file_without_sections_gets_the_block_at_the_end():
     assert new == f"# Results\n\n{START}\nx\n{END}\n"
 
 
-@pytest.mark.parametrize("module", [summary, results_file, run_all, machine])
+@pytest.mark.parametrize("module", [summary, summary_specs, results_file, run_all, machine])
 def test_docstring_examples(module):
     failures, tried = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert tried and not failures
