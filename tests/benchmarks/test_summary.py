@@ -185,7 +185,9 @@ def test_a_file_without_sections_gets_the_block_at_the_end():
     assert new == f"# Results\n\n{START}\nx\n{END}\n"
 
 
-@pytest.mark.parametrize("module", [summary, summary_specs, results_file, run_all, machine])
+@pytest.mark.parametrize(
+    "module", [summary, summary_specs, results_file, run_all, machine]
+)
 def test_docstring_examples(module):
     failures, tried = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert tried and not failures
