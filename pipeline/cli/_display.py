@@ -25,7 +25,7 @@ import re
 import sys
 from typing import Any
 
-import numpy as np
+from pipeline.io.column import shortest_floats as shortest
 
 __all__ = [
     "cell",
@@ -182,35 +182,6 @@ def width(file: Any = None) -> int:
     return (
         int(columns) if columns.isdigit() and int(columns) > 0 else _PIPE_LAYOUT_WIDTH
     )
-
-
-def shortest(values: np.ndarray) -> np.ndarray:
-    """Floating values as float64 numbers whose Python ``repr`` is each
-    value's shortest text that reads back to it AT ITS OWN PRECISION.
-
-    A float32 (an Example's FloatList) 6.45 is 6.449999809265137 as a float64;
-    here it becomes the float64 nearest to 6.45, so ``repr`` and ``json``
-    show ``6.45``, which reads back as the same float32. float64 values (their
-    ``repr`` is already their shortest text), wider floats and non-floating
-    arrays are returned as they are. NaN and infinities stay as they are.
-
-    Args:
-        values: a numpy array of any dtype.
-
-    Returns:
-        ``values``, or for a float dtype narrower than float64 a float64 array.
-
-    Example:
-        >>> x = np.array([6.45, 1e-7, np.nan], dtype=np.float32)
-        >>> x.tolist()[:2]
-        [6.449999809265137, 1.0000000116860974e-07]
-        >>> shortest(x).tolist()
-        [6.45, 1e-07, nan]
-    """
-    if values.dtype.kind != "f" or values.dtype.itemsize >= 8:
-        return values
-    # numpy writes each float32 (float16) as its shortest round-trip text
-    return values.astype(str).astype(np.float64)
 
 
 def say(text: Any, file: Any = None) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["KINDS", "Column", "merge_kinds"]
+__all__ = ["KINDS", "Column", "merge_kinds", "shortest_floats"]
 
 #: Feature kinds, from the narrowest to the widest.
 KINDS = ("int64", "float", "string")
@@ -85,3 +85,32 @@ def merge_kinds(a: str | None, b: str) -> str:
     if a is None:
         return b
     return KINDS[max(KINDS.index(a), KINDS.index(b))]
+
+
+def shortest_floats(values: np.ndarray) -> np.ndarray:
+    """Floating values as float64 numbers whose Python ``repr`` is each
+    value's shortest text that reads back to it AT ITS OWN PRECISION.
+
+    A float32 (an Example's FloatList) 6.45 is 6.449999809265137 as a float64;
+    here it becomes the float64 nearest to 6.45, so ``repr`` and ``json``
+    show ``6.45``, which reads back as the same float32. float64 values (their
+    ``repr`` is already their shortest text), wider floats and non-floating
+    arrays are returned as they are. NaN and infinities stay as they are.
+
+    Args:
+        values: a numpy array of any dtype.
+
+    Returns:
+        ``values``, or for a float dtype narrower than float64 a float64 array.
+
+    Example:
+        >>> x = np.array([6.45, 1e-7, np.nan], dtype=np.float32)
+        >>> x.tolist()[:2]
+        [6.449999809265137, 1.0000000116860974e-07]
+        >>> shortest_floats(x).tolist()
+        [6.45, 1e-07, nan]
+    """
+    if values.dtype.kind != "f" or values.dtype.itemsize >= 8:
+        return values
+    # numpy writes each float32 (float16) as its shortest round-trip text
+    return values.astype(str).astype(np.float64)

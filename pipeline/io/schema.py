@@ -30,7 +30,7 @@ import numpy as np
 
 from pipeline.errors import InvalidArgumentError
 from pipeline.io import fs
-from pipeline.io.column import KINDS, Column, merge_kinds
+from pipeline.io.column import KINDS, Column, merge_kinds, shortest_floats
 from pipeline.types import string
 
 __all__ = [
@@ -125,9 +125,7 @@ def _example_values(values: np.ndarray) -> list[Any]:
         >>> _example_values(np.array([6.45, 0.1], dtype=np.float32))
         [6.45, 0.1]
     """
-    if values.dtype.kind == "f" and values.dtype.itemsize < 8:
-        values = values.astype(str).astype(np.float64)  # numpy: shortest text
-    return [v.item() if hasattr(v, "item") else v for v in values]
+    return [v.item() if hasattr(v, "item") else v for v in shortest_floats(values)]
 
 
 def _jsonable(value: Any) -> Any:
