@@ -30,7 +30,7 @@ import numpy as np
 import pyarrow as pa
 
 from pipeline.cli._csv_text import csv_lines
-from pipeline.cli._example_blocks import ExampleBlocks
+from pipeline.cli._example_blocks import ExampleBlocks, byte_strings
 from pipeline.cli._precision import FloatLoss, to_float
 from pipeline.cli._read import rows
 from pipeline.errors import InvalidArgumentError
@@ -71,13 +71,10 @@ def _as_kind(
     loss: FloatLoss | None = None,
 ) -> np.ndarray:
     if f.kind == "string":
-        if values.dtype == object:
-            return values
-        out = np.empty(len(values), dtype=object)
-        out[:] = [str(v).encode() for v in values.tolist()]
-        return out
+        return byte_strings(values)
     if f.kind == "float":
-        return to_float(values, _float_dtype(floats, f.name, values), f.name, loss)
+        tally = loss if values.dtype != object else None
+        return to_float(values, _float_dtype(floats, f.name, values), f.name, tally)
     return np.asarray(values, dtype=np.int64)
 
 
@@ -162,9 +159,11 @@ def _arrow_type(f: FeatureSchema, dtype: np.dtype = _FLOAT64) -> pa.DataType:
     return t if f.max_length <= 1 else pa.list_(t)
 
 
-def _steps_to_arrow(col: Column, f: FeatureSchema, floats: Floats) -> pa.Array:
+def _steps_to_arrow(
+    col: Column, f: FeatureSchema, floats: Floats, loss: FloatLoss | None
+) -> pa.Array:
     """A feature list as ``list<list<kind>>``: records of steps of values."""
-    values = _as_kind(col.values, f, floats)
+    values = _as_kind(col.values, f, floats, loss)
     base = _base_type(f, values.dtype)
     flat = _checked(lambda: pa.array(values, base), f)
     value_at = np.concatenate([[0], np.cumsum(col.lengths)])
@@ -177,13 +176,19 @@ def _steps_to_arrow(col: Column, f: FeatureSchema, floats: Floats) -> pa.Array:
     )
 
 
-def _to_arrow(col: Column | None, f: FeatureSchema, n: int, floats: Floats) -> pa.Array:
+def _to_arrow(
+    col: Column | None,
+    f: FeatureSchema,
+    n: int,
+    floats: Floats,
+    loss: FloatLoss | None = None,
+) -> pa.Array:
     if col is None:
         dtype = floats.get(f.name, _FLOAT64) if floats is not None else _FLOAT64
         return pa.nulls(n, _arrow_type(f, dtype))
     if f.sequence:
-        return _steps_to_arrow(col, f, floats)
-    values = _as_kind(col.values, f, floats)
+        return _steps_to_arrow(col, f, floats, loss)
+    values = _as_kind(col.values, f, floats, loss)
     base = _base_type(f, values.dtype)
     if f.max_length <= 1:
         full = np.empty(n, dtype=object if f.kind == "string" else values.dtype)
@@ -215,11 +220,17 @@ def _header_line(names: list[str]) -> bytes:
 
 
 def _record_batch(
-    batch: dict[str, Column], schema: Schema, floats: Floats
+    batch: dict[str, Column],
+    schema: Schema,
+    floats: Floats,
+    loss: FloatLoss | None = None,
 ) -> pa.RecordBatch:
+    """The batch as Arrow columns of ``schema``; float values narrowed to
+    ``floats`` are noted in ``loss`` (when given)."""
     n = max((c.num_records for c in batch.values()), default=0)
     arrays = [
-        _to_arrow(batch.get(name), f, n, floats) for name, f in schema.features.items()
+        _to_arrow(batch.get(name), f, n, floats, loss)
+        for name, f in schema.features.items()
     ]
     return pa.RecordBatch.from_arrays(arrays, names=list(schema.features))
 
@@ -272,11 +283,8 @@ class _ParquetSink:
         self.writer = pq.ParquetWriter(self.file, arrow_schema, compression=codec)
 
     def write(self, batch: dict[str, Column]) -> None:
-        for name, col in batch.items():  # values narrowed to float32: noted
-            f = self.schema.features.get(name)
-            if f is not None and f.kind == "float" and col.values.dtype != object:
-                _as_kind(col.values, f, self.floats, self.loss)
-        self.writer.write_batch(_record_batch(batch, self.schema, self.floats))
+        record_batch = _record_batch(batch, self.schema, self.floats, self.loss)
+        self.writer.write_batch(record_batch)
 
     def close(self) -> None:
         self.writer.close()
