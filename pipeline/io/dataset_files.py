@@ -72,14 +72,7 @@ def make_folder(folder: str) -> None:
 
 def discard(path: str) -> None:
     """Remove the file ``path`` if it exists (a metadata file a new save replaces)."""
-    local = fs._local_path(os.fspath(path))
-    if local is not None:
-        if os.path.exists(local):
-            os.remove(local)
-        return
-    store, p = fs._fs(path)
-    if store.exists(p):
-        store.rm(p)
+    fs.discard(os.fspath(path))
 
 
 def compression_name(compression: str | None, *, what: str = "compression") -> str:

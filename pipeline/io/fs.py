@@ -43,6 +43,7 @@ from pipeline.io.fs_temp import clean_stale_leftovers, is_temp_leftover, temp_pa
 
 __all__ = [
     "compression_of",
+    "discard",
     "exists",
     "expand",
     "file_size",
@@ -146,6 +147,28 @@ def exists(path: str) -> bool:
         return os.path.exists(local)
     fs, p = _fs(path)
     return bool(fs.exists(p))
+
+
+def discard(path: str) -> bool:
+    """Remove the file ``path`` if it exists; return whether it did.
+
+    Example:
+        >>> with open_output("memory://discard-doc/a") as f:
+        ...     _ = f.write(b"x")
+        >>> discard("memory://discard-doc/a"), discard("memory://discard-doc/a")
+        (True, False)
+    """
+    local = _local_path(path)
+    if local is not None:
+        if not os.path.exists(local):
+            return False
+        os.remove(local)
+        return True
+    store, p = _fs(path)
+    if not store.exists(p):
+        return False
+    store.rm(p)
+    return True
 
 
 def file_size(path: str) -> int:

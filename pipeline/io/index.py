@@ -161,13 +161,7 @@ def remove_old_index(path: str) -> str | None:
     with fs.open_input(old) as f:
         if f.read(len(_MAGIC)) not in _MAGICS:
             return None
-    if "://" in old and not old.startswith("file://"):
-        import fsspec.core
-
-        files, inner = fsspec.core.url_to_fs(old)
-        files.rm(inner)
-    else:
-        os.remove(old.removeprefix("file://"))
+    fs.discard(old)
     return old
 
 
