@@ -35,7 +35,8 @@ from benchmarks.summary import Row
 START = "<!-- bench-summary:start -->"
 END = "<!-- bench-summary:end -->"
 _ROWS_HEADER = (
-    "| workload | compared with | its rate | our rate | unit | ratio | goal | met |"
+    "| workload | compared with | its rate | our rate | unit | ratio | pairs: spread "
+    "| goal | met |"
 )
 _BLOCK = re.compile(re.escape(START) + r".*?" + re.escape(END) + r"\n?", re.S)
 
@@ -93,6 +94,19 @@ def fmt_ratio(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.2f}x"
 
 
+def fmt_spread(row: Row) -> str:
+    """``pairs: lowest-highest`` of a row's pass-pair ratios (empty without).
+
+    Example:
+        >>> fmt_spread(Row("w", "TF", 1.0, 2.0, "rows/s", pair_ratios=(1.9, 2.2, 2.0)))
+        '3: 1.90-2.20x'
+    """
+    if row.spread is None:
+        return ""
+    low, high = row.spread
+    return f"{len(row.pair_ratios)}: {low:.2f}-{high:.2f}x"
+
+
 def _goal(row: Row) -> tuple[str, str]:
     if row.goal is None:
         return "", ""
@@ -105,16 +119,15 @@ def rows_table(rows: list[Row]) -> str:
     """The summary rows as a Markdown table.
 
     Example:
-        >>> print(rows_table([Row("w", "TF", 10.0, 35.0, "rows/s", 3.0, "#3")]))
-        | workload | compared with | its rate | our rate | unit | ratio | goal | met |
-        |---|---|---:|---:|---|---:|---|---|
-        | w | TF | 10 | 35 | rows/s | 3.50x | ≥ 3x (#3) | yes |
+        >>> table = rows_table([Row("w", "TF", 10.0, 35.0, "rows/s", 3.0, "#3")])
+        >>> print(table.splitlines()[-1])
+        | w | TF | 10 | 35 | rows/s | 3.50x |  | ≥ 3x (#3) | yes |
     """
-    lines = [_ROWS_HEADER, "|---|---|---:|---:|---|---:|---|---|"]
+    lines = [_ROWS_HEADER, "|---|---|---:|---:|---|---:|---:|---|---|"]
     for r in rows:
         goal, met = _goal(r)
         cells = [r.workload, r.baseline, fmt_rate(r.theirs), fmt_rate(r.ours),
-                 r.unit, fmt_ratio(r.ratio), goal, met]  # fmt: skip
+                 r.unit, fmt_ratio(r.ratio), fmt_spread(r), goal, met]  # fmt: skip
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

@@ -20,6 +20,7 @@ Example:
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -42,12 +43,18 @@ class Row:
         goal: the ratio ours / baseline to reach; None (the default) when no
             issue sets one.
         source: where the goal comes from, e.g. ``"#3"`` (default ``""``).
+        pair_ratios: ours / baseline of each alternating pass pair, when the
+            script reports its passes; the ratio is then their median and
+            `spread` their range (the rates shown are each side's median).
 
     Example:
         >>> Row("w", "TF", 10.0, 15.0, "rows/s", goal=2.0).met
         False
         >>> Row("w", "TF", None, 15.0, "rows/s", goal=2.0).met is None
         True
+        >>> row = Row("w", "TF", 10.0, 30.0, "rows/s", 2.0, pair_ratios=(2.5, 3.0, 3.5))
+        >>> row.ratio, row.spread, row.met
+        (3.0, (2.5, 3.5), True)
     """
 
     workload: str
@@ -57,13 +64,23 @@ class Row:
     unit: str
     goal: float | None = None
     source: str = ""
+    pair_ratios: tuple[float, ...] = ()
 
     @property
     def ratio(self) -> float | None:
-        """``ours / theirs``, or None when either is missing."""
+        """The median pair ratio, else ``ours / theirs``; None when missing."""
+        if self.pair_ratios:
+            return statistics.median(self.pair_ratios)
         if not self.theirs or self.ours is None:
             return None
         return self.ours / self.theirs
+
+    @property
+    def spread(self) -> tuple[float, float] | None:
+        """The lowest and highest pair ratio; None without pairs."""
+        if not self.pair_ratios:
+            return None
+        return min(self.pair_ratios), max(self.pair_ratios)
 
     @property
     def met(self) -> bool | None:
@@ -73,9 +90,26 @@ class Row:
         return self.ratio >= self.goal
 
 
+def _median(rate: float | list[float] | None) -> float | None:
+    if isinstance(rate, list):
+        return statistics.median(rate) if rate else None
+    return rate
+
+
 def _row(spec: Spec, rates: Rates) -> Row:
-    return Row(spec.workload, spec.baseline, rates.get(spec.theirs),
-               rates.get(spec.ours), spec.unit, spec.goal, spec.source)  # fmt: skip
+    """A spec's row: a rate given per pass on both sides pairs pass by pass."""
+    theirs, ours = rates.get(spec.theirs), rates.get(spec.ours)
+    pairs: tuple[float, ...] = ()
+    if (
+        isinstance(theirs, list)
+        and isinstance(ours, list)
+        and theirs
+        and len(theirs) == len(ours)
+        and all(theirs)
+    ):
+        pairs = tuple(o / t for o, t in zip(ours, theirs, strict=True))
+    return Row(spec.workload, spec.baseline, _median(theirs), _median(ours),
+               spec.unit, spec.goal, spec.source, pairs)  # fmt: skip
 
 
 def summary_rows(records: dict[str, list[Record]]) -> list[Row]:

@@ -102,9 +102,8 @@ def test_a_missing_side_leaves_the_row_with_no_ratio():
          "rows_per_s": 500, "ratio_vs_tf": float("nan")}]})  # fmt: skip
     assert len(rows) == 1
     assert (rows[0].theirs, rows[0].ratio, rows[0].met) == (None, None, None)
-    assert "| n/a | 500 | rows/s | n/a | ≥ 3x (#3) | n/a |" in results_file.rows_table(
-        rows
-    )
+    table = results_file.rows_table(rows)
+    assert "| n/a | 500 | rows/s | n/a |  | ≥ 3x (#3) | n/a |" in table
 
 
 def test_optimizer_rows_come_from_the_lines():
@@ -141,7 +140,7 @@ def test_block_has_the_machine_the_tables_and_the_failures():
     assert lines[0] == START and lines[-1] == END and lines[1] == "## Summary (test)"
     assert "- CPU: Some CPU @ 2.0GHz" in lines
     assert "| range(N).map(x * 2).batch(256), f in each side's own form | tf.data, " \
-           "f traced into its graph | 100 | 300 | elements/s | 3.00x " \
+           "f traced into its graph | 100 | 300 | elements/s | 3.00x |  " \
            "| ≥ 1x (#2) | yes |" in lines  # fmt: skip
     assert "| `import pipeline` | 0.052 s | 30 MiB |" in lines
     assert "| `import tensorflow` | not installed |  |" in lines
@@ -206,3 +205,42 @@ def test_global_shuffle_lines_as_the_script_prints_them_make_a_row(tmp_path, cap
     assert row.ours == lines[0]["ours_rows_per_s"] > 0
     assert row.theirs == lines[0]["theirs_rows_per_s"] > 0
     assert "global_shuffle over row-indexed CSV shards" not in rows  # not run
+
+
+def test_per_pass_rates_pair_pass_by_pass_into_a_median_ratio_and_its_spread():
+    records = {"tfrecord": [
+        {"idiom": "batch_then_parse", "side": "ours", "rows_per_s": 400,
+         "rows_per_s_passes": [300, 400, 330, 360, 390]},
+        {"idiom": "batch_then_parse", "side": "tf", "rows_per_s": 120,
+         "rows_per_s_passes": [100, 100, 110, 120, 100]}]}  # fmt: skip
+    row = summary.summary_rows(records)[0]
+    assert row.pair_ratios == (3.0, 4.0, 3.0, 3.0, 3.9)
+    assert row.ratio == 3.0  # the median pair, not best / best (400 / 120)
+    assert (row.theirs, row.ours) == (100, 360)  # each side's median
+    assert row.spread == (3.0, 4.0)
+    assert "| 3.00x | 5: 3.00-4.00x |" in results_file.rows_table([row])
+
+
+def test_pass_lists_of_different_lengths_fall_back_to_the_medians():
+    records = {
+        "tfrecord": [
+            {
+                "idiom": "batch_then_parse",
+                "side": "ours",
+                "rows_per_s_passes": [300, 500],
+            },
+            {"idiom": "batch_then_parse", "side": "tf", "rows_per_s_passes": [100]},
+        ]
+    }
+    row = summary.summary_rows(records)[0]
+    assert row.pair_ratios == () and row.spread is None
+    assert row.ratio == 4.0
+
+
+def test_the_faster_keras_is_taken_pass_by_pass():
+    records = {"nn": [{"workload": "mlp", "examples_per_s": {},
+                       "examples_per_s_passes": {"ours": [30, 30],
+                                                 "keras3": [10, 5],
+                                                 "tf_keras": [6, 15]}}]}  # fmt: skip
+    row = summary.summary_rows(records)[0]
+    assert row.pair_ratios == (3.0, 2.0)
