@@ -298,7 +298,7 @@ def report(
             "rows": passes[0][0], "seconds": round(min(s for _, s in passes), 4),
             "rows_per_s": round(best[key]), "median_rows_per_s": round(median),
             "mb_per_s": round(mbps, 2),
-            "pass_rows_per_s": [round(r / s) for r, s in passes],
+            "rows_per_s_passes": [round(r / s) for r, s in passes],
         })  # fmt: skip
     for line in lines:
         print(json.dumps(line))

@@ -247,21 +247,22 @@ def _sizes(args: argparse.Namespace) -> dict[str, int]:
 
 def _measure(
     name: str, mine: Callable, tf_make: Callable | None, n: int, passes: int
-) -> tuple[float, float | None, int | None]:
-    """Best seconds of ours and TF's (alternating) and the elements checked."""
+) -> tuple[list[float], list[float] | None, int | None]:
+    """Seconds of each pass of ours and TF's (alternating), elements checked."""
     checked = None
     if tf_make is not None:
         checked = check_same(name, mine(), tf_make())
         assert checked == n, (name, checked, n)
-    best_ours = best_tf = float("inf")
+    ours_s: list[float] = []
+    tf_s: list[float] = []
     for _ in range(passes):
         seconds, count = _time(mine, False)
-        best_ours = min(best_ours, seconds)
+        ours_s.append(seconds)
         if tf_make is not None:
             seconds, tf_count = _time(tf_make, True)
             assert tf_count == count, (name, count, tf_count)
-            best_tf = min(best_tf, seconds)
-    return best_ours, (best_tf if tf_make is not None else None), checked
+            tf_s.append(seconds)
+    return ours_s, (tf_s if tf_make is not None else None), checked
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -292,10 +293,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _report(
-    name: str, n: int, ours_s: float, tf_s: float | None, checked: int | None
+    name: str,
+    n: int,
+    ours_s: list[float],
+    tf_s: list[float] | None,
+    checked: int | None,
 ) -> tuple[float, float | None]:
-    ours_rate = n / ours_s
-    tf_rate = None if tf_s is None else n / tf_s
+    """Prints the best pass of each side and a JSON line with every pass."""
+    ours_rate = n / min(ours_s)
+    tf_rate = None if tf_s is None else n / min(tf_s)
     ratio = None if tf_rate is None else ours_rate / tf_rate
     kind = WORKLOADS[name].kind
     tf_text = f"{'-':>12}" if tf_rate is None else f"{tf_rate:12,.0f}"
@@ -303,8 +309,10 @@ def _report(
     print(f"{name:26} {kind:7} {ours_rate:12,.0f} {tf_text} {ratio_text}")
     row = {"workload": name, "kind": kind, "elements": n}
     row.update(ours_per_s=round(ours_rate), outputs_checked_equal=checked)
+    row.update(ours_per_s_passes=[round(n / x) for x in ours_s])
     row.update(
         tf_per_s=None if tf_rate is None else round(tf_rate),
+        tf_per_s_passes=None if tf_s is None else [round(n / x) for x in tf_s],
         ratio=None if ratio is None else round(ratio, 3),
     )
     print(json.dumps(row))

@@ -257,6 +257,8 @@ def peer_line(fmt: str, side: str, runs: dict, rows: int) -> dict:
         "ratio": round(statistics.median(ratios), 2) if same else None,
         "ratio_min": round(min(ratios), 2) if same else None,
         "ratio_max": round(max(ratios), 2) if same else None,
+        "ours_rows_per_s_passes": [round(x) for x in ours],
+        "theirs_rows_per_s_passes": [round(x) for x in theirs] if same else None,
     }  # fmt: skip
 
 
