@@ -238,8 +238,15 @@ _NN = [
          "examples/s", 1.5, "#4"),
     Spec("fit: seed MLP, ours with 1 BLAS thread", _KERAS, "tf:mlp",
          "ours_blas1:mlp", "examples/s", 1.5, "#4", True),
+    Spec("fit: seed MLP, BLAS share of step time (the same GEMMs timed alone / "
+         "our whole fit step)", "the fit's GEMMs alone, same shapes and BLAS threads",
+         "matmuls_alone:mlp_blas_share", "ours:mlp_blas_share", "examples/s", 0.7,
+         "#16"),
     Spec("fit: wide-and-deep regression, batch 256", _KERAS, "tf:wide_deep",
-         "ours:wide_deep", "examples/s", 1.5, "#4"),
+         "ours:wide_deep", "examples/s", 2.5, "#16"),
+    Spec("fit: wide-and-deep, a child process spinning on one core during both "
+         "sides' passes", _KERAS, "tf:wide_deep_busy", "ours:wide_deep_busy",
+         "examples/s", 2.5, "#16"),
     Spec("fit: wide-and-deep, ours with 1 BLAS thread", _KERAS, "tf:wide_deep",
          "ours_blas1:wide_deep", "examples/s", 1.5, "#4", True),
     Spec("predict(batch_size=1024), seed MLP", _KERAS, "tf:predict",
