@@ -145,22 +145,54 @@ class CsvBatchSource:
     def _segments(
         self, state: dict | None, seed: int | None = None
     ) -> Iterator[tuple[Any, dict | None]]:
+        """Good-row segments and failures of every epoch from ``state`` on.
+
+        The blocks of all files (and epochs) are decoded ahead in worker
+        threads, so the next file is parsed while this one is cut.
+        """
         start = state or {"epoch": 0, "file": 0, "pos": None, "row": 0}
+        stop_empty = self.num_epochs is None and state is None
+        decoded = ordered_map(
+            self._decode_job, self._jobs(start, seed, stop_empty), decode_workers()
+        )
+        epoch, rows, failed = start["epoch"], 0, None
+        try:
+            for job_epoch, fi, path, where, skip, block in decoded:
+                if job_epoch != epoch:
+                    if rows == 0 and stop_empty:
+                        return  # nothing to repeat: stop instead of spinning
+                    epoch, rows = job_epoch, 0
+                if failed == (job_epoch, fi):
+                    continue  # the rest of a file whose reading failed
+                if isinstance(block, Exception):
+                    failed = (job_epoch, fi)
+                    nxt = {"epoch": job_epoch, "file": fi + 1, "pos": None, "row": 0}
+                    yield ElementFailure(block, where={"path": path}), nxt
+                    continue
+                for item, after in self._split(block, where, path, skip):
+                    rows += 0 if isinstance(item, ElementFailure) else len(item)
+                    yield item, after
+        finally:
+            decoded.close()
+
+    def _jobs(self, start: dict, seed: int | None, stop_empty: bool) -> Iterator:
+        """``(epoch, file, path, where, skip, RecordBlock or error)`` of each
+        block to decode, in reading order."""
         epoch, resume = start["epoch"], start
         while self.num_epochs is None or epoch < self.num_epochs:
-            rows = 0
+            records = 0
             order = np.arange(len(self.files))
             if seed is not None:  # files reshuffled each epoch, as TF does
                 order = np.random.default_rng([seed, epoch]).permutation(order)
             for fi in range(resume["file"] if resume else 0, len(self.files)):
                 here = resume if resume and fi == resume["file"] else None
-                for item, after in self._file(epoch, fi, here, int(order[fi])):
-                    rows += 0 if isinstance(item, ElementFailure) else len(item)
-                    yield item, after
+                for job in self._file_jobs(epoch, fi, here, int(order[fi])):
+                    records += 1
+                    yield job
                 resume = None
             epoch += 1
-            if rows == 0 and self.num_epochs is None and state is None:
-                return  # nothing to repeat: stop instead of spinning forever
+            if records == 0 and stop_empty:
+                return
 
     def _windows(self, state: dict | None) -> Iterator[tuple[Any, dict | None]]:
         """Rows shuffled in windows of ``shuffle_buffer`` rows (seeded, resumable).
@@ -205,23 +237,33 @@ class CsvBatchSource:
         )
         return segment.tail(skip)
 
-    def _file(self, epoch: int, fi: int, start: dict | None, index: int) -> Iterator:
+    def _file_jobs(
+        self, epoch: int, fi: int, start: dict | None, index: int
+    ) -> Iterator[tuple]:
         path = self.files[index]
         before = None if start is None else start["pos"]
         skip = 0 if start is None else start["row"]
         try:
-            records = read_records(
+            for block in read_records(
                 path, self.opts.use_quote_delim, self.header, self.compression,
                 None, None if before is None else tuple(before),
                 delim=self.opts.delim,
-            )  # fmt: skip
-            for block in decoded_blocks(records, self.specs, self.opts, path):
-                where = (epoch, fi, before)
-                yield from self._split(block, where, path, skip)
+            ):  # fmt: skip
+                yield epoch, fi, path, (epoch, fi, before), skip, block
                 before, skip = block.position, 0
         except (NotFoundError, DataLossError, InvalidArgumentError) as e:
-            nxt = {"epoch": epoch, "file": fi + 1, "pos": None, "row": 0}
-            yield ElementFailure(e, where={"path": path}), nxt
+            yield epoch, fi, path, None, 0, e
+
+    def _decode_job(self, job: tuple) -> tuple:
+        """A job with its record block decoded (or the error decoding it)."""
+        epoch, fi, path, where, skip, block = job
+        if isinstance(block, Exception):
+            return job
+        try:
+            decoded = decode_file_block(block, self.specs, self.opts, path)
+        except (NotFoundError, DataLossError, InvalidArgumentError) as e:
+            decoded = e
+        return epoch, fi, path, where, skip, decoded
 
     def _split(self, block: DecodedBlock, where: tuple, path: str, skip: int):
         """Segments of good rows, and failures in between (unless ignored)."""
