@@ -189,15 +189,15 @@ def _index_then_count(files: list[str]) -> tuple[float, int]:
     return time.perf_counter() - start, doc["total"]
 
 
-def _build_index(files: list[str], passes: int) -> float:
-    """Best seconds of ``pipeline index`` over ``passes``, sidecars deleted first."""
-    best = float("inf")
+def _build_index(files: list[str], passes: int) -> list[float]:
+    """Seconds of each ``pipeline index`` pass, sidecars deleted first."""
+    seconds = []
     for _ in range(passes):
         _drop_indexes(files)
         start = time.perf_counter()
         _quiet_main(["index", *files, "-q"])
-        best = min(best, time.perf_counter() - start)
-    return best
+        seconds.append(time.perf_counter() - start)
+    return seconds
 
 
 def _tf_count(files: list[str]) -> tuple[float, int]:
@@ -249,13 +249,14 @@ def _child(argv: list[str]) -> tuple[float, float]:
     return seconds, int(done.stderr.strip().splitlines()[-1]) / 1024
 
 
-def _best(fn, files, passes, rows) -> float:
-    best = float("inf")
+def _passes(fn, files, passes, rows) -> list[float]:
+    """Seconds of each of ``passes`` calls of ``fn``, which must count ``rows``."""
+    out = []
     for _ in range(passes):
         seconds, n = fn(files)
         assert n == rows, (fn.__name__, n, rows)
-        best = min(best, seconds)
-    return best
+        out.append(seconds)
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -279,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
     results = _count_results(files, args)
     start = time.perf_counter()
     _quiet_main(["verify", *files, "-q"])
-    results["verify (CRCs + Examples)"] = time.perf_counter() - start
+    results["verify (CRCs + Examples)"] = [time.perf_counter() - start]
     _report(results, args.rows, size_mb)
     if not args.no_stats:
         _stats_memory(files, args.rows)
@@ -287,28 +288,31 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _count_results(files: list[str], args: argparse.Namespace) -> dict[str, float]:
-    """Best seconds of each way to count ``files`` (keys: `_report`'s rows)."""
+def _count_results(
+    files: list[str], args: argparse.Namespace
+) -> dict[str, list[float]]:
+    """Seconds of each pass of each way to count ``files`` (`_report`'s rows)."""
     _drop_indexes(files)
     _quiet_main(["count", files[0], "-q"])  # warm up: the command's imports
-    results = {}
-    best_ours = best_tf = float("inf")
+    results: dict[str, list[float]] = {"count (framing)": []}
+    tf: list[float] = []
     for _ in range(args.passes):  # alternate ours and TF pass by pass
-        best_ours = min(best_ours, _best(_ours_count, files, 1, args.rows))
+        results["count (framing)"] += _passes(_ours_count, files, 1, args.rows)
         if not args.no_tf:
-            best_tf = min(best_tf, _best(_tf_count, files, 1, args.rows))
-    results["count (framing)"] = best_ours
-    results["count (framing), new process"] = min(
+            tf += _passes(_tf_count, files, 1, args.rows)
+    results["count (framing), new process"] = [
         _child(["count", *files, "-q"])[0] for _ in range(args.passes)
-    )
+    ]
     if not args.no_tf:
-        results["tf reduce count"] = best_tf
-    results[INDEX_THEN_COUNT] = _best(_index_then_count, files, args.passes, args.rows)
-    results[INDEX_BUILD] = _build_index(files, args.passes)  # leaves the sidecars
-    results[COUNT_INDEXED] = _best(_indexed_count, files, args.passes, args.rows)
-    results[f"{COUNT_INDEXED}, new process"] = min(
-        _child(["count", *files, "-q"])[0] for _ in range(args.passes)
+        results["tf reduce count"] = tf
+    results[INDEX_THEN_COUNT] = _passes(
+        _index_then_count, files, args.passes, args.rows
     )
+    results[INDEX_BUILD] = _build_index(files, args.passes)  # leaves the sidecars
+    results[COUNT_INDEXED] = _passes(_indexed_count, files, args.passes, args.rows)
+    results[f"{COUNT_INDEXED}, new process"] = [
+        _child(["count", *files, "-q"])[0] for _ in range(args.passes)
+    ]
     return results
 
 
@@ -339,31 +343,36 @@ def _rates(label: str, files: list[str], rows: int, passes: int) -> None:
     for command in commands:  # warm up: the command's imports, untimed
         _quiet_main([command, files[0], "--json", "-q"])
     for what, step in steps.items():
-        best = float("inf")
+        seconds = []
         for _ in range(passes):
             start = time.perf_counter()
             step()
-            best = min(best, time.perf_counter() - start)
+            seconds.append(time.perf_counter() - start)
+        best = min(seconds)
         rate, goal = rows / best, GOALS.get(what)
         verdict = "" if goal is None else "meets" if rate >= goal else "BELOW"
         versus = "" if goal is None else f"  {verdict} the goal of {goal:,}"
         print(f"{what:<9} ({label}): {best:7.3f} s {rate:>12,.0f} records/s{versus}")
         doc = {"bench": "cli", "what": f"{what} ({label})", "rows": rows}
         doc.update(seconds=round(best, 4), rows_per_s=round(rate))
+        doc.update(rows_per_s_passes=[round(rows / s) for s in seconds])
         if goal is not None:
             doc["goal_rows_per_s"] = goal
         print(json.dumps(doc))
 
 
-def _note(what: str, results: dict[str, float]) -> str:
+def _note(what: str, results: dict[str, list[float]]) -> str:
     """What the printed table says next to a row (the index build, for counts)."""
-    build = results.get(INDEX_BUILD)
+    build = min(results[INDEX_BUILD]) if INDEX_BUILD in results else None
     if what.startswith(COUNT_INDEXED) and build is not None:
         return f"sidecars built beforehand in {build:.3f} s, untimed"
     return _NOTES.get(what, "")
 
 
-def _report(results: dict[str, float], rows: int, size_mb: float) -> None:
+def _report(results: dict[str, list[float]], rows: int, size_mb: float) -> None:
+    """The table (best pass of each row) and a JSON line per row, every pass."""
+    passes = results
+    results = {what: min(s) for what, s in passes.items()}
     base = results["count (framing)"]
     tf_s = results.get("tf reduce count")
     build = results.get(INDEX_BUILD)
@@ -376,10 +385,11 @@ def _report(results: dict[str, float], rows: int, size_mb: float) -> None:
         vs_tf = tf_s / seconds if tf_s else float("nan")
         print(
             f"{what:<32}{seconds:>10.3f}{rows / seconds:>14,.0f}"
-            f"{base / seconds:>12.1f}{vs_tf:>8.2f}  {_note(what, results)}"
+            f"{base / seconds:>12.1f}{vs_tf:>8.2f}  {_note(what, passes)}"
         )
         doc = {"bench": "cli", "what": what, "rows": rows}
         doc.update(seconds=round(seconds, 4), rows_per_s=round(rows / seconds))
+        doc.update(rows_per_s_passes=[round(rows / s) for s in passes[what]])
         doc.update(
             speedup_vs_framing=round(base / seconds, 2), ratio_vs_tf=round(vs_tf, 3)
         )
