@@ -146,6 +146,7 @@ _ALIASES = {
     "experimental_deterministic": "deterministic",
 }
 _TOP = (
+    "csv_blocks",
     "dataset_name",
     "deterministic",
     "experimental_external_state_policy",
@@ -166,7 +167,7 @@ _FLAT = {
     "num_threads": ("threading", "private_threadpool_size", None),
     "memory_budget_bytes": ("autotune", "ram_budget", _DEFAULT_MEMORY_BUDGET_BYTES),
 }
-_TOP_DEFAULTS = {"gather_batches": True}
+_TOP_DEFAULTS = {"gather_batches": True, "csv_blocks": True}
 
 
 class Options:
@@ -182,6 +183,8 @@ class Options:
         final_prefetch: add a prefetch at the end (default True).
         gather_batches: batch (shuffled) tensor slices by gathering columns
             (default True).
+        csv_blocks: run ``batch(n) -> map(decode_csv)`` one ``decode_csv``
+            call per block of batches, cut back into batches (default True).
         deterministic: default for stages whose ``deterministic`` is None
             (default None, read as True: order never depends on thread timing).
         seed: root seed of random stages without their own seed (default: a

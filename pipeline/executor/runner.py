@@ -56,6 +56,7 @@ def optimized(node: Node, options: Options) -> Node:
         map_vectorization=options.map_vectorization,
         final_prefetch=options.final_prefetch,
         gather_batches=options.gather_batches,
+        csv_blocks=options.csv_blocks,
     )
 
 

@@ -9,6 +9,9 @@
   ``f`` is never called to find out);
 - **slice gathering**: ``from_tensor_slices [-> shuffle] -> batch`` shuffles
   row indices and gathers each batch column by column (``graph.gather``);
+- **CSV blocks**: ``batch(n) -> map(decode_csv)`` calls ``decode_csv`` once
+  per block of batches and cuts the result back into batches
+  (``graph.csv_blocks``, shown as ``csv_block_map``);
 - **final prefetch**: a ``prefetch(AUTOTUNE)`` is added at the end.
 
 Example:
@@ -28,6 +31,7 @@ from typing import Any
 from pipeline.graph.base import AUTOTUNE, Node, fn_label
 from pipeline.graph.batching import BatchNode
 from pipeline.graph.caching import PrefetchNode
+from pipeline.graph.csv_blocks import block_map
 from pipeline.graph.elementwise import MapNode, SampleMemo, memo_apply
 from pipeline.graph.gather import gather_rewrite
 from pipeline.graph.slicing import RepeatNode, ShardNode, SkipNode, TakeNode
@@ -44,6 +48,7 @@ def optimize(
     map_vectorization: bool = True,
     final_prefetch: bool = True,
     gather_batches: bool = True,
+    csv_blocks: bool = True,
 ) -> Node:
     """The rewritten graph (``node`` itself is unchanged: nodes are immutable).
 
@@ -62,6 +67,8 @@ def optimize(
         passes.append(_vectorize)
     if gather_batches:
         passes.append(gather_rewrite)
+    if csv_blocks:
+        passes.append(_block_map)
     out = _rewrite(node, passes, {})
     if final_prefetch and not _buffered(out):
         out = PrefetchNode((out,), buffer_size=AUTOTUNE)
@@ -162,6 +169,10 @@ def _vectorize(node: Node) -> Node:
         num_parallel_calls=inner.num_parallel_calls,
         deterministic=inner.deterministic,
     )
+
+
+def _block_map(node: Node) -> Node:
+    return block_map(node) if type(node) is MapNode else node  # type: ignore[arg-type]
 
 
 def uses_vectorizable_parser(node: MapNode) -> bool:

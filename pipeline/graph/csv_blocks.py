@@ -1,0 +1,288 @@
+"""The ``batch(n) -> map(decode_csv)`` rewrite: one call decodes many batches.
+
+TF's fastest CSV idiom is ``lines.batch(n).map(lambda b: decode_csv(b,
+defaults))``. ``decode_csv`` works row by row, so its result over the lines
+of several batches, cut at the batch boundaries, is its result over each
+batch; one call over ``k`` batches pays the per-call cost (argument checks,
+the kernel's set-up, the map stage) once instead of ``k`` times.
+`BlockMapNode` takes ``k`` batches from its ``batch`` parent, joins them,
+calls the function once and hands out the result cut back into the ``k``
+batches. explain() shows it as ``csv_block_map``; ``Options(csv_blocks=False)``
+turns it off.
+
+What keeps the outputs and errors those of the plain ``map``:
+
+* only a function of one argument whose code calls ``decode_csv`` and
+  otherwise only picks and arranges values (`graph.batchable`): no side
+  effects, so extra calls change nothing;
+* every leaf of the joined result must be an array with the block's rows
+  first; the first block of several batches is also decoded batch by batch
+  and compared (`results_equal`): any difference and the run maps batch by
+  batch from then on;
+* a block whose call raises is mapped again batch by batch, so the batches
+  before the bad one come out and the error is the plain map's, at the same
+  element index; an upstream failure ends a block and then passes on;
+* the state is the batch stage's state after the block and the block's
+  outputs not yet handed out.
+
+Example:
+    >>> import numpy as np
+    >>> from pipeline.graph.base import IterContext
+    >>> from pipeline.graph.batching import BatchNode
+    >>> from pipeline.graph.elementwise import MapNode
+    >>> from pipeline.graph.sources import TensorSlicesNode
+    >>> from pipeline.io.csv import decode_csv
+    >>> lines = np.array([b"%d,x" % i for i in range(5)], dtype=object)
+    >>> batches = BatchNode((TensorSlicesNode((), lines),), batch_size=2)
+    >>> plain = MapNode((batches,), fn=lambda b: decode_csv(b, [[0], [""]]))
+    >>> node = block_map(plain, block_rows=4)
+    >>> str(node).startswith("csv_block_map(")
+    True
+    >>> [b[0].tolist() for b in IterContext().build(node)]
+    [[0, 1], [2, 3], [4]]
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from pipeline.graph.base import IterContext, Node, NodeIterator, failure_of
+from pipeline.graph.batchable import batchable
+from pipeline.graph.batching import BatchNode
+from pipeline.graph.elementwise import MapNode
+from pipeline.graph.failures import ElementFailure, user_error
+from pipeline.graph.memo import memo_apply, results_equal
+from pipeline.graph.structure import flatten, pack
+
+__all__ = ["BlockMapNode", "block_map", "decodes_csv_only"]
+
+#: Rows decoded per call: past this the per-call cost is already small.
+BLOCK_ROWS = 4096
+_VAR_ARGS = 0x04 | 0x08  # CO_VARARGS | CO_VARKEYWORDS
+_CSV = "decode_csv"
+_OTHER_PARSERS = ("parse_single_example",)
+
+
+def decodes_csv_only(fn: Any) -> bool:
+    """Whether ``fn`` is ``decode_csv`` (or a partial of it), or a function of
+    one argument whose code calls it and only arranges values (`batchable`).
+
+    Example:
+        >>> from pipeline.io.csv import decode_csv
+        >>> decodes_csv_only(lambda b: decode_csv(b, [[0]])), decodes_csv_only(len)
+        (True, False)
+        >>> decodes_csv_only(lambda b: decode_csv(b, [[0]])[0] * 2)
+        False
+    """
+    inner = fn
+    while isinstance(inner, functools.partial):
+        inner = inner.func
+    code = getattr(inner, "__code__", None)
+    if code is None or not batchable(fn):
+        return False
+    if inner is not fn:  # a partial: the parser itself
+        return inner.__name__ == _CSV
+    if code.co_name == _CSV:
+        return True
+    return (
+        code.co_argcount == 1
+        and not code.co_flags & _VAR_ARGS
+        and _CSV in code.co_names
+        and not any(name in code.co_names for name in _OTHER_PARSERS)
+    )
+
+
+def block_map(node: MapNode, block_rows: int = BLOCK_ROWS) -> Node:
+    """``node`` (a ``map`` over a ``batch``) as a `BlockMapNode` when the
+    rewrite applies (sequential map of a ``decode_csv`` function over a batch
+    of fewer than ``block_rows // 2`` rows), else ``node`` itself.
+
+    Example:
+        >>> from pipeline.graph.sources import RangeNode
+        >>> m = MapNode((BatchNode((RangeNode((), 0, 3, 1),), batch_size=2),), fn=abs)
+        >>> block_map(m) is m
+        True
+    """
+    if type(node) is not MapNode or node.num_parallel_calls not in (None, 1):
+        return node
+    batch = node.parents[0]
+    if type(batch) is not BatchNode:
+        return node
+    per_call = block_rows // max(1, batch.batch_size)
+    if per_call < 2 or not decodes_csv_only(node.fn):
+        return node
+    return BlockMapNode((batch,), fn=node.fn, batches_per_call=per_call, plain=node)
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class BlockMapNode(Node):
+    """``map(fn)`` over ``batch(n)``, ``fn`` called once per ``batches_per_call``
+    batches (see the module docstring); ``plain`` is the map it replaces."""
+
+    fn: Callable[..., Any] | None = None
+    batches_per_call: int = 1
+    plain: Node | None = dataclasses.field(default=None, repr=False)
+    op = "csv_block_map"
+
+    def make_iterator(self, ctx: IterContext) -> NodeIterator:
+        stage = str(self.plain)  # errors name the map the user wrote
+        parent = ctx.build(self.parents[0])
+        return BlockMapIterator(parent, self.fn, self.batches_per_call, stage)
+
+    def compute_spec(self) -> Any:
+        return self.plain.element_spec()  # type: ignore[union-attr]
+
+
+class BlockMapIterator(NodeIterator):
+    """Maps blocks of ``per_call`` batches of ``parent`` with one call of ``fn``.
+
+    State: the parent's state after the current block, the block's outputs
+    not handed out yet, the map's element index and whether blocks are used.
+    """
+
+    def __init__(
+        self, parent: NodeIterator, fn: Callable, per_call: int, stage: str
+    ) -> None:
+        super().__init__(parent)
+        self.parent, self.fn, self.per_call, self.stage = parent, fn, per_call, stage
+        self.ready: deque[Any] = deque()
+        self.index = 0  # the map's index of the next input
+        self.blocks: bool | None = None  # None until the first block is checked
+        self.ended = False
+        self.error: BaseException | None = None  # raised after the block
+
+    def __next__(self) -> Any:
+        while not self.ready:
+            if self.error is not None:
+                error, self.error = self.error, None
+                raise error
+            if self.ended:
+                raise StopIteration
+            self._fill()
+        return self.ready.popleft()
+
+    def _fill(self) -> None:
+        inputs: list[Any] = []
+        tail = None
+        while len(inputs) < self.per_call:
+            try:
+                batch = next(self.parent)
+            except StopIteration:
+                self.ended = True
+                break
+            except Exception as e:
+                if not inputs:
+                    raise
+                self.error = e  # after the batches before it
+                break
+            if isinstance(batch, ElementFailure):
+                tail = batch
+                break
+            inputs.append(batch)
+        first = self.index
+        self.index += len(inputs) + (tail is not None)
+        outs = (
+            self._joined(inputs)
+            if len(inputs) > 1 and self.blocks is not False
+            else None
+        )
+        if outs is None:
+            outs = [self._one(b, first + i) for i, b in enumerate(inputs)]
+        self.ready.extend(outs)
+        if tail is not None:
+            self.ready.append(tail)
+
+    def _one(self, batch: Any, index: int) -> Any:
+        """The plain map's output (or failure) for one batch."""
+        try:
+            return memo_apply(None, self.fn, batch)
+        except Exception as e:
+            return failure_of(user_error(e, self.stage), self.stage, index)  # type: ignore[arg-type]
+
+    def _joined(self, inputs: list[Any]) -> list[Any] | None:
+        """The outputs of ``inputs`` from one call, or None to map one by one."""
+        block = join_batches(inputs)
+        if block is None:
+            return None
+        try:
+            out = memo_apply(None, self.fn, block)
+        except Exception:
+            return None  # batch by batch: the plain map's error, in its place
+        parts = cut_rows(out, [len(b) for b in inputs])
+        if parts is None:
+            self.blocks = False
+            return None
+        if self.blocks is None:
+            self.blocks = all(
+                results_equal(p, self._one(b, 0)) for p, b in zip(parts, inputs)
+            )
+            if not self.blocks:
+                return None
+        return parts
+
+    def get_state(self) -> dict[str, Any]:
+        return {
+            "parent": self.parent.get_state(),
+            "ready": list(self.ready),
+            "index": self.index,
+            "blocks": self.blocks,
+            "ended": self.ended,
+        }
+
+    def set_state(self, state: dict[str, Any]) -> None:
+        self.parent.set_state(state["parent"])
+        self.ready = deque(state["ready"])
+        self.index, self.blocks = state["index"], state["blocks"]
+        self.ended = state["ended"]
+
+
+def join_batches(batches: list[Any]) -> np.ndarray | None:
+    """The rows of several batches (1-D+ arrays of one dtype and row shape) in
+    one array, or None for anything else (structures, sparse, ragged).
+
+    Example:
+        >>> join_batches([np.array([1, 2]), np.array([3])]).tolist()
+        [1, 2, 3]
+        >>> join_batches([np.array([1]), np.array([1.5])]) is None
+        True
+    """
+    first = batches[0]
+    if type(first) is not np.ndarray or first.ndim == 0:
+        return None
+    for b in batches:
+        if type(b) is not np.ndarray or b.dtype != first.dtype:
+            return None
+        if b.shape[1:] != first.shape[1:]:
+            return None
+    return np.concatenate(batches)
+
+
+def cut_rows(out: Any, sizes: list[int]) -> list[Any] | None:
+    """``out`` (every leaf an array of ``sum(sizes)`` rows) cut into
+    consecutive parts of ``sizes`` rows, each with ``out``'s structure; None
+    when a leaf is not such an array.
+
+    Example:
+        >>> parts = cut_rows((np.arange(3), np.arange(3) * 2), [2, 1])
+        >>> [(a.tolist(), b.tolist()) for a, b in parts]
+        [([0, 1], [0, 2]), ([2], [4])]
+        >>> cut_rows(np.arange(2), [2, 1]) is None
+        True
+    """
+    leaves = flatten(out)
+    total = sum(sizes)
+    for leaf in leaves:
+        if type(leaf) is not np.ndarray or leaf.ndim == 0 or leaf.shape[0] != total:
+            return None
+    parts, start = [], 0
+    for size in sizes:
+        stop = start + size
+        parts.append(pack(out, [leaf[start:stop] for leaf in leaves]))
+        start = stop
+    return parts
