@@ -262,6 +262,10 @@ def parse_lists(
 
 def _parse_base(records: list, features: Mapping[str, Feature]) -> dict[str, Any]:
     plan = _plan(features)
+    if plan.parser is not None:
+        status, *_, outs = plan.parser.parse(records)
+        if status == 0:  # else the two-pass path below raises the error
+            return plan.columns(len(records), outs)
     kernel = _kernels.load("example")
     kind, count, start, stop, status, bad, offset = kernel.index_features(
         records, plan.encoded
@@ -297,6 +301,22 @@ class _Plan:
         self.others = [
             (f, k, features[k]) for f, k in enumerate(self.keys) if f not in dense
         ]
+        self.parser = None if self.others else self._dense_parser()
+        self.shapes = [(k, tuple(s.shape)) for k, s in zip(names, self.dense.specs)]
+
+    def _dense_parser(self) -> Any:
+        """The one-walk parser of an all-FixedLenFeature spec."""
+        dense = self.dense
+        kernel = _kernels.load("example_fused")
+        keys = [self.encoded[f] for f in dense.positions]
+        return kernel.DenseParser(keys, dense.expected, dense.sizes, dense.defaults)
+
+    def columns(self, batch: int, outs: list[np.ndarray]) -> dict[str, np.ndarray]:
+        """The ``[B] + shape`` columns of the parser's flat outputs."""
+        return {
+            key: out.reshape((batch, *shape)) if shape else out
+            for (key, shape), out in zip(self.shapes, outs)
+        }
 
 
 _PLANS: dict[int, _Plan] = {}

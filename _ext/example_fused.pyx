@@ -1,0 +1,453 @@
+# cython: language_level=3
+"""tf.train.Example to dense columns in one walk: index and fill together.
+
+Twin: pipeline/_reference/example_fused.py (same names, results and codes).
+
+A :class:`DenseParser` digests a set of FixedLenFeatures once (keys, list
+kinds, sizes, defaults). :meth:`DenseParser.parse` then walks each record of
+a batch once without the GIL: it locates every requested key (the last map
+entry wins), decodes numeric lists straight into the output columns and
+notes where string lists lie; only the ``bytes`` objects of string columns
+are created with the GIL held, at the end. It checks what
+``example.index_features`` + ``example_dense.fill_dense`` check and returns
+the same verdict: malformed records first, then the first feature (in spec
+order) with a present list of the wrong kind or count, or a missing value
+without a default.
+"""
+
+from cpython.buffer cimport (
+    PyBUF_C_CONTIGUOUS, PyBUF_FORMAT, PyBUF_WRITABLE, PyBuffer_Release,
+    PyObject_GetBuffer,
+)
+from libc.stdint cimport int8_t, int64_t, uint8_t, uint32_t, uint64_t
+from libc.stdlib cimport calloc, free
+from libc.string cimport memcmp, memcpy, memset
+
+from example_values cimport (
+    _KIND_BYTES, _KIND_FLOAT, _KIND_INT64, _Shared, _bytes_into, _decode, _pointers,
+    _shared_free, _shared_init,
+)
+from protowire cimport Cursor, _skip, _sub, _tag, _varint
+
+cdef enum:
+    _OK = 0
+    _WRONG_KIND = 1
+    _WRONG_COUNT = 2
+    _MISSING = 3
+    _MALFORMED = 4
+
+#: ``parse`` statuses, as ``example_dense.DENSE_*``, and a malformed record.
+DENSE_OK = _OK
+DENSE_WRONG_KIND = _WRONG_KIND
+DENSE_WRONG_COUNT = _WRONG_COUNT
+DENSE_MISSING = _MISSING
+DENSE_MALFORMED = _MALFORMED
+
+
+cdef struct _Slot:
+    int kind  # of the last entry with the key in this record; 0: none
+    bint ok  # that entry's list is of the expected kind and count
+    int64_t start  # where a string list's body lies
+    int64_t stop
+
+
+cdef struct _Walk:
+    # the plan (read-only during a walk)
+    int64_t n_keys
+    const uint8_t **keys
+    const int64_t *key_lens
+    const int *expected
+    const int64_t *sizes
+    char **outs  # numeric columns' data; NULL for strings
+    const char **defaults  # numeric defaults; NULL: none (or a string feature)
+    const bint *has_default
+    const int64_t *itemsize
+    # per call
+    _Slot *slots
+    int64_t *first_bad  # [n_keys]: first row with a wrong kind or count
+    int64_t *first_missing  # [n_keys]: first missing row (no default)
+    int64_t *spans  # [n_keys, batch, 2]: string lists' bodies (-1: missing)
+    int *follow  # [n_keys + 1]: the key that followed key f (f + 1) last time
+    int *bad_status
+    int64_t batch
+    int64_t err_offset
+
+
+cdef inline int _find(_Walk *w, const uint8_t *key, int64_t n, int prev) noexcept nogil:
+    """The index of ``key`` in the plan's keys or -1; tries the key that
+    followed ``prev`` in the previous record first."""
+    cdef int h = w.follow[prev + 1]
+    cdef int64_t f
+    if h >= 0 and w.key_lens[h] == n and memcmp(w.keys[h], key, n) == 0:
+        return h
+    for f in range(w.n_keys):
+        if w.key_lens[f] == n and memcmp(w.keys[f], key, n) == 0:
+            w.follow[prev + 1] = <int>f
+            return <int>f
+    return -1
+
+
+cdef bint _count(const uint8_t *p, int64_t start, int64_t stop, int kind,
+                 int64_t *count) noexcept nogil:
+    """Count the values of a list message body; False when malformed."""
+    cdef Cursor c, sub
+    cdef uint64_t field, v
+    cdef uint32_t wire
+    cdef int64_t k = 0
+    c.p = p
+    c.pos = start
+    c.end = stop
+    while c.pos < c.end:
+        if not _tag(&c, &field, &wire):
+            return False
+        if field != 1 or not (wire == 2 or (kind == _KIND_FLOAT and wire == 5)
+                              or (kind == _KIND_INT64 and wire == 0)):
+            if not _skip(&c, wire):
+                return False
+            continue
+        if wire == 5:
+            c.pos += 4
+            if c.pos > c.end:
+                return False
+            k += 1
+        elif wire == 0:
+            if not _varint(&c, &v):
+                return False
+            k += 1
+        elif not _sub(&c, &sub):
+            return False
+        elif kind == _KIND_BYTES:
+            k += 1
+        elif kind == _KIND_FLOAT:
+            if (sub.end - sub.pos) % 4:
+                return False
+            k += (sub.end - sub.pos) // 4
+        else:
+            while sub.pos < sub.end:
+                if not _varint(&sub, &v):
+                    return False
+                k += 1
+    count[0] = k
+    return True
+
+
+cdef bint _value(_Walk *w, Cursor *value, int f, int64_t b) noexcept nogil:
+    """Note (and for numbers, decode) feature ``f``'s Feature body of record ``b``."""
+    cdef Cursor c = value[0], sub
+    cdef uint64_t field
+    cdef uint32_t wire
+    cdef int k = 0, want = w.expected[f]
+    cdef int64_t s = 0, e = 0, n = 0, size = w.sizes[f]
+    cdef _Slot *slot = &w.slots[f]
+    while c.pos < c.end:
+        if not _tag(&c, &field, &wire):
+            return False
+        if 1 <= field <= 3 and wire == 2:
+            if not _sub(&c, &sub):
+                return False
+            k = <int>field
+            s = sub.pos
+            e = sub.end
+        elif not _skip(&c, wire):
+            return False
+    slot.kind = k
+    slot.ok = False
+    if not k:
+        return True
+    if k == want and want != _KIND_BYTES and _decode(
+            c.p, s, e, k, w.outs[f], b * size, b * size + size) == 0:
+        slot.ok = True
+        return True
+    if not _count(c.p, s, e, k, &n):
+        return False
+    slot.ok = k == want == _KIND_BYTES and n == size
+    slot.start = s
+    slot.stop = e
+    return True
+
+
+cdef bint _entry(_Walk *w, Cursor *entry, int64_t b, int *prev) noexcept nogil:
+    cdef Cursor c = entry[0], key, value
+    cdef uint64_t field
+    cdef uint32_t wire
+    cdef int f
+    key.pos = 0
+    key.end = 0
+    value.p = c.p
+    value.pos = 0
+    value.end = 0
+    while c.pos < c.end:
+        if not _tag(&c, &field, &wire):
+            return False
+        if field == 1 and wire == 2:
+            if not _sub(&c, &key):
+                return False
+        elif field == 2 and wire == 2:
+            if not _sub(&c, &value):
+                return False
+        elif not _skip(&c, wire):
+            return False
+    f = _find(w, c.p + key.pos, key.end - key.pos, prev[0])
+    if f < 0:
+        return True
+    prev[0] = f
+    return _value(w, &value, f, b)
+
+
+cdef bint _record(_Walk *w, const uint8_t *p, int64_t n, int64_t b) noexcept nogil:
+    cdef Cursor c, features, entry
+    cdef uint64_t field
+    cdef uint32_t wire
+    cdef int prev = -1
+    c.p = p
+    c.pos = 0
+    c.end = n
+    while c.pos < c.end:
+        w.err_offset = c.pos
+        if not _tag(&c, &field, &wire):
+            return False
+        if not (field == 1 and wire == 2):
+            if not _skip(&c, wire):
+                return False
+            continue
+        if not _sub(&c, &features):
+            return False
+        while features.pos < features.end:
+            w.err_offset = features.pos
+            if not _tag(&features, &field, &wire):
+                return False
+            if not (field == 1 and wire == 2):
+                if not _skip(&features, wire):
+                    return False
+                continue
+            if not _sub(&features, &entry):
+                return False
+            if not _entry(w, &entry, b, &prev):
+                return False
+    return True
+
+
+cdef void _settle(_Walk *w, int64_t b) noexcept nogil:
+    """After record ``b``: defaults for missing values, the first errors."""
+    cdef int64_t f, size
+    cdef _Slot *slot
+    cdef int64_t *span
+    for f in range(w.n_keys):
+        slot = &w.slots[f]
+        size = w.sizes[f]
+        span = &w.spans[2 * (f * w.batch + b)]
+        if slot.kind == 0:
+            if not w.has_default[f]:
+                if w.first_missing[f] < 0:
+                    w.first_missing[f] = b
+            elif w.defaults[f] != NULL:
+                memcpy(w.outs[f] + b * size * w.itemsize[f], w.defaults[f],
+                       size * w.itemsize[f])
+            span[0] = -1
+        elif not slot.ok:
+            if w.first_bad[f] < 0:
+                w.first_bad[f] = b
+                w.bad_status[f] = (_WRONG_KIND if slot.kind != w.expected[f]
+                                   else _WRONG_COUNT)
+        elif w.expected[f] == _KIND_BYTES:
+            span[0] = slot.start
+            span[1] = slot.stop
+
+
+cdef object _NUMPY = None
+
+
+cdef _np():
+    global _NUMPY
+    if _NUMPY is None:
+        import numpy
+        _NUMPY = numpy
+    return _NUMPY
+
+
+cdef class DenseParser:
+    """FixedLenFeatures digested once; :meth:`parse` fills their columns.
+
+    Args:
+        keys: the feature keys (``bytes``), one per output column.
+        expected: each key's list kind (``KIND_BYTES`` 1, ``KIND_FLOAT`` 2,
+            ``KIND_INT64`` 3 of the ``example`` kernel).
+        sizes: the number of values per record of each key.
+        defaults: each key's flat default (``sizes[f]`` values of the
+            column's dtype), or None where a missing value is an error.
+    """
+
+    cdef list _keys, _defaults, _dtypes, _default_blobs
+    cdef int64_t n_keys
+    cdef const uint8_t **key_ptrs
+    cdef int64_t *key_lens
+    cdef int *expected
+    cdef int64_t *sizes
+    cdef const char **default_ptrs
+    cdef bint *has_default
+    cdef int64_t *itemsize
+
+    def __cinit__(self, keys, expected, sizes, defaults):
+        np = _np()
+        n = len(keys)
+        if not len(expected) == len(sizes) == len(defaults) == n:
+            raise ValueError("keys, expected, sizes and defaults differ in length")
+        self.n_keys = n
+        self._keys = [bytes(k) for k in keys]
+        self._defaults = list(defaults)
+        self._dtypes = []
+        self._default_blobs = []
+        self.key_ptrs = <const uint8_t **>calloc(n + 1, sizeof(void *))
+        self.key_lens = <int64_t *>calloc(n + 1, sizeof(int64_t))
+        self.expected = <int *>calloc(n + 1, sizeof(int))
+        self.sizes = <int64_t *>calloc(n + 1, sizeof(int64_t))
+        self.default_ptrs = <const char **>calloc(n + 1, sizeof(void *))
+        self.has_default = <bint *>calloc(n + 1, sizeof(bint))
+        self.itemsize = <int64_t *>calloc(n + 1, sizeof(int64_t))
+        if (self.key_ptrs == NULL or self.key_lens == NULL or self.expected == NULL
+                or self.sizes == NULL or self.default_ptrs == NULL
+                or self.has_default == NULL or self.itemsize == NULL):
+            raise MemoryError()
+        for f in range(n):
+            self._digest(np, f, expected[f], sizes[f], defaults[f])
+
+    cdef _digest(self, np, int64_t f, kind, size, default):
+        cdef bytes key = self._keys[f]
+        if kind not in (_KIND_BYTES, _KIND_FLOAT, _KIND_INT64) or size < 0:
+            raise ValueError(f"bad feature spec at position {f}")
+        dtype = {_KIND_BYTES: object, _KIND_FLOAT: np.float32,
+                 _KIND_INT64: np.int64}[kind]
+        self._dtypes.append(np.dtype(dtype))
+        self.key_ptrs[f] = <const uint8_t *>key
+        self.key_lens[f] = len(key)
+        self.expected[f] = kind
+        self.sizes[f] = size
+        self.itemsize[f] = self._dtypes[f].itemsize
+        self.has_default[f] = default is not None
+        if default is None:
+            self._default_blobs.append(None)
+            return
+        flat = np.asarray(default, dtype=dtype).reshape(-1)
+        if flat.shape[0] != size:
+            raise ValueError("default does not fit the feature")
+        if kind == _KIND_BYTES:
+            self._default_blobs.append(None)
+            self._defaults[f] = flat
+            return
+        blob = flat.tobytes()
+        self._default_blobs.append(blob)
+        self.default_ptrs[f] = <const char *>(<bytes>blob)
+
+    def __dealloc__(self):
+        free(self.key_ptrs)
+        free(self.key_lens)
+        free(self.expected)
+        free(self.sizes)
+        free(self.default_ptrs)
+        free(self.has_default)
+        free(self.itemsize)
+
+    def parse(self, records):
+        """Fill the columns of ``records`` (a list of ``bytes``).
+
+        Returns:
+            ``(status, f, row, offset, outs)``: a ``DENSE_*`` code; for a
+            malformed record ``row`` is the record and ``offset`` the byte
+            (``f`` -1), otherwise ``f`` is the first key in spec order with
+            an error and ``row`` its record. ``outs`` are the flat columns
+            (``len(records) * sizes[f]`` values each), complete only when
+            the status is ``DENSE_OK``.
+        """
+        np = _np()
+        cdef int64_t batch = len(records), n = self.n_keys
+        outs = [np.empty(batch * self.sizes[f], self._dtypes[f]) for f in range(n)]
+        cdef _Walk w
+        w.n_keys = n
+        w.keys = self.key_ptrs
+        w.key_lens = self.key_lens
+        w.expected = self.expected
+        w.sizes = self.sizes
+        w.defaults = self.default_ptrs
+        w.has_default = self.has_default
+        w.itemsize = self.itemsize
+        w.batch = batch
+        w.err_offset = 0
+        cdef Py_buffer *views = <Py_buffer *>calloc(n + 1, sizeof(Py_buffer))
+        cdef void *scratch = calloc(
+            n + 1, sizeof(void *) + sizeof(_Slot) + sizeof(int) * 2
+            + sizeof(int64_t) * (2 + 2 * batch))
+        cdef int64_t *lens_p = NULL
+        cdef const uint8_t **ptrs = NULL
+        cdef int64_t f, acquired = 0, b, bad = -1
+        if views == NULL or scratch == NULL:
+            free(views)
+            free(scratch)
+            raise MemoryError()
+        w.outs = <char **>scratch
+        w.slots = <_Slot *>(w.outs + n + 1)
+        w.first_bad = <int64_t *>(w.slots + n + 1)
+        w.first_missing = w.first_bad + n + 1
+        w.spans = w.first_missing + n + 1
+        w.follow = <int *>(w.spans + 2 * batch * (n + 1))
+        w.bad_status = w.follow + n + 1
+        try:
+            ptrs = _pointers(records, &lens_p)
+            for f in range(n):
+                w.follow[f] = -1
+                w.first_bad[f] = -1
+                w.first_missing[f] = -1
+                if self.expected[f] != _KIND_BYTES:
+                    PyObject_GetBuffer(outs[f], &views[f],
+                                       PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS)
+                    acquired = f + 1
+                    w.outs[f] = <char *>views[f].buf
+            w.follow[n] = -1
+            with nogil:
+                for b in range(batch):
+                    memset(w.slots, 0, n * sizeof(_Slot))
+                    if not _record(&w, ptrs[b], lens_p[b], b):
+                        bad = b
+                        break
+                    _settle(&w, b)
+        finally:
+            for f in range(acquired):
+                if self.expected[f] != _KIND_BYTES:
+                    PyBuffer_Release(&views[f])
+            free(views)
+            free(ptrs)
+        try:
+            if bad >= 0:
+                return DENSE_MALFORMED, -1, bad, w.err_offset, outs
+            for f in range(n):
+                if w.first_bad[f] >= 0:
+                    return w.bad_status[f], f, w.first_bad[f], -1, outs
+                if w.first_missing[f] >= 0:
+                    return DENSE_MISSING, f, w.first_missing[f], -1, outs
+            for f in range(n):
+                if self.expected[f] == _KIND_BYTES:
+                    self._strings(records, &w, f, outs[f])
+        finally:
+            free(scratch)
+        return DENSE_OK, -1, -1, -1, outs
+
+    cdef _strings(self, records, _Walk *w, int64_t f, object[::1] out):
+        """Create the ``bytes`` of string column ``f`` (GIL held)."""
+        cdef int64_t b, k, size = self.sizes[f], batch = w.batch
+        cdef const int64_t *span
+        cdef _Shared shared
+        cdef bytes rec
+        default = self._defaults[f]
+        _shared_init(&shared, batch * size)
+        try:
+            for b in range(batch):
+                span = &w.spans[2 * (f * batch + b)]
+                if span[0] < 0:
+                    for k in range(size):
+                        out[b * size + k] = default[k]
+                    continue
+                rec = records[b]
+                if _bytes_into(<const uint8_t *>(<char *>rec), span[0], span[1],
+                               out, b * size, b * size + size, &shared) < 0:
+                    raise ValueError(f"record {b} does not match its walk")
+        finally:
+            _shared_free(&shared)

@@ -1,0 +1,78 @@
+"""parse_example's one-walk path (all FixedLenFeatures) against its two-pass path."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipeline.errors import InvalidArgumentError
+from pipeline.io import example
+from pipeline.io.example import FixedLenFeature, VarLenFeature, parse_example
+from pipeline.io.example_message import serialize_example
+
+values_st = st.one_of(
+    st.none(),
+    st.lists(st.integers(-5, 5), min_size=1, max_size=2).map(np.array),
+    st.lists(st.floats(-2, 2, width=32), min_size=1, max_size=2).map(
+        lambda v: np.array(v, np.float32)
+    ),
+    st.lists(st.binary(max_size=3), min_size=1, max_size=2).map(
+        lambda v: np.array(v, object)
+    ),
+)
+example_st = st.dictionaries(st.sampled_from(["a", "b", "c"]), values_st)
+_SPECS = [
+    FixedLenFeature([], "int64", 0),
+    FixedLenFeature([], "float32"),
+    FixedLenFeature([2], "string", [b"x", b"y"]),
+    FixedLenFeature([1, 2], "float32", 0.5),
+]
+
+
+def _parse(records, spec, one_walk: bool):
+    plan = example._plan(spec)
+    parser = plan.parser
+    if not one_walk:
+        plan.parser = None
+    try:
+        return parse_example(records, spec, example_names=[f"r{i}" for i in range(9)])
+    except InvalidArgumentError as err:
+        return ("error", err.message, err.record_index)
+    finally:
+        plan.parser = parser
+
+
+@given(
+    st.lists(example_st, max_size=6),
+    st.dictionaries(st.sampled_from(["a", "b", "c"]), st.sampled_from(_SPECS)),
+)
+def test_one_walk_matches_two_passes(examples, spec):
+    records = [serialize_example(e) for e in examples]
+    got, want = _parse(records, spec, True), _parse(records, spec, False)
+    if isinstance(want, tuple):
+        assert got == want
+        return
+    assert list(got) == list(want)
+    for key, value in want.items():
+        assert got[key].dtype == value.dtype and got[key].shape == value.shape
+        assert got[key].tobytes() == value.tobytes() or got[key].tolist() == (
+            value.tolist()
+        )
+
+
+def test_only_all_dense_specs_take_the_one_walk():
+    dense = {"a": FixedLenFeature([], "int64", 0)}
+    mixed = {**dense, "b": VarLenFeature("int64")}
+    assert example._plan(dense).parser is not None
+    assert example._plan(mixed).parser is None
+
+
+def test_errors_of_the_one_walk_are_the_two_pass_errors():
+    rec = serialize_example({"a": np.array([1.5], np.float32)})
+    spec = {"a": FixedLenFeature([], "int64", 0)}
+    with pytest.raises(InvalidArgumentError, match=r"Name: r1, Key: a, Index: 1\. "):
+        parse_example([b"", rec], spec, example_names=["r0", "r1"])
+    with pytest.raises(InvalidArgumentError, match=r"record 1, byte 0"):
+        parse_example([b"", b"\x08"], spec)

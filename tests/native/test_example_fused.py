@@ -1,0 +1,133 @@
+"""Compiled one-walk dense parser vs its reference twin, on valid and damaged bytes."""
+
+from __future__ import annotations
+
+import importlib
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipeline import _kernels
+from pipeline.io.example_message import serialize_example
+
+ref = _kernels.reference("example_fused")
+nat = importlib.import_module("pipeline._native.example_fused")
+pytestmark = [pytest.mark.native]
+
+KEYS = [b"i", b"f", b"s", b"", b"missing"]
+_DTYPES = {1: object, 2: np.float32, 3: np.int64}
+
+values_st = st.one_of(
+    st.none(),
+    st.lists(st.integers(-(2**63), 2**63 - 1), max_size=3).map(
+        lambda v: np.array(v, np.int64)
+    ),
+    st.lists(st.floats(width=32, allow_nan=False), max_size=3).map(
+        lambda v: np.array(v, np.float32)
+    ),
+    st.lists(st.binary(max_size=6), max_size=2).map(lambda v: np.array(v, object)),
+)
+example_st = st.dictionaries(st.sampled_from(["i", "f", "s", "", "other"]), values_st)
+
+
+@st.composite
+def records_st(draw, max_size=5):
+    """Examples; some records are two concatenated (a repeated key: last wins)."""
+    records = []
+    for _ in range(draw(st.integers(0, max_size))):
+        rec = serialize_example(draw(example_st))
+        if draw(st.integers(0, 3)) == 0:
+            rec += serialize_example(draw(example_st))
+        records.append(rec)
+    return records
+
+
+@st.composite
+def spec_st(draw):
+    """``(keys, expected, sizes, defaults)`` over distinct keys of KEYS."""
+    keys = draw(st.lists(st.sampled_from(KEYS), min_size=1, max_size=5, unique=True))
+    expected, sizes, defaults = [], [], []
+    for _ in keys:
+        kind, size = draw(st.sampled_from([1, 2, 3])), draw(st.integers(0, 2))
+        expected.append(kind)
+        sizes.append(size)
+        default = None
+        if size and draw(st.booleans()):
+            values = [b"d", b"e"] if kind == 1 else [-3, 5]
+            default = np.array(values[:size], _DTYPES[kind])
+        defaults.append(default)
+    return keys, expected, sizes, defaults
+
+
+def _columns(outs):
+    return [o.tolist() if o.dtype == object else o.tobytes() for o in outs]
+
+
+def _both(records, spec):
+    got = nat.DenseParser(*spec).parse(records)
+    want = ref.DenseParser(*spec).parse(records)
+    assert got[:4] == want[:4]
+    assert [o.dtype for o in got[4]] == [o.dtype for o in want[4]]
+    if got[0] == nat.DENSE_OK:
+        assert _columns(got[4]) == _columns(want[4])
+    return got
+
+
+@given(records_st(), spec_st())
+def test_valid_batches_agree(records, spec):
+    _both(records, spec)
+
+
+@given(records_st(max_size=3), spec_st(), st.data())
+def test_damaged_batches_agree(records, spec, data):
+    if records:
+        b = data.draw(st.integers(0, len(records) - 1))
+        rec = bytearray(records[b])
+        if rec and data.draw(st.booleans()):
+            at = data.draw(st.integers(0, len(rec) - 1))
+            rec[at] ^= data.draw(st.integers(1, 255))
+        else:
+            rec = rec[: data.draw(st.integers(0, len(rec)))]
+        records[b] = bytes(rec)
+    _both(records, spec)
+
+
+@given(st.lists(st.binary(max_size=40), max_size=4), spec_st())
+def test_random_bytes_agree(records, spec):
+    _both(records, spec)
+
+
+def test_the_parser_is_reused_across_batches():
+    spec = ([b"i", b"s"], [3, 1], [1, 1], [np.array([0]), np.array([b"-"], object)])
+    parser = nat.DenseParser(*spec)
+    first = [serialize_example({"i": np.array([4]), "s": np.array([b"x"], object)})]
+    second = [b"", serialize_example({"i": np.array([9])})]
+    assert [o.tolist() for o in parser.parse(first)[4]] == [[4], [b"x"]]
+    got = parser.parse(second)
+    assert got[:4] == (nat.DENSE_OK, -1, -1, -1)
+    assert [o.tolist() for o in got[4]] == [[0, 9], [b"-", b"-"]]
+
+
+def test_status_names_the_first_feature_in_spec_order():
+    rec = serialize_example({"i": np.array([1.5], np.float32), "f": np.array([1, 2])})
+    for module in (nat, ref):
+        parser = module.DenseParser([b"f", b"i"], [2, 3], [1, 1], [None, None])
+        # f is an int64 list where floats are expected: record 0, key 0 first
+        assert parser.parse([b"", rec])[:4] == (module.DENSE_WRONG_KIND, 0, 1, -1)
+        parser = module.DenseParser([b"f"], [3], [1], [None])
+        assert parser.parse([rec, b""])[:4] == (module.DENSE_WRONG_COUNT, 0, 0, -1)
+        assert parser.parse([b"\x08"])[:4] == (module.DENSE_MALFORMED, -1, 0, 0)
+
+
+def test_bad_plans_are_value_errors():
+    for module in (nat, ref):
+        with pytest.raises(ValueError, match="bad feature spec at position 0"):
+            module.DenseParser([b"a"], [7], [1], [None])
+        with pytest.raises(ValueError, match="default does not fit"):
+            module.DenseParser([b"a"], [3], [2], [np.array([1])])
+        with pytest.raises(ValueError, match="differ in length"):
+            module.DenseParser([b"a"], [3], [], [None])
+        with pytest.raises(TypeError, match="record 0"):
+            module.DenseParser([b"a"], [3], [1], [None]).parse(["text"])
