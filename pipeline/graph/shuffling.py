@@ -85,17 +85,25 @@ class ShuffleIterator(NodeIterator):
         self.pos = 0
         self.exhausted = False
 
-    def __next__(self) -> Any:
+    def _fill(self) -> ElementFailure | None:
+        """Fill the buffer from the input; an input failure stops it."""
         buffer = self.buffer
         while not self.exhausted and len(buffer) < self.size:
             try:
-                elem = next(self.parent)
+                run = self.parent.next_many(self.size - len(buffer))
             except StopIteration:
                 self.exhausted = True
                 break
-            if isinstance(elem, ElementFailure):
-                return elem
-            buffer.append(elem)
+            if isinstance(run[0], ElementFailure):
+                return run[0]
+            buffer += run
+        return None
+
+    def __next__(self) -> Any:
+        buffer = self.buffer
+        failure = self._fill()
+        if failure is not None:
+            return failure
         if not buffer:
             raise StopIteration
         i = self._draw(len(buffer))
@@ -117,12 +125,73 @@ class ShuffleIterator(NodeIterator):
         buffer.pop()
         return out
 
+    def next_many(self, limit: int) -> list[Any]:
+        """A run of up to ``limit`` outputs, the same as ``next`` gives.
+
+        With the buffer full, each input of a run from the parent takes the
+        slot of the output drawn before it (no Python call per element);
+        elsewhere (filling, failures, draining) it is ``next``'s own step.
+        """
+        failure = self._fill()
+        if failure is not None:
+            return [failure]
+        if self.exhausted:
+            return self._drain(limit)
+        try:
+            run = self.parent.next_many(limit)
+        except StopIteration:
+            self.exhausted = True
+            return self._drain(limit)
+        buffer = self.buffer
+        if isinstance(run[0], ElementFailure):  # next's step with a failure
+            i = self._draw(len(buffer))
+            out = buffer[i]
+            buffer[i] = buffer[-1]
+            buffer.pop()
+            buffer.append(out)
+            return run
+        out = []
+        for i, elem in zip(self._draw_many(len(run), len(buffer)), run):
+            out.append(buffer[i])
+            buffer[i] = elem
+        return out
+
+    def _drain(self, limit: int) -> list[Any]:
+        """Up to ``limit`` outputs once the input has ended."""
+        buffer = self.buffer
+        if not buffer:
+            raise StopIteration
+        out = []
+        for u in self._draw_many(min(limit, len(buffer)), None):
+            i = int(u * len(buffer))
+            out.append(buffer[i])
+            buffer[i] = buffer[-1]
+            buffer.pop()
+        return out
+
     def _draw(self, n: int) -> int:
         if self.pos >= len(self.draws):
             self.draws = self.rng.random(_DRAWS_PER_REFILL)
             self.pos = 0
         self.pos += 1
         return int(self.draws[self.pos - 1] * n)
+
+    def _draw_many(self, count: int, n: int | None) -> list[Any]:
+        """The next ``count`` draws, as `_draw` makes them: slots of a buffer
+        of ``n``, or (``n`` None) the uniform numbers themselves."""
+        parts, need = [], count
+        while need:
+            if self.pos >= len(self.draws):
+                self.draws = self.rng.random(_DRAWS_PER_REFILL)
+                self.pos = 0
+            take = min(need, len(self.draws) - self.pos)
+            parts.append(self.draws[self.pos : self.pos + take])
+            self.pos += take
+            need -= take
+        draws = parts[0] if len(parts) == 1 else np.concatenate(parts)
+        if n is None:
+            return draws.tolist()
+        return (draws * n).astype(np.int64).tolist()
 
     def get_state(self) -> dict[str, Any]:
         return {
