@@ -10,6 +10,7 @@ no fused multiply-add), so results are bit-identical to the numpy rules in
 """
 
 from libc.math cimport sqrt, sqrtf
+from libc.stdlib cimport free, malloc
 
 ctypedef fused real:
     float
@@ -54,23 +55,102 @@ def sgd_momentum(real[::1] out, const real[::1] var, const real[::1] grad,
                 out[i] = var[i] + mi
 
 
+cdef inline void _adam_loop(real* out, const real* var, const real* grad, real* m,
+                            real* v, real* vhat, Py_ssize_t n, real alpha, real c1,
+                            real c2, real eps, bint amsgrad) noexcept nogil:
+    cdef Py_ssize_t i
+    cdef real g, mi, vi
+    for i in range(n):
+        g = grad[i]
+        mi = m[i] + (g - m[i]) * c1
+        vi = v[i] + (g * g - v[i]) * c2
+        m[i] = mi
+        v[i] = vi
+        if amsgrad:
+            vi = _max_nan(vhat[i], vi)
+            vhat[i] = vi
+        out[i] = var[i] - (mi * alpha) / (_sqrt(vi) + eps)
+
+
 def adam(real[::1] out, const real[::1] var, const real[::1] grad, real[::1] m,
          real[::1] v, real[::1] vhat, real alpha, real c1, real c2, real eps,
          bint amsgrad):
     """Adam (``c1 = 1-β1``, ``c2 = 1-β2``, ``alpha`` bias-corrected rate)."""
-    cdef Py_ssize_t i, n = var.shape[0]
-    cdef real g, mi, vi
+    cdef Py_ssize_t n = var.shape[0]
+    if n == 0:
+        return
+    _check_same(n, out.shape[0], grad.shape[0], m.shape[0], v.shape[0],
+                vhat.shape[0])
     with nogil:
-        for i in range(n):
-            g = grad[i]
-            mi = m[i] + (g - m[i]) * c1
-            vi = v[i] + (g * g - v[i]) * c2
-            m[i] = mi
-            v[i] = vi
-            if amsgrad:
-                vi = _max_nan(vhat[i], vi)
-                vhat[i] = vi
-            out[i] = var[i] - (mi * alpha) / (_sqrt(vi) + eps)
+        _adam_loop(&out[0], &var[0], &grad[0], &m[0], &v[0], &vhat[0], n, alpha,
+                   c1, c2, eps, amsgrad)
+
+
+cdef inline void _check_same(Py_ssize_t n, Py_ssize_t a, Py_ssize_t b, Py_ssize_t c,
+                             Py_ssize_t d, Py_ssize_t e) except *:
+    if a != n or b != n or c != n or d != n or e != n:
+        raise ValueError(f"adam: arrays of different lengths ({n}, {a}, {b}, {c}, "
+                         f"{d}, {e})")
+
+
+cdef void _adam_many_typed(real kind, list outs, list vars, list grads, list ms,
+                           list vs, list vhats, real alpha, real c1, real c2,
+                           real eps, bint amsgrad) except *:
+    cdef Py_ssize_t k, n, count = len(outs)
+    cdef real[::1] o, m, v, h
+    cdef const real[::1] w, g
+    cdef real** ptrs = <real**>malloc(6 * count * sizeof(real*))
+    cdef Py_ssize_t* sizes = <Py_ssize_t*>malloc(count * sizeof(Py_ssize_t))
+    if ptrs == NULL or sizes == NULL:
+        free(ptrs)
+        free(sizes)
+        raise MemoryError()
+    try:
+        for k in range(count):
+            o, w, g, m, v, h = outs[k], vars[k], grads[k], ms[k], vs[k], vhats[k]
+            n = w.shape[0]
+            _check_same(n, o.shape[0], g.shape[0], m.shape[0], v.shape[0],
+                        h.shape[0])
+            sizes[k] = n
+            if n:
+                ptrs[6 * k] = &o[0]
+                ptrs[6 * k + 1] = <real*>&w[0]
+                ptrs[6 * k + 2] = <real*>&g[0]
+                ptrs[6 * k + 3] = &m[0]
+                ptrs[6 * k + 4] = &v[0]
+                ptrs[6 * k + 5] = &h[0]
+        with nogil:
+            for k in range(count):
+                if sizes[k]:
+                    _adam_loop(ptrs[6 * k], ptrs[6 * k + 1], ptrs[6 * k + 2],
+                               ptrs[6 * k + 3], ptrs[6 * k + 4], ptrs[6 * k + 5],
+                               sizes[k], alpha, c1, c2, eps, amsgrad)
+    finally:
+        free(ptrs)
+        free(sizes)
+
+
+def adam_many(list outs, list vars, list grads, list ms, list vs, list vhats,
+              double alpha, double c1, double c2, double eps, bint amsgrad):
+    """``adam`` over several variables in one call, the GIL released once.
+
+    The lists hold one 1-D contiguous array per variable, all float32 or all
+    float64; the scalars are rounded to that precision, as ``adam``'s are.
+    The arrays the lists refer to must stay alive for the call (they do: the
+    lists hold them).
+    """
+    cdef Py_ssize_t count = len(outs)
+    for other in (vars, grads, ms, vs, vhats):
+        if len(other) != count:
+            raise ValueError(f"adam_many: {count} outputs but a list of {len(other)}")
+    if count == 0:
+        return
+    if outs[0].dtype.itemsize == 4:
+        _adam_many_typed(<float>0, outs, vars, grads, ms, vs, vhats, <float>alpha,
+                         <float>c1, <float>c2, <float>eps, amsgrad)
+    else:
+        _adam_many_typed(<double>0, outs, vars, grads, ms, vs, vhats, alpha, c1,
+                         c2, eps, amsgrad)
 
 
 def adagrad(real[::1] out, const real[::1] var, const real[::1] grad,

@@ -73,6 +73,43 @@ def adam(
     out[...] = var - (m * alpha) / (np.sqrt(velocity) + eps)
 
 
+def adam_many(
+    outs: list[Any],
+    vars: list[Any],
+    grads: list[Any],
+    ms: list[Any],
+    vs: list[Any],
+    vhats: list[Any],
+    alpha: Any,
+    c1: Any,
+    c2: Any,
+    eps: Any,
+    amsgrad: bool,
+) -> None:
+    """``adam`` over several variables (one array per variable in each list, all
+    of one dtype); the scalars are rounded to that dtype.
+
+    Example:
+        >>> f = np.float32
+        >>> outs = [np.empty(1, f), np.empty(2, f)]
+        >>> ms, vs = [np.zeros(1, f), np.zeros(2, f)], [np.zeros(1, f), np.zeros(2, f)]
+        >>> adam_many(outs, [np.ones(1, f), np.ones(2, f)],
+        ...           [np.ones(1, f), np.ones(2, f)], ms, vs, vs, 0.1, 0.1, 0.001,
+        ...           1e-7, False)
+        >>> [m.tolist() for m in ms]
+        [[0.10000000149011612], [0.10000000149011612, 0.10000000149011612]]
+    """
+    lists = (vars, grads, ms, vs, vhats)
+    if any(len(other) != len(outs) for other in lists):
+        raise ValueError(f"adam_many: {len(outs)} outputs but lists of other lengths")
+    if not outs:
+        return
+    real = outs[0].dtype.type
+    scalars = [real(alpha), real(c1), real(c2), real(eps)]
+    for arrays in zip(outs, *lists, strict=True):
+        adam(*arrays, *scalars, amsgrad)
+
+
 def adagrad(out: Any, var: Any, grad: Any, acc: Any, lr: Any, eps: Any) -> None:
     """``acc += g²``; ``out = var - g·lr/sqrt(acc+ε)``."""
     acc[...] = acc + np.square(grad)

@@ -3,7 +3,9 @@
 For a dense gradient on the numpy backend, an update rule hands its variable,
 gradient and slots to ``_kernels.load("optim")`` (Cython, GIL released; or its
 numpy twin), which computes the same float operations as the rule in one pass.
-Row slices and other backends take the rule's array path.
+Row slices and other backends take the rule's array path. ``run_many`` updates
+several variables in one kernel call, so a step's Python cost per variable is a
+few list entries rather than a kernel call.
 
 Example:
     >>> import numpy as np
@@ -84,3 +86,69 @@ def run(
         *args,
     )
     _access.write(variable, out, owned=True)
+
+
+def dense_values(gradients: list[Any], variables: list[Any]) -> list[Any] | None:
+    """The variables' numpy arrays when one fused call can update them all (every
+    gradient dense and of its variable's dtype, one float dtype throughout),
+    else None.
+
+    Example:
+        >>> import numpy as np
+        >>> w = np.ones(2, np.float32)
+        >>> dense_values([np.ones(2, np.float32)], [w])[0] is w
+        True
+        >>> dense_values([np.ones(2)], [w]) is None
+        True
+    """
+    values = [dense_value(g, v) for g, v in zip(gradients, variables, strict=True)]
+    if not values or any(v is None for v in values):
+        return None
+    dtype = values[0].dtype
+    if any(v.dtype != dtype for v in values):
+        return None
+    return values
+
+
+def _flat(array: Any) -> Any:
+    if not array.flags.c_contiguous:
+        array = np.ascontiguousarray(array)
+    return array.reshape(-1)
+
+
+def run_many(
+    kernel: str,
+    variables: list[Any],
+    values: list[Any],
+    gradients: list[Any],
+    slots: list[list[Any]],
+    *scalars: Any,
+) -> None:
+    """``run`` for several variables of one dtype in one kernel call
+    (``<kernel>_many``: the GIL released once for all of them).
+
+    ``slots`` holds one list of ``StateVariable`` objects per slot kind (e.g.
+    every variable's momentum, then every velocity); scalars are rounded to the
+    variables' dtype by the kernel, as ``run`` rounds them.
+
+    Example:
+        >>> import numpy as np
+        >>> from pipeline.nn.optimizers._state import StateVariable
+        >>> w = [np.ones(2, np.float32)]
+        >>> m, v = StateVariable(np.zeros(2, np.float32), "m"), StateVariable(
+        ...     np.zeros(2, np.float32), "v")
+        >>> run_many("adam", w, w, [np.ones(2, np.float32)], [[m], [v], [v]],
+        ...          0.1, 0.1, 0.001, 1e-7, False)
+        >>> m.numpy().tolist()
+        [0.10000000149011612, 0.10000000149011612]
+    """
+    outs = [np.empty(v.shape, v.dtype) for v in values]
+    getattr(_kernels.load("optim"), f"{kernel}_many")(
+        [o.reshape(-1) for o in outs],
+        [_flat(v) for v in values],
+        [_flat(g) for g in gradients],
+        *[[_view(slot) for slot in kind] for kind in slots],
+        *scalars,
+    )
+    for variable, out in zip(variables, outs, strict=True):
+        _access.write(variable, out, owned=True)

@@ -123,6 +123,30 @@ class Adam(Optimizer):
             variable, (m.value * alpha) / (xp.sqrt(velocity) + f(self.epsilon))
         )
 
+    def _update_all(self, grads: list[Any], variables: list[Any]) -> bool:
+        """Every variable's step in one fused kernel call, when they are all
+        dense and of one float dtype and ``update_step`` is Adam's own."""
+        if type(self).update_step is not Adam.update_step:
+            return False
+        values = _fused.dense_values(grads, variables)
+        if values is None:
+            return False
+        slots = [self._slots[self._index_of[id(v)]] for v in variables]
+        hats = [s[2] for s in slots] if self.amsgrad else [s[1] for s in slots]
+        _fused.run_many(
+            "adam",
+            variables,
+            values,
+            grads,
+            [[s[0] for s in slots], [s[1] for s in slots], hats],
+            self._step_constants,
+            1 - self.beta_1,
+            1 - self.beta_2,
+            self.epsilon,
+            self.amsgrad,
+        )
+        return True
+
     def _constants(self, learning_rate: Any) -> Any:
         """The bias-corrected rate ``lr·sqrt(1-β2^t)/(1-β1^t)`` of this step."""
         xp = _access.xp()

@@ -322,10 +322,17 @@ class Optimizer(_averaging.Averaging, StateIO, _stepping.Writes, _stepping.Weigh
         self._apply_weight_decay(variables, learning_rate)
         self._step_constants = self._constants(learning_rate)
         try:
-            for gradient, variable in zip(grads, variables):
-                self.update_step(gradient, variable, learning_rate)
+            if not self._update_all(grads, variables):
+                for gradient, variable in zip(grads, variables):
+                    self.update_step(gradient, variable, learning_rate)
         finally:
             self._step_constants = None
+
+    def _update_all(self, grads: list[Any], variables: list[Any]) -> bool:
+        """Update every variable at once (one fused kernel call) and return
+        True, or return False to have ``update_step`` called per variable (the
+        default; a rule with a fused many-variable kernel overrides this)."""
+        return False
 
     def _constants(self, learning_rate: Any) -> Any:
         """What ``update_step`` derives from the rate and step alone (e.g. Adam's
