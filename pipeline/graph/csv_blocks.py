@@ -55,10 +55,12 @@ import numpy as np
 from pipeline.graph.base import IterContext, Node, NodeIterator, failure_of
 from pipeline.graph.batchable import batchable
 from pipeline.graph.batching import BatchNode
+from pipeline.graph.csv_block_inputs import Pulled, pull_batches, pull_rows
 from pipeline.graph.elementwise import MapNode
 from pipeline.graph.failures import ElementFailure, user_error
 from pipeline.graph.memo import memo_apply, results_equal
-from pipeline.graph.structure import flatten, pack
+from pipeline.graph.structure import flatten, packer
+from pipeline.types import TensorSpec, string
 
 __all__ = ["BlockMapNode", "block_map", "decodes_csv_only"]
 
@@ -132,25 +134,54 @@ class BlockMapNode(Node):
 
     def make_iterator(self, ctx: IterContext) -> NodeIterator:
         stage = str(self.plain)  # errors name the map the user wrote
-        parent = ctx.build(self.parents[0])
-        return BlockMapIterator(parent, self.fn, self.batches_per_call, stage)
+        batch: BatchNode = self.parents[0]  # type: ignore[assignment]
+        if not _rows_of_strings(batch):
+            parent = ctx.build(batch)
+            return BlockMapIterator(
+                parent, self.fn, stage,
+                lambda: pull_batches(parent, self.batches_per_call),
+            )  # fmt: skip
+        rows = ctx.build(batch.parents[0])
+        size, drop, cut = batch.batch_size, batch.drop_remainder, str(batch)
+        return BlockMapIterator(
+            rows, self.fn, stage,
+            lambda: pull_rows(rows, size, self.batches_per_call, drop, cut),
+        )  # fmt: skip
 
     def compute_spec(self) -> Any:
         return self.plain.element_spec()  # type: ignore[union-attr]
 
 
+def _rows_of_strings(batch: BatchNode) -> bool:
+    """Whether the batch stage's input holds scalar strings (which it stacks
+    into object arrays) and is not a map (whose failures use up a batch)."""
+    rows = batch.parents[0]
+    spec = rows.element_spec()
+    return (
+        not isinstance(rows, MapNode)
+        and type(spec) is TensorSpec
+        and tuple(spec.shape) == ()
+        and spec.dtype == string
+    )
+
+
 class BlockMapIterator(NodeIterator):
-    """Maps blocks of ``per_call`` batches of ``parent`` with one call of ``fn``.
+    """Maps the batches ``pull()`` takes (`csv_block_inputs`) with one call
+    of ``fn`` per pull.
 
     State: the parent's state after the current block, the block's outputs
     not handed out yet, the map's element index and whether blocks are used.
     """
 
     def __init__(
-        self, parent: NodeIterator, fn: Callable, per_call: int, stage: str
+        self,
+        parent: NodeIterator,
+        fn: Callable,
+        stage: str,
+        pull: Callable[[], Pulled],
     ) -> None:
         super().__init__(parent)
-        self.parent, self.fn, self.per_call, self.stage = parent, fn, per_call, stage
+        self.parent, self.fn, self.stage, self.pull = parent, fn, stage, pull
         self.ready: deque[Any] = deque()
         self.index = 0  # the map's index of the next input
         self.blocks: bool | None = None  # None until the first block is checked
@@ -168,35 +199,23 @@ class BlockMapIterator(NodeIterator):
         return self.ready.popleft()
 
     def _fill(self) -> None:
-        inputs: list[Any] = []
-        tail = None
-        while len(inputs) < self.per_call:
-            try:
-                batch = next(self.parent)
-            except StopIteration:
-                self.ended = True
-                break
-            except Exception as e:
-                if not inputs:
-                    raise
-                self.error = e  # after the batches before it
-                break
-            if isinstance(batch, ElementFailure):
-                tail = batch
-                break
-            inputs.append(batch)
+        got = self.pull()
+        inputs = got.inputs
+        self.ended, self.error = got.ended, got.error
         first = self.index
-        self.index += len(inputs) + (tail is not None)
-        outs = (
-            self._joined(inputs)
-            if len(inputs) > 1 and self.blocks is not False
-            else None
-        )
+        self.index += len(inputs) + (got.tail is not None)
+        outs = None
+        if len(inputs) > 1 and self.blocks is not False:
+            if not any(isinstance(b, ElementFailure) for b in inputs):
+                outs = self._joined(inputs, got.block)
         if outs is None:
-            outs = [self._one(b, first + i) for i, b in enumerate(inputs)]
+            outs = [
+                b if isinstance(b, ElementFailure) else self._one(b, first + i)
+                for i, b in enumerate(inputs)
+            ]
         self.ready.extend(outs)
-        if tail is not None:
-            self.ready.append(tail)
+        if got.tail is not None:
+            self.ready.append(got.tail)
 
     def _one(self, batch: Any, index: int) -> Any:
         """The plain map's output (or failure) for one batch."""
@@ -205,9 +224,11 @@ class BlockMapIterator(NodeIterator):
         except Exception as e:
             return failure_of(user_error(e, self.stage), self.stage, index)  # type: ignore[arg-type]
 
-    def _joined(self, inputs: list[Any]) -> list[Any] | None:
-        """The outputs of ``inputs`` from one call, or None to map one by one."""
-        block = join_batches(inputs)
+    def _joined(self, inputs: list[Any], block: Any) -> list[Any] | None:
+        """The outputs of ``inputs`` (joined in ``block``, when given) from one
+        call, or None to map them one by one."""
+        if block is None:
+            block = join_batches(inputs)
         if block is None:
             return None
         try:
@@ -233,13 +254,14 @@ class BlockMapIterator(NodeIterator):
             "index": self.index,
             "blocks": self.blocks,
             "ended": self.ended,
+            "error": self.error,
         }
 
     def set_state(self, state: dict[str, Any]) -> None:
         self.parent.set_state(state["parent"])
         self.ready = deque(state["ready"])
         self.index, self.blocks = state["index"], state["blocks"]
-        self.ended = state["ended"]
+        self.ended, self.error = state["ended"], state["error"]
 
 
 def join_batches(batches: list[Any]) -> np.ndarray | None:
@@ -280,9 +302,10 @@ def cut_rows(out: Any, sizes: list[int]) -> list[Any] | None:
     for leaf in leaves:
         if type(leaf) is not np.ndarray or leaf.ndim == 0 or leaf.shape[0] != total:
             return None
+    make = packer(out)
     parts, start = [], 0
     for size in sizes:
         stop = start + size
-        parts.append(pack(out, [leaf[start:stop] for leaf in leaves]))
+        parts.append(make([leaf[start:stop] for leaf in leaves]))
         start = stop
     return parts

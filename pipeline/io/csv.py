@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from pipeline.io import output_shapes, vectorized
-from pipeline.io.csv_fast import decode_batch
+from pipeline.io.csv_fast import decode_batch, decode_buffer
 from pipeline.io.csv_spec import ColumnSpec, CsvOptions, column_specs
 
 __all__ = ["decode_csv", "decode_lines"]
@@ -81,7 +81,7 @@ def decode_csv(
         field_delim, use_quote_delim, na_value, select_cols, len(specs)
     )
     flat, shape = _flat_records(records)
-    columns = [c.reshape(shape) for c in decode_lines(flat, specs, opts)]
+    columns = [c.reshape(shape) for c in _decode_flat(flat, specs, opts)]
     for column in columns:  # each has the records' static shape (for map's spec)
         output_shapes.declare(column, (), like=records)
     return columns
@@ -105,6 +105,25 @@ def decode_lines(
         [array([4, 5], dtype=int32)]
     """
     return decode_batch(lines, specs, opts, path=path, lines=line_numbers)
+
+
+def _decode_flat(
+    flat: list[Any], specs: Sequence[ColumnSpec], opts: CsvOptions
+) -> list[np.ndarray]:
+    """`decode_lines` of records that may still be ``str``: joined in one step
+    when every record is bytes-like, converted one by one only otherwise."""
+    if not flat:
+        return decode_lines(flat, specs, opts)
+    n = len(flat)
+    flat.append(b"")  # the join ends the last record with a newline too
+    try:
+        buf = b"\n".join(flat)
+    except TypeError:  # str records (or a bad type: its own error below)
+        return decode_lines([_as_bytes(r) for r in flat[:n]], specs, opts)
+    del flat[n]
+    return decode_buffer(  # type: ignore[return-value]
+        buf, n, specs, opts, records=lambda: [_as_bytes(r) for r in flat]
+    )
 
 
 def _specs(record_defaults: Sequence[Any]) -> list[ColumnSpec]:
@@ -150,14 +169,7 @@ def _flat_records(records: Any) -> tuple[list[bytes], tuple[int, ...]]:
     arr = records
     if not isinstance(arr, np.ndarray):
         arr = np.array(records, dtype=object)
-    flat = arr.reshape(-1).tolist()
-    if arr.dtype == object or arr.dtype.kind == "U":
-        flat = [_as_bytes(r) for r in flat] if not _all_bytes(flat) else flat
-    return flat, arr.shape
-
-
-def _all_bytes(items: list[Any]) -> bool:
-    return not items or set(map(type, items)) == {bytes}
+    return arr.reshape(-1).tolist(), arr.shape
 
 
 def _as_bytes(value: Any) -> bytes:

@@ -122,13 +122,13 @@ def test_one_decode_per_block_of_batches(tmp_path, monkeypatch):
     import pipeline.io.csv as csv_module
 
     calls = []
-    real = csv_module.decode_batch
+    real = csv_module.decode_buffer
 
-    def counted(records, *args, **kwargs):
-        calls.append(len(records))
-        return real(records, *args, **kwargs)
+    def counted(buf, n, *args, **kwargs):
+        calls.append(n)
+        return real(buf, n, *args, **kwargs)
 
-    monkeypatch.setattr(csv_module, "decode_batch", counted)
+    monkeypatch.setattr(csv_module, "decode_buffer", counted)
     f = _write(tmp_path, "a.csv", [b"h"] + _rows(9000))
     ours = list(_idiom([f]).with_options(pl.data.Options(final_prefetch=False)))
     # blocks of 40 batches (4096 // 100): 40 + 40 + 10; the first block is
