@@ -41,7 +41,25 @@ def test_a_changed_column_dtype_or_batch_count_is_named(files):
 
 def test_only_per_record_goes_through_the_rewrite(files):
     plans = {k: v.explain() for k, v in bt.our_pipelines(files).items()}
-    optimized = {k: p.split("optimized:")[1] for k, p in plans.items()}
+    optimized = {k: p.split("optimized:")[-1] for k, p in plans.items()}
     assert "vectorized_map" in optimized["per_record"]
     assert "vectorized_map" not in optimized["per_record_no_rewrite"]
-    assert bt.TF_IDIOM == {"per_record_no_rewrite": "per_record"}
+    assert "vectorized_map" not in optimized["batch_then_parse_2threads"]
+    assert bt.TF_IDIOM == {
+        "per_record_no_rewrite": "per_record",
+        "batch_then_parse_2threads": "batch_then_parse",
+    }
+
+
+def test_two_threads_yield_the_one_thread_batches(files):
+    ours = bt.our_pipelines(files)
+    assert "num_parallel_calls=2" in ours["batch_then_parse_2threads"].explain()
+    two, one = ours["batch_then_parse_2threads"], ours["batch_then_parse"]
+    assert bt.check_same(two, one) == 600
+
+
+def test_a_line_carries_every_pass(capsys):
+    bt._report({("ours", "x"): [2.0, 1.0, 4.0], ("tf", "x"): [4.0] * 3}, 100, 1.0)
+    lines = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("{")]
+    assert '"rows_per_s_passes": [50, 100, 25]' in lines[0]
+    assert '"rows_per_s": 50' in lines[0] and '"ratio_vs_tf": 2.0' in lines[0]
