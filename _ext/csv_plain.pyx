@@ -1,10 +1,14 @@
 # cython: language_level=3
-"""Unquoted CSV records straight into typed columns, in one pass.
+"""CSV records straight into typed columns, in one pass.
 
 Twin: pipeline/_reference/csv_plain.py (same names, results and fix-ups).
 
 ``decode`` reads ``n`` records of ``buf``, each ended by ``\\n``, split on
-one delimiter byte with no quoting. Numbers in the plain decimal syntax are
+one delimiter byte. With ``quotes`` a field may be quoted (RFC 4180, as TF
+reads it): its first byte is ``"``, ``""`` inside stands for one quote, and
+delimiters and newlines inside are data; the closing quote is followed by
+the delimiter or the record's newline. Anything else (a quote inside an
+unquoted field, a quote after the closing one) refuses the batch. Numbers in the plain decimal syntax are
 converted here, correctly rounded, without the GIL; any other text of a
 numeric field (whitespace, hex, inf/nan, too many digits, overflow) is left
 as a *fix-up* for the exact rules in ``pipeline.io.csv_values``. String
@@ -74,14 +78,20 @@ cdef struct Plan:
     int64_t nfixups
     const uint8_t *na
     int64_t na_len
+    int64_t size  # the buffer's size
+    uint8_t delim
     uint8_t sep[256]  # 1 for the delimiter and the newline
+    uint8_t stop[256]  # sep, and the quote when fields may be quoted
+    bint quotes  # fields may be quoted
+    const int64_t *ends  # the offset of each record's newline, or NULL
 
 
 cdef inline int64_t _skip(Plan *pl, const uint8_t *buf, int64_t pos,
                           int64_t size) noexcept nogil:
-    """The position of the next delimiter or newline at or after ``pos``."""
-    cdef const uint8_t *sep = pl.sep
-    while pos < size and not sep[buf[pos]]:
+    """The position of the next delimiter, newline (or quote, with quoting) at
+    or after ``pos``."""
+    cdef const uint8_t *stop = pl.stop
+    while pos < size and not stop[buf[pos]]:
         pos += 1
     return pos
 
@@ -120,22 +130,32 @@ cdef inline void _set_default(Plan *pl, int64_t row, int64_t col) noexcept nogil
         (<double *>pl.data[col])[row] = pl.default_float[col]
 
 
+cdef inline bint _ends_field(Plan *pl, const uint8_t *buf, int64_t end,
+                             int64_t size) noexcept nogil:
+    """Whether a field ends at ``end``: a separator follows, or ``size`` is a
+    quoted field's closing quote."""
+    if end < size:
+        return pl.sep[buf[end]]
+    return end < pl.size and buf[end] == 34
+
+
 cdef inline int64_t _number(Plan *pl, const uint8_t *buf, int64_t pos,
                             int64_t size, int64_t row, int64_t col) noexcept nogil:
-    """Convert the numeric field at ``pos``; its end, or -1 to refuse the batch."""
+    """Convert the numeric field at ``pos`` (ending before ``size``: the buffer's
+    end, or a quoted field's closing quote); its end, or -1 to refuse."""
     cdef int64_t kind = pl.kinds[col], iv, end, at
     cdef Decimal dec
     cdef bint ok
     if kind == _INT32 or kind == _INT64:
         end = _integer_at(buf, pos, size, kind == _INT64, &iv, &ok)
-        ok = ok and end < size and pl.sep[buf[end]]
+        ok = ok and _ends_field(pl, buf, end, size)
         if ok and kind == _INT32:
             (<int32_t *>pl.data[col])[row] = <int32_t>iv
         elif ok:
             (<int64_t *>pl.data[col])[row] = iv
     else:
         end = _decimal_at(buf, pos, size, &dec, &ok)
-        ok = ok and end < size and pl.sep[buf[end]]
+        ok = ok and _ends_field(pl, buf, end, size)
         if ok and kind == _FLOAT32:
             ok = _to_float(&dec, &(<float *>pl.data[col])[row])
         elif ok:
@@ -198,6 +218,72 @@ cdef inline int64_t _intern(Plan *pl, const uint8_t *buf, int64_t pos,
     return slot
 
 
+cdef inline int64_t _close_quote(const uint8_t *buf, int64_t pos, int64_t size,
+                                 bint *escaped) noexcept nogil:
+    """The closing quote of the quoted field whose text starts at ``pos``
+    (``""`` pairs skipped, ``escaped`` set if any), or -1."""
+    cdef const uint8_t *q
+    while pos < size:
+        q = <const uint8_t *>memchr(buf + pos, 34, size - pos)
+        if q == NULL:
+            return -1
+        pos = q - buf
+        if pos + 1 < size and buf[pos + 1] == 34:
+            escaped[0] = 1
+            pos += 2
+            continue
+        return pos
+    return -1
+
+
+cdef inline bint _same_unescaped(const uint8_t *buf, int64_t pos, int64_t end,
+                                 const uint8_t *text, int64_t n) noexcept nogil:
+    """Whether ``buf[pos:end]`` with each ``""`` read as ``"`` is ``text``."""
+    cdef int64_t k = 0
+    while pos < end:
+        if k == n or buf[pos] != text[k]:
+            return 0
+        pos += 2 if buf[pos] == 34 else 1
+        k += 1
+    return k == n
+
+
+cdef inline int64_t _quoted(Plan *pl, const uint8_t *buf, int64_t pos,
+                            int64_t size, int64_t row, int64_t col) noexcept nogil:
+    """Read the quoted field at ``pos`` (its opening quote) into output column
+    ``col`` (-1: skip it); the position after its closing quote, or -1."""
+    cdef bint escaped = 0, missing
+    cdef int64_t start = pos + 1, q, n, at
+    q = _close_quote(buf, start, size, &escaped)
+    if q < 0 or q + 1 >= size or not pl.sep[buf[q + 1]]:
+        return -1
+    if col < 0:
+        return q + 1
+    n = q - start
+    if escaped:
+        missing = pl.na_len and _same_unescaped(buf, start, q, pl.na, pl.na_len)
+    else:
+        missing = n == 0 or (n == pl.na_len and memcmp(buf + start, pl.na, n) == 0)
+    if missing:
+        if pl.required[col]:
+            return -1
+        pl.missing[col * pl.n + row] = 1
+        _set_default(pl, row, col)
+        return q + 1
+    if pl.kinds[col] != _STRING:
+        if escaped:
+            return -1  # a quote is no part of a number
+        if _number(pl, buf, start, q, row, col) != q:
+            return -1
+        return q + 1
+    at = (pl.string_slot[col] * pl.n + row) * 3
+    pl.spans[at] = start
+    pl.spans[at + 1] = n
+    pl.spans[at + 2] = -2 if escaped else _intern(pl, buf, start, n,
+                                                   pl.string_slot[col])
+    return q + 1
+
+
 cdef bint _scan(Plan *pl, const uint8_t *buf, int64_t size) noexcept nogil:
     """Walk every record and field; 0 to refuse the batch."""
     cdef int64_t row, pos = 0, field, col
@@ -210,20 +296,22 @@ cdef bint _scan(Plan *pl, const uint8_t *buf, int64_t size) noexcept nogil:
             if field >= pl.ncols:
                 return 0
             col = pl.out_of_field[field]
-            if col < 0:
+            if pl.quotes and pos < size and buf[pos] == 34:
+                pos = _quoted(pl, buf, pos, size, row, col)
+            elif col < 0:
                 pos = _skip(pl, buf, pos, size)
             else:
                 pos = _field(pl, buf, pos, size, row, col)
-                if pos < 0:
-                    return 0
-            if pos >= size:
-                return 0  # the record is not ended by a newline
+            if pos < 0 or pos >= size:
+                return 0  # refused, or the record is not ended by a newline
             c = buf[pos]
             pos += 1
             field += 1
             if c == 10:
                 break
-        if field != pl.ncols:
+            if c != pl.delim:
+                return 0  # a quote inside an unquoted field
+        if field != pl.ncols or (pl.ends != NULL and pos - 1 != pl.ends[row]):
             return 0
     return pos == size
 
@@ -252,10 +340,28 @@ cdef object _strings(Plan *pl, const uint8_t *buf, int64_t col, object default):
         slot = spans[3 * row + 2]
         if slot >= 0:
             out[row] = shared[slot]
+        elif slot == -2:
+            out[row] = _unescaped(buf + spans[3 * row], spans[3 * row + 1])
         else:
             out[row] = PyBytes_FromStringAndSize(
                 <const char *>buf + spans[3 * row], spans[3 * row + 1])
     return column
+
+
+cdef bytes _unescaped(const uint8_t *text, int64_t n):
+    """``text[:n]`` (a quoted field's inside) with each ``""`` read as ``"``."""
+    cdef int64_t i = 0, k = 0, quotes = 0
+    cdef char *out
+    for i in range(n):
+        quotes += text[i] == 34
+    value = PyBytes_FromStringAndSize(NULL, n - quotes // 2)
+    out = PyBytes_AS_STRING(value)
+    i = 0
+    while i < n:
+        out[k] = <char>text[i]
+        i += 2 if text[i] == 34 else 1
+        k += 1
+    return value
 
 
 _DTYPES = (np.int32, np.int64, np.float32, np.float64)
@@ -263,8 +369,9 @@ _NUMBER_BYTES = frozenset(b"0123456789+-.eE")
 
 
 def decode(const uint8_t[::1] buf, int64_t n, int64_t ncols, select, kinds,
-           defaults, required, int delim, bytes na_value, int64_t max_fixups):
-    """Decode ``n`` unquoted records of ``buf`` into one array per output column.
+           defaults, required, int delim, bytes na_value, int64_t max_fixups,
+           bint quotes=False, const int64_t[::1] ends=None):
+    """Decode ``n`` records of ``buf`` into one array per output column.
 
     Output column ``j`` is field ``select[j]`` typed by ``kinds[j]`` (a
     ``KIND_*``), missing fields (empty or ``na_value``) taking
@@ -273,7 +380,10 @@ def decode(const uint8_t[::1] buf, int64_t n, int64_t ncols, select, kinds,
     exact rules (their slots hold 0), or None to refuse the batch (field
     count, a missing required field, more than ``max_fixups`` fix-ups, bytes
     left after the ``n`` records, an empty record, a delimiter that is a
-    newline or a character of a number: ``0-9 + - . e E``).
+    newline or a character of a number: ``0-9 + - . e E``). With ``quotes``,
+    fields may be quoted (module docstring; the delimiter may not be ``"``);
+    ``ends``, when given, holds the offset of each record's newline, and a
+    batch whose records end elsewhere is refused.
     """
     cdef int64_t nout = len(select), j, k, nstr = 0, size = buf.shape[0]
     cdef Plan pl
@@ -291,14 +401,20 @@ def decode(const uint8_t[::1] buf, int64_t n, int64_t ncols, select, kinds,
     pl.n, pl.ncols, pl.nout = n, ncols, nout
     if not 0 <= delim <= 255:
         raise ValueError(f"delim must be a byte value; got {delim}")
-    if delim in _NUMBER_BYTES or delim == 10:
+    if delim in _NUMBER_BYTES or delim == 10 or (quotes and delim == 34):
         return None  # a number's own characters cannot split fields here
+    if ends is not None and ends.shape[0] != n:
+        raise ValueError(f"ends holds {ends.shape[0]} offsets for {n} records")
     if n == 0:
         return None if size else _no_records(kinds)
     if n > size // ncols:
         return None  # a record of ncols fields takes at least ncols bytes
     pl.sep[delim] = 1
     pl.sep[10] = 1
+    memcpy(pl.stop, pl.sep, 256)
+    pl.stop[34] = pl.stop[34] or quotes
+    pl.quotes, pl.delim, pl.size = quotes, delim, size
+    pl.ends = &ends[0] if ends is not None and n else NULL
     pl.na, pl.na_len = <const uint8_t *>na_value, len(na_value)
     pl.max_fixups = max(0, min(max_fixups, n * nout))  # n * nout <= size
     try:

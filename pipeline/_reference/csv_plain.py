@@ -1,8 +1,14 @@
-"""Unquoted CSV records into typed columns, in plain Python: the spec of
+"""CSV records into typed columns, in plain Python: the spec of
 ``_ext/csv_plain.pyx``.
 
 `decode` reads ``n`` records of ``buf``, each ended by ``\\n``, split on one
-delimiter byte with no quoting. Numeric fields in the plain decimal syntax
+delimiter byte. With ``quotes``, a field whose first byte is ``"`` is quoted:
+its text runs to the next quote not doubled (``""`` stands for ``"``),
+delimiters and newlines inside are data, and the closing quote must be
+followed by the delimiter or the record's newline; a quote anywhere else
+refuses the batch, and so does a quoted number holding a quote, delimiter or
+newline. With ``ends`` (each record's newline offset) records ending
+elsewhere refuse the batch. Numeric fields in the plain decimal syntax
 that one IEEE operation converts exactly are converted; any other numeric
 text is left as a fix-up ``(row, column, start, length)`` for the exact rules
 of ``pipeline.io.csv_values`` (its slot holds 0). A missing field (empty or
@@ -45,6 +51,7 @@ _MAX_DIGITS = 19
 _MAX_EXPONENT_DIGITS = 5
 #: A field that is empty or ``na_value``.
 _MISSING = object()
+_QUOTE = 34
 
 
 def decode(
@@ -58,45 +65,106 @@ def decode(
     delim: int,
     na_value: bytes,
     max_fixups: int,
+    quotes: bool = False,
+    ends: Sequence[int] | None = None,
 ) -> tuple[list[np.ndarray], np.ndarray] | None:
     """The columns and fix-ups of ``n`` records (module docstring), or None."""
     _check(ncols, n, select, kinds, defaults)
     if not 0 <= delim <= 255:
         raise ValueError(f"delim must be a byte value; got {delim}")
-    if delim in b"0123456789+-.eE\n":
+    if ends is not None and len(ends) != n:
+        raise ValueError(f"ends holds {len(ends)} offsets for {n} records")
+    if delim in b"0123456789+-.eE\n" or (quotes and delim == _QUOTE):
         return None
-    buf = bytes(buf)
+    rows = _split(bytes(buf), n, ncols, delim, quotes, ends)
+    if rows is None:
+        return None
     col_of = {f: j for j, f in enumerate(select)}
     columns: list[list[Any]] = [[] for _ in select]
     fixups: list[list[int]] = []
-    pos = 0
-    sep = bytes([delim])
-    for row in range(n):
-        end = buf.find(b"\n", pos)
-        if end <= pos:
-            return None  # no newline, or an empty record
-        fields = buf[pos:end].split(sep)
-        if len(fields) != ncols:
-            return None
-        start = pos
-        for f, text in enumerate(fields):
+    for row, fields in enumerate(rows):
+        for f, (start, text, quoted) in enumerate(fields):
             j = col_of.get(f)
-            if j is not None:
-                value = _value(text, kinds[j], na_value)
-                if value is _MISSING:
-                    if required[j]:
-                        return None
-                    value = defaults[j]
-                elif value is None:
-                    fixups.append([row, j, start, len(text)])
-                    value = 0
-                columns[j].append(value)
-            start += len(text) + 1
-        pos = end + 1
-    if pos != len(buf) or len(fixups) > max(0, max_fixups):
+            if j is None:
+                continue
+            value = _value(_unescape(text) if quoted else text, kinds[j], na_value)
+            if value is _MISSING:
+                if required[j]:
+                    return None
+                value = defaults[j]
+            elif value is None:
+                if quoted and not _plain_number(text, delim):
+                    return None  # quotes, a delimiter or a newline in a number
+                fixups.append([row, j, start, len(text)])
+                value = 0
+            columns[j].append(value)
+    if len(fixups) > max(0, max_fixups):
         return None
     out = [_array(values, kind) for values, kind in zip(columns, kinds)]
     return out, np.asarray(fixups, dtype=np.int64).reshape(-1, 4)
+
+
+def _plain_number(text: bytes, delim: int) -> bool:
+    """Whether a quoted numeric field's text holds no quote, delimiter or newline."""
+    return not any(b in text for b in (b'"', bytes([delim]), b"\n"))
+
+
+def _unescape(text: bytes) -> bytes:
+    return text.replace(b'""', b'"')
+
+
+def _split(
+    buf: bytes,
+    n: int,
+    ncols: int,
+    delim: int,
+    quotes: bool,
+    ends: Sequence[int] | None,
+) -> list[list[tuple[int, bytes, bool]]] | None:
+    """``n`` records of ``ncols`` ``(start, text, quoted)`` fields, or None.
+
+    A quoted field's text is between its quotes, its ``""`` pairs kept.
+    """
+    rows = []
+    pos, size = 0, len(buf)
+    stops = {delim, 10} | ({_QUOTE} if quotes else set())
+    for row in range(n):
+        if pos < size and buf[pos] == 10:
+            return None  # an empty record
+        fields = []
+        while True:
+            if len(fields) == ncols:
+                return None
+            if quotes and pos < size and buf[pos] == _QUOTE:
+                q = _closing_quote(buf, pos + 1)
+                if q < 0 or q + 1 >= size or buf[q + 1] not in (delim, 10):
+                    return None
+                fields.append((pos + 1, buf[pos + 1 : q], True))
+                pos = q + 1
+            else:
+                end = pos
+                while end < size and buf[end] not in stops:
+                    end += 1
+                if end >= size or buf[end] == _QUOTE:
+                    return None
+                fields.append((pos, buf[pos:end], False))
+                pos = end
+            pos += 1
+            if buf[pos - 1] == 10:
+                break
+        if len(fields) != ncols or (ends is not None and pos - 1 != ends[row]):
+            return None
+        rows.append(fields)
+    return rows if pos == size else None
+
+
+def _closing_quote(buf: bytes, pos: int) -> int:
+    """The quote closing a quoted field whose text starts at ``pos``, or -1."""
+    while True:
+        q = buf.find(b'"', pos)
+        if q < 0 or buf[q + 1 : q + 2] != b'"':
+            return q
+        pos = q + 2
 
 
 def _check(ncols: int, n: int, select, kinds, defaults) -> None:

@@ -5,7 +5,7 @@ record ends at ``\\n`` or ``\\r\\n`` outside quotes; a quoted field may span
 lines. `decode_file_block` decodes a block of records into typed numpy
 columns in one vectorized call; a block holding bad rows is split around
 them, so each bad row comes out as its own error (file, line, column) while
-the good rows around it are kept (tier 4 of `csv_fast`'s decode tiers).
+the good rows around it are kept (tier 3 of `csv_fast`'s decode tiers).
 
 Positions are ``(offset, skip, line, record)``: ``skip`` records after the
 decompressed byte ``offset``, where ``line`` and ``record`` are the line
@@ -341,7 +341,7 @@ def _split(
     path: str,
     failed: InvalidArgumentError | None,
 ) -> DecodedBlock:
-    """`csv_split.split_decode` of a block the fast tiers refused."""
+    """`csv_split.split_decode` of a block the kernel refused."""
     records = block.get_records()
     columns, rows, errors = split_decode(
         records, specs, opts, path=path, lines=block.lines,

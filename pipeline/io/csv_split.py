@@ -1,8 +1,8 @@
-"""Tier 4 of CSV decoding: a block the fast tiers refused, split around its bad rows.
+"""Tier 3 of CSV decoding: a block the kernel refused, split around its bad rows.
 
 (The tiers are described once, in `pipeline.io.csv_fast`.) A span is cut at
 the record its error names and what follows is halved and decoded by the
-fast tiers again (``exact=False``: they never fall back to the per-record
+kernel tier again (``exact=False``: it never falls back to the per-record
 decoder over a big span). Spans of at most ``_ISOLATE_ROWS`` records go to
 the per-record tier whole, and record by record only when they fail; once
 errors are dense, every record is decoded alone. One bad row costs about one
