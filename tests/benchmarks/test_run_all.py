@@ -82,7 +82,7 @@ def test_main_writes_one_block_into_the_results_file(tmp_path, monkeypatch, fail
     assert text.count(START) == 1 and text.count(END) == 1
     assert text.startswith("# Results\n\nIntro.\n\n" + START)
     assert text.endswith("## CSV\n\nold figures\n")
-    assert "| 100 | 400 | rows/s | 4.00x |  | ≥ 3x (#3) | yes |" in text
+    assert "| 100 | 400 | rows/s | 4.00x |  | ≥ 5x (#16) | **no** |" in text
     assert "quick smoke run" in text and "- cores: " in text
     assert ("Failed" in text) == failed
 
