@@ -131,3 +131,25 @@ def test_bad_plans_are_value_errors():
             module.DenseParser([b"a"], [3], [], [None])
         with pytest.raises(TypeError, match="record 0"):
             module.DenseParser([b"a"], [3], [1], [None]).parse(["text"])
+
+
+@pytest.mark.parametrize("size", [127, 128, 129, 300])
+def test_sizes_of_two_varint_bytes_agree(size):
+    key = "k" * (size - 2)
+    value = np.array([b"v" * size, b"w"], object)
+    records = [
+        serialize_example({key: value}),
+        serialize_example({"i": np.arange(size, dtype=np.int64)}),
+        serialize_example({"f": np.ones(size // 4 + 1, np.float32)}),
+    ]
+    keys = [key.encode(), b"i", b"f"]
+    for sizes in ([2, size, size // 4 + 1], [1, size - 1, size // 4]):
+        spec = (keys, [1, 3, 2], sizes, [None] * 3)
+        with_defaults = (keys, [1, 3, 2], sizes, [
+            np.array([b"d"] * sizes[0], object), np.zeros(sizes[1], np.int64),
+            np.zeros(sizes[2], np.float32)])  # fmt: skip
+        for one in (spec, with_defaults):
+            got = _both(records, one)
+        if sizes[0] == 2:
+            assert got[0] == nat.DENSE_OK
+            assert got[4][0].tolist()[:2] == [b"v" * size, b"w"]
