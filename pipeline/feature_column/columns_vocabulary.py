@@ -78,16 +78,18 @@ class VocabularyListCategoricalColumn(CategoricalColumn):
             self.num_oov_buckets,
         )
 
-    def _ids(self, cache: TransformCache) -> Ragged:
-        string = self.dtype == object
+    def vocab_table(self) -> Any:
+        """The lookup table of the vocabulary (built once, then shared)."""
         table = _TABLES.get(self)
         if table is None:
-            table = _TABLES[self] = _table(
-                "string" if string else "int", self.vocabulary_list
-            )
+            kind = "string" if self.dtype == object else "int"
+            table = _TABLES[self] = _table(kind, self.vocabulary_list)
+        return table
+
+    def _ids(self, cache: TransformCache) -> Ragged:
         return _lookup(
-            table,
-            input_ids(cache, self.key, string),
+            self.vocab_table(),
+            input_ids(cache, self.key, self.dtype == object),
             self.default_value,
             self.num_oov_buckets,
         )
@@ -237,18 +239,21 @@ class VocabularyFileCategoricalColumn(CategoricalColumn):
             self.file_format,
         )
 
-    def _ids(self, cache: TransformCache) -> Ragged:
-        string = self.dtype == object
+    def vocab_table(self) -> Any:
+        """The lookup table of the vocabulary file (read once, then shared)."""
         table = _TABLES.get(self)
         if table is None:
+            string = self.dtype == object
             entries = load_vocabulary(
                 self.vocabulary_file, self.vocabulary_size, string, self.file_format
             )
             table = _TABLES[self] = _table("string" if string else "int", entries)
+        return table
+
+    def _ids(self, cache: TransformCache) -> Ragged:
         default = -1 if self.default_value is None else self.default_value
-        return _lookup(
-            table, input_ids(cache, self.key, string), default, self.num_oov_buckets
-        )
+        ids = input_ids(cache, self.key, self.dtype == object)
+        return _lookup(self.vocab_table(), ids, default, self.num_oov_buckets)
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> CategoricalColumn:

@@ -33,6 +33,7 @@ from pipeline.feature_column._base import (
     serialize_feature_column,
 )
 from pipeline.feature_column._checks import check_rows, normalize_columns
+from pipeline.feature_column._plan import build_plan
 from pipeline.feature_column.columns_dense import _EmbeddingBase
 from pipeline.feature_column.transform import sorted_dense_columns
 from pipeline.nn import backend, ops
@@ -99,6 +100,7 @@ class DenseFeatures(Layer):
         super().__init__(trainable=trainable, name=name, **kwargs)
         self._columns = sorted_dense_columns(feature_columns)
         self._tables: dict[Any, Variable] = {}
+        self._plan = build_plan(self._columns)
 
     @property
     def feature_columns(self) -> list[DenseColumn]:
@@ -146,6 +148,8 @@ class DenseFeatures(Layer):
             )
         if not self.built:
             self.build()
+        if cols_to_output_tensors is None:  # no keyword for the base to look into
+            return super().__call__(features, training=training)
         return super().__call__(
             features, cols_to_output_tensors=cols_to_output_tensors, training=training
         )
@@ -159,7 +163,13 @@ class DenseFeatures(Layer):
         """The ``[batch, width]`` float32 output, with sparse table gradients.
 
         ``cols_to_output_tensors``, if a dict, receives each column's numpy part.
+        Without it, the layer's plan (`_plan`) writes every column into one
+        output when it takes the inputs; the general path below gives the same.
         """
+        if cols_to_output_tensors is None and self._plan is not None:
+            planned = self._plan.run(features, self._tables)
+            if planned is not None:
+                return self._record(*planned)
         cache = TransformCache(features)
         parts, lookups, rows = [], [], None
         start = 0
