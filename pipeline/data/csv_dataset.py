@@ -25,7 +25,8 @@ from typing import Any
 
 import numpy as np
 
-from pipeline.data.csv_batches import CsvBatchSource, bad_row_failures, decoded_blocks
+from pipeline.data.csv_batches import CsvBatchSource, decoded_blocks
+from pipeline.data.csv_rows import CsvRowBatches, row_pieces
 from pipeline.data.dataset import Dataset
 from pipeline.data.text_dataset import file_names
 from pipeline.errors import DataLossError, InvalidArgumentError, NotFoundError
@@ -44,12 +45,16 @@ _log = logging.getLogger(__name__)
 
 
 class CsvSource:
-    """Block source of a `CsvDataset`: one tuple of scalars per row.
+    """Block source of a `CsvDataset`: `RowBlock` runs of decoded columns (a
+    row's tuple is made when it is taken) and failures alone.
 
-    State: ``{"file": i, "pos": position in file i or None}``.
+    State: ``{"file": i, "pos": position in file i or None}``, with
+    ``"row": r`` when rows before ``r`` of the block read from ``pos`` were
+    handed out already.
     """
 
     cardinality = UNKNOWN
+    failures_alone = True
 
     def __init__(self, files, specs, opts, header, compression, buffer_size) -> None:
         self.files, self.specs, self.opts, self.header = files, specs, opts, header
@@ -59,14 +64,15 @@ class CsvSource:
     def __str__(self) -> str:
         return f"CsvDataset({list(self.files)}, header={self.header})"
 
-    def blocks(self, state: dict | None) -> Iterator[tuple[list, dict]]:
-        """Yield ``(rows or failures, state after them)`` from ``state`` on."""
+    def blocks(self, state: dict | None) -> Iterator[tuple[Any, dict]]:
+        """Yield ``(rows or [failure], state after them)`` from ``state`` on."""
         state = state or {"file": 0, "pos": None}
         for i in range(state["file"], len(self.files)):
-            pos = state["pos"] if i == state["file"] else None
-            yield from self._file(i, pos)
+            here = i == state["file"]
+            pos = state["pos"] if here else None
+            yield from self._file(i, pos, state.get("row", 0) if here else 0)
 
-    def _file(self, i: int, pos: Any) -> Iterator[tuple[list, dict]]:
+    def _file(self, i: int, pos: Any, skip: int) -> Iterator[tuple[Any, dict]]:
         path = self.files[i]
         try:
             records = read_records(
@@ -75,25 +81,13 @@ class CsvSource:
                 delim=self.opts.delim,
             )  # fmt: skip
             for block in decoded_blocks(records, self.specs, self.opts, path):
-                rows = list(zip(*block.columns))
-                if block.errors:
-                    rows = _merge(rows, block, path)
-                yield rows, {"file": i, "pos": block.position}
+                yield from row_pieces(block, i, pos, skip, path)
+                pos, skip = block.position, 0
         except (NotFoundError, DataLossError, InvalidArgumentError) as e:
             yield (
                 [ElementFailure(e, where={"path": path})],
                 {"file": i + 1, "pos": None},
             )
-
-
-def _merge(rows: list, block: Any, path: str) -> list:
-    """Good rows and failures back in file order."""
-    out: list[Any] = [None] * (len(rows) + len(block.errors))
-    for row, value in zip(block.rows.tolist(), rows):
-        out[row] = value
-    for row, failure in bad_row_failures(block, path):
-        out[row] = failure
-    return out
 
 
 class CsvDataset(Dataset):
@@ -160,6 +154,37 @@ class CsvDataset(Dataset):
             file_names(filenames), specs, opts, bool(header), kind, buffer_size
         )
         super().__init__(BlockSourceNode((), source))
+
+    def batch(
+        self,
+        batch_size: int,
+        drop_remainder: bool = False,
+        num_parallel_calls: int | None = None,
+        deterministic: bool | None = None,
+        name: str | None = None,
+    ) -> Dataset:
+        """``Dataset.batch``; cut from the decoded columns when nothing comes
+        between (no row tuple is made).
+
+        Example:
+            >>> from pipeline.io import fs
+            >>> with fs.open_output("memory://csvds-doc/d.csv") as f:
+            ...     _ = f.write(b"1,a\\n2,b\\n3,c\\n")
+            >>> ds = CsvDataset("memory://csvds-doc/d.csv", [[0], [""]]).batch(2)
+            >>> [(x.tolist(), y.tolist()) for x, y in ds]
+            [([1, 2], [b'a', b'b']), ([3], [b'c'])]
+        """
+        batched = super().batch(
+            batch_size, drop_remainder, num_parallel_calls, deterministic, name
+        )
+        source = getattr(self._node, "source", None)
+        if type(source) is not CsvSource:
+            return batched
+        fast = CsvRowBatches(
+            source.files, source.specs, source.opts, source.header,
+            source.compression, int(batch_size), bool(drop_remainder),
+        )  # fmt: skip
+        return self._chain(BlockSourceNode((), fast))
 
 
 def _file_options(delim, quotes, na_value, select, specs) -> CsvOptions:
