@@ -2,12 +2,12 @@
 
 Each set is the taxi table of `benchmarks.taxi_data` written as Examples
 (`pipeline.io.example_encode.encode_examples` and
-`TFRecordWriter.write_block`) in shards of about 256 MB (at least 4 shards),
-the rows of each set drawn from the same seed, so a larger set starts with the
+`TFRecordWriter.write_block`) in shards of about 256 MB (at least 4 shards);
+every set's rows come from the same seed, so a larger set starts with the
 rows of a smaller one. The sets are cached under ``benchmarks/data/scale/``
 (ignored by git) keyed by size and seed: a rerun reads them again instead of
-writing them. ``--clean`` removes each set once it is measured; free disk is
-checked before writing, and a shortfall stops the script with the figures.
+writing them. ``--clean`` removes them once measured. Free disk is checked
+before a set is written; a shortfall stops the script with the figures.
 
 The pipeline, the same code on both sides (our names are TF's)::
 
@@ -15,16 +15,19 @@ The pipeline, the same code on both sides (our names are TF's)::
       -> shuffle(100_000, seed) -> batch(256) -> map(parse_example)
 
 (``--read interleave``: ``interleave(TFRecordDataset, num_parallel_calls=
-AUTOTUNE)`` instead of the ``flat_map``, on both sides)
+AUTOTUNE)`` instead of the ``flat_map``, on both sides), read for 2 epochs
+(two passes over the dataset, reshuffled), every batch's rows counted.
 
-read for 2 epochs (two passes over the dataset, reshuffled), every batch's
-rows counted. Each run is a child process of its own, so its peak RSS (its
-``VmHWM`` after the last epoch) is that of one size alone. Reported per size: rows/s, MB/s,
-seconds per GB and peak RSS, and how the rate and the memory grow from the
-smallest set; then the largest set's rate over that of ``--base`` (goal: at
-least 0.9) and its peak RSS (goal: under 1.5 GB). TensorFlow runs the same
-pipeline on the smallest set only, alternating with ours pass by pass
-(2 epochs of 10 GB through TF would take the better part of an hour).
+Each run is a child process of its own, so its peak RSS (the child's
+``VmHWM`` after its last epoch) is that of one set alone. Runs go in rounds,
+each round every set once, smallest first, and TF's run right after ours on
+the smallest set, so sizes and sides alternate under the same load; the
+largest set runs in the first ``--largest-passes`` rounds only (default 1).
+Reported per size: the median rows/s and MB/s, seconds per GB, peak RSS, and
+both against the smallest set; then the largest set's rate over ``--base``'s
+(median of the rounds' ratios; goal: at least 0.9) and its peak RSS (goal:
+under 1.5 GB). TensorFlow runs on the smallest set only: 2 epochs of 10 GB
+through TF's pipeline would take the better part of an hour.
 
     .venv-bench/bin/python -m benchmarks.bench_scale              # 100M,1G,10G
     .venv-bench/bin/python -m benchmarks.bench_scale --sizes 30M,300M --base 30M
@@ -35,7 +38,6 @@ from __future__ import annotations
 import argparse
 import glob
 import json
-import math
 import os
 import shutil
 import statistics
@@ -44,135 +46,11 @@ import time
 
 import numpy as np
 
-from benchmarks.taxi_data import COLUMNS, DTYPES, taxi_columns
+from benchmarks.scale_data import PATTERN, parse_size, set_dir, size_label, write_set
+from benchmarks.taxi_data import COLUMNS, DTYPES
 
-_UNITS = {"K": 10**3, "M": 10**6, "G": 10**9}
-_BLOCK_ROWS = 16384
-_MIN_SHARDS = 4
-_DISK_MARGIN = 1 << 30
 #: The issue's memory budget for the largest set, in MiB (1.5 GB).
 RSS_BUDGET_MIB = 1.5e9 / (1 << 20)
-_PATTERN = "taxi.tfrecord-*"
-
-
-def parse_size(text: str) -> int:
-    """``"100M"`` -> 100_000_000 bytes (K, M, G: powers of 1000).
-
-    Example:
-        >>> parse_size("100M"), parse_size("1.5G"), parse_size("2048")
-        (100000000, 1500000000, 2048)
-    """
-    text = text.strip().upper().removesuffix("B")
-    scale = _UNITS.get(text[-1:], 1)
-    number = text[:-1] if text[-1:] in _UNITS else text
-    return int(float(number) * scale)
-
-
-def size_label(size: int) -> str:
-    """A size as the issue writes it.
-
-    Example:
-        >>> size_label(100_000_000), size_label(10**10), size_label(2_500_000)
-        ('100 MB', '10 GB', '2.5 MB')
-    """
-    for unit, scale in (("GB", 10**9), ("MB", 10**6), ("KB", 10**3)):
-        if size >= scale:
-            return f"{size / scale:g} {unit}"
-    return f"{size} B"
-
-
-# The data: taxi rows as TFRecord shards of Examples, cached. ----------------
-
-
-def _block(start: int, count: int, seed: int):
-    """Rows ``[start, start + count)`` encoded as one block of framed Examples."""
-    from pipeline.io.example_encode import encode_examples
-    from pipeline.io.tfrecord_writer import FOOTER_BYTES, HEADER_BYTES
-
-    values, missing = taxi_columns(count, seed=seed, start=start)
-    columns = {}
-    for name in COLUMNS:
-        col = values[name]
-        if col.dtype.kind == "i":
-            col = col.astype(np.int64)
-        lengths = np.where(missing[name], -1, 1)
-        columns[name] = (col[~missing[name]], lengths)
-    return encode_examples(columns, count, head=HEADER_BYTES, tail=FOOTER_BYTES)
-
-
-def record_bytes(seed: int) -> float:
-    """The mean file bytes of one record (frame included), from a sample."""
-    block = _block(0, _BLOCK_ROWS, seed)
-    return len(block.data) / _BLOCK_ROWS
-
-
-def shard_plan(size: int, shard_bytes: int, per_record: float) -> tuple[int, int]:
-    """``(rows, shards)`` of a set of about ``size`` bytes.
-
-    Example:
-        >>> shard_plan(10**9, 256 * 10**6, 300.0)
-        (3333333, 4)
-        >>> shard_plan(10**10, 256 * 10**6, 300.0)[1]
-        40
-    """
-    rows = max(1, round(size / per_record))
-    shards = max(_MIN_SHARDS, math.ceil(size / shard_bytes))
-    return rows, min(shards, rows)
-
-
-def set_dir(root: str, size: int, seed: int) -> str:
-    """The folder of the set of ``size`` bytes drawn from ``seed``."""
-    return os.path.join(root, f"{size}-seed{seed}")
-
-
-def _marker(folder: str, rows: int, shards: int) -> str:
-    return os.path.join(folder, f".complete-{rows}-{shards}")
-
-
-def check_free(folder: str, needed: int) -> None:
-    """Stop with a clear message when the disk lacks ``needed`` bytes (+1 GiB)."""
-    os.makedirs(folder, exist_ok=True)
-    free = shutil.disk_usage(folder).free
-    if free < needed + _DISK_MARGIN:
-        raise SystemExit(
-            f"bench_scale: {folder} has {free / 1e9:.1f} GB free; the set needs "
-            f"{needed / 1e9:.1f} GB plus a 1 GiB margin. Free some space, or pass "
-            "smaller --sizes."
-        )
-
-
-def write_set(root: str, size: int, seed: int, shard_bytes: int) -> list[str]:
-    """The shards of the set of ``size`` bytes, written unless cached."""
-    from benchmarks.taxi_data import shard_names, shard_ranges
-
-    rows, shards = shard_plan(size, shard_bytes, record_bytes(seed))
-    folder = set_dir(root, size, seed)
-    paths = shard_names(folder, shards, prefix="taxi.tfrecord")
-    if os.path.exists(_marker(folder, rows, shards)):
-        return paths
-    if os.path.isdir(folder):
-        shutil.rmtree(folder)  # an unfinished or other-shaped set
-    check_free(root, size)
-    os.makedirs(folder)
-    started = time.perf_counter()
-    for path, (start, count) in zip(paths, shard_ranges(rows, shards)):
-        _write_shard(path, start, count, seed)
-    open(_marker(folder, rows, shards), "w").close()
-    seconds = time.perf_counter() - started
-    print(
-        f"wrote {size_label(size)}: {rows:,} rows in {shards} shards, {seconds:.0f} s"
-    )
-    return paths
-
-
-def _write_shard(path: str, start: int, count: int, seed: int) -> None:
-    """One shard (the writer renames its temporary file on close)."""
-    from pipeline.io.tfrecord_writer import TFRecordWriter
-
-    with TFRecordWriter(path) as writer:
-        for lo in range(start, start + count, _BLOCK_ROWS):
-            block = _block(lo, min(_BLOCK_ROWS, start + count - lo), seed)
-            writer.write_block(block.data, block.starts, block.lengths)
 
 
 # The pipelines, the same code on both sides. ---------------------------------
@@ -191,7 +69,7 @@ def our_pipeline(folder: str, buffer: int, batch: int, seed: int, read: str):
     from benchmarks.bench_tfrecord import example_spec
 
     spec = example_spec()
-    files = pl.data.Dataset.list_files(os.path.join(folder, _PATTERN), seed=seed)
+    files = pl.data.Dataset.list_files(os.path.join(folder, PATTERN), seed=seed)
     ds = _records(files, pl.data.TFRecordDataset, read, pl.data.AUTOTUNE)
     ds = ds.shuffle(buffer, seed=seed).batch(batch)
     return ds.map(lambda b: pl.io.parse_example(b, spec))
@@ -206,7 +84,7 @@ def tf_pipeline(folder: str, buffer: int, batch: int, seed: int, read: str):
         n: tf.io.FixedLenFeature([], types[DTYPES[n]], _default(DTYPES[n]))
         for n in COLUMNS
     }
-    files = tf.data.Dataset.list_files(os.path.join(folder, _PATTERN), seed=seed)
+    files = tf.data.Dataset.list_files(os.path.join(folder, PATTERN), seed=seed)
     ds = _records(files, tf.data.TFRecordDataset, read, tf.data.AUTOTUNE)
     ds = ds.shuffle(buffer, seed=seed).batch(batch)
     return ds.map(lambda b: tf.io.parse_example(b, spec))
@@ -276,15 +154,34 @@ def run_child(side: str, folder: str, args: argparse.Namespace) -> dict:
     return {**lines[-1], "peak_rss_mib": lines[-1]["hwm_after_epoch_mib"][-1]}
 
 
-def measure_size(size: int, folder: str, passes: int, tf: bool, args) -> dict:
-    """``passes`` runs of ours (alternating with TF's when ``tf``) over one set."""
-    runs: dict[str, list[dict]] = {"ours": [], "tf": []}
-    for _ in range(passes):
-        for side in ("ours", "tf") if tf else ("ours",):
-            runs[side].append(run_child(side, folder, args))
-    data = sum(os.path.getsize(p) for p in glob.glob(os.path.join(folder, _PATTERN)))
-    data *= args.epochs  # the bytes each run reads
-    return {side: _side_line(size, data, side, r) for side, r in runs.items() if r}
+def measure_rounds(sets: dict[int, str], args: argparse.Namespace) -> list[dict]:
+    """The runs, in rounds: each round runs ours once per set, smallest first
+    (and TF's right after ours on the smallest set, unless ``--no-tf``), so
+    the sizes and sides alternate under the same load. The largest set, when
+    larger than ``--base``, runs in the first ``--largest-passes`` rounds."""
+    sizes, base = sorted(sets), parse_size(args.base)
+    runs: dict[tuple[str, int], list[dict]] = {}
+    for k in range(args.passes):
+        for size in sizes:
+            if size == sizes[-1] and size > base and k >= args.largest_passes:
+                continue
+            sides = ("ours", "tf") if size == sizes[0] and not args.no_tf else ("ours",)
+            for side in sides:
+                runs.setdefault((side, size), []).append(
+                    run_child(side, sets[size], args)
+                )
+    lines = []
+    for (side, size), found in sorted(runs.items(), key=lambda kv: kv[0][::-1]):
+        lines.append(
+            _side_line(size, _read_bytes(sets[size], args.epochs), side, found)
+        )
+    return lines
+
+
+def _read_bytes(folder: str, epochs: int) -> int:
+    """The bytes a run reads: the set's files, once per epoch."""
+    files = glob.glob(os.path.join(folder, PATTERN))
+    return epochs * sum(os.path.getsize(p) for p in files)
 
 
 def _side_line(size: int, data: int, side: str, runs: list[dict]) -> dict:
@@ -304,7 +201,8 @@ def _side_line(size: int, data: int, side: str, runs: list[dict]) -> dict:
 
 
 def summary_lines(lines: list[dict], base: str, epochs: int) -> list[dict]:
-    """The goal lines: the largest set's rate over ``base``'s, and its peak RSS."""
+    """The goal lines: the largest set's rate over ``base``'s (pass by pass,
+    the rounds both ran), and the largest set's peak RSS."""
     ours = {x["size"]: x for x in lines if x["side"] == "ours"}
     largest = list(ours.values())[-1]
     out = [{"bench": "scale", "workload": "peak RSS, largest set",
@@ -312,13 +210,16 @@ def summary_lines(lines: list[dict], base: str, epochs: int) -> list[dict]:
             "ours_rss_mib": largest["peak_rss_mib"],
             "budget_rss_mib": round(RSS_BUDGET_MIB, 1)}]  # fmt: skip
     if base in ours and base != largest["size"]:
-        b = ours[base]
+        big = largest["rows_per_s_passes"]
+        small = ours[base]["rows_per_s_passes"][: len(big)]
+        ratios = [b / s for b, s in zip(big, small)]
         out.append({"bench": "scale", "workload": "rate, largest set vs base",
                     "base": base, "size": largest["size"], "epochs": epochs,
-                    "base_rows_per_s": b["rows_per_s"],
-                    "ours_rows_per_s": largest["rows_per_s"],
-                    "ratio": round(largest["rows_per_s"] / b["rows_per_s"],
-                                   3)})  # fmt: skip
+                    "base_rows_per_s": round(statistics.median(small)),
+                    "base_rows_per_s_passes": small,
+                    "ours_rows_per_s": round(statistics.median(big)),
+                    "ours_rows_per_s_passes": big,
+                    "ratio": round(statistics.median(ratios), 3)})  # fmt: skip
     return out
 
 
@@ -388,22 +289,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.measure:
         return measure_child(args)
     sizes = sorted({parse_size(s) for s in args.sizes.split(",") if s})
-    base = size_label(parse_size(args.base))
-    lines = []
+    sets = {}
     for size in sizes:
         write_set(args.data, size, args.seed, int(args.shard_mb * 1e6))
-        folder = set_dir(args.data, size, args.seed)
-        largest = size == sizes[-1] and size > parse_size(args.base)
-        passes = args.largest_passes if largest else args.passes
-        tf = size == sizes[0] and not args.no_tf
-        for line in measure_size(size, folder, passes, tf, args).values():
-            print(json.dumps(line), flush=True)
-            lines.append(line)
-        if args.clean:
-            shutil.rmtree(folder)
+        sets[size] = set_dir(args.data, size, args.seed)
+    lines = measure_rounds(sets, args)
+    for line in lines:
+        print(json.dumps(line), flush=True)
     print_growth(lines)
-    for line in summary_lines(lines, base, args.epochs):
+    for line in summary_lines(lines, size_label(parse_size(args.base)), args.epochs):
         print(json.dumps(line))
+    if args.clean:
+        for folder in sets.values():
+            shutil.rmtree(folder)
     return 0
 
 
