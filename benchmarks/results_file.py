@@ -112,7 +112,7 @@ def _goal(row: Row) -> tuple[str, str]:
         return "", ""
     source = f" ({row.source})" if row.source else ""
     met = {True: "yes", False: "**no**", None: "n/a"}[row.met]
-    return f"≥ {row.goal:g}x{source}", met
+    return f"{'≤' if row.lower_is_better else '≥'} {row.goal:g}x{source}", met
 
 
 def rows_table(rows: list[Row]) -> str:

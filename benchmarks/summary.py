@@ -46,6 +46,8 @@ class Row:
         pair_ratios: ours / baseline of each alternating pass pair, when the
             script reports its passes; the ratio is then their median and
             `spread` their range (the rates shown are each side's median).
+        lower_is_better: the figures are costs (memory against a budget):
+            the goal is met when the ratio is at most ``goal``.
 
     Example:
         >>> Row("w", "TF", 10.0, 15.0, "rows/s", goal=2.0).met
@@ -55,6 +57,8 @@ class Row:
         >>> row = Row("w", "TF", 10.0, 30.0, "rows/s", 2.0, pair_ratios=(2.5, 3.0, 3.5))
         >>> row.ratio, row.spread, row.met
         (3.0, (2.5, 3.5), True)
+        >>> Row("rss", "budget", 1500.0, 900.0, "MiB", 1.0, lower_is_better=True).met
+        True
     """
 
     workload: str
@@ -65,6 +69,7 @@ class Row:
     goal: float | None = None
     source: str = ""
     pair_ratios: tuple[float, ...] = ()
+    lower_is_better: bool = False
 
     @property
     def ratio(self) -> float | None:
@@ -84,9 +89,12 @@ class Row:
 
     @property
     def met(self) -> bool | None:
-        """Whether the ratio reaches the goal; None without a goal or a ratio."""
+        """Whether the ratio reaches the goal (at most it, for a
+        ``lower_is_better`` row); None without a goal or a ratio."""
         if self.goal is None or self.ratio is None:
             return None
+        if self.lower_is_better:
+            return self.ratio <= self.goal
         return self.ratio >= self.goal
 
 
@@ -109,7 +117,8 @@ def _row(spec: Spec, rates: Rates) -> Row:
     ):
         pairs = tuple(o / t for o, t in zip(ours, theirs, strict=True))
     return Row(spec.workload, spec.baseline, _median(theirs), _median(ours),
-               spec.unit, spec.goal, spec.source, pairs)  # fmt: skip
+               spec.unit, spec.goal, spec.source, pairs,
+               spec.lower_is_better)  # fmt: skip
 
 
 def summary_rows(records: dict[str, list[Record]]) -> list[Row]:

@@ -38,7 +38,8 @@ class Spec(NamedTuple):
     """How to build a `Row` from a script's rates (``theirs``, ``ours``: keys).
 
     An ``optional`` row is left out when our side did not run (``ours_blas1``
-    runs only with a multi-threaded BLAS).
+    runs only with a multi-threaded BLAS). A ``lower_is_better`` row (memory
+    against a budget) meets its goal when ours / baseline is at most ``goal``.
     """
 
     workload: str
@@ -49,6 +50,7 @@ class Spec(NamedTuple):
     goal: float | None = None
     source: str = ""
     optional: bool = False
+    lower_is_better: bool = False
 
 
 # Rates per script: each turns the script's JSON lines into {key: rate}. ------
@@ -346,6 +348,43 @@ _PEERS = [
     for key, (who, peer, goal) in _PEER_ROWS.items()
 ]  # fmt: skip
 
+_SCALE_RATE = "rate, largest set vs base"
+_SCALE_RSS = "peak RSS, largest set"
+
+
+def _scale_rates(lines: list[Record]) -> Rates:
+    rates: Rates = {}
+    for r in lines:
+        if r.get("workload") == _SCALE_RATE:
+            rates["scale:base"] = rate_of(r, "base_rows_per_s")
+            rates["scale:largest"] = rate_of(r, "ours_rows_per_s")
+        elif r.get("workload") == _SCALE_RSS:  # an absolute budget, lower is better
+            rates["budget:rss"] = r["budget_rss_mib"]
+            rates["ours:rss"] = r["ours_rss_mib"]
+        elif "side" in r and "size" in r:
+            rates[f"{r['side']}:{r['size']}"] = rate_of(r, "rows_per_s")
+    return rates
+
+
+def _scale_specs(lines: list[Record]) -> list[Spec]:
+    what = "TFRecord shuffle(100_000) -> batch(256) -> parse_example, 2 epochs"
+    by = {r["workload"]: r for r in lines if "workload" in r}
+    specs = [Spec(f"scale: {what}, {r['size']} set", _TF, f"tf:{r['size']}",
+                  f"ours:{r['size']}", "rows/s")
+             for r in lines if r.get("side") == "tf"]  # fmt: skip
+    if _SCALE_RATE in by:
+        r = by[_SCALE_RATE]
+        specs.append(Spec(f"scale: the same, {r['size']} set against {r['base']}",
+                          f"ours on {r['base']}", "scale:base", "scale:largest",
+                          "rows/s", 0.9, "#16"))  # fmt: skip
+    if _SCALE_RSS in by:
+        specs.append(Spec(f"scale: peak RSS of the {by[_SCALE_RSS]['size']} run "
+                          "(lower is better)", "the issue's budget, 1.5 GB",
+                          "budget:rss", "ours:rss", "MiB", 1.0, "#16",
+                          lower_is_better=True))  # fmt: skip
+    return specs
+
+
 _Rates = Callable[[list[Record]], Rates]
 _Specs = Callable[[list[Record]], list[Spec]]
 #: script short name -> (its rates, its row specs), in the table's order.
@@ -362,4 +401,5 @@ SCRIPTS: dict[str, tuple[_Rates, _Specs]] = {
     "global_shuffle": (_theirs_rates, lambda lines: _GLOBAL_SHUFFLE),
     "ray": (_ray_rates, lambda lines: _RAY),
     "peers": (_theirs_rates, lambda lines: _PEERS),
+    "scale": (_scale_rates, _scale_specs),
 }
