@@ -568,3 +568,47 @@ def open_at_end(bytes line not None, int delim, bint quoted):
         else:
             first = c == delim
     return quoted
+
+
+def lines_are_records(const uint8_t[::1] buf, int64_t start, int64_t end, int delim):
+    """Whether every ``\\n`` of ``buf[start:end]`` (which starts a record) ends
+    a record: no quoted field is open there, by `open_at_end`'s rule.
+
+    Example:
+        >>> lines_are_records(b'1,"a,b"\\n2,c\\n', 0, 12, 44)
+        True
+        >>> lines_are_records(b'1,"a\\nb"\\n', 0, 8, 44)
+        False
+    """
+    cdef int64_t size = buf.shape[0], i
+    cdef bint quoted = False, first = True
+    cdef uint8_t c, d
+    cdef const uint8_t *p
+    if delim < 0 or delim > 255:
+        raise ValueError(f"delim {delim} is not a byte")
+    if not 0 <= start <= end <= size:
+        raise ValueError(f"[{start}, {end}) is outside the buffer of {size} bytes")
+    if start == end:
+        return True
+    p = &buf[0]
+    d = <uint8_t>delim
+    i = start
+    with nogil:
+        while i < end:
+            c = p[i]
+            i += 1
+            if quoted:
+                if c == 34:
+                    if i < end and p[i] == 34:
+                        i += 1
+                    else:
+                        quoted = False
+                elif c == 10:
+                    break
+                continue
+            if c == 34 and first:
+                quoted = True
+                first = False
+            else:
+                first = c == d or c == 10
+    return not quoted

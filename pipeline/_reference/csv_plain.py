@@ -278,3 +278,21 @@ def open_at_end(line: bytes, delim: int, quoted: bool) -> bool:
         else:
             quoted = q == 0 or line[q - 1 : q] == sep
         pos = q + 1
+
+
+def lines_are_records(buf: bytes, start: int, end: int, delim: int) -> bool:
+    """Whether every ``\\n`` of ``buf[start:end]`` (which starts a record) ends
+    a record: no quoted field is open there, by `open_at_end`'s rule.
+
+    Example:
+        >>> lines_are_records(b'1,"a,b"\\n2,c\\n', 0, 12, 44)
+        True
+        >>> lines_are_records(b'1,"a\\nb"\\n', 0, 8, 44)
+        False
+    """
+    if not 0 <= delim <= 255:
+        raise ValueError(f"delim {delim} is not a byte")
+    if not 0 <= start <= end <= len(buf):
+        raise ValueError(f"[{start}, {end}) is outside the buffer of {len(buf)} bytes")
+    lines = bytes(buf[start:end]).split(b"\n")
+    return not any(open_at_end(line, delim, False) for line in lines)

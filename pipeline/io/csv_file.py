@@ -62,7 +62,7 @@ class RecordBlock:
     lines: np.ndarray
     first_record: int
     position: tuple[int, int, int, int]
-    #: The records, each ended by a newline, with no quote or CR in them.
+    #: The records, each ended by a newline (one line each), with no CR.
     text: bytes | memoryview | None = None
     #: Index of a last record the end of the file cut off inside a quoted
     #: field (-1: none).
@@ -205,7 +205,7 @@ def read_records(
         while True:
             buf, got = _read_after(stream, rest, size)
             end = buf.rfind(b"\n") + 1 if got else 0
-            plain = _plain_block(buf, end, quotes, skip) if end else None
+            plain = _plain_block(buf, end, quotes, skip, delim) if end else None
             if plain is not None:  # every line a record: no split, no join
                 cut, count = plain
                 where = (base, count, line_no, rec_no)
@@ -269,13 +269,14 @@ def _read_after(stream, rest: bytes, size: int) -> tuple[bytearray, int]:
 
 
 def _plain_block(
-    buf: bytearray, end: int, quotes: bool, skip: int
+    buf: bytearray, end: int, quotes: bool, skip: int, delim: bytes = b","
 ) -> tuple[int, int] | None:
     """``(offset after skip lines, line count)`` of ``buf[:end]`` when every
     line there is one record.
 
     The ``skip`` lines (a header) may hold quotes, each line an even number of
-    them (a quoted field spanning lines would make them one record).
+    them (a quoted field spanning lines would make them one record); after
+    them, no quoted field may span lines (`csv_plain.lines_are_records`).
     """
     if buf.find(b"\r", 0, end) >= 0:
         return None
@@ -285,10 +286,14 @@ def _plain_block(
         if not stop or (quotes and buf.count(b'"', cut, stop) % 2):
             return None
         cut = stop
-    if (quotes and buf.find(b'"', cut, end) >= 0) or cut == end:
+    if cut == end:
         return None
+    kernel = _kernels.load("csv_plain")
     with memoryview(buf) as view:
-        count = _kernels.load("csv_plain").count_lines(view[:end], cut) + skip
+        if quotes and buf.find(b'"', cut, end) >= 0:
+            if not kernel.lines_are_records(view, cut, end, delim[0]):
+                return None
+        count = kernel.count_lines(view[:end], cut) + skip
     return cut, count
 
 

@@ -156,3 +156,28 @@ def test_bad_rows_are_found_as_record_by_record_decoding_finds_them(records):
     got_errors = [(i, e.message.split(" in record")[0]) for i, e in out.errors]
     assert got_errors == [(i, m.replace("have 4", "have more")) for i, m in want_errors]
     assert all(e.record_index == 10 + i for i, e in out.errors)
+
+
+@pytest.mark.parametrize("spanning", [False, True])
+def test_quoted_files_are_decoded_by_the_kernel_not_record_by_record(
+    tmp_path, monkeypatch, spanning
+):
+    from pipeline.io import csv_fast, csv_split
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the per-record decoder was called")
+
+    monkeypatch.setattr(csv_fast, "decode_records", refuse)
+    monkeypatch.setattr(csv_split, "decode_records", refuse)
+    inside = b"x\ny" if spanning else b"x,y"
+    rows = [b'%d,"%s","say ""hi"""' % (i, inside) for i in range(200)]
+    path = tmp_path / "quoted.csv"
+    path.write_bytes(b'"n","a","b"\n' + b"\n".join(rows) + b"\n")
+    specs = [ColumnSpec(np.dtype(np.int64)), ColumnSpec(np.dtype(object)),
+             ColumnSpec(np.dtype(object))]  # fmt: skip
+    (records,) = csv_file.read_records(str(path), header=True)
+    assert (records.text is None) is spanning  # one line, one record: no split
+    block = csv_file.decode_file_block(records, specs, CsvOptions(), str(path))
+    assert block.columns[0].tolist() == list(range(200)) and not block.errors
+    assert set(block.columns[1].tolist()) == {inside}
+    assert set(block.columns[2].tolist()) == {b'say "hi"'}
