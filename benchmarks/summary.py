@@ -4,8 +4,9 @@ Every ``benchmarks/bench_*.py`` prints JSON lines, one per measurement.
 `benchmarks.run_all` collects them per script, keyed by the script's short
 name (``bench_csv.py`` -> ``"csv"``), and `summary_rows` turns them into
 `Row`s: the workload, what it is compared with, both rates, the ratio and the
-goal the issues set. Every figure is a rate (higher is better), so a goal is
-always "ours / baseline at least ``goal``".
+goal the issues set. A figure is a rate (higher is better) and a goal is
+"ours / baseline at least ``goal``", except in a ``lower_is_better`` row (a
+cost, such as peak memory against a budget): there it is "at most ``goal``".
 
 Example:
     >>> records = {"tfrecord": [
