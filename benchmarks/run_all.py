@@ -61,6 +61,7 @@ QUICK_ARGS = {
               "--min-seconds", "0.1"],
     "tfrecord": ["--rows", "20000", "--passes", "1"],
     "scale": ["--sizes", "2M,6M", "--base", "2M", "--passes", "1"],
+    "interleave": ["--rows", "20000", "--passes", "1"],
 }  # fmt: skip
 #: Scripts that take ``--no-tf`` (ours only), rerun once for our peak memory.
 OURS_ONLY = {"cli", "csv", "feature_columns", "overhead", "tfrecord"}

@@ -385,6 +385,30 @@ def _scale_specs(lines: list[Record]) -> list[Spec]:
     return specs
 
 
+def _interleave_rates(lines: list[Record]) -> Rates:
+    return {
+        f"{r['side']}:{r['format']}:{r['idiom']}": rate_of(r, "rows_per_s")
+        for r in lines
+        if r.get("bench") == "interleave"
+    }
+
+
+_SHARDS = {
+    "csv": ("TextLineDataset", "CSV"),
+    "tfrecord": ("TFRecordDataset", "TFRecord"),
+}
+_INTERLEAVE = [
+    *(Spec(f"interleave({reader}, cycle_length=8, num_parallel_calls=AUTOTUNE) -> "
+           f"batch(256), 8 {kind} shards", "ours, sequential flat_map -> batch(256)",
+           f"ours:{fmt}:flat_map", f"ours:{fmt}:interleave", "rows/s", 0.9, "#16")
+      for fmt, (reader, kind) in _SHARDS.items()),
+    *(Spec(f"{idiom}({reader}) -> batch(256), 8 {kind} shards", _TF,
+           f"tf:{fmt}:{idiom}", f"ours:{fmt}:{idiom}", "rows/s")
+      for fmt, (reader, kind) in _SHARDS.items()
+      for idiom in ("interleave", "flat_map")),
+]  # fmt: skip
+
+
 _Rates = Callable[[list[Record]], Rates]
 _Specs = Callable[[list[Record]], list[Spec]]
 #: script short name -> (its rates, its row specs), in the table's order.
@@ -402,4 +426,5 @@ SCRIPTS: dict[str, tuple[_Rates, _Specs]] = {
     "ray": (_ray_rates, lambda lines: _RAY),
     "peers": (_theirs_rates, lambda lines: _PEERS),
     "scale": (_scale_rates, _scale_specs),
+    "interleave": (_interleave_rates, lambda lines: _INTERLEAVE),
 }
