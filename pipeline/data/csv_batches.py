@@ -135,12 +135,32 @@ class CsvBatchSource:
                 cutter.drop_pending()
                 yield [item], after
                 continue
-            cutter.add(item, len(item))
+            lo = (self.batch_size - cutter.count) % self.batch_size
+            if len(item) - lo < self.batch_size:
+                lo = 0
+            else:  # whole batches inside the segment: cut as views of it
+                cutter.add(item, lo)  # ends the pending batch, if any
+                for pieces in cutter.cuts():
+                    yield [self._element(_columns(pieces))], item.state_at(lo)
+                hi = len(item) - (len(item) - lo) % self.batch_size
+                yield from self._whole_batches(item, lo, hi)
+                lo = hi
+            cutter.add(item, len(item), lo)
             for pieces in cutter.cuts():
                 yield [self._element(_columns(pieces))], _next_state(cutter, pieces)
         pieces = cutter.rest(drop_remainder=self.num_epochs is None)
         if pieces:
             yield [self._element(_columns(pieces))], _next_state(cutter, pieces)
+
+    def _whole_batches(
+        self, seg: _Segment, lo: int, hi: int
+    ) -> Iterator[tuple[list, dict]]:
+        """The batches of rows ``lo:hi`` of ``seg`` (a multiple of the batch
+        size), each column cut as the rows of one reshaped view."""
+        size = self.batch_size
+        shaped = [c[lo:hi].reshape(-1, size) for c in seg.columns]
+        for end, columns in enumerate(zip(*shaped), 1):
+            yield [self._element(list(columns))], seg.state_at(lo + end * size)
 
     def _segments(
         self, state: dict | None, seed: int | None = None
