@@ -20,6 +20,8 @@ from cpython.buffer cimport (
     PyObject_GetBuffer,
 )
 from libc.stdint cimport int8_t, int64_t, uint8_t, uint32_t, uint64_t
+from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize, PyBytes_GET_SIZE
+from cpython.ref cimport PyObject, Py_INCREF
 from libc.stdlib cimport calloc, free
 from libc.string cimport memcmp, memcpy, memset
 
@@ -27,6 +29,7 @@ from example_values cimport (
     _KIND_BYTES, _KIND_FLOAT, _KIND_INT64, _Shared, _bytes_into, _decode, _pointers,
     _shared_free, _shared_init,
 )
+from fnv cimport _fnv1a_nonzero
 from protowire cimport Cursor, _skip, _sub, _tag, _varint
 
 cdef enum:
@@ -66,7 +69,7 @@ cdef struct _Walk:
     _Slot *slots
     int64_t *first_bad  # [n_keys]: first row with a wrong kind or count
     int64_t *first_missing  # [n_keys]: first missing row (no default)
-    int64_t *spans  # [n_keys, batch, 2]: string lists' bodies (-1: missing)
+    int64_t *spans  # [n_keys, batch, 3]: string lists (see _settle)
     int *follow  # [n_keys + 1]: the key that followed key f (f + 1) last time
     int *bad_status
     int64_t batch
@@ -264,15 +267,20 @@ cdef bint _record(_Walk *w, const uint8_t *p, int64_t n, int64_t b) noexcept nog
     return True
 
 
-cdef void _settle(_Walk *w, int64_t b) noexcept nogil:
-    """After record ``b``: defaults for missing values, the first errors."""
+cdef void _settle(_Walk *w, const uint8_t *p, int64_t b) noexcept nogil:
+    """After record ``b``: defaults for missing values, the first errors.
+
+    A string list's span is ``(start, stop, 0)`` (its body), or for a list of
+    one value ``(start, stop, hash)`` of the value itself; ``start`` -1 when
+    the feature is missing.
+    """
     cdef int64_t f, size
     cdef _Slot *slot
     cdef int64_t *span
     for f in range(w.n_keys):
         slot = &w.slots[f]
         size = w.sizes[f]
-        span = &w.spans[2 * (f * w.batch + b)]
+        span = &w.spans[3 * (f * w.batch + b)]
         if slot.kind == 0:
             if not w.has_default[f]:
                 if w.first_missing[f] < 0:
@@ -289,6 +297,12 @@ cdef void _settle(_Walk *w, int64_t b) noexcept nogil:
         elif w.expected[f] == _KIND_BYTES:
             span[0] = slot.start
             span[1] = slot.stop
+            span[2] = 0
+            if (size == 1 and slot.stop - slot.start >= 2 and p[slot.start] == 0x0A
+                    and p[slot.start + 1] < 0x80
+                    and slot.start + 2 + p[slot.start + 1] == slot.stop):
+                span[0] = slot.start + 2
+                span[2] = <int64_t>_fnv1a_nonzero(p + span[0], slot.stop - span[0])
 
 
 cdef object _NUMPY = None
@@ -314,7 +328,7 @@ cdef class DenseParser:
             column's dtype), or None where a missing value is an error.
     """
 
-    cdef list _keys, _defaults, _dtypes, _default_blobs
+    cdef list _keys, _defaults, _dtypes, _default_blobs, _pool
     cdef int64_t n_keys
     cdef const uint8_t **key_ptrs
     cdef int64_t *key_lens
@@ -334,6 +348,7 @@ cdef class DenseParser:
         self._defaults = list(defaults)
         self._dtypes = []
         self._default_blobs = []
+        self._pool = []
         self.key_ptrs = <const uint8_t **>calloc(n + 1, sizeof(void *))
         self.key_lens = <int64_t *>calloc(n + 1, sizeof(int64_t))
         self.expected = <int *>calloc(n + 1, sizeof(int))
@@ -412,7 +427,7 @@ cdef class DenseParser:
         cdef Py_buffer *views = <Py_buffer *>calloc(n + 1, sizeof(Py_buffer))
         cdef void *scratch = calloc(
             n + 1, sizeof(void *) + sizeof(_Slot) + sizeof(int) * 2
-            + sizeof(int64_t) * (2 + 2 * batch))
+            + sizeof(int64_t) * (2 + 3 * batch))
         cdef int64_t *lens_p = NULL
         cdef const uint8_t **ptrs = NULL
         cdef int64_t f, acquired = 0, b, bad = -1
@@ -425,7 +440,7 @@ cdef class DenseParser:
         w.first_bad = <int64_t *>(w.slots + n + 1)
         w.first_missing = w.first_bad + n + 1
         w.spans = w.first_missing + n + 1
-        w.follow = <int *>(w.spans + 2 * batch * (n + 1))
+        w.follow = <int *>(w.spans + 3 * batch * (n + 1))
         w.bad_status = w.follow + n + 1
         try:
             ptrs = _pointers(records, &lens_p)
@@ -445,7 +460,7 @@ cdef class DenseParser:
                     if not _record(&w, ptrs[b], lens_p[b], b):
                         bad = b
                         break
-                    _settle(&w, b)
+                    _settle(&w, ptrs[b], b)
         finally:
             for f in range(acquired):
                 if self.expected[f] != _KIND_BYTES:
@@ -460,31 +475,89 @@ cdef class DenseParser:
                     return w.bad_status[f], f, w.first_bad[f], -1, outs
                 if w.first_missing[f] >= 0:
                     return DENSE_MISSING, f, w.first_missing[f], -1, outs
-            for f in range(n):
-                if self.expected[f] == _KIND_BYTES:
-                    self._strings(records, &w, f, outs[f])
+            # a thread takes its own tables (list.pop/append are atomic under
+            # the GIL): values of earlier batches are found, not created again
+            tables = self._pool.pop() if self._pool else {}
+            try:
+                for f in range(n):
+                    if self.expected[f] == _KIND_BYTES:
+                        table = tables.get(f)
+                        if table is None:
+                            table = tables[f] = _Table()
+                        self._strings(records, &w, f, outs[f], table)
+            finally:
+                if len(self._pool) < _POOL:
+                    self._pool.append(tables)
         finally:
             free(scratch)
         return DENSE_OK, -1, -1, -1, outs
 
-    cdef _strings(self, records, _Walk *w, int64_t f, object[::1] out):
+    cdef _strings(self, records, _Walk *w, int64_t f, object[::1] out,
+                  _Table table):
         """Create the ``bytes`` of string column ``f`` (GIL held)."""
-        cdef int64_t b, k, size = self.sizes[f], batch = w.batch
-        cdef const int64_t *span
-        cdef _Shared shared
-        cdef bytes rec
+        cdef int64_t size = self.sizes[f]
+        cdef _Shared shared  # lists of several values: shared within the batch
         default = self._defaults[f]
-        _shared_init(&shared, batch * size)
+        _shared_init(&shared, 0 if size == 1 else w.batch * size)
         try:
-            for b in range(batch):
-                span = &w.spans[2 * (f * batch + b)]
-                if span[0] < 0:
-                    for k in range(size):
-                        out[b * size + k] = default[k]
-                    continue
-                rec = records[b]
-                if _bytes_into(<const uint8_t *>(<char *>rec), span[0], span[1],
-                               out, b * size, b * size + size, &shared) < 0:
-                    raise ValueError(f"record {b} does not match its walk")
+            self._fill_strings(records, w, f, out, table, &shared, default)
         finally:
             _shared_free(&shared)
+
+    cdef _fill_strings(self, records, _Walk *w, int64_t f, object[::1] out,
+                       _Table table, _Shared *shared, default):
+        cdef int64_t b, k, size = self.sizes[f], batch = w.batch
+        cdef const int64_t *span
+        cdef bytes rec
+        for b in range(batch):
+            span = &w.spans[3 * (f * batch + b)]
+            if span[0] < 0:
+                for k in range(size):
+                    out[b * size + k] = default[k]
+                continue
+            rec = records[b]
+            if span[2]:
+                out[b] = table.value(<uint64_t>span[2],
+                                     <const uint8_t *>(<char *>rec) + span[0],
+                                     span[1] - span[0])
+            elif _bytes_into(<const uint8_t *>(<char *>rec), span[0], span[1], out,
+                             b * size, b * size + size, shared) < 0:
+                raise ValueError(f"record {b} does not match its walk")
+
+
+cdef enum:
+    _POOL = 4  # tables kept per parser (one set per thread at a time)
+    _KEEP_BYTES = 64  # longer values are not kept across batches
+    _TABLE_VALUES = 1024
+
+
+cdef class _Table:
+    """Equal string values share one ``bytes``, across the batches of a parser."""
+
+    cdef _Shared shared
+
+    def __cinit__(self):
+        _shared_init(&self.shared, _TABLE_VALUES)
+
+    def __dealloc__(self):
+        _shared_free(&self.shared)
+
+    cdef object value(self, uint64_t h, const uint8_t *p, int64_t n):
+        """A ``bytes`` of ``p[:n]`` (FNV hash ``h``): the table's when it has it."""
+        cdef _Shared *t = &self.shared
+        cdef int64_t slot = <int64_t>(h & <uint64_t>(t.size - 1))
+        cdef object found
+        while t.hashes[slot]:
+            if t.hashes[slot] == h:
+                found = <object>t.values[slot]
+                if PyBytes_GET_SIZE(found) == n and memcmp(
+                        PyBytes_AS_STRING(found), p, n) == 0:
+                    return found
+            slot = (slot + 1) & (t.size - 1)
+        found = PyBytes_FromStringAndSize(<const char *>p, n)
+        if t.count < t.limit and n <= _KEEP_BYTES:
+            Py_INCREF(found)
+            t.hashes[slot] = h
+            t.values[slot] = <PyObject *>found
+            t.count += 1
+        return found

@@ -153,3 +153,14 @@ def test_sizes_of_two_varint_bytes_agree(size):
         if sizes[0] == 2:
             assert got[0] == nat.DENSE_OK
             assert got[4][0].tolist()[:2] == [b"v" * size, b"w"]
+
+
+def test_short_strings_are_shared_across_batches_long_ones_are_not():
+    short, long = b"V0042", b"x" * 65
+    spec = ([b"s"], [1], [1], [None])
+    parser = nat.DenseParser(*spec)
+    batch = [serialize_example({"s": np.array([v], object)}) for v in (short, long)]
+    first, second = parser.parse(batch)[4][0], parser.parse(batch)[4][0]
+    assert first.tolist() == second.tolist() == [short, long]
+    assert first[0] is second[0]
+    assert first[1] is not second[1]
