@@ -28,7 +28,6 @@ from pipeline import _kernels
 from pipeline.errors import InvalidArgumentError
 from pipeline.io import output_shapes, vectorized
 from pipeline.io.example_columns import (
-    DensePlan,
     Located,
     fill_dense_all,
     fill_sequence,
@@ -37,13 +36,12 @@ from pipeline.io.example_columns import (
     with_record_name,
 )
 from pipeline.io.example_features import RaggedFeature, SparseFeature
+from pipeline.io.example_plan import BASE, check_item_shape, plan_of
 from pipeline.io.example_ragged import batch_ragged, batch_sparse
 from pipeline.io.example_spec import (
     FixedLenFeature,
     FixedLenSequenceFeature,
     VarLenFeature,
-    check_fixed_shape,
-    check_parse_dtype,
 )
 from pipeline.ragged import RaggedTensor
 from pipeline.types import SparseTensor
@@ -66,8 +64,6 @@ Feature = (
     | SparseFeature
     | RaggedFeature
 )
-_BASE = (FixedLenFeature, VarLenFeature, FixedLenSequenceFeature)
-_COMPOSITE = (SparseFeature, RaggedFeature)
 
 
 def as_batch(serialized: Any) -> list[bytes] | np.ndarray:
@@ -106,46 +102,6 @@ def record_bytes(record: Any) -> bytes:
     if isinstance(record, (bytes, bytearray, memoryview, np.bytes_)):
         return bytes(record)
     raise InvalidArgumentError(f"a serialized record must be bytes, got {record!r}")
-
-
-def _check_features(features: Mapping[str, Feature]) -> None:
-    """TF's up-front checks of a parse spec (ValueError, as TF's Python layer)."""
-    if not isinstance(features, Mapping):
-        raise InvalidArgumentError(
-            f"`features` must be a dict of feature specs. Received: {features!r}"
-        )
-    for key, spec in features.items():
-        if not isinstance(spec, _BASE + _COMPOSITE):
-            raise InvalidArgumentError(
-                f"Feature {key!r}: unsupported spec {spec!r} (use FixedLenFeature, "
-                "VarLenFeature, FixedLenSequenceFeature, SparseFeature or "
-                "RaggedFeature)"
-            )
-        if isinstance(spec, _BASE):
-            attr = "sparse_types" if isinstance(spec, VarLenFeature) else "Tdense"
-            check_parse_dtype(key, spec, attr)
-        if isinstance(spec, FixedLenFeature):
-            check_fixed_shape(key, spec)
-        elif isinstance(spec, FixedLenSequenceFeature):
-            if not spec.allow_missing:
-                raise ValueError(
-                    "Unsupported: FixedLenSequenceFeature requires allow_missing "
-                    "to be True."
-                )
-            check_item_shape(key, spec)
-
-
-def check_item_shape(key: str, spec: FixedLenSequenceFeature) -> None:
-    """Raise TF's ValueError for a FixedLenSequenceFeature with unknown dims.
-
-    Example:
-        >>> check_item_shape("s", FixedLenSequenceFeature([2], "int64"))
-    """
-    if spec.shape is None or any(d is None for d in spec.shape):
-        raise ValueError(
-            f"All dimensions of shape for feature {key} need to be known but "
-            f"received {spec.shape}."
-        )
 
 
 def _malformed(records: list[bytes], index: int, offset: int) -> InvalidArgumentError:
@@ -208,12 +164,14 @@ def parse_features(records: list, features: Mapping[str, Feature]) -> dict[str, 
         >>> parse_features([b""], {"x": FixedLenFeature([], "int64", 3)})["x"]
         array([3])
     """
-    if not isinstance(features, Mapping) or not any(
-        isinstance(spec, _COMPOSITE) for spec in features.values()
-    ):
+    plan = plan_of(features)
+    if plan.parser is not None:
+        status, *_, outs = plan.parser.parse(records)
+        if status == 0:  # else the two-pass path below raises the error
+            return plan.columns(len(records), outs)
+    if not plan.composite:
         return _parse_base(records, features)
-    _check_features(features)
-    base = {k: s for k, s in features.items() if isinstance(s, _BASE)}
+    base = {k: s for k, s in features.items() if isinstance(s, BASE)}
     out = _parse_base(records, base) if base else {}
     lists = parse_lists(records, _list_needs(features))
     batch = len(records)
@@ -261,11 +219,7 @@ def parse_lists(
 
 
 def _parse_base(records: list, features: Mapping[str, Feature]) -> dict[str, Any]:
-    plan = _plan(features)
-    if plan.parser is not None:
-        status, *_, outs = plan.parser.parse(records)
-        if status == 0:  # else the two-pass path below raises the error
-            return plan.columns(len(records), outs)
+    plan = plan_of(features)
     kernel = _kernels.load("example")
     kind, count, start, stop, status, bad, offset = kernel.index_features(
         records, plan.encoded
@@ -280,72 +234,6 @@ def _parse_base(records: list, features: Mapping[str, Feature]) -> dict[str, Any
         else:
             out[key] = fill_sequence(loc, spec)
     return {key: out[key] for key in plan.keys} if plan.others else out
-
-
-class _Plan:
-    """A parse spec digested once: keys, the dense plan, the other features."""
-
-    def __init__(self, features: Mapping[str, Feature]) -> None:
-        _check_features(features)
-        self.key_tuple = tuple(features)
-        self.spec_tuple = tuple(features.values())
-        self.keys = list(features)
-        self.encoded = [k.encode() for k in self.keys]
-        dense = [
-            f
-            for f, k in enumerate(self.keys)
-            if isinstance(features[k], FixedLenFeature)
-        ]
-        names = [self.keys[f] for f in dense]
-        self.dense = DensePlan(dense, names, [features[k] for k in names])
-        self.others = [
-            (f, k, features[k]) for f, k in enumerate(self.keys) if f not in dense
-        ]
-        self.parser = None if self.others else self._dense_parser()
-        self.shapes = [(k, tuple(s.shape)) for k, s in zip(names, self.dense.specs)]
-
-    def _dense_parser(self) -> Any:
-        """The one-walk parser of an all-FixedLenFeature spec."""
-        dense = self.dense
-        kernel = _kernels.load("example_fused")
-        keys = [self.encoded[f] for f in dense.positions]
-        return kernel.DenseParser(keys, dense.expected, dense.sizes, dense.defaults)
-
-    def columns(self, batch: int, outs: list[np.ndarray]) -> dict[str, np.ndarray]:
-        """The ``[B] + shape`` columns of the parser's flat outputs."""
-        return {
-            key: out.reshape((batch, *shape)) if shape else out
-            for (key, shape), out in zip(self.shapes, outs)
-        }
-
-
-_PLANS: dict[int, _Plan] = {}
-_MAX_PLANS = 256
-
-
-def _plan(features: Mapping[str, Feature]) -> _Plan:
-    """The cached plan of ``features``; rebuilt when its keys or specs change."""
-    if not isinstance(features, Mapping):
-        _check_features(features)
-    plan = _PLANS.get(id(features))
-    if (
-        plan is None
-        or plan.key_tuple != tuple(features)
-        or not _same_specs(plan.spec_tuple, tuple(features.values()))
-    ):
-        plan = _Plan(features)
-        if len(_PLANS) >= _MAX_PLANS:
-            _PLANS.clear()
-        _PLANS[id(features)] = plan
-    return plan
-
-
-def _same_specs(old: tuple, new: tuple) -> bool:
-    """Whether two spec tuples match (a numpy default compares as a whole)."""
-    try:
-        return all(a is b or bool(a == b) for a, b in zip(old, new))
-    except ValueError:  # == of array defaults with more than one element
-        return False
 
 
 def parse_single_example(

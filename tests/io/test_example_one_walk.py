@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline.errors import InvalidArgumentError
-from pipeline.io import example
+from pipeline.io import example_plan
 from pipeline.io.example import FixedLenFeature, VarLenFeature, parse_example
 from pipeline.io.example_message import serialize_example
 
@@ -32,7 +32,7 @@ _SPECS = [
 
 
 def _parse(records, spec, one_walk: bool):
-    plan = example._plan(spec)
+    plan = example_plan.plan_of(spec)
     parser = plan.parser
     if not one_walk:
         plan.parser = None
@@ -65,8 +65,8 @@ def test_one_walk_matches_two_passes(examples, spec):
 def test_only_all_dense_specs_take_the_one_walk():
     dense = {"a": FixedLenFeature([], "int64", 0)}
     mixed = {**dense, "b": VarLenFeature("int64")}
-    assert example._plan(dense).parser is not None
-    assert example._plan(mixed).parser is None
+    assert example_plan.plan_of(dense).parser is not None
+    assert example_plan.plan_of(mixed).parser is None
 
 
 def test_errors_of_the_one_walk_are_the_two_pass_errors():
