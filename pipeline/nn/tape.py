@@ -84,6 +84,19 @@ def _flatten(structure: Any) -> list[Any]:
     return [structure]
 
 
+def _flat_tensors(structure: Any) -> list[Any] | None:
+    """A plain list of tensors as a new list (a list's own leaves, no copy of
+    the structure needed), else None.
+
+    Example:
+        >>> _flat_tensors([Tensor(1.0)]) is not None, _flat_tensors(Tensor(1.0))
+        (True, None)
+    """
+    if type(structure) is list and all(isinstance(s, Tensor) for s in structure):
+        return list(structure)
+    return None
+
+
 def _rebuild(structure: Any, leaves: list[Any]) -> Any:
     if isinstance(structure, dict):
         return {key: _rebuild(structure[key], leaves) for key in sorted(structure)}
@@ -99,9 +112,11 @@ def _densify(grad: Any) -> Any:
 
 def _array_backward(record: tuple[Any, ...], upstream: Any, tracked: set[int]) -> Any:
     _, inputs, vjp, _ = record
+    if isinstance(upstream, IndexedSlices):
+        upstream = upstream.to_dense()
     if getattr(vjp, "takes_needs", False):
-        return vjp(_densify(upstream), [id(i) in tracked for i in inputs])
-    return vjp(_densify(upstream))
+        return vjp(upstream, [id(i) in tracked for i in inputs])
+    return vjp(upstream)
 
 
 def _accumulate(grads: dict[int, Any], key: int, grad: Any) -> None:
@@ -247,12 +262,14 @@ class GradientTape:
         else:
             grads = self._backprop(targets, uppers)
             source_grad = self._source_grad
+        flat = _flat_tensors(sources)
         leaves = [
-            source_grad(grads, s, unconnected_gradients) for s in _flatten(sources)
+            source_grad(grads, s, unconnected_gradients)
+            for s in (_flatten(sources) if flat is None else flat)
         ]
         if not self.persistent:
             self._records = []
-        return _rebuild(sources, leaves)
+        return leaves if flat is not None else _rebuild(sources, leaves)
 
     def _backprop(self, targets: list[Any], uppers: Any) -> dict[int, Any]:
         xp = backend.xp()
@@ -265,7 +282,9 @@ class GradientTape:
                 if uppers is None
                 else to_array(uppers[i], t.dtype)
             )
-            _accumulate(grads, id(t), xp.broadcast_to(seed, t.shape))
+            if seed.shape != t._array.shape:
+                seed = xp.broadcast_to(seed, t.shape)
+            _accumulate(grads, id(t), seed)
         return self._walk(grads, _array_backward, _accumulate)
 
     def _walk(
@@ -278,7 +297,7 @@ class GradientTape:
         records are copied first: a recorded backward may append to them.
         """
         tracked = self._tracked
-        for record in reversed(list(self._records)):
+        for record in self._records[::-1]:
             upstream = grads.get(id(record[0]))
             if upstream is None:
                 continue

@@ -30,6 +30,27 @@ from pipeline.nn.models.graph_config import functional_config, functional_from_c
 from pipeline.nn.models.training import Trainer
 
 
+def _node_arguments(node: Node, values: dict[int, Any]) -> tuple[Any, list[Any]]:
+    """A node's inputs and extra positional arguments, symbolic tensors
+    replaced by their values (a single input or a list of them without
+    walking the structure)."""
+    inputs = node.inputs
+    if isinstance(inputs, KerasTensor):
+        args: Any = values[id(inputs)]
+    elif type(inputs) is list and all(type(t) is KerasTensor for t in inputs):
+        args = [values[id(t)] for t in inputs]
+    else:
+        args = map_structure(
+            lambda t: values[id(t)] if isinstance(t, KerasTensor) else t, inputs
+        )
+    if not node.args:
+        return args, []
+    more = map_structure(
+        lambda t: values[id(t)] if isinstance(t, KerasTensor) else t, list(node.args)
+    )
+    return args, more
+
+
 class Model(Trainer, Layer):
     """A functional model ``Model(inputs, outputs)``, or a base for subclassing.
 

@@ -186,8 +186,9 @@ class Trainer:
     def _update_logs(
         self, x: Any, y: Any, y_pred: Any, loss: Any, sw: Any
     ) -> dict[str, float]:
-        self._loss_tracker.update(float(loss), _batch_size(x))
-        self._output_loss_trackers.update(self.compiled_loss, _batch_size(x))
+        size = _batch_size(x)
+        self._loss_tracker.update(float(loss), size)
+        self._output_loss_trackers.update(self.compiled_loss, size)
         if self.compiled_metrics is not None and y is not None:
             names = self.compiled_metrics.names
             preds = [
