@@ -267,7 +267,7 @@ def _line(models: dict, workload: str, rows: int, by_side: dict) -> dict[str, ob
 
 def tuned_threads(models: dict, workload: str) -> int | None:
     """The BLAS thread count our tuner settled on for ``workload`` (or None)."""
-    model = models[("ours", "wide_deep" if "wide" in workload else "mlp")]
+    model = models.get(("ours", "wide_deep" if "wide" in workload else "mlp"))
     kind = "predict" if workload == "predict" else "train"
     loop = getattr(model, "_loop_threads", {}).get(kind)
     tuner = getattr(loop, "_tuner", None)
