@@ -23,6 +23,7 @@ Example:
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from typing import Any
@@ -110,22 +111,26 @@ def read_runs(
         ckpt = parent.get_state()
     except BaseException as e:  # noqa: BLE001 - handed to the consumer
         return None, [failure_of(e, stats.label, index)], True  # type: ignore[arg-type]
-    out: list[Any] = []
+    runs: list[list] = []
+    count, ended = 0, False
     start = time.perf_counter()
     try:
-        while len(out) < size:
-            run = parent.next_many(size - len(out))
-            out.extend(run)
+        while count < size:
+            run = parent.next_many(size - count)
+            runs.append(run)
+            count += len(run)
             if run and isinstance(run[0], ElementFailure):
                 break
     except StopIteration:
-        return ckpt, out, True
+        ended = True
     except BaseException as e:  # noqa: BLE001 - handed to the consumer
-        out.append(failure_of(e, stats.label, index + len(out)))  # type: ignore[arg-type]
-        return ckpt, out, True
+        runs.append([failure_of(e, stats.label, index + count)])  # type: ignore[arg-type]
+        ended = True
     finally:
         stats.wait_input_s += time.perf_counter() - start
-    return ckpt, out, False
+    # one run is the block as it is (no copy)
+    block = runs[0] if len(runs) == 1 else list(itertools.chain.from_iterable(runs))
+    return ckpt, block, ended
 
 
 def slot_block(per_element_s: float, element_bytes: int) -> int:
