@@ -178,7 +178,8 @@ class TextLineDataset(Dataset):
             return
 
         def read(path: str, pos: Any) -> Iterator:
-            return text.read_lines(path, kind, buffer_size, tuple(pos or (0, 0)))
+            position = tuple(pos or (0, 0))
+            return text.read_line_blocks(path, kind, buffer_size, position)
 
         label = f"TextLineDataset({list(files)}{_kind_arg(kind)})"
         super().__init__(BlockSourceNode((), _FileBlocks(label, files, read)))

@@ -33,6 +33,7 @@ from pipeline.graph.base import NodeIterator
 from pipeline.graph.batch_cutting import keeps_batch
 from pipeline.graph.failures import ElementFailure
 from pipeline.graph.stacking import stack_elements
+from pipeline.io.line_blocks import LineText, is_line_block, line_text
 
 __all__ = ["Pulled", "pull_batches", "pull_rows"]
 
@@ -44,14 +45,46 @@ class Pulled:
     and the end of the input.
 
     ``block`` holds every batch's rows in one array when the batches are
-    views of it (`pull_rows`), else None.
+    views of it (`pull_rows`), else None. ``text``: the rows as one
+    `LineText` when they came as `LineBlock` runs; their batches are then
+    made only when asked for (``inputs``, ``block``).
     """
 
-    inputs: list[Any]
+    taken: list[Any]
     tail: ElementFailure | None = None
     error: Exception | None = None
     ended: bool = False
-    block: np.ndarray | None = None
+    made: np.ndarray | None = None
+    text: LineText | None = None
+    runs: list[Any] | None = None
+    size: int = 0
+
+    @property
+    def inputs(self) -> list[Any]:
+        """The batches (made from ``runs`` on first use)."""
+        if self.runs is not None:
+            self._make()
+        return self.taken
+
+    @property
+    def block(self) -> np.ndarray | None:
+        """The rows of every batch in one array, when the batches view it."""
+        if self.runs is not None:
+            self._make()
+        return self.made
+
+    def count(self) -> int:
+        """How many batches."""
+        if self.runs is not None:
+            return -(-sum(len(r) for r in self.runs) // self.size)
+        return len(self.taken)
+
+    def _make(self) -> None:
+        rows: list[Any] = []
+        for run in self.runs or ():
+            rows += run
+        self.runs = None
+        self.made, self.taken = _stacked(rows, self.size)
 
 
 def pull_batches(batches: NodeIterator, count: int) -> Pulled:
@@ -67,21 +100,21 @@ def pull_batches(batches: NodeIterator, count: int) -> Pulled:
         ([[0, 1], [2]], True)
     """
     out = Pulled([])
-    while len(out.inputs) < count:
+    while len(out.taken) < count:
         try:
             batch = next(batches)
         except StopIteration:
             out.ended = True
             break
         except Exception as e:
-            if not out.inputs:
+            if not out.taken:
                 raise
             out.error = e  # raised after the batches before it
             break
         if isinstance(batch, ElementFailure):
             out.tail = batch
             break
-        out.inputs.append(batch)
+        out.taken.append(batch)
     return out
 
 
@@ -91,38 +124,64 @@ def pull_rows(
     """Up to ``count`` batches of ``size`` scalar elements of ``rows``, cut
     as ``batch(size, drop_remainder)`` cuts them (``stage`` names it)."""
     want = size * count
-    items: list[Any] = []
-    out = Pulled([])
-    while len(items) < want:  # `gather`, keeping the rows before an exception
+    runs: list[Any] = []
+    got = 0
+    out = Pulled([], size=size)
+    while got < want:  # `gather`, keeping the rows before an exception
         try:
-            run = rows.next_many(want - len(items))
+            run = rows.next_many(want - got)
         except StopIteration:
             break
         except Exception as e:
-            if len(items) < size:
+            if got < size:
                 raise
             out.error = e
             break
         if isinstance(run[0], ElementFailure):
             out.tail = run[0]
             break
-        items += run
+        runs.append(run)
+        got += len(run)
+    keep = got
     if out.tail is not None or out.error is not None:
-        del items[len(items) - len(items) % size :]  # the batch it replaces
-    elif len(items) < want:
+        keep = got - got % size  # the partial batch it replaces is dropped
+    elif got < want:
         out.ended = True
-        if not keeps_batch(len(items) % size, size, drop_remainder):
-            del items[len(items) - len(items) % size :]
+        if not keeps_batch(got % size, size, drop_remainder):
+            keep = got - got % size
+    runs = _first_rows(runs, keep)
+    if runs and all(is_line_block(r) for r in runs):
+        out.text, out.runs = line_text(runs), runs
+        return out
+    items: list[Any] = []
+    for run in runs:
+        items += run
     starts = range(0, len(items), size)
     if all(isinstance(items[i], (bytes, str)) for i in starts):
-        block = np.empty(len(items), dtype=object)
-        block[:] = items  # what stacking each batch gives, in one step
-        out.block = block
-        out.inputs = [block[i : i + size] for i in starts]
+        out.made, out.taken = _stacked(items, size)
         return out
     for i in starts:
         try:
-            out.inputs.append(stack_elements(items[i : i + size]))
+            out.taken.append(stack_elements(items[i : i + size]))
         except Exception as e:
-            out.inputs.append(ElementFailure(e, where={"stage": stage}))
+            out.taken.append(ElementFailure(e, where={"stage": stage}))
     return out
+
+
+def _first_rows(runs: list[Any], keep: int) -> list[Any]:
+    """``runs`` cut to their first ``keep`` rows."""
+    out = []
+    for run in runs:
+        if keep <= 0:
+            break
+        out.append(run if len(run) <= keep else run[:keep])
+        keep -= len(run)
+    return out
+
+
+def _stacked(items: list[Any], size: int) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Scalar strings as one object array, and its batches of ``size``
+    (views): what stacking each batch gives, in one step."""
+    block = np.empty(len(items), dtype=object)
+    block[:] = items
+    return block, [block[i : i + size] for i in range(0, len(items), size)]

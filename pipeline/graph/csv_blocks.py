@@ -100,10 +100,10 @@ def decodes_csv_only(fn: Any) -> bool:
     )
 
 
-def block_map(node: MapNode, block_rows: int = BLOCK_ROWS) -> Node:
+def block_map(node: MapNode, block_rows: int | None = None) -> Node:
     """``node`` (a ``map`` over a ``batch``) as a `BlockMapNode` when the
     rewrite applies (sequential map of a ``decode_csv`` function over a batch
-    of fewer than ``block_rows // 2`` rows), else ``node`` itself.
+    of at most ``block_rows // 2`` rows; default `BLOCK_ROWS`), else ``node``.
 
     Example:
         >>> from pipeline.graph.sources import RangeNode
@@ -116,7 +116,7 @@ def block_map(node: MapNode, block_rows: int = BLOCK_ROWS) -> Node:
     batch = node.parents[0]
     if type(batch) is not BatchNode:
         return node
-    per_call = block_rows // max(1, batch.batch_size)
+    per_call = (block_rows or BLOCK_ROWS) // max(1, batch.batch_size)
     if per_call < 2 or not decodes_csv_only(node.fn):
         return node
     return BlockMapNode((batch,), fn=node.fn, batches_per_call=per_call, plain=node)
@@ -200,18 +200,17 @@ class BlockMapIterator(NodeIterator):
 
     def _fill(self) -> None:
         got = self.pull()
-        inputs = got.inputs
         self.ended, self.error = got.ended, got.error
+        count = got.count()
         first = self.index
-        self.index += len(inputs) + (got.tail is not None)
-        outs = None
-        if len(inputs) > 1 and self.blocks is not False:
-            if not any(isinstance(b, ElementFailure) for b in inputs):
-                outs = self._joined(inputs, got.block)
+        self.index += count + (got.tail is not None)
+        outs = (
+            self._joined(got, count) if count > 1 and self.blocks is not False else None
+        )
         if outs is None:
             outs = [
                 b if isinstance(b, ElementFailure) else self._one(b, first + i)
-                for i, b in enumerate(inputs)
+                for i, b in enumerate(got.inputs)
             ]
         self.ready.extend(outs)
         if got.tail is not None:
@@ -224,24 +223,33 @@ class BlockMapIterator(NodeIterator):
         except Exception as e:
             return failure_of(user_error(e, self.stage), self.stage, index)  # type: ignore[arg-type]
 
-    def _joined(self, inputs: list[Any], block: Any) -> list[Any] | None:
-        """The outputs of ``inputs`` (joined in ``block``, when given) from one
-        call, or None to map them one by one."""
-        if block is None:
-            block = join_batches(inputs)
+    def _joined(self, got: Pulled, count: int) -> list[Any] | None:
+        """The outputs of the pulled batches from one call, or None to map
+        them one by one. Once checked, rows that came as text go to ``fn``
+        as that text (`LineText`), not as arrays."""
+        if self.blocks and got.text is not None:
+            block: Any = got.text
+            rows, size = len(block), got.size
+            sizes = [size] * (count - 1) + [rows - size * (count - 1)]
+        else:
+            inputs = got.inputs
+            if any(isinstance(b, ElementFailure) for b in inputs):
+                return None
+            block = got.block if got.block is not None else join_batches(inputs)
+            sizes = [len(b) for b in inputs]
         if block is None:
             return None
         try:
             out = memo_apply(None, self.fn, block)
         except Exception:
             return None  # batch by batch: the plain map's error, in its place
-        parts = cut_rows(out, [len(b) for b in inputs])
+        parts = cut_rows(out, sizes)
         if parts is None:
             self.blocks = False
             return None
         if self.blocks is None:
             self.blocks = all(
-                results_equal(p, self._one(b, 0)) for p, b in zip(parts, inputs)
+                results_equal(p, self._one(b, 0)) for p, b in zip(parts, got.inputs)
             )
             if not self.blocks:
                 return None

@@ -24,6 +24,7 @@ import numpy as np
 from pipeline.io import output_shapes, vectorized
 from pipeline.io.csv_fast import decode_batch, decode_buffer
 from pipeline.io.csv_spec import ColumnSpec, CsvOptions, column_specs
+from pipeline.io.line_blocks import is_line_text
 
 __all__ = ["decode_csv", "decode_lines"]
 
@@ -45,7 +46,8 @@ def decode_csv(
 
     Args:
         records: a string, or an array-like of strings of any shape
-            (``str`` or ``bytes``); each is one CSV record.
+            (``str`` or ``bytes``); each is one CSV record. (Also a
+            `LineText`: records as one text, a 1-D batch.)
         record_defaults: one entry per output column: a numpy array of
             length 1 (default and dtype) or 0 (required column of that dtype),
             a numpy dtype (required), or a Python scalar or a list of at most
@@ -80,8 +82,13 @@ def decode_csv(
     opts = CsvOptions.make(
         field_delim, use_quote_delim, na_value, select_cols, len(specs)
     )
-    flat, shape = _flat_records(records)
-    columns = [c.reshape(shape) for c in _decode_flat(flat, specs, opts)]
+    if is_line_text(records):  # lines as one text (the csv_blocks rewrite)
+        columns = decode_buffer(
+            records.text, records.count, specs, opts, records=records.records
+        )
+    else:
+        flat, shape = _flat_records(records)
+        columns = [c.reshape(shape) for c in _decode_flat(flat, specs, opts)]
     for column in columns:  # each has the records' static shape (for map's spec)
         output_shapes.declare(column, (), like=records)
     return columns

@@ -26,8 +26,9 @@ from typing import IO
 
 from pipeline.errors import DataLossError, InvalidArgumentError
 from pipeline.io import fs
+from pipeline.io.line_blocks import LineBlock
 
-__all__ = ["read_fixed_length", "read_lines", "split_lines"]
+__all__ = ["read_fixed_length", "read_line_blocks", "read_lines", "split_lines"]
 
 _DEFAULT_BUFFER_BYTES = 1 << 20
 #: Lines per yielded block (the engine moves blocks of elements).
@@ -119,6 +120,47 @@ def read_lines(
             for start in range(done, len(lines), _BLOCK_LINES):
                 end = min(start + _BLOCK_LINES, len(lines))
                 yield lines[start:end], (base, end)
+            base += len(rest) + len(data) - len(new_rest)
+            rest = new_rest
+
+
+def read_line_blocks(
+    path: str,
+    compression_type: str | None = None,
+    buffer_size: int | None = None,
+    position: tuple[int, int] = (0, 0),
+) -> Iterator[tuple[LineBlock | list[bytes], tuple[int, int]]]:
+    """`read_lines`, each chunk with no ``\\r`` yielded as one `LineBlock`
+    (lines split only when taken); the same lines and positions.
+
+    Example:
+        >>> with fs.open_output("memory://text-doc/d.txt") as f:
+        ...     _ = f.write(b"x\\ny\\nz")
+        >>> [(list(b), p) for b, p in read_line_blocks("memory://text-doc/d.txt")]
+        [([b'x', b'y'], (0, 2)), ([b'z'], (4, 1))]
+    """
+    base, skip = position
+    chunk_bytes = max(int(buffer_size or 0), _DEFAULT_BUFFER_BYTES)
+    with _open_at(path, compression_type, buffer_size, base) as stream:
+        rest = b""
+        while True:
+            data = stream.read(chunk_bytes)
+            lines: LineBlock | list[bytes]
+            if data:
+                chunk = rest + data if rest else data
+                if b"\r" in chunk:
+                    lines, new_rest = split_lines(chunk)
+                else:
+                    lines = LineBlock.of_chunk(chunk)
+                    new_rest = lines.rest
+            elif _no_cr(rest):
+                lines, new_rest = [_no_cr(rest)], b""
+            else:
+                return
+            done = min(skip, len(lines))
+            skip -= done
+            if done < len(lines):
+                yield lines[done:], (base, len(lines))
             base += len(rest) + len(data) - len(new_rest)
             rest = new_rest
 
