@@ -90,11 +90,13 @@ def test_step_times_are_per_example():
 
 
 class _FakeBlas:
-    def __init__(self, monkeypatch, count=2):
+    def __init__(self, monkeypatch, count=2, busy=False):
         self.count = count
         self.calls = []
         monkeypatch.setattr(blas, "get_num_threads", lambda: self.count)
         monkeypatch.setattr(blas, "set_num_threads", self.set)
+        # the machine's real load must not decide these tests
+        monkeypatch.setattr(threads, "machine_busy", lambda *a: busy)
 
     def set(self, n):
         previous, self.count = self.count, n
@@ -165,3 +167,56 @@ def test_the_tuner_follows_a_changed_blas_default(monkeypatch):
     with loop:
         loop.before_step()
     assert fake.calls == [2, 4, 1]  # each exit restores; nothing is tuned at 1
+
+
+def test_a_busy_machine_is_not_probed_with_more_threads():
+    asked = []
+
+    def busy(threads_to_try, current):
+        asked.append((threads_to_try, current))
+        return True
+
+    tuner, applied = _tuner(busy=busy)
+    used = _drive(tuner, lambda n: 1.0 if n == 1 else 0.1, 200)
+    assert set(used) == {1} and applied == [1]
+    assert tuner.chosen == 1 and set(tuner.reference) == {1}
+    assert asked[0] == (2, 1) and len(asked) == tuner.probes
+
+
+def test_the_probe_tries_more_threads_again_once_the_machine_is_free():
+    state = {"busy": True}
+    tuner, applied = _tuner(busy=lambda threads_to_try, current: state["busy"])
+    _drive(tuner, lambda n: 1.0 if n == 1 else 0.5, 50)
+    assert 2 not in applied
+    state["busy"] = False
+    _drive(tuner, lambda n: 1.0 if n == 1 else 0.5, 400)
+    assert 2 in applied and tuner.chosen == 2
+
+
+@pytest.mark.parametrize(
+    ("runnable", "to_try", "current", "busy"),
+    [
+        (1, 2, 1, False),  # this thread alone: room for 2 on 2 CPUs
+        (2, 2, 1, True),  # one other runnable thread: 3 on 2 CPUs
+        (2, 2, 2, False),  # the other runnable one is our own BLAS worker
+        (5, 2, 1, True),
+        (None, 2, 1, False),  # no /proc/loadavg: never busy
+    ],
+)
+def test_machine_busy_counts_the_other_runnable_threads(
+    monkeypatch, runnable, to_try, current, busy
+):
+    monkeypatch.setattr(threads, "_runnable_now", lambda: runnable)
+    monkeypatch.setattr(threads, "_cpus", lambda: 2)
+    assert threads.machine_busy(to_try, current) is busy
+
+
+def test_runnable_now_reads_the_running_field():
+    count = threads._runnable_now()
+    assert isinstance(count, int) and count >= 1  # this thread is running
+
+
+def test_fit_on_a_busy_machine_stays_at_one_thread(monkeypatch):
+    fake = _FakeBlas(monkeypatch, busy=True)
+    _fit(_model(), epochs=2)
+    assert fake.calls == [1, 2] * 2  # 1 in each epoch's loop, 2 restored after it

@@ -16,6 +16,11 @@ loop's own steps:
    losers costs at most ~5% of the time (a loser twice as slow on one step buys
    20 steps of hold), and doubles while the same count keeps winning (capped).
 
+A probe skips every count above 1 while the machine is busy: when the other
+threads runnable right now (``/proc/loadavg``) plus the BLAS threads to try
+would outnumber this process's CPUs (:func:`machine_busy`). Even one probe step
+at 2 threads can then cost as much as 10-50 steps at 1.
+
 ``PIPELINE_BLAS_THREADS`` (read by :mod:`pipeline._config`) sets the policy:
 ``auto`` (default) tunes between 1 and the BLAS's own count, a number fixes the
 count during loops, ``off`` leaves the BLAS alone.
@@ -31,6 +36,7 @@ Example:
 
 from __future__ import annotations
 
+import os
 import statistics
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -51,6 +57,40 @@ _WORSE_RATIO = 1.25
 _PROBE_BUDGET = 0.05
 
 
+def _runnable_now() -> int | None:
+    """The number of threads runnable right now, machine-wide (the 4th field
+    of ``/proc/loadavg``, ``running/total``), or None where there is none."""
+    try:
+        with open("/proc/loadavg", encoding="ascii") as f:
+            return int(f.read().split()[3].split("/")[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _cpus() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def machine_busy(threads: int, current: int = 1) -> bool:
+    """Whether ``threads`` BLAS threads would outnumber the CPUs this process may
+    run on, given what is runnable right now (the median of three reads of
+    ``/proc/loadavg``), of which ``current`` threads are this loop's own (the
+    reading thread and the BLAS workers now set; idle workers may spin). False
+    where the count is not available.
+
+    Example:
+        >>> machine_busy(10**6)  # more threads than any machine's CPUs
+        True
+    """
+    reads = [_runnable_now() for _ in range(3)]
+    if any(r is None for r in reads):
+        return False
+    others = max(sorted(reads)[1] - current, 0)  # type: ignore[operator]
+    return others + threads > _cpus()
+
+
 class ThreadTuner:
     """Picks, and keeps re-picking, the fastest thread count for a loop's steps.
 
@@ -61,6 +101,9 @@ class ThreadTuner:
         hold_steps: steps to hold a choice after a probe (doubling while the
             same count keeps winning, up to ``max_hold_steps``). Default 32.
         max_hold_steps: the longest hold. Default 4096.
+        busy: ``busy(threads, current)`` says whether ``threads`` threads
+            (instead of the ``current`` count) would oversubscribe the machine;
+            a probe then skips the counts above 1. Default None: never busy.
 
     Call :meth:`before_step` before each step and :meth:`after_step` with its
     duration and number of examples after it.
@@ -79,8 +122,10 @@ class ThreadTuner:
         probe_steps: int = _PROBE_STEPS,
         hold_steps: int = _HOLD_STEPS,
         max_hold_steps: int = _MAX_HOLD_STEPS,
+        busy: Callable[[int], bool] | None = None,
     ) -> None:
         self.candidates = sorted(set(int(c) for c in candidates))
+        self._busy = busy
         self._set_threads = set_threads
         self._probe_steps = probe_steps
         self._base_hold = hold_steps
@@ -130,6 +175,9 @@ class ThreadTuner:
 
     def _start_probe(self) -> None:
         order = [self.chosen] + [c for c in self.candidates if c != self.chosen]
+        most = max(order)
+        if most > 1 and self._busy is not None and self._busy(most, self._applied or 1):
+            order = [min(self.candidates)]  # no room for more threads now
         self._plan = [c for c in order for _ in range(self._probe_steps)]
         self._samples = {}
         self.probes += 1
@@ -208,7 +256,9 @@ class LoopThreads:
             blas.set_num_threads(int(policy))
             return self
         if self._tuner is None or max(self._tuner.candidates) != outer:
-            self._tuner = ThreadTuner([1, outer], blas.set_num_threads)
+            self._tuner = ThreadTuner(
+                [1, outer], blas.set_num_threads, busy=machine_busy
+            )
         self._tuner._applied = None
         self._active = len(self._tuner.candidates) > 1
         return self
