@@ -9,6 +9,7 @@ from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_GET_SIZE, PyBytes_Check
 from cpython.unicode cimport PyUnicode_Check
 from cpython.sequence cimport PySequence_Fast, PySequence_Fast_ITEMS, PySequence_Fast_GET_SIZE
 from cpython.ref cimport PyObject
+from cpython.buffer cimport PyObject_GetBuffer, PyBuffer_Release, PyBUF_C_CONTIGUOUS
 from libc.stdint cimport uint8_t, uint64_t, int64_t
 from libc.stdlib cimport malloc, free
 from libc.string cimport memcmp
@@ -58,11 +59,14 @@ cdef class _Gathered:
     def __cinit__(self, values):
         cdef Py_ssize_t i, size
         cdef PyObject **items
+        cdef Py_buffer buf
         if (type(values) is np.ndarray and values.dtype == object and values.ndim == 1
                 and values.flags.c_contiguous):  # read the array's items in place
             self.seq = values
             self.n = values.shape[0]
-            items = <PyObject**><size_t>values.__array_interface__["data"][0]
+            PyObject_GetBuffer(values, &buf, PyBUF_C_CONTIGUOUS)
+            items = <PyObject**>buf.buf  # kept alive by self.seq
+            PyBuffer_Release(&buf)
         else:
             self.seq = PySequence_Fast(values, "expected a sequence of bytes or str")
             self.n = PySequence_Fast_GET_SIZE(self.seq)

@@ -18,12 +18,16 @@ Example:
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 import numpy as np
 
 from pipeline._reference import farmhash, feature_ops
 
 __all__ = [
     "MISSING",
+    "Program",
     "bucket_ids",
     "combine_into",
     "cross_dense",
@@ -194,3 +198,169 @@ def combine_into(
         elif combiner == "sqrtn" and count > 0:
             block[r] /= np.sqrt(count)  # Σw² = count when every w is 1
     return -1
+
+
+# -- Program: a layer's whole plan, run in one call ---------------------------
+
+_KINDS = ("float", "int", "string", "raw")
+_MAX_CROSS_WIDTH = 1 << 20  # ids per row of a planned cross
+
+
+def _input(v: Any, kind: str, rows: int) -> np.ndarray | None:
+    """The input as the ops want it, or None: float32 [rows, k], else flat."""
+    if type(v) is not np.ndarray or v.ndim == 0 or v.shape[0] != rows:
+        return None
+    if v.size == 0 or v.size % rows:
+        return None
+    c = v.dtype.kind
+    if kind == "float" and c in "fiu":
+        return np.ascontiguousarray(v, dtype=np.float32).reshape(rows, -1)
+    if (kind == "int" and c == "i") or (kind == "raw" and c in "iu"):
+        return np.ascontiguousarray(v, dtype=np.int64).reshape(-1)
+    if kind in ("string", "raw") and c == "O":
+        return np.ascontiguousarray(v).reshape(-1)
+    return None
+
+
+class Program:
+    """A layer's plan: typed inputs, then ops writing ids and output blocks.
+
+    ``inputs`` is a list of ``(feature key, kind)``: ``"float"`` (numbers, read
+    as float32 ``[rows, k]``), ``"int"`` (signed integers), ``"string"``
+    (bytes/str objects) or ``"raw"`` (either, for a cross: strings as their
+    Fingerprint64, integers as their bits). ``ops`` run in order; an id op
+    fills id slot ``ids`` with ``(rows * k int64 ids, k)``:
+
+    * ``("bucket", slot, width, edges, depth, ids)``: `bucket_ids`;
+    * ``("identity", slot, n, default, ids)``: the value, ``MISSING`` for -1,
+      ``default`` (if >= 0) outside ``[0, n)``;
+    * ``("hash", slot, n, ids)`` / ``("hash_int", slot, n, ids)``:
+      ``Fingerprint64`` of the string (of an integer's decimal text) ``% n``;
+    * ``("vocab", slot, table, default, oov, ids)``: ``table.lookup``;
+    * ``("cross", [("ids", i) | ("raw", slot), ...], key, n, ids)``: `cross_dense`.
+
+    A write op fills columns of the float32 ``[rows, width]`` output:
+    ``("numeric", slot, width, col)``, ``("indicator", ids, depth, col)`` and
+    ``("combine", ids, table, combiner, col)`` (``tables[table]``).
+    ``""``/-1 inputs of the id ops are ``MISSING``, except in a cross.
+
+    Example:
+        >>> p = Program([("x", "float")], [("numeric", 0, 1, 0)], 1)
+        >>> p.run({"x": np.array([1.5, 2.0])}, [])[0].tolist()
+        [[1.5], [2.0]]
+    """
+
+    def __init__(self, inputs: list, ops: list, width: int) -> None:
+        if not inputs:
+            raise ValueError("a program needs at least one input")
+        self.inputs = [(key, kind) for key, kind in inputs]
+        if any(kind not in _KINDS for _, kind in self.inputs):
+            raise KeyError(f"unknown input kind in {self.inputs}")
+        self.ops = [tuple(op) for op in ops]
+        for op in self.ops:
+            _check_op(op)
+        self.width = width
+        for op in self.ops:
+            if op[0] in ("numeric", "indicator"):
+                _check_block(0, 0, 0, op[3], op[2], width)
+        slots = [op[-1] for op in self.ops if op[0] in _ID_OPS]
+        self.n_ids = 1 + max(slots, default=-1)
+
+    def run(self, features: dict, tables: list) -> tuple | None:
+        """``(out [rows, width] float32, [(ids, k) per id slot])``, or None."""
+        first = features.get(self.inputs[0][0])
+        if type(first) is not np.ndarray or first.ndim == 0 or first.shape[0] == 0:
+            return None
+        rows = first.shape[0]
+        arrays = [_input(features.get(key), kind, rows) for key, kind in self.inputs]
+        if any(a is None for a in arrays):
+            return None
+        ks = [a.shape[1] if a.ndim == 2 else a.shape[0] // rows for a in arrays]
+        out = np.empty((rows, self.width), dtype=np.float32)
+        ids: list = [None] * self.n_ids
+        for op in self.ops:
+            if not _step(op, arrays, ks, ids, tables, out, rows):
+                return None
+        return out, ids
+
+
+_ID_OPS = ("bucket", "identity", "hash", "hash_int", "vocab", "cross")
+_ALL_OPS = (*_ID_OPS, "numeric", "indicator", "combine")
+
+
+def _check_op(op: tuple) -> None:
+    if op[0] not in _ALL_OPS:
+        raise ValueError(f"unknown op {op[0]!r}")
+    if op[0] in ("hash", "hash_int", "cross") and op[-2] < 1:
+        raise ValueError(f"num_buckets must be >= 1, got {op[-2]}")
+    if op[0] == "combine" and op[3] not in _COMBINERS:
+        raise ValueError(f"unknown combiner {op[3]!r}")
+
+
+def _step(op: tuple, arrays: list, ks: list, ids: list, tables: list, out, rows):
+    name = op[0]
+    if name == "numeric":
+        _, slot, width, col = op
+        if ks[slot] != width:
+            return False
+        out[:, col : col + width] = arrays[slot]
+        return True
+    if name == "indicator":
+        found, k = ids[op[1]]
+        indicator_into(found, k, op[2], out, op[3])
+        return True
+    if name == "combine":
+        found, k = ids[op[1]]
+        table = tables[op[2]]
+        return len(table) > 0 and combine_into(found, k, table, op[3], out, op[4]) < 0
+    made = _ids_of(op, arrays, ks, ids, rows)
+    if made is None:
+        return False
+    ids[op[-1]] = made
+    return True
+
+
+def _ids_of(op: tuple, arrays: list, ks: list, ids: list, rows: int):
+    name = op[0]
+    if name == "cross":
+        return _cross(op, arrays, ks, ids, rows)
+    values, k = arrays[op[1]], ks[op[1]]
+    try:
+        if name == "bucket":
+            return (bucket_ids(values, op[3], op[4]), k) if k == op[2] else None
+        if name == "hash":
+            return hash_ids(values, op[2]), k
+        if name == "vocab":
+            return mark_missing(values, op[2].lookup(values, op[3], op[4])), k
+    except TypeError:  # an item neither bytes nor str
+        return None
+    if name == "identity":
+        n, default = op[2], op[3]
+        outside = (values < 0) | (values >= n)
+        found = np.where(outside & (default >= 0), np.int64(default), values)
+    else:  # hash_int
+        text = [str(v).encode() for v in values.tolist()]
+        found = np.array([farmhash.fingerprint64(t) % op[2] for t in text], np.int64)
+    return mark_missing(values, found.astype(np.int64)), k
+
+
+def _cross(op: tuple, arrays: list, ks: list, ids: list, rows: int):
+    values, widths = [], []
+    for source, index in op[1]:
+        if source == "ids":
+            found, k = ids[index]
+            if np.any(found == MISSING):  # rows of other lengths: not the plan's
+                return None
+        else:
+            found, k = arrays[index], ks[index]
+            if found.dtype == object:
+                try:
+                    texts = [feature_ops._text(v, i) for i, v in enumerate(found)]
+                except TypeError:
+                    return None
+                found = np.array([farmhash.fingerprint64(t) for t in texts], np.uint64)
+        values.append(np.asarray(found).view(np.uint64))
+        widths.append(k)
+        if math.prod(widths) > _MAX_CROSS_WIDTH:
+            return None
+    return cross_dense(values, widths, rows, op[2], op[3]), math.prod(widths)

@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import pipeline as pl
+from pipeline import _kernels
 from pipeline.errors import InvalidArgumentError
 from pipeline.feature_column import _plan
 
@@ -100,6 +101,20 @@ def test_plan_output_is_the_general_paths_bit_for_bit(layer, batch):
     planned, general = _both(layer, batch)
     assert planned.dtype == np.float32 and planned.shape == general.shape
     assert planned.tobytes() == general.tobytes()
+
+
+@given(batches())
+def test_the_reference_program_runs_the_compiled_ones_plan(layer, batch):
+    layer(batch)
+    plan = layer._plan
+    twin = _kernels.reference("feature_plan").Program(*plan.spec)
+    tables = [np.asarray(layer._tables[key].value) for key in plan.table_keys]
+    (out, ids), (twin_out, twin_ids) = (
+        plan.program.run(batch, tables),
+        twin.run(batch, tables),
+    )
+    assert out.tobytes() == twin_out.tobytes()
+    assert [(i.tolist(), k) for i, k in ids] == [(i.tolist(), k) for i, k in twin_ids]
 
 
 def test_plan_gradients_are_the_general_paths(layer):

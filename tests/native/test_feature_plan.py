@@ -194,3 +194,35 @@ def test_combine_into_is_tf_safe_lookup(impl):
         impl.combine_into(ids, 2, table, "sum", out, 2)
     with pytest.raises(ValueError, match="6 ids are not 3 rows of 1"):
         impl.indicator_into(ids, 1, 2, out, 0)
+
+
+@pytest.mark.parametrize("impl", IMPLS, ids=lambda m: m.__name__)
+def test_program_runs_its_ops_and_refuses_what_it_does_not_take(impl):
+    program = impl.Program(
+        [("k", "int"), ("x", "float"), ("s", "raw")],
+        [
+            ("identity", 0, 3, -1, 0),
+            ("indicator", 0, 3, 0),
+            ("numeric", 1, 1, 3),
+            ("cross", [("ids", 0), ("raw", 2)], 5, 11, 1),
+            ("combine", 1, 0, "sum", 4),
+        ],
+        5,
+    )
+    table = np.arange(11, dtype=np.float32).reshape(11, 1)
+    feats = {"k": np.array([2, 0]), "x": np.array([0.5, 1.5]), "s": np.array([7, 8])}
+    out, ids = program.run(feats, [table])
+    cat = fh.fingerprint_cat64
+    crossed = [cat(cat(5, 2), 7) % 11, cat(cat(5, 0), 8) % 11]
+    assert [i.tolist() for i, _ in ids] == [[2, 0], crossed]
+    assert out.tolist() == [[0, 0, 1, 0.5, crossed[0]], [1, 0, 0, 1.5, crossed[1]]]
+    missing = {**feats, "k": np.array([2, -1])}  # a ragged cross input
+    assert program.run(missing, [table]) is None
+    assert program.run({**feats, "x": np.array([b"1", b"2"], object)}, [table]) is None
+    assert program.run({**feats, "k": np.array([2, 0, 1])}, [table]) is None
+    with pytest.raises(ValueError, match="unknown op 'max'"):
+        impl.Program([("k", "int")], [("max", 0)], 1)
+    with pytest.raises(ValueError, match="unknown combiner 'max'"):
+        impl.Program([("k", "int")], [("combine", 0, 0, "max", 0)], 1)
+    with pytest.raises(ValueError, match=r"columns \[0, 3\) are outside \[0, 2\)"):
+        impl.Program([("k", "int")], [("indicator", 0, 3, 0)], 2)
