@@ -19,7 +19,7 @@ from cpython.buffer cimport (
     PyBUF_C_CONTIGUOUS, PyBUF_FORMAT, PyBUF_WRITABLE, PyBuffer_Release,
     PyObject_GetBuffer,
 )
-from libc.stdint cimport int8_t, int64_t, uint8_t, uint32_t, uint64_t
+from libc.stdint cimport int8_t, int64_t, intptr_t, uint8_t, uint32_t, uint64_t
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize, PyBytes_GET_SIZE
 from cpython.ref cimport PyObject, Py_INCREF
 from libc.stdlib cimport calloc, free
@@ -69,7 +69,8 @@ cdef struct _Walk:
     _Slot *slots
     int64_t *first_bad  # [n_keys]: first row with a wrong kind or count
     int64_t *first_missing  # [n_keys]: first missing row (no default)
-    int64_t *spans  # [n_keys, batch, 3]: string lists (see _settle)
+    _Shared **tables  # [n_keys]: string values kept across batches
+    int64_t *spans  # [n_keys, batch, 4]: string lists (see _settle)
     int *follow  # [n_keys + 1]: the key that followed key f (f + 1) last time
     int *bad_status
     int64_t batch
@@ -267,11 +268,34 @@ cdef bint _record(_Walk *w, const uint8_t *p, int64_t n, int64_t b) noexcept nog
     return True
 
 
+cdef extern from "Python.h":
+    Py_ssize_t _bytes_size "PyBytes_GET_SIZE" (PyObject *o) nogil
+    char *_bytes_data "PyBytes_AS_STRING" (PyObject *o) nogil
+
+
+cdef inline PyObject *_probe(_Shared *t, uint64_t h, const uint8_t *p,
+                             int64_t n) noexcept nogil:
+    """The table's ``bytes`` equal to ``p[:n]`` (FNV hash ``h``), or NULL.
+
+    Reads only: the table belongs to this call's thread until it returns.
+    """
+    cdef int64_t slot = <int64_t>(h & <uint64_t>(t.size - 1))
+    cdef PyObject *v
+    while t.hashes[slot]:
+        if t.hashes[slot] == h:
+            v = t.values[slot]
+            if _bytes_size(v) == n and memcmp(_bytes_data(v), p, n) == 0:
+                return v
+        slot = (slot + 1) & (t.size - 1)
+    return NULL
+
+
 cdef void _settle(_Walk *w, const uint8_t *p, int64_t b) noexcept nogil:
     """After record ``b``: defaults for missing values, the first errors.
 
-    A string list's span is ``(start, stop, 0)`` (its body), or for a list of
-    one value ``(start, stop, hash)`` of the value itself; ``start`` -1 when
+    A string list's span is ``(start, stop, 0, 0)`` (its body), or for a list
+    of one value ``(start, stop, hash, found)`` of the value itself, ``found``
+    the table's equal ``bytes`` (a borrowed pointer) or 0; ``start`` -1 when
     the feature is missing.
     """
     cdef int64_t f, size
@@ -280,7 +304,7 @@ cdef void _settle(_Walk *w, const uint8_t *p, int64_t b) noexcept nogil:
     for f in range(w.n_keys):
         slot = &w.slots[f]
         size = w.sizes[f]
-        span = &w.spans[3 * (f * w.batch + b)]
+        span = &w.spans[4 * (f * w.batch + b)]
         if slot.kind == 0:
             if not w.has_default[f]:
                 if w.first_missing[f] < 0:
@@ -298,11 +322,14 @@ cdef void _settle(_Walk *w, const uint8_t *p, int64_t b) noexcept nogil:
             span[0] = slot.start
             span[1] = slot.stop
             span[2] = 0
+            span[3] = 0
             if (size == 1 and slot.stop - slot.start >= 2 and p[slot.start] == 0x0A
                     and p[slot.start + 1] < 0x80
                     and slot.start + 2 + p[slot.start + 1] == slot.stop):
                 span[0] = slot.start + 2
                 span[2] = <int64_t>_fnv1a_nonzero(p + span[0], slot.stop - span[0])
+                span[3] = <int64_t><intptr_t>_probe(w.tables[f], <uint64_t>span[2],
+                                                    p + span[0], slot.stop - span[0])
 
 
 cdef object _NUMPY = None
@@ -410,10 +437,39 @@ cdef class DenseParser:
             (``len(records) * sizes[f]`` values each), complete only when
             the status is ``DENSE_OK``.
         """
-        np = _np()
-        cdef int64_t batch = len(records), n = self.n_keys
-        outs = [np.empty(batch * self.sizes[f], self._dtypes[f]) for f in range(n)]
+        cdef int64_t batch = len(records), n = self.n_keys, f
+        outs = [_np().empty(batch * self.sizes[f], self._dtypes[f]) for f in range(n)]
         cdef _Walk w
+        cdef void *scratch = self._layout(&w, batch)
+        # a thread takes its own tables (list.pop/append are atomic under the
+        # GIL): string values of earlier batches are found, not created again
+        tables = self._pool.pop() if self._pool else [None] * n
+        try:
+            for f in range(n):
+                if self.expected[f] == _KIND_BYTES:
+                    if tables[f] is None:
+                        tables[f] = _Table()
+                    w.tables[f] = &(<_Table>tables[f]).shared
+            verdict = self._walk(records, &w, outs)
+            if verdict is None:
+                for f in range(n):
+                    if self.expected[f] == _KIND_BYTES:
+                        self._strings(records, &w, f, outs[f], tables[f])
+                return DENSE_OK, -1, -1, -1, outs
+            return (*verdict, outs)
+        finally:
+            free(scratch)
+            if len(self._pool) < _POOL:
+                self._pool.append(tables)
+
+    cdef void *_layout(self, _Walk *w, int64_t batch) except NULL:
+        """Point ``w`` at the plan and at one zeroed scratch block (to free)."""
+        cdef int64_t n = self.n_keys, f
+        cdef void *scratch = calloc(
+            n + 1, 2 * sizeof(void *) + sizeof(_Slot) + sizeof(int) * 2
+            + sizeof(int64_t) * (2 + 4 * batch))
+        if scratch == NULL:
+            raise MemoryError()
         w.n_keys = n
         w.keys = self.key_ptrs
         w.key_lens = self.key_lens
@@ -424,73 +480,59 @@ cdef class DenseParser:
         w.itemsize = self.itemsize
         w.batch = batch
         w.err_offset = 0
-        cdef Py_buffer *views = <Py_buffer *>calloc(n + 1, sizeof(Py_buffer))
-        cdef void *scratch = calloc(
-            n + 1, sizeof(void *) + sizeof(_Slot) + sizeof(int) * 2
-            + sizeof(int64_t) * (2 + 3 * batch))
-        cdef int64_t *lens_p = NULL
-        cdef const uint8_t **ptrs = NULL
-        cdef int64_t f, acquired = 0, b, bad = -1
-        if views == NULL or scratch == NULL:
-            free(views)
-            free(scratch)
-            raise MemoryError()
         w.outs = <char **>scratch
-        w.slots = <_Slot *>(w.outs + n + 1)
+        w.tables = <_Shared **>(w.outs + n + 1)
+        w.slots = <_Slot *>(w.tables + n + 1)
         w.first_bad = <int64_t *>(w.slots + n + 1)
         w.first_missing = w.first_bad + n + 1
         w.spans = w.first_missing + n + 1
-        w.follow = <int *>(w.spans + 3 * batch * (n + 1))
+        w.follow = <int *>(w.spans + 4 * batch * (n + 1))
         w.bad_status = w.follow + n + 1
+        for f in range(n + 1):
+            w.follow[f] = -1
+            w.first_bad[f] = -1
+            w.first_missing[f] = -1
+        return scratch
+
+    cdef _walk(self, records, _Walk *w, list outs):
+        """The GIL-free walk; None when all is well, else ``(status, f, row,
+        offset)`` of the first error."""
+        cdef int64_t n = self.n_keys, f, acquired = 0, b, bad = -1
+        cdef int64_t batch = w.batch
+        cdef int64_t *lens_p = NULL
+        cdef const uint8_t **ptrs = NULL
+        cdef Py_buffer *views = <Py_buffer *>calloc(n + 1, sizeof(Py_buffer))
+        if views == NULL:
+            raise MemoryError()
         try:
             ptrs = _pointers(records, &lens_p)
             for f in range(n):
-                w.follow[f] = -1
-                w.first_bad[f] = -1
-                w.first_missing[f] = -1
                 if self.expected[f] != _KIND_BYTES:
                     PyObject_GetBuffer(outs[f], &views[f],
                                        PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS)
                     acquired = f + 1
                     w.outs[f] = <char *>views[f].buf
-            w.follow[n] = -1
             with nogil:
                 for b in range(batch):
                     memset(w.slots, 0, n * sizeof(_Slot))
-                    if not _record(&w, ptrs[b], lens_p[b], b):
+                    if not _record(w, ptrs[b], lens_p[b], b):
                         bad = b
                         break
-                    _settle(&w, ptrs[b], b)
+                    _settle(w, ptrs[b], b)
         finally:
             for f in range(acquired):
                 if self.expected[f] != _KIND_BYTES:
                     PyBuffer_Release(&views[f])
             free(views)
             free(ptrs)
-        try:
-            if bad >= 0:
-                return DENSE_MALFORMED, -1, bad, w.err_offset, outs
-            for f in range(n):
-                if w.first_bad[f] >= 0:
-                    return w.bad_status[f], f, w.first_bad[f], -1, outs
-                if w.first_missing[f] >= 0:
-                    return DENSE_MISSING, f, w.first_missing[f], -1, outs
-            # a thread takes its own tables (list.pop/append are atomic under
-            # the GIL): values of earlier batches are found, not created again
-            tables = self._pool.pop() if self._pool else {}
-            try:
-                for f in range(n):
-                    if self.expected[f] == _KIND_BYTES:
-                        table = tables.get(f)
-                        if table is None:
-                            table = tables[f] = _Table()
-                        self._strings(records, &w, f, outs[f], table)
-            finally:
-                if len(self._pool) < _POOL:
-                    self._pool.append(tables)
-        finally:
-            free(scratch)
-        return DENSE_OK, -1, -1, -1, outs
+        if bad >= 0:
+            return DENSE_MALFORMED, -1, bad, w.err_offset
+        for f in range(n):
+            if w.first_bad[f] >= 0:
+                return w.bad_status[f], f, w.first_bad[f], -1
+            if w.first_missing[f] >= 0:
+                return DENSE_MISSING, f, w.first_missing[f], -1
+        return None
 
     cdef _strings(self, records, _Walk *w, int64_t f, object[::1] out,
                   _Table table):
@@ -510,10 +552,13 @@ cdef class DenseParser:
         cdef const int64_t *span
         cdef bytes rec
         for b in range(batch):
-            span = &w.spans[3 * (f * batch + b)]
+            span = &w.spans[4 * (f * batch + b)]
             if span[0] < 0:
                 for k in range(size):
                     out[b * size + k] = default[k]
+                continue
+            if span[3]:
+                out[b] = <object><PyObject *><intptr_t>span[3]
                 continue
             rec = records[b]
             if span[2]:
