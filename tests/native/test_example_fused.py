@@ -164,3 +164,24 @@ def test_short_strings_are_shared_across_batches_long_ones_are_not():
     assert first.tolist() == second.tolist() == [short, long]
     assert first[0] is second[0]
     assert first[1] is not second[1]
+
+
+def test_threads_sharing_one_parser_get_the_single_thread_columns(no_thread_leak):
+    from concurrent.futures import ThreadPoolExecutor
+
+    spec = ([b"s", b"i"], [1, 3], [1, 1], [np.array([b"-"], object), np.zeros(1)])
+    parser = nat.DenseParser(*spec)
+    batches = [
+        [serialize_example({"s": np.array([b"v%d" % (i * 7 % k)], object),
+                            "i": np.array([i])}) for i in range(40)]
+        for k in (3, 50, 200)
+    ]  # fmt: skip
+    want = [[o.tolist() for o in parser.parse(b)[4]] for b in batches]
+
+    def run(_):
+        return [[[o.tolist() for o in parser.parse(b)[4]] for b in batches]
+                for _ in range(30)]  # fmt: skip
+
+    with ThreadPoolExecutor(4, thread_name_prefix="pipeline-test") as pool:
+        for rounds in pool.map(run, range(8)):
+            assert all(got == want for got in rounds)
