@@ -82,14 +82,9 @@ def decode_batch(
         array([7, 7, 7])
     """
     buf = b"\n".join(records) + b"\n"
-    ends = None
-    if opts.use_quote_delim and buf.count(b"\n") != len(records):
-        # Records holding newlines (quoted): the kernel must end them there.
-        sizes = np.fromiter(map(len, records), np.int64, len(records))
-        ends = np.cumsum(sizes + 1) - 1
     return decode_buffer(
         buf, len(records), specs, opts, path=path, lines=lines,
-        records=lambda: records, exact=exact, ends=ends,
+        records=lambda: records, exact=exact,
     )  # fmt: skip
 
 
@@ -104,16 +99,20 @@ def decode_buffer(
     lines: Sequence[int] | None = None,
     plain: bool = False,
     exact: bool = True,
-    ends: np.ndarray | None = None,
 ) -> list[np.ndarray] | None:
     """`decode_batch` of the ``n`` records of ``buf`` (each ended by ``\\n``).
 
-    ``records`` gives the records as a list, for the per-record path only.
-    ``plain`` says ``buf`` is known to end with a newline and hold no CR;
-    ``ends`` (each record's newline offset) is needed where records may
-    hold newlines; ``exact=False`` returns None instead of running the
-    per-record tier.
+    ``records`` gives the records as a list, for the per-record path, and
+    for their ends where quoted records may hold newlines. ``plain`` says
+    ``buf`` is known to end with a newline, hold no CR and hold one record
+    per line; ``exact=False`` returns None instead of running the per-record
+    tier.
     """
+    ends = None
+    if not plain and opts.use_quote_delim and b'"' in buf and buf.count(b"\n") != n:
+        # Records holding newlines (quoted): the kernel must end them there.
+        sizes = np.fromiter(map(len, records()), np.int64, n)
+        ends = np.cumsum(sizes + 1) - 1
     columns = _plain(buf, n, specs, opts, plain, ends, path, lines) if n else None
     if columns is not None or not exact:
         return columns

@@ -136,3 +136,23 @@ def test_other_delimiters(delim):
 def test_arbitrary_bytes_never_crash(records, quotes):
     specs = [_SPECS[0], _SPECS[3], _SPECS[4]]
     _check(records * 5, specs, CsvOptions(b",", quotes, b"", None))
+
+
+@pytest.mark.parametrize(
+    "records",
+    [
+        [b'"a', b'b"', b"c\nd"],  # a quote pair across records, a bare newline
+        [b'1,"x\ny"', b"2,z"] * 10,  # quoted newlines inside records
+        [b'"p""\nq",1', b"c,2"] * 10,
+    ],
+)
+def test_records_holding_newlines_keep_their_own_ends(records):
+    width = records[0].count(b",") + 1 if b"," in records[1] else 1
+    specs = [_SPECS[4]] * width
+    buf = b"\n".join(records) + b"\n"
+    joined = _outcome(
+        lambda: csv_fast.decode_buffer(
+            buf, len(records), specs, CsvOptions(), records=lambda: records
+        )
+    )
+    _same(joined, _outcome(lambda: decode_records(records, specs, CsvOptions())))
