@@ -414,9 +414,10 @@ cdef class Program:
             ks.append(v.shape[0] // rows if v.ndim == 1 else v.shape[1])
         out = np.empty((rows, self.width), dtype=np.float32)
         ids = [None] * self.n_ids
+        cdef float[:, ::1] ov = out
         cdef _Op op
         for op in self.ops:
-            if not _step(op, arrays, ks, ids, tables, out, rows):
+            if not _step(op, arrays, ks, ids, tables, ov, rows):
                 return None
         return out, ids
 
@@ -437,10 +438,9 @@ cdef object _input(object v, int kind, Py_ssize_t rows):
     return None
 
 
-cdef bint _step(_Op op, list arrays, list ks, list ids, object tables, object out,
-                Py_ssize_t rows) except -1:
+cdef bint _step(_Op op, list arrays, list ks, list ids, object tables,
+                float[:, ::1] ov, Py_ssize_t rows) except -1:
     """Runs one op; False when its inputs are not the plan's."""
-    cdef float[:, ::1] ov = out
     if op.code == 0:
         return _numeric(arrays[op.a], op.b, ov, op.c)
     if op.code == 7 or op.code == 8:

@@ -149,10 +149,32 @@ class DenseFeatures(Layer):
         if not self.built:
             self.build()
         if cols_to_output_tensors is None:  # no keyword for the base to look into
+            planned = self._planned_call(features)
+            if planned is not None:
+                return planned
             return super().__call__(features, training=training)
         return super().__call__(
             features, cols_to_output_tensors=cols_to_output_tensors, training=training
         )
+
+    def _planned_call(self, features: dict[str, Any]) -> Any:
+        """The plan's output without the base layer's bookkeeping, or None.
+
+        Only numpy inputs to this class itself (no subclass, no activity
+        regularizer, no weights waiting to be set, no masks): there the base
+        call adds nothing but the cost of looking for symbolic inputs and masks.
+        """
+        if (
+            self._plan is None
+            or type(self) is not DenseFeatures
+            or self.activity_regularizer is not None
+            or self._pending_weights is not None
+            or self.supports_masking
+            or not all(type(v) is np.ndarray for v in features.values())
+        ):
+            return None
+        planned = self._plan.run(features, self._tables)
+        return None if planned is None else self._record(*planned)
 
     def call(
         self,
