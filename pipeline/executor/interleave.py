@@ -32,7 +32,7 @@ from pipeline.graph.base import IterContext, NodeIterator
 from pipeline.graph.combining import InterleaveIterator, InterleaveNode
 
 #: The most elements assembled ahead from the readers' blocks at once.
-_READY_MAX = 1 << 15
+_READY_MAX = 1 << 13
 
 
 class ParallelInterleaveIterator(InterleaveIterator):
@@ -129,17 +129,26 @@ class ParallelInterleaveIterator(InterleaveIterator):
 
     def _settle(self) -> None:
         """Forget ``ready``, giving back to their readers the elements not
-        handed out (so states and the sequential path see the true position)."""
+        handed out (so the sequential path sees the true position)."""
         if self.pos < len(self.ready):
-            turns, readers, offsets = self.plan
-            for j, reader in enumerate(readers):
-                reader.offset = offsets[j] + turns.share(j, self.pos)
-            self.slot, self.taken = turns.position(self.pos)
+            self._at(self.pos)
         self.ready, self.pos, self.plan = [], 0, None
 
+    def _at(self, count: int) -> None:
+        """Readers and turn as after the first ``count`` elements of ``ready``."""
+        turns, readers, offsets = self.plan
+        for j, reader in enumerate(readers):
+            reader.offset = offsets[j] + turns.share(j, count)
+        self.slot, self.taken = turns.position(count)
+
     def get_state(self) -> dict[str, Any]:
-        self._settle()
-        return super().get_state()
+        if self.pos >= len(self.ready):
+            return super().get_state()
+        self._at(self.pos)  # the state of the true position; ``ready`` is kept
+        try:
+            return super().get_state()
+        finally:
+            self._at(len(self.ready))
 
     def set_state(self, state: dict[str, Any]) -> None:
         self.ready, self.pos, self.plan = [], 0, None
