@@ -33,7 +33,12 @@ from pipeline.graph.base import NodeIterator
 from pipeline.graph.batch_cutting import keeps_batch
 from pipeline.graph.failures import ElementFailure
 from pipeline.graph.stacking import stack_elements
-from pipeline.io.line_blocks import LineText, is_line_block, line_text
+from pipeline.io.line_blocks import (
+    LineText,
+    is_line_block,
+    line_text,
+    wanting_text,
+)
 
 __all__ = ["Pulled", "pull_batches", "pull_rows"]
 
@@ -129,7 +134,8 @@ def pull_rows(
     out = Pulled([], size=size)
     while got < want:  # `gather`, keeping the rows before an exception
         try:
-            run = rows.next_many(want - got)
+            with wanting_text():  # text readers hand out LineBlocks
+                run = rows.next_many(want - got)
         except StopIteration:
             break
         except Exception as e:
@@ -137,8 +143,8 @@ def pull_rows(
                 raise
             out.error = e
             break
-        if isinstance(run[0], ElementFailure):
-            out.tail = run[0]
+        if not is_line_block(run) and isinstance(run[0], ElementFailure):
+            out.tail = run[0]  # (a block of lines holds no failure)
             break
         runs.append(run)
         got += len(run)

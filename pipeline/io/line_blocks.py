@@ -19,6 +19,8 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -26,61 +28,131 @@ import numpy as np
 
 from pipeline import _kernels
 
-__all__ = ["LineBlock", "LineText", "is_line_block", "is_line_text", "line_text"]
+__all__ = [
+    "LineBlock",
+    "LineText",
+    "is_line_block",
+    "is_line_text",
+    "line_text",
+    "text_wanted",
+    "wanting_text",
+]
+
+#: Set while a consumer that decodes text in place (``csv_blocks``) pulls
+#: lines: the text reader then hands out `LineBlock`s instead of lists.
+_WANT_TEXT: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "pipeline_line_text", default=False
+)
+
+
+def text_wanted() -> bool:
+    """Whether the lines being read go to a consumer of `LineBlock` text.
+
+    Example:
+        >>> text_wanted()
+        False
+    """
+    return _WANT_TEXT.get()
+
+
+@contextlib.contextmanager
+def wanting_text() -> Iterator[None]:
+    """Within: readers hand out `LineBlock`s (see `text_wanted`).
+
+    Example:
+        >>> with wanting_text():
+        ...     text_wanted()
+        True
+    """
+    token = _WANT_TEXT.set(True)
+    try:
+        yield
+    finally:
+        _WANT_TEXT.reset(token)
+
+
+class _Chunk:
+    """A chunk of text and what has been found of its complete lines: their
+    count, the offsets of their newlines and the lines themselves (the last
+    two on first need)."""
+
+    __slots__ = ("data", "count", "_ends", "_lines")
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self._ends: np.ndarray | None = _kernels.load("csv_lines").line_ends(data)
+        self.count = len(self._ends)
+        self._lines: list[bytes] | None = None
+
+    def ends(self) -> np.ndarray:
+        if self._ends is None:
+            self._ends = _kernels.load("csv_lines").line_ends(self.data)
+        return self._ends
+
+    def lines(self) -> list[bytes]:
+        if self._lines is None:
+            lines = self.data.split(b"\n")
+            del lines[-1]  # the chunk's unterminated rest
+            self._lines = lines
+        return self._lines
+
+    def line(self, i: int) -> bytes:
+        """Line ``i``, without splitting the chunk when its newlines are
+        known or it is the first line (a header, a failure check)."""
+        if self._lines is not None:
+            return self._lines[i]
+        if self._ends is not None:
+            start = int(self._ends[i - 1]) + 1 if i else 0
+            return self.data[start : int(self._ends[i])]
+        if i == 0:
+            return self.data[: self.data.find(b"\n")]
+        return self.lines()[i]
 
 
 class LineBlock:
-    """Consecutive lines of ``data``: line ``i`` is
-    ``data[starts[i]:starts[i] + lengths[i]]``; each but maybe the last is
-    followed by ``\\n`` in ``data``. ``rest``: a chunk's unterminated tail."""
+    """Lines ``lo:hi`` of a chunk of text (slices share the chunk, and
+    what was found of its lines). ``rest``: the chunk's unterminated tail."""
 
-    __slots__ = ("data", "starts", "ends", "rest")
+    __slots__ = ("chunk", "lo", "hi", "rest")
 
-    def __init__(
-        self, data: bytes, starts: np.ndarray, ends: np.ndarray, rest: bytes = b""
-    ) -> None:
-        self.data, self.starts, self.ends, self.rest = data, starts, ends, rest
+    def __init__(self, chunk: _Chunk, lo: int, hi: int, rest: bytes = b"") -> None:
+        self.chunk, self.lo, self.hi, self.rest = chunk, lo, hi, rest
 
     @classmethod
     def of_chunk(cls, data: bytes) -> LineBlock:
         """The complete lines of ``data`` (its tail after the last ``\\n`` is
         ``rest``)."""
-        newlines = _kernels.load("csv_lines").line_ends(data)
-        starts = np.empty(len(newlines), np.int64)
-        if len(newlines):
-            starts[0] = 0
-            starts[1:] = newlines[:-1] + 1
-        end = int(newlines[-1]) + 1 if len(newlines) else 0
-        return cls(data, starts, newlines, data[end:])
+        chunk = _Chunk(data)
+        ends = chunk.ends()
+        return cls(
+            chunk, 0, chunk.count, data[int(ends[-1]) + 1 :] if len(ends) else data
+        )
 
     def __len__(self) -> int:
-        return len(self.starts)
+        return self.hi - self.lo
 
     def __getitem__(self, key: int | slice) -> Any:
         if isinstance(key, slice):
-            if key.step not in (None, 1):
+            lo, hi, step = key.indices(self.hi - self.lo)
+            if step != 1:
                 return self.tolist()[key]
-            return LineBlock(self.data, self.starts[key], self.ends[key])
-        return self.data[self.starts[key] : self.ends[key]]
+            return LineBlock(self.chunk, self.lo + lo, self.lo + max(lo, hi))
+        return self.chunk.line(self.lo + range(self.hi - self.lo)[key])
 
     def __iter__(self) -> Iterator[bytes]:
         return iter(self.tolist())
 
     def tolist(self) -> list[bytes]:
-        """The lines, split out in one call."""
-        if not len(self.starts):
-            return []
-        return self.data[int(self.starts[0]) : int(self.ends[-1])].split(b"\n")
+        """The lines (the chunk is split once for all its slices)."""
+        return self.chunk.lines()[self.lo : self.hi]
 
     def text(self) -> bytes | memoryview:
-        """The lines, each ended by ``\\n`` (a view of the chunk when its last
-        line has its newline there)."""
-        if not len(self.starts):
+        """The lines, each ended by its ``\\n`` (a view of the chunk)."""
+        if self.hi <= self.lo:
             return b""
-        lo, hi = int(self.starts[0]), int(self.ends[-1])
-        if hi < len(self.data):  # data[hi] is the last line's newline
-            return memoryview(self.data)[lo : hi + 1]
-        return self.data[lo:hi] + b"\n"
+        ends = self.chunk.ends()
+        start = int(ends[self.lo - 1]) + 1 if self.lo else 0
+        return memoryview(self.chunk.data)[start : int(ends[self.hi - 1]) + 1]
 
 
 class LineText:

@@ -26,7 +26,7 @@ from typing import IO
 
 from pipeline.errors import DataLossError, InvalidArgumentError
 from pipeline.io import fs
-from pipeline.io.line_blocks import LineBlock
+from pipeline.io.line_blocks import LineBlock, text_wanted
 
 __all__ = ["read_fixed_length", "read_line_blocks", "read_lines", "split_lines"]
 
@@ -130,8 +130,9 @@ def read_line_blocks(
     buffer_size: int | None = None,
     position: tuple[int, int] = (0, 0),
 ) -> Iterator[tuple[LineBlock | list[bytes], tuple[int, int]]]:
-    """`read_lines`, each chunk with no ``\\r`` yielded as one `LineBlock`
-    (lines split only when taken); the same lines and positions.
+    """`read_lines`, each chunk's lines in one block: a `LineBlock` (lines
+    split only when taken) for a chunk with no ``\\r`` read while
+    `line_blocks.text_wanted`, else a list; the same lines and positions.
 
     Example:
         >>> with fs.open_output("memory://text-doc/d.txt") as f:
@@ -148,7 +149,7 @@ def read_line_blocks(
             lines: LineBlock | list[bytes]
             if data:
                 chunk = rest + data if rest else data
-                if b"\r" in chunk:
+                if b"\r" in chunk or not text_wanted():
                     lines, new_rest = split_lines(chunk)
                 else:
                     lines = LineBlock.of_chunk(chunk)

@@ -124,8 +124,12 @@ def test_one_decode_per_block_of_batches(tmp_path, monkeypatch):
     calls = []
     real = scope["decode_buffer"]
 
+    texts = []
+
     def counted(buf, n, *args, **kwargs):
         calls.append(n)
+        # the lines came as one text (LineText.records), not as an array
+        texts.append(type(getattr(kwargs["records"], "__self__", None)).__name__)
         return real(buf, n, *args, **kwargs)
 
     monkeypatch.setitem(scope, "decode_buffer", counted)
@@ -136,6 +140,10 @@ def test_one_decode_per_block_of_batches(tmp_path, monkeypatch):
     # (a few more calls of 100 may come from sampling the map's output spec)
     assert [n for n in calls if n != 100] == [4000, 4000, 1000]
     assert 40 <= calls.count(100) <= 45
+    # the first block goes as an array (checked batch by batch), later ones
+    # as the lines' text, decoded where it was read
+    big = [t for n, t in zip(calls, texts) if n != 100]
+    assert big == ["NoneType", "LineText", "LineText"]
     calls.clear()
     plain = list(_idiom([f]).with_options(OFF))
     assert set(calls) == {100} and 90 <= len(calls) <= 95
