@@ -1,8 +1,11 @@
 """Parsing serialized tf.train.Example records into columns, as ``tf.io`` does.
 
-The ``example`` kernel (compiled without the GIL, or its pure-Python twin)
-walks the batch once to locate every requested feature; each output column is
-then filled straight from the wire bytes. Output per feature, for a batch of B:
+A spec of FixedLenFeatures only is parsed by the ``example_fused`` kernel in
+one walk without the GIL, which locates each feature and fills its column
+straight from the wire bytes (string values are created at the end, with the
+GIL). Other specs, and any batch with an error, go through the ``example``
+kernel: a walk that locates every requested feature, then a fill per column.
+Output per feature, for a batch of B:
 
 * `FixedLenFeature` (shape S): a dense array ``[B] + S``; a missing feature
   takes the default; a present one must have exactly ``prod(S)`` values.
