@@ -185,7 +185,10 @@ class Transforms(BatchingTransforms):
         ``num_parallel_calls`` when smaller, as TF); ``block_length``
         consecutive elements come from each in turn. Non-positive lengths, or
         more parallel calls than a fixed ``cycle_length``, raise
-        `InvalidArgumentError`.
+        `InvalidArgumentError`. With ``num_parallel_calls``, each open dataset
+        is read ahead by a thread of its own, in blocks of elements, and the
+        order stays TF's deterministic order (``deterministic=False`` keeps it
+        too, which TF allows).
 
         Example:
             >>> from pipeline.data.dataset import Dataset
