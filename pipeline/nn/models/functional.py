@@ -23,11 +23,42 @@ from pipeline.nn.layers import _symbolic
 from pipeline.nn.layers._symbolic import KerasTensor, Node, flatten, map_structure
 from pipeline.nn.layers._symbolic_ops import TensorOp
 from pipeline.nn.layers.base import Layer
+from pipeline.nn.layers.core import Dense
 from pipeline.nn.layers.input_layer import InputLayer
+from pipeline.nn.layers.reshaping import Flatten
 from pipeline.nn.models import functional_inputs
 from pipeline.nn.models.functional_graph import clone_from, graph_nodes
 from pipeline.nn.models.graph_config import functional_config, functional_from_config
 from pipeline.nn.models.training import Trainer
+from pipeline.nn.tensor import Tensor
+
+_DIRECT_TYPES = (Dense, Flatten)
+
+
+def _direct(layer: Layer, inputs: Any) -> bool:
+    """Whether ``layer.call(inputs)`` is all that ``layer(inputs, training=...)``
+    would do, inside a model's call: a built ``Dense`` or ``Flatten`` (their
+    ``call`` takes neither ``training`` nor ``mask``) without an activity
+    regularizer or weights waiting to be set, on a float tensor of at most 32
+    bits (``Layer.__call__`` converts nothing then) without a mask (nothing to
+    pass on). It skips the name scope, the mask and the conversion bookkeeping
+    of ``Layer.__call__``, a sizeable share of a small model's training step.
+
+    Example:
+        >>> from pipeline.nn import layers
+        >>> _direct(layers.Dense(2), Tensor([[1.0]]))  # not built yet
+        False
+    """
+    return (
+        type(layer) in _DIRECT_TYPES
+        and type(inputs) is Tensor
+        and layer.built
+        and inputs._keras_mask is None
+        and inputs.dtype.kind == "f"
+        and inputs.dtype.itemsize <= 4
+        and layer.activity_regularizer is None
+        and layer._pending_weights is None
+    )
 
 
 def _node_arguments(node: Node, values: dict[int, Any]) -> tuple[Any, list[Any]]:
@@ -234,7 +265,10 @@ class Model(Trainer, Layer):
             kwargs = dict(node.kwargs)
             if training is not None:  # Keras: the call's mode overrides the node's
                 kwargs["training"] = training
-            result = node.layer(args, *more, **kwargs)
+            if not more and not node.kwargs and _direct(node.layer, args):
+                result = node.layer.call(args)
+            else:
+                result = node.layer(args, *more, **kwargs)
             for tensor, value in zip(
                 flatten(node.outputs), flatten(result), strict=True
             ):
