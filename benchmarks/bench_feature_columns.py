@@ -21,7 +21,10 @@ prefetch. TF: the fastest of ``make_csv_dataset``, ``CsvDataset`` ->
 batch -> map and ``TextLineDataset`` -> batch -> map(decode_csv), each pass one
 ``tf.function`` around ``reduce``.
 
-Passes alternate ours and each TF form; the best pass of each counts.
+Passes alternate ours and each TF form; the best pass of each is reported,
+and with TF, each pass pair's ratio (TF's side: the fastest anchor form in
+that pass) as ``median_ratio`` and ``ratio_spread``; the summary takes the
+median of the pairs.
 
     .venv-bench/bin/python -m benchmarks.bench_feature_columns --rows 200000 --e2e
 
@@ -32,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import time
 from collections.abc import Callable
 
@@ -166,16 +170,30 @@ def measure(name: str, ours: Runner, forms: dict[str, Runner], passes: int) -> d
             rates[side].append(_rate(name, side, run, expected))
     best = {side: max(values) for side, values in rates.items()}
     return {"bench": name, "rows": expected[0], "ours_rows_per_s": best.pop("ours"),
-            "tf_forms": best}  # fmt: skip
+            "tf_forms": best, "passes": rates}  # fmt: skip
 
 
 def with_anchor(result: dict, forms: list[str] | None = None) -> dict:
-    """``result`` with ``tf_rows_per_s``: the fastest of TF's ``forms`` (all)."""
+    """``result`` with ``tf_rows_per_s``: the fastest of TF's ``forms`` (all).
+
+    With the passes of `measure`, also each side's rate per pass (TF's: the
+    fastest of ``forms`` in that pass), ``median_ratio`` (the median of the
+    pass pairs' ours / TF) and ``ratio_spread`` (their range).
+    """
     rates = {f: r for f, r in result["tf_forms"].items() if forms is None or f in forms}
     if rates:
         form = max(rates, key=rates.get)
         result = {**result, "tf_form": form, "tf_rows_per_s": rates[form]}
         result["ratio"] = result["ours_rows_per_s"] / rates[form]
+        passes = result.get("passes", {})
+        if passes:
+            ours = passes["ours"]
+            theirs = [max(p) for p in zip(*(passes[f] for f in rates), strict=True)]
+            pairs = [o / t for o, t in zip(ours, theirs, strict=True)]
+            result["ours_rows_per_s_passes"] = ours
+            result["tf_rows_per_s_passes"] = theirs
+            result["median_ratio"] = statistics.median(pairs)
+            result["ratio_spread"] = [min(pairs), max(pairs)]
     return result
 
 
@@ -212,15 +230,22 @@ def e2e_result(rows: int, passes: int, with_tf: bool, csv_dir: str) -> dict:
 
 
 def _print(results: list[dict]) -> None:
-    print(f"{'bench':<24}{'ours rows/s':>14}{'TF rows/s':>14}{'ratio':>8}  TF form")
+    print(
+        f"{'bench':<24}{'ours rows/s':>14}{'TF rows/s':>14}{'ratio':>8}"
+        f"{'median pair ratio (range)':>30}  TF form"
+    )
     for result in results:
         tf_rate = result.get("tf_rows_per_s")
         tf_text = f"{tf_rate:,.0f}" if tf_rate else "-"
         ratio_text = f"{result['ratio']:.2f}x" if tf_rate else "-"
+        median_text = "-"
+        if "median_ratio" in result:
+            low, high = result["ratio_spread"]
+            median_text = f"{result['median_ratio']:.2f}x ({low:.2f}-{high:.2f})"
         ours_rate = result["ours_rows_per_s"]
         print(
             f"{result['bench']:<24}{ours_rate:>14,.0f}{tf_text:>14}{ratio_text:>8}"
-            f"  {result.get('tf_form', '')}"
+            f"{median_text:>30}  {result.get('tf_form', '')}"
         )
     for result in results:
         print(json.dumps(result))

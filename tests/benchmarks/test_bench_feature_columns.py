@@ -88,3 +88,17 @@ def test_summary_anchors_on_the_in_graph_form_and_keeps_the_per_call_row():
     assert (per_call.ratio, per_call.goal) == (6.0, None)
     e2e = rows["CSV shards -> parse -> DenseFeatures"]
     assert (e2e.ratio, e2e.goal, e2e.met) == (4.0, 5.0, False)
+
+
+def test_the_anchor_pairs_each_pass_with_tfs_fastest_form_in_that_pass():
+    passes = {"ours": [600.0, 300.0, 450.0], "a": [200.0, 100.0, 90.0],
+              "b": [100.0, 150.0, 150.0], "per_call": [500.0] * 3}  # fmt: skip
+    result = {"bench": "feature_layer", "ours_rows_per_s": 600.0, "passes": passes,
+              "tf_forms": {"a": 200.0, "b": 150.0, "per_call": 500.0}}  # fmt: skip
+    graph = bench.with_anchor(result, ["a", "b"])
+    assert graph["tf_rows_per_s_passes"] == [200.0, 150.0, 150.0]
+    assert graph["ours_rows_per_s_passes"] == [600.0, 300.0, 450.0]
+    assert graph["median_ratio"] == 3.0 and graph["ratio_spread"] == [2.0, 3.0]
+    rows = summary.summary_rows({"feature_columns": [graph]})
+    anchor = next(r for r in rows if r.source == "#16" and r.goal == 3.0)
+    assert anchor.ratio == 3.0 and anchor.spread == (2.0, 3.0)

@@ -184,3 +184,11 @@ def test_columns_the_plan_does_not_know_leave_it_unbuilt():
     )
     assert _plan.build_plan([clipped]) is None
     assert fc.DenseFeatures([x])({"x": np.array([-2.0])}).numpy().tolist() == [[2.0]]
+
+
+def test_an_activity_regularizer_still_sees_the_planned_output():
+    layer = fc.DenseFeatures([fc.numeric_column("a")], activity_regularizer="l2")
+    out = layer({"a": np.array([3.0, 4.0], np.float32)})
+    assert out.numpy().tolist() == [[3.0], [4.0]]
+    assert len(layer.losses) == 1
+    assert float(layer.losses[0]) > 0
