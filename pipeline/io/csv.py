@@ -83,9 +83,10 @@ def decode_csv(
         field_delim, use_quote_delim, na_value, select_cols, len(specs)
     )
     if is_line_text(records):  # lines as one text (the csv_blocks rewrite)
-        columns = decode_buffer(
-            records.text, records.count, specs, opts, records=records.records
-        )
+        columns = decode_buffer(  # one record per line, each ended, no CR
+            records.text, records.count, specs, opts, records=records.records,
+            plain=True,
+        )  # fmt: skip
     else:
         flat, shape = _flat_records(records)
         columns = [c.reshape(shape) for c in _decode_flat(flat, specs, opts)]

@@ -13,7 +13,7 @@ Example:
     >>> block = LineBlock.of_chunk(b"a,1\\nb,2\\nc")
     >>> len(block), block[1], block[1:].tolist(), block.rest
     (2, b'b,2', [b'b,2'], b'c')
-    >>> line_text([block]).text
+    >>> bytes(line_text([block]).text)
     b'a,1\\nb,2\\n'
 """
 
@@ -166,7 +166,7 @@ class LineText:
 
     __slots__ = ("text", "count")
 
-    def __init__(self, text: bytes, count: int) -> None:
+    def __init__(self, text: bytes | memoryview, count: int) -> None:
         self.text, self.count = text, count
 
     def __len__(self) -> int:
@@ -174,7 +174,7 @@ class LineText:
 
     def records(self) -> list[bytes]:
         """The records as a list of bytes."""
-        return self.text.split(b"\n")[: self.count]
+        return bytes(self.text).split(b"\n")[: self.count]
 
 
 def _is(value: Any, name: str) -> bool:
@@ -207,5 +207,5 @@ def is_line_text(value: Any) -> bool:
 def line_text(blocks: Sequence[LineBlock]) -> LineText:
     """The lines of consecutive blocks as one `LineText`."""
     parts = [b.text() for b in blocks if len(b)]
-    text = bytes(parts[0]) if len(parts) == 1 else b"".join(parts)
+    text = parts[0] if len(parts) == 1 else b"".join(parts)  # a view: no copy
     return LineText(text, sum(len(b) for b in blocks))
