@@ -191,8 +191,12 @@ class SlotReader(PrefetchIterator):
         >>> from pipeline.graph.sources import RangeNode
         >>> from pipeline.graph.base import IterContext
         >>> reader = SlotReader(IterContext().build(RangeNode((), 0, 3, 1)), "in", 2)
-        >>> reader.prime(); [int(x) for x in reader.take_clean(reader.clean_left())]
-        []
+        >>> reader.prime()  # its thread starts reading
+        >>> reader.clean_left()  # no block in hand before the first take
+        0
+        >>> [int(x) for x in reader.next_many(8)] + [int(x) for x in reader]
+        [0, 1, 2]
+        >>> reader.close()
     """
 
     kind = "interleave"
