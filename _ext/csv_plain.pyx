@@ -78,7 +78,6 @@ cdef struct Plan:
     int64_t nfixups
     const uint8_t *na
     int64_t na_len
-    int64_t size  # the buffer's size
     uint8_t delim
     uint8_t sep[256]  # 1 for the delimiter and the newline
     uint8_t stop[256]  # sep, and the quote when fields may be quoted
@@ -130,32 +129,22 @@ cdef inline void _set_default(Plan *pl, int64_t row, int64_t col) noexcept nogil
         (<double *>pl.data[col])[row] = pl.default_float[col]
 
 
-cdef inline bint _ends_field(Plan *pl, const uint8_t *buf, int64_t end,
-                             int64_t size) noexcept nogil:
-    """Whether a field ends at ``end``: a separator follows, or ``size`` is a
-    quoted field's closing quote."""
-    if end < size:
-        return pl.sep[buf[end]]
-    return end < pl.size and buf[end] == 34
-
-
 cdef inline int64_t _number(Plan *pl, const uint8_t *buf, int64_t pos,
                             int64_t size, int64_t row, int64_t col) noexcept nogil:
-    """Convert the numeric field at ``pos`` (ending before ``size``: the buffer's
-    end, or a quoted field's closing quote); its end, or -1 to refuse."""
+    """Convert the numeric field at ``pos``; its end, or -1 to refuse the batch."""
     cdef int64_t kind = pl.kinds[col], iv, end, at
     cdef Decimal dec
     cdef bint ok
     if kind == _INT32 or kind == _INT64:
         end = _integer_at(buf, pos, size, kind == _INT64, &iv, &ok)
-        ok = ok and _ends_field(pl, buf, end, size)
+        ok = ok and end < size and pl.sep[buf[end]]
         if ok and kind == _INT32:
             (<int32_t *>pl.data[col])[row] = <int32_t>iv
         elif ok:
             (<int64_t *>pl.data[col])[row] = iv
     else:
         end = _decimal_at(buf, pos, size, &dec, &ok)
-        ok = ok and _ends_field(pl, buf, end, size)
+        ok = ok and end < size and pl.sep[buf[end]]
         if ok and kind == _FLOAT32:
             ok = _to_float(&dec, &(<float *>pl.data[col])[row])
         elif ok:
@@ -248,6 +237,42 @@ cdef inline bint _same_unescaped(const uint8_t *buf, int64_t pos, int64_t end,
     return k == n
 
 
+cdef bint _quoted_number(Plan *pl, const uint8_t *buf, int64_t pos, int64_t q,
+                         int64_t row, int64_t col) noexcept nogil:
+    """Convert a quoted numeric field's text ``buf[pos:q]`` (as `_number`, in
+    a copy of its own that keeps `_number` inlined in the unquoted loop);
+    0 to refuse the batch."""
+    cdef int64_t kind = pl.kinds[col], iv, end, at
+    cdef Decimal dec
+    cdef bint ok
+    if kind == _INT32 or kind == _INT64:
+        end = _integer_at(buf, pos, q, kind == _INT64, &iv, &ok)
+        ok = ok and end == q
+        if ok and kind == _INT32:
+            (<int32_t *>pl.data[col])[row] = <int32_t>iv
+        elif ok:
+            (<int64_t *>pl.data[col])[row] = iv
+    else:
+        end = _decimal_at(buf, pos, q, &dec, &ok)
+        ok = ok and end == q
+        if ok and kind == _FLOAT32:
+            ok = _to_float(&dec, &(<float *>pl.data[col])[row])
+        elif ok:
+            ok = _to_double(&dec, &(<double *>pl.data[col])[row])
+    if ok:
+        return 1
+    if pl.nfixups == pl.max_fixups or _skip(pl, buf, end, q) != q:
+        return 0  # fix-ups full, or a delimiter or newline inside a number
+    _zero(pl, row, col)
+    at = pl.nfixups * 4
+    pl.fixups[at] = row
+    pl.fixups[at + 1] = col
+    pl.fixups[at + 2] = pos
+    pl.fixups[at + 3] = q - pos
+    pl.nfixups += 1
+    return 1
+
+
 cdef inline int64_t _quoted(Plan *pl, const uint8_t *buf, int64_t pos,
                             int64_t size, int64_t row, int64_t col) noexcept nogil:
     """Read the quoted field at ``pos`` (its opening quote) into output column
@@ -273,9 +298,7 @@ cdef inline int64_t _quoted(Plan *pl, const uint8_t *buf, int64_t pos,
     if pl.kinds[col] != _STRING:
         if escaped:
             return -1  # a quote is no part of a number
-        if _number(pl, buf, start, q, row, col) != q:
-            return -1
-        return q + 1
+        return q + 1 if _quoted_number(pl, buf, start, q, row, col) else -1
     at = (pl.string_slot[col] * pl.n + row) * 3
     pl.spans[at] = start
     pl.spans[at + 1] = n
@@ -413,7 +436,7 @@ def decode(const uint8_t[::1] buf, int64_t n, int64_t ncols, select, kinds,
     pl.sep[10] = 1
     memcpy(pl.stop, pl.sep, 256)
     pl.stop[34] = pl.stop[34] or quotes
-    pl.quotes, pl.delim, pl.size = quotes, delim, size
+    pl.quotes, pl.delim = quotes, delim
     pl.ends = &ends[0] if ends is not None and n else NULL
     pl.na, pl.na_len = <const uint8_t *>na_value, len(na_value)
     pl.max_fixups = max(0, min(max_fixups, n * nout))  # n * nout <= size
