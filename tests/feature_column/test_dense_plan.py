@@ -192,3 +192,28 @@ def test_an_activity_regularizer_still_sees_the_planned_output():
     assert out.numpy().tolist() == [[3.0], [4.0]]
     assert len(layer.losses) == 1
     assert float(layer.losses[0]) > 0
+
+
+def test_a_missing_feature_raises_the_general_error():
+    layer = fc.DenseFeatures([fc.numeric_column("a"), fc.numeric_column("b")])
+    with pytest.raises(ValueError, match="Feature b is not in features dictionary"):
+        layer({"a": np.zeros(2, np.float32)})
+
+
+def test_the_plan_serves_threads_at_once(no_thread_leak):
+    from concurrent.futures import ThreadPoolExecutor
+
+    words = fc.categorical_column_with_vocabulary_list("s", ["a", "b"])
+    layer = fc.DenseFeatures(
+        [fc.embedding_column(words, 3, initializer=_table), fc.numeric_column("x")]
+    )
+    batches = [
+        {"s": np.array([[b"a"], [b"b"], [b""]] * (i + 1), dtype=object),
+         "x": np.arange(3 * (i + 1), dtype=np.float32)}
+        for i in range(8)
+    ]  # fmt: skip
+    expected = [np.asarray(layer(b, cols_to_output_tensors={})) for b in batches]
+    with ThreadPoolExecutor(4, thread_name_prefix="pipeline-test") as pool:
+        got = list(pool.map(lambda b: np.asarray(layer(b)), batches * 4))
+    for i, out in enumerate(got):
+        assert out.tobytes() == expected[i % 8].tobytes()
