@@ -56,6 +56,8 @@ class ParallelInterleaveIterator(InterleaveIterator):
         self.ready: list[Any] = []
         self.pos = 0
         self.plan: Any = None
+        #: ``deterministic=False``: a run comes from whichever input has one
+        self.any_order = _resolved_deterministic(ctx, node) is False
 
     def _open_slot(self, elem: Any, index: int) -> NodeIterator:
         inner = self.node.open(self.ctx, elem, index)
@@ -73,11 +75,34 @@ class ParallelInterleaveIterator(InterleaveIterator):
     def next_many(self, limit: int) -> list[Any]:
         if self.cycle == 1:
             return super().next_many(limit)
+        if self.any_order and self.pos >= len(self.ready):
+            run = self._any_run(limit)
+            if run:
+                return run
         if self.pos >= len(self.ready) and not self._gather_turns(_READY_MAX):
             return self._in_turn(limit) or [super().__next__()]
         start = self.pos
         self.pos = min(len(self.ready), start + limit)
         return self.ready[start : self.pos]
+
+    def _any_run(self, limit: int) -> list[Any] | None:
+        """A run of the first open input, from the current slot on, that has
+        elements at hand (its block or its buffer): TF's non-deterministic
+        order, where a slow input does not hold the others up."""
+        for j in range(self.cycle):
+            i = (self.slot + j) % self.cycle
+            entry = self.slots[i]
+            if entry is None or not entry[1].has_at_hand():
+                continue
+            try:
+                run = entry[1].next_many(limit)
+            except StopIteration:
+                entry[1].close()
+                self.slots[i] = None
+                continue
+            self.slot, self.taken = i, 0
+            return run
+        return None
 
     def _in_turn(self, limit: int) -> list[Any] | None:
         """The rest of the current slot's turn that its block in hand holds."""
@@ -204,3 +229,10 @@ def _assemble(readers: list[SlotReader], count: int, cycle: int, b: int) -> list
             piece = run[q : q + b]
             out[at : at + len(piece)] = piece
     return out
+
+
+def _resolved_deterministic(ctx: IterContext, node: InterleaveNode) -> Any:
+    """The node's ``deterministic``, else the run's option (None: not set)."""
+    if node.deterministic is not None:
+        return bool(node.deterministic)
+    return getattr(getattr(ctx, "options", None), "deterministic", None)

@@ -220,6 +220,11 @@ class SlotReader(PrefetchIterator):
             left -= 1
         return left
 
+    def has_at_hand(self) -> bool:
+        """Whether the next element (or the end) can be had without waiting."""
+        buf = self.buf
+        return self.offset < len(self.block) or (buf is not None and len(buf) > 0)
+
     def take_clean(self, count: int) -> list[Any]:
         """The next ``count`` elements of the block in hand (at most
         `clean_left`), as one slice."""

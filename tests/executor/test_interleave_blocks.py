@@ -236,3 +236,42 @@ def test_dataset_state_mid_batch_stream_resumes(no_thread_leak, calls):
         assert [b.tolist() for b in again] == rest
     flat = np.concatenate([*head, *map(np.array, rest)])
     assert as_pairs(flat) == model([900] * 8, 8, 1)
+
+
+def test_any_order_hands_runs_of_one_input_each_element_once(no_thread_leak):
+    lengths = [900, 10, 0, 800, 700]
+    node = node_of(lengths, 3, 1).replace(deterministic=False)
+    it = ParallelInterleaveIterator(IterContext(), node, 8)
+    try:
+        runs = []
+        while True:
+            try:
+                runs.append(as_pairs(it.next_many(256)))
+            except StopIteration:
+                break
+    finally:
+        it.close()
+    got = [p for run in runs for p in run]
+    assert sorted(got) == sorted(model(lengths, 3, 1))
+    one_input = [r for r in runs if len(r) > 1 and len({i for i, _ in r}) == 1]
+    assert sum(map(len, one_input)) > 0.5 * len(got)
+
+
+@pytest.mark.parametrize("where", ["node", "options"])
+def test_any_order_state_resumes_each_element_once(no_thread_leak, where):
+    ds = D.range(6).interleave(
+        lambda x: D.range(x * BASE, x * BASE + 700),
+        cycle_length=3,
+        num_parallel_calls=3,
+        deterministic=False if where == "node" else None,
+    )
+    if where == "options":
+        ds = ds.with_options(pl.data.Options(deterministic=False))
+    ds = ds.batch(64)
+    with iter(ds) as it:
+        head = [v for _ in range(20) for v in next(it).tolist()]
+        state = it.get_state()
+    with iter(ds) as again:
+        again.set_state(state)
+        rest = [v for b in again for v in b.tolist()]
+    assert sorted(head + rest) == [x * BASE + k for x in range(6) for k in range(700)]
