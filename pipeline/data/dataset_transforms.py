@@ -186,9 +186,10 @@ class Transforms(BatchingTransforms):
         consecutive elements come from each in turn. Non-positive lengths, or
         more parallel calls than a fixed ``cycle_length``, raise
         `InvalidArgumentError`. With ``num_parallel_calls``, each open dataset
-        is read ahead by a thread of its own, in blocks of elements, and the
-        order stays TF's deterministic order (``deterministic=False`` keeps it
-        too, which TF allows).
+        is read ahead by a thread of its own, in blocks of elements, in TF's
+        deterministic order; with ``deterministic=False`` (here or in
+        `Options`) runs of elements come from whichever input has some at
+        hand, as TF's non-deterministic order allows.
 
         Example:
             >>> from pipeline.data.dataset import Dataset

@@ -12,6 +12,8 @@ output of whole turns is assembled with one slice per input
 is a list copy, not a call. Where a turn reaches an empty slot, the end of
 a block, a failure or the end of an input, one element goes the sequential
 way (`InterleaveIterator.__next__`), which keeps every rule of the order.
+With ``deterministic=False`` (the node's, else the run's option), a run comes
+whole from whichever input has elements at hand, without assembling turns.
 
 Example:
     >>> from pipeline.graph.sources import RangeNode
