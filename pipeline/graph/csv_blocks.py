@@ -48,10 +48,12 @@ import dataclasses
 import functools
 from collections import deque
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
 
+from pipeline import _config
 from pipeline.graph.base import IterContext, Node, NodeIterator, failure_of
 from pipeline.graph.batchable import batchable
 from pipeline.graph.batching import BatchNode
@@ -66,6 +68,8 @@ __all__ = ["BlockMapNode", "block_map", "decodes_csv_only"]
 
 #: Rows decoded per call: past this the per-call cost is already small.
 BLOCK_ROWS = 4096
+#: Threads decoding blocks of text ahead (the kernel releases the GIL).
+_MAX_WORKERS = 2
 _VAR_ARGS = 0x04 | 0x08  # CO_VARARGS | CO_VARKEYWORDS
 _CSV = "decode_csv"
 _OTHER_PARSERS = ("parse_single_example",)
@@ -146,6 +150,7 @@ class BlockMapNode(Node):
         return BlockMapIterator(
             rows, self.fn, stage,
             lambda: pull_rows(rows, size, self.batches_per_call, drop, cut),
+            workers=min(_MAX_WORKERS, _config.num_threads()),
         )  # fmt: skip
 
     def compute_spec(self) -> Any:
@@ -167,19 +172,19 @@ def _rows_of_strings(batch: BatchNode) -> bool:
 
 class BlockMapIterator(NodeIterator):
     """Maps the batches ``pull()`` takes (`csv_block_inputs`) with one call
-    of ``fn`` per pull.
+    of ``fn`` per pull. Once the first block checked out, blocks that came as
+    text are decoded ahead in up to ``workers`` threads (the kernel releases
+    the GIL) while the next ones are read; results are used in order.
 
-    State: the parent's state after the current block, the block's outputs
-    not handed out yet, the map's element index and whether blocks are used.
+    State: the parent's state after the blocks read, the outputs not handed
+    out yet (blocks decoding ahead are waited for), the map's element index
+    and whether blocks are used.
     """
 
     def __init__(
-        self,
-        parent: NodeIterator,
-        fn: Callable,
-        stage: str,
-        pull: Callable[[], Pulled],
-    ) -> None:
+        self, parent: NodeIterator, fn: Callable, stage: str,
+        pull: Callable[[], Pulled], workers: int = 1,
+    ) -> None:  # fmt: skip
         super().__init__(parent)
         self.parent, self.fn, self.stage, self.pull = parent, fn, stage, pull
         self.ready: deque[Any] = deque()
@@ -187,26 +192,57 @@ class BlockMapIterator(NodeIterator):
         self.blocks: bool | None = None  # None until the first block is checked
         self.ended = False
         self.error: BaseException | None = None  # raised after the block
+        self.workers = workers
+        self.ahead: deque[tuple] = deque()  # (pulled, count, index, future)
+        self.pool: ThreadPoolExecutor | None = None
 
     def __next__(self) -> Any:
         while not self.ready:
+            self._read_ahead()
+            if self.ahead:
+                self._finish(*self.ahead.popleft())
+                continue
+            self._stop_pool()  # nothing left to decode ahead
             if self.error is not None:
                 error, self.error = self.error, None
                 raise error
             if self.ended:
                 raise StopIteration
-            self._fill()
         return self.ready.popleft()
 
-    def _fill(self) -> None:
-        got = self.pull()
-        self.ended, self.error = got.ended, got.error
-        count = got.count()
-        first = self.index
-        self.index += count + (got.tail is not None)
-        outs = (
-            self._joined(got, count) if count > 1 and self.blocks is not False else None
-        )
+    def _read_ahead(self) -> None:
+        """Pull blocks until ``workers`` are taken or one is mapped here."""
+        while not self.ended and self.error is None and len(self.ahead) < self.workers:
+            if self.ahead and self.ahead[-1][3] is None:
+                return  # a block mapped in this thread comes next
+            got = self.pull()
+            self.ended, self.error = got.ended, got.error
+            count, first = got.count(), self.index
+            self.index += count + (got.tail is not None)
+            future = None
+            if self.workers > 1 and self.blocks and got.text is not None and count > 1:
+                if self.pool is None:
+                    self.pool = ThreadPoolExecutor(
+                        self.workers, thread_name_prefix="pipeline-csv-blocks"
+                    )
+                future = self.pool.submit(memo_apply, None, self.fn, got.text)
+            self.ahead.append((got, count, first, future))
+            if future is None:
+                return
+
+    def _finish(self, got: Pulled, count: int, first: int, future: Any) -> None:
+        """Hand out one pulled block's outputs (in order), then its failure."""
+        outs = None
+        if future is not None:
+            try:
+                out = future.result()
+            except Exception:
+                out = None  # batch by batch: the plain map's error, in its place
+            if out is not None:
+                outs = cut_rows(out, _sizes(got, count))
+                self.blocks = self.blocks and outs is not None
+        elif count > 1 and self.blocks is not False:
+            outs = self._joined(got, count)
         if outs is None:
             outs = [
                 b if isinstance(b, ElementFailure) else self._one(b, first + i)
@@ -229,21 +265,18 @@ class BlockMapIterator(NodeIterator):
         as that text (`LineText`), not as arrays."""
         if self.blocks and got.text is not None:
             block: Any = got.text
-            rows, size = len(block), got.size
-            sizes = [size] * (count - 1) + [rows - size * (count - 1)]
         else:
             inputs = got.inputs
             if any(isinstance(b, ElementFailure) for b in inputs):
                 return None
             block = got.block if got.block is not None else join_batches(inputs)
-            sizes = [len(b) for b in inputs]
         if block is None:
             return None
         try:
             out = memo_apply(None, self.fn, block)
         except Exception:
             return None  # batch by batch: the plain map's error, in its place
-        parts = cut_rows(out, sizes)
+        parts = cut_rows(out, _sizes(got, count))
         if parts is None:
             self.blocks = False
             return None
@@ -255,7 +288,12 @@ class BlockMapIterator(NodeIterator):
                 return None
         return parts
 
+    def _drain(self) -> None:
+        while self.ahead:
+            self._finish(*self.ahead.popleft())
+
     def get_state(self) -> dict[str, Any]:
+        self._drain()  # blocks read ahead become outputs, before the parent's state
         return {
             "parent": self.parent.get_state(),
             "ready": list(self.ready),
@@ -266,10 +304,35 @@ class BlockMapIterator(NodeIterator):
         }
 
     def set_state(self, state: dict[str, Any]) -> None:
+        self._drop_ahead()
         self.parent.set_state(state["parent"])
         self.ready = deque(state["ready"])
         self.index, self.blocks = state["index"], state["blocks"]
         self.ended, self.error = state["ended"], state["error"]
+
+    def _drop_ahead(self) -> None:
+        for *_, future in self.ahead:
+            if future is not None:
+                future.cancel()
+        self.ahead.clear()
+
+    def _stop_pool(self) -> None:
+        pool, self.pool = self.pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def close(self) -> None:
+        self._drop_ahead()
+        self._stop_pool()
+        super().close()
+
+
+def _sizes(got: Pulled, count: int) -> list[int]:
+    """Rows of each of the ``count`` batches pulled."""
+    if got.runs is None and got.text is None:
+        return [len(b) for b in got.inputs]
+    rows = len(got.text) if got.text is not None else 0
+    return [got.size] * (count - 1) + [rows - got.size * (count - 1)]
 
 
 def join_batches(batches: list[Any]) -> np.ndarray | None:

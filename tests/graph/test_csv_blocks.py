@@ -225,3 +225,26 @@ def test_property_same_as_the_plain_map(
     plain, plain_err = _run(_idiom([str(path)], batch, fn, drop).with_options(OFF))
     _same(ours, plain)
     assert type(err) is type(plain_err) and str(err) == str(plain_err)
+
+
+def test_blocks_decoded_ahead_keep_order_errors_and_threads(tmp_path, no_thread_leak):
+    rows = _rows(30000)
+    rows[25000] = b"7,not-a-float,z"  # in a block decoded ahead, in a worker
+    f = _write(tmp_path, "big.csv", [b"h"] + rows)
+    ours, err = _run(_idiom([f]))
+    plain, plain_err = _run(_idiom([f]).with_options(OFF))
+    assert isinstance(err, InvalidArgumentError) and str(err) == str(plain_err)
+    assert err.__notes__ == plain_err.__notes__
+    assert len(ours) == 250
+    _same(ours, plain)
+    kept = list(_idiom([f]).ignore_errors())
+    assert len(kept) == 299 and kept[250][0][0] == 25100
+    it = iter(_idiom([f]))
+    for _ in range(50):
+        next(it)
+    state = it.get_state()  # waits for the blocks decoding ahead
+    again = iter(_idiom([f]))
+    again.set_state(state)
+    assert next(again)[0][0] == 5000
+    it.close()
+    again.close()
