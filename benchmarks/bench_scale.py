@@ -167,15 +167,21 @@ def measure_rounds(sets: dict[int, str], args: argparse.Namespace) -> list[dict]
                 continue
             sides = ("ours", "tf") if size == sizes[0] and not args.no_tf else ("ours",)
             for side in sides:
-                runs.setdefault((side, size), []).append(
-                    run_child(side, sets[size], args)
-                )
+                found = run_child(side, sets[size], args)
+                runs.setdefault((side, size), []).append(found)
+                _progress(k, side, size, found)
     lines = []
     for (side, size), found in sorted(runs.items(), key=lambda kv: kv[0][::-1]):
         lines.append(
             _side_line(size, _read_bytes(sets[size], args.epochs), side, found)
         )
     return lines
+
+
+def _progress(k: int, side: str, size: int, found: dict) -> None:
+    rate = found["rows"] / found["seconds"]
+    print(f"round {k + 1}: {side} {size_label(size)}: {rate:,.0f} rows/s, peak RSS "
+          f"{found['peak_rss_mib']:.0f} MiB", flush=True)  # fmt: skip
 
 
 def _read_bytes(folder: str, epochs: int) -> int:
