@@ -47,7 +47,7 @@ def test_every_case_reads_its_own_set_and_the_checks_pass(run, capsys):
         *(f"pipeline:{i}:{t}" for i in bench_csv.IDIOMS for t in bench_csv.TYPES),
         "pyarrow:read_csv:typed", "pyarrow:read_csv:inferred",
         "pipeline:per_line:typed@tf_rows", "pipeline:per_line_no_rewrite:typed@tf_rows",
-        "pipeline:make_csv_dataset:typed@tf_rows",
+        "pipeline:make_csv_dataset:typed@tf_rows", "pipeline:fast_no_rewrite:typed",
     }  # fmt: skip
     for key, line in lines.items():
         assert line["rows"] == (TF_ROWS if key.endswith("@tf_rows") else ROWS), key
@@ -55,6 +55,8 @@ def test_every_case_reads_its_own_set_and_the_checks_pass(run, capsys):
         assert len(line["rows_per_s_passes"]) == 2
         assert line["rows_per_s"] == max(line["rows_per_s_passes"])
     assert "our map->batch rewrite OFF (map_vectorization=False)" in text
+    assert "block rewrite OFF (csv_blocks=False)" in text
+    assert "batch->map(decode_csv) block rewrite ON" in text
 
     rows = {r.workload: r for r in summary.summary_rows({"csv": list(lines.values())})}
     inferred = rows["CSV to typed batches of 256: make_csv_dataset(batch_size=256), "
@@ -81,6 +83,11 @@ def test_the_control_row_runs_without_the_rewrite(run):
     ds = bench_csv.per_line_idiom(lib, files, RECORD_DEFAULTS)
     assert "vectorized_map" in ds.explain(print_plan=False)
     assert "vectorized_map" not in ds.with_options(lib.no_rewrite).explain(
+        print_plan=False
+    )
+    fast = bench_csv.fast_idiom(lib, files, RECORD_DEFAULTS)
+    assert "csv_block_map" in fast.explain(print_plan=False)
+    assert "csv_block_map" not in fast.with_options(lib.no_rewrite).explain(
         print_plan=False
     )
 
