@@ -184,6 +184,16 @@ cdef inline int64_t _field(Plan *pl, const uint8_t *buf, int64_t pos,
     return end
 
 
+cdef inline bint _same_bytes(const uint8_t *a, const uint8_t *b,
+                             int64_t n) noexcept nogil:
+    """``a[:n] == b[:n]``, inline (fields are short: no library call)."""
+    cdef int64_t i
+    for i in range(n):
+        if a[i] != b[i]:
+            return 0
+    return 1
+
+
 cdef inline int64_t _intern(Plan *pl, const uint8_t *buf, int64_t pos,
                             int64_t n, int64_t table) noexcept nogil:
     """The slot of the column's table holding these bytes (added if new), or -1
@@ -195,7 +205,7 @@ cdef inline int64_t _intern(Plan *pl, const uint8_t *buf, int64_t pos,
     while pl.hashes[base + slot]:
         if pl.hashes[base + slot] == h:
             span = &pl.slot_span[(base + slot) * 2]
-            if span[1] == n and memcmp(buf + span[0], buf + pos, n) == 0:
+            if span[1] == n and _same_bytes(buf + span[0], buf + pos, n):
                 return slot
         slot = (slot + 1) & mask
     if pl.table_count[table] >= pl.table_limit:
