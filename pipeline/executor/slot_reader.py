@@ -7,9 +7,10 @@ A failure ends its block, so the elements of a block before its last one are
 never failures: the interleave consumer can take many of them with one slice
 (`clean_left`, `take_clean`).
 
-The block size starts small (a first element comes soon); after each block
-it is set from that block's cost to about ``_TARGET_BLOCK_S`` of the input's
-work, at most ``_MAX_BLOCK_BYTES`` and `MAX_SLOT_BLOCK` elements.
+A block holds what the reader pulls in about ``_TARGET_BLOCK_S`` (so a
+first element of a slow input comes soon), at most `MAX_SLOT_BLOCK` elements;
+after each block the next one's size is set from that block's cost and
+element size (at most ``_MAX_BLOCK_BYTES``).
 
 Example:
     >>> from pipeline.graph.sources import RangeNode
@@ -101,7 +102,8 @@ def read_runs(
     parent: NodeIterator, size: int, stats: StageStats, index: int
 ) -> tuple[Any, list, bool]:
     """``(checkpoint, block, ended)``: up to ``size`` elements of ``parent``
-    pulled with ``next_many``, after the parent's state (the checkpoint).
+    pulled with ``next_many``, after the parent's state (the checkpoint); the
+    pulling stops early once it took ``_TARGET_BLOCK_S``.
 
     A failure ends the block (it comes last); an exception raised by
     ``parent`` ends the input too, as a failure noted with the stage and the
@@ -114,12 +116,15 @@ def read_runs(
     runs: list[list] = []
     count, ended = 0, False
     start = time.perf_counter()
+    deadline = start + _TARGET_BLOCK_S
     try:
         while count < size:
             run = parent.next_many(size - count)
             runs.append(run)
             count += len(run)
             if run and isinstance(run[0], ElementFailure):
+                break
+            if time.perf_counter() > deadline:  # a slow input: hand on what is read
                 break
     except StopIteration:
         ended = True
@@ -185,7 +190,8 @@ class SlotReader(PrefetchIterator):
     Args:
         parent: the input's iterator.
         label: the stage's name (in stats and error notes).
-        buffer_size: elements read ahead at first (blocks then grow).
+        buffer_size: the prefetch buffer size its stats report (blocks are
+            sized by time and bytes, see the module docstring).
 
     Example:
         >>> from pipeline.graph.sources import RangeNode
@@ -203,6 +209,9 @@ class SlotReader(PrefetchIterator):
 
     def __init__(self, parent: NodeIterator, label: str, buffer_size: int) -> None:
         super().__init__(None, parent, label, buffer_size)
+        # a fast input fills a big first block at once; a slow one is cut
+        # short by the time limit of `read_runs`
+        self.counters.block_size = MAX_SLOT_BLOCK
 
     def _launch(self) -> None:
         self.buf = BurstBuffer(_BUFFER_BLOCKS, low=1)
