@@ -17,7 +17,7 @@ from cpython.unicode cimport PyUnicode_Check, PyUnicode_GET_LENGTH
 from cpython.bytes cimport PyBytes_AS_STRING
 from libc.stdint cimport int64_t, uint8_t, uint64_t, INT64_MIN
 from libc.stdlib cimport malloc, free
-from libc.string cimport memcpy, memset
+from libc.string cimport memset
 
 import numpy as np
 
@@ -456,12 +456,15 @@ cdef bint _step(_Op op, list arrays, list ks, list ids, object tables,
 cdef bint _numeric(object values, Py_ssize_t width, float[:, ::1] ov,
                    Py_ssize_t col) except -1:
     cdef const float[:, ::1] x = values
-    cdef Py_ssize_t r
+    cdef Py_ssize_t r, j, stride = ov.shape[1]
     if x.shape[1] != width:
         return False
+    cdef const float *src = &x[0, 0]
+    cdef float *dst = &ov[0, col]
     with nogil:
         for r in range(x.shape[0]):
-            memcpy(&ov[r, col], &x[r, 0], width * sizeof(float))
+            for j in range(width):
+                dst[r * stride + j] = src[r * width + j]
     return True
 
 
