@@ -277,13 +277,10 @@ class GradientTape:
         for i, t in enumerate(targets):
             if not isinstance(t, Tensor):
                 continue
-            seed = (
-                xp.ones_like(t._array)
-                if uppers is None
-                else to_array(uppers[i], t.dtype)
-            )
-            if seed.shape != t._array.shape:
-                seed = xp.broadcast_to(seed, t.shape)
+            if uppers is None:  # a fresh array of ones: no read-only view needed
+                seed = xp.ones_like(t._array)
+            else:  # the caller's array: only ever read, through a read-only view
+                seed = xp.broadcast_to(to_array(uppers[i], t.dtype), t.shape)
             _accumulate(grads, id(t), seed)
         return self._walk(grads, _array_backward, _accumulate)
 

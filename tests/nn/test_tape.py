@@ -87,3 +87,28 @@ def test_variable_assign_and_dtype():
     assert v.numpy().tolist() == [0.5, 1.5]
     assert v.dtype == np.float32 and v.name == "v" and v.shape == (2,)
     assert np.asarray(v + 1).tolist() == [1.5, 2.5]
+
+
+def test_a_list_of_sources_gives_a_new_list_in_their_order():
+    from pipeline.nn import GradientTape, Variable, ops
+
+    a, b, c = Variable(2.0), Variable(5.0), Variable(1.0)
+    sources = [b, c, a]
+    with GradientTape() as tape:
+        y = ops.add(ops.multiply(a, 3.0), ops.multiply(b, b))
+    grads = tape.gradient(y, sources)
+    assert type(grads) is list and grads is not sources
+    assert [None if g is None else float(g) for g in grads] == [10.0, None, 3.0]
+    assert sources == [b, c, a]
+
+
+def test_the_callers_output_gradients_are_only_read():
+    from pipeline.nn import GradientTape, Variable, ops
+
+    x = Variable(np.array([1.0, 2.0], np.float32))
+    upstream = np.array([3.0, 4.0], np.float32)
+    with GradientTape() as tape:
+        y = ops.multiply(x, x)
+    grad = tape.gradient(y, x, output_gradients=upstream)
+    assert grad.numpy().tolist() == [6.0, 16.0]
+    assert upstream.tolist() == [3.0, 4.0]
