@@ -208,7 +208,17 @@ def _side_line(size: int, data: int, side: str, runs: list[dict]) -> dict:
 
 def summary_lines(lines: list[dict], base: str, epochs: int) -> list[dict]:
     """The goal lines: the largest set's rate over ``base``'s (pass by pass,
-    the rounds both ran), and the largest set's peak RSS."""
+    the rounds both ran), and the largest set's peak RSS.
+
+    Example:
+        >>> def line(size, rates, rss):
+        ...     return {"size": size, "side": "ours", "rows_per_s_passes": rates,
+        ...             "rows_per_s": rates[0], "peak_rss_mib": rss}
+        >>> rss, rate = summary_lines(
+        ...     [line("1 GB", [100, 80], 120.0), line("10 GB", [95], 125.0)], "1 GB", 2)
+        >>> rss["ours_rss_mib"], rate["ratio"], rate["base_rows_per_s_passes"]
+        (125.0, 0.95, [100])
+    """
     ours = {x["size"]: x for x in lines if x["side"] == "ours"}
     largest = list(ours.values())[-1]
     out = [{"bench": "scale", "workload": "peak RSS, largest set",

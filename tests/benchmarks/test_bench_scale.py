@@ -4,6 +4,7 @@ epoch, the goal lines, and one tiny end-to-end run (ours only; no TensorFlow).""
 
 from __future__ import annotations
 
+import doctest
 import json
 import os
 import shutil
@@ -131,3 +132,9 @@ def test_a_tiny_run_prints_each_size_and_the_goal_lines(tmp_path, capsys):
     assert rate["base"] == "200 KB" and rate["size"] == "400 KB"
     assert "rate vs first" in out  # the growth table
     assert os.listdir(data) == []  # --clean
+
+
+@pytest.mark.parametrize("module", [bs, sd])
+def test_docstring_examples(module):
+    failures, tried = doctest.testmod(module)
+    assert tried and not failures
