@@ -251,25 +251,22 @@ def _check_header_read(path: str, header: bool, skip: int) -> None:
         )
 
 
-def _read_after(stream, rest: bytes, size: int) -> tuple[bytearray, int]:
-    """``rest`` and up to ``size`` more bytes of ``stream`` in a new buffer
-    (read in place: no copy of the new bytes), and how many were read."""
-    buf = bytearray(len(rest) + size)
-    buf[: len(rest)] = rest
-    view = memoryview(buf)
-    got = 0
+def _read_after(stream, rest: bytes, size: int) -> tuple[bytes, int]:
+    """``rest`` and up to ``size`` more bytes of ``stream``, and how many were
+    read (no zero-filled buffer: a file's first block is its bytes as read)."""
+    chunks, got = [], 0
     while got < size:
-        n = stream.readinto(view[len(rest) + got :])
-        if not n:
+        chunk = stream.read(size - got)
+        if not chunk:
             break
-        got += n
-    view.release()
-    del buf[len(rest) + got :]
-    return buf, got
+        chunks.append(chunk)
+        got += len(chunk)
+    data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    return (rest + data if rest else data), got
 
 
 def _plain_block(
-    buf: bytearray, end: int, quotes: bool, skip: int, delim: bytes = b","
+    buf: bytes, end: int, quotes: bool, skip: int, delim: bytes = b","
 ) -> tuple[int, int] | None:
     """``(offset after skip lines, line count)`` of ``buf[:end]`` when every
     line there is one record.
