@@ -31,7 +31,7 @@ count (``pipeline.nn.backend.threads``); the count it settled on is printed and
 reported as ``ours_blas_threads``. The tuner lives on the model, so it carries
 over from pass to pass as it would from epoch to epoch.
 
-    .venv-bench/bin/python -m benchmarks.bench_nn --rows 60000 --passes 3
+    .venv-bench/bin/python -m benchmarks.bench_nn --rows 60000 --passes 5
     .venv-bench/bin/python -m benchmarks.bench_nn --blas-threads 1
 
 ``--blas-threads N`` sets ``OPENBLAS_NUM_THREADS`` (numpy's BLAS only, not
@@ -278,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point: ``python -m benchmarks.bench_nn [--rows N] [--passes P]``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=60000)
-    parser.add_argument("--passes", type=int, default=3)
+    parser.add_argument("--passes", type=int, default=5)
     parser.add_argument(
         "--blas-threads",
         type=int,
