@@ -8,8 +8,10 @@ int64 values, row r's ids at ``[r * k, (r + 1) * k)``, where ``MISSING`` marks
 a dropped input (``""`` or ``-1``). Every consumer skips ids < 0, so
 ``MISSING`` counts for nothing, as a value dropped from a ragged row does.
 The writers fill a block of columns ``[col, col + width)`` of a preallocated
-float32 ``[rows, total]`` output, zeroing it first. Loops run without the GIL
-except where they read Python objects.
+float32 ``[rows, total]`` output, zeroing it first. ``Program`` runs a whole
+DenseFeatures layer in one call: typed inputs, then id ops and write ops
+(see the twin for the op list). Loops run without the GIL except where they
+read Python objects.
 """
 
 from cpython.bytes cimport PyBytes_Check, PyBytes_GET_SIZE

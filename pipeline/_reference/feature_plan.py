@@ -7,7 +7,8 @@ int64 values, row r's ids at ``[r * k, (r + 1) * k)``, where `MISSING` marks a
 dropped input (``""`` or ``-1``). Every consumer skips ids < 0, so `MISSING`
 counts for nothing, as a value dropped from a ragged row does. The writers
 fill a block of columns ``[col, col + width)`` of a preallocated float32
-``[rows, total]`` output, zeroing it first.
+``[rows, total]`` output, zeroing it first. `Program` runs a whole
+DenseFeatures layer (its inputs, id ops and write ops) in one call.
 
 Example:
     >>> ids = mark_missing(np.array([b"", b"x"], object), np.array([3, 1]))
