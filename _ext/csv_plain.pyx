@@ -31,7 +31,7 @@ from cpython.bytes cimport (
     PyBytes_GET_SIZE,
 )
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint64_t
-from libc.stdlib cimport calloc, free, malloc
+from libc.stdlib cimport calloc, free, malloc, realloc
 from libc.string cimport memchr, memcmp, memcpy, memset
 
 from fnv cimport _fnv1a_nonzero
@@ -76,6 +76,7 @@ cdef struct Plan:
     int64_t *fixups  # (row, col, start, length) rows
     int64_t max_fixups
     int64_t nfixups
+    int64_t fixup_room  # fix-up rows allocated (grown up to max_fixups)
     const uint8_t *na
     int64_t na_len
     uint8_t delim
@@ -129,6 +130,23 @@ cdef inline void _set_default(Plan *pl, int64_t row, int64_t col) noexcept nogil
         (<double *>pl.data[col])[row] = pl.default_float[col]
 
 
+cdef bint _fixup_room(Plan *pl) noexcept nogil:
+    """Whether one more fix-up row fits (the table grown if need be): 0 past
+    ``max_fixups`` or when memory runs out (the batch is then refused)."""
+    cdef int64_t room
+    cdef int64_t *grown
+    if pl.nfixups < pl.fixup_room:
+        return 1
+    if pl.fixup_room >= pl.max_fixups:
+        return 0
+    room = min(pl.max_fixups, max(64, 2 * pl.fixup_room))
+    grown = <int64_t *>realloc(pl.fixups, room * 4 * sizeof(int64_t))
+    if grown == NULL:
+        return 0
+    pl.fixups, pl.fixup_room = grown, room
+    return 1
+
+
 cdef inline int64_t _number(Plan *pl, const uint8_t *buf, int64_t pos,
                             int64_t size, int64_t row, int64_t col) noexcept nogil:
     """Convert the numeric field at ``pos``; its end, or -1 to refuse the batch."""
@@ -151,7 +169,7 @@ cdef inline int64_t _number(Plan *pl, const uint8_t *buf, int64_t pos,
             ok = _to_double(&dec, &(<double *>pl.data[col])[row])
     if ok:
         return end
-    if pl.nfixups == pl.max_fixups:
+    if not _fixup_room(pl):
         return -1
     _zero(pl, row, col)
     end = _skip(pl, buf, end, size)
@@ -271,7 +289,7 @@ cdef bint _quoted_number(Plan *pl, const uint8_t *buf, int64_t pos, int64_t q,
             ok = _to_double(&dec, &(<double *>pl.data[col])[row])
     if ok:
         return 1
-    if pl.nfixups == pl.max_fixups or _skip(pl, buf, end, q) != q:
+    if _skip(pl, buf, end, q) != q or not _fixup_room(pl):
         return 0  # fix-ups full, or a delimiter or newline inside a number
     _zero(pl, row, col)
     at = pl.nfixups * 4
@@ -457,7 +475,8 @@ def decode(const uint8_t[::1] buf, int64_t n, int64_t ncols, select, kinds,
         pl.data = <void **>malloc(max(nout, 1) * sizeof(void *))
         pl.string_slot = <int64_t *>malloc(max(nout, 1) * sizeof(int64_t))
         pl.missing = <uint8_t *>malloc(max(nout * n, 1))
-        pl.fixups = <int64_t *>malloc(max(pl.max_fixups * 4, 1) * sizeof(int64_t))
+        pl.fixup_room = min(pl.max_fixups, 64)
+        pl.fixups = <int64_t *>malloc(max(pl.fixup_room * 4, 1) * sizeof(int64_t))
         pl.default_int = <int64_t *>calloc(max(nout, 1), sizeof(int64_t))
         pl.default_float = <double *>calloc(max(nout, 1), sizeof(double))
         if not (pl.out_of_field and pl.kinds and pl.required and pl.data and
