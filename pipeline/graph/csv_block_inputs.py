@@ -129,26 +129,9 @@ def pull_rows(
     """Up to ``count`` batches of ``size`` scalar elements of ``rows``, cut
     as ``batch(size, drop_remainder)`` cuts them (``stage`` names it)."""
     want = size * count
-    runs: list[Any] = []
-    got = 0
     out = Pulled([], size=size)
-    while got < want:  # `gather`, keeping the rows before an exception
-        try:
-            with wanting_text():  # text readers hand out LineBlocks
-                run = rows.next_many(want - got)
-        except StopIteration:
-            break
-        except Exception as e:
-            if got < size:
-                raise
-            out.error = e
-            break
-        if not is_line_block(run) and isinstance(run[0], ElementFailure):
-            out.tail = run[0]  # (a block of lines holds no failure)
-            break
-        runs.append(run)
-        got += len(run)
-    keep = got
+    runs = _gather_runs(rows, want, size, out)
+    got = keep = sum(len(r) for r in runs)
     if out.tail is not None or out.error is not None:
         keep = got - got % size  # the partial batch it replaces is dropped
     elif got < want:
@@ -172,6 +155,30 @@ def pull_rows(
         except Exception as e:
             out.taken.append(ElementFailure(e, where={"stage": stage}))
     return out
+
+
+def _gather_runs(rows: NodeIterator, want: int, size: int, out: Pulled) -> list[Any]:
+    """Runs of up to ``want`` rows (`gather`'s rule); a failure that ends them
+    goes to ``out.tail``, an exception after a batch's rows to ``out.error``."""
+    runs: list[Any] = []
+    got = 0
+    while got < want:
+        try:
+            with wanting_text():  # text readers hand out LineBlocks
+                run = rows.next_many(want - got)
+        except StopIteration:
+            break
+        except Exception as e:
+            if got < size:
+                raise
+            out.error = e
+            break
+        if not is_line_block(run) and isinstance(run[0], ElementFailure):
+            out.tail = run[0]  # (a block of lines holds no failure)
+            break
+        runs.append(run)
+        got += len(run)
+    return runs
 
 
 def _first_rows(runs: list[Any], keep: int) -> list[Any]:

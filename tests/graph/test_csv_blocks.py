@@ -248,3 +248,39 @@ def test_blocks_decoded_ahead_keep_order_errors_and_threads(tmp_path, no_thread_
     assert next(again)[0][0] == 5000
     it.close()
     again.close()
+
+
+class _Rows:
+    """A row iterator: runs of the given sizes, then ``end`` (an exception
+    or a failure)."""
+
+    def __init__(self, sizes, end):
+        self.runs = [[b"r%d" % i] * n for i, n in enumerate(sizes)]
+        self.end = end
+
+    def next_many(self, limit):
+        if self.runs:
+            run = self.runs.pop(0)
+            return run[:limit]
+        if isinstance(self.end, BaseException):
+            raise self.end
+        return [self.end]
+
+
+def test_pull_rows_cuts_as_batch_does():
+    from pipeline.graph.csv_block_inputs import pull_rows
+    from pipeline.graph.failures import ElementFailure
+
+    got = pull_rows(_Rows([3, 4], StopIteration()), 2, 10, drop_remainder=False)
+    assert [b.tolist() for b in got.inputs] == [[b"r0"] * 2, [b"r0", b"r1"],
+                                                [b"r1"] * 2, [b"r1"]]  # fmt: skip
+    assert got.ended and got.tail is None
+    got = pull_rows(_Rows([3, 4], StopIteration()), 2, 10, drop_remainder=True)
+    assert len(got.inputs) == 3 and got.ended
+    failure = ElementFailure(ValueError("bad row"))
+    got = pull_rows(_Rows([5], failure), 2, 10, drop_remainder=False)
+    assert len(got.inputs) == 2 and got.tail is failure and not got.ended
+    got = pull_rows(_Rows([5], OSError("disk")), 2, 10, drop_remainder=False)
+    assert len(got.inputs) == 2 and isinstance(got.error, OSError)
+    with pytest.raises(OSError, match="disk"):
+        pull_rows(_Rows([1], OSError("disk")), 2, 10, drop_remainder=False)
