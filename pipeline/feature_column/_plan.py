@@ -70,6 +70,12 @@ class _LazyTable:
         self.column = column
         self.table = None
 
+    def __getstate__(self) -> Any:
+        return self.column  # the table is built again where it is needed
+
+    def __setstate__(self, column: Any) -> None:
+        self.column, self.table = column, None
+
     def lookup(self, values: Any, default_value: int, num_oov_buckets: int) -> Any:
         if self.table is None:
             self.table = self.column.vocab_table()

@@ -217,3 +217,21 @@ def test_the_plan_serves_threads_at_once(no_thread_leak):
         got = list(pool.map(lambda b: np.asarray(layer(b)), batches * 4))
     for i, out in enumerate(got):
         assert out.tobytes() == expected[i % 8].tobytes()
+
+
+def test_a_called_layer_still_copies_and_pickles(layer):
+    import copy
+    import pickle
+
+    batch = {
+        "x": np.array([[0.5, 2.0]], np.float32),
+        "f": np.array([0.25]),
+        "i": np.array([[1]], np.int64),
+        "j": np.array([[3]], np.int64),
+        "h": np.array([5], np.int32),
+        "s": np.array([[b"a"]], dtype=object),
+        "s2": np.array([[b"zz"]], dtype=object),
+    }
+    want = np.asarray(layer(batch)).tobytes()  # its vocabulary tables now built
+    for twin in (copy.deepcopy(layer), pickle.loads(pickle.dumps(layer))):
+        assert np.asarray(twin(batch)).tobytes() == want
