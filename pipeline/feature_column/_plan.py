@@ -55,6 +55,7 @@ from pipeline.feature_column.columns_vocabulary import (
     VocabularyListCategoricalColumn,
 )
 from pipeline.nn import backend
+from pipeline.nn.tensor import Tensor
 
 __all__ = ["DensePlan", "build_plan"]
 
@@ -211,7 +212,7 @@ class DensePlan:
             np.ascontiguousarray(backend.to_numpy(tables[key].value), np.float32)
             for key in self.table_keys
         ]
-        done = self.program.run(features, values)
+        done = self.program.run(_host_inputs(features), values)
         if done is None:
             return None
         out, ids = done
@@ -229,6 +230,14 @@ class DensePlan:
             found.flags.writeable = False
             self._splits[(rows, k)] = found
         return found
+
+
+def _host_inputs(features: dict[str, Any]) -> dict[str, Any]:
+    """The features with each concrete `Tensor` as its host array, as the
+    general path reads it (``np.asarray``); anything else as it is."""
+    if all(type(v) is np.ndarray for v in features.values()):
+        return features
+    return {k: v.numpy() if type(v) is Tensor else v for k, v in features.items()}
 
 
 def build_plan(columns: Sequence[Any]) -> DensePlan | None:

@@ -235,3 +235,19 @@ def test_a_called_layer_still_copies_and_pickles(layer):
     want = np.asarray(layer(batch)).tobytes()  # its vocabulary tables now built
     for twin in (copy.deepcopy(layer), pickle.loads(pickle.dumps(layer))):
         assert np.asarray(twin(batch)).tobytes() == want
+
+
+def test_tensor_inputs_as_a_model_passes_them_take_the_plan(layer):
+    batch = {
+        "x": pl.nn.Tensor(np.array([[0.5, 2.0], [1.0, 0.0]], np.float32)),
+        "f": np.array([0.25, 3.0]),
+        "i": pl.nn.Tensor(np.array([[1], [-1]], np.int64)),
+        "j": np.array([[3], [0]], np.int64),
+        "h": pl.nn.Tensor(np.array([5, 2], np.int32)),
+        "s": np.array([[b"a"], [b""]], dtype=object),
+        "s2": np.array([[b"zz"], [b"q"]], dtype=object),
+    }
+    layer(batch)
+    assert layer._plan.run(batch, layer._tables) is not None
+    planned, general = _both(layer, batch)
+    assert planned.tobytes() == general.tobytes()
