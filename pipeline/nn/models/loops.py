@@ -15,7 +15,7 @@ import numpy as np
 
 from pipeline.nn.backend.threads import LoopThreads
 from pipeline.nn.layers._symbolic import _rebuild, flatten
-from pipeline.nn.models import data_adapter
+from pipeline.nn.models import data_adapter, step_plan
 
 
 def loop_threads(model: Any, kind: str) -> LoopThreads:
@@ -194,11 +194,26 @@ def _train_epoch(
     batches = args["_epoch_batches"]
     for step, (x, y, sw) in enumerate(batches.epoch()):
         callbacks.on_train_batch_begin(step, {})
-        logs = timed_step(threads, lambda *d: model.train_step(d), x, y, sw)
+        logs = timed_step(threads, lambda *d: _train_step(model, args, d), x, y, sw)
         callbacks.on_train_batch_end(step, dict(logs))
         if model.stop_training or step + 1 == args["steps_per_epoch"]:
             break
     return logs
+
+
+def _train_step(model: Any, args: dict[str, Any], data: Any) -> dict[str, float]:
+    """One training step: the model's step plan when it has one that takes
+    this batch (``step_plan``: a Dense chain's step as plain numpy calls,
+    bit-identical), else ``model.train_step``. The plan is made once per fit,
+    once the loss and the optimizer are built (after the first step)."""
+    plan = args.get("_step_plan")
+    if plan is None and model.compiled_loss is not None and model.optimizer.built:
+        plan = args["_step_plan"] = step_plan.build(model) or False
+    if plan and plan.current(model):
+        labels = plan.accepts(*data)
+        if labels is not None:
+            return plan.step(data[0], data[1], labels)
+    return model.train_step(data)
 
 
 def _evaluate_loop(model: Any, data: Any, callbacks: Any) -> dict[str, float]:
