@@ -1,11 +1,16 @@
-"""A precomputed training step for a chain of ``Dense`` layers (``fit``'s fast path).
+"""A precomputed training step for ``Dense`` stacks (``fit``'s fast path).
 
-When a model is a ``Sequential`` or a single-input, single-output functional
-chain of ``Dense`` layers (and ``Flatten`` on 2-D input), compiled with sparse
-categorical crossentropy (default reduction, no ``ignore_class``), ``fit`` runs
-each training step (after the first) as straight numpy/BLAS code: forward,
-loss, backward, then the optimizer's own ``apply``. There is no tape, no
-``Layer.__call__`` and no loss object; the logs and metrics get the same values.
+When a model is a ``Sequential`` of ``Dense`` layers, or a single-input,
+single-output functional graph of ``Dense``, ``Add`` and ``Flatten`` (on 2-D
+values) nodes where each intermediate value feeds one node (a chain, or
+branches joined by ``Add`` as in wide-and-deep), compiled with sparse
+categorical crossentropy or mean squared error (mean reduction, no other
+option), ``fit`` runs each training step after the first as straight
+numpy/BLAS code: forward, loss, backward, then the optimizer's own ``apply``
+(so clipping, schedules, EMA and the fused Adam kernel are the optimizer's).
+There is no tape, no ``Layer.__call__`` and no loss object; the logs and
+metrics get the same values. Hidden ``Dense`` activations: linear or relu; the
+output's may also be softmax (crossentropy only).
 
 The arithmetic follows the general path's ops in their order (the same numpy
 calls on the same operands), so weights, losses and metrics are bit-identical
@@ -37,10 +42,9 @@ import numpy as np
 
 from pipeline.nn import activations
 from pipeline.nn.layers.core import Dense
+from pipeline.nn.layers.merging import Add
 from pipeline.nn.layers.reshaping import Flatten
-from pipeline.nn.losses.loss import LossFunctionWrapper
-from pipeline.nn.losses.probabilistic import SparseCategoricalCrossentropy
-from pipeline.nn.ops.loss_functions import sparse_categorical_crossentropy
+from pipeline.nn.models import step_plan_losses
 from pipeline.nn.optimizers import _access
 
 ENABLED = True
@@ -69,34 +73,52 @@ def disabled() -> Iterator[None]:
         ENABLED = saved
 
 
-def _chain_layers(model: Any) -> list[Any] | None:
-    """The model's layers in call order when it is a plain chain, else None."""
+def _sequential_ops(model: Any) -> tuple[list[Any], int] | None:
+    """A ``Sequential``'s layers as ``(layer, inputs, output)`` value ids."""
+    stack = list(model.layers)
+    if not stack or type(stack[-1]) is not Dense:
+        return None
+    return [(layer, [i], i + 1) for i, layer in enumerate(stack)], len(stack)
+
+
+def _functional_ops(model: Any) -> tuple[list[Any], int] | None:
+    """A one-input, one-output functional model's nodes as value ids, when
+    every node is called on symbolic inputs alone, with equal ``Add`` shapes."""
+    if len(model.inputs) != 1 or len(model.outputs) != 1:
+        return None
+    ids = {id(model.inputs[0]): 0}
+    ops = []
+    for node in model._nodes:
+        inputs = node.inputs if isinstance(node.inputs, list | tuple) else [node.inputs]
+        outputs = (
+            node.outputs if isinstance(node.outputs, list | tuple) else [node.outputs]
+        )
+        if node.args or node.kwargs or len(outputs) != 1:
+            return None
+        if any(id(t) not in ids for t in inputs):
+            return None
+        if len({tuple(t.shape) for t in inputs}) != 1:
+            return None  # Add broadcasting: not planned
+        ids[id(outputs[0])] = len(ids)
+        ops.append((node.layer, [ids[id(t)] for t in inputs], ids[id(outputs[0])]))
+    output = ids.get(id(model.outputs[0]))
+    return None if output is None else (ops, output)
+
+
+def _graph(model: Any) -> tuple[list[Any], int] | None:
     from pipeline.nn.models.functional import Model  # noqa: PLC0415
     from pipeline.nn.models.sequential import Sequential  # noqa: PLC0415
 
     if type(model) is Sequential:
-        return list(model.layers)
-    if type(model) is not Model or not model._functional or len(model.inputs) != 1:
-        return None
-    previous, chain = model.inputs[0], []
-    for node in model._nodes:
-        if node.inputs is not previous or node.args or node.kwargs:
-            return None
-        outputs = node.outputs
-        previous = outputs[0] if isinstance(outputs, list | tuple) else outputs
-        if isinstance(outputs, list | tuple) and len(outputs) != 1:
-            return None
-        chain.append(node.layer)
-    if len(model.outputs) != 1 or model.outputs[0] is not previous:
-        return None
-    return chain
+        return _sequential_ops(model)
+    if type(model) is Model and model._functional:
+        return _functional_ops(model)
+    return None
 
 
-def _dense_ok(layer: Any, last: bool) -> bool:
-    table = _LAST if last else _HIDDEN
+def _dense_ok(layer: Any, table: dict[Any, Any]) -> bool:
     return (
-        type(layer) is Dense
-        and layer.built
+        layer.built
         and layer.trainable
         and layer.activation in table
         and layer.kernel_regularizer is None
@@ -109,36 +131,37 @@ def _dense_ok(layer: Any, last: bool) -> bool:
     )
 
 
-def _denses(model: Any) -> list[Any] | None:
-    chain = _chain_layers(model)
-    if not chain:
-        return None
-    denses = [layer for layer in chain if type(layer) is not Flatten]
-    flattens_first = all(type(layer) is Flatten for layer in chain[: -len(denses)])
-    if not denses or not flattens_first:
-        return None
-    if not all(_dense_ok(d, i == len(denses) - 1) for i, d in enumerate(denses)):
-        return None
-    return denses
+def _op_ok(op: Any, output: int, softmax_ok: bool) -> bool:
+    layer, inputs, out = op
+    kind = type(layer)
+    if kind is Dense:
+        table = (_LAST if softmax_ok else _HIDDEN) if out == output else _HIDDEN
+        return len(inputs) == 1 and _dense_ok(layer, table)
+    if kind is Flatten:  # on the 2-D values the plan takes: the identity
+        return len(inputs) == 1
+    return kind is Add and len(inputs) >= 2 and layer.activity_regularizer is None
 
 
-def _scce_from_logits(loss: Any) -> bool | None:
-    """Whether a supported SCCE loss reads logits; None for another loss."""
-    if type(loss) not in (SparseCategoricalCrossentropy, LossFunctionWrapper):
+def _ops(model: Any, softmax_ok: bool) -> tuple[list[Any], int] | None:
+    """The model's planned ops and output id, or None when they are outside
+    the plan (other layers, a layer used twice, a value feeding two nodes)."""
+    graph = _graph(model)
+    if graph is None:
         return None
-    if loss.fn is not sparse_categorical_crossentropy or loss.dtype != "float32":
+    ops, output = graph
+    used = [i for _, inputs, _ in ops for i in inputs if i != 0]
+    if sorted(used + [output]) != list(range(1, len(ops) + 1)):
+        return None  # every value but the input feeds exactly one node
+    if len({id(layer) for layer, _, _ in ops}) != len(ops):
         return None
-    if loss.reduction not in ("sum_over_batch_size", "mean"):
+    if not all(_op_ok(op, output, softmax_ok) for op in ops):
         return None
-    kwargs = dict(loss._fn_kwargs)
-    from_logits = bool(kwargs.pop("from_logits", False))
-    if kwargs.pop("ignore_class", None) is not None or kwargs.pop("axis", -1) != -1:
-        return None
-    return None if kwargs else from_logits
+    return ops, output
 
 
 def _model_ok(model: Any) -> bool:
     from pipeline.nn.models.training import Trainer  # noqa: PLC0415
+    from pipeline.nn.optimizers._averaging import Averaging  # noqa: PLC0415
 
     kind = type(model)
     optimizer = model.optimizer
@@ -148,18 +171,9 @@ def _model_ok(model: Any) -> bool:
         and optimizer is not None
         and optimizer.built
         and getattr(optimizer, "loss_scale_factor", None) is None
-        and type(optimizer).scale_loss is _scale_loss_of(optimizer)
+        and type(optimizer).scale_loss is Averaging.scale_loss
         and not model.losses
     )
-
-
-def _scale_loss_of(optimizer: Any) -> Any:
-    from pipeline.nn.optimizers._averaging import Averaging  # noqa: PLC0415
-
-    for cls in type(optimizer).__mro__:
-        if "scale_loss" in cls.__dict__:
-            return cls.__dict__["scale_loss"] if cls is Averaging else None
-    return None
 
 
 def build(model: Any) -> StepPlan | None:
@@ -175,21 +189,35 @@ def build(model: Any) -> StepPlan | None:
         return None
     if len(compiled.losses) != 1 or compiled.weights != [1.0]:
         return None
-    from_logits = _scce_from_logits(compiled.losses[0])
-    denses = _denses(model)
-    if from_logits is None or denses is None:
+    kind = step_plan_losses.loss_kind(compiled.losses[0])
+    found = None if kind is None else _ops(model, kind[0] == "scce")
+    if kind is None or found is None:
         return None
-    if denses[-1].activation is not activations.softmax and not from_logits:
+    ops, output = found
+    last = ops[-1][0] if ops[-1][2] == output else None
+    softmax = (
+        last is not None
+        and type(last) is Dense
+        and last.activation is activations.softmax
+    )
+    if kind == ("scce", False) and not softmax:
         return None  # probabilities read through log(clip(p)): not planned
-    variables = [w for d in denses for w in (d.kernel, d.bias) if w is not None]
-    fit_variables = model._fit_variables or model.trainable_weights
-    if [id(v) for v in fit_variables] != [id(v) for v in variables]:
+    variables = list(model._fit_variables or model.trainable_weights)
+    planned = [
+        w
+        for layer, _, _ in ops
+        if type(layer) is Dense
+        for w in (layer.kernel, layer.bias)
+    ]
+    if sorted(id(v) for v in variables) != sorted(
+        id(v) for v in planned if v is not None
+    ):
         return None
-    return StepPlan(model, denses, variables)
+    return StepPlan(model, ops, variables, kind[0], softmax)
 
 
 class StepPlan:
-    """One training step of a Dense chain with SCCE, as plain numpy calls.
+    """One training step of a planned model, as plain numpy calls.
 
     Built by :func:`build`; ``accepts`` tells whether a batch can take it.
 
@@ -198,15 +226,22 @@ class StepPlan:
         'StepPlan'
     """
 
-    def __init__(self, model: Any, denses: list[Any], variables: list[Any]) -> None:
+    def __init__(
+        self, model: Any, ops: list[Any], variables: list[Any], loss: str, softmax: bool
+    ) -> None:
         self.model = model
         self.compiled_loss = model.compiled_loss
         self.optimizer = model.optimizer
-        self.denses = denses
+        self.ops = ops
         self.variables = variables
-        self.acts = [_LAST[d.activation] for d in denses]
-        self.in_features = int(denses[0].kernel.shape[0])
-        self.classes = int(denses[-1].kernel.shape[1])
+        self.loss = loss
+        self.softmax = softmax
+        denses = [layer for layer, _, _ in ops if type(layer) is Dense]
+        functional = getattr(model, "_functional", False)
+        width = model.inputs[0].shape[-1] if functional else None
+        self.in_features = int(width or denses[0].kernel.shape[0])
+        out = model.outputs[0].shape[-1] if functional else None
+        self.out_units = int(out or ops[-1][0].units)
 
     def current(self, model: Any) -> bool:
         """Whether the model still has the loss and optimizer the plan was made for."""
@@ -217,82 +252,77 @@ class StepPlan:
         )
 
     def accepts(self, x: Any, y: Any, sample_weight: Any) -> Any:
-        """The batch's int64 labels when it can take the plan, else None."""
+        """The batch's labels as the loss reads them when it can take the
+        plan, else None."""
         if sample_weight is not None or type(x) is not np.ndarray:
             return None
         if x.dtype != _F32 or x.ndim != 2 or x.shape[1] != self.in_features:
             return None
         n = x.shape[0]
-        if type(y) is not np.ndarray or n == 0 or y.shape not in ((n,), (n, 1)):
+        if type(y) is not np.ndarray or n == 0 or y.dtype.kind not in "iuf":
             return None
-        if y.dtype.kind not in "iuf":
+        if self.loss == "mse":
+            return y.astype(_F32) if y.shape == (n, self.out_units) else None
+        if y.shape not in ((n,), (n, 1)):
             return None
         # the loss reads labels as float32, then as int64 (the general path's casts)
         labels = y.astype(_F32).astype(np.int64).reshape(-1)
-        if int(labels.min()) < 0 or int(labels.max()) >= self.classes:
+        if int(labels.min()) < 0 or int(labels.max()) >= self.out_units:
             return None  # the general path raises its error
         return labels
 
     def step(self, x: Any, y: Any, labels: Any) -> dict[str, float]:
         """One training step; returns the logs as ``train_step`` does."""
-        outs, masks = self._forward(x)
-        p, loss, grad = _softmax_ce(outs[-1], labels)
-        grads = self._backward(x, outs, masks, grad)
-        self.optimizer.apply(grads, self.variables)
-        model = self.model
+        values, masks = self._forward(x)
+        output = values[self.ops[-1][2]]
+        if self.loss == "mse":
+            y_pred, loss, grad = step_plan_losses.mean_squared_error(labels, output)
+        else:
+            y_pred, loss, grad = step_plan_losses.softmax_crossentropy(output, labels)
+            y_pred = y_pred if self.softmax else output
+        grads = self._backward(values, masks, grad)
+        self.optimizer.apply([grads[id(v)] for v in self.variables], self.variables)
         self.compiled_loss.last_values = [loss]
-        y_pred = p if self.acts[-1] == "softmax" else outs[-1]
-        return model._update_logs(x, y, y_pred, loss, None)
+        return self.model._update_logs(x, y, y_pred, loss, None)
 
-    def _forward(self, x: Any) -> tuple[list[Any], list[Any]]:
-        outs: list[Any] = []
-        masks: list[Any] = []
-        h = x
-        for dense, act in zip(self.denses, self.acts, strict=True):
-            out = h @ _access.read(dense.kernel)
-            if dense.bias is not None:
-                out += _access.read(dense.bias)
-            mask = None
-            if act == "relu":
-                mask = out > 0
-                np.maximum(out, _F32.type(0), out=out)
-            outs.append(out)
-            masks.append(mask)
-            h = out
-        return outs, masks
+    def _forward(self, x: Any) -> tuple[dict[int, Any], dict[int, Any]]:
+        values: dict[int, Any] = {0: x}
+        masks: dict[int, Any] = {}
+        for layer, inputs, out in self.ops:
+            kind = type(layer)
+            if kind is Flatten:
+                values[out] = values[inputs[0]]
+                continue
+            if kind is Add:
+                total = values[inputs[0]]
+                for i in inputs[1:]:
+                    total = total + values[i]
+                values[out] = total
+                continue
+            value = values[inputs[0]] @ _access.read(layer.kernel)
+            if layer.bias is not None:
+                value += _access.read(layer.bias)
+            if layer.activation is activations.relu:
+                masks[out] = value > 0
+                np.maximum(value, _F32.type(0), out=value)
+            values[out] = value  # a softmax output keeps its logits
+        return values, masks
 
-    def _backward(self, x: Any, outs: list[Any], masks: list[Any], g: Any) -> list[Any]:
-        grads: list[Any] = []
-        for i in range(len(self.denses) - 1, -1, -1):
-            dense = self.denses[i]
-            if masks[i] is not None:
-                g = g * masks[i]
-            a = outs[i - 1] if i else x
-            pair = [a.T @ g]
-            if dense.bias is not None:
-                pair.append(g.sum(axis=0))
-            grads[:0] = pair
-            if i:
-                g = g @ _access.read(dense.kernel).T
+    def _backward(
+        self, values: dict[int, Any], masks: dict[int, Any], g: Any
+    ) -> dict[int, Any]:
+        upstream = {self.ops[-1][2]: g}
+        grads: dict[int, Any] = {}
+        for layer, inputs, out in reversed(self.ops):
+            g = upstream.pop(out)
+            if type(layer) is not Dense:
+                upstream.update((i, g) for i in inputs if i != 0)
+                continue
+            if out in masks:
+                g = g * masks[out]
+            grads[id(layer.kernel)] = values[inputs[0]].T @ g
+            if layer.bias is not None:
+                grads[id(layer.bias)] = g.sum(axis=0)
+            if inputs[0] != 0:
+                upstream[inputs[0]] = g @ _access.read(layer.kernel).T
         return grads
-
-
-def _softmax_ce(logits: Any, labels: Any) -> tuple[Any, Any, Any]:
-    """The softmax, the mean crossentropy and its gradient wrt the logits, in
-    the general path's order (``softmax``, then the fused sparse softmax
-    crossentropy op, ``sum``, ``divide``; backward: ``1/n`` from the divide,
-    broadcast by the sum, times ``softmax - onehot``)."""
-    n = logits.shape[0]
-    rows = np.arange(n)
-    z = logits - logits.max(axis=-1, keepdims=True)
-    e = np.exp(z)
-    total = e.sum(axis=-1, keepdims=True)
-    p = e / total
-    picked = z[rows, labels].reshape(total.shape)
-    values = (np.log(total) - picked)[..., 0]
-    count = _F32.type(n)
-    loss = np.asarray(values.sum(axis=(0,))) / count
-    scale = np.ones_like(loss) / count
-    grad = p.copy()
-    grad[rows, labels] -= _F32.type(1)
-    return p, loss, grad * scale
