@@ -29,7 +29,8 @@ from cpython.ref cimport PyObject, Py_INCREF, Py_XDECREF
 from libc.stdlib cimport calloc, free, malloc
 from libc.string cimport memcmp, memcpy, strlen
 from example_values cimport (
-    _KIND_BYTES, _KIND_FLOAT, _KIND_INT64, _Shared, _bytes_into, _decode, _pointers,
+    _KIND_BYTES, _KIND_FLOAT, _KIND_INT64, _Shared, _bytes_into, _count, _decode,
+    _pointers,
 )
 from protowire cimport Cursor, _skip, _sub, _tag, _varint
 
@@ -47,50 +48,6 @@ KIND_NONE = 0
 KIND_BYTES = _KIND_BYTES
 KIND_FLOAT = _KIND_FLOAT
 KIND_INT64 = _KIND_INT64
-
-
-cdef bint _count(const uint8_t *p, int64_t start, int64_t stop, int kind,
-                 int64_t *count) noexcept nogil:
-    """Count the values of a list message body; False when malformed."""
-    cdef Cursor c, sub
-    cdef uint64_t field, v
-    cdef uint32_t wire
-    cdef int64_t k = 0, i
-    c.p = p
-    c.pos = start
-    c.end = stop
-    while c.pos < c.end:
-        if not _tag(&c, &field, &wire):
-            return False
-        if field != 1 or not (wire == 2 or (kind == _KIND_FLOAT and wire == 5)
-                              or (kind == _KIND_INT64 and wire == 0)):
-            if not _skip(&c, wire):
-                return False
-            continue
-        if wire == 5:
-            c.pos += 4
-            if c.pos > c.end:
-                return False
-            k += 1
-        elif wire == 0:
-            if not _varint(&c, &v):
-                return False
-            k += 1
-        elif not _sub(&c, &sub):
-            return False
-        elif kind == _KIND_BYTES:
-            k += 1
-        elif kind == _KIND_FLOAT:
-            if (sub.end - sub.pos) % 4:
-                return False
-            k += (sub.end - sub.pos) // 4
-        else:
-            while sub.pos < sub.end:
-                if not _varint(&sub, &v):
-                    return False
-                k += 1
-    count[0] = k
-    return True
 
 
 cdef inline bint _same(const uint8_t *a, int64_t a_len, const uint8_t *b,

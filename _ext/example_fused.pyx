@@ -26,19 +26,22 @@ from libc.stdlib cimport calloc, free
 from libc.string cimport memcmp, memcpy, memset
 
 from example_values cimport (
-    _KIND_BYTES, _KIND_FLOAT, _KIND_INT64, _Shared, _bytes_into, _decode, _pointers,
-    _shared_free, _shared_init,
+    _KIND_BYTES, _KIND_FLOAT, _KIND_INT64, _Shared, _bytes_into, _count, _decode,
+    _pointers, _shared_free, _shared_init,
 )
 from fnv cimport _fnv1a_nonzero
 from protowire cimport Cursor, _skip, _sub, _tag, _varint
 
 cdef enum:
+    _LOCATE = 0  # a feature only located, as index_features does
     _OK = 0
     _WRONG_KIND = 1
     _WRONG_COUNT = 2
     _MISSING = 3
     _MALFORMED = 4
 
+#: ``expected`` of a feature only located (see `DenseParser`).
+LOCATE = _LOCATE
 #: ``parse`` statuses, as ``example_dense.DENSE_*``, and a malformed record.
 DENSE_OK = _OK
 DENSE_WRONG_KIND = _WRONG_KIND
@@ -50,7 +53,8 @@ DENSE_MALFORMED = _MALFORMED
 cdef struct _Slot:
     int kind  # of the last entry with the key in this record; 0: none
     bint ok  # that entry's list is of the expected kind and count
-    int64_t start  # where a string list's body lies
+    int64_t count  # its values (located features)
+    int64_t start  # where a string list's body lies (located: as index_features)
     int64_t stop
 
 
@@ -111,50 +115,6 @@ cdef inline int _find(_Walk *w, const uint8_t *key, int64_t n, int prev) noexcep
     return -1
 
 
-cdef bint _count(const uint8_t *p, int64_t start, int64_t stop, int kind,
-                 int64_t *count) noexcept nogil:
-    """Count the values of a list message body; False when malformed."""
-    cdef Cursor c, sub
-    cdef uint64_t field, v
-    cdef uint32_t wire
-    cdef int64_t k = 0
-    c.p = p
-    c.pos = start
-    c.end = stop
-    while c.pos < c.end:
-        if not _tag(&c, &field, &wire):
-            return False
-        if field != 1 or not (wire == 2 or (kind == _KIND_FLOAT and wire == 5)
-                              or (kind == _KIND_INT64 and wire == 0)):
-            if not _skip(&c, wire):
-                return False
-            continue
-        if wire == 5:
-            c.pos += 4
-            if c.pos > c.end:
-                return False
-            k += 1
-        elif wire == 0:
-            if not _varint(&c, &v):
-                return False
-            k += 1
-        elif not _sub(&c, &sub):
-            return False
-        elif kind == _KIND_BYTES:
-            k += 1
-        elif kind == _KIND_FLOAT:
-            if (sub.end - sub.pos) % 4:
-                return False
-            k += (sub.end - sub.pos) // 4
-        else:
-            while sub.pos < sub.end:
-                if not _varint(&sub, &v):
-                    return False
-                k += 1
-    count[0] = k
-    return True
-
-
 cdef bint _value(_Walk *w, Cursor *value, int f, int64_t b) noexcept nogil:
     """Note (and for numbers, decode) feature ``f``'s Feature body of record ``b``."""
     cdef Cursor c = value[0], sub
@@ -184,7 +144,10 @@ cdef bint _value(_Walk *w, Cursor *value, int f, int64_t b) noexcept nogil:
             return False
     slot.kind = k
     slot.ok = False
+    slot.count = 0
     if not k:
+        slot.start = value.pos  # a Feature with no list: its own body
+        slot.stop = value.end
         return True
     if k == want and want != _KIND_BYTES and _decode(
             c.p, s, e, k, w.outs[f], b * size, b * size + size) == 0:
@@ -193,6 +156,7 @@ cdef bint _value(_Walk *w, Cursor *value, int f, int64_t b) noexcept nogil:
     if not _count(c.p, s, e, k, &n):
         return False
     slot.ok = k == want == _KIND_BYTES and n == size
+    slot.count = n
     slot.start = s
     slot.stop = e
     return True
@@ -290,6 +254,16 @@ cdef inline PyObject *_probe(_Shared *t, uint64_t h, const uint8_t *p,
     return NULL
 
 
+cdef inline void _locate(_Walk *w, int64_t f, int64_t b) noexcept nogil:
+    """A located feature's ``(kind, count, start, stop)`` of record ``b``."""
+    cdef int64_t *loc = <int64_t *>w.outs[f]
+    cdef _Slot *slot = &w.slots[f]
+    loc[b] = slot.kind
+    loc[w.batch + b] = slot.count
+    loc[2 * w.batch + b] = slot.start
+    loc[3 * w.batch + b] = slot.stop
+
+
 cdef void _settle(_Walk *w, const uint8_t *p, int64_t b) noexcept nogil:
     """After record ``b``: defaults for missing values, the first errors.
 
@@ -305,7 +279,9 @@ cdef void _settle(_Walk *w, const uint8_t *p, int64_t b) noexcept nogil:
         slot = &w.slots[f]
         size = w.sizes[f]
         span = &w.spans[4 * (f * w.batch + b)]
-        if slot.kind == 0:
+        if w.expected[f] == _LOCATE:
+            _locate(w, f, b)
+        elif slot.kind == 0:
             if not w.has_default[f]:
                 if w.first_missing[f] < 0:
                     w.first_missing[f] = b
@@ -349,7 +325,10 @@ cdef class DenseParser:
     Args:
         keys: the feature keys (``bytes``), one per output column.
         expected: each key's list kind (``KIND_BYTES`` 1, ``KIND_FLOAT`` 2,
-            ``KIND_INT64`` 3 of the ``example`` kernel).
+            ``KIND_INT64`` 3 of the ``example`` kernel), or ``LOCATE`` (0): a
+            key only located, its output ``[4, batch]`` int64 rows ``(kind,
+            count, start, stop)`` as ``example.index_features`` gives them
+            (its size and default are ignored).
         sizes: the number of values per record of each key.
         defaults: each key's flat default (``sizes[f]`` values of the
             column's dtype), or None where a missing value is an error.
@@ -392,10 +371,12 @@ cdef class DenseParser:
 
     cdef _digest(self, np, int64_t f, kind, size, default):
         cdef bytes key = self._keys[f]
-        if kind not in (_KIND_BYTES, _KIND_FLOAT, _KIND_INT64) or size < 0:
+        if kind not in (_LOCATE, _KIND_BYTES, _KIND_FLOAT, _KIND_INT64) or size < 0:
             raise ValueError(f"bad feature spec at position {f}")
         dtype = {_KIND_BYTES: object, _KIND_FLOAT: np.float32,
-                 _KIND_INT64: np.int64}[kind]
+                 _KIND_INT64: np.int64, _LOCATE: np.int64}[kind]
+        if kind == _LOCATE:
+            size, default = 4, None
         self._dtypes.append(np.dtype(dtype))
         self.key_ptrs[f] = <const uint8_t *>key
         self.key_lens[f] = len(key)
@@ -439,6 +420,9 @@ cdef class DenseParser:
         """
         cdef int64_t batch = len(records), n = self.n_keys, f
         outs = [_np().empty(batch * self.sizes[f], self._dtypes[f]) for f in range(n)]
+        for f in range(n):
+            if self.expected[f] == _LOCATE:
+                outs[f] = outs[f].reshape(4, batch)
         cdef _Walk w
         cdef void *scratch = self._layout(&w, batch)
         # a thread takes its own tables (list.pop/append are atomic under the

@@ -1,10 +1,11 @@
 # cython: language_level=3
 """Values of tf.train.Example lists, shared by the Example kernels (inline).
 
-`_decode` copies an Int64List/FloatList body into a numeric buffer without the
-GIL; `_bytes_into` creates a BytesList body's ``bytes``, equal values sharing
-one object through a `_Shared` table when given one; `_pointers` gives the
-data pointers and sizes of a list of ``bytes``.
+`_count` counts (and checks) the values of a list body and `_decode` copies
+an Int64List/FloatList body into a numeric buffer, both without the GIL;
+`_bytes_into` creates a BytesList body's ``bytes``, equal values sharing one
+object through a `_Shared` table when given one; `_pointers` gives the data
+pointers and sizes of a list of ``bytes``.
 """
 
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_Check, PyBytes_FromStringAndSize
@@ -43,6 +44,50 @@ cdef inline const uint8_t **_pointers(seq, int64_t **lens) except NULL:
         sizes[i] = PyBytes_GET_SIZE(obj)
     lens[0] = sizes
     return out
+
+
+cdef inline bint _count(const uint8_t *p, int64_t start, int64_t stop, int kind,
+                 int64_t *count) noexcept nogil:
+    """Count the values of a list message body; False when malformed."""
+    cdef Cursor c, sub
+    cdef uint64_t field, v
+    cdef uint32_t wire
+    cdef int64_t k = 0
+    c.p = p
+    c.pos = start
+    c.end = stop
+    while c.pos < c.end:
+        if not _tag(&c, &field, &wire):
+            return False
+        if field != 1 or not (wire == 2 or (kind == _KIND_FLOAT and wire == 5)
+                              or (kind == _KIND_INT64 and wire == 0)):
+            if not _skip(&c, wire):
+                return False
+            continue
+        if wire == 5:
+            c.pos += 4
+            if c.pos > c.end:
+                return False
+            k += 1
+        elif wire == 0:
+            if not _varint(&c, &v):
+                return False
+            k += 1
+        elif not _sub(&c, &sub):
+            return False
+        elif kind == _KIND_BYTES:
+            k += 1
+        elif kind == _KIND_FLOAT:
+            if (sub.end - sub.pos) % 4:
+                return False
+            k += (sub.end - sub.pos) // 4
+        else:
+            while sub.pos < sub.end:
+                if not _varint(&sub, &v):
+                    return False
+                k += 1
+    count[0] = k
+    return True
 
 
 cdef inline int _decode(const uint8_t *p, int64_t s, int64_t e, int kind, void *out,

@@ -20,6 +20,8 @@ import numpy as np
 
 from pipeline._reference import example, example_dense
 
+#: ``expected`` of a feature only located (see `DenseParser`).
+LOCATE = 0
 #: ``parse`` statuses, as ``example_dense.DENSE_*``, and a malformed record.
 DENSE_OK = example_dense.DENSE_OK
 DENSE_WRONG_KIND = example_dense.DENSE_WRONG_KIND
@@ -36,7 +38,10 @@ class DenseParser:
     Args:
         keys: the feature keys (``bytes``), one per output column.
         expected: each key's list kind (``KIND_BYTES`` 1, ``KIND_FLOAT`` 2,
-            ``KIND_INT64`` 3 of the ``example`` kernel).
+            ``KIND_INT64`` 3 of the ``example`` kernel), or ``LOCATE`` (0): a
+            key only located, its output ``[4, batch]`` int64 rows ``(kind,
+            count, start, stop)`` as ``example.index_features`` gives them
+            (its size and default are ignored).
         sizes: the number of values per record of each key.
         defaults: each key's flat default (``sizes[f]`` values of the
             column's dtype), or None where a missing value is an error.
@@ -49,8 +54,10 @@ class DenseParser:
         self.expected, self.sizes = list(expected), [int(n) for n in sizes]
         self.defaults = []
         for f, (kind, size, default) in enumerate(zip(expected, sizes, defaults)):
-            if kind not in (1, 2, 3) or size < 0:
+            if kind not in (LOCATE, 1, 2, 3) or size < 0:
                 raise ValueError(f"bad feature spec at position {f}")
+            if kind == LOCATE:
+                default = None
             if default is not None:
                 default = np.asarray(default, _DTYPES.get(kind, np.int64)).reshape(-1)
                 if default.shape[0] != size:
@@ -71,13 +78,19 @@ class DenseParser:
         batch = len(records)
         outs = [
             np.empty(batch * size, _DTYPES.get(kind, np.int64))
+            if kind != LOCATE
+            else np.empty((4, batch), np.int64)
             for kind, size in zip(self.expected, self.sizes)
         ]
         *index, status, bad, offset = example.index_features(records, self.keys)
         if status != example.STATUS_OK:
             return DENSE_MALFORMED, -1, bad, offset, outs
-        status, f, row = example_dense.fill_dense(
-            records, *index, list(range(len(self.keys))), self.expected,
-            self.sizes, outs, self.defaults,
+        dense = [f for f, kind in enumerate(self.expected) if kind != LOCATE]
+        for f in set(range(len(outs))) - set(dense):
+            outs[f][...] = [rows[f] for rows in index]
+        status, j, row = example_dense.fill_dense(
+            records, *index, dense, [self.expected[f] for f in dense],
+            [self.sizes[f] for f in dense], [outs[f] for f in dense],
+            [self.defaults[f] for f in dense],
         )  # fmt: skip
-        return status, f, row, -1, outs
+        return status, dense[j] if j >= 0 else -1, row, -1, outs

@@ -1,10 +1,11 @@
 """Parsing serialized tf.train.Example records into columns, as ``tf.io`` does.
 
-A spec of FixedLenFeatures only is parsed by the ``example_fused`` kernel in
-one walk without the GIL, which locates each feature and fills its column
-straight from the wire bytes (string values are created at the end, with the
-GIL). Other specs, and any batch with an error, go through the ``example``
-kernel: a walk that locates every requested feature, then a fill per column.
+The ``example_fused`` kernel walks the batch once without the GIL: it fills
+the columns of FixedLenFeatures straight from the wire bytes (string values
+are created at the end, with the GIL) and locates the lists of the other
+features, which are then filled column by column. A batch with an error goes
+through the ``example`` kernel's two passes (locate, then fill), which raise
+it; SparseFeature and RaggedFeature read plain lists the same way.
 Output per feature, for a batch of B:
 
 * `FixedLenFeature` (shape S): a dense array ``[B] + S``; a missing feature
@@ -168,12 +169,8 @@ def parse_features(records: list, features: Mapping[str, Feature]) -> dict[str, 
         array([3])
     """
     plan = plan_of(features)
-    if plan.parser is not None:
-        status, *_, outs = plan.parser.parse(records)
-        if status == 0:  # else the two-pass path below raises the error
-            return plan.columns(len(records), outs)
     if not plan.composite:
-        return _parse_base(records, features)
+        return _parse_plan(records, plan)
     base = {k: s for k, s in features.items() if isinstance(s, BASE)}
     out = _parse_base(records, base) if base else {}
     lists = parse_lists(records, _list_needs(features))
@@ -222,21 +219,38 @@ def parse_lists(
 
 
 def _parse_base(records: list, features: Mapping[str, Feature]) -> dict[str, Any]:
-    plan = plan_of(features)
+    return _parse_plan(records, plan_of(features))
+
+
+def _parse_plan(records: list, plan: Any) -> dict[str, Any]:
+    out, located = _walk(records, plan)
+    if not plan.others:
+        return out
     kernel = _kernels.load("example")
-    kind, count, start, stop, status, bad, offset = kernel.index_features(
-        records, plan.encoded
-    )
-    if status != kernel.STATUS_OK:
-        raise _malformed(records, bad, offset)
-    out = fill_dense_all(records, (kind, count, start, stop), plan.dense)
     for f, key, spec in plan.others:
-        loc = Located(kernel, records, key, kind[f], count[f], start[f], stop[f])
+        loc = Located(kernel, records, key, *located[f])
         if isinstance(spec, VarLenFeature):
             out[key] = fill_sparse(loc, spec.dtype)
         else:
             out[key] = fill_sequence(loc, spec)
-    return {key: out[key] for key in plan.keys} if plan.others else out
+    return {key: out[key] for key in plan.keys}
+
+
+def _walk(records: list, plan: Any) -> tuple[dict[str, Any], dict[int, Any]]:
+    """The dense columns, and ``(kind, count, start, stop)`` of each other
+    feature by position: from the one walk, or when it finds an error, from
+    the two passes (which raise it)."""
+    if plan.parser is not None:
+        status, *_, outs = plan.parser.parse(records)
+        if status == 0:
+            located = {f: outs[f] for f, *_ in plan.others}
+            return plan.columns(len(records), outs), located
+    kernel = _kernels.load("example")
+    *index, status, bad, offset = kernel.index_features(records, plan.encoded)
+    if status != kernel.STATUS_OK:
+        raise _malformed(records, bad, offset)
+    out = fill_dense_all(records, tuple(index), plan.dense)
+    return out, {f: [rows[f] for rows in index] for f, *_ in plan.others}
 
 
 def parse_single_example(

@@ -1,8 +1,9 @@
 """Parse specs of ``parse_example`` checked and digested once, then cached.
 
 A `Plan` holds what parsing a spec needs on every batch: the encoded keys,
-the plan of its FixedLenFeatures and, when the spec has nothing else, the
-one-walk ``example_fused.DenseParser``. `plan_of` caches plans by the spec
+the plan of its FixedLenFeatures and, unless it has SparseFeatures or
+RaggedFeatures, the one-walk ``example_fused.DenseParser`` (which fills the
+FixedLenFeatures and locates the other features). `plan_of` caches plans by the spec
 dict's identity and rebuilds one when the dict was changed in place.
 
 Example:
@@ -84,9 +85,9 @@ def check_item_shape(key: str, spec: FixedLenSequenceFeature) -> None:
 class Plan:
     """A parse spec digested once: keys, the dense plan, the other features.
 
-    ``parser`` is the one-walk dense parser when every feature is a
-    FixedLenFeature, else None; ``composite`` tells whether the spec has
-    SparseFeatures or RaggedFeatures.
+    ``parser`` is the one-walk parser (FixedLenFeatures filled, the others
+    located) unless the spec has SparseFeatures or RaggedFeatures
+    (``composite``), else None.
 
     Example:
         >>> spec = {"x": FixedLenFeature([2], "float32", 0.0)}
@@ -110,15 +111,19 @@ class Plan:
         self.others = [
             (f, k, features[k]) for f, k in enumerate(self.keys) if f not in dense
         ]
-        self.parser = None if self.others else self._dense_parser()
+        self.parser = None if self.composite else self._one_walk_parser()
         self._shapes = [(k, tuple(s.shape)) for k, s in zip(names, self.dense.specs)]
-        self._flat = not any(shape for _, shape in self._shapes)
+        self._flat = not self.others and not any(shape for _, shape in self._shapes)
 
-    def _dense_parser(self) -> Any:
-        dense = self.dense
+    def _one_walk_parser(self) -> Any:
+        """The ``example_fused`` parser: dense features filled, others located."""
         kernel = _kernels.load("example_fused")
-        keys = [self.encoded[f] for f in dense.positions]
-        return kernel.DenseParser(keys, dense.expected, dense.sizes, dense.defaults)
+        n = len(self.keys)
+        expected, sizes, defaults = [kernel.LOCATE] * n, [0] * n, [None] * n
+        for j, f in enumerate(self.dense.positions):
+            expected[f] = self.dense.expected[j]
+            sizes[f], defaults[f] = self.dense.sizes[j], self.dense.defaults[j]
+        return kernel.DenseParser(self.encoded, expected, sizes, defaults)
 
     def matches(self, features: Mapping[str, Any]) -> bool:
         """Whether ``features`` still holds the keys and specs of this plan."""
@@ -129,12 +134,12 @@ class Plan:
             return False
 
     def columns(self, batch: int, outs: list[np.ndarray]) -> dict[str, np.ndarray]:
-        """The ``[B] + shape`` columns of the dense parser's flat outputs."""
+        """The ``[B] + shape`` FixedLenFeature columns of the parser's outputs."""
         if self._flat:
             return dict(zip(self.keys, outs))
         return {
-            key: out.reshape((batch, *shape)) if shape else out
-            for (key, shape), out in zip(self._shapes, outs)
+            key: outs[f].reshape((batch, *shape)) if shape else outs[f]
+            for f, (key, shape) in zip(self.dense.positions, self._shapes)
         }
 
 
@@ -149,8 +154,8 @@ def plan_of(features: Any) -> Plan:
         >>> spec = {"x": FixedLenFeature([], "int64", 0)}
         >>> first = plan_of(spec)
         >>> spec["y"] = VarLenFeature("int64")
-        >>> plan_of(spec) is first, plan_of(spec).parser is None
-        (False, True)
+        >>> plan_of(spec) is first, [f for f, *_ in plan_of(spec).others]
+        (False, [1])
     """
     if type(features) is not dict and not isinstance(features, Mapping):
         check_features(features)

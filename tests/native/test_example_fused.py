@@ -17,7 +17,7 @@ nat = importlib.import_module("pipeline._native.example_fused")
 pytestmark = [pytest.mark.native]
 
 KEYS = [b"i", b"f", b"s", b"", b"missing"]
-_DTYPES = {1: object, 2: np.float32, 3: np.int64}
+_DTYPES = {0: np.int64, 1: object, 2: np.float32, 3: np.int64}
 
 values_st = st.one_of(
     st.none(),
@@ -46,11 +46,12 @@ def records_st(draw, max_size=5):
 
 @st.composite
 def spec_st(draw):
-    """``(keys, expected, sizes, defaults)`` over distinct keys of KEYS."""
+    """``(keys, expected, sizes, defaults)`` over distinct keys of KEYS (kind
+    0: only located)."""
     keys = draw(st.lists(st.sampled_from(KEYS), min_size=1, max_size=5, unique=True))
     expected, sizes, defaults = [], [], []
     for _ in keys:
-        kind, size = draw(st.sampled_from([1, 2, 3])), draw(st.integers(0, 2))
+        kind, size = draw(st.sampled_from([0, 1, 2, 3])), draw(st.integers(0, 2))
         expected.append(kind)
         sizes.append(size)
         default = None
@@ -185,3 +186,24 @@ def test_threads_sharing_one_parser_get_the_single_thread_columns(no_thread_leak
     with ThreadPoolExecutor(4, thread_name_prefix="pipeline-test") as pool:
         for rounds in pool.map(run, range(8)):
             assert all(got == want for got in rounds)
+
+
+def test_located_features_are_index_features_rows():
+    from pipeline._native import example as nat_index
+
+    records = [
+        serialize_example({"i": np.array([1, 2]), "s": np.array([b"x"], object)}),
+        b"",
+        serialize_example({"i": np.array([], np.int64)})
+        + b"\n\x07\n\x05\n\x01i\x12\x00",
+    ]
+    keys = [b"i", b"s", b"missing"]
+    index = nat_index.index_features(records, keys)
+    assert index[4] == nat_index.STATUS_OK
+    for module in (nat, ref):
+        spec = (keys, [module.LOCATE, 1, module.LOCATE], [0, 1, 0], [None, b"-", 5])
+        status, f, row, offset, outs = module.DenseParser(*spec).parse(records)
+        assert (status, outs[1].tolist()) == (module.DENSE_OK, [b"x", b"-", b"-"])
+        for f in (0, 2):
+            assert outs[f].tolist() == [rows[f].tolist() for rows in index[:4]]
+    assert index[0][0].tolist() == [3, 0, 0] and index[2][0][2] > 0  # no list set
