@@ -324,3 +324,19 @@ def test_out_of_range_labels_raise_the_general_path_s_error(planned):
     y[40] = 7
     with pytest.raises(InvalidArgumentError, match="label value of 7"):
         model.fit(x, y, batch_size=16, epochs=1, verbose=0, shuffle=False)
+
+
+def test_no_gradient_flows_to_values_computed_from_the_input_alone():
+    # the general path's tape tracks no such value: a Flatten of the input must
+    # not cost the plan an input-gradient product
+    x, y = _data()
+    model = _seed_mlp()
+    model.compile(optimizer="adam", loss=SCCE)
+    model.fit(x, y, batch_size=16, epochs=1, verbose=0)
+    plan = step_plan.build(model)
+    assert [type(layer).__name__ for layer, _, _ in plan.ops] == [
+        "Flatten",
+        "Dense",
+        "Dense",
+    ]
+    assert plan.tracked == {2, 3}

@@ -242,6 +242,12 @@ class StepPlan:
         self.in_features = int(width or denses[0].kernel.shape[0])
         out = model.outputs[0].shape[-1] if functional else None
         self.out_units = int(out or ops[-1][0].units)
+        # the values a gradient flows to: those computed from a weight (the
+        # tape tracks no other, so e.g. a Flatten of the input gets none)
+        self.tracked: set[int] = set()
+        for layer, inputs, out_id in ops:
+            if type(layer) is Dense or self.tracked.intersection(inputs):
+                self.tracked.add(out_id)
 
     def current(self, model: Any) -> bool:
         """Whether the model still has the loss and optimizer the plan was made for."""
@@ -314,15 +320,17 @@ class StepPlan:
         upstream = {self.ops[-1][2]: g}
         grads: dict[int, Any] = {}
         for layer, inputs, out in reversed(self.ops):
-            g = upstream.pop(out)
+            g = upstream.pop(out, None)
+            if g is None:  # computed from the input alone: no gradient
+                continue
             if type(layer) is not Dense:
-                upstream.update((i, g) for i in inputs if i != 0)
+                upstream.update((i, g) for i in inputs if i in self.tracked)
                 continue
             if out in masks:
                 g = g * masks[out]
             grads[id(layer.kernel)] = values[inputs[0]].T @ g
             if layer.bias is not None:
                 grads[id(layer.bias)] = g.sum(axis=0)
-            if inputs[0] != 0:
+            if inputs[0] in self.tracked:
                 upstream[inputs[0]] = g @ _access.read(layer.kernel).T
         return grads
