@@ -104,7 +104,7 @@ def _group_quoted(
     it is a bad byte of an unquoted field, and the line break still ends the
     record), so one bad row never swallows the rows after it.
     """
-    open_at_end = _kernels.load("csv_plain").open_at_end
+    open_at_end = _kernels.load("csv_record_ends").open_at_end
     records: list[bytes] = []
     starts: list[int] = []
     pos, open_at = 0, -1
@@ -273,7 +273,7 @@ def _plain_block(
 
     The ``skip`` lines (a header) may hold quotes, each line an even number of
     them (a quoted field spanning lines would make them one record); after
-    them, no quoted field may span lines (`csv_plain.lines_are_records`).
+    them, no quoted field may span lines (`csv_record_ends.lines_are_records`).
     """
     if buf.find(b"\r", 0, end) >= 0:
         return None
@@ -285,7 +285,7 @@ def _plain_block(
         cut = stop
     if cut == end:
         return None
-    kernel = _kernels.load("csv_plain")
+    kernel = _kernels.load("csv_record_ends")
     with memoryview(buf) as view:
         if quotes and buf.find(b'"', cut, end) >= 0:
             if not kernel.lines_are_records(view, cut, end, delim[0]):

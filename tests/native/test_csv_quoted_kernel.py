@@ -159,28 +159,3 @@ def test_without_quotes_a_quote_is_data_and_ends_are_checked():
         assert module.decode(*args, np.array([3, 3])) is None
         with pytest.raises(ValueError, match="ends holds 1 offsets for 2"):
             module.decode(*args, np.array([1]))
-
-
-@given(
-    st.lists(st.sampled_from([b'"', b",", b"a", b"\n", b'""', b";"]), max_size=14),
-    st.sampled_from([44, 59]),
-    st.data(),
-)
-def test_lines_are_records_agrees_with_reference(parts, delim, data):
-    buf = b"".join(parts)
-    start = data.draw(st.integers(0, len(buf)))
-    end = data.draw(st.integers(start, len(buf)))
-    got = nat.lines_are_records(buf, start, end, delim)
-    assert got == ref.lines_are_records(buf, start, end, delim)
-    lines = buf[start:end].split(b"\n")
-    assert got == (not any(nat.open_at_end(x, delim, False) for x in lines))
-
-
-def test_lines_are_records_checks_its_arguments():
-    for module in (nat, ref):
-        assert module.lines_are_records(b'1,"a\nb"\n', 5, 8, 44)  # from line 2
-        assert not module.lines_are_records(b'1,"a\nb"\n', 0, 8, 44)
-        with pytest.raises(ValueError, match="outside the buffer"):
-            module.lines_are_records(b"ab", 1, 3, 44)
-        with pytest.raises(ValueError, match="not a byte"):
-            module.lines_are_records(b"ab", 0, 1, 300)
