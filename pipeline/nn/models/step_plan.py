@@ -244,6 +244,7 @@ class StepPlan:
         self.out_units = int(out or ops[-1][0].units)
         # the values a gradient flows to: those computed from a weight (the
         # tape tracks no other, so e.g. a Flatten of the input gets none)
+        self._arrays: dict[tuple[Any, ...], Any] = {}
         self.tracked: set[int] = set()
         for layer, inputs, out_id in ops:
             if type(layer) is Dense or self.tracked.intersection(inputs):
@@ -271,8 +272,11 @@ class StepPlan:
             return y.astype(_F32) if y.shape == (n, self.out_units) else None
         if y.shape not in ((n,), (n, 1)):
             return None
-        # the loss reads labels as float32, then as int64 (the general path's casts)
-        labels = y.astype(_F32).astype(np.int64).reshape(-1)
+        # the loss reads labels as float32, then as int64 (the general path's
+        # casts); integers in the class range pass through float32 unchanged
+        if y.dtype.kind == "f":
+            y = y.astype(_F32)
+        labels = y.astype(np.int64, copy=False).reshape(-1)
         if int(labels.min()) < 0 or int(labels.max()) >= self.out_units:
             return None  # the general path raises its error
         return labels
@@ -291,9 +295,18 @@ class StepPlan:
         self.compiled_loss.last_values = [loss]
         return self.model._update_logs(x, y, y_pred, loss, None)
 
+    def _scratch(self, key: tuple[Any, ...], shape: tuple[int, ...], dtype: Any) -> Any:
+        """A reused array for an intermediate value of this batch shape (never
+        one that leaves the step: outputs and weight gradients are fresh)."""
+        array = self._arrays.get(key)
+        if array is None:
+            array = self._arrays[key] = np.empty(shape, dtype)
+        return array
+
     def _forward(self, x: Any) -> tuple[dict[int, Any], dict[int, Any]]:
         values: dict[int, Any] = {0: x}
         masks: dict[int, Any] = {}
+        n, final = x.shape[0], self.ops[-1][2]
         for layer, inputs, out in self.ops:
             kind = type(layer)
             if kind is Flatten:
@@ -305,11 +318,18 @@ class StepPlan:
                     total = total + values[i]
                 values[out] = total
                 continue
-            value = values[inputs[0]] @ _access.read(layer.kernel)
+            kernel = _access.read(layer.kernel)
+            if out == final:
+                value = values[inputs[0]] @ kernel
+            else:
+                shape = (n, kernel.shape[1])
+                value = self._scratch(("v", out, n), shape, _F32)
+                np.matmul(values[inputs[0]], kernel, out=value)
             if layer.bias is not None:
                 value += _access.read(layer.bias)
             if layer.activation is activations.relu:
-                masks[out] = value > 0
+                mask = self._scratch(("m", out, n), value.shape, np.bool_)
+                masks[out] = np.greater(value, _F32.type(0), out=mask)
                 np.maximum(value, _F32.type(0), out=value)
             values[out] = value  # a softmax output keeps its logits
         return values, masks
@@ -327,10 +347,17 @@ class StepPlan:
                 upstream.update((i, g) for i in inputs if i in self.tracked)
                 continue
             if out in masks:
-                g = g * masks[out]
+                g = np.multiply(
+                    g,
+                    masks[out],
+                    out=self._scratch(("g", out, g.shape[0]), g.shape, _F32),
+                )
             grads[id(layer.kernel)] = values[inputs[0]].T @ g
             if layer.bias is not None:
                 grads[id(layer.bias)] = g.sum(axis=0)
             if inputs[0] in self.tracked:
-                upstream[inputs[0]] = g @ _access.read(layer.kernel).T
+                kernel = _access.read(layer.kernel)
+                shape = (g.shape[0], kernel.shape[0])
+                dx = self._scratch(("d", out, g.shape[0]), shape, _F32)
+                upstream[inputs[0]] = np.matmul(g, kernel.T, out=dx)
         return grads
