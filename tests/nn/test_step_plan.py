@@ -340,3 +340,34 @@ def test_no_gradient_flows_to_values_computed_from_the_input_alone():
         "Dense",
     ]
     assert plan.tracked == {2, 3}
+
+
+class _Shrink(nn.callbacks.Callback):
+    """Halves the first kernel after every batch (weights changed outside the step)."""
+
+    def on_train_batch_end(self, batch, logs=None):
+        kernel = self.model.layers[-2].kernel
+        kernel.assign(kernel.numpy() * np.float32(0.5))
+
+
+def test_weights_changed_by_a_callback_are_read_at_every_step(planned):
+    x, y = _data()
+    results = _twin_fits(
+        _seed_mlp, dict(optimizer="adam", loss=SCCE), x, y, callbacks=[_Shrink()]
+    )
+    _assert_same(results)
+    assert planned["steps"] == 17
+
+
+def test_a_sequential_without_an_input_layer_stays_identical(planned):
+    def make():
+        model = nn.Sequential(
+            [layers.Dense(8, activation="relu"), layers.Dense(5, activation="softmax")]
+        )
+        model.build((None, 12))
+        return model
+
+    x, y = _data()
+    kwargs = dict(optimizer="adam", loss=SCCE, metrics=["accuracy"])
+    _assert_same(_twin_fits(make, kwargs, x, y))
+    assert planned["steps"] == 17
