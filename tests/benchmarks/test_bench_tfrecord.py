@@ -4,6 +4,7 @@ pipelines on both sides of the check; no TensorFlow)."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from benchmarks import bench_tfrecord as bt
@@ -48,6 +49,7 @@ def test_only_per_record_goes_through_the_rewrite(files):
     assert bt.TF_IDIOM == {
         "per_record_no_rewrite": "per_record",
         "batch_then_parse_2threads": "batch_then_parse",
+        "cached_parse_2threads": "cached_parse",
     }
 
 
@@ -63,3 +65,17 @@ def test_a_line_carries_every_pass(capsys):
     lines = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("{")]
     assert '"rows_per_s_passes": [50, 100, 25]' in lines[0]
     assert '"rows_per_s": 50' in lines[0] and '"ratio_vs_tf": 2.0' in lines[0]
+
+
+def test_the_cached_parser_rows_drop_the_partial_batch_and_match(files):
+    ours = bt.our_pipelines(files)
+    assert "cache" in ours["cached_parse"].explain()
+    assert "num_parallel_calls=2" in ours["cached_parse_2threads"].explain()
+    one, two = ours["cached_parse"], ours["cached_parse_2threads"]
+    rows = bt.check_same(two, one)
+    assert rows == bt.expected_rows("cached_parse", 600) == 512
+    again = bt.our_pipelines(files)["batch_then_parse"]  # the first 512 rows alike
+    first = [b for _, b in zip(range(2), iter(again), strict=False)]
+    cached = list(one)
+    for a, b in zip(first, cached, strict=True):
+        assert all(np.array_equal(a[k], b[k]) for k in a)
