@@ -9,6 +9,8 @@ Variables:
     PIPELINE_NUM_THREADS=n      cap on worker threads (default: CPU count).
     PIPELINE_BLAS_THREADS=auto  BLAS threads during ``pipeline.nn`` loops: ``auto``
                                 (timed per loop), a number, or ``off`` (untouched).
+    PIPELINE_STEP_PLAN=off      ``fit`` without its step plan for Dense stacks
+                                (``pipeline.nn.models.step_plan``), for comparison.
 
 Example:
     >>> from pipeline import _config
@@ -70,3 +72,15 @@ def blas_threads() -> int | str:
     if value.isdigit() and int(value) > 0:
         return int(value)
     return "auto"
+
+
+def step_plan() -> bool:
+    """Whether ``fit`` may use its step plan (``PIPELINE_STEP_PLAN``, on unless
+    ``off``, ``0`` or ``false``).
+
+    Example:
+        >>> isinstance(step_plan(), bool)
+        True
+    """
+    value = os.environ.get("PIPELINE_STEP_PLAN", "").strip().lower()
+    return value not in ("off", "0", "false")

@@ -371,3 +371,15 @@ def test_a_sequential_without_an_input_layer_stays_identical(planned):
     kwargs = dict(optimizer="adam", loss=SCCE, metrics=["accuracy"])
     _assert_same(_twin_fits(make, kwargs, x, y))
     assert planned["steps"] == 17
+
+
+def test_the_environment_switch_turns_the_plan_off(planned, monkeypatch):
+    x, y = _data()
+    model = _seed_mlp()
+    model.compile(optimizer="adam", loss=SCCE)
+    monkeypatch.setenv("PIPELINE_STEP_PLAN", "off")
+    model.fit(x, y, batch_size=16, epochs=2, verbose=0)
+    assert planned["steps"] == 0
+    monkeypatch.setenv("PIPELINE_STEP_PLAN", "on")
+    model.fit(x, y, batch_size=16, epochs=1, verbose=0)
+    assert planned["steps"] == 6

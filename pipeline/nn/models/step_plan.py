@@ -19,8 +19,9 @@ else -- another layer, loss or activation, regularizers, constraints, a
 custom ``train_step``/``compute_loss``/``call``, ``sample_weight`` or
 ``class_weight``, non-float32 inputs, loss scaling -- takes the general path.
 
-``ENABLED`` is the switch (module level; ``disabled()`` turns it off for a
-block), for comparison.
+The switches, for comparison: ``ENABLED`` (module level; ``disabled()`` turns
+it off for a block) and the environment variable ``PIPELINE_STEP_PLAN=off``
+(read at each ``fit``). Only the numpy backend is planned.
 
 Example:
     >>> import numpy as np
@@ -40,7 +41,8 @@ from typing import Any
 
 import numpy as np
 
-from pipeline.nn import activations
+from pipeline import _config
+from pipeline.nn import activations, backend
 from pipeline.nn.layers.core import Dense
 from pipeline.nn.layers.merging import Add
 from pipeline.nn.layers.reshaping import Flatten
@@ -185,7 +187,9 @@ def build(model: Any) -> StepPlan | None:
         True
     """
     compiled = model.compiled_loss
-    if not ENABLED or compiled is None or not _model_ok(model):
+    if not (ENABLED and _config.step_plan()) or backend.name() != "numpy":
+        return None
+    if compiled is None or not _model_ok(model):
         return None
     if len(compiled.losses) != 1 or compiled.weights != [1.0]:
         return None
