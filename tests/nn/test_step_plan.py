@@ -383,3 +383,20 @@ def test_the_environment_switch_turns_the_plan_off(planned, monkeypatch):
     monkeypatch.setenv("PIPELINE_STEP_PLAN", "on")
     model.fit(x, y, batch_size=16, epochs=1, verbose=0)
     assert planned["steps"] == 6
+
+
+def test_fortran_ordered_batches_stay_identical(planned):
+    x, y = _data()
+    x = np.asfortranarray(x)
+    results = _twin_fits(_seed_mlp, dict(optimizer="adam", loss=SCCE), x, y)
+    _assert_same(results)
+    assert planned["steps"] == 17
+
+
+def test_a_flatten_output_takes_the_general_path(planned):
+    inputs = layers.Input((12,))
+    model = nn.Model(inputs, layers.Flatten()(layers.Dense(5)(inputs)))
+    model.compile(optimizer="adam", loss=_LOGITS)
+    x, y = _data()
+    model.fit(x, y, batch_size=16, epochs=1, verbose=0)
+    assert planned["steps"] == 0

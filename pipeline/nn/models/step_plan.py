@@ -104,7 +104,9 @@ def _functional_ops(model: Any) -> tuple[list[Any], int] | None:
         ids[id(outputs[0])] = len(ids)
         ops.append((node.layer, [ids[id(t)] for t in inputs], ids[id(outputs[0])]))
     output = ids.get(id(model.outputs[0]))
-    return None if output is None else (ops, output)
+    if output is None or not ops or type(ops[-1][0]) is Flatten:
+        return None  # the output must be an array of its own (no reused one)
+    return ops, output
 
 
 def _graph(model: Any) -> tuple[list[Any], int] | None:
