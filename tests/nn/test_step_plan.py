@@ -13,6 +13,8 @@ import types
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline import nn
 from pipeline.errors import InvalidArgumentError
@@ -400,3 +402,32 @@ def test_a_flatten_output_takes_the_general_path(planned):
     x, y = _data()
     model.fit(x, y, batch_size=16, epochs=1, verbose=0)
     assert planned["steps"] == 0
+
+
+@settings(max_examples=12)
+@given(
+    widths=st.lists(st.integers(1, 9), min_size=0, max_size=2),
+    relu=st.lists(st.booleans(), min_size=2, max_size=2),
+    classes=st.integers(2, 6),
+    rows=st.integers(1, 40),
+    batch=st.integers(1, 16),
+    softmax=st.booleans(),
+)
+def test_random_dense_stacks_train_bit_identically(
+    widths, relu, classes, rows, batch, softmax
+):
+    def make():
+        stack = [layers.Input((7,))]
+        for width, on in zip(widths, relu, strict=False):
+            stack.append(layers.Dense(width, activation="relu" if on else None))
+        stack.append(layers.Dense(classes, activation="softmax" if softmax else None))
+        return nn.Sequential(stack)
+
+    # two epochs: at least one step after the first, so the plan runs
+    x, y = _data(rows=rows, features=7, classes=classes, seed=rows)
+    loss = SCCE if softmax else _LOGITS
+    results = _twin_fits(
+        make, dict(optimizer="adam", loss=loss, metrics=["accuracy"]), x, y,
+        batch_size=batch, epochs=2,
+    )  # fmt: skip
+    _assert_same(results)
