@@ -36,7 +36,7 @@ def planned(monkeypatch):
     return counts
 
 
-def _data(rows=96, features=12, classes=5, seed=0):
+def _data(rows=90, features=12, classes=5, seed=0):
     rng = np.random.default_rng(seed)
     x = rng.normal(size=(rows, features)).astype(np.float32)
     return x, rng.integers(0, classes, rows)
