@@ -2,9 +2,9 @@
 
 Records may have any shape (a scalar string, a list, a nested list or a numpy
 array of ``str``/``bytes``); every output column has that shape. A whole batch
-is decoded in a few calls (see `csv_fast`: the ``csv_plain`` kernel for
-unquoted records, pyarrow's CSV reader for quoted ones); the exact per-record
-decoder (`csv_records`) handles the batches neither can.
+is decoded in a few calls (see `csv_fast`: the ``csv_plain`` kernel, for
+quoted records too); the exact per-record decoder (`csv_records`) handles the
+batches the kernel refuses, and names the record at fault.
 
 Example:
     >>> import numpy as np
