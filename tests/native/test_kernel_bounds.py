@@ -141,7 +141,7 @@ def test_csv_decode_counts(buf, n, ncols, select, max_fixups):
 
 @given(st.binary(max_size=16), edge_int64)
 def test_count_lines_start(buf, start):
-    _same("csv_plain", "count_lines", buf, start)
+    _same("csv_record_ends", "count_lines", buf, start)
 
 
 # --- example ----------------------------------------------------------------
