@@ -222,7 +222,7 @@ def _frame_stream(f, path, buf, base, index, how, size):
     """
     k = _kernels.load("tfrecord")
     chunk, limit, skip = how
-    pos, eof = 0, False
+    pos, eof, reader = 0, False, _Reader(f, chunk)
     while True:
         starts, lengths, pos, status, need = k.frame(buf, pos, limit)
         if len(starts):
@@ -233,11 +233,11 @@ def _frame_stream(f, path, buf, base, index, how, size):
             continue
         if status != k.STATUS_NEED_MORE:
             bad_data = status == k.STATUS_BAD_DATA_CRC
-            raw = buf[pos + _HEADER_BYTES : pos + need - 4] if bad_data else None
-            head = buf[:2] if base + pos == 0 else b""
+            raw = bytes(buf[pos + _HEADER_BYTES : pos + need - 4]) if bad_data else None
+            head = bytes(buf[:2]) if base + pos == 0 else b""
             err = _corruption(path, status, base + pos, index, raw, head)
             if skip and not bad_data:  # the framing is lost: say what goes with it
-                lost = _lost_after(f, path, buf[pos:], base + pos, how)
+                lost = _lost_after(f, path, bytes(buf[pos:]), base + pos, how)
                 if lost[1] is None and size is not None:
                     lost = (None, size - base - pos)
                 err = _with_loss(err, lost)
@@ -253,21 +253,46 @@ def _frame_stream(f, path, buf, base, index, how, size):
                 have = len(buf) - pos if size is None else size - base - pos
                 yield _truncation(path, base + pos, index, have, need)
             return
-        buf, base, pos = buf[pos:], base + pos, 0
+        rest, base, pos = bytes(buf[pos:]), base + pos, 0
         try:
             if need > chunk:  # a long record: grow as its bytes arrive
-                grown, have = _grow(f, buf, need)
+                grown, have = _grow(f, rest, need)
                 if grown is None:
                     yield _truncation(path, base, index, have, need)
                     return
                 buf = grown
                 continue
-            more = f.read(chunk)
+            buf, got = reader.refill(rest)
         except DataLossError as e:
-            yield _stream_error(path, e, base + len(buf), index)
+            yield _stream_error(path, e, base + len(rest), index)
             return
-        eof = not more
-        buf = buf + more if buf else more
+        eof = not got
+
+
+class _Reader:
+    """Reads a stream a chunk at a time into one buffer kept across reads.
+
+    With ``readinto`` (local files, fsspec files, inflated streams) no fresh
+    memory is taken per chunk; a stream without it is read as before.
+    """
+
+    def __init__(self, f: IO[bytes], chunk: int) -> None:
+        self.f, self.chunk = f, chunk
+        self.into = getattr(f, "readinto", None)
+        self.store = bytearray()
+
+    def refill(self, rest: bytes) -> tuple[memoryview | bytes, int]:
+        """``(rest followed by up to a chunk more, bytes read)``."""
+        if self.into is None:
+            more = self.f.read(self.chunk)
+            return (rest + more if rest else more), len(more)
+        r = len(rest)
+        if len(self.store) < r + self.chunk:
+            self.store = bytearray(max(2 * self.chunk, r + self.chunk))
+        view = memoryview(self.store)
+        view[:r] = rest
+        got = self.into(view[r : r + self.chunk]) or 0
+        return view[: r + got], got
 
 
 class _Counted:

@@ -30,6 +30,11 @@ class _Counting:
         self._tally.append(len(data))
         return data
 
+    def readinto(self, buffer):
+        got = self._f.readinto(buffer)
+        self._tally.append(got or 0)
+        return got
+
     def __iter__(self):
         for line in self._f:
             self._tally.append(len(line))
