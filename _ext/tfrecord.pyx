@@ -169,3 +169,26 @@ def footer(const uint8_t[::1] data):
     for i in range(4):
         f[i] = (c >> (8 * i)) & 0xFF
     return PyBytes_FromStringAndSize(<char *>f, 4)
+
+
+def gather(list parts):
+    """One 1-D object array of ``records[lo:hi]`` for each ``(records, lo, hi)``.
+
+    The batch of records cut from one or more blocks, without a numpy
+    conversion of each element (the objects are referenced, not copied).
+    """
+    cdef Py_ssize_t total = 0, lo, hi, i, j = 0
+    cdef list records
+    for part in parts:
+        records, lo, hi = part
+        if lo < 0 or hi < lo or hi > len(records):
+            raise ValueError(f"records[{lo}:{hi}] outside a block of {len(records)}")
+        total += hi - lo
+    out = np.empty(total, dtype=object)
+    cdef object[::1] view = out
+    for part in parts:
+        records, lo, hi = part
+        for i in range(lo, hi):
+            view[j] = records[i]
+            j += 1
+    return out

@@ -129,3 +129,23 @@ def footer(data: bytes) -> bytes:
         True
     """
     return struct.pack("<I", masked_crc32c(data))
+
+
+def gather(parts: list) -> np.ndarray:
+    """One 1-D object array of ``records[lo:hi]`` for each ``(records, lo, hi)``.
+
+    Example:
+        >>> gather([([b"a", b"b", b"c"], 1, 3), ([b"d"], 0, 1)]).tolist()
+        [b'b', b'c', b'd']
+    """
+    picked = []
+    for records, lo, hi in parts:
+        if not isinstance(records, list):
+            raise TypeError(f"records must be a list, not {type(records).__name__}")
+        if lo < 0 or hi < lo or hi > len(records):
+            raise ValueError(f"records[{lo}:{hi}] outside a block of {len(records)}")
+        picked.extend(records[lo:hi])
+    out = np.empty(len(picked), dtype=object)
+    for i, record in enumerate(picked):
+        out[i] = record
+    return out

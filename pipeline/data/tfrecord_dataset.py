@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from pipeline import _kernels
 from pipeline.data.dataset import Dataset
 from pipeline.data.text_dataset import file_names
 from pipeline.errors import InvalidArgumentError, NotFoundError
@@ -160,13 +161,8 @@ class TFRecordBatchSource:
 
 def _joined(pieces: list) -> np.ndarray:
     """One batch of records (a 1-D object array) from its cut pieces."""
-    if len(pieces) == 1:
-        (block, _), lo, hi = pieces[0]
-        return np.array(block.records[lo:hi], dtype=object)
-    records: list = []
-    for (block, _), lo, hi in pieces:
-        records += block.records[lo:hi]
-    return np.array(records, dtype=object)
+    k = _kernels.load("tfrecord")
+    return k.gather([(block.records, lo, hi) for (block, _), lo, hi in pieces])
 
 
 def _failure(i: int, path: str, err: Any) -> tuple[list, dict]:
