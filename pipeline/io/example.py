@@ -240,8 +240,9 @@ def _walk(records: list, plan: Any) -> tuple[dict[str, Any], dict[int, Any]]:
     """The dense columns, and ``(kind, count, start, stop)`` of each other
     feature by position: from the one walk, or when it finds an error, from
     the two passes (which raise it)."""
-    if plan.parser is not None:
-        status, *_, outs = plan.parser.parse(records)
+    parser = plan.parser
+    if parser is not None:
+        status, *_, outs = parser.parse(records)
         if status == 0:
             located = {f: outs[f] for f, *_ in plan.others}
             return plan.columns(len(records), outs), located

@@ -111,13 +111,27 @@ class Plan:
         self.others = [
             (f, k, features[k]) for f, k in enumerate(self.keys) if f not in dense
         ]
-        self.parser = None if self.composite else self._one_walk_parser()
+        self._parser: tuple[Any, Any] | None = None  # (kernel module, its parser)
+        #: False sends every batch through the two passes (tests compare them)
+        self.one_walk = not self.composite
         self._shapes = [(k, tuple(s.shape)) for k, s in zip(names, self.dense.specs)]
         self._flat = not self.others and not any(shape for _, shape in self._shapes)
 
-    def _one_walk_parser(self) -> Any:
-        """The ``example_fused`` parser: dense features filled, others located."""
+    @property
+    def parser(self) -> Any:
+        """The ``example_fused`` parser of this plan (None for composite specs),
+        built from the kernel in use now: a twin bound in `_kernels` (tests,
+        the fuzzer's comparisons) gets a parser of its own."""
+        if not self.one_walk:
+            return None
         kernel = _kernels.load("example_fused")
+        built = self._parser
+        if built is None or built[0] is not kernel:
+            built = self._parser = (kernel, self._one_walk_parser(kernel))
+        return built[1]
+
+    def _one_walk_parser(self, kernel: Any) -> Any:
+        """The ``example_fused`` parser: dense features filled, others located."""
         n = len(self.keys)
         expected, sizes, defaults = [kernel.LOCATE] * n, [0] * n, [None] * n
         for j, f in enumerate(self.dense.positions):

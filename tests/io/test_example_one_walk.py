@@ -42,15 +42,14 @@ _SPECS = [
 
 def _parse(records, spec, one_walk: bool):
     plan = example_plan.plan_of(spec)
-    parser = plan.parser
-    if not one_walk:
-        plan.parser = None
+    before = plan.one_walk
+    plan.one_walk = one_walk and before
     try:
         return parse_example(records, spec, example_names=[f"r{i}" for i in range(9)])
     except InvalidArgumentError as err:
         return ("error", err.message, err.record_index)
     finally:
-        plan.parser = parser
+        plan.one_walk = before
 
 
 @given(
@@ -95,3 +94,22 @@ def test_errors_of_the_one_walk_are_the_two_pass_errors():
         parse_example([b"", rec], spec, example_names=["r0", "r1"])
     with pytest.raises(InvalidArgumentError, match=r"record 1, byte 0"):
         parse_example([b"", b"\x08"], spec)
+
+
+def test_a_twin_bound_after_the_plan_was_cached_gets_its_own_parser():
+    from pipeline import _kernels
+    from pipeline.io.example_plan import plan_of
+
+    spec = {"x": FixedLenFeature([], "int64", 0)}
+    native = plan_of(spec).parser
+    saved = _kernels._cache.get("example_fused")
+    _kernels._cache["example_fused"] = _kernels.reference("example_fused")
+    try:
+        twin = plan_of(spec).parser
+        assert type(twin).__module__ == "pipeline._reference.example_fused"
+        assert twin is not native
+    finally:
+        _kernels._cache["example_fused"] = saved
+    back = plan_of(spec).parser  # the kernel in use again, its own parser
+    assert type(back).__module__ == type(native).__module__
+    assert back.parse([]) is not None

@@ -190,7 +190,7 @@ def _csv_target(name: str, run, seeds, weight: float, batch: int, base_ms: float
         seeds=seeds,
         allowed=(InvalidArgumentError,),
         mutators=(m.digit_run, csv_noise, csv_noise, m.duplicate_range),
-        twin=with_reference_kernels(["csv_plain"], run),
+        twin=with_reference_kernels(["csv_plain", "csv_record_ends", "csv_lines"], run),
         weight=weight,
         batch=batch,
         base_ms=base_ms,

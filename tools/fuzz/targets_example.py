@@ -161,7 +161,9 @@ TARGETS = (
         seeds=example_seeds,
         allowed=(InvalidArgumentError,),
         mutators=(m.write_varint, add_field, m.splice),
-        twin=with_reference_kernels(["example", "example_dense"], parse_case),
+        twin=with_reference_kernels(
+            ["example", "example_dense", "example_fused"], parse_case
+        ),
         weight=30,
         batch=500,
         twin_max_bytes=16384,
