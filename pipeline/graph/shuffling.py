@@ -29,6 +29,8 @@ from pipeline.graph.base import IterContext, Node, NodeIterator
 from pipeline.graph.failures import ElementFailure
 
 _DRAWS_PER_REFILL = 512
+#: Runs shorter than this draw one slot at a time (no numpy call per run).
+_SHORT_RUN = 16
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -150,8 +152,12 @@ class ShuffleIterator(NodeIterator):
             buffer.pop()
             buffer.append(out)
             return run
+        if len(run) < _SHORT_RUN:  # numpy's per-call cost would dominate
+            slots = [self._draw(len(buffer)) for _ in run]
+        else:
+            slots = self._draw_many(len(run), len(buffer))
         out = []
-        for i, elem in zip(self._draw_many(len(run), len(buffer)), run):
+        for i, elem in zip(slots, run):
             out.append(buffer[i])
             buffer[i] = elem
         return out

@@ -204,6 +204,14 @@ class RangeIterator(NodeIterator):
         self.next = v + self.step
         return self.cast(v)
 
+    def next_many(self, limit: int) -> list[Any]:
+        """Up to ``limit`` next values at once, the scalars ``next`` gives."""
+        left = range(self.next, self.stop, self.step)[:limit]
+        if not left:
+            raise StopIteration
+        self.next = left.start + len(left) * self.step
+        return list(np.arange(left.start, left.stop, left.step, dtype=self.cast))
+
     def get_state(self) -> dict[str, Any]:
         return {"next": self.next}
 
