@@ -25,14 +25,12 @@ Example:
 from __future__ import annotations
 
 import itertools
-import threading
 import time
 from typing import Any
 
 from pipeline.executor import autotune
 from pipeline.executor.buffers import CLOSED, BoundedBuffer
-from pipeline.executor.guard import STALE, ParentGuard
-from pipeline.executor.stages import END, PrefetchIterator, StageStats
+from pipeline.executor.stages import PrefetchIterator, StageStats, prefetch_loop
 from pipeline.graph.base import NodeIterator, failure_of
 from pipeline.graph.failures import ElementFailure
 
@@ -156,34 +154,6 @@ def _retune(stats: StageStats, block: list, read_s: float) -> None:
     stats.block_size = slot_block(per_element, autotune.element_bytes(block[0]))
 
 
-def _slot_loop(
-    guard: ParentGuard,
-    gen: int,
-    buf: BoundedBuffer,
-    stop: threading.Event,
-    stats: StageStats,
-    index: int,
-) -> None:
-    while not stop.is_set():
-        start = time.perf_counter()
-        wait0 = stats.wait_input_s
-        got = guard.read(gen, read_runs, stats.block_size, stats, index)
-        if got is STALE:
-            return
-        ckpt, block, ended = got
-        read_s = stats.wait_input_s - wait0
-        stats.busy_s += time.perf_counter() - start - read_s
-        if block:
-            if not buf.put((block, ckpt, index)):
-                return
-            stats.produced += len(block)
-            index += len(block)
-            _retune(stats, block, read_s)
-        if ended:
-            buf.put(END)
-            return
-
-
 class SlotReader(PrefetchIterator):
     """A prefetch of one interleave input that moves blocks of elements.
 
@@ -218,7 +188,7 @@ class SlotReader(PrefetchIterator):
         self.counters.buffer = self.buf
         index = (self.restored or {}).get("index", 0)
         args = (self.guard, self.guard.gen, self.buf, self.stop, self.counters, index)
-        self._spawn(_slot_loop, args, 1)
+        self._spawn(prefetch_loop, (*args, read_runs, _retune), 1)
 
     def clean_left(self) -> int:
         """How many elements of the block in hand are left before a failure

@@ -276,27 +276,35 @@ def read_block(
     return (ckpt, *pull_block(parent, size, stats, index))
 
 
-def _prefetch_loop(
+def prefetch_loop(
     guard: ParentGuard,
     gen: int,
     buf: BoundedBuffer,
     stop: threading.Event,
     stats: StageStats,
     index: int,
+    read: Any = None,
+    retune: Any = None,
 ) -> None:
+    """A prefetch thread: blocks read by ``read`` (default `read_block`) into
+    ``buf``; ``retune(stats, block, read_s)``, if given, after each block."""
+    read = read or read_block
     while not stop.is_set():
         start = time.perf_counter()
         wait0 = stats.wait_input_s
-        got = guard.read(gen, read_block, stats.block_size, stats, index)
+        got = guard.read(gen, read, stats.block_size, stats, index)
         if got is STALE:
             return
         ckpt, block, ended = got
-        stats.busy_s += time.perf_counter() - start - (stats.wait_input_s - wait0)
+        read_s = stats.wait_input_s - wait0
+        stats.busy_s += time.perf_counter() - start - read_s
         if block:
             if not buf.put((block, ckpt, index)):
                 return
             stats.produced += len(block)
             index += len(block)
+            if retune is not None:
+                retune(stats, block, read_s)
         if ended:
             buf.put(END)
             return
@@ -328,7 +336,7 @@ class PrefetchIterator(ThreadedStage):
         self.counters.buffer = self.buf
         index = (self.restored or {}).get("index", 0)
         args = (self.guard, self.guard.gen, self.buf, self.stop, self.counters, index)
-        self._spawn(_prefetch_loop, args, 1)
+        self._spawn(prefetch_loop, args, 1)
 
     def _take(self) -> Any:
         item = self.buf.get() if self.buf is not None else CLOSED
